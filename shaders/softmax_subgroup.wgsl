@@ -1,0 +1,81 @@
+// Softmax over the last axis, one subgroup per row: the workgroup is exactly one subgroup (the
+// host picks workgroupSize = the adapter's subgroup size, and uses this kernel only when that
+// size is fixed). Lane l reads entries l, l + S, l + 2S ... so a subgroup's loads are contiguous;
+// each lane keeps an online max/normalizer, merged with subgroupMax / subgroupAdd: no barriers,
+// no shared memory. Traffic: read twice, write once (12 bytes per element).
+//
+// Special values as in softmax_lines.wgsl.
+enable subgroups;
+
+struct Params {
+  rows: u32,
+  cols: u32,
+}
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> y: array<f32>;
+@group(0) @binding(2) var<uniform> params: Params;
+
+override workgroupSize: u32 = 32;
+
+const EXPONENT_BITS = 0x7f800000u;
+const POSITIVE_INFINITY_BITS = 0x7f800000u;
+const QUIET_NAN_BITS = 0x7fc00000u;
+const LOWEST_FINITE = -0x1.fffffep+127f;
+const EXP_FLOOR = -104.0;
+
+// A NaN made at run time: WGSL rejects NaN in constant expressions.
+fn quietNaN() -> f32 {
+  var bits = QUIET_NAN_BITS;
+  return bitcast<f32>(bits);
+}
+
+@compute @workgroup_size(workgroupSize)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
+        @builtin(local_invocation_index) lane: u32) {
+  let row = wid.x + nwg.x * (wid.y + nwg.y * wid.z);
+  if (row >= params.rows) {
+    return;
+  }
+  let start = row * params.cols;
+  let end = start + params.cols;
+
+  var m = LOWEST_FINITE;
+  var s = 0.0;
+  var positiveInfinities = 0u;
+  var nanFlag = 0u;
+  for (var i = start + lane; i < end; i += workgroupSize) {
+    let v = x[i];
+    let bits = bitcast<u32>(v);
+    if ((bits & EXPONENT_BITS) == EXPONENT_BITS) {
+      nanFlag |= select(1u, 0u, (bits & 0x7fffffffu) == POSITIVE_INFINITY_BITS);
+      positiveInfinities += select(0u, 1u, bits == POSITIVE_INFINITY_BITS);
+    } else {
+      let mNew = max(m, v);
+      s = s * exp(max(m - mNew, EXP_FLOOR)) + exp(v - mNew);
+      m = mNew;
+    }
+  }
+  let rowMax = subgroupMax(m);
+  let rowSum = subgroupAdd(s * exp(max(m - rowMax, EXP_FLOOR)));
+  let rowInfinities = subgroupAdd(positiveInfinities);
+  let rowNaN = subgroupMax(nanFlag) != 0u;
+
+  let invSum = 1.0 / rowSum;
+  let infinityShare = 1.0 / f32(max(rowInfinities, 1u));
+  for (var i = start + lane; i < end; i += workgroupSize) {
+    let v = x[i];
+    let bits = bitcast<u32>(v);
+    var p: f32;
+    if (rowNaN) {
+      p = quietNaN();
+    } else if (rowInfinities > 0u) {
+      p = select(0.0, infinityShare, bits == POSITIVE_INFINITY_BITS);
+    } else if ((bits & EXPONENT_BITS) == EXPONENT_BITS) {
+      p = 0.0;
+    } else {
+      p = exp(v - rowMax) * invSum;
+    }
+    y[i] = p;
+  }
+}

@@ -1,0 +1,313 @@
+/**
+ * The context: picks a backend, owns the device and every tensor made on it, and is the object
+ * ops are called on. Ops record GPU work and return at once; `read()` and `flush()` wait.
+ */
+import {
+  ArgumentError,
+  ContextMismatchError,
+  DTypeError,
+  ShapeError,
+  TensorDestroyedError,
+} from './errors';
+import { requestDevice, describeAdapter, type AdapterInfo } from './gpu/device';
+import { GpuRuntime } from './gpu/runtime';
+import { checkShape, describe, formatShape, type Shape } from './shape';
+import { Tensor, type DType, type TensorData, type TensorOwner } from './tensor';
+import { VariantRegistry } from './kernels/variants';
+import { SOFTMAX_VARIANTS } from './kernels/softmax';
+import { softmax } from './ops/softmax';
+
+export type BackendName = 'webgpu' | 'cpu';
+
+export interface ContextOptions {
+  /** `'auto'` (default) uses WebGPU when an adapter is found and falls back to `'cpu'`. */
+  backend?: 'auto' | BackendName;
+  /** Run on this device instead of requesting one (its limits are used as they are). */
+  device?: GPUDevice;
+  /** The WebGPU entry point to use instead of `navigator.gpu` (in Node: the `webgpu` package). */
+  gpu?: GPU;
+}
+
+/** What `tensor()` accepts. Nested arrays give a 2-D tensor. */
+export type TensorInput = Float32Array | Int32Array | Uint32Array | number[] | number[][];
+
+/** Live tensor memory of a context. */
+export interface MemoryInfo {
+  /** Tensors created and not yet destroyed. */
+  tensors: number;
+  /** Bytes of their element data. */
+  bytes: number;
+}
+
+const KERNEL_VARIANTS = new Map<string, readonly string[]>([['softmax', SOFTMAX_VARIANTS]]);
+
+/**
+ * Creates a context. With the default `backend: 'auto'` it uses WebGPU when an adapter is found
+ * (asking it for its largest buffer and binding sizes) and otherwise falls back to the CPU
+ * reference, with a console warning and `ctx.fallbackReason` set.
+ *
+ * @example
+ * const ctx = await createContext();
+ * console.log(ctx.backend, ctx.adapterInfo); // 'webgpu', { vendor: 'google', architecture: 'swiftshader', ... }
+ */
+export async function createContext(options: ContextOptions = {}): Promise<Context> {
+  const op = 'createContext';
+  if (options === null || typeof options !== 'object') {
+    throw new ArgumentError(op, `options must be an object, got ${describe(options)}`);
+  }
+  const backend = options.backend ?? 'auto';
+  if (backend !== 'auto' && backend !== 'webgpu' && backend !== 'cpu') {
+    throw new ArgumentError(op, `options.backend must be 'auto', 'webgpu' or 'cpu', got ${describe(backend)}`);
+  }
+  if (backend === 'cpu') return new Context(null, null);
+  if (options.device) {
+    const device = options.device;
+    const info = describeAdapter((device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo);
+    return new Context(new GpuRuntime(device, info, false), null);
+  }
+  const gpu = options.gpu ?? (globalThis.navigator as Navigator | undefined)?.gpu;
+  try {
+    const { device, info } = await requestDevice(gpu);
+    return new Context(new GpuRuntime(device, info, true), null);
+  } catch (error) {
+    if (backend === 'webgpu') throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    console.warn(`webgpu-nn: no WebGPU adapter, falling back to the cpu backend (${reason})`);
+    return new Context(null, reason);
+  }
+}
+
+export class Context implements TensorOwner {
+  /** `'webgpu'` or `'cpu'`. */
+  readonly backend: BackendName;
+  /** The adapter the context runs on (null on cpu). */
+  readonly adapterInfo: AdapterInfo | null;
+  /** Why `'auto'` fell back to cpu, or null. */
+  readonly fallbackReason: string | null;
+  /** Resolves if the GPU device is lost; ops throw DeviceLostError afterwards. Never resolves on cpu. */
+  readonly lost: Promise<{ reason: string; message: string }>;
+  /** @internal */
+  readonly gpu: GpuRuntime | null;
+  /** @internal */
+  readonly variants = new VariantRegistry(KERNEL_VARIANTS);
+  private readonly live = new Set<Tensor>();
+  private readonly tidyScopes: Set<Tensor>[] = [];
+  private destroyed = false;
+
+  /** @internal Use createContext(). */
+  constructor(gpu: GpuRuntime | null, fallbackReason: string | null) {
+    this.gpu = gpu;
+    this.backend = gpu ? 'webgpu' : 'cpu';
+    this.adapterInfo = gpu ? gpu.info : null;
+    this.fallbackReason = fallbackReason;
+    this.lost = gpu
+      ? gpu.device.lost.then((info) => {
+          gpu.lostInfo = { reason: info.reason, message: info.message };
+          return gpu.lostInfo;
+        })
+      : new Promise(() => {});
+  }
+
+  /**
+   * Uploads data as a tensor: float32 from Float32Array and number arrays, int32 from Int32Array
+   * and Uint32Array (class labels). `shape` defaults to the data's own ([n], or [rows, cols] for
+   * nested arrays).
+   *
+   * @example
+   * const x = ctx.tensor([[1, 2, 3], [1, 1, 1]]);        // float32 [2, 3]
+   * const labels = ctx.tensor(new Int32Array([2, 0]));    // int32 [2]
+   * const y = ctx.tensor(new Float32Array(12), [2, 3, 2]);
+   */
+  tensor(data: TensorInput, shape?: Shape): Tensor {
+    const op = 'tensor';
+    this.checkUsable(op);
+    const { values, inferred } = toTypedArray(op, data);
+    const finalShape = shape === undefined ? inferred : [...shape];
+    const size = checkShape(op, 'shape', finalShape);
+    if (size !== values.length) {
+      throw new ShapeError(op, `data has ${values.length} elements but shape ${formatShape(finalShape)} needs ${size}`);
+    }
+    const dtype: DType = values instanceof Int32Array ? 'int32' : 'float32';
+    if (this.gpu) return this.track(new Tensor(this, finalShape, dtype, { buffer: this.gpu.upload(op, values), data: null }));
+    return this.track(new Tensor(this, finalShape, dtype, { buffer: null, data: values.slice() }));
+  }
+
+  /**
+   * Softmax along `axis` (default: the last). Max-subtracted with an online normalizer; see the
+   * README for how NaN and infinities behave.
+   *
+   * @example
+   * const p = ctx.softmax(ctx.tensor([[1000, 1000], [1, -Infinity]]));
+   * await p.read(); // [0.5, 0.5, 1, 0]
+   */
+  softmax(x: Tensor, axis = -1): Tensor {
+    return softmax(this, x, axis);
+  }
+
+  /** Submits all recorded work and waits for it; rejects with the first WebGPU error since the last check. */
+  async flush(): Promise<void> {
+    this.checkUsable('flush');
+    if (this.gpu) await this.gpu.flush();
+  }
+
+  /**
+   * Runs `fn` and destroys every tensor created inside it except those it returns (a tensor, or
+   * arrays/objects of tensors). Scopes nest. `fn` must be synchronous.
+   *
+   * @example
+   * const p = ctx.tidy(() => ctx.softmax(ctx.softmax(x)));  // the intermediate is destroyed
+   */
+  tidy<T>(fn: () => T): T {
+    if (typeof fn !== 'function') throw new ArgumentError('tidy', `fn must be a function, got ${describe(fn)}`);
+    const scope = new Set<Tensor>();
+    this.tidyScopes.push(scope);
+    let result: T;
+    try {
+      result = fn();
+    } catch (error) {
+      this.tidyScopes.pop();
+      for (const t of scope) t.destroy();
+      throw error;
+    }
+    this.tidyScopes.pop();
+    if (result instanceof Promise) {
+      for (const t of scope) t.destroy();
+      throw new ArgumentError('tidy', 'fn returned a Promise; tidy only tracks synchronous work');
+    }
+    const kept = new Set<Tensor>();
+    collectTensors(result, kept);
+    const parent = this.tidyScopes[this.tidyScopes.length - 1];
+    for (const t of scope) {
+      if (kept.has(t)) parent?.add(t);
+      else t.destroy();
+    }
+    return result;
+  }
+
+  /** Live tensors and their bytes. */
+  memory(): MemoryInfo {
+    let bytes = 0;
+    for (const t of this.live) bytes += t.byteLength;
+    return { tensors: this.live.size, bytes };
+  }
+
+  /** Names of the kernel variants of `op` (e.g. `'softmax'`). */
+  kernelVariants(op: string): readonly string[] {
+    return this.variants.list(op);
+  }
+
+  /** Pins `op` to one kernel variant where it can run (`'auto'` restores the default rule). */
+  setKernelVariant(op: string, variant: string): void {
+    this.variants.pin(op, variant);
+  }
+
+  /** The variant the last call of `op` ran, or null. */
+  lastKernelVariant(op: string): string | null {
+    return this.variants.lastUsed(op);
+  }
+
+  /** Destroys every tensor and, if the context created it, the device. */
+  destroy(): void {
+    if (this.destroyed) return;
+    for (const t of [...this.live]) t.destroy();
+    this.gpu?.destroy();
+    this.destroyed = true;
+  }
+
+  // ---- internal API used by ops ------------------------------------------------------------
+
+  /** @internal Throws if the context cannot run ops. */
+  checkUsable(op: string): void {
+    if (this.destroyed) throw new ArgumentError(op, 'the context was destroyed');
+    this.gpu?.checkAlive(op);
+  }
+
+  /** @internal Validates a tensor argument of `op`. */
+  input(op: string, arg: string, t: unknown, dtype: DType | null = 'float32'): Tensor {
+    if (!(t instanceof Tensor)) throw new ArgumentError(op, `${arg} must be a Tensor, got ${describe(t)}`);
+    if (t.owner !== this) throw new ContextMismatchError(op, `${arg} belongs to another context`);
+    if (t.destroyed) throw new TensorDestroyedError(op, `${arg} was destroyed`);
+    if (dtype !== null && t.dtype !== dtype) throw new DTypeError(op, `${arg} must be ${dtype}, got ${t.dtype}`);
+    return t;
+  }
+
+  /** @internal A new float32/int32 tensor on the GPU (uninitialised). */
+  gpuOutput(op: string, shape: Shape, dtype: DType = 'float32', label = 'output'): Tensor {
+    const gpu = this.gpu!;
+    const bytes = shape.reduce((a, b) => a * b, 1) * 4;
+    return this.track(new Tensor(this, shape, dtype, { buffer: gpu.allocate(op, bytes, label), data: null }));
+  }
+
+  /** @internal Wraps CPU results as a tensor. */
+  cpuOutput(shape: Shape, data: TensorData): Tensor {
+    const dtype: DType = data instanceof Int32Array ? 'int32' : 'float32';
+    return this.track(new Tensor(this, shape, dtype, { buffer: null, data }));
+  }
+
+  /** @internal */
+  async readTensor(t: Tensor): Promise<TensorData> {
+    const storage = t.storage!;
+    if (storage.data) return storage.data.slice();
+    const gpu = this.gpu!;
+    const bytes = await gpu.read('read', storage.buffer!, t.byteLength);
+    return t.dtype === 'int32' ? new Int32Array(bytes) : new Float32Array(bytes);
+  }
+
+  /** @internal */
+  releaseTensor(t: Tensor): void {
+    this.live.delete(t);
+    const buffer = t.storage?.buffer;
+    if (buffer && this.gpu && !this.destroyed) this.gpu.pool.release(buffer);
+    else buffer?.destroy();
+  }
+
+  private track(t: Tensor): Tensor {
+    this.live.add(t);
+    this.tidyScopes[this.tidyScopes.length - 1]?.add(t);
+    return t;
+  }
+}
+
+function collectTensors(value: unknown, into: Set<Tensor>): void {
+  if (value instanceof Tensor) into.add(value);
+  else if (Array.isArray(value)) for (const v of value) collectTensors(v, into);
+  else if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const v of Object.values(value)) collectTensors(v, into);
+  }
+}
+
+function toTypedArray(op: string, data: unknown): { values: Float32Array | Int32Array; inferred: number[] } {
+  if (data instanceof Float32Array || data instanceof Int32Array) return { values: data, inferred: [data.length] };
+  if (data instanceof Uint32Array) {
+    const values = new Int32Array(data.length);
+    for (let i = 0; i < data.length; i++) {
+      if (data[i] > 0x7fffffff) throw new ArgumentError(op, `data[${i}] = ${data[i]} does not fit in int32`);
+      values[i] = data[i];
+    }
+    return { values, inferred: [data.length] };
+  }
+  if (!Array.isArray(data)) {
+    throw new ArgumentError(op, `data must be a Float32Array, Int32Array, Uint32Array, number[] or number[][], got ${describe(data)}`);
+  }
+  if (data.length > 0 && Array.isArray(data[0])) {
+    const cols = (data[0] as unknown[]).length;
+    const values = new Float32Array(data.length * cols);
+    data.forEach((row, r) => {
+      if (!Array.isArray(row) || row.length !== cols) {
+        throw new ShapeError(op, `data is ragged: row ${r} has ${Array.isArray(row) ? row.length : describe(row)} entries, row 0 has ${cols}`);
+      }
+      row.forEach((v, c) => {
+        if (typeof v !== 'number') throw new ArgumentError(op, `data[${r}][${c}] must be a number, got ${describe(v)}`);
+        values[r * cols + c] = v;
+      });
+    });
+    return { values, inferred: [data.length, cols] };
+  }
+  const values = new Float32Array(data.length);
+  data.forEach((v, i) => {
+    if (typeof v !== 'number') throw new ArgumentError(op, `data[${i}] must be a number, got ${describe(v)}`);
+    values[i] = v;
+  });
+  return { values, inferred: [data.length] };
+}
+

@@ -1,0 +1,6 @@
+/**
+ * The CPU reference path: every op of the library in plain TypeScript, float64 accumulation,
+ * written independently of the WGSL. Each takes a Float32Array plus its shape where `ctx.*` takes
+ * tensors, with the same argument order. The `cpu` backend runs these.
+ */
+export { softmax } from './softmax';

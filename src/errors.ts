@@ -1,0 +1,59 @@
+/**
+ * Typed errors. Every message names the op and the argument at fault, so that a caller can tell
+ * what to fix without reading the library.
+ */
+
+/** Base class of every error webgpu-nn throws on purpose. */
+export class WebGPUNNError extends Error {
+  /** The op (or API call) that raised the error, e.g. `softmax` or `createContext`. */
+  readonly op: string;
+  constructor(op: string, message: string, options?: { cause?: unknown }) {
+    super(`${op}: ${message}`, options);
+    this.op = op;
+    this.name = new.target.name;
+  }
+}
+
+/** A shape is malformed, or shapes of two arguments do not fit together. */
+export class ShapeError extends WebGPUNNError {}
+
+/** An argument has the wrong type, value or range (axis, option, label index ...). */
+export class ArgumentError extends WebGPUNNError {}
+
+/** A tensor has the wrong dtype for this argument. */
+export class DTypeError extends WebGPUNNError {}
+
+/** A tensor was used after `destroy()` (or after its `tidy` scope ended). */
+export class TensorDestroyedError extends WebGPUNNError {}
+
+/** A tensor was passed to a context other than the one that created it. */
+export class ContextMismatchError extends WebGPUNNError {}
+
+/** The request exceeds what the device allows (buffer size, binding size ...). */
+export class SizeLimitError extends WebGPUNNError {}
+
+/** The GPU device was lost; the context cannot run ops any more. */
+export class DeviceLostError extends WebGPUNNError {
+  /** WebGPU's reason: `'destroyed'` or `'unknown'`. */
+  readonly reason: string;
+  constructor(op: string, reason: string, message: string) {
+    super(op, `the GPU device was lost (${reason}): ${message}`);
+    this.reason = reason;
+  }
+}
+
+/** No WebGPU adapter or device could be obtained. */
+export class BackendUnavailableError extends WebGPUNNError {}
+
+/**
+ * WebGPU reported a validation, out-of-memory or internal error while running an op. It reaches
+ * the caller through the next `read()` or `flush()`.
+ */
+export class GPUOperationError extends WebGPUNNError {
+  /** `'validation'`, `'out-of-memory'` or `'internal'`. */
+  readonly kind: string;
+  constructor(op: string, kind: string, message: string) {
+    super(op, `WebGPU ${kind} error: ${message}`);
+    this.kind = kind;
+  }
+}

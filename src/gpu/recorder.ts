@@ -1,0 +1,139 @@
+/**
+ * Records dispatches into one command encoder (one compute pass while only dispatches follow each
+ * other) and submits when asked, when the parameter arena is full, or when enough dispatches are
+ * pending that the GPU should start. Kernel parameters go into a CPU-side arena that is uploaded
+ * with a single writeBuffer right before the submit (queue order makes it visible to exactly that
+ * command buffer); each dispatch binds its slot with a dynamic offset. Identical parameter blocks
+ * within one command buffer share a slot, so a training loop that repeats the same steps uses a
+ * handful of slots however many steps it records.
+ */
+import { BUFFER_COPY_DST, BUFFER_MAP_READ, BUFFER_UNIFORM, MAP_MODE_READ } from './flags';
+import type { BufferPool } from './buffer-pool';
+import type { CompiledKernel } from './kernel';
+import type { Grid } from './grid';
+
+const ARENA_SLOTS = 4096;
+/** Submit after this many dispatches so that long recordings overlap with execution. */
+const DISPATCHES_PER_SUBMIT = 2048;
+
+/** A storage binding: a whole buffer, or a byte range of one. */
+export type Binding = GPUBuffer | { buffer: GPUBuffer; offset: number; size: number };
+
+export class Recorder {
+  private encoder: GPUCommandEncoder | null = null;
+  private pass: GPUComputePassEncoder | null = null;
+  private readonly arena: GPUBuffer;
+  private readonly staging: ArrayBuffer;
+  private readonly stagingBytes: Uint8Array;
+  private readonly slotBytes: number;
+  private slotsUsed = 0;
+  private readonly slotByKey = new Map<string, number>();
+  private dispatches = 0;
+  /** Names of the ops recorded into the open command buffer, for error messages. */
+  readonly pendingOps = new Set<string>();
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly pool: BufferPool,
+    private readonly onSubmit: (ops: string[], submit: () => void) => void,
+  ) {
+    this.slotBytes = Math.max(256, device.limits.minUniformBufferOffsetAlignment);
+    this.staging = new ArrayBuffer(this.slotBytes * ARENA_SLOTS);
+    this.stagingBytes = new Uint8Array(this.staging);
+    this.arena = device.createBuffer({
+      label: 'webgpu-nn params',
+      size: this.staging.byteLength,
+      usage: BUFFER_UNIFORM | BUFFER_COPY_DST,
+    });
+  }
+
+  private ensurePass(): GPUComputePassEncoder {
+    if (!this.encoder) this.encoder = this.device.createCommandEncoder({ label: 'webgpu-nn' });
+    if (!this.pass) this.pass = this.encoder.beginComputePass({ label: 'webgpu-nn' });
+    return this.pass;
+  }
+
+  private ensureEncoderOutsidePass(): GPUCommandEncoder {
+    if (this.pass) {
+      this.pass.end();
+      this.pass = null;
+    }
+    if (!this.encoder) this.encoder = this.device.createCommandEncoder({ label: 'webgpu-nn' });
+    return this.encoder;
+  }
+
+  private paramSlot(params: ArrayBufferView): number {
+    const bytes = new Uint8Array(params.buffer, params.byteOffset, params.byteLength);
+    if (bytes.byteLength > this.slotBytes) throw new Error(`kernel parameters of ${bytes.byteLength} bytes exceed a slot`);
+    const key = bytes.join(',');
+    const known = this.slotByKey.get(key);
+    if (known !== undefined) return known;
+    if (this.slotsUsed === ARENA_SLOTS) this.submit();
+    const offset = this.slotsUsed++ * this.slotBytes;
+    this.stagingBytes.set(bytes, offset);
+    this.slotByKey.set(key, offset);
+    return offset;
+  }
+
+  /** Records one dispatch of `kernel` over `grid` workgroups. */
+  dispatch(op: string, kernel: CompiledKernel, bindings: readonly Binding[], params: ArrayBufferView, grid: Grid): void {
+    const offset = this.paramSlot(params);
+    const entries: GPUBindGroupEntry[] = bindings.map((b, binding) => ({
+      binding,
+      resource: b instanceof Object && 'offset' in b ? b : { buffer: b },
+    }));
+    entries.push({ binding: bindings.length, resource: { buffer: this.arena, offset: 0, size: this.slotBytes } });
+    const group = this.device.createBindGroup({ label: kernel.label, layout: kernel.layout, entries });
+    const pass = this.ensurePass();
+    pass.setPipeline(kernel.pipeline);
+    pass.setBindGroup(0, group, [offset]);
+    pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
+    this.pendingOps.add(op);
+    if (++this.dispatches >= DISPATCHES_PER_SUBMIT) this.submit();
+  }
+
+  copy(op: string, src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, bytes: number): void {
+    this.ensureEncoderOutsidePass().copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
+    this.pendingOps.add(op);
+  }
+
+  /** Submits the open command buffer, if any. Does not wait. */
+  submit(): void {
+    const encoder = this.encoder;
+    if (!encoder) return;
+    if (this.pass) {
+      this.pass.end();
+      this.pass = null;
+    }
+    const ops = [...this.pendingOps];
+    const used = this.slotsUsed * this.slotBytes;
+    this.encoder = null;
+    this.slotsUsed = 0;
+    this.slotByKey.clear();
+    this.dispatches = 0;
+    this.pendingOps.clear();
+    this.onSubmit(ops, () => {
+      if (used > 0) this.device.queue.writeBuffer(this.arena, 0, this.staging, 0, used);
+      this.device.queue.submit([encoder.finish()]);
+    });
+    this.pool.submitted();
+  }
+
+  /** Copies `bytes` of `buffer` to the host once all recorded work is done. */
+  async readBuffer(op: string, buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
+    const size = Math.max(4, Math.ceil(bytes / 4) * 4);
+    const staging = this.device.createBuffer({ label: `${op} readback`, size, usage: BUFFER_MAP_READ | BUFFER_COPY_DST });
+    try {
+      this.copy(op, buffer, 0, staging, 0, size);
+      this.submit();
+      await staging.mapAsync(MAP_MODE_READ);
+      return staging.getMappedRange(0, size).slice(0, bytes);
+    } finally {
+      staging.destroy();
+    }
+  }
+
+  destroy(): void {
+    this.arena.destroy();
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * Everything the webgpu backend of a context owns: the device, the buffer pool, the recorder,
+ * the error scopes that attribute WebGPU errors to ops, and the device-lost state.
+ */
+import { DeviceLostError, GPUOperationError, SizeLimitError } from '../errors';
+import { BufferPool } from './buffer-pool';
+import { compileKernel, type CompiledKernel, type KernelSpec, type Overrides } from './kernel';
+import { foldGrid } from './grid';
+import { Recorder, type Binding } from './recorder';
+import type { AdapterInfo } from './device';
+
+/** Broad kind of adapter, which decides kernel variants (see README "Kernel variants"). */
+export type AdapterProfile = 'swiftshader' | 'gpu';
+
+interface PendingError {
+  op: string;
+  error: Promise<GPUError | null>;
+}
+
+export class GpuRuntime {
+  readonly pool: BufferPool;
+  readonly recorder: Recorder;
+  readonly profile: AdapterProfile;
+  readonly limits: GPUSupportedLimits;
+  /** Set once the device is lost. */
+  lostInfo: { reason: string; message: string } | null = null;
+  private pending: PendingError[] = [];
+  private scopeDepth = 0;
+
+  constructor(
+    readonly device: GPUDevice,
+    readonly info: AdapterInfo,
+    readonly ownsDevice: boolean,
+  ) {
+    this.limits = device.limits;
+    this.profile = /swiftshader/i.test(`${info.architecture} ${info.description} ${info.vendor}`) ? 'swiftshader' : 'gpu';
+    // Idle buffers kept for reuse: enough for a training loop's working set, bounded so that a
+    // one-off large op does not pin its memory.
+    const poolCapacity = Math.min(512 * 2 ** 20, this.limits.maxBufferSize);
+    this.pool = new BufferPool(device, poolCapacity);
+    this.recorder = new Recorder(device, this.pool, (ops, submit) => this.captured(describeBatch(ops), submit));
+    device.addEventListener?.('uncapturederror', (event) => {
+      const error = (event as GPUUncapturedErrorEvent).error;
+      this.pending.push({ op: 'webgpu', error: Promise.resolve(error) });
+    });
+  }
+
+  hasFeature(name: GPUFeatureName): boolean {
+    return this.device.features.has(name);
+  }
+
+  /** Throws DeviceLostError if the device is gone. */
+  checkAlive(op: string): void {
+    if (this.lostInfo) throw new DeviceLostError(op, this.lostInfo.reason, this.lostInfo.message);
+  }
+
+  /**
+   * Runs `fn` (which records GPU work for `op`) inside validation and out-of-memory error scopes;
+   * what they catch rejects the next read() or flush() with the op's name. Nested ops share the
+   * outermost scope.
+   */
+  captured<T>(op: string, fn: () => T): T {
+    if (this.scopeDepth > 0) return fn();
+    this.device.pushErrorScope('out-of-memory');
+    this.device.pushErrorScope('validation');
+    this.scopeDepth++;
+    try {
+      return fn();
+    } finally {
+      this.scopeDepth--;
+      this.pending.push({ op, error: this.device.popErrorScope() });
+      this.pending.push({ op, error: this.device.popErrorScope() });
+    }
+  }
+
+  /** Rejects with the first WebGPU error captured since the last check. */
+  async checkErrors(): Promise<void> {
+    const pending = this.pending;
+    this.pending = [];
+    const errors = await Promise.all(pending.map((p) => p.error.catch((e: unknown) => e as GPUError)));
+    for (let i = 0; i < errors.length; i++) {
+      const error = errors[i];
+      if (!error) continue;
+      const kind = error.constructor?.name === 'GPUOutOfMemoryError' ? 'out-of-memory'
+        : error.constructor?.name === 'GPUInternalError' ? 'internal' : 'validation';
+      throw new GPUOperationError(pending[i].op, kind, error.message);
+    }
+    if (this.lostInfo) throw new DeviceLostError('flush', this.lostInfo.reason, this.lostInfo.message);
+  }
+
+  /** Allocates an output buffer, refusing sizes the device cannot hold with a clear message. */
+  allocate(op: string, bytes: number, label: string): GPUBuffer {
+    if (bytes > this.limits.maxBufferSize) {
+      throw new SizeLimitError(
+        op,
+        `the ${label} needs ${bytes} bytes (${mib(bytes)}), over the device's maxBufferSize of ${this.limits.maxBufferSize} bytes (${mib(this.limits.maxBufferSize)})`,
+      );
+    }
+    return this.pool.acquire(bytes, `${op} ${label}`);
+  }
+
+  upload(op: string, data: Float32Array | Int32Array): GPUBuffer {
+    const buffer = this.allocate(op, data.byteLength, 'input');
+    if (data.byteLength > 0) this.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+    return buffer;
+  }
+
+  kernel(spec: KernelSpec, overrides?: Overrides): CompiledKernel {
+    return compileKernel(this.device, spec, overrides);
+  }
+
+  /** Records a dispatch of `workgroups` workgroups (folded into a legal grid). */
+  dispatch(op: string, kernel: CompiledKernel, bindings: readonly Binding[], params: ArrayBufferView, workgroups: number): void {
+    if (workgroups === 0) return;
+    const grid = foldGrid(workgroups, this.limits.maxComputeWorkgroupsPerDimension);
+    this.recorder.dispatch(op, kernel, bindings, params, grid);
+  }
+
+  async read(op: string, buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
+    this.checkAlive(op);
+    const data = await this.captured(op, () => this.recorder.readBuffer(op, buffer, bytes));
+    await this.checkErrors();
+    return data;
+  }
+
+  async flush(): Promise<void> {
+    this.checkAlive('flush');
+    this.recorder.submit();
+    await this.device.queue.onSubmittedWorkDone();
+    await this.checkErrors();
+  }
+
+  destroy(): void {
+    this.recorder.submit();
+    this.pool.destroyAll();
+    this.recorder.destroy();
+    if (this.ownsDevice) this.device.destroy();
+  }
+}
+
+function describeBatch(ops: string[]): string {
+  return ops.length === 1 ? ops[0] : `a command buffer of ${ops.slice(0, 6).join(', ')}${ops.length > 6 ? ', ...' : ''}`;
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}

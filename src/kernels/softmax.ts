@@ -1,0 +1,90 @@
+/** Softmax kernels (shaders/softmax_*.wgsl) and the rule that picks one per adapter and shape. */
+import linesWgsl from '../../shaders/softmax_lines.wgsl?raw';
+import rowsVec4Wgsl from '../../shaders/softmax_rows_vec4.wgsl?raw';
+import subgroupWgsl from '../../shaders/softmax_subgroup.wgsl?raw';
+import workgroupWgsl from '../../shaders/softmax_workgroup.wgsl?raw';
+import type { KernelSpec } from '../gpu/kernel';
+import type { GpuRuntime } from '../gpu/runtime';
+import type { Binding } from '../gpu/recorder';
+
+const LINES: KernelSpec = { name: 'softmax_lines', code: linesWgsl, bindings: ['read', 'write'] };
+const ROWS_VEC4: KernelSpec = { name: 'softmax_rows_vec4', code: rowsVec4Wgsl, bindings: ['read', 'write'] };
+const SUBGROUP: KernelSpec = { name: 'softmax_subgroup', code: subgroupWgsl, bindings: ['read', 'write'], features: ['subgroups'] };
+const WORKGROUP: KernelSpec = { name: 'softmax_workgroup', code: workgroupWgsl, bindings: ['read', 'write'] };
+
+export const SOFTMAX_VARIANTS = ['lines', 'rows-vec4', 'subgroup', 'workgroup'] as const;
+export type SoftmaxVariant = (typeof SOFTMAX_VARIANTS)[number];
+
+/** [outer, length, inner] view of the input around the softmax axis. */
+export interface LineLayout {
+  outer: number;
+  length: number;
+  inner: number;
+}
+
+/** The subgroup size when the adapter guarantees one, else null. */
+function fixedSubgroupSize(gpu: GpuRuntime): number | null {
+  const { subgroupMinSize, subgroupMaxSize } = gpu.info;
+  if (!gpu.hasFeature('subgroups') || !subgroupMinSize || subgroupMinSize !== subgroupMaxSize) return null;
+  return subgroupMinSize;
+}
+
+export function softmaxVariantUsable(gpu: GpuRuntime, variant: string, layout: LineLayout): boolean {
+  switch (variant) {
+    case 'lines':
+      return true;
+    case 'rows-vec4':
+      return layout.inner === 1 && layout.length % 4 === 0;
+    case 'subgroup':
+      return layout.inner === 1 && fixedSubgroupSize(gpu) !== null;
+    case 'workgroup':
+      return layout.inner === 1;
+    default:
+      return false;
+  }
+}
+
+/** The default rule; see README "Kernel variants" for the measurements behind it. */
+export function chooseSoftmaxVariant(gpu: GpuRuntime, layout: LineLayout): SoftmaxVariant {
+  if (layout.inner !== 1) return 'lines';
+  const rows = layout.outer;
+  const cols = layout.length;
+  if (gpu.profile === 'swiftshader') {
+    return cols % 4 === 0 ? 'rows-vec4' : 'lines';
+  }
+  if (cols < 32) return cols % 4 === 0 ? 'rows-vec4' : 'lines';
+  if (rows < 1 || cols > 4096 || fixedSubgroupSize(gpu) === null) return 'workgroup';
+  return 'subgroup';
+}
+
+/** Records softmax of `x` into `y` with the given variant. */
+export function recordSoftmax(gpu: GpuRuntime, op: string, variant: string, x: Binding, y: Binding, layout: LineLayout): void {
+  const { outer, length, inner } = layout;
+  if (outer * length * inner === 0) return;
+  switch (variant) {
+    case 'lines': {
+      const workgroupSize = 64;
+      const kernel = gpu.kernel(LINES, { workgroupSize });
+      gpu.dispatch(op, kernel, [x, y], new Uint32Array([outer, length, inner]), Math.ceil((outer * inner) / workgroupSize));
+      return;
+    }
+    case 'rows-vec4': {
+      const workgroupSize = 64;
+      const kernel = gpu.kernel(ROWS_VEC4, { workgroupSize });
+      gpu.dispatch(op, kernel, [x, y], new Uint32Array([outer, length / 4]), Math.ceil(outer / workgroupSize));
+      return;
+    }
+    case 'subgroup': {
+      const kernel = gpu.kernel(SUBGROUP, { workgroupSize: fixedSubgroupSize(gpu)! });
+      gpu.dispatch(op, kernel, [x, y], new Uint32Array([outer, length]), outer);
+      return;
+    }
+    case 'workgroup': {
+      const kernel = gpu.kernel(WORKGROUP, { workgroupSize: 256 });
+      gpu.dispatch(op, kernel, [x, y], new Uint32Array([outer, length]), outer);
+      return;
+    }
+    default:
+      throw new Error(`unknown softmax variant ${variant}`);
+  }
+}

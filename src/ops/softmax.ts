@@ -1,0 +1,23 @@
+/** ctx.softmax: validate -> pick a kernel variant -> record -> return the output tensor. */
+import type { Context } from '../context';
+import type { Tensor } from '../tensor';
+import { normalizeAxis, splitAtAxis } from '../shape';
+import { softmax as cpuSoftmax } from '../cpu/softmax';
+import { chooseSoftmaxVariant, recordSoftmax, softmaxVariantUsable } from '../kernels/softmax';
+
+export function softmax(ctx: Context, x: Tensor, axis = -1): Tensor {
+  const op = 'softmax';
+  ctx.checkUsable(op);
+  ctx.input(op, 'x', x);
+  const resolvedAxis = normalizeAxis(op, axis, x.rank);
+  const gpu = ctx.gpu;
+  if (!gpu) return ctx.cpuOutput(x.shape, cpuSoftmax(x.storage!.data as Float32Array, [...x.shape], resolvedAxis));
+
+  const layout = splitAtAxis(x.shape, resolvedAxis);
+  const variant = ctx.variants.resolve(op, chooseSoftmaxVariant(gpu, layout), (v) => softmaxVariantUsable(gpu, v, layout));
+  return gpu.captured(op, () => {
+    const y = ctx.gpuOutput(op, x.shape);
+    recordSoftmax(gpu, op, variant, x.storage!.buffer!, y.storage!.buffer!, layout);
+    return y;
+  });
+}

@@ -1,0 +1,83 @@
+/** Tensor: a shape plus its storage (a GPU buffer on webgpu, a typed array on cpu). */
+import { TensorDestroyedError } from './errors';
+import type { Shape } from './shape';
+
+export type DType = 'float32' | 'int32';
+export type TensorData = Float32Array | Int32Array;
+
+/** What a tensor needs from the context that owns it. */
+export interface TensorOwner {
+  readTensor(t: Tensor): Promise<TensorData>;
+  releaseTensor(t: Tensor): void;
+}
+
+/** Storage of one tensor: exactly one of the two is set while the tensor is alive. */
+export interface TensorStorage {
+  buffer: GPUBuffer | null;
+  data: TensorData | null;
+}
+
+/**
+ * An n-dimensional array owned by one context. Create tensors with `ctx.tensor(...)`; ops return
+ * new tensors. Read the values with `await t.read()`, free GPU memory with `t.destroy()` (or let
+ * `ctx.tidy` do it).
+ */
+export class Tensor {
+  readonly shape: Shape;
+  readonly size: number;
+  readonly dtype: DType;
+  /** @internal The context that created the tensor. */
+  readonly owner: TensorOwner;
+  /** @internal */
+  storage: TensorStorage | null;
+
+  /** @internal Tensors are made by a context, never directly. */
+  constructor(owner: TensorOwner, shape: Shape, dtype: DType, storage: TensorStorage) {
+    this.owner = owner;
+    this.shape = Object.freeze([...shape]);
+    this.size = shape.reduce((a, b) => a * b, 1);
+    this.dtype = dtype;
+    this.storage = storage;
+  }
+
+  /** Number of dimensions. */
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** Bytes of element data (4 per element). */
+  get byteLength(): number {
+    return this.size * 4;
+  }
+
+  get destroyed(): boolean {
+    return this.storage === null;
+  }
+
+  /**
+   * Waits for the work that produces this tensor and returns a copy of its values
+   * (Float32Array for float32, Int32Array for int32). Rejects with the op's name if WebGPU
+   * reported an error for work recorded before this call.
+   *
+   * @example
+   * const p = ctx.softmax(ctx.tensor([1, 2, 3]));
+   * console.log(await p.read()); // Float32Array [0.090, 0.245, 0.665]
+   */
+  read(): Promise<TensorData> {
+    if (this.storage === null) {
+      return Promise.reject(new TensorDestroyedError('read', 'the tensor was destroyed'));
+    }
+    return this.owner.readTensor(this);
+  }
+
+  /** Frees the tensor's memory. Safe to call twice; ops given a destroyed tensor throw. */
+  destroy(): void {
+    if (this.storage === null) return;
+    this.owner.releaseTensor(this);
+    this.storage = null;
+  }
+
+  toString(): string {
+    return `Tensor(${this.dtype}, [${this.shape.join(', ')}])`;
+  }
+}

@@ -1,0 +1,38 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+
+// One config for the library build (`npm run build`), the demo/test/bench dev server, and vitest.
+export default defineConfig({
+  server: { host: '127.0.0.1' },
+  build: {
+    lib: { entry: 'src/index.ts', formats: ['es'], fileName: 'index' },
+    outDir: 'dist',
+    target: 'es2022',
+    minify: false,
+    sourcemap: true,
+  },
+  test: {
+    // The GPU tests share one headless Chromium (and SwiftShader's CPU threads): run their files
+    // one at a time; Node-only tests run in parallel.
+    projects: [
+      {
+        test: {
+          name: 'node',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/gpu/**'],
+          testTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'gpu',
+          include: ['test/gpu/**/*.test.ts'],
+          globalSetup: ['test/gpu/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
+    ],
+  },
+});
