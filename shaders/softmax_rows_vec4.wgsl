@@ -29,6 +29,7 @@ const LOWEST_FINITE = -0x1.fffffep+127f;
 // exp() of anything below this is 0 in f32; clamping keeps exp's argument finite when the
 // difference of two extreme finite values overflows.
 const EXP_FLOOR = -104.0;
+const SUM_BLOCK = 64u;
 
 // A NaN made at run time: WGSL rejects NaN in constant expressions.
 fn quietNaN() -> f32 {
@@ -57,27 +58,38 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   let end = start + params.vecsPerRow;
 
   var m = vec4f(LOWEST_FINITE);
+  // The normalizer is summed in blocks of SUM_BLOCK vec4s (s) folded into total, both relative
+  // to m: rounding error then grows with the block length plus the block count, not the row.
   var s = vec4f(0.0);
+  var total = vec4f(0.0);
   var special = vec4<bool>(false);
   var i = start;
   for (; i + 4u <= end; i += 4u) {
+    if ((i - start) % SUM_BLOCK == 0u) {
+      total += s;
+      s = vec4f(0.0);
+    }
     let a = x[i];
     let b = x[i + 1u];
     let c = x[i + 2u];
     let d = x[i + 3u];
     special = special | isSpecial(a) | isSpecial(b) | isSpecial(c) | isSpecial(d);
     let mNew = max(m, max(max(a, b), max(c, d)));
-    s = s * exp(max(m - mNew, vec4f(EXP_FLOOR)))
-      + ((exp(a - mNew) + exp(b - mNew)) + (exp(c - mNew) + exp(d - mNew)));
+    let rescale = exp(max(m - mNew, vec4f(EXP_FLOOR)));
+    s = s * rescale + ((exp(a - mNew) + exp(b - mNew)) + (exp(c - mNew) + exp(d - mNew)));
+    total = total * rescale;
     m = mNew;
   }
   for (; i < end; i++) {
     let a = x[i];
     special = special | isSpecial(a);
     let mNew = max(m, a);
-    s = s * exp(max(m - mNew, vec4f(EXP_FLOOR))) + exp(a - mNew);
+    let rescale = exp(max(m - mNew, vec4f(EXP_FLOOR)));
+    s = s * rescale + exp(a - mNew);
+    total = total * rescale;
     m = mNew;
   }
+  s += total;
 
   if (!any(special)) {
     let stats = rowStats(m, s);
@@ -91,9 +103,14 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   // Careful path: the row holds a NaN or an infinity.
   m = vec4f(LOWEST_FINITE);
   s = vec4f(0.0);
+  total = vec4f(0.0);
   var positiveInfinities = 0u;
   var sawNaN = false;
   for (var j = start; j < end; j++) {
+    if ((j - start) % SUM_BLOCK == 0u) {
+      total += s;
+      s = vec4f(0.0);
+    }
     let v = x[j];
     let bits = bitcast<vec4u>(v);
     let specials = isSpecial(v);
@@ -101,10 +118,12 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
     positiveInfinities += dot(select(vec4u(0u), vec4u(1u), bits == vec4u(POSITIVE_INFINITY_BITS)), vec4u(1u));
     let finite = select(v, m, specials);
     let mNew = max(m, finite);
-    s = s * exp(max(m - mNew, vec4f(EXP_FLOOR))) + select(exp(finite - mNew), vec4f(0.0), specials);
+    let rescale = exp(max(m - mNew, vec4f(EXP_FLOOR)));
+    s = s * rescale + select(exp(finite - mNew), vec4f(0.0), specials);
+    total = total * rescale;
     m = mNew;
   }
-  let stats = rowStats(m, s);
+  let stats = rowStats(m, total + s);
   let invSum = 1.0 / stats.y;
   let infinityShare = 1.0 / f32(max(positiveInfinities, 1u));
   for (var j = start; j < end; j++) {
