@@ -40,6 +40,12 @@ export function webgpuImpl(
   return {
     impl,
     variant: () => ctx.lastKernelVariant(op),
+    async outputs() {
+      const outputs = run(resident);
+      const values = await Promise.all(outputs.map((t) => t.read()));
+      for (const t of outputs) t.destroy();
+      return [values.map((v) => (v instanceof Float32Array ? v : Float32Array.from(v)))];
+    },
     run: () => deviceTime(ctx, () => run(resident)),
     async roundtrip() {
       const t0 = performance.now();
@@ -77,7 +83,14 @@ export function copyImpl(ctx: Context, bytes: number): Impl {
   };
 }
 
-/** A CPU impl timed by wall clock. */
-export function cpuImpl(impl: string, fn: () => void): Impl {
-  return { impl, run: async () => wallTime(fn) };
+/** A CPU impl timed by wall clock; `fn` returns the op's outputs (checked once before timing). */
+export function cpuImpl(impl: string, fn: () => Float32Array | Float32Array[]): Impl {
+  return {
+    impl,
+    outputs: async () => {
+      const out = fn();
+      return [Array.isArray(out) ? out : [out]];
+    },
+    run: async () => wallTime(fn),
+  };
 }

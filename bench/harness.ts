@@ -1,21 +1,42 @@
 /**
- * Benchmark harness (runs in the page). A row is one op at one shape with several impls; the
- * impls of a row are run interleaved (A B C A B C ...) after a warm-up, so that their ratios
- * survive a noisy machine. GPU impls report device time (timestamp queries: input already on the
- * device, output left there) plus a separate upload + compute + readback wall time; CPU impls
- * report wall time.
+ * Benchmark harness (runs in the page). A row is one op at one shape with several impls. Each
+ * impl's output is first checked against the CPU reference (`cpu.*`); an impl whose output is
+ * wrong, or that throws, is reported with that status and is not timed. The impls that pass are
+ * run interleaved (A B C A B C ...) after a warm-up, so that their ratios survive a noisy machine.
+ * GPU impls report device time (input already on the device, output left there) plus a separate
+ * upload + compute + readback wall time; CPU impls report wall time.
  */
+import { compare, type Comparison } from '../test/util/compare';
+
 export interface Impl {
   impl: string;
   /** The kernel variant that ran, where the impl has variants. */
   variant?: () => string | null;
-  /** One timed run, in ms (device time for GPU impls, wall time for CPU impls). */
-  run(): Promise<number>;
+  /**
+   * The outputs of every timed path, computed once before any timing: one list of output arrays
+   * per path (the device-time path, and the roundtrip path where it runs different code), each
+   * compared with the row's reference. Impls without it (the copy floor) are not checked.
+   */
+  outputs?(): Promise<Float32Array[][]>;
+  /**
+   * One timed run, in ms: device time for GPU impls, wall time for CPU impls; null where the
+   * impl has no device time on this adapter (then `median_ms` is null and comparisons use
+   * `roundtrip_ms`).
+   */
+  run(): Promise<number | null>;
   /** Upload + compute + readback, wall ms; GPU impls only. */
   roundtrip?(): Promise<number>;
   /** Extra fields for the JSON row (e.g. samples_per_s), computed from the median. */
-  extra?(medianMs: number): Record<string, number | string | null>;
-  dispose?(): void;
+  extra?(medianMs: number | null): Record<string, number | string | null>;
+  dispose?(): void | Promise<void>;
+}
+
+/** Per-impl acceptance: |impl - reference| <= atol + rtol * |reference|, elementwise. */
+export interface Tolerance {
+  atol: number;
+  rtol: number;
+  /** Why these numbers (printed in BENCHMARKS.md). */
+  why: string;
 }
 
 export interface Row {
@@ -25,7 +46,13 @@ export interface Row {
   bytes: number | null;
   /** Floating-point operations (for gflops, where arithmetic dominates), or null. */
   flops: number | null;
-  /** Builds the impls (allocations happen here, outside the timed region). */
+  /** The CPU reference outputs (`cpu.*`), in the order impls return theirs. */
+  reference?(): Float32Array[];
+  tolerance?: Tolerance;
+  /**
+   * Builds the impls (allocations happen here, outside the timed region). An impl that cannot be
+   * built is given as a `failedImpl`, so that the others still run.
+   */
   setup(): Promise<Impl[]>;
 }
 
@@ -34,6 +61,8 @@ export interface Result {
   impl: string;
   shape: number[];
   variant: string | null;
+  /** 'ok' (checked), 'unchecked' (no output to check: the copy floor), 'wrong: ...', 'error: ...'. */
+  status: string;
   median_ms: number | null;
   min_ms: number | null;
   max_ms: number | null;
@@ -43,53 +72,125 @@ export interface Result {
   [extra: string]: unknown;
 }
 
+/** Repetitions: at least `min`, then more up to `max` while the row is within `budgetMs`. */
 export interface Settings {
-  reps: number;
-  roundtripReps: number;
+  reps: { min: number; max: number };
+  roundtripReps: { min: number; max: number };
+  /** Wall-time budget of a row's timed repetitions (roundtrips get half of it). */
+  budgetMs: number;
 }
 
-function median(xs: number[]): number {
+/** Runs `rep` (one interleaved pass over the impls) `min` times, then up to `max` within budget. */
+async function repeat(reps: { min: number; max: number }, budgetMs: number, rep: () => Promise<void>): Promise<void> {
+  const t0 = performance.now();
+  for (let n = 0; n < reps.max; n++) {
+    // Stop before a repetition that would likely end past the budget.
+    if (n >= reps.min && ((performance.now() - t0) * (n + 1)) / n > budgetMs) break;
+    await rep();
+  }
+}
+
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
+/** An impl that could not be built (e.g. the library rejects the op): reported, never timed. */
+export function failedImpl(impl: string, error: unknown): Impl {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    impl,
+    outputs: () => Promise.reject(new Error(message)),
+    run: () => Promise.reject(new Error(message)),
+  };
+}
+
+/** Builds an impl, turning a failure into a `failedImpl` so that one library cannot sink a row. */
+export async function guarded(impl: string, build: () => Impl | Promise<Impl>): Promise<Impl> {
+  try {
+    return await build();
+  } catch (error) {
+    return failedImpl(impl, error);
+  }
+}
+
+function oneLine(message: string): string {
+  const line = message.split('\n')[0];
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+}
+
+function describeMismatch(c: Comparison, tol: Tolerance, output: number, path: number): string {
+  const at = c.first[0];
+  const where = at ? `; first at [${at.index}]: ${at.actual} vs ${at.expected}` : '';
+  const label = path > 0 ? ` (roundtrip path)` : '';
+  return `wrong${label}: output ${output}: ${c.mismatches}/${c.length} outside ${tol.atol} + ${tol.rtol}*|ref|, max err ${c.maxAbsError.toExponential(2)}${where}`;
+}
+
+/** 'ok', or why the impl's outputs do not match the reference. */
+async function check(impl: Impl, reference: Float32Array[] | null, tol: Tolerance | undefined): Promise<string> {
+  if (!impl.outputs) return 'unchecked';
+  if (!reference || !tol) throw new Error(`bench: impl ${impl.impl} has outputs but its row has no reference`);
+  const paths = await impl.outputs();
+  for (let p = 0; p < paths.length; p++) {
+    const outs = paths[p];
+    if (outs.length !== reference.length) return `wrong: ${outs.length} outputs, expected ${reference.length}`;
+    for (let o = 0; o < outs.length; o++) {
+      const c = compare(outs[o], reference[o], tol.atol, tol.rtol);
+      if (c.mismatches > 0) return describeMismatch(c, tol, o, p);
+    }
+  }
+  return 'ok';
+}
+
 export async function measureRow(row: Row, settings: Settings): Promise<Result[]> {
   const impls = await row.setup();
+  const statuses: string[] = [];
   try {
-    const times = impls.map(() => [] as number[]);
-    const roundtrips = impls.map(() => [] as number[]);
+    const reference = row.reference ? row.reference() : null;
     for (const impl of impls) {
-      await impl.run();
-      await impl.roundtrip?.();
-    }
-    for (let rep = 0; rep < settings.reps; rep++) {
-      for (let i = 0; i < impls.length; i++) times[i].push(await impls[i].run());
-    }
-    for (let rep = 0; rep < settings.roundtripReps; rep++) {
-      for (let i = 0; i < impls.length; i++) {
-        const rt = impls[i].roundtrip;
-        if (rt) roundtrips[i].push(await rt.call(impls[i]));
+      try {
+        statuses.push(await check(impl, reference, row.tolerance));
+      } catch (error) {
+        statuses.push(`error: ${oneLine(error instanceof Error ? error.message : String(error))}`);
       }
     }
+    const timed = impls.map((_, i) => statuses[i] === 'ok' || statuses[i] === 'unchecked');
+    const times = impls.map(() => [] as (number | null)[]);
+    const roundtrips = impls.map(() => [] as number[]);
+    // The correctness check ran every checked impl's timed paths once (pipelines compiled,
+    // sessions initialized): it is their warm-up. Unchecked impls get one untimed run.
+    for (let i = 0; i < impls.length; i++) if (timed[i] && statuses[i] === 'unchecked') await impls[i].run();
+    await repeat(settings.reps, settings.budgetMs, async () => {
+      for (let i = 0; i < impls.length; i++) if (timed[i]) times[i].push(await impls[i].run());
+    });
+    await repeat(settings.roundtripReps, settings.budgetMs / 2, async () => {
+      for (let i = 0; i < impls.length; i++) {
+        const rt = impls[i].roundtrip;
+        if (timed[i] && rt) roundtrips[i].push(await rt.call(impls[i]));
+      }
+    });
     return impls.map((impl, i) => {
-      const med = median(times[i]);
+      const samples = times[i];
+      const deviceTimes = samples.length > 0 && samples.every((t): t is number => t !== null) ? samples : null;
+      const med = deviceTimes ? median(deviceTimes) : null;
       return {
         op: row.op,
         impl: impl.impl,
         shape: row.shape,
-        variant: impl.variant?.() ?? null,
+        variant: timed[i] ? (impl.variant?.() ?? null) : null,
+        status: statuses[i],
         median_ms: med,
-        min_ms: Math.min(...times[i]),
-        max_ms: Math.max(...times[i]),
+        min_ms: deviceTimes ? Math.min(...deviceTimes) : null,
+        max_ms: deviceTimes ? Math.max(...deviceTimes) : null,
         roundtrip_ms: roundtrips[i].length ? median(roundtrips[i]) : null,
-        gbps: row.bytes === null ? null : row.bytes / (med * 1e6),
-        gflops: row.flops === null ? null : row.flops / (med * 1e6),
-        ...impl.extra?.(med),
+        gbps: row.bytes === null || med === null ? null : row.bytes / (med * 1e6),
+        gflops: row.flops === null || med === null ? null : row.flops / (med * 1e6),
+        ...(timed[i] ? impl.extra?.(med) : undefined),
       };
     });
   } finally {
-    for (const impl of impls) impl.dispose?.();
+    for (const impl of impls) await impl.dispose?.();
   }
 }
 

@@ -1,28 +1,65 @@
 /** Benchmark entry point, run in headless Chromium by bench/run.mjs. */
 import { createContext } from '../src/index';
-import { measureRow, type Result, type Row } from './harness';
+import { measureRow, type Result, type Row, type Settings } from './harness';
 import { softmaxRows } from './cases/softmax';
 
 export interface BenchArgs {
   quick: boolean;
   /** Only rows whose op matches (exact name), when given. */
   ops: string[] | null;
+  /** Only these impls (exact names), when given. */
+  impls: string[] | null;
   /** Pin kernel variants: op -> variant. */
   variants: Record<string, string>;
 }
 
+/**
+ * The default run: every op at every shape the issues list. `--quick` runs the first shape of
+ * each op at the minimum repetitions.
+ */
+const SHAPES = {
+  softmax: [[4096, 1024], [65536, 128], [64, 65536]],
+};
+
+export const SETTINGS: Record<'default' | 'quick', Settings> = {
+  default: { reps: { min: 5, max: 9 }, roundtripReps: { min: 3, max: 5 }, budgetMs: 30_000 },
+  quick: { reps: { min: 5, max: 5 }, roundtripReps: { min: 3, max: 3 }, budgetMs: 0 },
+};
+
 export async function main(args: BenchArgs) {
   const ctx = await createContext({ backend: 'webgpu' });
   for (const [op, variant] of Object.entries(args.variants)) ctx.setKernelVariant(op, variant);
-  const settings = args.quick ? { reps: 5, roundtripReps: 3 } : { reps: 9, roundtripReps: 5 };
-  const rows: Row[] = [...softmaxRows(ctx, [[4096, 1024]])];
+  const settings = args.quick ? SETTINGS.quick : SETTINGS.default;
+  const shapes = (list: number[][]) => (args.quick ? list.slice(0, 1) : list);
+  const rows: Row[] = [...softmaxRows(ctx, shapes(SHAPES.softmax))];
   const results: Result[] = [];
+  const started = performance.now();
   for (const row of rows) {
     if (args.ops && !args.ops.includes(row.op)) continue;
-    console.log(`bench: ${row.op} [${row.shape.join(', ')}] ...`);
-    results.push(...(await measureRow(row, settings)));
+    const label = `${row.op} [${row.shape.join(', ')}]`;
+    console.log(`bench: ${label} ...`);
+    const t0 = performance.now();
+    results.push(...(await measureRow(args.impls ? onlyImpls(row, args.impls) : row, settings)));
+    console.log(`bench: ${label} took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
   const adapter = ctx.adapterInfo!;
   ctx.destroy();
-  return { adapter: { vendor: adapter.vendor, architecture: adapter.architecture, description: adapter.description }, results };
+  return {
+    adapter: { vendor: adapter.vendor, architecture: adapter.architecture, description: adapter.description },
+    settings,
+    seconds: (performance.now() - started) / 1000,
+    results,
+  };
+}
+
+/** `row` with only the named impls (the others are built, then disposed at once). */
+function onlyImpls(row: Row, names: string[]): Row {
+  return {
+    ...row,
+    async setup() {
+      const all = await row.setup();
+      for (const impl of all) if (!names.includes(impl.impl)) await impl.dispose?.();
+      return all.filter((impl) => names.includes(impl.impl));
+    },
+  };
 }

@@ -1,17 +1,28 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [--json FILE] [--op NAME ...] [--variant op=name ...]
+// npm run bench [-- --quick] [--json FILE] [--report] [--report-dir DIR] [--op NAME ...]
+//   [--impl NAME ...] [--variant op=name ...]
 // Runs the benchmark rows in headless Chromium (WebGPU on whatever adapter Chromium finds) and
-// prints a table; --json writes { adapter, results } for tools.
-import { writeFileSync } from 'node:fs';
+// prints a table; --json writes { adapter, settings, seconds, results, autotune } for tools;
+// --report writes BENCHMARKS.md and BENCHMARKS.svg (the speedup chart) in the repository root
+// (--report-dir DIR: in DIR instead).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startBrowserSession } from '../scripts/browser-session.mjs';
+import { markdown, svgChart, textTable } from './report.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 function parseArgs(argv) {
-  const args = { quick: false, json: null, ops: null, variants: {} };
+  const args = { quick: false, json: null, report: null, ops: null, impls: null, variants: {} };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') args.quick = true;
     else if (a === '--json') args.json = argv[++i];
+    else if (a === '--report') args.report ??= ROOT;
+    else if (a === '--report-dir') args.report = resolve(argv[++i]);
     else if (a === '--op') (args.ops ??= []).push(argv[++i]);
+    else if (a === '--impl') (args.impls ??= []).push(argv[++i]);
     else if (a === '--variant') {
       const [op, name] = argv[++i].split('=');
       args.variants[op] = name;
@@ -20,35 +31,39 @@ function parseArgs(argv) {
   return args;
 }
 
-function fmt(v, digits = 2) {
-  if (v === null || v === undefined) return '-';
-  if (typeof v !== 'number') return String(v);
-  return Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(digits);
+function version(pkg) {
+  return JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
 }
 
-function printTable(adapter, results) {
-  console.log(`\nadapter: ${adapter.vendor}/${adapter.architecture}${adapter.description ? ` (${adapter.description})` : ''}`);
-  const header = ['op', 'shape', 'impl', 'variant', 'median ms', 'min', 'max', 'roundtrip ms', 'GB/s', 'GFLOP/s', 'x webgpu-nn'];
-  const lines = results.map((r) => {
-    const ours = results.find((o) => o.op === r.op && o.impl === 'webgpu-nn' && JSON.stringify(o.shape) === JSON.stringify(r.shape));
-    const ratio = ours && r.median_ms !== null && ours.median_ms ? r.median_ms / ours.median_ms : null;
-    return [r.op, `[${r.shape.join(',')}]`, r.impl, r.variant ?? '-', fmt(r.median_ms), fmt(r.min_ms), fmt(r.max_ms), fmt(r.roundtrip_ms), fmt(r.gbps), fmt(r.gflops), fmt(ratio)];
-  });
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const row = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
-  console.log(row(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const l of lines) console.log(row(l));
-}
-
-const args = parseArgs(process.argv.slice(2));
-const session = await startBrowserSession();
+const argv = process.argv.slice(2);
+const args = parseArgs(argv);
+// TF.js ships CommonJS pieces: the dev server pre-bundles it into ESM for the page.
+const session = await startBrowserSession({ prebundle: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu'] });
 try {
-  const out = await session.runModule('/bench/main.ts', { quick: args.quick, ops: args.ops, variants: args.variants });
-  printTable(out.adapter, out.results);
+  const out = await session.runModule('/bench/main.ts', { quick: args.quick, ops: args.ops, impls: args.impls, variants: args.variants });
+  console.log(`\n${textTable(out.adapter, out.results)}`);
+  console.log(`\nbench: ${(out.seconds / 60).toFixed(1)} min in the page`);
   if (args.json) {
     writeFileSync(args.json, JSON.stringify(out, null, 2) + '\n');
-    console.log(`\nwrote ${args.json}`);
+    console.log(`wrote ${args.json}`);
+  }
+  if (args.report) {
+    mkdirSync(args.report, { recursive: true });
+    const chart = 'BENCHMARKS.svg';
+    const meta = {
+      date: new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
+      command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' '),
+      browser: await session.browser.version(),
+      versions: {
+        '@tensorflow/tfjs': version('@tensorflow/tfjs'),
+        '@tensorflow/tfjs-backend-webgpu': version('@tensorflow/tfjs-backend-webgpu'),
+        'onnxruntime-web': version('onnxruntime-web'),
+      },
+      chart,
+    };
+    writeFileSync(join(args.report, 'BENCHMARKS.md'), markdown(out, meta));
+    writeFileSync(join(args.report, chart), svgChart(out.results, `webgpu-nn speedup, ${out.adapter.vendor}/${out.adapter.architecture}`));
+    console.log(`wrote ${join(args.report, 'BENCHMARKS.md')} and ${chart}`);
   }
 } finally {
   await session.close();
