@@ -3,12 +3,17 @@ import { createContext } from '../src/index';
 import { measureRow, type Result, type Row, type Settings } from './harness';
 import { softmaxRows } from './cases/softmax';
 
+/** TF.js and ONNX Runtime Web (bench/libs), loaded only for runs that compare with them. */
+export type Libs = typeof import('./libs/index');
+
 export interface BenchArgs {
   quick: boolean;
+  /** Add the TF.js and ONNX Runtime Web impls (the browser run; the Node runner cannot). */
+  compare?: boolean;
   /** Only rows whose op matches (exact name), when given. */
   ops: string[] | null;
   /** Only these impls (exact names), when given. */
-  impls: string[] | null;
+  impls?: string[] | null;
   /** Pin kernel variants: op -> variant. */
   variants: Record<string, string>;
 }
@@ -31,7 +36,8 @@ export async function main(args: BenchArgs) {
   for (const [op, variant] of Object.entries(args.variants)) ctx.setKernelVariant(op, variant);
   const settings = args.quick ? SETTINGS.quick : SETTINGS.default;
   const shapes = (list: number[][]) => (args.quick ? list.slice(0, 1) : list);
-  const rows: Row[] = [...softmaxRows(ctx, shapes(SHAPES.softmax))];
+  const libs: Libs | null = args.compare ? await import('./libs/index') : null;
+  const rows: Row[] = [...softmaxRows(ctx, shapes(SHAPES.softmax), libs)];
   const results: Result[] = [];
   const started = performance.now();
   for (const row of rows) {
@@ -39,7 +45,8 @@ export async function main(args: BenchArgs) {
     const label = `${row.op} [${row.shape.join(', ')}]`;
     console.log(`bench: ${label} ...`);
     const t0 = performance.now();
-    results.push(...(await measureRow(args.impls ? onlyImpls(row, args.impls) : row, settings)));
+    const impls = args.impls;
+    results.push(...(await measureRow(impls ? onlyImpls(row, impls) : row, settings)));
     console.log(`bench: ${label} took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
   const adapter = ctx.adapterInfo!;

@@ -3,12 +3,10 @@
  * (webgpu and cpu backends) and ONNX Runtime Web (WebGPU EP, a one-node Softmax model).
  */
 import { cpu, type Context } from '../../src/index';
-import { guarded, type Row, type Tolerance } from '../harness';
+import { guarded, type Impl, type Row, type Tolerance } from '../harness';
 import { copyImpl, cpuImpl, webgpuImpl } from '../gpu-impls';
 import { plainSoftmax } from '../plain-js';
-import { tf, tfjsImpl } from '../libs/tfjs';
-import { ortImpl } from '../libs/ort';
-import { oneNodeModel } from '../onnx';
+import type { Libs } from '../main';
 import { randomArray } from '../../test/util/compare';
 
 /**
@@ -22,7 +20,8 @@ export const PROBABILITY_TOLERANCE: Tolerance = {
   why: 'probabilities <= 1; float32 sums of up to 65536 terms in any order',
 };
 
-export function softmaxRows(ctx: Context, shapes: number[][]): Row[] {
+/** `libs`: TF.js and ONNX Runtime Web, or null (the Node runner has no comparison impls). */
+export function softmaxRows(ctx: Context, shapes: number[][], libs: Libs | null): Row[] {
   return shapes.map(([rows, cols]) => {
     // Logits in [-8, 8): wide enough that the max subtraction matters.
     const data = randomArray(rows * cols, 1, -8, 8);
@@ -34,21 +33,26 @@ export function softmaxRows(ctx: Context, shapes: number[][]): Row[] {
       tolerance: PROBABILITY_TOLERANCE,
       reference: () => [cpu.softmax(data, [rows, cols])],
       async setup() {
+        const impls: Impl[] = [
+          webgpuImpl(ctx, 'softmax', () => [ctx.tensor(data, [rows, cols])], ([x]) => [ctx.softmax(x)]),
+          copyImpl(ctx, rows * cols * 4),
+          cpuImpl('cpu-reference', () => cpu.softmax(data, [rows, cols])),
+          cpuImpl('plain-js', () => plainSoftmax(data, rows, cols)),
+        ];
+        if (!libs) return impls;
+        const { tf, tfjsImpl, ortImpl, oneNodeModel } = libs;
         const model = oneNodeModel({
           opType: 'Softmax',
           inputs: [{ name: 'x', shape: [rows, cols] }],
           output: { name: 'y', shape: [rows, cols] },
           intAttributes: { axis: -1 },
         });
-        return [
-          webgpuImpl(ctx, 'softmax', () => [ctx.tensor(data, [rows, cols])], ([x]) => [ctx.softmax(x)]),
-          copyImpl(ctx, rows * cols * 4),
-          cpuImpl('cpu-reference', () => cpu.softmax(data, [rows, cols])),
-          cpuImpl('plain-js', () => plainSoftmax(data, rows, cols)),
+        impls.push(
           await guarded('tfjs-webgpu', () => tfjsImpl('webgpu', () => [tf.tensor2d(data, [rows, cols])], ([x]) => tf.softmax(x))),
           await guarded('tfjs-cpu', () => tfjsImpl('cpu', () => [tf.tensor2d(data, [rows, cols])], ([x]) => tf.softmax(x))),
           await guarded('ort-webgpu', () => ortImpl(model, { x: { data, dims: [rows, cols] } })),
-        ];
+        );
+        return impls;
       },
     };
   });
