@@ -2,6 +2,7 @@
 import { createContext } from '../src/index';
 import { measureRow, type Result, type Row, type Settings } from './harness';
 import { softmaxRows } from './cases/softmax';
+import { checkSoftmaxAutotune, type AutotuneCheck } from './autotune-check';
 
 /** TF.js and ONNX Runtime Web (bench/libs), loaded only for runs that compare with them. */
 export type Libs = typeof import('./libs/index');
@@ -16,6 +17,8 @@ export interface BenchArgs {
   impls?: string[] | null;
   /** Pin kernel variants: op -> variant. */
   variants: Record<string, string>;
+  /** Check autotuning against a re-measurement of every variant (default true). */
+  autotune?: boolean;
 }
 
 /**
@@ -49,6 +52,15 @@ export async function main(args: BenchArgs) {
     results.push(...(await measureRow(impls ? onlyImpls(row, impls) : row, settings)));
     console.log(`bench: ${label} took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
+  const autotune: AutotuneCheck[] = [];
+  if (args.autotune !== false && (!args.ops || args.ops.includes('softmax'))) {
+    for (const shape of shapes(SHAPES.softmax)) {
+      console.log(`bench: autotune softmax [${shape.join(', ')}] ...`);
+      const t0 = performance.now();
+      autotune.push(await checkSoftmaxAutotune(shape, settings.reps.min));
+      console.log(`bench: autotune softmax [${shape.join(', ')}] took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    }
+  }
   const adapter = ctx.adapterInfo!;
   ctx.destroy();
   return {
@@ -56,6 +68,7 @@ export async function main(args: BenchArgs) {
     settings,
     seconds: (performance.now() - started) / 1000,
     results,
+    autotune,
   };
 }
 

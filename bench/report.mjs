@@ -137,12 +137,9 @@ export function markdown(out, meta) {
 
   if (out.autotune?.length) {
     lines.push('## Autotuning', '');
-    lines.push('`ctx.autotune(op, shape)` on a fresh context, then every usable candidate re-measured interleaved (device time, median).', '');
-    lines.push(mdRow(['op', 'shape', 'chosen', 'tuning ms', 'candidates (median ms)', 'chosen vs best']), mdRow(['---', '---', '---', '---:', '---', '---:']));
-    for (const a of out.autotune) {
-      const cands = Object.entries(a.remeasured).map(([v, ms]) => `${v} ${fmt(ms)}`).join(', ');
-      lines.push(mdRow([a.op, shapeText(a.shape), a.chosen, fmt(a.tuning_ms), cands, a.chosen_vs_best === null ? '-' : `${fmt((a.chosen_vs_best - 1) * 100, 1)}% slower`]));
-    }
+    lines.push(`\`ctx.autotune(op, shape)\` on a fresh context (default budget, nothing stored), then every usable variant pinned in turn and re-measured interleaved on the full shape (device time, median of ${settings.reps.min}). Variants over 10x the best on a trial with 1/16 of the rows are not re-measured.`, '');
+    lines.push(mdRow(AUTOTUNE_HEADER), mdRow(AUTOTUNE_HEADER.map((_, i) => (i < 3 ? '---' : '---:'))));
+    for (const cells of autotuneCells(out.autotune)) lines.push(mdRow(cells));
     lines.push('');
   }
 
@@ -172,6 +169,26 @@ const HOW = [
   '- **variant**: the webgpu-nn kernel variant that ran (see README "Kernel variants").',
   '- **Speedup**: the other impl\'s time over webgpu-nn\'s: `median_ms` on both sides when both have one, else each side\'s roundtrip (CPU impls have none: their wall time stands in).',
 ];
+
+const AUTOTUNE_HEADER = ['op', 'shape', 'chosen', 'tuning ms (budget)', 're-measured median ms', 'chosen vs best'];
+
+function autotuneCells(checks) {
+  return checks.map((a) => {
+    const measured = Object.entries(a.remeasured).map(([v, ms]) => `${v} ${fmt(ms)}`);
+    const skipped = Object.entries(a.skipped).map(([v, why]) => `${v} skipped (${why})`);
+    const chosen = `${a.chosen ?? '-'}${a.source === 'measured' && a.estimated ? ' (rule kept: full size not reached)' : a.source === 'measured' ? '' : ` (${a.source})`}`;
+    const vsBest = a.chosen_vs_best === null ? '-' : a.chosen === a.best ? 'best' : `${fmt((a.chosen_vs_best - 1) * 100, 1)}% slower than ${a.best}`;
+    return [a.op, shapeText(a.shape), chosen, `${fmt(a.tuning_ms, 0)} (${fmt(a.budget_ms, 0)})`, [...measured, ...skipped].join(', '), vsBest];
+  });
+}
+
+/** The autotuning check, as printed by `npm run bench`. */
+export function autotuneTable(checks) {
+  const lines = autotuneCells(checks);
+  const widths = AUTOTUNE_HEADER.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const row = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  return ['autotune:', row(AUTOTUNE_HEADER), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(row)].join('\n');
+}
 
 const COLORS = { 'tfjs-webgpu': '#e8710a', 'tfjs-cpu': '#f6b26b', 'ort-webgpu': '#3c78d8' };
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // npm run bench [-- --quick] [--json FILE] [--report] [--report-dir DIR] [--op NAME ...]
-//   [--impl NAME ...] [--variant op=name ...] [--no-compare]
-// --no-compare leaves out TF.js and ONNX Runtime Web.
+//   [--impl NAME ...] [--variant op=name ...] [--compare | --no-compare] [--no-autotune]
+// --no-compare leaves out TF.js and ONNX Runtime Web (--quick does unless --compare is given);
+// --no-autotune leaves out the autotuning check.
 // Runs the benchmark rows in headless Chromium (WebGPU on whatever adapter Chromium finds) and
 // prints a table; --json writes { adapter, settings, seconds, results, autotune } for tools;
 // --report writes BENCHMARKS.md and BENCHMARKS.svg (the speedup chart) in the repository root
@@ -10,17 +11,19 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBrowserSession } from '../scripts/browser-session.mjs';
-import { markdown, svgChart } from './report.mjs';
+import { autotuneTable, markdown, svgChart } from './report.mjs';
 import { printTable } from './table.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 function parseArgs(argv) {
-  const args = { quick: false, compare: true, json: null, report: null, ops: null, impls: null, variants: {} };
+  const args = { quick: false, compare: null, autotune: true, json: null, report: null, ops: null, impls: null, variants: {} };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') args.quick = true;
     else if (a === '--no-compare') args.compare = false;
+    else if (a === '--compare') args.compare = true;
+    else if (a === '--no-autotune') args.autotune = false;
     else if (a === '--json') args.json = argv[++i];
     else if (a === '--report') args.report ??= ROOT;
     else if (a === '--report-dir') args.report = resolve(argv[++i]);
@@ -31,6 +34,9 @@ function parseArgs(argv) {
       args.variants[op] = name;
     } else throw new Error(`bench: unknown argument ${a} (see bench/run.mjs for usage)`);
   }
+  // --quick is the smoke run (first shape of each op): TF.js and ORT take seconds per run on
+  // SwiftShader, so they join it only when asked (--compare).
+  args.compare ??= !args.quick;
   return args;
 }
 
@@ -43,8 +49,9 @@ const args = parseArgs(argv);
 // TF.js ships CommonJS pieces: the dev server pre-bundles it into ESM for the page.
 const session = await startBrowserSession({ prebundle: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu'] });
 try {
-  const out = await session.runModule('/bench/main.ts', { quick: args.quick, compare: args.compare, ops: args.ops, impls: args.impls, variants: args.variants });
+  const out = await session.runModule('/bench/main.ts', { quick: args.quick, compare: args.compare, autotune: args.autotune, ops: args.ops, impls: args.impls, variants: args.variants });
   printTable(out.adapter, out.results);
+  if (out.autotune?.length) console.log(`\n${autotuneTable(out.autotune)}`);
   console.log(`\nbench: ${(out.seconds / 60).toFixed(1)} min in the page`);
   if (args.json) {
     writeFileSync(args.json, JSON.stringify(out, null, 2) + '\n');
