@@ -47,7 +47,7 @@ function version(pkg) {
 const argv = process.argv.slice(2);
 const args = parseArgs(argv);
 // TF.js ships CommonJS pieces: the dev server pre-bundles it into ESM for the page.
-const session = await startBrowserSession({ prebundle: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu'] });
+const session = await startBrowserSession({ prebundle: args.compare ? ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-webgpu'] : [] });
 try {
   const out = await session.runModule('/bench/main.ts', { quick: args.quick, compare: args.compare, autotune: args.autotune, ops: args.ops, impls: args.impls, variants: args.variants });
   printTable(out.adapter, out.results);
