@@ -83,14 +83,21 @@ export function copyImpl(ctx: Context, bytes: number): Impl {
   };
 }
 
+/** What CPU impls return: one output, a list, or an object of outputs (e.g. `{ loss, grad }`, in key order). */
+export type CpuOutputs = Float32Array | Float32Array[] | { [name: string]: Float32Array | null };
+
+/** The outputs of a CPU function as a list (null entries, e.g. an absent bias gradient, dropped). */
+export function outputList(out: CpuOutputs): Float32Array[] {
+  if (out instanceof Float32Array) return [out];
+  if (Array.isArray(out)) return out;
+  return Object.values(out).filter((v): v is Float32Array => v !== null);
+}
+
 /** A CPU impl timed by wall clock; `fn` returns the op's outputs (checked once before timing). */
-export function cpuImpl(impl: string, fn: () => Float32Array | Float32Array[]): Impl {
+export function cpuImpl(impl: string, fn: () => CpuOutputs): Impl {
   return {
     impl,
-    outputs: async () => {
-      const out = fn();
-      return [Array.isArray(out) ? out : [out]];
-    },
+    outputs: async () => [outputList(fn())],
     run: async () => wallTime(fn),
   };
 }

@@ -46,9 +46,13 @@ export interface Row {
   bytes: number | null;
   /** Floating-point operations (for gflops, where arithmetic dominates), or null. */
   flops: number | null;
-  /** The CPU reference outputs (`cpu.*`), in the order impls return theirs. */
+  /**
+   * The CPU reference outputs (`cpu.*`), in the order impls return theirs. A row without one
+   * reports its impls as 'unchecked: no reference'.
+   */
   reference?(): Float32Array[];
-  tolerance?: Tolerance;
+  /** One tolerance for every output, or one per output. */
+  tolerance?: Tolerance | Tolerance[];
   /**
    * Builds the impls (allocations happen here, outside the timed region). An impl that cannot be
    * built is given as a `failedImpl`, so that the others still run.
@@ -61,7 +65,10 @@ export interface Result {
   impl: string;
   shape: number[];
   variant: string | null;
-  /** 'ok' (checked), 'unchecked' (no output to check: the copy floor), 'wrong: ...', 'error: ...'. */
+  /**
+   * 'ok' (checked), 'unchecked' (no output to check: the copy floor; or 'unchecked: no reference'),
+   * 'wrong: ...', 'error: ...'.
+   */
   status: string;
   median_ms: number | null;
   min_ms: number | null;
@@ -128,14 +135,15 @@ function describeMismatch(c: Comparison, tol: Tolerance, output: number, path: n
 }
 
 /** 'ok', or why the impl's outputs do not match the reference. */
-async function check(impl: Impl, reference: Float32Array[] | null, tol: Tolerance | undefined): Promise<string> {
+async function check(impl: Impl, reference: Float32Array[] | null, tolerance: Tolerance | Tolerance[] | undefined): Promise<string> {
   if (!impl.outputs) return 'unchecked';
-  if (!reference || !tol) throw new Error(`bench: impl ${impl.impl} has outputs but its row has no reference`);
   const paths = await impl.outputs();
+  if (!reference || !tolerance) return 'unchecked: no reference';
   for (let p = 0; p < paths.length; p++) {
     const outs = paths[p];
     if (outs.length !== reference.length) return `wrong: ${outs.length} outputs, expected ${reference.length}`;
     for (let o = 0; o < outs.length; o++) {
+      const tol = Array.isArray(tolerance) ? tolerance[o] : tolerance;
       const c = compare(outs[o], reference[o], tol.atol, tol.rtol);
       if (c.mismatches > 0) return describeMismatch(c, tol, o, p);
     }
@@ -155,12 +163,12 @@ export async function measureRow(row: Row, settings: Settings): Promise<Result[]
         statuses.push(`error: ${oneLine(error instanceof Error ? error.message : String(error))}`);
       }
     }
-    const timed = impls.map((_, i) => statuses[i] === 'ok' || statuses[i] === 'unchecked');
+    const timed = impls.map((_, i) => statuses[i] === 'ok' || statuses[i].startsWith('unchecked'));
     const times = impls.map(() => [] as (number | null)[]);
     const roundtrips = impls.map(() => [] as number[]);
     // The correctness check ran every checked impl's timed paths once (pipelines compiled,
     // sessions initialized): it is their warm-up. Unchecked impls get one untimed run.
-    for (let i = 0; i < impls.length; i++) if (timed[i] && statuses[i] === 'unchecked') await impls[i].run();
+    for (let i = 0; i < impls.length; i++) if (timed[i] && statuses[i] === 'unchecked' && !impls[i].outputs) await impls[i].run();
     await repeat(settings.reps, settings.budgetMs, async () => {
       for (let i = 0; i < impls.length; i++) if (timed[i]) times[i].push(await impls[i].run());
     });

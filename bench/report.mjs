@@ -6,7 +6,7 @@
 export const COMPETITORS = ['tfjs-webgpu', 'tfjs-cpu', 'ort-webgpu'];
 
 const sameRow = (a, b) => a.op === b.op && JSON.stringify(a.shape) === JSON.stringify(b.shape);
-const ok = (r) => r.status === 'ok' || r.status === 'unchecked';
+const ok = (r) => r.status === 'ok' || r.status.startsWith('unchecked');
 
 /**
  * How much faster webgpu-nn is than `theirs` on one row: their time over ours. Device times
@@ -176,7 +176,7 @@ function autotuneCells(checks) {
   return checks.map((a) => {
     const measured = Object.entries(a.remeasured).map(([v, ms]) => `${v} ${fmt(ms)}`);
     const skipped = Object.entries(a.skipped).map(([v, why]) => `${v} skipped (${why})`);
-    const chosen = `${a.chosen ?? '-'}${a.source === 'measured' && a.estimated ? ' (rule kept: full size not reached)' : a.source === 'measured' ? '' : ` (${a.source})`}`;
+    const chosen = `${a.chosen ?? '-'}${a.source === 'measured' && a.estimated ? ' (decided below the full size)' : a.source === 'measured' ? '' : ` (${a.source})`}`;
     const vsBest = a.chosen_vs_best === null ? '-' : a.chosen === a.best ? 'best' : `${fmt((a.chosen_vs_best - 1) * 100, 1)}% slower than ${a.best}`;
     return [a.op, shapeText(a.shape), chosen, `${fmt(a.tuning_ms, 0)} (${fmt(a.budget_ms, 0)})`, [...measured, ...skipped].join(', '), vsBest];
   });
