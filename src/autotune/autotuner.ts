@@ -113,6 +113,8 @@ export class Autotuner {
    * winners count too, and an unknown bucket starts a tuning.
    */
   lookup(op: string, problem: unknown): string | null {
+    // Ops call this on every call: a context that never tuned anything answers at once.
+    if (!this.background && this.store.memorySize === 0) return null;
     const spec = TUNABLE_OPS.get(op);
     if (!spec) return null;
     const bucket = spec.bucket(problem);
@@ -200,7 +202,11 @@ export class Autotuner {
       if (background) this.failed.add(bucket);
       throw error;
     } finally {
-      if (!this.destroyed) for (const c of cases) c?.dispose();
+      // Back to the pool; after destroy() the pool is gone, so free them outright.
+      for (const buffer of cases.flatMap((c) => c?.buffers ?? [])) {
+        if (this.destroyed) buffer.destroy();
+        else this.gpu.pool.release(buffer);
+      }
     }
   }
 

@@ -17,10 +17,10 @@ import {
 } from '../kernels/softmax';
 import { bucketKey, pow2Bucket } from './bucket';
 
-/** Scratch inputs and outputs of one problem; `record` records one run of a variant. */
+/** Scratch inputs and outputs of one problem (from the context's pool); `record` records one run of a variant. */
 export interface PreparedProblem {
   record(variant: string): void;
-  dispose(): void;
+  buffers: GPUBuffer[];
 }
 
 export interface TunableOp<P> {
@@ -85,13 +85,7 @@ const SOFTMAX_TUNING: TunableOp<LineLayout> = {
     const elements = l.outer * l.length * l.inner;
     const x = gpu.upload('autotune', scratchValues(elements));
     const y = gpu.allocate('autotune', elements * 4, 'scratch output');
-    return {
-      record: (variant) => recordSoftmax(gpu, 'autotune', variant, x, y, l),
-      dispose() {
-        gpu.pool.release(x);
-        gpu.pool.release(y);
-      },
-    };
+    return { record: (variant) => recordSoftmax(gpu, 'autotune', variant, x, y, l), buffers: [x, y] };
   },
 };
 

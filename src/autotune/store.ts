@@ -88,6 +88,11 @@ export class TuningStore {
     return stored ? { entry: stored, source: 'stored' } : null;
   }
 
+  /** How many results this context holds (measured or adopted by `ctx.autotune`). */
+  get memorySize(): number {
+    return this.memory.size;
+  }
+
   /** Makes `entry` this context's result for `bucket` without writing it to the storage. */
   remember(bucket: string, entry: TuningEntry): void {
     this.memory.set(bucket, entry);

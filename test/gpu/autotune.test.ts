@@ -159,6 +159,25 @@ describe('autotune', () => {
     expect(r.laterVariant).toBe(r.rule);
   });
 
+  it('stops quietly when the context is destroyed during a background tuning', async () => {
+    const r = await gpu.run(async (nn) => {
+      const unhandled: string[] = [];
+      const onRejection = (e: PromiseRejectionEvent) => void unhandled.push(String(e.reason));
+      window.addEventListener('unhandledrejection', onRejection);
+      const ctx = await nn.createContext({ backend: 'webgpu', autotune: { storage: null } });
+      ctx.softmax(ctx.tensor(new Float32Array(1024 * 256), [1024, 256]));
+      // Let the tuning start, then pull the device from under it.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      ctx.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      window.removeEventListener('unhandledrejection', onRejection);
+      const after = await ctx.autotune('softmax', [1024, 256]).then(() => 'resolved', (e: Error) => e.message);
+      return { unhandled, after };
+    });
+    expect(r.unhandled).toEqual([]);
+    expect(r.after).toBe('autotune: the context was destroyed');
+  });
+
   it('stays within its budget', async () => {
     const r = await gpu.run(async (nn) => {
       const out = [];
