@@ -65,9 +65,14 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       positiveInfinities += dot(select(vec4u(0u), vec4u(1u), bits == positiveInfinity), vec4u(1u));
     }
     let finite = select(v, m, special);
-    let mNew = max(m, finite);
-    s = s * exp(max(m - mNew, vec4f(EXP_FLOOR))) + select(exp(finite - mNew), vec4f(0.0), special);
-    m = mNew;
+    // Rescale only when a lane's max grows (rare after the first entries): one exp per element
+    // instead of two.
+    if (any(finite > m)) {
+      let mNew = max(m, finite);
+      s *= exp(max(m - mNew, vec4f(EXP_FLOOR)));
+      m = mNew;
+    }
+    s += select(exp(finite - m), vec4f(0.0), special);
   }
   let rowMax = max(max(m.x, m.y), max(m.z, m.w));
   let rowSum = dot(s, exp(max(m - rowMax, vec4f(EXP_FLOOR))));

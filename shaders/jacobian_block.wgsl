@@ -65,9 +65,12 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       sawNaN = sawNaN || (bits & 0x7fffffffu) != POSITIVE_INFINITY_BITS;
       positiveInfinities += select(0u, 1u, bits == POSITIVE_INFINITY_BITS);
     } else {
-      let mNew = max(m, v);
-      s = s * exp(max(m - mNew, EXP_FLOOR)) + exp(v - mNew);
-      m = mNew;
+      // Rescale only when the max grows (rare after the first entries): one exp per element.
+      if (v > m) {
+        s *= exp(max(m - v, EXP_FLOOR));
+        m = v;
+      }
+      s += exp(v - m);
     }
   }
   let invSum = 1.0 / s;
