@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { cpu, createContext, ArgumentError, DTypeError, ShapeError, TensorDestroyedError } from '../src/index';
 import { lineStats, softmaxEntry } from '../src/cpu/softmax';
 import { compare, formatComparison, randomArray } from './util/compare';
+import { planChunks } from '../src/kernels/jacobian';
 
 /** Values as plain numbers with -0 folded into 0 (signs of zero carry no meaning here). */
 function plain(a: ArrayLike<number>): number[] {
@@ -348,5 +349,38 @@ describe('derivative ops on a cpu-backend context', () => {
     expect(() => cpu.softmaxVjp(new Float32Array(6), new Float32Array(5), [2, 3])).toThrow(/cpu.softmaxVjp: dy has 5 elements/);
     expect(() => cpu.softmaxCrossEntropy(new Float32Array(6), new Int32Array([0, 7]), [2, 3])).toThrow(ArgumentError);
     ctx.destroy();
+  });
+});
+
+describe('chunk planning for Jacobians over the binding limit', () => {
+  const MiB = 2 ** 20;
+  it('binds everything at once when it fits', () => {
+    expect(planChunks(1024, 256 * 256 * 4, 1024 * MiB, 256)).toEqual([{ first: 0, count: 1024 }]);
+  });
+
+  it('splits into aligned ranges that fit a binding, leaving room for the input alignment', () => {
+    const check = (items: number, itemBytes: number, maxBinding: number) => {
+      const chunks = planChunks(items, itemBytes, maxBinding, 256)!;
+      let next = 0;
+      for (const c of chunks) {
+        expect(c.first).toBe(next);
+        expect((c.first * itemBytes) % 256).toBe(0);
+        expect(c.count * itemBytes).toBeLessThanOrEqual(maxBinding - 256);
+        next += c.count;
+      }
+      expect(next).toBe(items);
+      return chunks;
+    };
+    expect(check(40, 1000 * 1000 * 4, 128 * MiB).map((c) => c.first)).toEqual([0, 33]);
+    // Odd N: a block is 4 (mod 256) bytes, so chunks step by 64 blocks.
+    expect(check(2020, 129 * 129 * 4, 128 * MiB)).toEqual([{ first: 0, count: 1984 }, { first: 1984, count: 36 }]);
+    check(40 * 1000, 1000 * 4, 128 * MiB);
+    check(5800, 5800 * 4, 128 * MiB);
+    check(100000, 6 * 4, 1 * MiB);
+  });
+
+  it('returns null when one aligned step of items exceeds a binding', () => {
+    expect(planChunks(1, 5800 * 5800 * 4, 128 * MiB, 256)).toBeNull();
+    expect(planChunks(70, 1023 * 1023 * 4, 128 * MiB, 256)).toBeNull();
   });
 });
