@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { cpu, createContext, ArgumentError, DTypeError, ShapeError, TensorDestroyedError } from '../src/index';
 import { lineStats, softmaxEntry } from '../src/cpu/softmax';
 import { compare, formatComparison, randomArray } from './util/compare';
-import { planChunks } from '../src/kernels/jacobian';
+import { planChunks } from '../src/kernels/chunks';
 
 /** Values as plain numbers with -0 folded into 0 (signs of zero carry no meaning here). */
 function plain(a: ArrayLike<number>): number[] {

@@ -28,6 +28,7 @@ import probsBlockVec4Wgsl from '../../shaders/jacobian_probs_block_vec4.wgsl?raw
 import type { KernelSpec } from '../gpu/kernel';
 import type { GpuRuntime } from '../gpu/runtime';
 import type { Binding } from '../gpu/recorder';
+import { planChunks, type Chunk } from './chunks';
 
 const IO = ['read', 'write'] as const;
 const ROWS: KernelSpec = { name: 'jacobian_rows', code: rowsWgsl, bindings: IO };
@@ -55,33 +56,6 @@ const JACOBIAN_WORKGROUP_SIZE = 64;
 const TARGET_INVOCATIONS = 1024;
 /** Fewer Jacobian rows per invocation would make the recomputed softmax statistics dominate. */
 const MIN_ROWS_PER_PART = 8;
-
-function gcd(a: number, b: number): number {
-  while (b) [a, b] = [b, a % b];
-  return a;
-}
-
-interface Chunk {
-  first: number;
-  count: number;
-}
-
-/**
- * Splits `items` items of `itemBytes` bytes (batch rows' blocks or single Jacobian rows) into
- * ranges that each fit a storage binding and start at an aligned offset; null if one aligned
- * step of items is already too large. A single range covering everything is bound whole.
- */
-export function planChunks(items: number, itemBytes: number, maxBinding: number, alignment: number): Chunk[] | null {
-  if (items * itemBytes <= maxBinding) return [{ first: 0, count: items }];
-  const unit = alignment / gcd(itemBytes % alignment, alignment);
-  // Room for the input's alignment slack too (its range is at most the output's plus one step).
-  const capacity = maxBinding - alignment;
-  const perChunk = Math.floor(Math.floor(capacity / itemBytes) / unit) * unit;
-  if (perChunk <= 0) return null;
-  const chunks: Chunk[] = [];
-  for (let first = 0; first < items; first += perChunk) chunks.push({ first, count: Math.min(perChunk, items - first) });
-  return chunks;
-}
 
 function limits(gpu: GpuRuntime): { maxBinding: number; alignment: number } {
   return { maxBinding: gpu.limits.maxStorageBufferBindingSize, alignment: gpu.limits.minStorageBufferOffsetAlignment };

@@ -22,6 +22,7 @@ import type { BindingKind, KernelSpec } from '../gpu/kernel';
 import type { GpuRuntime } from '../gpu/runtime';
 import type { Binding } from '../gpu/recorder';
 import type { LineLayout } from './softmax';
+import { forEachLineChunk } from './chunks';
 
 export const ROWWISE_VARIANTS = ['lines', 'rows-vec4', 'workgroup'] as const;
 export type RowwiseVariant = (typeof ROWWISE_VARIANTS)[number];
@@ -75,8 +76,23 @@ export function chooseRowwiseVariant(gpu: GpuRuntime, layout: LineLayout): Rowwi
   return 'workgroup';
 }
 
-/** Records one dispatch of `variant`; `bindings` are the inputs then the output, all of the layout's size. */
+/**
+ * Records `variant` over `buffers` (the inputs then the output, all of the layout's size), in
+ * binding-sized chunks of lines when the tensors outgrow one storage binding.
+ */
 export function recordRowwise(
+  gpu: GpuRuntime,
+  op: string,
+  specs: RowwiseKernels,
+  variant: string,
+  buffers: readonly GPUBuffer[],
+  layout: LineLayout,
+): void {
+  if (layout.outer * layout.length * layout.inner === 0) return;
+  forEachLineChunk(gpu, op, buffers, layout, (bindings, chunk) => dispatchRowwise(gpu, op, specs, variant, bindings, chunk));
+}
+
+function dispatchRowwise(
   gpu: GpuRuntime,
   op: string,
   specs: RowwiseKernels,
@@ -85,7 +101,6 @@ export function recordRowwise(
   layout: LineLayout,
 ): void {
   const { outer, length, inner } = layout;
-  if (outer * length * inner === 0) return;
   switch (variant) {
     case 'lines': {
       const workgroupSize = 64;

@@ -21,7 +21,12 @@ function run(ctx: Context, op: string, kernels: Kernels, inputs: Tensor[], axis:
   const variant = ctx.variants.resolve(op, chooseRowwiseVariant(gpu, layout), (v) => rowwiseVariantUsable(v, layout));
   return gpu.captured(op, () => {
     const y = ctx.gpuOutput(op, inputs[0].shape);
-    recordRowwise(gpu, op, kernels, variant, [...inputs.map((t) => t.storage!.buffer!), y.storage!.buffer!], layout);
+    try {
+      recordRowwise(gpu, op, kernels, variant, [...inputs.map((t) => t.storage!.buffer!), y.storage!.buffer!], layout);
+    } catch (error) {
+      y.destroy();
+      throw error;
+    }
     return y;
   });
 }
