@@ -83,14 +83,23 @@ export function copyImpl(ctx: Context, bytes: number): Impl {
   };
 }
 
-/** What CPU impls return: one output, a list, or an object of outputs (e.g. `{ loss, grad }`, in key order). */
-export type CpuOutputs = Float32Array | Float32Array[] | { [name: string]: Float32Array | null };
+/**
+ * What CPU impls return: one output, a list, or an object of outputs (e.g. `{ loss, grad }`, in
+ * key order; a number is a one-element output).
+ */
+export type CpuOutputs = Float32Array | Float32Array[] | object;
 
 /** The outputs of a CPU function as a list (null entries, e.g. an absent bias gradient, dropped). */
 export function outputList(out: CpuOutputs): Float32Array[] {
   if (out instanceof Float32Array) return [out];
   if (Array.isArray(out)) return out;
-  return Object.values(out).filter((v): v is Float32Array => v !== null);
+  return Object.values(out)
+    .filter((v) => v !== null)
+    .map((v) => {
+      if (typeof v === 'number') return new Float32Array([v]);
+      if (v instanceof Float32Array) return v;
+      throw new Error(`bench: a CPU impl returned ${Object.prototype.toString.call(v)} among its outputs`);
+    });
 }
 
 /** A CPU impl timed by wall clock; `fn` returns the op's outputs (checked once before timing). */

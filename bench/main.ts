@@ -2,6 +2,7 @@
 import { createContext } from '../src/index';
 import { measureRow, type Result, type Row, type Settings } from './harness';
 import { softmaxRows } from './cases/softmax';
+import { logSoftmaxRows, softmaxCrossEntropyRows, softmaxJacobianRows, softmaxVjpRows } from './cases/derivatives';
 import { checkSoftmaxAutotune, type AutotuneCheck } from './autotune-check';
 
 /** TF.js and ONNX Runtime Web (bench/libs), loaded only for runs that compare with them. */
@@ -27,6 +28,10 @@ export interface BenchArgs {
  */
 const SHAPES = {
   softmax: [[4096, 1024], [65536, 128], [64, 65536]],
+  softmaxJacobian: [[1024, 256], [4096, 64]],
+  softmaxVjp: [[4096, 1024]],
+  softmaxCrossEntropy: [[4096, 1024]],
+  logSoftmax: [[4096, 1024]],
 };
 
 export const SETTINGS: Record<'default' | 'quick', Settings> = {
@@ -40,7 +45,13 @@ export async function main(args: BenchArgs) {
   const settings = args.quick ? SETTINGS.quick : SETTINGS.default;
   const shapes = (list: number[][]) => (args.quick ? list.slice(0, 1) : list);
   const libs: Libs | null = args.compare ? await import('./libs/index') : null;
-  const rows: Row[] = [...softmaxRows(ctx, shapes(SHAPES.softmax), libs)];
+  const rows: Row[] = [
+    ...softmaxRows(ctx, shapes(SHAPES.softmax), libs),
+    ...softmaxJacobianRows(ctx, shapes(SHAPES.softmaxJacobian)),
+    ...softmaxVjpRows(ctx, shapes(SHAPES.softmaxVjp), libs),
+    ...softmaxCrossEntropyRows(ctx, shapes(SHAPES.softmaxCrossEntropy), libs),
+    ...logSoftmaxRows(ctx, shapes(SHAPES.logSoftmax), libs),
+  ];
   const results: Result[] = [];
   const started = performance.now();
   for (const row of rows) {

@@ -34,7 +34,7 @@ export function comparisons(results) {
     const vs = {};
     for (const name of COMPETITORS) {
       const theirs = results.find((r) => r.impl === name && sameRow(r, ours));
-      vs[name] = theirs ? { status: theirs.status, speedup: speedup(ours, theirs) } : null;
+      vs[name] = theirs ? { status: theirs.status, variant: theirs.variant ?? null, speedup: speedup(ours, theirs) } : null;
     }
     out.push({ op: ours.op, shape: ours.shape, vs });
   }
@@ -121,7 +121,7 @@ export function markdown(out, meta) {
       const v = c.vs[n];
       if (!v) return '-';
       if (v.status !== 'ok') return v.status.split(':')[0];
-      return ratioText(v.speedup);
+      return `${ratioText(v.speedup)}${v.variant === 'cpu-ep-fallback' ? ' (ran on its CPU EP)' : ''}`;
     })]));
   }
   lines.push('');
@@ -163,7 +163,7 @@ const HOW = [
   '  - `webgpu-nn`, `copy`: device time from timestamp queries written at the start and end of the compute pass that holds the op\'s dispatches; input already on the GPU, output left there.',
   '  - `copy`: a vec4 copy kernel over the op\'s input bytes on the same device, the bandwidth floor.',
   '  - `tfjs-webgpu`: `kernelMs` of `tf.time()`, which TF.js\'s webgpu backend sums from timestamp queries around each of its dispatches; input tensors created beforehand and resident. Where the device has no `timestamp-query`, `median_ms` is null (TF.js would report 0).',
-  '  - `ort-webgpu`: wall time of `session.run` on inputs already in GPU buffers (`Tensor.fromGpuBuffer`) with outputs left there (`preferredOutputLocation: \'gpu-buffer\'`), until the device queue is idle. ONNX Runtime Web gives a page no per-run device time, so this includes its dispatch overhead (a few ms), which only matters for small rows.',
+  '  - `ort-webgpu`: its `variant` is `webgpu-ep`, or `cpu-ep-fallback` where ONNX Runtime Web runs the node on its CPU (wasm) execution provider because its WebGPU provider lacks it (found by creating the session once with CPU fallback disabled); the times are then of that. Timed: wall time of `session.run` on inputs already in GPU buffers (`Tensor.fromGpuBuffer`) with outputs left there (`preferredOutputLocation: \'gpu-buffer\'`), until the device queue is idle. ONNX Runtime Web gives a page no per-run device time, so this includes its dispatch overhead (a few ms), which only matters for small rows.',
   '  - `cpu-reference`, `plain-js`, `tfjs-cpu`: wall time of the call (for TF.js, the op plus `dataSync()`).',
   '  - `fit-*` rows: wall time of the whole `fit` call, for every impl.',
   '- **roundtrip_ms** (GPU impls): wall time of upload + op + readback to a Float32Array: `ctx.tensor` + op + `read()`; `tf.tensor` + op + `await data()`; a plain `session.run` on a CPU tensor.',

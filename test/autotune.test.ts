@@ -48,6 +48,24 @@ describe('shape buckets', () => {
     expect(key([4096, 2048])).not.toBe(key([4096, 1024]));
   });
 
+  it("list the rule's choice first, then the other usable variants", () => {
+    const fakeGpu = (profile: 'swiftshader' | 'gpu', subgroup: number | null) =>
+      ({ profile, hasFeature: (f: string) => f === 'subgroups' && subgroup !== null, info: { subgroupMinSize: subgroup, subgroupMaxSize: subgroup } }) as never;
+    const candidates = (op: string, gpu: never, shape: number[], axis?: number) => {
+      const spec = TUNABLE_OPS.get(op)!;
+      return spec.candidates(gpu, spec.problem(shape, axis));
+    };
+    expect(candidates('softmax', fakeGpu('swiftshader', 4), [4096, 1024])).toEqual(['rows-vec4', 'lines', 'subgroup', 'workgroup']);
+    expect(candidates('softmax', fakeGpu('gpu', 32), [4096, 1024])).toEqual(['subgroup', 'lines', 'rows-vec4', 'workgroup']);
+    expect(candidates('softmax', fakeGpu('gpu', null), [4096, 1023])).toEqual(['workgroup', 'lines']);
+    expect(candidates('softmax', fakeGpu('gpu', 32), [64, 32], 0)).toEqual(['lines']);
+    for (const op of ['logSoftmax', 'softmaxVjp', 'logSoftmaxVjp']) {
+      expect(candidates(op, fakeGpu('swiftshader', 4), [4096, 1024])).toEqual(['rows-vec4', 'lines', 'workgroup']);
+      expect(candidates(op, fakeGpu('gpu', 32), [4096, 1022])).toEqual(['workgroup', 'lines']);
+      expect(TUNABLE_OPS.get(op)!.bucket(TUNABLE_OPS.get(op)!.problem([4096, 1024], undefined))).toBe(`${op}:rows=2^12,length=2^10,vec4=1,contiguous=1`);
+    }
+  });
+
   it('reject bad autotune shapes and axes with typed errors', () => {
     const softmax = TUNABLE_OPS.get('softmax')!;
     expect(() => softmax.problem([4, -1], undefined)).toThrow(ShapeError);

@@ -58,7 +58,7 @@ describe('speedup', () => {
     expect(speedup(results[0], undefined)).toBeNull();
     const c = comparisons(results);
     expect(c).toHaveLength(2);
-    expect(c[0].vs['ort-webgpu']).toEqual({ status: results[5].status, speedup: null });
+    expect(c[0].vs['ort-webgpu']).toEqual({ status: results[5].status, variant: null, speedup: null });
     expect(c[1].vs['ort-webgpu']).toBeNull();
   });
 });

@@ -10,6 +10,9 @@
  *   closest measure: it includes ORT's JS/wasm dispatch overhead (about 3 ms per run here).
  * - `roundtrip_ms`: plain `session.run` on a CPU tensor, output read back to the CPU.
  *
+ * - `variant`: 'webgpu-ep', or 'cpu-ep-fallback' where ORT runs the node on its CPU EP (wasm)
+ *   because its WebGPU EP lacks it; the timings are then of that.
+ *
  * The wasm files are served from node_modules by the bench's dev server (no CDN, works offline).
  */
 import * as ort from 'onnxruntime-web/webgpu';
@@ -29,6 +32,15 @@ export interface OrtInput {
 
 /** An ONNX Runtime Web (WebGPU EP) impl of `model` fed `inputs` by name. */
 export async function ortImpl(model: Uint8Array, inputs: Record<string, OrtInput>): Promise<Impl> {
+  // ORT silently runs nodes its WebGPU EP lacks (LogSoftmax in 1.30) on its CPU EP (wasm). Ask
+  // for WebGPU only first, to report that in the `variant` field.
+  let variant = 'webgpu-ep';
+  try {
+    const probe = await ort.InferenceSession.create(model, { executionProviders: ['webgpu'], logSeverityLevel: 4, extra: { session: { disable_cpu_ep_fallback: '1' } } });
+    await probe.release();
+  } catch {
+    variant = 'cpu-ep-fallback';
+  }
   const resident = await ort.InferenceSession.create(model, { executionProviders: ['webgpu'], preferredOutputLocation: 'gpu-buffer' });
   const plain = await ort.InferenceSession.create(model, { executionProviders: ['webgpu'] });
   const device = (await ort.env.webgpu.device) as GPUDevice;
@@ -44,6 +56,7 @@ export async function ortImpl(model: Uint8Array, inputs: Record<string, OrtInput
 
   return {
     impl: 'ort-webgpu',
+    variant: () => variant,
     async outputs() {
       const onGpu = await resident.run(gpuFeeds);
       const gpuValues: Float32Array[] = [];

@@ -4,7 +4,8 @@
  * problem, and how to record one run of a variant on scratch buffers.
  *
  * To make another op tunable, add a `TunableOp` to TUNABLE_OPS and call `ctx.tunedVariant(op,
- * problem)` in the op before its fixed rule (see src/ops/softmax.ts).
+ * problem)` in the op before its fixed rule (see src/ops/softmax.ts). Tunable now: softmax and the
+ * row-wise derivatives (logSoftmax, softmaxVjp, logSoftmaxVjp).
  */
 import { normalizeAxis, splitAtAxis, checkShape } from '../shape';
 import type { GpuRuntime } from '../gpu/runtime';
@@ -15,6 +16,15 @@ import {
   softmaxVariantUsable,
   type LineLayout,
 } from '../kernels/softmax';
+import {
+  ROWWISE_VARIANTS,
+  LOG_SOFTMAX_KERNELS,
+  LOG_SOFTMAX_VJP_KERNELS,
+  SOFTMAX_VJP_KERNELS,
+  chooseRowwiseVariant,
+  recordRowwise,
+  rowwiseVariantUsable,
+} from '../kernels/rowwise';
 import { bucketKey, pow2Bucket } from './bucket';
 
 /** Scratch inputs and outputs of one problem (from the context's pool); `record` records one run of a variant. */
@@ -56,39 +66,64 @@ function scratchValues(length: number): Float32Array {
   return out;
 }
 
-const SOFTMAX_TUNING: TunableOp<LineLayout> = {
-  op: 'softmax',
-  problem(shape, axis = -1) {
-    checkShape('autotune', 'shape', shape);
-    return splitAtAxis(shape, normalizeAxis('autotune', axis, shape.length));
-  },
-  bucket(l) {
-    return bucketKey('softmax', {
-      rows: pow2Bucket(l.outer * (l.inner === 1 ? 1 : l.inner)),
-      length: pow2Bucket(l.length),
-      vec4: l.length % 4 === 0,
-      contiguous: l.inner === 1,
-    });
-  },
-  candidates(gpu, l) {
-    const rule = chooseSoftmaxVariant(gpu, l);
-    return [rule, ...SOFTMAX_VARIANTS.filter((v) => v !== rule && softmaxVariantUsable(gpu, v, l))];
-  },
-  usable: softmaxVariantUsable,
-  ladder(l) {
-    const rowElements = Math.max(1, l.length * l.inner);
-    const rows = LADDER_ELEMENTS.map((cap) => Math.max(1, Math.min(l.outer, Math.floor(cap / rowElements))));
-    const distinct = [...new Set([...rows, l.outer])];
-    return distinct.map((outer) => ({ problem: { ...l, outer }, scale: l.outer / outer }));
-  },
-  prepare(gpu, l) {
-    const elements = l.outer * l.length * l.inner;
-    const x = gpu.upload('autotune', scratchValues(elements));
-    const y = gpu.allocate('autotune', elements * 4, 'scratch output');
-    return { record: (variant) => recordSoftmax(gpu, 'autotune', variant, x, y, l), buffers: [x, y] };
-  },
-};
+/**
+ * A tunable op over lines of a tensor ([outer, length, inner] around its axis): softmax and the
+ * row-wise derivatives. `inputs` scratch tensors of the problem's size feed `record`.
+ */
+function lineOpTuning(
+  op: string,
+  variants: readonly string[],
+  rule: (gpu: GpuRuntime, layout: LineLayout) => string,
+  usable: (gpu: GpuRuntime, variant: string, layout: LineLayout) => boolean,
+  inputs: number,
+  record: (gpu: GpuRuntime, variant: string, buffers: GPUBuffer[], layout: LineLayout) => void,
+): TunableOp<LineLayout> {
+  return {
+    op,
+    problem(shape, axis = -1) {
+      checkShape('autotune', 'shape', shape);
+      return splitAtAxis(shape, normalizeAxis('autotune', axis, shape.length));
+    },
+    bucket(l) {
+      return bucketKey(op, {
+        rows: pow2Bucket(l.outer * (l.inner === 1 ? 1 : l.inner)),
+        length: pow2Bucket(l.length),
+        vec4: l.length % 4 === 0,
+        contiguous: l.inner === 1,
+      });
+    },
+    candidates(gpu, l) {
+      const first = rule(gpu, l);
+      return [first, ...variants.filter((v) => v !== first && usable(gpu, v, l))];
+    },
+    usable,
+    ladder(l) {
+      const rowElements = Math.max(1, l.length * l.inner);
+      const rows = LADDER_ELEMENTS.map((cap) => Math.max(1, Math.min(l.outer, Math.floor(cap / rowElements))));
+      const distinct = [...new Set([...rows, l.outer])];
+      return distinct.map((outer) => ({ problem: { ...l, outer }, scale: l.outer / outer }));
+    },
+    prepare(gpu, l) {
+      const elements = l.outer * l.length * l.inner;
+      const values = scratchValues(elements);
+      const buffers = [...Array.from({ length: inputs }, () => gpu.upload('autotune', values)), gpu.allocate('autotune', elements * 4, 'scratch output')];
+      return { record: (variant) => record(gpu, variant, buffers, l), buffers };
+    },
+  };
+}
+
+const SOFTMAX_TUNING = lineOpTuning('softmax', SOFTMAX_VARIANTS, chooseSoftmaxVariant, softmaxVariantUsable, 1, (gpu, variant, [x, y], l) =>
+  recordSoftmax(gpu, 'autotune', variant, x, y, l),
+);
+
+const rowwise = (op: string, kernels: typeof LOG_SOFTMAX_KERNELS, inputs: number) =>
+  lineOpTuning(op, ROWWISE_VARIANTS, chooseRowwiseVariant, (_, variant, l) => rowwiseVariantUsable(variant, l), inputs, (gpu, variant, buffers, l) =>
+    recordRowwise(gpu, 'autotune', kernels, variant, buffers, l),
+  );
 
 export const TUNABLE_OPS: ReadonlyMap<string, TunableOp<unknown>> = new Map<string, TunableOp<unknown>>([
   ['softmax', SOFTMAX_TUNING],
+  ['logSoftmax', rowwise('logSoftmax', LOG_SOFTMAX_KERNELS, 1)],
+  ['softmaxVjp', rowwise('softmaxVjp', SOFTMAX_VJP_KERNELS, 2)],
+  ['logSoftmaxVjp', rowwise('logSoftmaxVjp', LOG_SOFTMAX_VJP_KERNELS, 2)],
 ]);

@@ -58,6 +58,33 @@ describe('autotune', () => {
     expect(axis0.result).toMatchObject({ variant: 'lines', source: 'single' });
   });
 
+  it('tunes the row-wise derivatives too, and they run the winner', async () => {
+    const r = await gpu.run(async (nn, util) => {
+      const ctx = await nn.createContext({ backend: 'webgpu', autotune: { background: false, storage: null } });
+      const shape = [1024, 256];
+      const x = util.randomArray(1024 * 256, 9, -8, 8);
+      const dy = util.randomArray(1024 * 256, 10, -1, 1);
+      const s = nn.cpu.softmax(x, shape);
+      const out = [];
+      for (const op of ['logSoftmax', 'softmaxVjp'] as const) {
+        const tuned = await ctx.autotune(op, shape);
+        const y = op === 'logSoftmax' ? ctx.logSoftmax(ctx.tensor(x, shape)) : ctx.softmaxVjp(ctx.tensor(s, shape), ctx.tensor(dy, shape));
+        const ref = op === 'logSoftmax' ? nn.cpu.logSoftmax(x, shape) : nn.cpu.softmaxVjp(s, dy, shape);
+        // Log-probabilities to about -14 here; VJP values are probabilities times O(1).
+        const cmp = util.compare(await y.read(), ref, op === 'logSoftmax' ? 1e-5 : 1e-6, 1e-5);
+        out.push({ op, tuned, ran: ctx.lastKernelVariant(op), cmp });
+      }
+      ctx.destroy();
+      return out;
+    });
+    for (const t of r) {
+      expectClose(`${t.op} after autotune`, t.cmp);
+      expect(t.tuned.source).toBe('measured');
+      expect(['lines', 'rows-vec4', 'workgroup']).toContain(t.tuned.variant);
+      expect(t.ran).toBe(t.tuned.variant);
+    }
+  });
+
   it('never overrides a pinned variant, and does not tune a pinned op in the background', async () => {
     const r = await gpu.run(async (nn) => {
       const ctx = await nn.createContext({ backend: 'webgpu', autotune: { storage: null } });
