@@ -4,3 +4,6 @@
  * tensors, with the same argument order. The `cpu` backend runs these.
  */
 export { softmax } from './softmax';
+export { matmul } from './matmul';
+export { dense, denseBackward } from './dense';
+export type { CpuDenseBackwardArgs, CpuDenseGradients } from './dense';
