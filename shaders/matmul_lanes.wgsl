@@ -20,9 +20,10 @@
 // bounds, the duplicates are discarded) and masked when storing; k runs exactly to depth. Any
 // size works, including 1 and sizes that are not multiples of 4 or of the tile.
 //
-// Fusion: `aDerivative` / `bDerivative` multiply an operand by act'(aux) as it is loaded (the
-// backward pass of a dense layer reads dz = dy * act'(y) from dy and y without storing dz);
-// `hasBias` and `activation` finish each output before it is stored.
+// Fusion: `hasBias` and `activation` finish each output before it is stored. Operands are read as
+// stored: forming dz = dy * act'(y) in the loads (as matmul_tiled.wgsl can) would double the
+// gathers this kernel is bound by, for every tile of output columns; the dense backward pass
+// writes dz once instead (notes/gemm.md).
 //
 // Requires subgroups of exactly 4 invocations made of consecutive local invocation indices (the
 // host uses this kernel only where the adapter reports that).
@@ -51,18 +52,12 @@ struct Params {
 }
 
 @group(0) @binding(0) var<storage, read> a: array<f32>;
-@group(0) @binding(1) var<storage, read> aAux: array<f32>;
-@group(0) @binding(2) var<storage, read> b: array<f32>;
-@group(0) @binding(3) var<storage, read> bAux: array<f32>;
-@group(0) @binding(4) var<storage, read> bias: array<f32>;
-@group(0) @binding(5) var<storage, read_write> c: array<f32>;
-@group(0) @binding(6) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> b: array<f32>;
+@group(0) @binding(2) var<storage, read> bias: array<f32>;
+@group(0) @binding(3) var<storage, read_write> c: array<f32>;
+@group(0) @binding(4) var<uniform> params: Params;
 
 override workgroupSize: u32 = 64;
-// 0: the operand as stored; 1 sigmoid, 2 relu, 3 tanh: operand * act'(aux), act' taken from the
-// activation's output.
-override aDerivative: u32 = 0;
-override bDerivative: u32 = 0;
 // 0 linear, 1 sigmoid, 2 relu, 3 tanh.
 override activation: u32 = 0;
 override hasBias: bool = false;
@@ -87,16 +82,6 @@ fn activate(v: vec4f) -> vec4f {
   }
 }
 
-// act'(z) from y = act(z).
-fn derivative(kind: u32, y: vec4f) -> vec4f {
-  switch kind {
-    case 1u: { return y * (1.0 - y); }
-    case 2u: { return select(vec4f(0.0), vec4f(1.0), y > vec4f(0.0)); }
-    case 3u: { return 1.0 - y * y; }
-    default: { return vec4f(1.0); }
-  }
-}
-
 fn fma4(x: f32, m: mat4x4f, acc: mat4x4f) -> mat4x4f {
   let v = vec4f(x);
   return mat4x4f(fma(v, m[0], acc[0]), fma(v, m[1], acc[1]), fma(v, m[2], acc[2]), fma(v, m[3], acc[3]));
@@ -105,20 +90,12 @@ fn fma4(x: f32, m: mat4x4f, acc: mat4x4f) -> mat4x4f {
 // This lane's four rows of A at step k (rows given as element offsets).
 fn loadA(k: u32, rows: vec4u) -> vec4f {
   let i = rows + vec4u(k * params.aDepthStride);
-  let v = vec4f(a[i.x], a[i.y], a[i.z], a[i.w]);
-  if (aDerivative == 0u) {
-    return v;
-  }
-  return v * derivative(aDerivative, vec4f(aAux[i.x], aAux[i.y], aAux[i.z], aAux[i.w]));
+  return vec4f(a[i.x], a[i.y], a[i.z], a[i.w]);
 }
 
 fn loadB4(k: u32, cols: vec4u) -> vec4f {
   let i = cols + vec4u(k * params.bDepthStride);
-  let v = vec4f(b[i.x], b[i.y], b[i.z], b[i.w]);
-  if (bDerivative == 0u) {
-    return v;
-  }
-  return v * derivative(bDerivative, vec4f(bAux[i.x], bAux[i.y], bAux[i.z], bAux[i.w]));
+  return vec4f(b[i.x], b[i.y], b[i.z], b[i.w]);
 }
 
 // This lane's 16 columns of B at step k, as 4 vec4 columns of a matrix.

@@ -1,6 +1,7 @@
 // GEMM for GPUs: out = act(op(A) op(B) + bias), batched, every operand addressed through element
-// strides (see matmul_lanes.wgsl for the parameter block, the fusions and the overrides, which
-// are the same here).
+// strides (the parameter block, `activation` and `hasBias` are those of matmul_lanes.wgsl).
+// `aDerivative` / `bDerivative` multiply an operand by act'(aux) as it is staged: the backward
+// pass of a dense layer reads dz = dy * act'(y) from dy and y without writing dz.
 //
 // Classic shared-memory tiling: a workgroup of (tileSize/4)^2 invocations owns a tileSize x
 // tileSize block of the output; per step of 16 along k it stages a tileSize x 16 panel of A and a
@@ -46,8 +47,11 @@ struct Params {
 
 // Output tile edge: 64 (16x16 invocations) or 32 (8x8).
 override tileSize: u32 = 64;
+// 0: the operand as stored; 1 sigmoid, 2 relu, 3 tanh: operand * act'(aux), with act' taken from
+// the activation's output.
 override aDerivative: u32 = 0;
 override bDerivative: u32 = 0;
+// 0 linear, 1 sigmoid, 2 relu, 3 tanh.
 override activation: u32 = 0;
 override hasBias: bool = false;
 

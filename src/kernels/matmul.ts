@@ -10,21 +10,23 @@ import lanesWgsl from '../../shaders/matmul_lanes.wgsl?raw';
 import tiledWgsl from '../../shaders/matmul_tiled.wgsl?raw';
 import biasGradWgsl from '../../shaders/dense_bias_grad.wgsl?raw';
 import softmaxGradWgsl from '../../shaders/dense_softmax_grad.wgsl?raw';
+import activationGradWgsl from '../../shaders/dense_activation_grad.wgsl?raw';
 import type { KernelSpec } from '../gpu/kernel';
 import type { GpuRuntime } from '../gpu/runtime';
 import type { Activation } from '../linalg';
 
-const GEMM_BINDINGS = ['read', 'read', 'read', 'read', 'read', 'write'] as const;
-const LANES: KernelSpec = { name: 'matmul_lanes', code: lanesWgsl, bindings: GEMM_BINDINGS, features: ['subgroups'] };
-const TILED: KernelSpec = { name: 'matmul_tiled', code: tiledWgsl, bindings: GEMM_BINDINGS };
+// Bindings: a, b, bias, out (lanes); a, aAux, b, bAux, bias, out (tiled).
+const LANES: KernelSpec = { name: 'matmul_lanes', code: lanesWgsl, bindings: ['read', 'read', 'read', 'write'], features: ['subgroups'] };
+const TILED: KernelSpec = { name: 'matmul_tiled', code: tiledWgsl, bindings: ['read', 'read', 'read', 'read', 'read', 'write'] };
 const BIAS_GRAD: KernelSpec = { name: 'dense_bias_grad', code: biasGradWgsl, bindings: ['read', 'read', 'write'] };
 const SOFTMAX_GRAD: KernelSpec = { name: 'dense_softmax_grad', code: softmaxGradWgsl, bindings: ['read', 'read', 'write'] };
+const ACTIVATION_GRAD: KernelSpec = { name: 'dense_activation_grad', code: activationGradWgsl, bindings: ['read', 'read', 'write'] };
 
 /**
  * - `lanes`: subgroup-blocked registers, no shared memory (matmul_lanes.wgsl), output rows along
  *   the GEMM's rows; `lanes-transposed`: the same kernel computing the transposed product
- *   (out^T = B^T A^T), which wastes less of its 16 x 64 tiles when there are few rows or when the
- *   fused operand is B. Both need subgroups of exactly 4 (SwiftShader).
+ *   (out^T = B^T A^T), which wastes less of its 16 x 64 tiles when there are few rows. Both need
+ *   subgroups of exactly 4 (SwiftShader).
  * - `tiled-64`, `tiled-32`: shared-memory tiling with 64 x 64 or 32 x 32 output tiles per
  *   workgroup (matmul_tiled.wgsl), the GPU choice; 32 when 64 would leave a GPU idle.
  */
@@ -76,7 +78,7 @@ export interface GemmFusion {
 export const PLAIN_GEMM: GemmFusion = { aDerivative: 'linear', bDerivative: 'linear', bias: false, activation: 'linear' };
 
 /** The same product computed transposed: out^T [cols, rows] = B^T A^T, written in place of out. */
-function transposed(layout: GemmLayout, buffers: GemmBuffers, fusion: GemmFusion): [GemmLayout, GemmBuffers, GemmFusion] {
+function transposed(layout: GemmLayout, buffers: GemmBuffers): [GemmLayout, GemmBuffers] {
   return [
     {
       rows: layout.cols,
@@ -95,8 +97,7 @@ function transposed(layout: GemmLayout, buffers: GemmBuffers, fusion: GemmFusion
       biasRowStride: layout.biasColStride,
       biasColStride: layout.biasRowStride,
     },
-    { a: buffers.b, aAux: buffers.bAux, b: buffers.a, bAux: buffers.aAux, bias: buffers.bias, out: buffers.out },
-    { ...fusion, aDerivative: fusion.bDerivative, bDerivative: fusion.aDerivative },
+    { a: buffers.b, b: buffers.a, bias: buffers.bias, out: buffers.out },
   ];
 }
 
@@ -119,22 +120,13 @@ export function gemmVariantUsable(gpu: GpuRuntime, variant: string): boolean {
 }
 
 /**
- * Relative cost of the lanes kernel in one orientation: the 16 x 64 tiles it runs times the work
- * per step of k in a lane, counted in loads (4 of A, 16 of B, and as much again for the
- * multiply-adds, measured); a fused operand doubles its loads.
+ * The default rule; notes/gemm.md has the measurements behind it. On SwiftShader the lanes kernel
+ * in whichever orientation runs fewer 16 x 64 tiles (its cost per tile is the same both ways).
  */
-function lanesCost(rows: number, cols: number, batches: number, aFused: boolean, bFused: boolean): number {
-  const tiles = Math.ceil(rows / 16) * Math.ceil(cols / 64) * batches;
-  return tiles * (40 + (aFused ? 4 : 0) + (bFused ? 16 : 0));
-}
-
-/** The default rule; notes/gemm.md has the measurements behind it. */
-export function chooseGemmVariant(gpu: GpuRuntime, layout: GemmLayout, fusion: GemmFusion): GemmVariant {
+export function chooseGemmVariant(gpu: GpuRuntime, layout: GemmLayout): GemmVariant {
   if (gpu.profile === 'swiftshader' && hasLanesOfFour(gpu)) {
-    const aFused = fusion.aDerivative !== 'linear';
-    const bFused = fusion.bDerivative !== 'linear';
-    const direct = lanesCost(layout.rows, layout.cols, layout.batches, aFused, bFused);
-    const flipped = lanesCost(layout.cols, layout.rows, layout.batches, bFused, aFused);
+    const direct = Math.ceil(layout.rows / 16) * Math.ceil(layout.cols / 64);
+    const flipped = Math.ceil(layout.cols / 16) * Math.ceil(layout.rows / 64);
     return flipped < direct ? 'lanes-transposed' : 'lanes';
   }
   // Fewer than ~2 tiles of 64 x 64 per compute unit of a large GPU leaves it partly idle.
@@ -142,31 +134,44 @@ export function chooseGemmVariant(gpu: GpuRuntime, layout: GemmLayout, fusion: G
   return tiles64 >= 128 ? 'tiled-64' : 'tiled-32';
 }
 
+/**
+ * Whether a GEMM variant should read a derivative-scaled operand through its loads (fusion) or
+ * from a buffer written once beforehand. The lanes kernels re-load each operand value once per
+ * output tile with a per-lane gather, so fusing doubles their most expensive work; one
+ * element-wise pass is cheaper there (notes/gemm.md). The tiled kernels stage operands through
+ * workgroup memory with coalesced loads, where fusion saves the pass.
+ */
+export function gemmFusesDerivative(variant: string): boolean {
+  return variant === 'tiled-64' || variant === 'tiled-32';
+}
+
 /** Records one GEMM into `buffers.out` with the given variant. Nothing is recorded for an empty output. */
 export function recordGemm(gpu: GpuRuntime, op: string, variant: string, layout: GemmLayout, buffers: GemmBuffers, fusion: GemmFusion): void {
   if (layout.rows * layout.cols * layout.batches === 0) return;
   if (variant === 'lanes-transposed') {
-    [layout, buffers, fusion] = transposed(layout, buffers, fusion);
+    [layout, buffers] = transposed(layout, buffers);
   }
-  const overrides: Record<string, number> = {
-    aDerivative: ACTIVATION_CODE[fusion.aDerivative],
-    bDerivative: ACTIVATION_CODE[fusion.bDerivative],
-    activation: ACTIVATION_CODE[fusion.activation],
-    hasBias: fusion.bias ? 1 : 0,
-  };
+  const finish = { activation: ACTIVATION_CODE[fusion.activation], hasBias: fusion.bias ? 1 : 0 };
   let tileRows: number;
   let tileCols: number;
   let workgroups: number;
   let kernel;
+  let bindings: GPUBuffer[];
+  // Unused inputs are bound to `a` (read-only aliasing is allowed; the kernel never reads them).
+  const bias = buffers.bias ?? buffers.a;
   switch (variant) {
     case 'lanes':
     case 'lanes-transposed': {
+      if (fusion.aDerivative !== 'linear' || fusion.bDerivative !== 'linear') {
+        throw new Error('the lanes GEMM kernels read operands as stored (see gemmFusesDerivative)');
+      }
       const workgroupSize = 64;
       tileRows = Math.ceil(layout.rows / 16);
       tileCols = Math.ceil(layout.cols / 64);
       // One 16 x 64 tile per subgroup of 4 invocations.
       workgroups = Math.ceil((tileRows * tileCols * layout.batches) / (workgroupSize / 4));
-      kernel = gpu.kernel(LANES, { ...overrides, workgroupSize });
+      kernel = gpu.kernel(LANES, { ...finish, workgroupSize });
+      bindings = [buffers.a, buffers.b, bias, buffers.out];
       break;
     }
     case 'tiled-64':
@@ -175,7 +180,9 @@ export function recordGemm(gpu: GpuRuntime, op: string, variant: string, layout:
       tileRows = Math.ceil(layout.rows / tileSize);
       tileCols = Math.ceil(layout.cols / tileSize);
       workgroups = tileRows * tileCols * layout.batches;
-      kernel = gpu.kernel(TILED, { ...overrides, tileSize });
+      const derivatives = { aDerivative: ACTIVATION_CODE[fusion.aDerivative], bDerivative: ACTIVATION_CODE[fusion.bDerivative] };
+      kernel = gpu.kernel(TILED, { ...finish, ...derivatives, tileSize });
+      bindings = [buffers.a, buffers.aAux ?? buffers.a, buffers.b, buffers.bAux ?? buffers.b, bias, buffers.out];
       break;
     }
     default:
@@ -189,8 +196,6 @@ export function recordGemm(gpu: GpuRuntime, op: string, variant: string, layout:
     layout.biasRowStride, layout.biasColStride,
     tileRows, tileCols,
   ]);
-  // Unused inputs are bound to `a` (read-only aliasing is allowed; the kernel never reads them).
-  const bindings = [buffers.a, buffers.aAux ?? buffers.a, buffers.b, buffers.bAux ?? buffers.b, buffers.bias ?? buffers.a, buffers.out];
   gpu.dispatch(op, kernel, bindings, params, workgroups);
 }
 
@@ -208,4 +213,12 @@ export function recordSoftmaxGrad(gpu: GpuRuntime, op: string, y: GPUBuffer, dy:
   const workgroupSize = 64;
   const kernel = gpu.kernel(SOFTMAX_GRAD, { workgroupSize });
   gpu.dispatch(op, kernel, [y, dy, dz], new Uint32Array([rows, cols]), Math.ceil(rows / workgroupSize));
+}
+
+/** dz = dy * act'(y) element-wise ('linear' is not needed: dz is dy). */
+export function recordActivationGrad(gpu: GpuRuntime, op: string, dy: GPUBuffer, y: GPUBuffer, dz: GPUBuffer, count: number, derivative: PointwiseActivation): void {
+  if (count === 0) return;
+  const workgroupSize = 64;
+  const kernel = gpu.kernel(ACTIVATION_GRAD, { workgroupSize, derivative: ACTIVATION_CODE[derivative] });
+  gpu.dispatch(op, kernel, [dy, y, dz], new Uint32Array([count]), Math.ceil(count / 4 / workgroupSize));
 }

@@ -1,8 +1,10 @@
 /**
  * ctx.dense and ctx.denseBackward: one fused GEMM kernel for the forward pass (bias and
  * activation applied as outputs are stored; softmax as a second pass over the rows), and for the
- * backward pass two GEMMs that read dz = dy * act'(y) from dy and y as they load it, plus a
- * column-sum kernel for db. Only softmax materializes dz (its VJP needs a per-row dot product).
+ * backward pass two GEMMs (dx = dz w^T, dw = x^T dz, transposes read through strides) plus a
+ * column-sum kernel for db. dz = dy * act'(y) is formed inside the GEMMs' loads by the kernels
+ * where that is cheaper (tiled) and written once by an element-wise pass where it is not (lanes,
+ * see gemmFusesDerivative); softmax always writes it (its VJP needs a dot product per row).
  */
 import type { Context } from '../context';
 import type { Tensor } from '../tensor';
@@ -12,7 +14,10 @@ import { checkActivation, checkFlag, planDense, planDenseBackward, type Activati
 import { dense as cpuDense, denseBackward as cpuDenseBackward } from '../cpu/dense';
 import {
   chooseGemmVariant,
+  gemmFusesDerivative,
   gemmVariantUsable,
+  PLAIN_GEMM,
+  recordActivationGrad,
   recordBiasGrad,
   recordGemm,
   recordSoftmaxGrad,
@@ -58,7 +63,7 @@ export function dense(ctx: Context, x: Tensor, w: Tensor, b?: Tensor | null, act
     biasColStride: 1,
   };
   const fusion: GemmFusion = { aDerivative: 'linear', bDerivative: 'linear', bias: bias !== null, activation: act === 'softmax' ? 'linear' : act };
-  const variant = ctx.variants.resolve(op, chooseGemmVariant(gpu, layout, fusion), (v) => gemmVariantUsable(gpu, v));
+  const variant = ctx.variants.resolve(op, chooseGemmVariant(gpu, layout), (v) => gemmVariantUsable(gpu, v));
   return gpu.captured(op, () => {
     const y = ctx.gpuOutput(op, [batch, units]);
     const yBuffer = y.storage!.buffer!;
@@ -129,8 +134,6 @@ export function denseBackward(ctx: Context, args: DenseBackwardArgs): DenseGradi
   }
   for (const [arg, t] of [['x', x], ['w', w], ['y', y], ['dy', dy]] as const) checkBindable(ctx, op, arg, t.byteLength);
 
-  // dz = dy * act'(y), read through the GEMMs' loads; softmax's dz is computed first.
-  const derivative: PointwiseActivation = act === 'softmax' ? 'linear' : act;
   // dx [batch, inputs] = dz [batch, units] x w^T.
   const dxLayout: GemmLayout = {
     rows: batch,
@@ -149,7 +152,6 @@ export function denseBackward(ctx: Context, args: DenseBackwardArgs): DenseGradi
     biasRowStride: 0,
     biasColStride: 0,
   };
-  const dxFusion: GemmFusion = { aDerivative: derivative, bDerivative: 'linear', bias: false, activation: 'linear' };
   // dw [inputs, units] = x^T [inputs, batch] x dz [batch, units].
   const dwLayout: GemmLayout = {
     rows: inputs,
@@ -168,10 +170,16 @@ export function denseBackward(ctx: Context, args: DenseBackwardArgs): DenseGradi
     biasRowStride: 0,
     biasColStride: 0,
   };
-  const dwFusion: GemmFusion = { aDerivative: 'linear', bDerivative: derivative, bias: false, activation: 'linear' };
+  // dz = dy * act'(y): read through both GEMMs' loads where their kernels fuse it, else written
+  // once (always for softmax, whose VJP needs a dot product per row).
+  const pointwise: PointwiseActivation = act === 'softmax' ? 'linear' : act;
   const usable = (v: string) => gemmVariantUsable(gpu, v);
-  const dxVariant = ctx.variants.resolve(op, chooseGemmVariant(gpu, dxLayout, dxFusion), usable);
-  const dwVariant = ctx.variants.resolve(op, chooseGemmVariant(gpu, dwLayout, dwFusion), usable);
+  const dxVariant = ctx.variants.resolve(op, chooseGemmVariant(gpu, dxLayout), usable);
+  const dwVariant = ctx.variants.resolve(op, chooseGemmVariant(gpu, dwLayout), usable);
+  const fused = pointwise !== 'linear' && gemmFusesDerivative(dxVariant) && gemmFusesDerivative(dwVariant);
+  const materialized = act === 'softmax' || (pointwise !== 'linear' && !fused);
+  const dxFusion: GemmFusion = fused ? { ...PLAIN_GEMM, aDerivative: pointwise } : PLAIN_GEMM;
+  const dwFusion: GemmFusion = fused ? { ...PLAIN_GEMM, bDerivative: pointwise } : PLAIN_GEMM;
 
   return gpu.captured(op, () => {
     const dx = ctx.gpuOutput(op, [batch, inputs]);
@@ -180,14 +188,15 @@ export function denseBackward(ctx: Context, args: DenseBackwardArgs): DenseGradi
     const yBuffer = y.storage!.buffer!;
     let dz = dy.storage!.buffer!;
     let scratch: GPUBuffer | null = null;
-    if (act === 'softmax') {
+    if (materialized) {
       scratch = gpu.allocate(op, batch * units * 4, 'dz');
-      recordSoftmaxGrad(gpu, op, yBuffer, dz, scratch, batch, units);
+      if (act === 'softmax') recordSoftmaxGrad(gpu, op, yBuffer, dz, scratch, batch, units);
+      else recordActivationGrad(gpu, op, dz, yBuffer, scratch, batch * units, pointwise);
       dz = scratch;
     }
     recordGemm(gpu, op, dxVariant, dxLayout, { a: dz, aAux: yBuffer, b: w.storage!.buffer!, out: dx.storage!.buffer! }, dxFusion);
     recordGemm(gpu, op, dwVariant, dwLayout, { a: x.storage!.buffer!, b: dz, bAux: yBuffer, out: dw.storage!.buffer! }, dwFusion);
-    if (db) recordBiasGrad(gpu, op, dz, yBuffer, db.storage!.buffer!, batch, units, derivative);
+    if (db) recordBiasGrad(gpu, op, dz, yBuffer, db.storage!.buffer!, batch, units, fused ? pointwise : 'linear');
     if (scratch) gpu.pool.release(scratch);
     return { dx, dw, db };
   });

@@ -48,7 +48,7 @@ export function matmul(ctx: Context, a: Tensor, b: Tensor, options?: MatmulOptio
     biasRowStride: 0,
     biasColStride: 0,
   };
-  const variant = ctx.variants.resolve(op, chooseGemmVariant(gpu, layout, PLAIN_GEMM), (v) => gemmVariantUsable(gpu, v));
+  const variant = ctx.variants.resolve(op, chooseGemmVariant(gpu, layout), (v) => gemmVariantUsable(gpu, v));
   return gpu.captured(op, () => {
     const out = ctx.gpuOutput(op, plan.outShape);
     recordGemm(gpu, op, variant, layout, { a: a.storage!.buffer!, b: b.storage!.buffer!, out: out.storage!.buffer! }, PLAIN_GEMM);
