@@ -59,7 +59,7 @@ export interface MatmulPlan {
 }
 
 function describeOperand(arg: string, shape: Shape, transposed: boolean): string {
-  return `${arg} ${formatShape(shape)}${transposed ? ` (transpose${arg.toUpperCase()})` : ''}`;
+  return `${arg} ${formatShape(shape)}${transposed ? ' read transposed' : ''}`;
 }
 
 export function planMatmul(op: string, aShape: Shape, bShape: Shape, transposeA: boolean, transposeB: boolean): MatmulPlan {
