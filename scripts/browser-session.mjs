@@ -75,6 +75,7 @@ export async function startBrowserSession({ root = ROOT } = {}) {
       const page = await newPage();
       page.on('console', (message) => {
         const text = message.text();
+        if (text.startsWith('[vite]')) return;
         if (message.type() === 'error') console.error(text);
         else if (message.type() === 'warn') console.warn(text);
         else console.log(text);

@@ -30,6 +30,7 @@ const LOWEST_FINITE = -0x1.fffffep+127f;
 // exp() of anything below this is 0 in f32; clamping keeps exp's argument finite when the
 // difference of two extreme finite values overflows.
 const EXP_FLOOR = -104.0;
+const SUM_BLOCK = 256u;
 
 // A NaN made at run time: WGSL rejects NaN in constant expressions.
 fn quietNaN() -> f32 {
@@ -48,10 +49,17 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   let start = (line / inner) * params.length * inner + line % inner;
 
   var m = LOWEST_FINITE;
+  // The normalizer is summed in blocks (s) folded into total, both relative to m: the rounding
+  // error then grows with the block length plus the block count, not with the row length.
   var s = 0.0;
+  var total = 0.0;
   var positiveInfinities = 0u;
   var sawNaN = false;
   for (var k = 0u; k < params.length; k++) {
+    if (k % SUM_BLOCK == 0u) {
+      total += s;
+      s = 0.0;
+    }
     let v = x[start + k * inner];
     let bits = bitcast<u32>(v);
     if ((bits & EXPONENT_BITS) == EXPONENT_BITS) {
@@ -59,12 +67,14 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       positiveInfinities += select(0u, 1u, bits == POSITIVE_INFINITY_BITS);
     } else {
       let mNew = max(m, v);
-      s = s * exp(max(m - mNew, EXP_FLOOR)) + exp(v - mNew);
+      let rescale = exp(max(m - mNew, EXP_FLOOR));
+      s = s * rescale + exp(v - mNew);
+      total = total * rescale;
       m = mNew;
     }
   }
 
-  let invSum = 1.0 / s;
+  let invSum = 1.0 / (total + s);
   let infinityShare = 1.0 / f32(max(positiveInfinities, 1u));
   for (var k = 0u; k < params.length; k++) {
     let at = start + k * inner;

@@ -23,6 +23,7 @@ const POSITIVE_INFINITY_BITS = 0x7f800000u;
 const QUIET_NAN_BITS = 0x7fc00000u;
 const LOWEST_FINITE = -0x1.fffffep+127f;
 const EXP_FLOOR = -104.0;
+const SUM_BLOCK = 256u;
 
 // A NaN made at run time: WGSL rejects NaN in constant expressions.
 fn quietNaN() -> f32 {
@@ -41,10 +42,18 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   let end = start + params.cols;
 
   var m = LOWEST_FINITE;
+  // Normalizer summed in blocks folded into total (see softmax_lines.wgsl).
   var s = 0.0;
+  var total = 0.0;
+  var count = 0u;
   var positiveInfinities = 0u;
   var nanFlag = 0u;
   for (var i = start + lane; i < end; i += workgroupSize) {
+    if (count % SUM_BLOCK == 0u) {
+      total += s;
+      s = 0.0;
+    }
+    count++;
     let v = x[i];
     let bits = bitcast<u32>(v);
     if ((bits & EXPONENT_BITS) == EXPONENT_BITS) {
@@ -52,10 +61,13 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       positiveInfinities += select(0u, 1u, bits == POSITIVE_INFINITY_BITS);
     } else {
       let mNew = max(m, v);
-      s = s * exp(max(m - mNew, EXP_FLOOR)) + exp(v - mNew);
+      let rescale = exp(max(m - mNew, EXP_FLOOR));
+      s = s * rescale + exp(v - mNew);
+      total = total * rescale;
       m = mNew;
     }
   }
+  s += total;
   let rowMax = subgroupMax(m);
   let rowSum = subgroupAdd(s * exp(max(m - rowMax, EXP_FLOOR)));
   let rowInfinities = subgroupAdd(positiveInfinities);

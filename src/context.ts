@@ -127,6 +127,9 @@ export class Context implements TensorOwner {
    * const labels = ctx.tensor(new Int32Array([2, 0]));    // int32 [2]
    * const y = ctx.tensor(new Float32Array(12), [2, 3, 2]);
    */
+  tensor(data: Int32Array | Uint32Array, shape?: Shape): Tensor<'int32'>;
+  tensor(data: Float32Array | number[] | number[][], shape?: Shape): Tensor<'float32'>;
+  tensor(data: TensorInput, shape?: Shape): Tensor;
   tensor(data: TensorInput, shape?: Shape): Tensor {
     const op = 'tensor';
     this.checkUsable(op);
@@ -149,7 +152,7 @@ export class Context implements TensorOwner {
    * const p = ctx.softmax(ctx.tensor([[1000, 1000], [1, -Infinity]]));
    * await p.read(); // [0.5, 0.5, 1, 0]
    */
-  softmax(x: Tensor, axis = -1): Tensor {
+  softmax(x: Tensor, axis = -1): Tensor<'float32'> {
     return softmax(this, x, axis);
   }
 
@@ -283,15 +286,15 @@ export class Context implements TensorOwner {
   }
 
   /** @internal A new float32/int32 tensor on the GPU (uninitialised). */
-  gpuOutput(op: string, shape: Shape, dtype: DType = 'float32', label = 'output'): Tensor {
+  gpuOutput<D extends DType = 'float32'>(op: string, shape: Shape, dtype: D = 'float32' as D, label = 'output'): Tensor<D> {
     const gpu = this.gpu!;
     const bytes = shape.reduce((a, b) => a * b, 1) * 4;
     return this.track(new Tensor(this, shape, dtype, { buffer: gpu.allocate(op, bytes, label), data: null }));
   }
 
   /** @internal Wraps CPU results as a tensor. */
-  cpuOutput(shape: Shape, data: TensorData): Tensor {
-    const dtype: DType = data instanceof Int32Array ? 'int32' : 'float32';
+  cpuOutput<A extends TensorData>(shape: Shape, data: A): Tensor<A extends Int32Array ? 'int32' : 'float32'> {
+    const dtype = (data instanceof Int32Array ? 'int32' : 'float32') as A extends Int32Array ? 'int32' : 'float32';
     return this.track(new Tensor(this, shape, dtype, { buffer: null, data }));
   }
 
@@ -312,7 +315,7 @@ export class Context implements TensorOwner {
     else buffer?.destroy();
   }
 
-  private track(t: Tensor): Tensor {
+  private track<T extends Tensor>(t: T): T {
     this.live.add(t);
     this.tidyScopes[this.tidyScopes.length - 1]?.add(t);
     return t;

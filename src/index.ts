@@ -2,7 +2,7 @@
 export { createContext } from './context';
 export type { Context } from './context';
 export type { ContextOptions, TensorInput, MemoryInfo, BackendName } from './context';
-export type { Tensor, DType, TensorData } from './tensor';
+export type { Tensor, DType, TensorData, DataOf } from './tensor';
 export type { AdapterInfo } from './gpu/device';
 export type { Activation, MatmulOptions } from './linalg';
 export type { DenseBackwardArgs, DenseGradients } from './ops/dense';

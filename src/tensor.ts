@@ -4,6 +4,8 @@ import type { Shape } from './shape';
 
 export type DType = 'float32' | 'int32';
 export type TensorData = Float32Array | Int32Array;
+/** The typed array a tensor of dtype D reads back as. */
+export type DataOf<D extends DType> = D extends 'int32' ? Int32Array : Float32Array;
 
 /** What a tensor needs from the context that owns it. */
 export interface TensorOwner {
@@ -22,17 +24,17 @@ export interface TensorStorage {
  * new tensors. Read the values with `await t.read()`, free GPU memory with `t.destroy()` (or let
  * `ctx.tidy` do it).
  */
-export class Tensor {
+export class Tensor<D extends DType = DType> {
   readonly shape: Shape;
   readonly size: number;
-  readonly dtype: DType;
+  readonly dtype: D;
   /** @internal The context that created the tensor. */
   readonly owner: TensorOwner;
   /** @internal */
   storage: TensorStorage | null;
 
   /** @internal Tensors are made by a context, never directly. */
-  constructor(owner: TensorOwner, shape: Shape, dtype: DType, storage: TensorStorage) {
+  constructor(owner: TensorOwner, shape: Shape, dtype: D, storage: TensorStorage) {
     this.owner = owner;
     this.shape = Object.freeze([...shape]);
     this.size = shape.reduce((a, b) => a * b, 1);
@@ -63,11 +65,11 @@ export class Tensor {
    * const p = ctx.softmax(ctx.tensor([1, 2, 3]));
    * console.log(await p.read()); // Float32Array [0.090, 0.245, 0.665]
    */
-  read(): Promise<TensorData> {
+  read(): Promise<DataOf<D>> {
     if (this.storage === null) {
       return Promise.reject(new TensorDestroyedError('read', 'the tensor was destroyed'));
     }
-    return this.owner.readTensor(this);
+    return this.owner.readTensor(this) as Promise<DataOf<D>>;
   }
 
   /** Frees the tensor's memory. Safe to call twice; ops given a destroyed tensor throw. */

@@ -22,6 +22,8 @@ export type Binding = GPUBuffer | { buffer: GPUBuffer; offset: number; size: num
 export class Recorder {
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
+  /** Set while `timed` records: the next pass opened writes its start/end timestamps. */
+  private timestampWrites: GPUComputePassTimestampWrites | undefined;
   private readonly arena: GPUBuffer;
   private readonly staging: ArrayBuffer;
   private readonly stagingBytes: Uint8Array;
@@ -49,7 +51,10 @@ export class Recorder {
 
   private ensurePass(): GPUComputePassEncoder {
     if (!this.encoder) this.encoder = this.device.createCommandEncoder({ label: 'webgpu-nn' });
-    if (!this.pass) this.pass = this.encoder.beginComputePass({ label: 'webgpu-nn' });
+    if (!this.pass) {
+      this.pass = this.encoder.beginComputePass({ label: 'webgpu-nn', timestampWrites: this.timestampWrites });
+      this.timestampWrites = undefined;
+    }
     return this.pass;
   }
 
@@ -95,6 +100,22 @@ export class Recorder {
   copy(op: string, src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, bytes: number): void {
     this.ensureEncoderOutsidePass().copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
     this.pendingOps.add(op);
+  }
+
+  /**
+   * Records `fn`'s dispatches into one fresh compute pass whose start and end timestamps land in
+   * slots 0 and 1 of `querySet`, resolved into `resolveBuffer`. Benchmarks use it for device time;
+   * `fn` must record dispatches only (a copy would end the timed pass early).
+   */
+  timed(querySet: GPUQuerySet, resolveBuffer: GPUBuffer, fn: () => void): void {
+    this.submit();
+    this.timestampWrites = { querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 };
+    try {
+      fn();
+    } finally {
+      this.timestampWrites = undefined;
+    }
+    this.ensureEncoderOutsidePass().resolveQuerySet(querySet, 0, 2, resolveBuffer, 0);
   }
 
   /** Submits the open command buffer, if any. Does not wait. */

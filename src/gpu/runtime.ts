@@ -4,6 +4,7 @@
  */
 import { DeviceLostError, GPUOperationError, SizeLimitError } from '../errors';
 import { BufferPool } from './buffer-pool';
+import { BUFFER_COPY_SRC, BUFFER_QUERY_RESOLVE } from './flags';
 import { compileKernel, type CompiledKernel, type KernelSpec, type Overrides } from './kernel';
 import { foldGrid } from './grid';
 import { Recorder, type Binding } from './recorder';
@@ -26,6 +27,7 @@ export class GpuRuntime {
   lostInfo: { reason: string; message: string } | null = null;
   private pending: PendingError[] = [];
   private scopeDepth = 0;
+  private timing: { querySet: GPUQuerySet; resolve: GPUBuffer } | null = null;
 
   constructor(
     readonly device: GPUDevice,
@@ -130,7 +132,27 @@ export class GpuRuntime {
     await this.checkErrors();
   }
 
+  /**
+   * Device time in milliseconds of the work `fn` records (dispatches only), from timestamp
+   * queries; null where the adapter has no `timestamp-query`.
+   */
+  async deviceTime(fn: () => void): Promise<number | null> {
+    if (!this.hasFeature('timestamp-query')) return null;
+    if (!this.timing) {
+      this.timing = {
+        querySet: this.device.createQuerySet({ label: 'webgpu-nn timing', type: 'timestamp', count: 2 }),
+        resolve: this.device.createBuffer({ label: 'webgpu-nn timing', size: 16, usage: BUFFER_QUERY_RESOLVE | BUFFER_COPY_SRC }),
+      };
+    }
+    const { querySet, resolve } = this.timing;
+    this.captured('timing', () => this.recorder.timed(querySet, resolve, fn));
+    const ticks = new BigUint64Array(await this.read('timing', resolve, 16));
+    return Number(ticks[1] - ticks[0]) / 1e6;
+  }
+
   destroy(): void {
+    this.timing?.querySet.destroy();
+    this.timing?.resolve.destroy();
     this.recorder.submit();
     this.pool.destroyAll();
     this.recorder.destroy();

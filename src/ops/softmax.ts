@@ -5,7 +5,7 @@ import { normalizeAxis, splitAtAxis } from '../shape';
 import { softmax as cpuSoftmax } from '../cpu/softmax';
 import { chooseSoftmaxVariant, recordSoftmax, softmaxVariantUsable } from '../kernels/softmax';
 
-export function softmax(ctx: Context, x: Tensor, axis = -1): Tensor {
+export function softmax(ctx: Context, x: Tensor, axis = -1): Tensor<'float32'> {
   const op = 'softmax';
   ctx.checkUsable(op);
   ctx.input(op, 'x', x);

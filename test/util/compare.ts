@@ -60,3 +60,17 @@ export function randomArray(length: number, seed: number, lo = -1, hi = 1): Floa
   }
   return out;
 }
+
+/**
+ * Values crossing the page boundary go through JSON, which has no NaN or Infinity: encode them
+ * as strings in the page and decode them in Node.
+ */
+export type Encoded = (number | 'NaN' | 'Infinity' | '-Infinity')[];
+
+export function encode(values: ArrayLike<number>): Encoded {
+  return Array.from(values, (v) => (Number.isFinite(v) ? v : (String(v) as 'NaN' | 'Infinity' | '-Infinity')));
+}
+
+export function decode(values: Encoded): number[] {
+  return values.map((v) => (typeof v === 'number' ? v : Number(v)));
+}

@@ -1,0 +1,28 @@
+/** Benchmark entry point, run in headless Chromium by bench/run.mjs. */
+import { createContext } from '../src/index';
+import { measureRow, type Result, type Row } from './harness';
+import { softmaxRows } from './cases/softmax';
+
+export interface BenchArgs {
+  quick: boolean;
+  /** Only rows whose op matches (exact name), when given. */
+  ops: string[] | null;
+  /** Pin kernel variants: op -> variant. */
+  variants: Record<string, string>;
+}
+
+export async function main(args: BenchArgs) {
+  const ctx = await createContext({ backend: 'webgpu' });
+  for (const [op, variant] of Object.entries(args.variants)) ctx.setKernelVariant(op, variant);
+  const settings = args.quick ? { reps: 5, roundtripReps: 3 } : { reps: 9, roundtripReps: 5 };
+  const rows: Row[] = [...softmaxRows(ctx, [[4096, 1024]])];
+  const results: Result[] = [];
+  for (const row of rows) {
+    if (args.ops && !args.ops.includes(row.op)) continue;
+    console.log(`bench: ${row.op} [${row.shape.join(', ')}] ...`);
+    results.push(...(await measureRow(row, settings)));
+  }
+  const adapter = ctx.adapterInfo!;
+  ctx.destroy();
+  return { adapter: { vendor: adapter.vendor, architecture: adapter.architecture, description: adapter.description }, results };
+}

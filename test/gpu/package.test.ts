@@ -1,0 +1,86 @@
+/**
+ * The published package: `npm pack` (which builds dist/), install the tarball into a fresh
+ * project, then import it from Node (cpu backend) and from a page served as static files
+ * (webgpu backend, in the shared headless Chromium).
+ */
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve } from 'node:path';
+import puppeteer from 'puppeteer';
+
+const ROOT = resolve(__dirname, '../..');
+let project: string;
+
+beforeAll(() => {
+  project = mkdtempSync(join(tmpdir(), 'webgpu-nn-pack-'));
+  const packed = execFileSync('npm', ['pack', '--silent', '--pack-destination', project], { cwd: ROOT, encoding: 'utf8' });
+  const tarball = packed.trim().split('\n').pop()!;
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent', join(project, tarball)], { cwd: project, stdio: 'inherit' });
+});
+
+afterAll(() => {
+  rmSync(project, { recursive: true, force: true });
+});
+
+describe('the packed library', () => {
+  it('ships an ESM bundle without bare imports, and type declarations', () => {
+    const dir = join(project, 'node_modules/webgpu-nn');
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    expect(pkg.dependencies ?? {}).toEqual({});
+    const bundle = readFileSync(join(dir, 'dist/index.js'), 'utf8');
+    expect(bundle).not.toMatch(/^\s*import\s/m);
+    expect(bundle).toContain('@compute');
+    expect(readdirSync(join(dir, 'dist'))).toContain('index.d.ts');
+  });
+
+  it('imports in Node and runs on the cpu backend', () => {
+    const script = `
+      import { createContext, cpu, ShapeError } from 'webgpu-nn';
+      const ctx = await createContext({ backend: 'cpu' });
+      const y = await ctx.softmax(ctx.tensor([[1000, 1000]])).read();
+      console.log(JSON.stringify({ backend: ctx.backend, y: Array.from(y), ref: Array.from(cpu.softmax(new Float32Array([0, 0]), [2])), error: typeof ShapeError }));
+    `;
+    const out = execFileSync('node', ['--input-type=module', '-e', script], { cwd: project, encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual({ backend: 'cpu', y: [0.5, 0.5], ref: [0.5, 0.5], error: 'function' });
+  });
+
+  it('imports in a browser page served as static files and runs on webgpu', async () => {
+    writeFileSync(
+      join(project, 'index.html'),
+      `<!doctype html><link rel="icon" href="data:,"><script type="module">
+        import { createContext } from './node_modules/webgpu-nn/dist/index.js';
+        const ctx = await createContext();
+        const y = await ctx.softmax(ctx.tensor([[1000, 1000], [0, -Infinity]])).read();
+        window.result = { backend: ctx.backend, y: Array.from(y) };
+      </script>`,
+    );
+    const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.map': 'application/json' };
+    const server: Server = createServer((req, res) => {
+      const path = normalize(join(project, decodeURIComponent(new URL(req.url!, 'http://x').pathname)));
+      if (!path.startsWith(project)) return void res.writeHead(403).end();
+      try {
+        const body = readFileSync(path);
+        res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' }).end(body);
+      } catch {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const browser = await puppeteer.connect({ browserWSEndpoint: inject('wsEndpoint') });
+    const page = await browser.newPage();
+    try {
+      const port = (server.address() as { port: number }).port;
+      await page.goto(`http://127.0.0.1:${port}/index.html`);
+      await page.waitForFunction('window.result !== undefined', { timeout: 60_000 });
+      expect(await page.evaluate('window.result')).toEqual({ backend: 'webgpu', y: [0.5, 0.5, 1, 0] });
+    } finally {
+      await page.close();
+      await browser.disconnect();
+      server.close();
+    }
+  });
+});
