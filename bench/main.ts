@@ -2,6 +2,7 @@
 import { createContext } from '../src/index';
 import { measureRow, type Result, type Row } from './harness';
 import { softmaxRows } from './cases/softmax';
+import { denseBackwardRows, denseRows, matmulRows } from './cases/matmul';
 
 export interface BenchArgs {
   quick: boolean;
@@ -15,7 +16,14 @@ export async function main(args: BenchArgs) {
   const ctx = await createContext({ backend: 'webgpu' });
   for (const [op, variant] of Object.entries(args.variants)) ctx.setKernelVariant(op, variant);
   const settings = args.quick ? { reps: 5, roundtripReps: 3 } : { reps: 9, roundtripReps: 5 };
-  const rows: Row[] = [...softmaxRows(ctx, [[4096, 1024]])];
+  // --quick leaves out the 1024^3 product (its two CPU impls take ~30 s each at 5 reps here).
+  const matmulShapes = args.quick ? [[256, 256, 256], [512, 512, 512]] : [[256, 256, 256], [512, 512, 512], [1024, 1024, 1024]];
+  const rows: Row[] = [
+    ...softmaxRows(ctx, [[4096, 1024]]),
+    ...matmulRows(ctx, matmulShapes),
+    ...denseRows(ctx, [[4096, 784, 256]]),
+    ...denseBackwardRows(ctx, [[4096, 784, 256]]),
+  ];
   const results: Result[] = [];
   for (const row of rows) {
     if (args.ops && !args.ops.includes(row.op)) continue;
