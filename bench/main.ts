@@ -3,6 +3,7 @@ import { createContext } from '../src/index';
 import { measureRow, type Result, type Row } from './harness';
 import { softmaxRows } from './cases/softmax';
 import { denseBackwardRows, denseRows, matmulRows } from './cases/matmul';
+import { logSoftmaxRows, softmaxCrossEntropyRows, softmaxJacobianRows, softmaxVjpRows } from './cases/derivatives';
 
 export interface BenchArgs {
   quick: boolean;
@@ -22,6 +23,10 @@ export async function main(args: BenchArgs) {
   const denseShapes = args.quick ? [[1024, 784, 256]] : [[4096, 784, 256]];
   const rows: Row[] = [
     ...softmaxRows(ctx, [[4096, 1024]]),
+    ...softmaxJacobianRows(ctx, [[1024, 256], [4096, 64]]),
+    ...softmaxVjpRows(ctx, [[4096, 1024]]),
+    ...softmaxCrossEntropyRows(ctx, [[4096, 1024]]),
+    ...logSoftmaxRows(ctx, [[4096, 1024]]),
     ...matmulRows(ctx, matmulShapes),
     ...denseRows(ctx, denseShapes),
     ...denseBackwardRows(ctx, denseShapes),

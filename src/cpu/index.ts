@@ -7,3 +7,8 @@ export { softmax } from './softmax';
 export { matmul } from './matmul';
 export { dense, denseBackward } from './dense';
 export type { CpuDenseBackwardArgs, CpuDenseGradients } from './dense';
+export { logSoftmax, logSoftmaxVjp } from './logsoftmax';
+export { softmaxVjp } from './vjp';
+export { softmaxJacobian, softmaxJacobianFromProbs } from './jacobian';
+export { softmaxCrossEntropy } from './crossentropy';
+export type { CrossEntropyOptions, CrossEntropyResult, Reduction } from './crossentropy';
