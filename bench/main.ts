@@ -2,6 +2,7 @@
 import { createContext } from '../src/index';
 import { measureRow, type Result, type Row, type Settings } from './harness';
 import { softmaxRows } from './cases/softmax';
+import { denseBackwardRows, denseRows, matmulRows } from './cases/matmul';
 import { logSoftmaxRows, softmaxCrossEntropyRows, softmaxJacobianRows, softmaxVjpRows } from './cases/derivatives';
 import { checkSoftmaxAutotune, type AutotuneCheck } from './autotune-check';
 
@@ -32,6 +33,17 @@ const SHAPES = {
   softmaxVjp: [[4096, 1024]],
   softmaxCrossEntropy: [[4096, 1024]],
   logSoftmax: [[4096, 1024]],
+  matmul: [[256, 256, 256], [512, 512, 512], [1024, 1024, 1024]],
+  dense: [[4096, 784, 256]],
+};
+
+/**
+ * --quick leaves out the 1024^3 product and runs the dense layer on a quarter of the batch: their
+ * CPU impls alone take minutes at full size on this machine.
+ */
+const QUICK_SHAPES = {
+  matmul: [[256, 256, 256], [512, 512, 512]],
+  dense: [[1024, 784, 256]],
 };
 
 export const SETTINGS: Record<'default' | 'quick', Settings> = {
@@ -43,7 +55,7 @@ export async function main(args: BenchArgs) {
   const ctx = await createContext({ backend: 'webgpu' });
   for (const [op, variant] of Object.entries(args.variants)) ctx.setKernelVariant(op, variant);
   const settings = args.quick ? SETTINGS.quick : SETTINGS.default;
-  const shapes = (list: number[][]) => (args.quick ? list.slice(0, 1) : list);
+  const shapes = (list: number[][], quick = list.slice(0, 1)) => (args.quick ? quick : list);
   const libs: Libs | null = args.compare ? await import('./libs/index') : null;
   const rows: Row[] = [
     ...softmaxRows(ctx, shapes(SHAPES.softmax), libs),
@@ -51,6 +63,9 @@ export async function main(args: BenchArgs) {
     ...softmaxVjpRows(ctx, shapes(SHAPES.softmaxVjp), libs),
     ...softmaxCrossEntropyRows(ctx, shapes(SHAPES.softmaxCrossEntropy), libs),
     ...logSoftmaxRows(ctx, shapes(SHAPES.logSoftmax), libs),
+    ...matmulRows(ctx, shapes(SHAPES.matmul, QUICK_SHAPES.matmul), libs),
+    ...denseRows(ctx, shapes(SHAPES.dense, QUICK_SHAPES.dense), libs),
+    ...denseBackwardRows(ctx, shapes(SHAPES.dense, QUICK_SHAPES.dense), libs),
   ];
   const results: Result[] = [];
   const started = performance.now();

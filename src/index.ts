@@ -5,6 +5,8 @@ export type { ContextOptions, TensorInput, MemoryInfo, BackendName } from './con
 export type { Tensor, DType, TensorData, DataOf } from './tensor';
 export type { AdapterInfo } from './gpu/device';
 export type { AutotuneOptions, AutotuneResult, TuningStorage } from './autotune/autotuner';
+export type { Activation, MatmulOptions } from './linalg';
+export type { DenseBackwardArgs, DenseGradients } from './ops/dense';
 export type { CrossEntropyOptions, CrossEntropyResult, Reduction } from './cpu/crossentropy';
 export * as cpu from './cpu/index';
 export {

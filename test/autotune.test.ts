@@ -59,11 +59,25 @@ describe('shape buckets', () => {
     expect(candidates('softmax', fakeGpu('gpu', 32), [4096, 1024])).toEqual(['subgroup', 'lines', 'rows-vec4', 'workgroup']);
     expect(candidates('softmax', fakeGpu('gpu', null), [4096, 1023])).toEqual(['workgroup', 'lines']);
     expect(candidates('softmax', fakeGpu('gpu', 32), [64, 32], 0)).toEqual(['lines']);
+    const gemm = TUNABLE_OPS.get('matmul')!;
+    expect(gemm.candidates(fakeGpu('swiftshader', 4), gemm.problem([512, 512, 512], undefined))).toEqual(['lanes', 'lanes-transposed', 'tiled-64', 'tiled-32']);
+    expect(gemm.candidates(fakeGpu('gpu', 32), gemm.problem([512, 512, 512], undefined))).toEqual(['tiled-64', 'tiled-32']);
     for (const op of ['logSoftmax', 'softmaxVjp', 'logSoftmaxVjp']) {
       expect(candidates(op, fakeGpu('swiftshader', 4), [4096, 1024])).toEqual(['rows-vec4', 'lines', 'workgroup']);
       expect(candidates(op, fakeGpu('gpu', 32), [4096, 1022])).toEqual(['workgroup', 'lines']);
       expect(TUNABLE_OPS.get(op)!.bucket(TUNABLE_OPS.get(op)!.problem([4096, 1024], undefined))).toBe(`${op}:rows=2^12,length=2^10,vec4=1,contiguous=1`);
     }
+  });
+
+  it('bucket and shrink matmul problems by rows, keeping a few output tiles', () => {
+    const gemm = TUNABLE_OPS.get('matmul')!;
+    const p = gemm.problem([1024, 1024, 1024], undefined);
+    expect(gemm.bucket(p)).toBe('matmul:rows=2^10,cols=2^10,depth=2^10,batches=2^0,aRowMajor=1,bRowMajor=1');
+    expect(gemm.bucket(gemm.problem([1000, 1024, 1000], undefined))).toBe(gemm.bucket(p));
+    expect(gemm.ladder(p).map((l) => [(l.problem as { rows: number }).rows, l.scale])).toEqual([[64, 16], [1024, 1]]);
+    expect(gemm.ladder(gemm.problem([4096, 784, 256], undefined)).map((l) => (l.problem as { rows: number }).rows)).toEqual([64, 334, 4096]);
+    expect(gemm.ladder(gemm.problem([16, 8, 8], undefined)).map((l) => l.scale)).toEqual([1]);
+    expect(() => gemm.problem([4, 4], undefined)).toThrow("autotune: matmul's shape is [M, K, N], got [4, 4]");
   });
 
   it('reject bad autotune shapes and axes with typed errors', () => {

@@ -4,8 +4,9 @@
  * problem, and how to record one run of a variant on scratch buffers.
  *
  * To make another op tunable, add a `TunableOp` to TUNABLE_OPS and call `ctx.tunedVariant(op,
- * problem)` in the op before its fixed rule (see src/ops/softmax.ts). Tunable now: softmax and the
- * row-wise derivatives (logSoftmax, softmaxVjp, logSoftmaxVjp).
+ * problem)` in the op before its fixed rule (see src/ops/softmax.ts). Tunable now: softmax, the
+ * row-wise derivatives (logSoftmax, softmaxVjp, logSoftmaxVjp) and the GEMM of matmul, dense and
+ * denseBackward.
  */
 import { normalizeAxis, splitAtAxis, checkShape } from '../shape';
 import type { GpuRuntime } from '../gpu/runtime';
@@ -25,6 +26,8 @@ import {
   recordRowwise,
   rowwiseVariantUsable,
 } from '../kernels/rowwise';
+import { GEMM_VARIANTS, PLAIN_GEMM, chooseGemmVariant, gemmVariantUsable, recordGemm, type GemmLayout } from '../kernels/matmul';
+import { ShapeError } from '../errors';
 import { bucketKey, pow2Bucket } from './bucket';
 
 /** Scratch inputs and outputs of one problem (from the context's pool); `record` records one run of a variant. */
@@ -121,9 +124,71 @@ const rowwise = (op: string, kernels: typeof LOG_SOFTMAX_KERNELS, inputs: number
     recordRowwise(gpu, 'autotune', kernels, variant, buffers, l),
   );
 
+/** Elements a strided operand spans: the largest index it addresses, plus one. */
+function span(counts: number[], strides: number[]): number {
+  return counts.reduce((last, count, i) => last + (count - 1) * strides[i], 0) + 1;
+}
+
+/** The smallest problem of the GEMM ladder keeps at least this many rows (a few output tiles). */
+const GEMM_MIN_ROWS = 64;
+/** GEMM ladder sizes in multiply-adds (rows x cols x depth). */
+const GEMM_LADDER_WORK = [1 << 22, 1 << 26];
+
+/**
+ * The GEMM behind matmul, dense and denseBackward (they look up 'matmul' with their GEMM
+ * layouts): variants differ in tile shapes and in using subgroups or workgroup memory.
+ * `autotune('matmul', [M, K, N])` tunes a plain row-major [M, K] x [K, N] product; the ops' own
+ * layouts (transposed operands, batches) have buckets of their own.
+ */
+const GEMM_TUNING: TunableOp<GemmLayout> = {
+  op: 'matmul',
+  problem(shape) {
+    checkShape('autotune', 'shape', shape);
+    if (shape.length !== 3) throw new ShapeError('autotune', `matmul's shape is [M, K, N], got [${shape.join(', ')}]`);
+    const [m, k, n] = shape;
+    return {
+      rows: m, cols: n, depth: k, batches: 1,
+      aRowStride: k, aDepthStride: 1, aBatchStride: 0,
+      bDepthStride: n, bColStride: 1, bBatchStride: 0,
+      cRowStride: n, cColStride: 1, cBatchStride: m * n,
+      biasRowStride: 0, biasColStride: 0,
+    };
+  },
+  bucket(l) {
+    return bucketKey('matmul', {
+      rows: pow2Bucket(l.rows),
+      cols: pow2Bucket(l.cols),
+      depth: pow2Bucket(l.depth),
+      batches: pow2Bucket(l.batches),
+      // Which operand dimension is contiguous changes how every variant loads it.
+      aRowMajor: l.aDepthStride === 1,
+      bRowMajor: l.bColStride === 1,
+    });
+  },
+  candidates(gpu, l) {
+    const first = chooseGemmVariant(gpu, l);
+    return [first, ...GEMM_VARIANTS.filter((v) => v !== first && gemmVariantUsable(gpu, v))];
+  },
+  usable: (gpu, variant) => gemmVariantUsable(gpu, variant),
+  ladder(l) {
+    const perRow = Math.max(1, l.cols * l.depth * l.batches);
+    const rows = GEMM_LADDER_WORK.map((work) => Math.min(l.rows, Math.max(GEMM_MIN_ROWS, Math.floor(work / perRow))));
+    return [...new Set([...rows, l.rows])].map((r) => ({ problem: { ...l, rows: r }, scale: l.rows / r }));
+  },
+  prepare(gpu, l) {
+    const a = span([l.batches, l.rows, l.depth], [l.aBatchStride, l.aRowStride, l.aDepthStride]);
+    const b = span([l.batches, l.depth, l.cols], [l.bBatchStride, l.bDepthStride, l.bColStride]);
+    const c = span([l.batches, l.rows, l.cols], [l.cBatchStride, l.cRowStride, l.cColStride]);
+    const buffers = [gpu.upload('autotune', scratchValues(a)), gpu.upload('autotune', scratchValues(b)), gpu.allocate('autotune', c * 4, 'scratch output')];
+    const [ba, bb, out] = buffers;
+    return { record: (variant) => recordGemm(gpu, 'autotune', variant, l, { a: ba, b: bb, out }, PLAIN_GEMM), buffers };
+  },
+};
+
 export const TUNABLE_OPS: ReadonlyMap<string, TunableOp<unknown>> = new Map<string, TunableOp<unknown>>([
   ['softmax', SOFTMAX_TUNING],
   ['logSoftmax', rowwise('logSoftmax', LOG_SOFTMAX_KERNELS, 1)],
   ['softmaxVjp', rowwise('softmaxVjp', SOFTMAX_VJP_KERNELS, 2)],
   ['logSoftmaxVjp', rowwise('logSoftmaxVjp', LOG_SOFTMAX_VJP_KERNELS, 2)],
+  ['matmul', GEMM_TUNING],
 ]);

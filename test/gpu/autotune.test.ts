@@ -85,6 +85,31 @@ describe('autotune', () => {
     }
   });
 
+  it('tunes the GEMM of matmul, which dense layers of that shape then use too', async () => {
+    const r = await gpu.run(async (nn, util) => {
+      const ctx = await nn.createContext({ backend: 'webgpu', autotune: { background: false, storage: null } });
+      const [m, k, n] = [256, 128, 64];
+      const tuned = await ctx.autotune('matmul', [m, k, n]);
+      const a = util.randomArray(m * k, 1);
+      const b = util.randomArray(k * n, 2);
+      const c = await ctx.matmul(ctx.tensor(a, [m, k]), ctx.tensor(b, [k, n])).read();
+      const ranMatmul = ctx.lastKernelVariant('matmul');
+      const y = await ctx.dense(ctx.tensor(a, [m, k]), ctx.tensor(b, [k, n]), null, 'relu').read();
+      const ranDense = ctx.lastKernelVariant('dense');
+      // Sums of 128 products of values in [-1, 1], float32.
+      const cmpMatmul = util.compare(c, nn.cpu.matmul(a, [m, k], b, [k, n]), 1e-4, 1e-4);
+      const cmpDense = util.compare(y, nn.cpu.dense(a, [m, k], b, [k, n], null, 'relu'), 1e-4, 1e-4);
+      ctx.destroy();
+      return { tuned, ranMatmul, ranDense, cmpMatmul, cmpDense };
+    });
+    expectClose('matmul after autotune', r.cmpMatmul);
+    expectClose('dense after autotune', r.cmpDense);
+    expect(r.tuned.source).toBe('measured');
+    expect(['lanes', 'lanes-transposed', 'tiled-64', 'tiled-32']).toContain(r.tuned.variant);
+    expect(r.ranMatmul).toBe(r.tuned.variant);
+    expect(r.ranDense).toBe(r.tuned.variant);
+  });
+
   it('never overrides a pinned variant, and does not tune a pinned op in the background', async () => {
     const r = await gpu.run(async (nn) => {
       const ctx = await nn.createContext({ backend: 'webgpu', autotune: { storage: null } });
