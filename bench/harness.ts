@@ -76,6 +76,8 @@ export interface Result {
   roundtrip_ms: number | null;
   gbps: number | null;
   gflops: number | null;
+  /** Timed runs behind median_ms. */
+  runs: number;
   [extra: string]: unknown;
 }
 
@@ -85,6 +87,12 @@ export interface Settings {
   roundtripReps: { min: number; max: number };
   /** Wall-time budget of a row's timed repetitions (roundtrips get half of it). */
   budgetMs: number;
+  /**
+   * Impls whose correctness run took longer than `ms` (TF.js and ORT on SwiftShader: up to 40 s a
+   * run) are timed `reps` times and roundtripped `roundtrips` times: their ratios to the fast
+   * impls are far larger than their spread, and the default run must fit its time budget.
+   */
+  slow: { ms: number; reps: number; roundtrips: number };
 }
 
 /** Runs `rep` (one interleaved pass over the impls) `min` times, then up to `max` within budget. */
@@ -134,10 +142,16 @@ function describeMismatch(c: Comparison, tol: Tolerance, output: number, path: n
   return `wrong${label}: output ${output}: ${c.mismatches}/${c.length} outside ${tol.atol} + ${tol.rtol}*|ref|, max err ${c.maxAbsError.toExponential(2)}${where}`;
 }
 
-/** 'ok', or why the impl's outputs do not match the reference. */
-async function check(impl: Impl, reference: Float32Array[] | null, tolerance: Tolerance | Tolerance[] | undefined): Promise<string> {
-  if (!impl.outputs) return 'unchecked';
+/** 'ok', or why the impl's outputs do not match the reference; and how long the impl's run took. */
+async function check(impl: Impl, reference: Float32Array[] | null, tolerance: Tolerance | Tolerance[] | undefined): Promise<{ status: string; ms: number }> {
+  if (!impl.outputs) return { status: 'unchecked', ms: 0 };
+  const t0 = performance.now();
   const paths = await impl.outputs();
+  const ms = performance.now() - t0;
+  return { status: compareOutputs(paths, reference, tolerance), ms };
+}
+
+function compareOutputs(paths: Float32Array[][], reference: Float32Array[] | null, tolerance: Tolerance | Tolerance[] | undefined): string {
   if (!reference || !tolerance) return 'unchecked: no reference';
   for (let p = 0; p < paths.length; p++) {
     const outs = paths[p];
@@ -154,28 +168,35 @@ async function check(impl: Impl, reference: Float32Array[] | null, tolerance: To
 export async function measureRow(row: Row, settings: Settings): Promise<Result[]> {
   const impls = await row.setup();
   const statuses: string[] = [];
+  const checkMs: number[] = [];
   try {
     const reference = row.reference ? row.reference() : null;
     for (const impl of impls) {
       try {
-        statuses.push(await check(impl, reference, row.tolerance));
+        const { status, ms } = await check(impl, reference, row.tolerance);
+        statuses.push(status);
+        checkMs.push(ms);
       } catch (error) {
         statuses.push(`error: ${oneLine(error instanceof Error ? error.message : String(error))}`);
+        checkMs.push(0);
       }
     }
+    const slow = impls.map((_, i) => checkMs[i] > settings.slow.ms);
     const timed = impls.map((_, i) => statuses[i] === 'ok' || statuses[i].startsWith('unchecked'));
     const times = impls.map(() => [] as (number | null)[]);
     const roundtrips = impls.map(() => [] as number[]);
     // The correctness check ran every checked impl's timed paths once (pipelines compiled,
     // sessions initialized): it is their warm-up. Unchecked impls get one untimed run.
     for (let i = 0; i < impls.length; i++) if (timed[i] && statuses[i] === 'unchecked' && !impls[i].outputs) await impls[i].run();
+    const wantReps = (i: number) => (slow[i] ? Math.min(settings.slow.reps, settings.reps.min) : Infinity);
+    const wantRoundtrips = (i: number) => (slow[i] ? Math.min(settings.slow.roundtrips, settings.roundtripReps.min) : Infinity);
     await repeat(settings.reps, settings.budgetMs, async () => {
-      for (let i = 0; i < impls.length; i++) if (timed[i]) times[i].push(await impls[i].run());
+      for (let i = 0; i < impls.length; i++) if (timed[i] && times[i].length < wantReps(i)) times[i].push(await impls[i].run());
     });
     await repeat(settings.roundtripReps, settings.budgetMs / 2, async () => {
       for (let i = 0; i < impls.length; i++) {
         const rt = impls[i].roundtrip;
-        if (timed[i] && rt) roundtrips[i].push(await rt.call(impls[i]));
+        if (timed[i] && rt && roundtrips[i].length < wantRoundtrips(i)) roundtrips[i].push(await rt.call(impls[i]));
       }
     });
     return impls.map((impl, i) => {
@@ -194,6 +215,7 @@ export async function measureRow(row: Row, settings: Settings): Promise<Result[]
         roundtrip_ms: roundtrips[i].length ? median(roundtrips[i]) : null,
         gbps: row.bytes === null || med === null ? null : row.bytes / (med * 1e6),
         gflops: row.flops === null || med === null ? null : row.flops / (med * 1e6),
+        runs: samples.length,
         ...(timed[i] ? impl.extra?.(med) : undefined),
       };
     });

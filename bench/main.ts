@@ -47,8 +47,8 @@ const QUICK_SHAPES = {
 };
 
 export const SETTINGS: Record<'default' | 'quick', Settings> = {
-  default: { reps: { min: 5, max: 9 }, roundtripReps: { min: 3, max: 5 }, budgetMs: 30_000 },
-  quick: { reps: { min: 5, max: 5 }, roundtripReps: { min: 3, max: 3 }, budgetMs: 0 },
+  default: { reps: { min: 5, max: 9 }, roundtripReps: { min: 3, max: 5 }, budgetMs: 30_000, slow: { ms: 5000, reps: 3, roundtrips: 1 } },
+  quick: { reps: { min: 5, max: 5 }, roundtripReps: { min: 3, max: 3 }, budgetMs: 0, slow: { ms: 5000, reps: 3, roundtrips: 1 } },
 };
 
 export async function main(args: BenchArgs) {

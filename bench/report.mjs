@@ -70,11 +70,11 @@ function tableCells(results) {
   return results.map((r) => {
     const ours = results.find((o) => o.impl === 'webgpu-nn' && sameRow(o, r));
     const s = r.impl === 'webgpu-nn' ? null : speedup(ours, r);
-    return [r.op, shapeText(r.shape), r.impl, r.status, r.variant ?? '-', fmt(r.median_ms), fmt(r.min_ms), fmt(r.max_ms), fmt(r.roundtrip_ms), fmt(r.gbps), fmt(r.gflops), r.impl === 'webgpu-nn' ? '1' : ratioText(s)];
+    return [r.op, shapeText(r.shape), r.impl, r.status, r.variant ?? '-', fmt(r.median_ms), fmt(r.min_ms), fmt(r.max_ms), r.runs ? String(r.runs) : '-', fmt(r.roundtrip_ms), fmt(r.gbps), fmt(r.gflops), r.impl === 'webgpu-nn' ? '1' : ratioText(s)];
   });
 }
 
-const TABLE_HEADER = ['op', 'shape', 'impl', 'status', 'variant', 'median ms', 'min ms', 'max ms', 'roundtrip ms', 'GB/s', 'GFLOP/s', 'webgpu-nn speedup'];
+const TABLE_HEADER = ['op', 'shape', 'impl', 'status', 'variant', 'median ms', 'min ms', 'max ms', 'runs', 'roundtrip ms', 'GB/s', 'GFLOP/s', 'webgpu-nn speedup'];
 
 /** The plain-text table printed by `npm run bench`. */
 export function textTable(adapter, results) {
@@ -109,7 +109,8 @@ export function markdown(out, meta) {
   lines.push(`- Libraries: ${Object.entries(meta.versions).map(([n, v]) => `${n} ${v}`).join(', ')}.`);
   const range = (r) => (r.min === r.max ? `${r.min}` : `${r.min} to ${r.max}`);
   const more = settings.reps.min === settings.reps.max ? '' : ` (past ${settings.reps.min}, more only while the row is within ${fmt(settings.budgetMs / 1000, 0)} s)`;
-  lines.push(`- Repetitions per row: ${range(settings.reps)} timed runs of each impl${more}, ${range(settings.roundtripReps)} roundtrips.`);
+  const slow = settings.slow ? `; an impl whose correctness run took over ${fmt(settings.slow.ms / 1000, 0)} s gets ${settings.slow.reps} timed runs and ${settings.slow.roundtrips} roundtrip (the \`runs\` column)` : '';
+  lines.push(`- Repetitions per row: ${range(settings.reps)} timed runs of each impl${more}, ${range(settings.roundtripReps)} roundtrips${slow}.`);
   lines.push('- Only ratios within this one run mean anything: the machine that made this file may be shared and noisy.', '');
 
   lines.push('## webgpu-nn speedup over TF.js and ONNX Runtime Web', '');

@@ -17,6 +17,7 @@ const row = (impl: string, fields: Record<string, unknown>) => ({
   roundtrip_ms: null,
   gbps: null,
   gflops: null,
+  runs: 5,
   ...fields,
 });
 
@@ -33,7 +34,7 @@ const results = [
 ];
 const out = {
   adapter: { vendor: 'google', architecture: 'swiftshader', description: 'test | adapter' },
-  settings: { reps: { min: 5, max: 9 }, roundtripReps: { min: 3, max: 5 }, budgetMs: 30_000 },
+  settings: { reps: { min: 5, max: 9 }, roundtripReps: { min: 3, max: 5 }, budgetMs: 30_000, slow: { ms: 5000, reps: 3, roundtrips: 1 } },
   seconds: 600,
   results,
   autotune: [
@@ -67,7 +68,7 @@ describe('outputs', () => {
   it('prints a table with statuses and speedups, and lists what was wrong', () => {
     const text = textTable(out.adapter, results);
     expect(text).toContain('adapter: google/swiftshader (test | adapter)');
-    expect(text).toMatch(/tfjs-webgpu\s+ok\s+-\s+500\s+-\s+-\s+900\s+-\s+-\s+10\.00x/);
+    expect(text).toMatch(/tfjs-webgpu\s+ok\s+-\s+500\s+-\s+-\s+5\s+900\s+-\s+-\s+10\.00x/);
     expect(text).toContain('5.00x (roundtrip)');
     expect(text).toContain('softmax [4096, 1024] ort-webgpu: wrong: output 0: 5/4194304 outside');
   });
@@ -84,6 +85,7 @@ describe('outputs', () => {
     expect(md).toContain('| softmax | [4096, 1024] | rows-vec4 | 1200 (1500) | rows-vec4 50.00, lines 130, workgroup skipped (44x the best on 1/16 of the rows) | best |');
     // Table cells escape pipes.
     expect(md).toContain('wrong: output 0: 5/4194304 outside 1e-6 + 0.001*\\|ref\\|');
+    expect(md).toContain('an impl whose correctness run took over 5 s gets 3 timed runs and 1 roundtrip');
     expect(md).toContain('## How each number was taken');
     expect(md).toContain('`kernelMs` of `tf.time()`');
   });
