@@ -29,55 +29,67 @@ export interface AutotuneCheck {
   chosen_vs_best: number | null;
 }
 
-/** Re-measures the variants of `op` on `shape`; `run` applies the op to the input tensor. */
-async function remeasure(ctx: Context, op: string, input: Tensor, trialInput: Tensor, run: (x: Tensor) => Tensor, reps: number) {
-  const trial: Record<string, number> = {};
-  for (const variant of ctx.kernelVariants(op)) {
-    ctx.setKernelVariant(op, variant);
-    const ms = await deviceTime(ctx, () => [run(trialInput)]);
-    // A pinned variant that cannot run this shape falls back to the rule: not a candidate.
-    if (ctx.lastKernelVariant(op) === variant) trial[variant] = ms;
-  }
-  const bestTrial = Math.min(...Object.values(trial));
-  const timed = Object.keys(trial).filter((v) => trial[v] <= 10 * bestTrial);
-  const skipped = Object.fromEntries(
-    Object.keys(trial)
-      .filter((v) => !timed.includes(v))
-      .map((v) => [v, `${(trial[v] / bestTrial).toFixed(0)}x the best on 1/16 of the rows`]),
-  );
-  const samples = new Map(timed.map((v) => [v, [] as number[]]));
-  for (const v of timed) {
-    ctx.setKernelVariant(op, v);
-    await deviceTime(ctx, () => [run(input)]); // warm-up
-  }
-  for (let rep = 0; rep < reps; rep++) {
-    for (const v of timed) {
-      ctx.setKernelVariant(op, v);
-      samples.get(v)!.push(await deviceTime(ctx, () => [run(input)]));
-    }
-  }
-  ctx.setKernelVariant(op, 'auto');
-  return { remeasured: Object.fromEntries([...samples].map(([v, xs]) => [v, median(xs)])), skipped };
+/** The op at a number of rows of its shape (all of them, or a trial fraction). */
+interface TuneCase {
+  op: string;
+  shape: number[];
+  rows: number;
+  /** Inputs for `rows` rows, and the op applied to them. */
+  make(ctx: Context, rows: number): { run(): Tensor; dispose(): void };
 }
 
-export async function checkSoftmaxAutotune(shape: number[], reps: number): Promise<AutotuneCheck> {
+/** Re-measures every usable variant of the case's op on its full shape, interleaved. */
+async function remeasure(ctx: Context, c: TuneCase, reps: number) {
+  const { op } = c;
+  const full = c.make(ctx, c.rows);
+  const trialCase = c.make(ctx, Math.max(1, c.rows >> 4));
+  try {
+    const trial: Record<string, number> = {};
+    for (const variant of ctx.kernelVariants(op)) {
+      ctx.setKernelVariant(op, variant);
+      const ms = await deviceTime(ctx, () => [trialCase.run()]);
+      // A pinned variant that cannot run this shape falls back to the rule: not a candidate.
+      if (ctx.lastKernelVariant(op) === variant) trial[variant] = ms;
+    }
+    const bestTrial = Math.min(...Object.values(trial));
+    const timed = Object.keys(trial).filter((v) => trial[v] <= 10 * bestTrial);
+    const skipped = Object.fromEntries(
+      Object.keys(trial)
+        .filter((v) => !timed.includes(v))
+        .map((v) => [v, `${(trial[v] / bestTrial).toFixed(0)}x the best on 1/16 of the rows`]),
+    );
+    const samples = new Map(timed.map((v) => [v, [] as number[]]));
+    for (const v of timed) {
+      ctx.setKernelVariant(op, v);
+      await deviceTime(ctx, () => [full.run()]); // warm-up
+    }
+    for (let rep = 0; rep < reps; rep++) {
+      for (const v of timed) {
+        ctx.setKernelVariant(op, v);
+        samples.get(v)!.push(await deviceTime(ctx, () => [full.run()]));
+      }
+    }
+    ctx.setKernelVariant(op, 'auto');
+    return { remeasured: Object.fromEntries([...samples].map(([v, xs]) => [v, median(xs)])), skipped };
+  } finally {
+    full.dispose();
+    trialCase.dispose();
+  }
+}
+
+async function checkAutotune(c: TuneCase, reps: number): Promise<AutotuneCheck> {
   const ctx = await createContext({ backend: 'webgpu', autotune: { background: false, storage: null } });
   try {
     const t0 = performance.now();
-    const tuned = await ctx.autotune('softmax', shape);
+    const tuned = await ctx.autotune(c.op, c.shape);
     const tuningMs = performance.now() - t0;
-    const [rows, cols] = shape;
-    const data = randomArray(rows * cols, 5, -8, 8);
-    const trialRows = Math.max(1, rows >> 4);
-    const x = ctx.tensor(data, shape);
-    const small = ctx.tensor(data.subarray(0, trialRows * cols), [trialRows, cols]);
-    const { remeasured, skipped } = await remeasure(ctx, 'softmax', x, small, (t) => ctx.softmax(t), reps);
+    const { remeasured, skipped } = await remeasure(ctx, c, reps);
     const names = Object.keys(remeasured);
     const best = names.length ? names.reduce((a, b) => (remeasured[b] < remeasured[a] ? b : a)) : null;
     const chosen = tuned.variant;
     return {
-      op: 'softmax',
-      shape,
+      op: c.op,
+      shape: c.shape,
       chosen,
       source: tuned.source,
       estimated: tuned.estimated,
@@ -91,4 +103,47 @@ export async function checkSoftmaxAutotune(shape: number[], reps: number): Promi
   } finally {
     ctx.destroy();
   }
+}
+
+export function checkSoftmaxAutotune(shape: number[], reps: number): Promise<AutotuneCheck> {
+  const [rows, cols] = shape;
+  const data = randomArray(rows * cols, 5, -8, 8);
+  return checkAutotune(
+    {
+      op: 'softmax',
+      shape,
+      rows,
+      make(ctx, r) {
+        const x = ctx.tensor(data.subarray(0, r * cols), [r, cols]);
+        return { run: () => ctx.softmax(x), dispose: () => x.destroy() };
+      },
+    },
+    reps,
+  );
+}
+
+/** matmul [M, K, N]: the GEMM that dense and denseBackward use too. */
+export function checkMatmulAutotune(shape: number[], reps: number): Promise<AutotuneCheck> {
+  const [m, k, n] = shape;
+  const a = randomArray(m * k, 7);
+  const b = randomArray(k * n, 8);
+  return checkAutotune(
+    {
+      op: 'matmul',
+      shape,
+      rows: m,
+      make(ctx, r) {
+        const at = ctx.tensor(a.subarray(0, r * k), [r, k]);
+        const bt = ctx.tensor(b, [k, n]);
+        return {
+          run: () => ctx.matmul(at, bt),
+          dispose() {
+            at.destroy();
+            bt.destroy();
+          },
+        };
+      },
+    },
+    reps,
+  );
 }

@@ -4,7 +4,7 @@ import { measureRow, type Result, type Row, type Settings } from './harness';
 import { softmaxRows } from './cases/softmax';
 import { denseBackwardRows, denseRows, matmulRows } from './cases/matmul';
 import { logSoftmaxRows, softmaxCrossEntropyRows, softmaxJacobianRows, softmaxVjpRows } from './cases/derivatives';
-import { checkSoftmaxAutotune, type AutotuneCheck } from './autotune-check';
+import { checkMatmulAutotune, checkSoftmaxAutotune, type AutotuneCheck } from './autotune-check';
 
 /** TF.js and ONNX Runtime Web (bench/libs), loaded only for runs that compare with them. */
 export type Libs = typeof import('./libs/index');
@@ -41,6 +41,9 @@ const SHAPES = {
  * --quick leaves out the 1024^3 product and runs the dense layer on a quarter of the batch: their
  * CPU impls alone take minutes at full size on this machine.
  */
+/** The GEMM shape whose autotuning is checked (its variants' runs cost seconds at 1024^3 here). */
+const AUTOTUNE_MATMUL = [[512, 512, 512]];
+
 const QUICK_SHAPES = {
   matmul: [[256, 256, 256], [512, 512, 512]],
   dense: [[1024, 784, 256]],
@@ -79,12 +82,18 @@ export async function main(args: BenchArgs) {
     console.log(`bench: ${label} took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
   const autotune: AutotuneCheck[] = [];
-  if (args.autotune !== false && (!args.ops || args.ops.includes('softmax'))) {
-    for (const shape of shapes(SHAPES.softmax)) {
-      console.log(`bench: autotune softmax [${shape.join(', ')}] ...`);
+  if (args.autotune !== false) {
+    const checks = [
+      ...shapes(SHAPES.softmax).map((shape) => ({ op: 'softmax', shape, run: checkSoftmaxAutotune })),
+      ...AUTOTUNE_MATMUL.map((shape) => ({ op: 'matmul', shape, run: checkMatmulAutotune })),
+    ];
+    for (const { op, shape, run } of checks) {
+      if (args.ops && !args.ops.includes(op)) continue;
+      const label = `autotune ${op} [${shape.join(', ')}]`;
+      console.log(`bench: ${label} ...`);
       const t0 = performance.now();
-      autotune.push(await checkSoftmaxAutotune(shape, settings.reps.min));
-      console.log(`bench: autotune softmax [${shape.join(', ')}] took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      autotune.push(await run(shape, settings.reps.min));
+      console.log(`bench: ${label} took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
   }
   const adapter = ctx.adapterInfo!;
