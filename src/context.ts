@@ -16,6 +16,7 @@ import { Tensor, type DType, type TensorData, type TensorOwner } from './tensor'
 import { VariantRegistry } from './kernels/variants';
 import { SOFTMAX_VARIANTS } from './kernels/softmax';
 import { softmax } from './ops/softmax';
+import { FIT_VARIANTS } from './nn/fit-variants';
 
 export type BackendName = 'webgpu' | 'cpu';
 
@@ -39,7 +40,10 @@ export interface MemoryInfo {
   bytes: number;
 }
 
-const KERNEL_VARIANTS = new Map<string, readonly string[]>([['softmax', SOFTMAX_VARIANTS]]);
+const KERNEL_VARIANTS = new Map<string, readonly string[]>([
+  ['softmax', SOFTMAX_VARIANTS],
+  ['fit', FIT_VARIANTS],
+]);
 
 /**
  * Creates a context. With the default `backend: 'auto'` it uses WebGPU when an adapter is found
@@ -185,6 +189,18 @@ export class Context implements TensorOwner {
       else t.destroy();
     }
     return result;
+  }
+
+  /**
+   * Takes `t` out of every enclosing `tidy` scope, so that it outlives them (TF.js's `tf.keep`).
+   * Returns `t`.
+   *
+   * @example
+   * const kept = ctx.tidy(() => { const w = ctx.keep(ctx.tensor([1, 2])); return ctx.softmax(w); });
+   */
+  keep<T extends Tensor>(t: T): T {
+    for (const scope of this.tidyScopes) scope.delete(t);
+    return t;
   }
 
   /** Live tensors and their bytes. */
