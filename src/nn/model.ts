@@ -97,7 +97,7 @@ export class Sequential {
   }
 
   /** Runs the model forward (synchronous; read the result with `await t.read()`). */
-  predict(x: ModelInput): Tensor {
+  predict(x: ModelInput): Tensor<'float32'> {
     return predict(this.core, x);
   }
 

@@ -12,7 +12,7 @@ import { LabelKind, LossCode } from './losses';
 /** Rows per forward pass in evaluate. */
 const EVALUATE_CHUNK = 4096;
 
-export function predict(core: ModelCore, x: unknown): Tensor {
+export function predict(core: ModelCore, x: unknown): Tensor<'float32'> {
   const op = 'predict';
   core.checkAlive(op);
   const ctx = core.resolveContextSync(op, x);
@@ -24,7 +24,7 @@ export function predict(core: ModelCore, x: unknown): Tensor {
     const outputs = forwardStages(ctx, op, core, core.stages, input);
     const y = outputs.pop()!;
     outputs.forEach((t) => t.destroy());
-    return y;
+    return y as Tensor<'float32'>;
   } finally {
     owned.forEach((t) => t.destroy());
   }
