@@ -14,7 +14,12 @@
  */
 import { createContext, Sequential, Dense, SGD, type Context } from '../src/index';
 
-export const REVERSE_SETTINGS = { epochs: 10_000, learningRate: 0.1, batchSize: 8, seed: 3 } as const;
+/**
+ * Weight seed 138 draws a first kernel row of about [0.26, -0.27, -0.15, 0.86]: its last entry
+ * rounds to 1 and the others to 0, so with this initialization the network "generalizes" to all
+ * six new inputs, by luck alone; run 2 zeroes the row and gets the last digit wrong for all six.
+ */
+export const REVERSE_SETTINGS = { epochs: 10_000, learningRate: 0.1, batchSize: 8, seed: 138 } as const;
 
 /** The training inputs (first digit 0, the article's six) and the six off-distribution inputs (first digit 1). */
 export const TRAIN_X = [[0, 0, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0], [0, 1, 0, 1], [0, 1, 1, 0], [0, 1, 1, 1]];
@@ -74,7 +79,8 @@ export async function main(options: { context?: Context; quiet?: boolean } = {})
   const zeroRow = await run(ctx, true);
   report(log, '2) the same, with kernel row 0 initialized to zeros:', zeroRow);
   log('\nRow 0 never changes: the first input is 0 in every training example, so its weights get no gradient.');
-  log('An input starting with 1 adds that row to the output; the last digit is whatever the initialization left there.');
+  log('An input starting with 1 adds that row to the output, so the last digit is whatever the initialization left there:');
+  log('run 1 is right on the new inputs by luck of the draw, run 2 (row of zeros) is wrong on all six.');
   if (!options.context) ctx.destroy();
   return { glorot, zeroRow };
 }
