@@ -6,6 +6,7 @@ import lossRowsWgsl from '../../shaders/loss_rows.wgsl?raw';
 import accumulateWgsl from '../../shaders/accumulate_epoch.wgsl?raw';
 import optimizerWgsl from '../../shaders/optimizer_step.wgsl?raw';
 import activationWgsl from '../../shaders/activation.wgsl?raw';
+import columnSumsWgsl from '../../shaders/column_sums.wgsl?raw';
 import type { KernelSpec } from '../gpu/kernel';
 import type { GpuRuntime } from '../gpu/runtime';
 import type { Binding } from '../gpu/recorder';
@@ -21,6 +22,7 @@ const LOSS_ROWS: KernelSpec = { name: 'loss_rows', code: lossRowsWgsl, bindings:
 const ACCUMULATE: KernelSpec = { name: 'accumulate_epoch', code: accumulateWgsl, bindings: ['read', 'read', 'read', 'write'] };
 const OPTIMIZER: KernelSpec = { name: 'optimizer_step', code: optimizerWgsl, bindings: ['write', 'read', 'write', 'write', 'read'] };
 const ACTIVATION: KernelSpec = { name: 'activation', code: activationWgsl, bindings: ['read', 'read', 'write'] };
+const COLUMN_SUMS: KernelSpec = { name: 'column_sums', code: columnSumsWgsl, bindings: ['read', 'write'] };
 
 const WORKGROUP = 64;
 
@@ -166,4 +168,10 @@ export function recordOptimizerStep(gpu: GpuRuntime, op: string, param: Binding,
 export function recordActivation(gpu: GpuRuntime, op: string, a: Binding, b: Binding, out: Binding, count: number, act: number, mode: 0 | 1 | 2, cols = 0): void {
   const kernel = gpu.kernel(ACTIVATION, { workgroupSize: WORKGROUP });
   gpu.dispatch(op, kernel, [a, b, out], new Uint32Array([count, act, mode, cols]), Math.ceil(count / WORKGROUP));
+}
+
+/** out[j] = sum over rows of a[r, j]. */
+export function recordColumnSums(gpu: GpuRuntime, op: string, a: Binding, out: Binding, rows: number, cols: number): void {
+  const kernel = gpu.kernel(COLUMN_SUMS, { workgroupSize: WORKGROUP });
+  gpu.dispatch(op, kernel, [a, out], new Uint32Array([rows, cols]), Math.ceil(cols / WORKGROUP));
 }

@@ -14,7 +14,7 @@ import { stepParams } from './optimizers';
 import { NonFiniteLossError } from './errors';
 import { layerOps } from './layer-ops';
 import { forwardStages, stageWeights } from './forward';
-import { accumulate, activationBackward, gatherRows, lossRows, optimizerStep } from './train-ops';
+import { accumulate, activationBackward, columnSums, gatherRows, lossRows, optimizerStep } from './train-ops';
 import { Permutations, batchLogs, decodeRecords, recordsWords, reportEpochs, type FitPlan } from './fit-common';
 
 /** Rows per forward pass over the validation samples. */
@@ -61,6 +61,16 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
     return perm.tensor;
   };
 
+  // The first layer's dx = dz w^T would be a GEMM as large as its dw, for nothing: its gradients
+  // come from dz directly (dw = x^T dz, db = column sums of dz).
+  const firstLayerGradients = (x: Tensor, y: Tensor, dy: Tensor, s: (typeof stages)[number]) => {
+    const dz = s.activation === 'linear' ? dy : activationBackward(ctx, op, s.activation, y, dy);
+    const dw = ops.matmul(x, dz, { transposeA: true });
+    const db = s.useBias ? columnSums(ctx, op, dz) : null;
+    if (dz !== dy) dz.destroy();
+    return { dx: null, dw, db };
+  };
+
   const trainStep = (step: number, slot: number) => {
     const epoch = Math.floor(step / spe);
     const batch = step % spe;
@@ -79,10 +89,10 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
     for (let i = stages.length - 1; i >= 0; i--) {
       const s = stages[i];
       const input = i === 0 ? xb : outs[i - 1];
-      let dx: Tensor;
+      let dx: Tensor | null;
       if (s.dense >= 0) {
         const { w, b } = stageWeights(core, s.dense);
-        const g = ops.denseBackward({ x: input, w, y: outs[i], dy, activation: s.activation, hasBias: s.useBias });
+        const g = i === 0 ? firstLayerGradients(input, outs[0], dy, s) : ops.denseBackward({ x: input, w, y: outs[i], dy, activation: s.activation, hasBias: s.useBias });
         for (const p of core.params) {
           if (p.dense !== s.dense) continue;
           const gradient = p.kind === 'kernel' ? g.dw : g.db!;
@@ -95,6 +105,7 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
         dx = activationBackward(ctx, op, s.activation, outs[i], dy);
       }
       dy.destroy();
+      if (dx === null) break;
       dy = dx;
     }
     dy.destroy();

@@ -11,6 +11,7 @@ import {
   RECORD_HEADER_WORDS,
   recordAccumulate,
   recordActivation,
+  recordColumnSums,
   recordGatherRows,
   recordLossRows,
   recordOptimizerStep,
@@ -173,5 +174,22 @@ export function activationBackward(ctx: Context, op: string, act: ActivationName
     if (act === 'softmax') recordActivation(gpu, op, yb, dyb, dx.storage!.buffer!, y.size / Math.max(cols, 1), ACTIVATION_CODE[act], 2, cols);
     else recordActivation(gpu, op, yb, dyb, dx.storage!.buffer!, y.size, ACTIVATION_CODE[act], 1);
     return dx;
+  });
+}
+
+/** Column sums of a [rows, cols] tensor (a bias gradient). */
+export function columnSums(ctx: Context, op: string, a: Tensor): Tensor {
+  const [rows, cols] = a.shape;
+  const gpu = ctx.gpu;
+  if (!gpu) {
+    const data = f32(a);
+    const sums = new Float64Array(cols);
+    for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) sums[j] += data[r * cols + j];
+    return ctx.cpuOutput([cols], new Float32Array(sums));
+  }
+  return gpu.captured(op, () => {
+    const out = ctx.gpuOutput(op, [cols], 'float32', 'column sums');
+    recordColumnSums(gpu, op, a.storage!.buffer!, out.storage!.buffer!, rows, cols);
+    return out;
   });
 }
