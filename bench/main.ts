@@ -2,6 +2,7 @@
 import { createContext } from '../src/index';
 import { measureRow, type Result, type Row } from './harness';
 import { softmaxRows } from './cases/softmax';
+import { logSoftmaxRows, softmaxCrossEntropyRows, softmaxJacobianRows, softmaxVjpRows } from './cases/derivatives';
 import { fitRows } from './cases/fit';
 
 export interface BenchArgs {
@@ -16,7 +17,14 @@ export async function main(args: BenchArgs) {
   const ctx = await createContext({ backend: 'webgpu' });
   for (const [op, variant] of Object.entries(args.variants)) ctx.setKernelVariant(op, variant);
   const settings = args.quick ? { reps: 5, roundtripReps: 3 } : { reps: 9, roundtripReps: 5 };
-  const rows: Row[] = [...softmaxRows(ctx, [[4096, 1024]]), ...fitRows(ctx)];
+  const rows: Row[] = [
+    ...softmaxRows(ctx, [[4096, 1024]]),
+    ...softmaxJacobianRows(ctx, [[1024, 256], [4096, 64]]),
+    ...softmaxVjpRows(ctx, [[4096, 1024]]),
+    ...softmaxCrossEntropyRows(ctx, [[4096, 1024]]),
+    ...logSoftmaxRows(ctx, [[4096, 1024]]),
+    ...fitRows(ctx),
+  ];
   const results: Result[] = [];
   for (const row of rows) {
     if (args.ops && !args.ops.includes(row.op)) continue;

@@ -53,8 +53,9 @@ function formatElements(values: number[]): string[] {
   // inf are right-aligned in the same width.
   const parts = values.map((v) => {
     if (special(v)) return null;
+    // Past 8 digits the value is rounded, and numpy trims the zeros that rounding leaves.
     const [int, frac = ''] = v.toFixed(fractionDigits(v)).split('.');
-    return { int: v < 0 && int === '0' ? '-0' : int, frac };
+    return { int: v < 0 && int === '0' ? '-0' : int, frac: frac.replace(/0+$/, '') };
   });
   const numeric = parts.filter((p) => p !== null);
   const intWidth = Math.max(0, ...numeric.map((p) => p.int.length));

@@ -1,6 +1,6 @@
 /**
  * `npm start`: what webgpu-nn does, in one run. Softmax of a 4096 x 1024 batch on WebGPU (timed,
- * checked against the CPU reference), then the article's 5-element example.
+ * checked against the CPU reference), then the article's 5-element example and its Jacobian.
  */
 import { createContext, cpu } from '../src/index';
 import { formatArray } from './format';
@@ -58,5 +58,29 @@ export async function main(): Promise<void> {
   console.log(`  x = ${formatArray(x5, [5])}`);
   console.log(`  S = softmax(x) = ${formatArray(s5, [5])}`);
   console.log(`  sum(S) = ${s5.reduce((p, v) => p + v, 0).toFixed(7)}`);
+
+  // The article's next step: dS_i/dx_j = S_i (delta_ij - S_j), i.e. J = diag(S) - S S^T, here
+  // from one fused kernel (softmax + outer product) on the logits.
+  const jac = await ctx.softmaxJacobian(ctx.tensor(x5)).read();
+  const J = (i: number, j: number) => jac[i * 5 + j];
+  const f = (v: number) => v.toFixed(8);
+  console.log('\nIts Jacobian, J[i][j] = dS_i/dx_j = S_i * (delta_ij - S_j), i.e. J = diag(S) - S S^T:');
+  console.log(`  diagonal J[i][i]       = ${formatArray(Array.from({ length: 5 }, (_, i) => J(i, i)), [5])}`);
+  console.log(`  S * (1 - S)            = ${formatArray(Array.from(s5, (v) => v * (1 - v)), [5])}`);
+  for (const [i, j] of [[0, 1], [1, 0], [2, 4]]) {
+    console.log(`  J[${i}][${j}] = ${f(J(i, j))}   -S${i}*S${j} = ${f(-s5[i] * s5[j])}`);
+  }
+  let symmetric = 0;
+  let rowSum = 0;
+  for (let i = 0; i < 5; i++) {
+    let sum = 0;
+    for (let j = 0; j < 5; j++) {
+      symmetric = Math.max(symmetric, Math.abs(J(i, j) - J(j, i)));
+      sum += J(i, j);
+    }
+    rowSum = Math.max(rowSum, Math.abs(sum));
+  }
+  console.log(`  J is symmetric (max |J - J^T| = ${symmetric.toExponential(1)}); each row sums to 0 (max |sum| = ${rowSum.toExponential(1)})`);
+  console.log(`  J =\n${formatArray(jac, [5, 5]).replace(/^/gm, '  ')}`);
   ctx.destroy();
 }

@@ -15,7 +15,14 @@ import { checkShape, describe, formatShape, type Shape } from './shape';
 import { Tensor, type DType, type TensorData, type TensorOwner } from './tensor';
 import { VariantRegistry } from './kernels/variants';
 import { SOFTMAX_VARIANTS } from './kernels/softmax';
+import { ROWWISE_VARIANTS } from './kernels/rowwise';
+import { JACOBIAN_PROBS_VARIANTS, JACOBIAN_VARIANTS } from './kernels/jacobian';
+import { CROSS_ENTROPY_VARIANTS } from './kernels/crossentropy';
 import { softmax } from './ops/softmax';
+import { logSoftmax, logSoftmaxVjp, softmaxVjp } from './ops/rowwise';
+import { softmaxJacobian, softmaxJacobianFromProbs } from './ops/jacobian';
+import { softmaxCrossEntropy } from './ops/crossentropy';
+import type { CrossEntropyOptions, CrossEntropyResult } from './cpu/crossentropy';
 import { FIT_VARIANTS } from './nn/fit-variants';
 
 export type BackendName = 'webgpu' | 'cpu';
@@ -42,6 +49,12 @@ export interface MemoryInfo {
 
 const KERNEL_VARIANTS = new Map<string, readonly string[]>([
   ['softmax', SOFTMAX_VARIANTS],
+  ['logSoftmax', ROWWISE_VARIANTS],
+  ['softmaxVjp', ROWWISE_VARIANTS],
+  ['logSoftmaxVjp', ROWWISE_VARIANTS],
+  ['softmaxJacobian', JACOBIAN_VARIANTS],
+  ['softmaxJacobianFromProbs', JACOBIAN_PROBS_VARIANTS],
+  ['softmaxCrossEntropy', CROSS_ENTROPY_VARIANTS],
   ['fit', FIT_VARIANTS],
 ]);
 
@@ -95,6 +108,8 @@ export class Context implements TensorOwner {
   /** @internal */
   readonly variants = new VariantRegistry(KERNEL_VARIANTS);
   private readonly live = new Set<Tensor>();
+  /** Host copies of int32 tensors uploaded to the GPU (class labels), for synchronous range checks. */
+  private readonly uploadedInt32 = new WeakMap<Tensor, Int32Array>();
   private readonly tidyScopes: Set<Tensor>[] = [];
   private destroyed = false;
 
@@ -135,7 +150,11 @@ export class Context implements TensorOwner {
       throw new ShapeError(op, `data has ${values.length} elements but shape ${formatShape(finalShape)} needs ${size}`);
     }
     const dtype: DType = values instanceof Int32Array ? 'int32' : 'float32';
-    if (this.gpu) return this.track(new Tensor(this, finalShape, dtype, { buffer: this.gpu.upload(op, values), data: null }));
+    if (this.gpu) {
+      const t = this.track(new Tensor(this, finalShape, dtype, { buffer: this.gpu.upload(op, values), data: null }));
+      if (values instanceof Int32Array) this.uploadedInt32.set(t, values.slice());
+      return t;
+    }
     return this.track(new Tensor(this, finalShape, dtype, { buffer: null, data: values.slice() }));
   }
 
@@ -149,6 +168,89 @@ export class Context implements TensorOwner {
    */
   softmax(x: Tensor, axis = -1): Tensor<'float32'> {
     return softmax(this, x, axis);
+  }
+
+  /**
+   * Log-softmax along `axis` (default: the last), computed stably as
+   * x - max - log(sum(exp(x - max))). A line of only `-Infinity` gives `-Infinity`; NaN and
+   * `+Infinity` follow softmax's rules (see notes/derivatives.md).
+   *
+   * @example
+   * const lp = ctx.logSoftmax(ctx.tensor([[0, 0], [0, -Infinity]]));
+   * await lp.read(); // [-0.693, -0.693, 0, -Infinity]
+   */
+  logSoftmax(x: Tensor, axis = -1): Tensor {
+    return logSoftmax(this, x, axis);
+  }
+
+  /**
+   * Backward pass of softmax without building the Jacobian: given s = softmax(x) and dy, the
+   * gradient of a loss with respect to s, returns the gradient with respect to x,
+   * dx = s * (dy - sum(dy * s)) along `axis`, in one kernel. The Jacobian is symmetric, so this
+   * is also the Jacobian-vector product J v (pass v as `dy`).
+   *
+   * @example
+   * const s = ctx.softmax(x);
+   * const dx = ctx.softmaxVjp(s, dy);   // == J^T dy per row, J = softmaxJacobian(x)
+   */
+  softmaxVjp(s: Tensor, dy: Tensor, axis = -1): Tensor {
+    return softmaxVjp(this, s, dy, axis);
+  }
+
+  /**
+   * Backward pass of log-softmax: given logProbs = logSoftmax(x) and dy, the gradient with
+   * respect to logProbs, returns dy - exp(logProbs) * sum(dy) along `axis`.
+   *
+   * @example
+   * const lp = ctx.logSoftmax(x);
+   * const dx = ctx.logSoftmaxVjp(lp, dy);
+   */
+  logSoftmaxVjp(logProbs: Tensor, dy: Tensor, axis = -1): Tensor {
+    return logSoftmaxVjp(this, logProbs, dy, axis);
+  }
+
+  /**
+   * The Jacobian of softmax over the last axis, from logits: [..., N] -> [..., N, N] with
+   * J[i][j] = s_i * (delta_ij - s_j), i.e. diag(s) - s s^T per row, s = softmax(x) computed in the
+   * same kernel. Outputs larger than a storage binding are written in chunks; outputs larger than
+   * the device's maxBufferSize throw a SizeLimitError. `axis` must name the last axis (for now).
+   *
+   * @example
+   * const J = ctx.softmaxJacobian(ctx.tensor([0, 0]));
+   * await J.read(); // [0.25, -0.25, -0.25, 0.25]  (shape [2, 2])
+   */
+  softmaxJacobian(x: Tensor, axis = -1): Tensor {
+    return softmaxJacobian(this, x, axis);
+  }
+
+  /**
+   * The Jacobian of softmax from probabilities s (e.g. the output of `softmax`):
+   * [..., N] -> [..., N, N] with J[i][j] = s_i * (delta_ij - s_j). Same limits as
+   * `softmaxJacobian`.
+   *
+   * @example
+   * const J = ctx.softmaxJacobianFromProbs(ctx.softmax(x));
+   */
+  softmaxJacobianFromProbs(s: Tensor, axis = -1): Tensor {
+    return softmaxJacobianFromProbs(this, s, axis);
+  }
+
+  /**
+   * Softmax cross-entropy over the last axis, loss and gradient from one fused kernel.
+   * `labels` is a float32 tensor of the logits' shape (probability rows or one-hot) or an int32
+   * tensor of class indices, one per row (an index out of range throws an ArgumentError).
+   * Per row, loss = -sum(labels * logSoftmax(logits)) (= logsumexp(x) - sum(labels * x) for
+   * labels that sum to 1), computed without cancellation for logits of +-1e4, and
+   * grad = softmax(logits) - labels. `options.reduction`: `'mean'` (default: the loss is the mean
+   * over rows, a scalar tensor, and grad is divided by the number of rows), `'sum'`, or `'none'`
+   * (one loss per row, shape logits.shape[:-1]).
+   *
+   * @example
+   * const { loss, grad } = ctx.softmaxCrossEntropy(ctx.tensor([[2, 1, 0]]), ctx.tensor(new Int32Array([0])));
+   * await loss.read(); // [0.4076]
+   */
+  softmaxCrossEntropy(logits: Tensor, labels: Tensor, options?: CrossEntropyOptions): CrossEntropyResult<Tensor> {
+    return softmaxCrossEntropy(this, logits, labels, options);
   }
 
   /** Submits all recorded work and waits for it; rejects with the first WebGPU error since the last check. */
@@ -255,6 +357,13 @@ export class Context implements TensorOwner {
     const gpu = this.gpu!;
     const bytes = shape.reduce((a, b) => a * b, 1) * 4;
     return this.track(new Tensor(this, shape, dtype, { buffer: gpu.allocate(op, bytes, label), data: null }));
+  }
+
+  /** @internal The values an int32 tensor was uploaded with (GPU backend), or its data (cpu); null if unknown. */
+  int32Values(t: Tensor): Int32Array | null {
+    const data = t.storage?.data;
+    if (data instanceof Int32Array) return data;
+    return this.uploadedInt32.get(t) ?? null;
   }
 
   /** @internal Wraps CPU results as a tensor. */

@@ -4,6 +4,7 @@ export type { Context } from './context';
 export type { ContextOptions, TensorInput, MemoryInfo, BackendName } from './context';
 export type { Tensor, DType, TensorData, DataOf } from './tensor';
 export type { AdapterInfo } from './gpu/device';
+export type { CrossEntropyOptions, CrossEntropyResult, Reduction } from './cpu/crossentropy';
 export * as cpu from './cpu/index';
 export { Sequential } from './nn/model';
 export type { CompileOptions, ModelInput, ModelTarget } from './nn/model';

@@ -11,6 +11,8 @@ describe('formatArray (numpy style)', () => {
     expect(f([-1.5, 2.25])).toBe('[-1.5   2.25]');
     expect(f([0.1])).toBe('[0.1]');
     expect(f([10.5, -0.25, 3])).toBe('[10.5  -0.25  3.  ]');
+    // float32(-0.0131887) needs more than 8 digits to round-trip: rounded to 8, zeros trimmed.
+    expect(f([-0.0131887, 0.5])).toBe('[-0.0131887  0.5      ]');
   });
 
   it('prints 2-D arrays row by row', () => {

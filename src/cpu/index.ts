@@ -4,3 +4,8 @@
  * tensors, with the same argument order. The `cpu` backend runs these.
  */
 export { softmax } from './softmax';
+export { logSoftmax, logSoftmaxVjp } from './logsoftmax';
+export { softmaxVjp } from './vjp';
+export { softmaxJacobian, softmaxJacobianFromProbs } from './jacobian';
+export { softmaxCrossEntropy } from './crossentropy';
+export type { CrossEntropyOptions, CrossEntropyResult, Reduction } from './crossentropy';

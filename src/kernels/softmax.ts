@@ -6,6 +6,7 @@ import workgroupWgsl from '../../shaders/softmax_workgroup.wgsl?raw';
 import type { KernelSpec } from '../gpu/kernel';
 import type { GpuRuntime } from '../gpu/runtime';
 import type { Binding } from '../gpu/recorder';
+import { forEachLineChunk } from './chunks';
 
 const LINES: KernelSpec = { name: 'softmax_lines', code: linesWgsl, bindings: ['read', 'write'] };
 const ROWS_VEC4: KernelSpec = { name: 'softmax_rows_vec4', code: rowsVec4Wgsl, bindings: ['read', 'write'] };
@@ -57,10 +58,17 @@ export function chooseSoftmaxVariant(gpu: GpuRuntime, layout: LineLayout): Softm
   return 'subgroup';
 }
 
-/** Records softmax of `x` into `y` with the given variant. */
-export function recordSoftmax(gpu: GpuRuntime, op: string, variant: string, x: Binding, y: Binding, layout: LineLayout): void {
+/**
+ * Records softmax of `x` into `y` with the given variant, in binding-sized chunks of lines when
+ * the tensors outgrow one storage binding.
+ */
+export function recordSoftmax(gpu: GpuRuntime, op: string, variant: string, x: GPUBuffer, y: GPUBuffer, layout: LineLayout): void {
+  if (layout.outer * layout.length * layout.inner === 0) return;
+  forEachLineChunk(gpu, op, [x, y], layout, ([xRange, yRange], chunk) => dispatchSoftmax(gpu, op, variant, xRange, yRange, chunk));
+}
+
+function dispatchSoftmax(gpu: GpuRuntime, op: string, variant: string, x: Binding, y: Binding, layout: LineLayout): void {
   const { outer, length, inner } = layout;
-  if (outer * length * inner === 0) return;
   switch (variant) {
     case 'lines': {
       const workgroupSize = 64;

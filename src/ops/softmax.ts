@@ -17,7 +17,12 @@ export function softmax(ctx: Context, x: Tensor, axis = -1): Tensor<'float32'> {
   const variant = ctx.variants.resolve(op, chooseSoftmaxVariant(gpu, layout), (v) => softmaxVariantUsable(gpu, v, layout));
   return gpu.captured(op, () => {
     const y = ctx.gpuOutput(op, x.shape);
-    recordSoftmax(gpu, op, variant, x.storage!.buffer!, y.storage!.buffer!, layout);
+    try {
+      recordSoftmax(gpu, op, variant, x.storage!.buffer!, y.storage!.buffer!, layout);
+    } catch (error) {
+      y.destroy();
+      throw error;
+    }
     return y;
   });
 }

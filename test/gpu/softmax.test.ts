@@ -226,4 +226,54 @@ describe('softmax on webgpu', () => {
     expect(r.twice.slice(2)).toEqual([0.5, 0.5]);
     expect(r.empty).toEqual({ shape: [0, 5], length: 0 });
   });
+
+  it('splits tensors larger than a storage binding into chunks on a device at default limits', async () => {
+    const r = await gpu.run(
+      async (nn, util, { atol, rtol }) => {
+        const adapter = await navigator.gpu.requestAdapter();
+        const device = await adapter!.requestDevice();
+        const ctx = await nn.createContext({ device });
+        const binding = device.limits.maxStorageBufferBindingSize;
+        const out = [];
+        // 164 MB and 160 MB tensors against 128 MiB bindings: rows of the last axis (rows-vec4,
+        // and logSoftmax) and a middle axis (lines, chunks of outer slices).
+        for (const [shape, axis, op] of [
+          [[40000, 1027], -1, 'softmax'],
+          [[40000, 1024], -1, 'softmax'],
+          [[4, 100, 100000], 1, 'softmax'],
+          [[40000, 1024], -1, 'logSoftmax'],
+        ] as [number[], number, 'softmax' | 'logSoftmax'][]) {
+          const n = shape.reduce((a, b) => a * b, 1);
+          const data = util.randomArray(n, n % 977, -20, 20);
+          const x = ctx.tensor(data, shape);
+          const y = op === 'softmax' ? ctx.softmax(x, axis) : ctx.logSoftmax(x, axis);
+          const got = await y.read();
+          const ref = op === 'softmax' ? nn.cpu.softmax(data, shape, axis) : nn.cpu.logSoftmax(data, shape, axis);
+          out.push({ shape, axis, op, bytes: n * 4, variant: ctx.lastKernelVariant(op), cmp: util.compare(got, ref, atol, op === 'softmax' ? rtol : 1e-5) });
+          x.destroy();
+          y.destroy();
+        }
+        let tooLong = '';
+        try {
+          ctx.softmax(ctx.tensor(new Float32Array(40_000_000), [1, 40_000_000]));
+        } catch (e) {
+          tooLong = `${(e as Error).name}: ${(e as Error).message}`;
+        }
+        const live = ctx.memory().tensors;
+        ctx.destroy();
+        device.destroy();
+        return { binding, out, tooLong, live };
+      },
+      { atol: ATOL, rtol: RTOL },
+    );
+    for (const c of r.out) {
+      expect(c.bytes).toBeGreaterThan(r.binding);
+      expectClose(`${c.op} [${c.shape}] axis ${c.axis} (${c.variant}) in chunks`, c.cmp);
+    }
+    expect(r.tooLong).toBe(
+      'SizeLimitError: softmax: one slice of 40000000 elements (160000000 bytes) along the reduced axis does not fit the device\'s maxStorageBufferBindingSize of 134217728 bytes',
+    );
+    // Only the input of the refused call is alive: no output was left behind.
+    expect(r.live).toBe(1);
+  });
 });

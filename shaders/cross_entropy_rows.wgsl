@@ -1,0 +1,138 @@
+// Fused softmax cross-entropy over the last axis, one invocation per row, scalar accesses (any
+// N). Pass 1: online max/normalizer of the logits (read once). Pass 2: read the logits again and
+// the labels once, write grad = (softmax(x) - labels) * scale, and accumulate the row's loss
+// -sum_j l_j * logSoftmax(x)_j as sum_j l_j * ((max - x_j) + log(sum)): every term is >= 0 for
+// labels >= 0, so nothing cancels even for logits of +-1e4 (unlike logsumexp(x) - <l, x>).
+// Traffic: 16 bytes per element, and one loss per row. No barriers, no shared memory.
+//
+// Labels are either f32 probabilities (bound as u32 bits) or, with indexLabels, one i32 class
+// index per row (grad = softmax - onehot, loss = -logSoftmax(x)_c; an index out of range gives
+// NaN, though the host refuses those before recording).
+//
+// Special values: a NaN logit makes the row's loss and gradient NaN; entries with label 0 add
+// nothing to the loss (a -Inf mask is fine); -logSoftmax is +Inf on -Inf logits, and with +Inf
+// logits in the row it is log(count of +Inf) on them and +Inf elsewhere (softmax's limit); a
+// non-finite label makes the row's loss NaN (the gradient stays elementwise).
+
+struct Params {
+  rows: u32,
+  cols: u32,
+  // 1 / rows for the 'mean' reduction, else 1.
+  scale: f32,
+}
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> labels: array<u32>;
+@group(0) @binding(2) var<storage, read_write> grad: array<f32>;
+@group(0) @binding(3) var<storage, read_write> loss: array<f32>;
+@group(0) @binding(4) var<uniform> params: Params;
+
+override workgroupSize: u32 = 64;
+override indexLabels: bool = false;
+
+const EXPONENT_BITS = 0x7f800000u;
+const POSITIVE_INFINITY_BITS = 0x7f800000u;
+const QUIET_NAN_BITS = 0x7fc00000u;
+const LOWEST_FINITE = -0x1.fffffep+127f;
+// exp() of anything below this is 0 in f32; clamping keeps exp's argument finite.
+const EXP_FLOOR = -104.0;
+
+// NaN and +Inf made at run time: WGSL rejects them in constant expressions.
+fn fromBits(bits: u32) -> f32 {
+  var b = bits;
+  return bitcast<f32>(b);
+}
+
+struct RowStats {
+  max: f32,
+  invSum: f32,
+  logSum: f32,
+  positiveInfinities: u32,
+}
+
+fn probability(v: f32, st: RowStats) -> f32 {
+  let bits = bitcast<u32>(v);
+  if (st.positiveInfinities > 0u) {
+    return select(0.0, 1.0 / f32(st.positiveInfinities), bits == POSITIVE_INFINITY_BITS);
+  }
+  return select(exp(v - st.max) * st.invSum, 0.0, (bits & EXPONENT_BITS) == EXPONENT_BITS);
+}
+
+// -logSoftmax(x)_j.
+fn negativeLogProbability(v: f32, st: RowStats) -> f32 {
+  let bits = bitcast<u32>(v);
+  let infinity = fromBits(POSITIVE_INFINITY_BITS);
+  if (st.positiveInfinities > 0u) {
+    return select(infinity, log(f32(st.positiveInfinities)), bits == POSITIVE_INFINITY_BITS);
+  }
+  return select((st.max - v) + st.logSum, infinity, (bits & EXPONENT_BITS) == EXPONENT_BITS);
+}
+
+@compute @workgroup_size(workgroupSize)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
+        @builtin(local_invocation_index) lid: u32) {
+  let row = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * workgroupSize + lid;
+  if (row >= params.rows) {
+    return;
+  }
+  let n = params.cols;
+  let start = row * n;
+
+  var m = LOWEST_FINITE;
+  var s = 0.0;
+  var positiveInfinities = 0u;
+  var sawNaN = false;
+  for (var k = 0u; k < n; k++) {
+    let v = x[start + k];
+    let bits = bitcast<u32>(v);
+    if ((bits & EXPONENT_BITS) == EXPONENT_BITS) {
+      sawNaN = sawNaN || (bits & 0x7fffffffu) != POSITIVE_INFINITY_BITS;
+      positiveInfinities += select(0u, 1u, bits == POSITIVE_INFINITY_BITS);
+    } else {
+      // Rescale only when the max grows (rare after the first entries): one exp per element.
+      if (v > m) {
+        s *= exp(max(m - v, EXP_FLOOR));
+        m = v;
+      }
+      s += exp(v - m);
+    }
+  }
+  let nan = fromBits(QUIET_NAN_BITS);
+  var c = 0u;
+  if (indexLabels) {
+    c = labels[row];
+    // An index out of range (also a negative one, read as u32) poisons the row.
+    sawNaN = sawNaN || c >= n;
+  }
+  if (sawNaN) {
+    for (var k = 0u; k < n; k++) {
+      grad[start + k] = nan;
+    }
+    loss[row] = nan;
+    return;
+  }
+  let st = RowStats(m, 1.0 / s, log(s), positiveInfinities);
+  let scale = params.scale;
+
+  if (indexLabels) {
+    for (var k = 0u; k < n; k++) {
+      grad[start + k] = (probability(x[start + k], st) - select(0.0, 1.0, k == c)) * scale;
+    }
+    loss[row] = negativeLogProbability(x[start + c], st);
+    return;
+  }
+
+  var total = 0.0;
+  var labelsFinite = true;
+  for (var k = 0u; k < n; k++) {
+    let v = x[start + k];
+    let labelBits = labels[start + k];
+    let l = bitcast<f32>(labelBits);
+    grad[start + k] = (probability(v, st) - l) * scale;
+    labelsFinite = labelsFinite && (labelBits & EXPONENT_BITS) != EXPONENT_BITS;
+    if ((labelBits & 0x7fffffffu) != 0u) {
+      total += l * negativeLogProbability(v, st);
+    }
+  }
+  loss[row] = select(nan, total, labelsFinite);
+}

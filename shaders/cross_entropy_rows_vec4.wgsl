@@ -1,0 +1,226 @@
+// Fused softmax cross-entropy over the last axis, one invocation per row, vec4 accesses (the
+// host picks this kernel when N is a multiple of 4). No barriers: the fast shape on SwiftShader.
+// Pass 1 (as softmax_rows_vec4.wgsl): running max and normalizer per vec4 lane, the max of four
+// vec4s taken before rescaling (about one exp per element), read once. Pass 2: read the logits
+// again and the labels once, write grad = (softmax(x) - labels) * scale, and accumulate the row's
+// loss -sum_j l_j * logSoftmax(x)_j as sum_j l_j * ((max - x_j) + log(sum)): every term is >= 0
+// for labels >= 0, so nothing cancels even for logits of +-1e4. Traffic: 12 bytes per element
+// with class indices (16 with label rows), and one loss per row. Rows with a NaN or an infinity
+// (pass 1 ORs a flag) are redone by a careful path that classifies every entry.
+//
+// Labels are either f32 probabilities (bound as u32 bits) or, with indexLabels, one i32 class
+// index per row (read from the vec4 holding it).
+//
+// Special values as in cross_entropy_rows.wgsl.
+
+struct Params {
+  rows: u32,
+  vecsPerRow: u32,
+  // 1 / rows for the 'mean' reduction, else 1.
+  scale: f32,
+}
+
+@group(0) @binding(0) var<storage, read> x: array<vec4f>;
+@group(0) @binding(1) var<storage, read> labels: array<vec4u>;
+@group(0) @binding(2) var<storage, read_write> grad: array<vec4f>;
+@group(0) @binding(3) var<storage, read_write> loss: array<f32>;
+@group(0) @binding(4) var<uniform> params: Params;
+
+override workgroupSize: u32 = 64;
+override indexLabels: bool = false;
+
+const EXPONENT_BITS = 0x7f800000u;
+const POSITIVE_INFINITY_BITS = 0x7f800000u;
+const QUIET_NAN_BITS = 0x7fc00000u;
+const LOWEST_FINITE = -0x1.fffffep+127f;
+const EXP_FLOOR = -104.0;
+const SUM_BLOCK = 64u;
+
+fn isSpecial(v: vec4f) -> vec4<bool> {
+  return (bitcast<vec4u>(v) & vec4u(EXPONENT_BITS)) == vec4u(EXPONENT_BITS);
+}
+
+// Merges the four lanes' (max, normalizer) into the row's.
+fn rowStats(m: vec4f, s: vec4f) -> vec2f {
+  let rowMax = max(max(m.x, m.y), max(m.z, m.w));
+  return vec2f(rowMax, dot(s, exp(max(m - rowMax, vec4f(EXP_FLOOR)))));
+}
+
+// NaN and +Inf made at run time: WGSL rejects them in constant expressions.
+fn fromBits(bits: u32) -> f32 {
+  var b = bits;
+  return bitcast<f32>(b);
+}
+
+@compute @workgroup_size(workgroupSize)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
+        @builtin(local_invocation_index) lid: u32) {
+  let row = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * workgroupSize + lid;
+  if (row >= params.rows) {
+    return;
+  }
+  let vecs = params.vecsPerRow;
+  let start = row * vecs;
+  let end = start + vecs;
+  let n = vecs * 4u;
+  let nan = fromBits(QUIET_NAN_BITS);
+  let infinity = vec4f(fromBits(POSITIVE_INFINITY_BITS));
+  let exponent = vec4u(EXPONENT_BITS);
+  let positiveInfinity = vec4u(POSITIVE_INFINITY_BITS);
+  let lane = vec4u(0u, 1u, 2u, 3u);
+  let scale = params.scale;
+  var label = 0u;
+  if (indexLabels) {
+    label = labels[row / 4u][row % 4u];
+  }
+  // An index out of range (also a negative one, read as u32) poisons the row.
+  let badIndex = indexLabels && label >= n;
+
+  var m = vec4f(LOWEST_FINITE);
+  // The normalizer is summed in blocks of SUM_BLOCK vec4s (s) folded into total, both relative
+  // to m, so the rounding error grows with the block length plus the block count, not the row.
+  var s = vec4f(0.0);
+  var total = vec4f(0.0);
+  var special = vec4<bool>(false);
+  var i = start;
+  for (; i + 4u <= end; i += 4u) {
+    if ((i - start) % SUM_BLOCK == 0u) {
+      total += s;
+      s = vec4f(0.0);
+    }
+    let a = x[i];
+    let b = x[i + 1u];
+    let c = x[i + 2u];
+    let d = x[i + 3u];
+    special = special | isSpecial(a) | isSpecial(b) | isSpecial(c) | isSpecial(d);
+    let mNew = max(m, max(max(a, b), max(c, d)));
+    let rescale = exp(max(m - mNew, vec4f(EXP_FLOOR)));
+    s = s * rescale + ((exp(a - mNew) + exp(b - mNew)) + (exp(c - mNew) + exp(d - mNew)));
+    total = total * rescale;
+    m = mNew;
+  }
+  for (; i < end; i++) {
+    let a = x[i];
+    special = special | isSpecial(a);
+    let mNew = max(m, a);
+    let rescale = exp(max(m - mNew, vec4f(EXP_FLOOR)));
+    s = s * rescale + exp(a - mNew);
+    total = total * rescale;
+    m = mNew;
+  }
+  s += total;
+
+  if (!any(special) && !badIndex) {
+    let stats = rowStats(m, s);
+    let rowMax = stats.x;
+    let invSum = 1.0 / stats.y;
+    let logSum = log(stats.y);
+    if (indexLabels) {
+      for (var j = start; j < end; j++) {
+        let onehot = select(vec4f(0.0), vec4f(1.0), lane + (j - start) * 4u == vec4u(label));
+        grad[j] = (exp(x[j] - rowMax) * invSum - onehot) * scale;
+      }
+      loss[row] = (rowMax - x[start + label / 4u][label % 4u]) + logSum;
+      return;
+    }
+    var terms = vec4f(0.0);
+    var labelsFinite = true;
+    for (var j = start; j < end; j++) {
+      let v = x[j];
+      let labelBits = labels[j];
+      let l = bitcast<vec4f>(labelBits);
+      grad[j] = (exp(v - rowMax) * invSum - l) * scale;
+      labelsFinite = labelsFinite && !any((labelBits & exponent) == exponent);
+      terms += select(vec4f(0.0), l * ((rowMax - v) + logSum), (labelBits & vec4u(0x7fffffffu)) != vec4u(0u));
+    }
+    loss[row] = select(nan, (terms.x + terms.y) + (terms.z + terms.w), labelsFinite);
+    return;
+  }
+
+  // Careful path: the row holds a NaN or an infinity; classify every entry.
+  m = vec4f(LOWEST_FINITE);
+  s = vec4f(0.0);
+  total = vec4f(0.0);
+  var positiveInfinities = 0u;
+  var sawNaN = false;
+  for (var j = start; j < end; j++) {
+    if ((j - start) % SUM_BLOCK == 0u) {
+      total += s;
+      s = vec4f(0.0);
+    }
+    let v = x[j];
+    let bits = bitcast<vec4u>(v);
+    let specials = isSpecial(v);
+    sawNaN = sawNaN || any(specials & ((bits & vec4u(0x7fffffffu)) != vec4u(POSITIVE_INFINITY_BITS)));
+    positiveInfinities += dot(select(vec4u(0u), vec4u(1u), bits == vec4u(POSITIVE_INFINITY_BITS)), vec4u(1u));
+    let finite = select(v, m, specials);
+    let mNew = max(m, finite);
+    let rescale = exp(max(m - mNew, vec4f(EXP_FLOOR)));
+    s = s * rescale + select(exp(finite - mNew), vec4f(0.0), specials);
+    total = total * rescale;
+    m = mNew;
+  }
+  let stats = rowStats(m, total + s);
+  let rowMax = stats.x;
+  let rowSum = stats.y;
+  if (sawNaN || badIndex) {
+    for (var j = start; j < end; j++) {
+      grad[j] = vec4f(nan);
+    }
+    loss[row] = nan;
+    return;
+  }
+
+  if (positiveInfinities > 0u) {
+    // softmax's limit: the +Inf entries share the row; -logSoftmax is log(count) on them.
+    let share = vec4f(1.0 / f32(positiveInfinities));
+    let infinityLog = vec4f(log(f32(positiveInfinities)));
+    var terms = vec4f(0.0);
+    var labelsFinite = true;
+    for (var j = start; j < end; j++) {
+      let onInfinity = bitcast<vec4u>(x[j]) == positiveInfinity;
+      let p = select(vec4f(0.0), share, onInfinity);
+      let nlp = select(infinity, infinityLog, onInfinity);
+      if (indexLabels) {
+        let onehot = select(vec4f(0.0), vec4f(1.0), lane + (j - start) * 4u == vec4u(label));
+        grad[j] = (p - onehot) * scale;
+        terms += select(vec4f(0.0), nlp, onehot != vec4f(0.0));
+      } else {
+        let labelBits = labels[j];
+        let l = bitcast<vec4f>(labelBits);
+        grad[j] = (p - l) * scale;
+        labelsFinite = labelsFinite && !any((labelBits & exponent) == exponent);
+        terms += select(vec4f(0.0), l * nlp, (labelBits & vec4u(0x7fffffffu)) != vec4u(0u));
+      }
+    }
+    loss[row] = select(nan, (terms.x + terms.y) + (terms.z + terms.w), labelsFinite);
+    return;
+  }
+
+  let invSum = 1.0 / rowSum;
+  let logSum = log(rowSum);
+  if (indexLabels) {
+    for (var j = start; j < end; j++) {
+      let v = x[j];
+      let p = select(exp(v - rowMax) * invSum, vec4f(0.0), (bitcast<vec4u>(v) & exponent) == exponent);
+      grad[j] = (p - select(vec4f(0.0), vec4f(1.0), lane + (j - start) * 4u == vec4u(label))) * scale;
+    }
+    let xc = x[start + label / 4u][label % 4u];
+    loss[row] = select((rowMax - xc) + logSum, infinity.x, (bitcast<u32>(xc) & EXPONENT_BITS) == EXPONENT_BITS);
+    return;
+  }
+
+  var terms = vec4f(0.0);
+  var labelsFinite = true;
+  for (var j = start; j < end; j++) {
+    let v = x[j];
+    let specials = isSpecial(v);
+    let labelBits = labels[j];
+    let l = bitcast<vec4f>(labelBits);
+    grad[j] = (select(exp(v - rowMax) * invSum, vec4f(0.0), specials) - l) * scale;
+    labelsFinite = labelsFinite && !any((labelBits & exponent) == exponent);
+    let nlp = select((rowMax - v) + logSum, infinity, specials);
+    terms += select(vec4f(0.0), l * nlp, (labelBits & vec4u(0x7fffffffu)) != vec4u(0u));
+  }
+  loss[row] = select(nan, (terms.x + terms.y) + (terms.z + terms.w), labelsFinite);
+}

@@ -1,0 +1,156 @@
+// Fused softmax cross-entropy over the last axis, one workgroup per row, for long rows and
+// adapters with fast barriers (real GPUs). Invocation t walks entries t, t + W, ... (contiguous
+// across the workgroup): pass 1 keeps an online max/normalizer, merged by a tree in workgroup
+// memory (log2 W barriers); pass 2 writes grad = (softmax(x) - labels) * scale and accumulates
+// the loss terms l_j * ((max - x_j) + log(sum)) (all >= 0 for labels >= 0: nothing cancels),
+// summed by a second tree. Traffic: 16 bytes per element. workgroupSize must be a power of two.
+//
+// Labels are either f32 probabilities (bound as u32 bits) or, with indexLabels, one i32 class
+// index per row. Special values as in cross_entropy_rows.wgsl.
+
+struct Params {
+  rows: u32,
+  cols: u32,
+  // 1 / rows for the 'mean' reduction, else 1.
+  scale: f32,
+}
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> labels: array<u32>;
+@group(0) @binding(2) var<storage, read_write> grad: array<f32>;
+@group(0) @binding(3) var<storage, read_write> loss: array<f32>;
+@group(0) @binding(4) var<uniform> params: Params;
+
+override workgroupSize: u32 = 256;
+override indexLabels: bool = false;
+
+const EXPONENT_BITS = 0x7f800000u;
+const POSITIVE_INFINITY_BITS = 0x7f800000u;
+const QUIET_NAN_BITS = 0x7fc00000u;
+const LOWEST_FINITE = -0x1.fffffep+127f;
+const EXP_FLOOR = -104.0;
+const NAN_FLAG = 0x80000000u;
+
+// NaN and +Inf made at run time: WGSL rejects them in constant expressions.
+fn fromBits(bits: u32) -> f32 {
+  var b = bits;
+  return bitcast<f32>(b);
+}
+
+var<workgroup> partialMax: array<f32, workgroupSize>;
+var<workgroup> partialSum: array<f32, workgroupSize>;
+// Count of +Inf entries, with NAN_FLAG set when a NaN was seen (pass 1) or a label is not
+// finite (pass 2).
+var<workgroup> partialSpecial: array<u32, workgroupSize>;
+
+@compute @workgroup_size(workgroupSize)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
+        @builtin(local_invocation_index) t: u32) {
+  let row = wid.x + nwg.x * (wid.y + nwg.y * wid.z);
+  if (row >= params.rows) {
+    return;
+  }
+  let n = params.cols;
+  let start = row * n;
+  let end = start + n;
+
+  var m = LOWEST_FINITE;
+  var s = 0.0;
+  var special = 0u;
+  for (var i = start + t; i < end; i += workgroupSize) {
+    let v = x[i];
+    let bits = bitcast<u32>(v);
+    if ((bits & EXPONENT_BITS) == EXPONENT_BITS) {
+      special |= select(NAN_FLAG, 0u, (bits & 0x7fffffffu) == POSITIVE_INFINITY_BITS);
+      special += select(0u, 1u, bits == POSITIVE_INFINITY_BITS);
+    } else {
+      let mNew = max(m, v);
+      s = s * exp(max(m - mNew, EXP_FLOOR)) + exp(v - mNew);
+      m = mNew;
+    }
+  }
+  partialMax[t] = m;
+  partialSum[t] = s;
+  partialSpecial[t] = special;
+  for (var stride = workgroupSize / 2u; stride > 0u; stride /= 2u) {
+    workgroupBarrier();
+    if (t < stride) {
+      let mOther = partialMax[t + stride];
+      let mNew = max(m, mOther);
+      s = s * exp(max(m - mNew, EXP_FLOOR)) + partialSum[t + stride] * exp(max(mOther - mNew, EXP_FLOOR));
+      m = mNew;
+      let otherSpecial = partialSpecial[t + stride];
+      special = ((special | otherSpecial) & NAN_FLAG) | ((special + otherSpecial) & ~NAN_FLAG);
+      partialMax[t] = m;
+      partialSum[t] = s;
+      partialSpecial[t] = special;
+    }
+  }
+  workgroupBarrier();
+  let rowMax = partialMax[0];
+  let rowSpecial = partialSpecial[0];
+  let rowInfinities = rowSpecial & ~NAN_FLAG;
+  let rowSum = partialSum[0];
+  var c = 0u;
+  if (indexLabels) {
+    c = labels[row];
+  }
+  // An index out of range (also a negative one, read as u32) poisons the row.
+  let rowNaN = (rowSpecial & NAN_FLAG) != 0u || (indexLabels && c >= n);
+
+  let nan = fromBits(QUIET_NAN_BITS);
+  let infinity = fromBits(POSITIVE_INFINITY_BITS);
+  let invSum = 1.0 / rowSum;
+  let logSum = log(rowSum);
+  let share = 1.0 / f32(max(rowInfinities, 1u));
+  let infinityLog = log(f32(max(rowInfinities, 1u)));
+  let scale = params.scale;
+  var total = 0.0;
+  var labelsFinite = true;
+  for (var i = start + t; i < end; i += workgroupSize) {
+    let v = x[i];
+    let bits = bitcast<u32>(v);
+    var p: f32;
+    var nlp: f32;
+    if (rowInfinities > 0u) {
+      let onInfinity = bits == POSITIVE_INFINITY_BITS;
+      p = select(0.0, share, onInfinity);
+      nlp = select(infinity, infinityLog, onInfinity);
+    } else if ((bits & EXPONENT_BITS) == EXPONENT_BITS) {
+      p = 0.0;
+      nlp = infinity;
+    } else {
+      p = exp(v - rowMax) * invSum;
+      nlp = (rowMax - v) + logSum;
+    }
+    var l: f32;
+    if (indexLabels) {
+      let hit = i - start == c;
+      l = select(0.0, 1.0, hit);
+      total += select(0.0, nlp, hit);
+    } else {
+      let labelBits = labels[i];
+      l = bitcast<f32>(labelBits);
+      labelsFinite = labelsFinite && (labelBits & EXPONENT_BITS) != EXPONENT_BITS;
+      total += select(0.0, l * nlp, (labelBits & 0x7fffffffu) != 0u);
+    }
+    grad[i] = select((p - l) * scale, nan, rowNaN);
+  }
+
+  // Second tree: the loss terms, with NAN_FLAG for a non-finite label. The barrier keeps
+  // invocation 0 from overwriting the row statistics before every invocation has read them.
+  workgroupBarrier();
+  partialSum[t] = total;
+  partialSpecial[t] = select(NAN_FLAG, 0u, labelsFinite);
+  for (var stride = workgroupSize / 2u; stride > 0u; stride /= 2u) {
+    workgroupBarrier();
+    if (t < stride) {
+      total += partialSum[t + stride];
+      partialSum[t] = total;
+      partialSpecial[t] |= partialSpecial[t + stride];
+    }
+  }
+  if (t == 0u) {
+    loss[row] = select(total, nan, rowNaN || partialSpecial[0] != 0u);
+  }
+}

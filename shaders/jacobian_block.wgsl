@@ -1,0 +1,115 @@
+// Softmax Jacobian from logits, scalar accesses (any N). The N x N block of a batch row is split
+// into `parts` ranges of consecutive Jacobian rows, one invocation each (parts = 1 when the batch
+// alone fills the device; more for small batches). An invocation computes its batch row's softmax
+// statistics (online max/normalizer, one read of x), writes s = softmax(x) into the LAST
+// Jacobian row of its own range as a staging area, then writes its rows in order,
+// J[i][j] = s_i * (delta_ij - s_j), reading s back from the staging row (N floats, cache
+// resident) and overwriting the staging row last. So each exp is computed once per invocation,
+// x is read twice, and every output element is written once (plus N staged writes per range):
+// the output write is the whole cost. No barriers, no shared memory: the fast shape on adapters
+// with slow barriers (SwiftShader). jacobian_block_vec4.wgsl is the same with vec4 accesses.
+//
+// Special values follow softmax (softmax_lines.wgsl): a NaN in the row makes the whole block NaN;
+// +Inf entries share the row equally; -Inf entries have probability 0; a row of only -Inf gives
+// J = 0.
+
+struct Params {
+  // Batch rows in the bound output chunk.
+  rows: u32,
+  cols: u32,
+  // Element offset of the chunk's first batch row in the bound x range.
+  xStart: u32,
+  // Invocations per batch row, and Jacobian rows per invocation (the last one may get fewer).
+  parts: u32,
+  rowsPerPart: u32,
+}
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> jac: array<f32>;
+@group(0) @binding(2) var<uniform> params: Params;
+
+override workgroupSize: u32 = 64;
+
+const EXPONENT_BITS = 0x7f800000u;
+const POSITIVE_INFINITY_BITS = 0x7f800000u;
+const QUIET_NAN_BITS = 0x7fc00000u;
+const LOWEST_FINITE = -0x1.fffffep+127f;
+// exp() of anything below this is 0 in f32; clamping keeps exp's argument finite.
+const EXP_FLOOR = -104.0;
+
+// A NaN made at run time: WGSL rejects NaN in constant expressions.
+fn quietNaN() -> f32 {
+  var bits = QUIET_NAN_BITS;
+  return bitcast<f32>(bits);
+}
+
+@compute @workgroup_size(workgroupSize)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
+        @builtin(local_invocation_index) lid: u32) {
+  let id = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * workgroupSize + lid;
+  let row = id / params.parts;
+  if (row >= params.rows) {
+    return;
+  }
+  let n = params.cols;
+  let start = params.xStart + row * n;
+
+  var m = LOWEST_FINITE;
+  var s = 0.0;
+  var positiveInfinities = 0u;
+  var sawNaN = false;
+  for (var k = 0u; k < n; k++) {
+    let v = x[start + k];
+    let bits = bitcast<u32>(v);
+    if ((bits & EXPONENT_BITS) == EXPONENT_BITS) {
+      sawNaN = sawNaN || (bits & 0x7fffffffu) != POSITIVE_INFINITY_BITS;
+      positiveInfinities += select(0u, 1u, bits == POSITIVE_INFINITY_BITS);
+    } else {
+      // Rescale only when the max grows (rare after the first entries): one exp per element.
+      if (v > m) {
+        s *= exp(max(m - v, EXP_FLOOR));
+        m = v;
+      }
+      s += exp(v - m);
+    }
+  }
+  let invSum = 1.0 / s;
+  let infinityShare = 1.0 / f32(max(positiveInfinities, 1u));
+
+  let firstRow = (id % params.parts) * params.rowsPerPart;
+  if (firstRow >= n) {
+    return;
+  }
+  let endRow = min(firstRow + params.rowsPerPart, n);
+  let begin = (row * n + firstRow) * n;
+  let end = (row * n + endRow) * n;
+  if (sawNaN) {
+    let nan = quietNaN();
+    for (var k = begin; k < end; k++) {
+      jac[k] = nan;
+    }
+    return;
+  }
+
+  let stage = end - n;
+  for (var k = 0u; k < n; k++) {
+    let v = x[start + k];
+    let bits = bitcast<u32>(v);
+    var p: f32;
+    if (positiveInfinities > 0u) {
+      p = select(0.0, infinityShare, bits == POSITIVE_INFINITY_BITS);
+    } else {
+      p = select(exp(v - m) * invSum, 0.0, (bits & EXPONENT_BITS) == EXPONENT_BITS);
+    }
+    jac[stage + k] = p;
+  }
+
+  var out = begin;
+  for (var i = firstRow; i < endRow; i++) {
+    let si = jac[stage + i];
+    for (var j = 0u; j < n; j++) {
+      jac[out + j] = si * (select(0.0, 1.0, j == i) - jac[stage + j]);
+    }
+    out += n;
+  }
+}

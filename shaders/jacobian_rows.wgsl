@@ -1,0 +1,105 @@
+// Softmax Jacobian from logits, one invocation per Jacobian row: invocation r owns row i of the
+// N x N block of batch row b (r = b*N + i, counted from the first row of the bound chunk). It
+// recomputes its batch row's softmax statistics (online max/normalizer, one read of x), then
+// writes J[i][j] = s_i * (delta_ij - s_j) with s_j = exp(x_j - max) / sum recomputed per entry.
+// Traffic per output element: one 4-byte write; x (N floats) is re-read from cache by each of the
+// N invocations of a batch row. This is the fallback for any N (no shared memory, no barriers,
+// scalar accesses); the block and workgroup variants avoid the recomputation.
+//
+// Special values follow softmax (softmax_lines.wgsl): a NaN in the row makes the whole block NaN;
+// +Inf entries share the row equally; -Inf entries have probability 0 (their rows and columns of
+// J are 0); a row of only -Inf has s = 0 and J = 0.
+
+struct Params {
+  // Jacobian rows in the bound output chunk.
+  jacobianRows: u32,
+  cols: u32,
+  // Row index (within its block) of the chunk's first Jacobian row.
+  firstRowInBlock: u32,
+  // Element offset of the first batch row of the chunk in the bound x range.
+  xStart: u32,
+}
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> jac: array<f32>;
+@group(0) @binding(2) var<uniform> params: Params;
+
+override workgroupSize: u32 = 64;
+
+const EXPONENT_BITS = 0x7f800000u;
+const POSITIVE_INFINITY_BITS = 0x7f800000u;
+const QUIET_NAN_BITS = 0x7fc00000u;
+const LOWEST_FINITE = -0x1.fffffep+127f;
+// exp() of anything below this is 0 in f32; clamping keeps exp's argument finite.
+const EXP_FLOOR = -104.0;
+
+// A NaN made at run time: WGSL rejects NaN in constant expressions.
+fn quietNaN() -> f32 {
+  var bits = QUIET_NAN_BITS;
+  return bitcast<f32>(bits);
+}
+
+@compute @workgroup_size(workgroupSize)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
+        @builtin(local_invocation_index) lid: u32) {
+  let r = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * workgroupSize + lid;
+  if (r >= params.jacobianRows) {
+    return;
+  }
+  let n = params.cols;
+  let q = params.firstRowInBlock + r;
+  let i = q % n;
+  let start = params.xStart + (q / n) * n;
+
+  var m = LOWEST_FINITE;
+  var s = 0.0;
+  var positiveInfinities = 0u;
+  var sawNaN = false;
+  for (var k = 0u; k < n; k++) {
+    let v = x[start + k];
+    let bits = bitcast<u32>(v);
+    if ((bits & EXPONENT_BITS) == EXPONENT_BITS) {
+      sawNaN = sawNaN || (bits & 0x7fffffffu) != POSITIVE_INFINITY_BITS;
+      positiveInfinities += select(0u, 1u, bits == POSITIVE_INFINITY_BITS);
+    } else {
+      // Rescale only when the max grows (rare after the first entries): one exp per element.
+      if (v > m) {
+        s *= exp(max(m - v, EXP_FLOOR));
+        m = v;
+      }
+      s += exp(v - m);
+    }
+  }
+
+  let out = r * n;
+  if (sawNaN) {
+    let nan = quietNaN();
+    for (var j = 0u; j < n; j++) {
+      jac[out + j] = nan;
+    }
+    return;
+  }
+  let invSum = 1.0 / s;
+  let infinityShare = 1.0 / f32(max(positiveInfinities, 1u));
+  let anyInfinity = positiveInfinities > 0u;
+
+  let vi = x[start + i];
+  let bi = bitcast<u32>(vi);
+  var si: f32;
+  if (anyInfinity) {
+    si = select(0.0, infinityShare, bi == POSITIVE_INFINITY_BITS);
+  } else {
+    si = select(exp(vi - m) * invSum, 0.0, (bi & EXPONENT_BITS) == EXPONENT_BITS);
+  }
+  for (var j = 0u; j < n; j++) {
+    let v = x[start + j];
+    let bits = bitcast<u32>(v);
+    var sj: f32;
+    if (anyInfinity) {
+      sj = select(0.0, infinityShare, bits == POSITIVE_INFINITY_BITS);
+    } else {
+      sj = select(exp(v - m) * invSum, 0.0, (bits & EXPONENT_BITS) == EXPONENT_BITS);
+    }
+    jac[out + j] = si * (select(0.0, 1.0, j == i) - sj);
+  }
+}

@@ -1,0 +1,134 @@
+// Softmax Jacobian from logits, one workgroup per batch row. Invocation t reduces entries t,
+// t + W, t + 2W ... of x into an online max/normalizer; the W partial results are merged by a
+// tree in workgroup memory (log2 W barriers); each invocation then writes its share of
+// s = softmax(x) into workgroup memory, and after one more barrier the workgroup writes the
+// N x N block in order, J[i][j] = s_i * (delta_ij - s_j): consecutive invocations write
+// consecutive addresses (coalesced), each output element is written once, x is read twice.
+// For adapters with fast barriers (real GPUs) and for batches too small to fill the device with
+// one invocation per row. N is at most maxCols (the workgroup storage holds s). workgroupSize
+// must be a power of two.
+//
+// Special values follow softmax (softmax_lines.wgsl): a NaN in the row makes the whole block NaN;
+// +Inf entries share the row equally; -Inf entries have probability 0; a row of only -Inf gives
+// J = 0.
+
+struct Params {
+  // Batch rows in the bound output chunk.
+  rows: u32,
+  cols: u32,
+  // Element offset of the chunk's first batch row in the bound x range.
+  xStart: u32,
+}
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> jac: array<f32>;
+@group(0) @binding(2) var<uniform> params: Params;
+
+override workgroupSize: u32 = 64;
+override maxCols: u32 = 1024;
+
+const EXPONENT_BITS = 0x7f800000u;
+const POSITIVE_INFINITY_BITS = 0x7f800000u;
+const QUIET_NAN_BITS = 0x7fc00000u;
+const LOWEST_FINITE = -0x1.fffffep+127f;
+// exp() of anything below this is 0 in f32; clamping keeps exp's argument finite.
+const EXP_FLOOR = -104.0;
+const NAN_FLAG = 0x80000000u;
+
+// A NaN made at run time: WGSL rejects NaN in constant expressions.
+fn quietNaN() -> f32 {
+  var bits = QUIET_NAN_BITS;
+  return bitcast<f32>(bits);
+}
+
+var<workgroup> partialMax: array<f32, workgroupSize>;
+var<workgroup> partialSum: array<f32, workgroupSize>;
+// Count of +Inf entries, with NAN_FLAG set when a NaN was seen.
+var<workgroup> partialSpecial: array<u32, workgroupSize>;
+var<workgroup> probs: array<f32, maxCols>;
+
+@compute @workgroup_size(workgroupSize)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
+        @builtin(local_invocation_index) t: u32) {
+  let row = wid.x + nwg.x * (wid.y + nwg.y * wid.z);
+  if (row >= params.rows) {
+    return;
+  }
+  let n = params.cols;
+  let start = params.xStart + row * n;
+
+  var m = LOWEST_FINITE;
+  var s = 0.0;
+  var special = 0u;
+  for (var k = t; k < n; k += workgroupSize) {
+    let v = x[start + k];
+    let bits = bitcast<u32>(v);
+    if ((bits & EXPONENT_BITS) == EXPONENT_BITS) {
+      special |= select(NAN_FLAG, 0u, (bits & 0x7fffffffu) == POSITIVE_INFINITY_BITS);
+      special += select(0u, 1u, bits == POSITIVE_INFINITY_BITS);
+    } else {
+      let mNew = max(m, v);
+      s = s * exp(max(m - mNew, EXP_FLOOR)) + exp(v - mNew);
+      m = mNew;
+    }
+  }
+  partialMax[t] = m;
+  partialSum[t] = s;
+  partialSpecial[t] = special;
+  for (var stride = workgroupSize / 2u; stride > 0u; stride /= 2u) {
+    workgroupBarrier();
+    if (t < stride) {
+      let mOther = partialMax[t + stride];
+      let mNew = max(m, mOther);
+      s = s * exp(max(m - mNew, EXP_FLOOR)) + partialSum[t + stride] * exp(max(mOther - mNew, EXP_FLOOR));
+      m = mNew;
+      let otherSpecial = partialSpecial[t + stride];
+      special = ((special | otherSpecial) & NAN_FLAG) | ((special + otherSpecial) & ~NAN_FLAG);
+      partialMax[t] = m;
+      partialSum[t] = s;
+      partialSpecial[t] = special;
+    }
+  }
+  workgroupBarrier();
+  let rowMax = partialMax[0];
+  let rowSpecial = partialSpecial[0];
+  let rowNaN = (rowSpecial & NAN_FLAG) != 0u;
+  let rowInfinities = rowSpecial & ~NAN_FLAG;
+  let invSum = 1.0 / partialSum[0];
+  let infinityShare = 1.0 / f32(max(rowInfinities, 1u));
+  for (var k = t; k < n; k += workgroupSize) {
+    let v = x[start + k];
+    let bits = bitcast<u32>(v);
+    var p: f32;
+    if (rowNaN) {
+      p = quietNaN();
+    } else if (rowInfinities > 0u) {
+      p = select(0.0, infinityShare, bits == POSITIVE_INFINITY_BITS);
+    } else if ((bits & EXPONENT_BITS) == EXPONENT_BITS) {
+      p = 0.0;
+    } else {
+      p = exp(v - rowMax) * invSum;
+    }
+    probs[k] = p;
+  }
+  workgroupBarrier();
+
+  // Element e = i*N + j of the block; invocation t walks e = t, t + W, ... keeping (i, j) by
+  // increments instead of a division per element.
+  let block = row * n * n;
+  let size = n * n;
+  let rowStep = workgroupSize / n;
+  let colStep = workgroupSize % n;
+  var i = t / n;
+  var j = t % n;
+  for (var e = t; e < size; e += workgroupSize) {
+    let si = probs[i];
+    jac[block + e] = si * (select(0.0, 1.0, i == j) - probs[j]);
+    i += rowStep;
+    j += colStep;
+    if (j >= n) {
+      j -= n;
+      i += 1u;
+    }
+  }
+}

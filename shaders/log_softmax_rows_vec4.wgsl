@@ -1,0 +1,142 @@
+// Log-softmax over the last axis, one invocation per row, rows read as vec4 (the host picks this
+// kernel when the row length is a multiple of 4). No barriers: the fast shape on SwiftShader.
+//
+// Fast path (as softmax_rows_vec4.wgsl), taken by rows with no NaN or infinity: pass 1 reads the
+// row once, keeping a running max and normalizer per vec4 lane and taking the max of four vec4s
+// before rescaling (about one exp per element); pass 2 reads it again and writes
+// y = (x - max) - log(sum). Traffic: 12 bytes per element. A row with a NaN or an infinity (pass 1
+// ORs a flag) is redone by a careful path that classifies every entry.
+//
+// Special values as in log_softmax_lines.wgsl: NaN poisons the row; +Inf entries get
+// -log(count of +Inf), the rest -Inf; -Inf entries get -Inf; a row of only -Inf is all -Inf.
+
+struct Params {
+  rows: u32,
+  vecsPerRow: u32,
+}
+
+@group(0) @binding(0) var<storage, read> x: array<vec4f>;
+@group(0) @binding(1) var<storage, read_write> y: array<vec4f>;
+@group(0) @binding(2) var<uniform> params: Params;
+
+override workgroupSize: u32 = 64;
+
+const EXPONENT_BITS = 0x7f800000u;
+const POSITIVE_INFINITY_BITS = 0x7f800000u;
+const NEGATIVE_INFINITY_BITS = 0xff800000u;
+const QUIET_NAN_BITS = 0x7fc00000u;
+const LOWEST_FINITE = -0x1.fffffep+127f;
+const EXP_FLOOR = -104.0;
+const SUM_BLOCK = 64u;
+
+fn isSpecial(v: vec4f) -> vec4<bool> {
+  return (bitcast<vec4u>(v) & vec4u(EXPONENT_BITS)) == vec4u(EXPONENT_BITS);
+}
+
+// Merges the four lanes' (max, normalizer) into the row's.
+fn rowStats(m: vec4f, s: vec4f) -> vec2f {
+  let rowMax = max(max(m.x, m.y), max(m.z, m.w));
+  return vec2f(rowMax, dot(s, exp(max(m - rowMax, vec4f(EXP_FLOOR)))));
+}
+
+// NaN and -Inf made at run time: WGSL rejects them in constant expressions.
+fn fromBits(bits: u32) -> f32 {
+  var b = bits;
+  return bitcast<f32>(b);
+}
+
+@compute @workgroup_size(workgroupSize)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
+        @builtin(local_invocation_index) lid: u32) {
+  let row = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * workgroupSize + lid;
+  if (row >= params.rows) {
+    return;
+  }
+  let start = row * params.vecsPerRow;
+  let end = start + params.vecsPerRow;
+
+  var m = vec4f(LOWEST_FINITE);
+  // The normalizer is summed in blocks of SUM_BLOCK vec4s (s) folded into total, both relative
+  // to m, so the rounding error grows with the block length plus the block count, not the row.
+  var s = vec4f(0.0);
+  var total = vec4f(0.0);
+  var special = vec4<bool>(false);
+  var i = start;
+  for (; i + 4u <= end; i += 4u) {
+    if ((i - start) % SUM_BLOCK == 0u) {
+      total += s;
+      s = vec4f(0.0);
+    }
+    let a = x[i];
+    let b = x[i + 1u];
+    let c = x[i + 2u];
+    let d = x[i + 3u];
+    special = special | isSpecial(a) | isSpecial(b) | isSpecial(c) | isSpecial(d);
+    let mNew = max(m, max(max(a, b), max(c, d)));
+    let rescale = exp(max(m - mNew, vec4f(EXP_FLOOR)));
+    s = s * rescale + ((exp(a - mNew) + exp(b - mNew)) + (exp(c - mNew) + exp(d - mNew)));
+    total = total * rescale;
+    m = mNew;
+  }
+  for (; i < end; i++) {
+    let a = x[i];
+    special = special | isSpecial(a);
+    let mNew = max(m, a);
+    let rescale = exp(max(m - mNew, vec4f(EXP_FLOOR)));
+    s = s * rescale + exp(a - mNew);
+    total = total * rescale;
+    m = mNew;
+  }
+  s += total;
+
+  if (!any(special)) {
+    let stats = rowStats(m, s);
+    let logSum = log(stats.y);
+    for (var j = start; j < end; j++) {
+      y[j] = (x[j] - stats.x) - logSum;
+    }
+    return;
+  }
+
+  // Careful path: the row holds a NaN or an infinity; classify every entry.
+  m = vec4f(LOWEST_FINITE);
+  s = vec4f(0.0);
+  total = vec4f(0.0);
+  var positiveInfinities = 0u;
+  var sawNaN = false;
+  for (var j = start; j < end; j++) {
+    if ((j - start) % SUM_BLOCK == 0u) {
+      total += s;
+      s = vec4f(0.0);
+    }
+    let v = x[j];
+    let bits = bitcast<vec4u>(v);
+    let specials = isSpecial(v);
+    sawNaN = sawNaN || any(specials & ((bits & vec4u(0x7fffffffu)) != vec4u(POSITIVE_INFINITY_BITS)));
+    positiveInfinities += dot(select(vec4u(0u), vec4u(1u), bits == vec4u(POSITIVE_INFINITY_BITS)), vec4u(1u));
+    let finite = select(v, m, specials);
+    let mNew = max(m, finite);
+    let rescale = exp(max(m - mNew, vec4f(EXP_FLOOR)));
+    s = s * rescale + select(exp(finite - mNew), vec4f(0.0), specials);
+    total = total * rescale;
+    m = mNew;
+  }
+  let stats = rowStats(m, total + s);
+  let rowMax = stats.x;
+  let rowSum = stats.y;
+  let logSum = log(rowSum);
+  let negativeInfinity = vec4f(fromBits(NEGATIVE_INFINITY_BITS));
+  if (sawNaN || positiveInfinities > 0u) {
+    let nan = vec4f(fromBits(QUIET_NAN_BITS));
+    let infinityLog = vec4f(-log(f32(max(positiveInfinities, 1u))));
+    for (var j = start; j < end; j++) {
+      let onInfinity = bitcast<vec4u>(x[j]) == vec4u(POSITIVE_INFINITY_BITS);
+      y[j] = select(select(negativeInfinity, infinityLog, onInfinity), nan, vec4<bool>(sawNaN));
+    }
+    return;
+  }
+  for (var j = start; j < end; j++) {
+    let v = x[j];
+    y[j] = select((v - rowMax) - logSum, negativeInfinity, isSpecial(v));
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Reference softmax vector-Jacobian product in plain TypeScript, float64 accumulation, written
+ * from the definition: with J = diag(s) - s s^T, J^T dy = s * (dy - <dy, s>) along the axis.
+ * J is symmetric, so this is also the Jacobian-vector product J v.
+ *
+ * Special values (the same on the GPU; see notes/derivatives.md): a NaN or infinity anywhere in
+ * a line of s or dy makes the whole dx line NaN.
+ */
+import { normalizeAxis, splitAtAxis } from '../shape';
+import { checkData } from './check';
+
+/**
+ * dx = s * (dy - sum(dy * s)) along `axis`, for s = softmax(x): the gradient of a loss with
+ * respect to the logits x, given its gradient dy with respect to the probabilities s.
+ *
+ * @example
+ * cpu.softmaxVjp(new Float32Array([0.5, 0.5]), new Float32Array([1, 0]), [2]); // [0.25, -0.25]
+ */
+export function softmaxVjp(s: Float32Array, dy: Float32Array, shape: number[], axis = -1): Float32Array {
+  const op = 'cpu.softmaxVjp';
+  checkData(op, 's', s, shape);
+  checkData(op, 'dy', dy, shape);
+  const { outer, length, inner } = splitAtAxis(shape, normalizeAxis(op, axis, shape.length));
+  const out = new Float32Array(s.length);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const start = o * length * inner + i;
+      let dot = 0;
+      let finite = true;
+      for (let k = 0; k < length; k++) {
+        const at = start + k * inner;
+        if (!Number.isFinite(s[at]) || !Number.isFinite(dy[at])) finite = false;
+        dot += s[at] * dy[at];
+      }
+      for (let k = 0; k < length; k++) {
+        const at = start + k * inner;
+        out[at] = finite ? s[at] * (dy[at] - dot) : NaN;
+      }
+    }
+  }
+  return out;
+}

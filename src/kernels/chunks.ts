@@ -1,0 +1,66 @@
+/**
+ * Splitting work into byte ranges that fit one storage binding. A context on a caller's device
+ * keeps that device's limits (128 MiB per binding by default, while buffers may reach the
+ * buffer-size limit), so ops whose tensors outgrow a binding bind aligned sub-ranges and dispatch
+ * once per range.
+ */
+import { SizeLimitError } from '../errors';
+import type { GpuRuntime } from '../gpu/runtime';
+import type { Binding } from '../gpu/recorder';
+import type { LineLayout } from './softmax';
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+export interface Chunk {
+  first: number;
+  count: number;
+}
+
+/**
+ * Splits `items` items of `itemBytes` bytes (batch rows' blocks or single Jacobian rows) into
+ * ranges that each fit a storage binding and start at an aligned offset; null if one aligned
+ * step of items is already too large. A single range covering everything is bound whole.
+ */
+export function planChunks(items: number, itemBytes: number, maxBinding: number, alignment: number): Chunk[] | null {
+  if (items * itemBytes <= maxBinding) return [{ first: 0, count: items }];
+  const unit = alignment / gcd(itemBytes % alignment, alignment);
+  // Room for the input's alignment slack too (its range is at most the output's plus one step).
+  const capacity = maxBinding - alignment;
+  const perChunk = Math.floor(Math.floor(capacity / itemBytes) / unit) * unit;
+  if (perChunk <= 0) return null;
+  const chunks: Chunk[] = [];
+  for (let first = 0; first < items; first += perChunk) chunks.push({ first, count: Math.min(perChunk, items - first) });
+  return chunks;
+}
+
+/**
+ * Records `record` once per range of whole outer items of a [outer, length, inner] layout, every
+ * buffer bound as the same aligned sub-range; with one range the buffers are bound whole.
+ * Throws a SizeLimitError when a single aligned step of items does not fit a binding.
+ */
+export function forEachLineChunk(
+  gpu: GpuRuntime,
+  op: string,
+  buffers: readonly GPUBuffer[],
+  layout: LineLayout,
+  record: (bindings: Binding[], chunk: LineLayout) => void,
+): void {
+  const itemBytes = layout.length * layout.inner * 4;
+  const maxBinding = gpu.limits.maxStorageBufferBindingSize;
+  const chunks = planChunks(layout.outer, itemBytes, maxBinding, gpu.limits.minStorageBufferOffsetAlignment);
+  if (!chunks) {
+    throw new SizeLimitError(
+      op,
+      `one slice of ${layout.length * layout.inner} elements (${itemBytes} bytes) along the reduced axis does not fit the device's maxStorageBufferBindingSize of ${maxBinding} bytes`,
+    );
+  }
+  for (const chunk of chunks) {
+    const bindings = buffers.map((buffer): Binding =>
+      chunks.length === 1 ? buffer : { buffer, offset: chunk.first * itemBytes, size: chunk.count * itemBytes },
+    );
+    record(bindings, { ...layout, outer: chunk.count });
+  }
+}

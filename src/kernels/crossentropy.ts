@@ -1,0 +1,104 @@
+/**
+ * Fused softmax cross-entropy kernels (shaders/cross_entropy_*.wgsl): one pass writes the
+ * gradient and one loss per row; for the 'mean' and 'sum' reductions loss_reduce.wgsl then adds
+ * the row losses into one value. Variants follow softmax's rule (see README "Kernel variants"):
+ * `rows-vec4` / `rows` (one invocation per row, no barriers: SwiftShader) and `workgroup` (one
+ * workgroup per row: real GPUs). Class-index labels use the same kernels with the `indexLabels`
+ * override.
+ */
+import rowsWgsl from '../../shaders/cross_entropy_rows.wgsl?raw';
+import rowsVec4Wgsl from '../../shaders/cross_entropy_rows_vec4.wgsl?raw';
+import workgroupWgsl from '../../shaders/cross_entropy_workgroup.wgsl?raw';
+import reduceWgsl from '../../shaders/loss_reduce.wgsl?raw';
+import type { KernelSpec } from '../gpu/kernel';
+import type { GpuRuntime } from '../gpu/runtime';
+import type { Binding } from '../gpu/recorder';
+
+const BINDINGS = ['read', 'read', 'write', 'write'] as const;
+const ROWS: KernelSpec = { name: 'cross_entropy_rows', code: rowsWgsl, bindings: BINDINGS };
+const ROWS_VEC4: KernelSpec = { name: 'cross_entropy_rows_vec4', code: rowsVec4Wgsl, bindings: BINDINGS };
+const WORKGROUP: KernelSpec = { name: 'cross_entropy_workgroup', code: workgroupWgsl, bindings: BINDINGS };
+const REDUCE: KernelSpec = { name: 'loss_reduce', code: reduceWgsl, bindings: ['read', 'write'] };
+
+export const CROSS_ENTROPY_VARIANTS = ['rows-vec4', 'rows', 'workgroup'] as const;
+
+export interface CrossEntropyLayout {
+  rows: number;
+  cols: number;
+}
+
+export function crossEntropyVariantUsable(variant: string, layout: CrossEntropyLayout): boolean {
+  switch (variant) {
+    case 'rows':
+    case 'workgroup':
+      return true;
+    case 'rows-vec4':
+      return layout.cols % 4 === 0;
+    default:
+      return false;
+  }
+}
+
+export function chooseCrossEntropyVariant(gpu: GpuRuntime, layout: CrossEntropyLayout): string {
+  const vec4 = layout.cols % 4 === 0;
+  if (gpu.profile === 'swiftshader' || layout.cols < 32) return vec4 ? 'rows-vec4' : 'rows';
+  return 'workgroup';
+}
+
+/** u32 row count, u32 row length (in vec4s for the vec4 kernel), f32 scale. */
+function params(a: number, b: number, scale: number): ArrayBuffer {
+  const buffer = new ArrayBuffer(12);
+  new Uint32Array(buffer, 0, 2).set([a, b]);
+  new Float32Array(buffer, 8, 1)[0] = scale;
+  return buffer;
+}
+
+/**
+ * Records the fused kernel: `grad` gets (softmax(x) - labels) * gradScale, `rowLoss` one loss
+ * per row. `labels` holds float rows of the logits' shape or (indexLabels) one int32 per row.
+ */
+export function recordCrossEntropy(
+  gpu: GpuRuntime,
+  op: string,
+  variant: string,
+  logits: Binding,
+  labels: Binding,
+  indexLabels: boolean,
+  grad: Binding,
+  rowLoss: Binding,
+  layout: CrossEntropyLayout,
+  gradScale: number,
+): void {
+  const { rows, cols } = layout;
+  if (rows === 0) return;
+  const overrides = { indexLabels: indexLabels ? 1 : 0 };
+  const bindings = [logits, labels, grad, rowLoss];
+  switch (variant) {
+    case 'rows': {
+      const kernel = gpu.kernel(ROWS, { ...overrides, workgroupSize: 64 });
+      gpu.dispatch(op, kernel, bindings, new Uint8Array(params(rows, cols, gradScale)), Math.ceil(rows / 64));
+      return;
+    }
+    case 'rows-vec4': {
+      const kernel = gpu.kernel(ROWS_VEC4, { ...overrides, workgroupSize: 64 });
+      gpu.dispatch(op, kernel, bindings, new Uint8Array(params(rows, cols / 4, gradScale)), Math.ceil(rows / 64));
+      return;
+    }
+    case 'workgroup': {
+      const kernel = gpu.kernel(WORKGROUP, { ...overrides, workgroupSize: 256 });
+      gpu.dispatch(op, kernel, bindings, new Uint8Array(params(rows, cols, gradScale)), rows);
+      return;
+    }
+    default:
+      throw new Error(`unknown softmaxCrossEntropy variant ${variant}`);
+  }
+}
+
+/** Records total[0] = scale * sum(rowLoss[0..count)). */
+export function recordLossReduce(gpu: GpuRuntime, op: string, rowLoss: Binding, total: Binding, count: number, scale: number): void {
+  const kernel = gpu.kernel(REDUCE, { workgroupSize: 256 });
+  const block = new ArrayBuffer(8);
+  new Uint32Array(block, 0, 1)[0] = count;
+  new Float32Array(block, 4, 1)[0] = scale;
+  gpu.dispatch(op, kernel, [rowLoss, total], new Uint8Array(block), 1);
+}

@@ -1,0 +1,76 @@
+/** ctx.softmaxCrossEntropy: validate -> pick a kernel variant -> record the fused kernel (+ reduction). */
+import type { Context } from '../context';
+import type { Tensor } from '../tensor';
+import { ShapeError } from '../errors';
+import { formatShape, sameShape } from '../shape';
+import { lastAxisLayout } from '../cpu/jacobian';
+import {
+  checkLabelIndices,
+  parseCrossEntropyOptions,
+  softmaxCrossEntropy as cpuCrossEntropy,
+  type CrossEntropyOptions,
+  type CrossEntropyResult,
+} from '../cpu/crossentropy';
+import {
+  chooseCrossEntropyVariant,
+  crossEntropyVariantUsable,
+  recordCrossEntropy,
+  recordLossReduce,
+} from '../kernels/crossentropy';
+
+export function softmaxCrossEntropy(ctx: Context, logits: Tensor, labels: Tensor, options?: CrossEntropyOptions): CrossEntropyResult<Tensor> {
+  const op = 'softmaxCrossEntropy';
+  ctx.checkUsable(op);
+  ctx.input(op, 'logits', logits);
+  ctx.input(op, 'labels', labels, null);
+  const { reduction, axis } = parseCrossEntropyOptions(op, options);
+  const layout = lastAxisLayout(op, logits.shape, axis, 'options.axis');
+  const leading = logits.shape.slice(0, -1);
+  const indexLabels = labels.dtype === 'int32';
+  if (indexLabels) {
+    if (!sameShape(labels.shape, leading)) {
+      throw new ShapeError(op, `labels (int32 class indices) must have shape ${formatShape(leading)} for logits ${formatShape(logits.shape)}, got ${formatShape(labels.shape)}`);
+    }
+  } else if (!sameShape(labels.shape, logits.shape)) {
+    throw new ShapeError(op, `labels (float32) must have the logits' shape ${formatShape(logits.shape)}, got ${formatShape(labels.shape)}`);
+  }
+  const lossShape = reduction === 'none' ? leading : [];
+
+  const gpu = ctx.gpu;
+  if (!gpu) {
+    const result = cpuCrossEntropy(logits.storage!.data as Float32Array, labels.storage!.data as Float32Array | Int32Array, [...logits.shape], {
+      reduction,
+    });
+    return { loss: ctx.cpuOutput(lossShape, result.loss), grad: ctx.cpuOutput(logits.shape, result.grad) };
+  }
+  if (indexLabels) {
+    // Labels live on the GPU; the context keeps the values it uploaded so that they can be
+    // checked here, synchronously, before anything is recorded.
+    const values = ctx.int32Values(labels);
+    if (values) checkLabelIndices(op, values, layout.cols);
+  }
+  const variant = ctx.variants.resolve(op, chooseCrossEntropyVariant(gpu, layout), (v) => crossEntropyVariantUsable(v, layout));
+  const { rows } = layout;
+  const meanScale = rows === 0 ? NaN : 1 / rows;
+  return gpu.captured(op, () => {
+    const grad = ctx.gpuOutput(op, logits.shape, 'float32', 'gradient');
+    const rowLoss = ctx.gpuOutput(op, reduction === 'none' ? leading : [rows], 'float32', 'row losses');
+    recordCrossEntropy(
+      gpu,
+      op,
+      variant,
+      logits.storage!.buffer!,
+      labels.storage!.buffer!,
+      indexLabels,
+      grad.storage!.buffer!,
+      rowLoss.storage!.buffer!,
+      layout,
+      reduction === 'mean' ? meanScale : 1,
+    );
+    if (reduction === 'none') return { loss: rowLoss, grad };
+    const loss = ctx.gpuOutput(op, [], 'float32', 'loss');
+    recordLossReduce(gpu, op, rowLoss.storage!.buffer!, loss.storage!.buffer!, rows, reduction === 'mean' ? meanScale : 1);
+    rowLoss.destroy();
+    return { loss, grad };
+  });
+}
