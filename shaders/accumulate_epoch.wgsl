@@ -8,8 +8,6 @@
 struct Params {
   rows: u32,
   n: u32,
-  metricCode: u32,
-  labelKind: u32,
   slot: u32,
   // 0: a training batch; 1: a validation (or evaluation) chunk.
   validation: u32,
@@ -39,8 +37,12 @@ struct Records {
 
 const EXPONENT_BITS = 0x7f800000u;
 
+// Pipeline overrides (no run-time switch: SwiftShader would run every arm for every row).
+override metricCode: u32 = 0u;
+override labelKind: u32 = 0u;
+
 fn targetValue(r: u32, j: u32) -> f32 {
-  switch params.labelKind {
+  switch labelKind {
     case 0u: { return bitcast<f32>(labels[r * params.n + j]); }
     case 1u: { return select(0.0, 1.0, u32(bitcast<f32>(labels[r])) == j); }
     default: { return select(0.0, 1.0, labels[r] == j); }
@@ -48,7 +50,7 @@ fn targetValue(r: u32, j: u32) -> f32 {
 }
 
 fn classIndex(r: u32) -> u32 {
-  if (params.labelKind == 1u) { return u32(bitcast<f32>(labels[r])); }
+  if (labelKind == 1u) { return u32(bitcast<f32>(labels[r])); }
   return labels[r];
 }
 
@@ -61,7 +63,7 @@ fn argmaxRow(r: u32) -> u32 {
 
 fn metric(r: u32) -> f32 {
   let n = params.n;
-  switch params.metricCode {
+  switch metricCode {
     case 1u: {
       var right = 0.0;
       for (var j = 0u; j < n; j++) {

@@ -5,7 +5,6 @@
 
 struct Params {
   count: u32,
-  mode: u32,
   classes: u32,
 }
 
@@ -14,6 +13,7 @@ struct Params {
 @group(0) @binding(2) var<uniform> params: Params;
 
 override workgroupSize: u32 = 64;
+override mode: u32 = 0u;
 
 const EXPONENT_BITS = 0x7f800000u;
 
@@ -23,7 +23,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   if (i >= params.count) { return; }
   let bits = values[i];
   var bad = false;
-  switch params.mode {
+  switch mode {
     case 0u: {
       bad = (bits & EXPONENT_BITS) == EXPONENT_BITS;
     }

@@ -8,8 +8,6 @@
 struct Params {
   rows: u32,
   n: u32,
-  lossCode: u32,
-  labelKind: u32,
 }
 
 @group(0) @binding(0) var<storage, read> outputs: array<f32>;
@@ -19,12 +17,15 @@ struct Params {
 @group(0) @binding(4) var<uniform> params: Params;
 
 override workgroupSize: u32 = 64;
+// Pipeline overrides (no run-time switch: SwiftShader would run every arm).
+override lossCode: u32 = 0u;
+override labelKind: u32 = 0u;
 
 const EPSILON = 1e-7f;
 const ONE_MINUS_EPSILON = 0.99999988f;
 
 fn targetValue(r: u32, j: u32) -> f32 {
-  switch params.labelKind {
+  switch labelKind {
     case 0u: { return bitcast<f32>(labels[r * params.n + j]); }
     case 1u: { return select(0.0, 1.0, u32(bitcast<f32>(labels[r])) == j); }
     default: { return select(0.0, 1.0, labels[r] == j); }
@@ -37,7 +38,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   if (r >= params.rows) { return; }
   let n = params.n;
   let at = r * n;
-  switch params.lossCode {
+  switch lossCode {
     case 0u: {
       var sum = 0.0;
       for (var j = 0u; j < n; j++) {

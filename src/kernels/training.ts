@@ -97,8 +97,8 @@ export function recordTrainSmall(gpu: GpuRuntime, op: string, bindings: Binding[
 
 /** mode 0: finite floats; 1: float class indices < classes; 2: int32 class indices < classes. */
 export function recordCheckValues(gpu: GpuRuntime, op: string, values: Binding, result: Binding, count: number, mode: number, classes: number): void {
-  const kernel = gpu.kernel(CHECK_VALUES, { workgroupSize: WORKGROUP });
-  gpu.dispatch(op, kernel, [values, result], new Uint32Array([count, mode, classes]), Math.ceil(count / WORKGROUP));
+  const kernel = gpu.kernel(CHECK_VALUES, { workgroupSize: WORKGROUP, mode });
+  gpu.dispatch(op, kernel, [values, result], new Uint32Array([count, classes]), Math.ceil(count / WORKGROUP));
 }
 
 export function recordGatherRows(
@@ -113,13 +113,13 @@ export function recordGatherRows(
   direct: boolean,
   floatToInt: boolean,
 ): void {
-  const kernel = gpu.kernel(GATHER_ROWS, { workgroupSize: WORKGROUP });
-  gpu.dispatch(op, kernel, [source, index, out], new Uint32Array([rows, width, first, direct ? 1 : 0, floatToInt ? 1 : 0]), Math.ceil((rows * width) / WORKGROUP));
+  const kernel = gpu.kernel(GATHER_ROWS, { workgroupSize: WORKGROUP, direct: direct ? 1 : 0, mode: floatToInt ? 1 : 0 });
+  gpu.dispatch(op, kernel, [source, index, out], new Uint32Array([rows, width, first]), Math.ceil((rows * width) / WORKGROUP));
 }
 
 export function recordLossRows(gpu: GpuRuntime, op: string, outputs: Binding, labels: Binding, grad: Binding, rowLoss: Binding, rows: number, n: number, lossCode: number, labelKind: number): void {
-  const kernel = gpu.kernel(LOSS_ROWS, { workgroupSize: WORKGROUP });
-  gpu.dispatch(op, kernel, [outputs, labels, grad, rowLoss], new Uint32Array([rows, n, lossCode, labelKind]), Math.ceil(rows / WORKGROUP));
+  const kernel = gpu.kernel(LOSS_ROWS, { workgroupSize: WORKGROUP, lossCode, labelKind });
+  gpu.dispatch(op, kernel, [outputs, labels, grad, rowLoss], new Uint32Array([rows, n]), Math.ceil(rows / WORKGROUP));
 }
 
 export interface AccumulateParams {
@@ -135,8 +135,8 @@ export interface AccumulateParams {
 }
 
 export function recordAccumulate(gpu: GpuRuntime, op: string, rowLoss: Binding, outputs: Binding, labels: Binding, records: Binding, p: AccumulateParams): void {
-  const params = new Uint32Array([p.rows, p.n, p.metricCode, p.labelKind, p.slot, p.validation ? 1 : 0, p.reset ? 1 : 0, p.epoch, p.batch]);
-  gpu.dispatch(op, gpu.kernel(ACCUMULATE), [rowLoss, outputs, labels, records], params, 1);
+  const params = new Uint32Array([p.rows, p.n, p.slot, p.validation ? 1 : 0, p.reset ? 1 : 0, p.epoch, p.batch]);
+  gpu.dispatch(op, gpu.kernel(ACCUMULATE, { metricCode: p.metricCode, labelKind: p.labelKind }), [rowLoss, outputs, labels, records], params, 1);
 }
 
 export interface OptimizerStepParams {
@@ -154,11 +154,11 @@ export function recordOptimizerStep(gpu: GpuRuntime, op: string, param: Binding,
   const buffer = new ArrayBuffer(32);
   const u = new Uint32Array(buffer);
   const f = new Float32Array(buffer);
-  u[0] = p.count;
-  u[1] = p.code;
+  const vec4s = Math.ceil(p.count / 4);
+  u[0] = vec4s;
   [p.gradScale, p.rate, p.momentum, p.beta1, p.beta2, p.epsilon].forEach((v, i) => (f[2 + i] = v));
-  const kernel = gpu.kernel(OPTIMIZER, { workgroupSize: WORKGROUP });
-  gpu.dispatch(op, kernel, [param, grad, slot1, slot2, status], u, Math.ceil(p.count / WORKGROUP));
+  const kernel = gpu.kernel(OPTIMIZER, { workgroupSize: WORKGROUP, code: p.code });
+  gpu.dispatch(op, kernel, [param, grad, slot1, slot2, status], u, Math.ceil(vec4s / WORKGROUP));
 }
 
 /**
@@ -166,8 +166,8 @@ export function recordOptimizerStep(gpu: GpuRuntime, op: string, param: Binding,
  * mode 2: softmax backward over rows of `cols` (count = rows).
  */
 export function recordActivation(gpu: GpuRuntime, op: string, a: Binding, b: Binding, out: Binding, count: number, act: number, mode: 0 | 1 | 2, cols = 0): void {
-  const kernel = gpu.kernel(ACTIVATION, { workgroupSize: WORKGROUP });
-  gpu.dispatch(op, kernel, [a, b, out], new Uint32Array([count, act, mode, cols]), Math.ceil(count / WORKGROUP));
+  const kernel = gpu.kernel(ACTIVATION, { workgroupSize: WORKGROUP, act, mode });
+  gpu.dispatch(op, kernel, [a, b, out], new Uint32Array([count, cols]), Math.ceil(count / WORKGROUP));
 }
 
 /** out[j] = sum over rows of a[r, j]. */
