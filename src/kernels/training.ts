@@ -25,6 +25,8 @@ const ACTIVATION: KernelSpec = { name: 'activation', code: activationWgsl, bindi
 const COLUMN_SUMS: KernelSpec = { name: 'column_sums', code: columnSumsWgsl, bindings: ['read', 'write'] };
 
 const WORKGROUP = 64;
+/** Words each invocation of gather_rows.wgsl copies (its WORDS). */
+const GATHER_WORDS = 8;
 
 /** Limits of the fused small-model kernel (constants in train_small.wgsl). */
 export const TRAIN_SMALL_MAX_WIDTH = 64;
@@ -114,7 +116,7 @@ export function recordGatherRows(
   floatToInt: boolean,
 ): void {
   const kernel = gpu.kernel(GATHER_ROWS, { workgroupSize: WORKGROUP, direct: direct ? 1 : 0, mode: floatToInt ? 1 : 0 });
-  gpu.dispatch(op, kernel, [source, index, out], new Uint32Array([rows, width, first]), Math.ceil((rows * width) / WORKGROUP));
+  gpu.dispatch(op, kernel, [source, index, out], new Uint32Array([rows, width, first]), Math.ceil((rows * width) / (GATHER_WORDS * WORKGROUP)));
 }
 
 export function recordLossRows(gpu: GpuRuntime, op: string, outputs: Binding, labels: Binding, grad: Binding, rowLoss: Binding, rows: number, n: number, lossCode: number, labelKind: number): void {
