@@ -184,14 +184,15 @@ export async function trainFused(plan: FitPlan): Promise<void> {
       auxTensor.destroy();
       const bytes = await gpu.read(op, records.storage!.buffer!, (RECORD_HEADER_WORDS + 4 * groupEpochs) * 4);
       const ms = performance.now() - t0;
-      if (measuredGroups++ > 0 || ms > 50) workPerMs = Math.max(1e3, (work * groupSteps) / spe / Math.max(ms, 1));
+      // The first group's time includes compiling the pipeline: it may only raise the estimate.
+      const measured = (work * groupSteps) / spe / Math.max(ms, 1);
+      workPerMs = measuredGroups++ === 0 ? Math.max(workPerMs, measured) : Math.max(1e3, measured);
       const rec = decodeRecords(bytes);
 
       if (rec.stopped) {
         core.iterations = plan.iterationsBefore + rec.stopEpoch * spe + rec.stopBatch;
         const done = rec.stopEpoch - epoch;
         await reportEpochs(plan, rec, epoch, done, 0, ms / groupEpochs);
-        syncWeights();
         throw new NonFiniteLossError(op, rec.stopEpoch, rec.stopBatch, plan.history);
       }
       step += groupSteps;

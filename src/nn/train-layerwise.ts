@@ -51,14 +51,18 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
   const state = core.ensureOptimizerState();
   const maxGroupEpochs = perBatch || perEpoch ? 1 : Math.max(1, Math.min(options.epochs, Math.ceil(64 / spe)));
   const records = ctx.tensor(new Float32Array(recordsWords(maxGroupEpochs)));
-  let perm: { epoch: number; tensor: Tensor | null } | null = null;
+  let order: Tensor | null = null;
+  let orderEpoch = -1;
 
+  /** The epoch's sample order on the GPU (uploaded once per epoch), or null without shuffling. */
   const orderOf = (epoch: number): Tensor | null => {
     if (!options.shuffle) return null;
-    if (perm?.epoch === epoch) return perm.tensor;
-    perm?.tensor?.destroy();
-    perm = { epoch, tensor: ctx.tensor(new Int32Array(permutations.epoch(epoch).buffer)) };
-    return perm.tensor;
+    if (orderEpoch !== epoch) {
+      order?.destroy();
+      order = ctx.tensor(new Int32Array(permutations.epoch(epoch).buffer));
+      orderEpoch = epoch;
+    }
+    return order;
   };
 
   // The first layer's dx = dz w^T would be a GEMM as large as its dw, for nothing: its gradients
@@ -76,9 +80,9 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
     const batch = step % spe;
     const start = batch * plan.batchSize;
     const rows = Math.min(plan.batchSize, plan.trainSamples - start);
-    const order = orderOf(epoch);
-    const xb = gatherRows(ctx, op, data.x, order, rows, xWidth, start, false);
-    const yb = gatherRows(ctx, op, data.y, order, rows, yWidth, start, floatToInt);
+    const sampleOrder = orderOf(epoch);
+    const xb = gatherRows(ctx, op, data.x, sampleOrder, rows, xWidth, start, false);
+    const yb = gatherRows(ctx, op, data.y, sampleOrder, rows, yWidth, start, floatToInt);
     const outs = forwardStages(ctx, op, core, stages, xb);
     const out = outs[outs.length - 1];
     const { rowLoss, grad } = lossAndGradient(plan, out, yb, labelKind);
@@ -154,7 +158,7 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
       if (stop || (perBatch && plan.stopRequested())) break;
     }
   } finally {
-    (perm as { tensor: Tensor | null } | null)?.tensor?.destroy();
+    (order as Tensor | null)?.destroy();
     records.destroy();
   }
 }
