@@ -129,6 +129,8 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
     }
   };
 
+  const captured = (fn: () => void) => (ctx.gpu ? ctx.gpu.captured(op, fn) : fn());
+
   let step = 0;
   try {
     while (step < totalSteps) {
@@ -138,8 +140,11 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
       const t0 = performance.now();
       for (let s = step; s < step + groupSteps; s++) {
         const slot = Math.floor(s / spe) - epoch;
-        trainStep(s, slot);
-        if (s % spe === spe - 1 && plan.valSamples > 0) validate(Math.floor(s / spe), slot);
+        // One error scope for the whole step instead of one per op (the ops nest in it).
+        captured(() => {
+          trainStep(s, slot);
+          if (s % spe === spe - 1 && plan.valSamples > 0) validate(Math.floor(s / spe), slot);
+        });
         if ((s + 1) % STEPS_PER_SUBMIT === 0) ctx.gpu?.recorder.submit();
       }
       const values = (await records.read()) as Float32Array;
