@@ -158,6 +158,23 @@ describe('Sequential on the cpu backend', () => {
     for (const m of [model, copy, fromString]) m.dispose();
   });
 
+  it('keeps the optimizer state across fit calls (Adam continues its steps); compile resets it', async () => {
+    const run = async (splits: number[], recompile = false) => {
+      const model = xorModel();
+      model.compile({ loss: 'mse', optimizer: new Adam({ learningRate: 0.05 }), seed: 4, context: ctx });
+      for (const epochs of splits) {
+        await model.fit(X, Y, { epochs, batchSize: 2, shuffle: false });
+        if (recompile) model.compile({ loss: 'mse', optimizer: new Adam({ learningRate: 0.05 }), context: ctx });
+      }
+      const w = (await model.getWeights()).map((a) => Array.from(a));
+      model.dispose();
+      return w;
+    };
+    const once = await run([5]);
+    expect(await run([2, 3])).toEqual(once);
+    expect(await run([2, 3], true)).not.toEqual(once);
+  });
+
   it('compile with a seed gives reproducible weights; Keras order is kernel [in, out] then bias', async () => {
     const a = xorModel();
     const b = xorModel();
