@@ -17,6 +17,18 @@ export function plainSoftmax(x: Float32Array, rows: number, cols: number): Float
   return y;
 }
 
+/** [m, k] x [k, n] with the i-k-j loop order (row of b streamed per element of a). */
+export function plainMatmul(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float32Array {
+  const c = new Float32Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let p = 0; p < k; p++) {
+      const av = a[i * k + p];
+      for (let j = 0; j < n; j++) c[i * n + j] += av * b[p * n + j];
+    }
+  }
+  return c;
+}
+
 /** Softmax per row, then the N x N Jacobian diag(s) - s s^T with two loops. */
 export function plainSoftmaxJacobian(x: Float32Array, rows: number, cols: number): Float32Array {
   const s = plainSoftmax(x, rows, cols);

@@ -15,10 +15,14 @@ import { checkShape, describe, formatShape, type Shape } from './shape';
 import { Tensor, type DType, type TensorData, type TensorOwner } from './tensor';
 import { VariantRegistry } from './kernels/variants';
 import { SOFTMAX_VARIANTS } from './kernels/softmax';
+import { GEMM_VARIANTS } from './kernels/matmul';
+import { softmax } from './ops/softmax';
+import { matmul } from './ops/matmul';
+import { dense, denseBackward, type DenseBackwardArgs, type DenseGradients } from './ops/dense';
+import type { Activation, MatmulOptions } from './linalg';
 import { ROWWISE_VARIANTS } from './kernels/rowwise';
 import { JACOBIAN_PROBS_VARIANTS, JACOBIAN_VARIANTS } from './kernels/jacobian';
 import { CROSS_ENTROPY_VARIANTS } from './kernels/crossentropy';
-import { softmax } from './ops/softmax';
 import { logSoftmax, logSoftmaxVjp, softmaxVjp } from './ops/rowwise';
 import { softmaxJacobian, softmaxJacobianFromProbs } from './ops/jacobian';
 import { softmaxCrossEntropy } from './ops/crossentropy';
@@ -49,6 +53,9 @@ export interface MemoryInfo {
 
 const KERNEL_VARIANTS = new Map<string, readonly string[]>([
   ['softmax', SOFTMAX_VARIANTS],
+  ['matmul', GEMM_VARIANTS],
+  ['dense', GEMM_VARIANTS],
+  ['denseBackward', GEMM_VARIANTS],
   ['logSoftmax', ROWWISE_VARIANTS],
   ['softmaxVjp', ROWWISE_VARIANTS],
   ['logSoftmaxVjp', ROWWISE_VARIANTS],
@@ -168,6 +175,48 @@ export class Context implements TensorOwner {
    */
   softmax(x: Tensor, axis = -1): Tensor<'float32'> {
     return softmax(this, x, axis);
+  }
+
+  /**
+   * Matrix product: [M, K] x [K, N] -> [M, N]; batched [batch, M, K] x [batch, K, N] ->
+   * [batch, M, N], where a 2-D operand is shared by every batch entry of the other.
+   * `transposeA` reads `a` stored as [K, M] and `transposeB` reads `b` stored as [N, K], in the
+   * kernel (nothing is transposed in memory). Accumulates in f32.
+   *
+   * @example
+   * const c = ctx.matmul(ctx.tensor([[1, 2], [3, 4]]), ctx.tensor([[5, 6], [7, 8]]));
+   * await c.read(); // [19, 22, 43, 50]
+   * const g = ctx.matmul(x, x, { transposeA: true });  // x^T x
+   */
+  matmul(a: Tensor, b: Tensor, options?: MatmulOptions): Tensor {
+    return matmul(this, a, b, options);
+  }
+
+  /**
+   * A dense layer, act(x w + b), for x [batch, inputs], w [inputs, units], b [units] (optional),
+   * activation 'linear' (default), 'sigmoid', 'relu', 'tanh' or 'softmax' (row-wise). One fused
+   * kernel: the bias and the activation are applied as outputs are stored (softmax as a second
+   * pass over the rows).
+   *
+   * @example
+   * const y = ctx.dense(ctx.tensor([[0, 1], [1, 1]]), ctx.tensor([[1], [2]]), ctx.tensor([-1]), 'relu');
+   * await y.read(); // [1, 2]
+   */
+  dense(x: Tensor, w: Tensor, b?: Tensor | null, activation: Activation = 'linear'): Tensor {
+    return dense(this, x, w, b, activation);
+  }
+
+  /**
+   * Gradients of a dense layer from its forward output `y` and `dy` = dL/dy:
+   * dz = dy * act'(y) (softmax: y * (dy - <dy, y>) per row), dx = dz w^T, dw = x^T dz,
+   * db = column sums of dz (null when `hasBias` is false; default true).
+   *
+   * @example
+   * const y = ctx.dense(x, w, b, 'sigmoid');
+   * const { dx, dw, db } = ctx.denseBackward({ x, w, y, dy, activation: 'sigmoid' });
+   */
+  denseBackward(args: DenseBackwardArgs): DenseGradients {
+    return denseBackward(this, args);
   }
 
   /**

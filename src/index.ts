@@ -4,6 +4,8 @@ export type { Context } from './context';
 export type { ContextOptions, TensorInput, MemoryInfo, BackendName } from './context';
 export type { Tensor, DType, TensorData, DataOf } from './tensor';
 export type { AdapterInfo } from './gpu/device';
+export type { MatmulOptions } from './linalg';
+export type { DenseBackwardArgs, DenseGradients } from './ops/dense';
 export type { CrossEntropyOptions, CrossEntropyResult, Reduction } from './cpu/crossentropy';
 export * as cpu from './cpu/index';
 export { Sequential } from './nn/model';

@@ -4,6 +4,9 @@
  * tensors, with the same argument order. The `cpu` backend runs these.
  */
 export { softmax } from './softmax';
+export { matmul } from './matmul';
+export { dense, denseBackward } from './dense';
+export type { CpuDenseBackwardArgs, CpuDenseGradients } from './dense';
 export { logSoftmax, logSoftmaxVjp } from './logsoftmax';
 export { softmaxVjp } from './vjp';
 export { softmaxJacobian, softmaxJacobianFromProbs } from './jacobian';

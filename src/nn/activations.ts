@@ -1,8 +1,13 @@
 /** Activation names, their codes in the WGSL kernels, and their CPU definitions. */
 import { ArgumentError } from '../errors';
 import { describe } from '../shape';
+import type { Activation } from '../linalg';
 
-export type ActivationName = 'linear' | 'sigmoid' | 'relu' | 'tanh' | 'softmax';
+/**
+ * The activation names (ctx.dense's). Exported as `ActivationName`: the name `Activation` is the
+ * layer class.
+ */
+export type ActivationName = Activation;
 
 export const ACTIVATIONS: readonly ActivationName[] = ['linear', 'sigmoid', 'relu', 'tanh', 'softmax'];
 

@@ -7,7 +7,6 @@ import type { Context } from '../context';
 import type { Tensor } from '../tensor';
 import type { Stage } from './layers';
 import type { ModelCore } from './core';
-import { layerOps } from './layer-ops';
 import { activationForward } from './train-ops';
 
 /** The kernel and bias tensors of Dense stage `dense`. */
@@ -24,14 +23,13 @@ export function stageWeights(core: ModelCore, dense: number): { w: Tensor; b: Te
 
 /** Outputs of every stage for input `x` (the caller destroys them). */
 export function forwardStages(ctx: Context, op: string, core: ModelCore, stages: readonly Stage[], x: Tensor): Tensor[] {
-  const ops = layerOps(ctx);
   const outputs: Tensor[] = [];
   let a = x;
   for (const s of stages) {
     let y: Tensor;
     if (s.dense >= 0) {
       const { w, b } = stageWeights(core, s.dense);
-      y = ops.dense(a, w, b, s.activation);
+      y = ctx.dense(a, w, b, s.activation);
     } else {
       y = activationForward(ctx, op, s.activation, a);
     }

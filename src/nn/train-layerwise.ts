@@ -12,7 +12,6 @@ import type { Tensor } from '../tensor';
 import { LabelKind, LossCode } from './losses';
 import { stepParams } from './optimizers';
 import { NonFiniteLossError } from './errors';
-import { layerOps } from './layer-ops';
 import { forwardStages, stageWeights } from './forward';
 import { accumulate, activationBackward, columnSums, gatherRows, lossRows, optimizerStep } from './train-ops';
 import { Permutations, batchLogs, decodeRecords, recordsWords, reportEpochs, type FitPlan } from './fit-common';
@@ -25,7 +24,7 @@ const STEPS_PER_SUBMIT = 16;
 /** The loss of `outputs` against `labels`: per-row losses and the gradient with respect to the outputs (logits when fused). */
 export function lossAndGradient(plan: Pick<FitPlan, 'ctx' | 'op' | 'setup'>, outputs: Tensor, labels: Tensor, labelKind: LabelKind): { rowLoss: Tensor; grad: Tensor } {
   if (plan.setup.code === LossCode.SoftmaxCrossentropy) {
-    const r = layerOps(plan.ctx).softmaxCrossEntropy(outputs, labels, { reduction: 'none' });
+    const r = plan.ctx.softmaxCrossEntropy(outputs, labels, { reduction: 'none' });
     return { rowLoss: r.loss, grad: r.grad };
   }
   return lossRows(plan.ctx, plan.op, outputs, labels, plan.setup.code, labelKind);
@@ -33,7 +32,6 @@ export function lossAndGradient(plan: Pick<FitPlan, 'ctx' | 'op' | 'setup'>, out
 
 export async function trainLayerwise(plan: FitPlan): Promise<void> {
   const { op, core, ctx, data, setup, options } = plan;
-  const ops = layerOps(ctx);
   const stages = setup.stages;
   const optimizer = core.compiled!.optimizer;
   const spe = plan.stepsPerEpoch;
@@ -69,7 +67,7 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
   // come from dz directly (dw = x^T dz, db = column sums of dz).
   const firstLayerGradients = (x: Tensor, y: Tensor, dy: Tensor, s: (typeof stages)[number]) => {
     const dz = s.activation === 'linear' ? dy : activationBackward(ctx, op, s.activation, y, dy);
-    const dw = ops.matmul(x, dz, { transposeA: true });
+    const dw = ctx.matmul(x, dz, { transposeA: true });
     const db = s.useBias ? columnSums(ctx, op, dz) : null;
     if (dz !== dy) dz.destroy();
     return { dx: null, dw, db };
@@ -96,7 +94,7 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
       let dx: Tensor | null;
       if (s.dense >= 0) {
         const { w, b } = stageWeights(core, s.dense);
-        const g = i === 0 ? firstLayerGradients(input, outs[0], dy, s) : ops.denseBackward({ x: input, w, y: outs[i], dy, activation: s.activation, hasBias: s.useBias });
+        const g = i === 0 ? firstLayerGradients(input, outs[0], dy, s) : ctx.denseBackward({ x: input, w, y: outs[i], dy, activation: s.activation, hasBias: s.useBias });
         for (const p of core.params) {
           if (p.dense !== s.dense) continue;
           const gradient = p.kind === 'kernel' ? g.dw : g.db!;

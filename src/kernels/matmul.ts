@@ -1,0 +1,225 @@
+/**
+ * GEMM kernels (shaders/matmul_*.wgsl), the dense-layer helper kernels, and the rule that picks a
+ * GEMM variant per adapter profile and shape. See notes/gemm.md for the measurements behind it.
+ *
+ * One GEMM is described by a `GemmLayout`: output [batches, rows, cols] = A [rows, depth] x
+ * B [depth, cols], every operand addressed through element strides. Transposes, shared operands
+ * (batch stride 0) and transposed outputs are strides, so nothing is ever copied to reorder it.
+ */
+import lanesWgsl from '../../shaders/matmul_lanes.wgsl?raw';
+import tiledWgsl from '../../shaders/matmul_tiled.wgsl?raw';
+import biasGradWgsl from '../../shaders/dense_bias_grad.wgsl?raw';
+import softmaxGradWgsl from '../../shaders/dense_softmax_grad.wgsl?raw';
+import activationGradWgsl from '../../shaders/dense_activation_grad.wgsl?raw';
+import type { KernelSpec } from '../gpu/kernel';
+import type { GpuRuntime } from '../gpu/runtime';
+import type { Activation } from '../linalg';
+
+// Bindings: a, b, bias, out (lanes); a, aAux, b, bAux, bias, out (tiled).
+const LANES: KernelSpec = { name: 'matmul_lanes', code: lanesWgsl, bindings: ['read', 'read', 'read', 'write'], features: ['subgroups'] };
+const TILED: KernelSpec = { name: 'matmul_tiled', code: tiledWgsl, bindings: ['read', 'read', 'read', 'read', 'read', 'write'] };
+const BIAS_GRAD: KernelSpec = { name: 'dense_bias_grad', code: biasGradWgsl, bindings: ['read', 'read', 'write'] };
+const SOFTMAX_GRAD: KernelSpec = { name: 'dense_softmax_grad', code: softmaxGradWgsl, bindings: ['read', 'read', 'write'] };
+const ACTIVATION_GRAD: KernelSpec = { name: 'dense_activation_grad', code: activationGradWgsl, bindings: ['read', 'read', 'write'] };
+
+/**
+ * - `lanes`: subgroup-blocked registers, no shared memory (matmul_lanes.wgsl), output rows along
+ *   the GEMM's rows; `lanes-transposed`: the same kernel computing the transposed product
+ *   (out^T = B^T A^T), which wastes less of its 16 x 64 tiles when there are few rows. Both need
+ *   subgroups of exactly 4 (SwiftShader).
+ * - `tiled-64`, `tiled-32`: shared-memory tiling with 64 x 64 or 32 x 32 output tiles per
+ *   workgroup (matmul_tiled.wgsl), the GPU choice.
+ */
+export const GEMM_VARIANTS = ['lanes', 'lanes-transposed', 'tiled-64', 'tiled-32'] as const;
+export type GemmVariant = (typeof GEMM_VARIANTS)[number];
+
+/** Output [batches, rows, cols] = A [rows, depth] x B [depth, cols], all in element strides. */
+export interface GemmLayout {
+  rows: number;
+  cols: number;
+  depth: number;
+  batches: number;
+  aRowStride: number;
+  aDepthStride: number;
+  aBatchStride: number;
+  bDepthStride: number;
+  bColStride: number;
+  bBatchStride: number;
+  cRowStride: number;
+  cColStride: number;
+  cBatchStride: number;
+  /** bias index = row * biasRowStride + col * biasColStride. */
+  biasRowStride: number;
+  biasColStride: number;
+}
+
+export interface GemmBuffers {
+  a: GPUBuffer;
+  /** The activation output y that `aDerivative` reads. */
+  aAux?: GPUBuffer;
+  b: GPUBuffer;
+  bAux?: GPUBuffer;
+  bias?: GPUBuffer;
+  out: GPUBuffer;
+}
+
+/** Element-wise activations as the kernels number them (softmax runs as its own pass). */
+export type PointwiseActivation = Exclude<Activation, 'softmax'>;
+const ACTIVATION_CODE: Record<PointwiseActivation, number> = { linear: 0, sigmoid: 1, relu: 2, tanh: 3 };
+
+export interface GemmFusion {
+  /** Multiply A by act'(aAux) as it is loaded ('linear': A as stored). */
+  aDerivative: PointwiseActivation;
+  bDerivative: PointwiseActivation;
+  bias: boolean;
+  activation: PointwiseActivation;
+}
+
+export const PLAIN_GEMM: GemmFusion = { aDerivative: 'linear', bDerivative: 'linear', bias: false, activation: 'linear' };
+
+/** The same product computed transposed: out^T [cols, rows] = B^T A^T, written in place of out. */
+function transposed(layout: GemmLayout, buffers: GemmBuffers): [GemmLayout, GemmBuffers] {
+  return [
+    {
+      rows: layout.cols,
+      cols: layout.rows,
+      depth: layout.depth,
+      batches: layout.batches,
+      aRowStride: layout.bColStride,
+      aDepthStride: layout.bDepthStride,
+      aBatchStride: layout.bBatchStride,
+      bDepthStride: layout.aDepthStride,
+      bColStride: layout.aRowStride,
+      bBatchStride: layout.aBatchStride,
+      cRowStride: layout.cColStride,
+      cColStride: layout.cRowStride,
+      cBatchStride: layout.cBatchStride,
+      biasRowStride: layout.biasColStride,
+      biasColStride: layout.biasRowStride,
+    },
+    { a: buffers.b, b: buffers.a, bias: buffers.bias, out: buffers.out },
+  ];
+}
+
+function hasLanesOfFour(gpu: GpuRuntime): boolean {
+  const { subgroupMinSize, subgroupMaxSize } = gpu.info;
+  return gpu.hasFeature('subgroups') && subgroupMinSize === 4 && subgroupMaxSize === 4;
+}
+
+export function gemmVariantUsable(gpu: GpuRuntime, variant: string): boolean {
+  switch (variant) {
+    case 'lanes':
+    case 'lanes-transposed':
+      return hasLanesOfFour(gpu);
+    case 'tiled-64':
+    case 'tiled-32':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/**
+ * The default rule; notes/gemm.md has the measurements behind it. On SwiftShader the lanes kernel
+ * in whichever orientation runs fewer 16 x 64 tiles (its cost per tile is the same both ways).
+ */
+export function chooseGemmVariant(gpu: GpuRuntime, layout: GemmLayout): GemmVariant {
+  if (gpu.profile === 'swiftshader' && hasLanesOfFour(gpu)) {
+    const direct = Math.ceil(layout.rows / 16) * Math.ceil(layout.cols / 64);
+    const flipped = Math.ceil(layout.cols / 16) * Math.ceil(layout.rows / 64);
+    return flipped < direct ? 'lanes-transposed' : 'lanes';
+  }
+  // Measured on an H200 (Dawn on Vulkan): 64 x 64 tiles as fast or faster from 128^3 to 2048^3
+  // and at the dense-layer shapes; 32 x 32 tiles faster at 4096^3 (4096 tiles of 64 x 64).
+  const tiles64 = Math.ceil(layout.rows / 64) * Math.ceil(layout.cols / 64) * layout.batches;
+  return tiles64 >= 4096 ? 'tiled-32' : 'tiled-64';
+}
+
+/**
+ * Whether a GEMM variant should read a derivative-scaled operand through its loads (fusion) or
+ * from a buffer written once beforehand. The lanes kernels re-load each operand value once per
+ * output tile with a per-lane gather, so fusing doubles their most expensive work; one
+ * element-wise pass is cheaper there (notes/gemm.md). The tiled kernels stage operands through
+ * workgroup memory with coalesced loads, where fusion saves the pass.
+ */
+export function gemmFusesDerivative(variant: string): boolean {
+  return variant === 'tiled-64' || variant === 'tiled-32';
+}
+
+/** Records one GEMM into `buffers.out` with the given variant. Nothing is recorded for an empty output. */
+export function recordGemm(gpu: GpuRuntime, op: string, variant: string, layout: GemmLayout, buffers: GemmBuffers, fusion: GemmFusion): void {
+  if (layout.rows * layout.cols * layout.batches === 0) return;
+  if (variant === 'lanes-transposed') {
+    [layout, buffers] = transposed(layout, buffers);
+  }
+  const finish = { activation: ACTIVATION_CODE[fusion.activation], hasBias: fusion.bias ? 1 : 0 };
+  let tileRows: number;
+  let tileCols: number;
+  let workgroups: number;
+  let kernel;
+  let bindings: GPUBuffer[];
+  // Unused inputs are bound to `a` (read-only aliasing is allowed; the kernel never reads them).
+  const bias = buffers.bias ?? buffers.a;
+  switch (variant) {
+    case 'lanes':
+    case 'lanes-transposed': {
+      if (fusion.aDerivative !== 'linear' || fusion.bDerivative !== 'linear') {
+        throw new Error('the lanes GEMM kernels read operands as stored (see gemmFusesDerivative)');
+      }
+      const workgroupSize = 64;
+      tileRows = Math.ceil(layout.rows / 16);
+      tileCols = Math.ceil(layout.cols / 64);
+      // One 16 x 64 tile per subgroup of 4 invocations.
+      workgroups = Math.ceil((tileRows * tileCols * layout.batches) / (workgroupSize / 4));
+      kernel = gpu.kernel(LANES, { ...finish, workgroupSize });
+      bindings = [buffers.a, buffers.b, bias, buffers.out];
+      break;
+    }
+    case 'tiled-64':
+    case 'tiled-32': {
+      const tileSize = variant === 'tiled-64' ? 64 : 32;
+      tileRows = Math.ceil(layout.rows / tileSize);
+      tileCols = Math.ceil(layout.cols / tileSize);
+      workgroups = tileRows * tileCols * layout.batches;
+      const derivatives = { aDerivative: ACTIVATION_CODE[fusion.aDerivative], bDerivative: ACTIVATION_CODE[fusion.bDerivative] };
+      kernel = gpu.kernel(TILED, { ...finish, ...derivatives, tileSize });
+      bindings = [buffers.a, buffers.aAux ?? buffers.a, buffers.b, buffers.bAux ?? buffers.b, bias, buffers.out];
+      break;
+    }
+    default:
+      throw new Error(`unknown GEMM variant ${variant}`);
+  }
+  const params = new Uint32Array([
+    layout.rows, layout.cols, layout.depth, layout.batches,
+    layout.aRowStride, layout.aDepthStride, layout.aBatchStride,
+    layout.bDepthStride, layout.bColStride, layout.bBatchStride,
+    layout.cRowStride, layout.cColStride, layout.cBatchStride,
+    layout.biasRowStride, layout.biasColStride,
+    tileRows, tileCols,
+  ]);
+  gpu.dispatch(op, kernel, bindings, params, workgroups);
+}
+
+/** db[j] = column sums of dy * act'(y) over `rows` rows of `cols` ('linear': of dy itself). */
+export function recordBiasGrad(gpu: GpuRuntime, op: string, dy: GPUBuffer, y: GPUBuffer, db: GPUBuffer, rows: number, cols: number, derivative: PointwiseActivation): void {
+  if (cols === 0) return;
+  const workgroupSize = 64;
+  const kernel = gpu.kernel(BIAS_GRAD, { workgroupSize, derivative: ACTIVATION_CODE[derivative] });
+  gpu.dispatch(op, kernel, [dy, y, db], new Uint32Array([rows, cols]), Math.ceil(cols / workgroupSize));
+}
+
+/** dz = y * (dy - <dy, y>) per row: the gradient through a row-wise softmax. */
+export function recordSoftmaxGrad(gpu: GpuRuntime, op: string, y: GPUBuffer, dy: GPUBuffer, dz: GPUBuffer, rows: number, cols: number): void {
+  if (rows * cols === 0) return;
+  const workgroupSize = 64;
+  const kernel = gpu.kernel(SOFTMAX_GRAD, { workgroupSize });
+  gpu.dispatch(op, kernel, [y, dy, dz], new Uint32Array([rows, cols]), Math.ceil(rows / workgroupSize));
+}
+
+/** dz = dy * act'(y) element-wise ('linear' is not needed: dz is dy). */
+export function recordActivationGrad(gpu: GpuRuntime, op: string, dy: GPUBuffer, y: GPUBuffer, dz: GPUBuffer, count: number, derivative: PointwiseActivation): void {
+  if (count === 0) return;
+  const workgroupSize = 64;
+  const kernel = gpu.kernel(ACTIVATION_GRAD, { workgroupSize, derivative: ACTIVATION_CODE[derivative] });
+  gpu.dispatch(op, kernel, [dy, y, dz], new Uint32Array([count]), Math.ceil(count / 4 / workgroupSize));
+}

@@ -1,0 +1,121 @@
+/**
+ * Argument checks and shape arithmetic shared by the matmul and dense ops and their CPU
+ * references, so that both backends accept the same inputs and fail with the same messages.
+ */
+import { ArgumentError, ShapeError } from './errors';
+import { describe, formatShape, type Shape } from './shape';
+
+/** Activations of a dense layer (Keras names). `softmax` is row-wise over the units. */
+export type Activation = 'linear' | 'sigmoid' | 'relu' | 'tanh' | 'softmax';
+export const ACTIVATIONS: readonly Activation[] = ['linear', 'sigmoid', 'relu', 'tanh', 'softmax'];
+
+export function checkActivation(op: string, value: unknown, arg = 'activation'): Activation {
+  if (typeof value !== 'string' || !(ACTIVATIONS as readonly string[]).includes(value)) {
+    throw new ArgumentError(op, `${arg} must be one of ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}`);
+  }
+  return value as Activation;
+}
+
+export function checkFlag(op: string, arg: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new ArgumentError(op, `${arg} must be a boolean, got ${describe(value)}`);
+  return value;
+}
+
+/** Options of `matmul`. */
+export interface MatmulOptions {
+  /** Read `a` as its transpose: a is stored [K, M] (or [batch, K, M]). */
+  transposeA?: boolean;
+  /** Read `b` as its transpose: b is stored [N, K] (or [batch, N, K]). */
+  transposeB?: boolean;
+}
+
+export function checkMatmulOptions(op: string, options: unknown): { transposeA: boolean; transposeB: boolean } {
+  if (options === undefined) return { transposeA: false, transposeB: false };
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ArgumentError(op, `options must be an object, got ${describe(options)}`);
+  }
+  const o = options as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (key !== 'transposeA' && key !== 'transposeB') {
+      throw new ArgumentError(op, `options.${key} is not an option of ${op}; expected transposeA, transposeB`);
+    }
+  }
+  return {
+    transposeA: checkFlag(op, 'options.transposeA', o.transposeA, false),
+    transposeB: checkFlag(op, 'options.transposeB', o.transposeB, false),
+  };
+}
+
+/** A matmul as [batch] x [M, K] x [K, N]; an operand without a batch dimension is shared. */
+export interface MatmulPlan {
+  batch: number;
+  m: number;
+  k: number;
+  n: number;
+  aBatched: boolean;
+  bBatched: boolean;
+  outShape: number[];
+}
+
+function describeOperand(arg: string, shape: Shape, transposed: boolean): string {
+  return `${arg} ${formatShape(shape)}${transposed ? ' read transposed' : ''}`;
+}
+
+export function planMatmul(op: string, aShape: Shape, bShape: Shape, transposeA: boolean, transposeB: boolean): MatmulPlan {
+  for (const [arg, shape] of [['a', aShape], ['b', bShape]] as const) {
+    if (shape.length !== 2 && shape.length !== 3) {
+      throw new ShapeError(op, `${arg} must be 2-D [rows, cols] or 3-D [batch, rows, cols], got shape ${formatShape(shape)}`);
+    }
+  }
+  const aBatched = aShape.length === 3;
+  const bBatched = bShape.length === 3;
+  const [ar, ac] = aShape.slice(-2);
+  const [br, bc] = bShape.slice(-2);
+  const [m, ka] = transposeA ? [ac, ar] : [ar, ac];
+  const [kb, n] = transposeB ? [bc, br] : [br, bc];
+  if (ka !== kb) {
+    throw new ShapeError(
+      op,
+      `inner dimensions do not match: ${describeOperand('a', aShape, transposeA)} has ${ka} columns but ${describeOperand('b', bShape, transposeB)} has ${kb} rows`,
+    );
+  }
+  if (aBatched && bBatched && aShape[0] !== bShape[0]) {
+    throw new ShapeError(op, `batch sizes do not match: a ${formatShape(aShape)} has ${aShape[0]} but b ${formatShape(bShape)} has ${bShape[0]}`);
+  }
+  const batch = aBatched ? aShape[0] : bBatched ? bShape[0] : 1;
+  return { batch, m, k: ka, n, aBatched, bBatched, outShape: aBatched || bBatched ? [batch, m, n] : [m, n] };
+}
+
+/** A dense layer: x [batch, inputs] x w [inputs, units] + b [units]. */
+export interface DensePlan {
+  batch: number;
+  inputs: number;
+  units: number;
+}
+
+export function planDense(op: string, xShape: Shape, wShape: Shape, bShape: Shape | null): DensePlan {
+  if (xShape.length !== 2) throw new ShapeError(op, `x must be 2-D [batch, inputs], got shape ${formatShape(xShape)}`);
+  if (wShape.length !== 2) throw new ShapeError(op, `w must be 2-D [inputs, units], got shape ${formatShape(wShape)}`);
+  const [batch, inputs] = xShape;
+  const [wInputs, units] = wShape;
+  if (inputs !== wInputs) {
+    throw new ShapeError(op, `inner dimensions do not match: x ${formatShape(xShape)} has ${inputs} inputs but w ${formatShape(wShape)} has ${wInputs} rows`);
+  }
+  if (bShape !== null && (bShape.length !== 1 || bShape[0] !== units)) {
+    throw new ShapeError(op, `b ${formatShape(bShape)} must have shape [${units}]: w ${formatShape(wShape)} has ${units} units`);
+  }
+  return { batch, inputs, units };
+}
+
+export function planDenseBackward(op: string, xShape: Shape, wShape: Shape, yShape: Shape, dyShape: Shape): DensePlan {
+  const plan = planDense(op, xShape, wShape, null);
+  const expected = [plan.batch, plan.units];
+  if (yShape.length !== 2 || yShape[0] !== expected[0] || yShape[1] !== expected[1]) {
+    throw new ShapeError(op, `y ${formatShape(yShape)} must have shape ${formatShape(expected)} (x ${formatShape(xShape)} times w ${formatShape(wShape)})`);
+  }
+  if (dyShape.length !== 2 || dyShape[0] !== expected[0] || dyShape[1] !== expected[1]) {
+    throw new ShapeError(op, `dy ${formatShape(dyShape)} must have the shape of y ${formatShape(yShape)}`);
+  }
+  return plan;
+}
