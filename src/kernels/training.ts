@@ -1,5 +1,6 @@
 /** Kernels of the training loop (shaders/train_small.wgsl and the layer-wise helpers) and their recorders. */
 import trainSmallWgsl from '../../shaders/train_small.wgsl?raw';
+import trainSmallLanesWgsl from '../../shaders/train_small_lanes.wgsl?raw';
 import checkValuesWgsl from '../../shaders/check_values.wgsl?raw';
 import gatherRowsWgsl from '../../shaders/gather_rows.wgsl?raw';
 import lossRowsWgsl from '../../shaders/loss_rows.wgsl?raw';
@@ -16,6 +17,14 @@ export const TRAIN_SMALL: KernelSpec = {
   code: trainSmallWgsl,
   bindings: ['read', 'read', 'read', 'read', 'write', 'write', 'write'],
 };
+export const TRAIN_SMALL_LANES: KernelSpec = {
+  name: 'train_small_lanes',
+  code: trainSmallLanesWgsl,
+  bindings: ['read', 'read', 'read', 'read', 'write', 'write', 'write'],
+  features: ['subgroups'],
+};
+/** Invocations of train_small_lanes.wgsl's workgroup (its LANES): a subgroup must hold them. */
+export const TRAIN_SMALL_LANES_WIDTH = 4;
 const CHECK_VALUES: KernelSpec = { name: 'check_values', code: checkValuesWgsl, bindings: ['read', 'write'] };
 const GATHER_ROWS: KernelSpec = { name: 'gather_rows', code: gatherRowsWgsl, bindings: ['read', 'read', 'write'] };
 const LOSS_ROWS: KernelSpec = { name: 'loss_rows', code: lossRowsWgsl, bindings: ['read', 'read', 'write', 'write'] };
@@ -77,7 +86,7 @@ export interface TrainSmallConfig {
 export const TRAIN_SMALL_MAX_STAGES = 8;
 const TRAIN_SMALL_U32_FIELDS = 14;
 
-export function recordTrainSmall(gpu: GpuRuntime, op: string, bindings: Binding[], config: TrainSmallConfig, p: TrainSmallParams): void {
+export function recordTrainSmall(gpu: GpuRuntime, op: string, lanes: boolean, bindings: Binding[], config: TrainSmallConfig, p: TrainSmallParams): void {
   const buffer = new ArrayBuffer(20 * 4);
   const u = new Uint32Array(buffer);
   const f = new Float32Array(buffer);
@@ -94,7 +103,7 @@ export function recordTrainSmall(gpu: GpuRuntime, op: string, bindings: Binding[
     biasMask: config.biasMask,
   };
   config.activations.forEach((a, i) => (overrides[`act${i}`] = a));
-  gpu.dispatch(op, gpu.kernel(TRAIN_SMALL, overrides), bindings, u, 1);
+  gpu.dispatch(op, gpu.kernel(lanes ? TRAIN_SMALL_LANES : TRAIN_SMALL, overrides), bindings, u, 1);
 }
 
 /** mode 0: finite floats; 1: float class indices < classes; 2: int32 class indices < classes. */

@@ -8,15 +8,18 @@ import type { ModelCore } from './core';
 import { prepareData } from './data';
 import { makePlan, parseFitOptions, type FitOptions } from './fit-common';
 import type { History } from './history';
-import { fitsFusedKernel, trainFused } from './train-fused';
+import { fitsFusedKernel, hasLanes, trainFused } from './train-fused';
 import { trainLayerwise } from './train-layerwise';
 import type { FitVariant } from './fit-variants';
 
 /** The path `fit` takes on `ctx` for this model (recorded as the 'fit' variant). */
 export function chooseFitPath(ctx: Context, core: ModelCore, stages: Parameters<typeof fitsFusedKernel>[1]): FitVariant {
-  if (!ctx.gpu) return 'layerwise';
+  const gpu = ctx.gpu;
+  if (!gpu) return 'layerwise';
   const small = fitsFusedKernel(core, stages);
-  return ctx.variants.resolve('fit', small ? 'fused-small' : 'layerwise', (v) => v === 'layerwise' || small) as FitVariant;
+  const lanes = small && hasLanes(gpu);
+  const usable = (v: string) => v === 'layerwise' || (v === 'fused-small' && small) || (v === 'fused-lanes' && lanes);
+  return ctx.variants.resolve('fit', lanes ? 'fused-lanes' : small ? 'fused-small' : 'layerwise', usable) as FitVariant;
 }
 
 export async function fit(core: ModelCore, stopRequested: () => boolean, x: unknown, y: unknown, options?: FitOptions): Promise<History> {
@@ -32,8 +35,9 @@ export async function fit(core: ModelCore, stopRequested: () => boolean, x: unkn
     try {
       core.ensureWeights(op);
       const plan = makePlan(op, core, ctx, data, parsed, stopRequested);
-      if (chooseFitPath(ctx, core, plan.setup.stages) === 'fused-small') await trainFused(plan);
-      else await trainLayerwise(plan);
+      const path = chooseFitPath(ctx, core, plan.setup.stages);
+      if (path === 'layerwise') await trainLayerwise(plan);
+      else await trainFused(plan, path === 'fused-lanes');
       return plan.history;
     } finally {
       data.dispose();

@@ -21,6 +21,7 @@ import {
   TRAIN_SMALL_MAX_ACTIVATIONS,
   TRAIN_SMALL_MAX_STAGES,
   TRAIN_SMALL_MAX_WIDTH,
+  TRAIN_SMALL_LANES_WIDTH,
   recordTrainSmall,
   type TrainSmallConfig,
 } from '../kernels/training';
@@ -43,6 +44,11 @@ export function fitsFusedKernel(core: ModelCore, stages: readonly Stage[]): bool
   }
   const params = core.params.reduce((a, p) => a + p.size, 0);
   return activations <= TRAIN_SMALL_MAX_ACTIVATIONS && params <= FUSED_MAX_PARAMS;
+}
+
+/** Whether the batch-parallel kernel can run: subgroups, and a subgroup that holds its workgroup. */
+export function hasLanes(gpu: GpuRuntime): boolean {
+  return gpu.hasFeature('subgroups') && (gpu.info.subgroupMinSize ?? 0) >= TRAIN_SMALL_LANES_WIDTH;
 }
 
 /** The stage table of train_small.wgsl (8 words per stage). */
@@ -81,7 +87,7 @@ const GROUP_MS = 500;
 /** Bound on the words of permutations uploaded per group. */
 const MAX_AUX_WORDS = 1 << 22;
 
-export async function trainFused(plan: FitPlan): Promise<void> {
+export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
   const { op, core, ctx, data, setup, options } = plan;
   const gpu = ctx.gpu as GpuRuntime;
   const stages = setup.stages;
@@ -171,7 +177,7 @@ export async function trainFused(plan: FitPlan): Promise<void> {
       const stepsPerDispatch = Math.max(1, Math.floor((DISPATCH_MS * workPerMs) / (work / spe)));
       const bindings = [data.x, data.y, auxTensor, table, flat, state, records].map((t) => t.storage!.buffer!);
       for (let s = step; s < step + groupSteps; s += stepsPerDispatch) {
-        recordTrainSmall(gpu, op, bindings, config, {
+        recordTrainSmall(gpu, op, lanes, bindings, config, {
           ...base,
           firstStep: s,
           stepCount: Math.min(stepsPerDispatch, step + groupSteps - s),
