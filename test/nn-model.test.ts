@@ -253,6 +253,19 @@ describe('Sequential on the cpu backend', () => {
     other.destroy();
   });
 
+  it('keeps its weights when it binds inside ctx.tidy (ctx.keep)', async () => {
+    const kept = ctx.tidy(() => ctx.keep(ctx.tensor([1, 2])));
+    expect(kept.destroyed).toBe(false);
+    const model = xorModel();
+    model.compile({ loss: 'mse', optimizer: 'sgd', seed: 1 });
+    // The model binds (uploading its weights) inside the scope; only the prediction is returned.
+    const y = ctx.tidy(() => model.predict(ctx.tensor(X)));
+    expect(Array.from(await model.predict(X).read())).toEqual(Array.from(await y.read()));
+    expect((await model.getWeights()).map((w) => w.length)).toEqual([4, 2, 2, 1]);
+    model.dispose();
+    kept.destroy();
+  });
+
   it('infers the input shape from the data when the first layer has none', async () => {
     const model = new Sequential([new Dense({ units: 3, activation: 'relu' }), new Dense({ units: 1 })]);
     expect(() => model.summary()).toThrow(ModelStateError);
