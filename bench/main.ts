@@ -4,6 +4,7 @@ import { measureRow, type Result, type Row } from './harness';
 import { softmaxRows } from './cases/softmax';
 import { denseBackwardRows, denseRows, matmulRows } from './cases/matmul';
 import { logSoftmaxRows, softmaxCrossEntropyRows, softmaxJacobianRows, softmaxVjpRows } from './cases/derivatives';
+import { fitRows } from './cases/fit';
 
 export interface BenchArgs {
   quick: boolean;
@@ -30,6 +31,7 @@ export async function main(args: BenchArgs) {
     ...matmulRows(ctx, matmulShapes),
     ...denseRows(ctx, denseShapes),
     ...denseBackwardRows(ctx, denseShapes),
+    ...fitRows(ctx),
   ];
   const results: Result[] = [];
   for (const row of rows) {
