@@ -50,7 +50,7 @@ export interface Row {
    * The CPU reference outputs (`cpu.*`), in the order impls return theirs. A row without one
    * reports its impls as 'unchecked: no reference'.
    */
-  reference?(): Float32Array[];
+  reference?(): Float32Array[] | Promise<Float32Array[]>;
   /** One tolerance for every output, or one per output. */
   tolerance?: Tolerance | Tolerance[];
   /**
@@ -170,7 +170,7 @@ export async function measureRow(row: Row, settings: Settings): Promise<Result[]
   const statuses: string[] = [];
   const checkMs: number[] = [];
   try {
-    const reference = row.reference ? row.reference() : null;
+    const reference = row.reference ? await row.reference() : null;
     for (const impl of impls) {
       try {
         const { status, ms } = await check(impl, reference, row.tolerance);

@@ -4,6 +4,7 @@ import { measureRow, type Result, type Row, type Settings } from './harness';
 import { softmaxRows } from './cases/softmax';
 import { denseBackwardRows, denseRows, matmulRows } from './cases/matmul';
 import { logSoftmaxRows, softmaxCrossEntropyRows, softmaxJacobianRows, softmaxVjpRows } from './cases/derivatives';
+import { fitRows } from './cases/fit';
 import { checkMatmulAutotune, checkSoftmaxAutotune, type AutotuneCheck } from './autotune-check';
 
 /** TF.js and ONNX Runtime Web (bench/libs), loaded only for runs that compare with them. */
@@ -69,6 +70,7 @@ export async function main(args: BenchArgs) {
     ...matmulRows(ctx, shapes(SHAPES.matmul, QUICK_SHAPES.matmul), libs),
     ...denseRows(ctx, shapes(SHAPES.dense, QUICK_SHAPES.dense), libs),
     ...denseBackwardRows(ctx, shapes(SHAPES.dense, QUICK_SHAPES.dense), libs),
+    ...fitRows(ctx, libs),
   ];
   const results: Result[] = [];
   const started = performance.now();

@@ -28,6 +28,7 @@ import { logSoftmax, logSoftmaxVjp, softmaxVjp } from './ops/rowwise';
 import { softmaxJacobian, softmaxJacobianFromProbs } from './ops/jacobian';
 import { softmaxCrossEntropy } from './ops/crossentropy';
 import type { CrossEntropyOptions, CrossEntropyResult } from './cpu/crossentropy';
+import { FIT_VARIANTS } from './nn/fit-variants';
 
 export type BackendName = 'webgpu' | 'cpu';
 
@@ -68,6 +69,7 @@ const KERNEL_VARIANTS = new Map<string, readonly string[]>([
   ['softmaxJacobian', JACOBIAN_VARIANTS],
   ['softmaxJacobianFromProbs', JACOBIAN_PROBS_VARIANTS],
   ['softmaxCrossEntropy', CROSS_ENTROPY_VARIANTS],
+  ['fit', FIT_VARIANTS],
 ]);
 
 /**
@@ -348,6 +350,18 @@ export class Context implements TensorOwner {
       else t.destroy();
     }
     return result;
+  }
+
+  /**
+   * Takes `t` out of every enclosing `tidy` scope, so that it outlives them (TF.js's `tf.keep`).
+   * Returns `t`.
+   *
+   * @example
+   * const kept = ctx.tidy(() => { const w = ctx.keep(ctx.tensor([1, 2])); return ctx.softmax(w); });
+   */
+  keep<T extends Tensor>(t: T): T {
+    for (const scope of this.tidyScopes) scope.delete(t);
+    return t;
   }
 
   /** Live tensors and their bytes. */

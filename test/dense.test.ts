@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContext, cpu, ArgumentError, ShapeError, type Activation, type Context } from '../src/index';
+import { createContext, cpu, ArgumentError, ShapeError, type ActivationName as Activation, type Context } from '../src/index';
 import { compare, formatComparison, randomArray } from './util/compare';
 
 const ACTIVATIONS: Activation[] = ['linear', 'sigmoid', 'relu', 'tanh', 'softmax'];

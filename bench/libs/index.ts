@@ -3,6 +3,6 @@
  * module dynamically, only in the browser run (`npm run bench`): the Node runner for GPU machines
  * (bench/node-run.mjs) has no page to run them in, and its bundle leaves them out.
  */
-export { tf, tfjsImpl } from './tfjs';
+export { tf, tfjsImpl, useTfBackend } from './tfjs';
 export { ortImpl } from './ort';
 export { oneNodeModel } from '../onnx';

@@ -22,15 +22,13 @@ function asList(out: Outputs): tf.Tensor[] {
   return Array.isArray(out) ? out : [out];
 }
 
-let active: TfBackend | null = null;
-
 /** Makes `backend` TF.js's active backend (the first call per backend initializes it). */
-async function use(backend: TfBackend): Promise<void> {
-  if (active === backend) return;
+export async function useTfBackend(backend: TfBackend): Promise<void> {
+  if (tf.getBackend() === backend) return;
   if (!(await tf.setBackend(backend))) throw new Error(`TF.js could not initialize its ${backend} backend`);
   await tf.ready();
-  active = backend;
 }
+const use = useTfBackend;
 
 function hasTimestampQuery(): boolean {
   const device = (tf.backend() as unknown as { device?: GPUDevice }).device;

@@ -121,7 +121,11 @@ export class Recorder {
   /** Submits the open command buffer, if any. Does not wait. */
   submit(): void {
     const encoder = this.encoder;
-    if (!encoder) return;
+    if (!encoder) {
+      // Nothing recorded uses the buffers released since the last submit: pool them now.
+      this.pool.submitted();
+      return;
+    }
     if (this.pass) {
       this.pass.end();
       this.pass = null;

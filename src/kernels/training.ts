@@ -1,0 +1,188 @@
+/** Kernels of the training loop (shaders/train_small.wgsl and the layer-wise helpers) and their recorders. */
+import trainSmallWgsl from '../../shaders/train_small.wgsl?raw';
+import trainSmallLanesWgsl from '../../shaders/train_small_lanes.wgsl?raw';
+import checkValuesWgsl from '../../shaders/check_values.wgsl?raw';
+import gatherRowsWgsl from '../../shaders/gather_rows.wgsl?raw';
+import lossRowsWgsl from '../../shaders/loss_rows.wgsl?raw';
+import accumulateWgsl from '../../shaders/accumulate_epoch.wgsl?raw';
+import optimizerWgsl from '../../shaders/optimizer_step.wgsl?raw';
+import activationWgsl from '../../shaders/activation.wgsl?raw';
+import columnSumsWgsl from '../../shaders/column_sums.wgsl?raw';
+import type { KernelSpec } from '../gpu/kernel';
+import type { GpuRuntime } from '../gpu/runtime';
+import type { Binding } from '../gpu/recorder';
+
+export const TRAIN_SMALL: KernelSpec = {
+  name: 'train_small',
+  code: trainSmallWgsl,
+  bindings: ['read', 'read', 'read', 'read', 'write', 'write', 'write'],
+};
+export const TRAIN_SMALL_LANES: KernelSpec = {
+  name: 'train_small_lanes',
+  code: trainSmallLanesWgsl,
+  bindings: ['read', 'read', 'read', 'read', 'write', 'write', 'write'],
+  features: ['subgroups'],
+};
+/** Invocations of train_small_lanes.wgsl's workgroup (its LANES): a subgroup must hold them. */
+export const TRAIN_SMALL_LANES_WIDTH = 4;
+const CHECK_VALUES: KernelSpec = { name: 'check_values', code: checkValuesWgsl, bindings: ['read', 'write'] };
+const GATHER_ROWS: KernelSpec = { name: 'gather_rows', code: gatherRowsWgsl, bindings: ['read', 'read', 'write'] };
+const LOSS_ROWS: KernelSpec = { name: 'loss_rows', code: lossRowsWgsl, bindings: ['read', 'read', 'write', 'write'] };
+const ACCUMULATE: KernelSpec = { name: 'accumulate_epoch', code: accumulateWgsl, bindings: ['read', 'read', 'read', 'write'] };
+const OPTIMIZER: KernelSpec = { name: 'optimizer_step', code: optimizerWgsl, bindings: ['write', 'read', 'write', 'write', 'read'] };
+const ACTIVATION: KernelSpec = { name: 'activation', code: activationWgsl, bindings: ['read', 'read', 'write'] };
+const COLUMN_SUMS: KernelSpec = { name: 'column_sums', code: columnSumsWgsl, bindings: ['read', 'write'] };
+
+const WORKGROUP = 64;
+/** Words each invocation of gather_rows.wgsl copies (its WORDS). */
+const GATHER_WORDS = 8;
+
+/** Limits of the fused small-model kernel (constants in train_small.wgsl). */
+export const TRAIN_SMALL_MAX_WIDTH = 64;
+export const TRAIN_SMALL_MAX_ACTIVATIONS = 1024;
+/** Words per stage in its stage table. */
+export const STAGE_WORDS = 8;
+export const NO_BIAS = -1;
+export const NO_PERMUTATION = 0xffffffff;
+/** Words before the per-epoch records (stopped, stopEpoch, stopBatch, completedSteps, lastBatchLoss, lastBatchMetric, 2 pad). */
+export const RECORD_HEADER_WORDS = 8;
+
+/** The uniform block of train_small.wgsl, in field order. */
+export interface TrainSmallParams {
+  firstStep: number;
+  stepCount: number;
+  stepsPerEpoch: number;
+  trainSamples: number;
+  batchSize: number;
+  valStart: number;
+  valCount: number;
+  inputWidth: number;
+  outputWidth: number;
+  paramCount: number;
+  recordEpoch: number;
+  permEpoch: number;
+  rateBase: number;
+  rateStep: number;
+  learningRate: number;
+  momentum: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
+
+/** The pipeline overrides of train_small.wgsl: what the kernel branches on, fixed per model. */
+export interface TrainSmallConfig {
+  stageCount: number;
+  lossCode: number;
+  metricCode: number;
+  labelKind: number;
+  optimizerCode: number;
+  denseMask: number;
+  biasMask: number;
+  /** Activation code per stage. */
+  activations: number[];
+}
+
+export const TRAIN_SMALL_MAX_STAGES = 8;
+const TRAIN_SMALL_U32_FIELDS = 14;
+
+export function recordTrainSmall(gpu: GpuRuntime, op: string, lanes: boolean, bindings: Binding[], config: TrainSmallConfig, p: TrainSmallParams): void {
+  const buffer = new ArrayBuffer(20 * 4);
+  const u = new Uint32Array(buffer);
+  const f = new Float32Array(buffer);
+  const ints = [p.firstStep, p.stepCount, p.stepsPerEpoch, p.trainSamples, p.batchSize, p.valStart, p.valCount, p.inputWidth, p.outputWidth, p.paramCount, p.recordEpoch, p.permEpoch, p.rateBase, p.rateStep];
+  ints.forEach((v, i) => (u[i] = v));
+  [p.learningRate, p.momentum, p.beta1, p.beta2, p.epsilon].forEach((v, i) => (f[TRAIN_SMALL_U32_FIELDS + i] = v));
+  const overrides: Record<string, number> = {
+    stageCount: config.stageCount,
+    lossCode: config.lossCode,
+    metricCode: config.metricCode,
+    labelKind: config.labelKind,
+    optimizerCode: config.optimizerCode,
+    denseMask: config.denseMask,
+    biasMask: config.biasMask,
+  };
+  config.activations.forEach((a, i) => (overrides[`act${i}`] = a));
+  gpu.dispatch(op, gpu.kernel(lanes ? TRAIN_SMALL_LANES : TRAIN_SMALL, overrides), bindings, u, 1);
+}
+
+/** mode 0: finite floats; 1: float class indices < classes; 2: int32 class indices < classes. */
+export function recordCheckValues(gpu: GpuRuntime, op: string, values: Binding, result: Binding, count: number, mode: number, classes: number): void {
+  const kernel = gpu.kernel(CHECK_VALUES, { workgroupSize: WORKGROUP, mode });
+  gpu.dispatch(op, kernel, [values, result], new Uint32Array([count, classes]), Math.ceil(count / WORKGROUP));
+}
+
+export function recordGatherRows(
+  gpu: GpuRuntime,
+  op: string,
+  source: Binding,
+  index: Binding,
+  out: Binding,
+  rows: number,
+  width: number,
+  first: number,
+  direct: boolean,
+  floatToInt: boolean,
+): void {
+  const kernel = gpu.kernel(GATHER_ROWS, { workgroupSize: WORKGROUP, direct: direct ? 1 : 0, mode: floatToInt ? 1 : 0 });
+  gpu.dispatch(op, kernel, [source, index, out], new Uint32Array([rows, width, first]), Math.ceil((rows * width) / (GATHER_WORDS * WORKGROUP)));
+}
+
+export function recordLossRows(gpu: GpuRuntime, op: string, outputs: Binding, labels: Binding, grad: Binding, rowLoss: Binding, rows: number, n: number, lossCode: number, labelKind: number): void {
+  const kernel = gpu.kernel(LOSS_ROWS, { workgroupSize: WORKGROUP, lossCode, labelKind });
+  gpu.dispatch(op, kernel, [outputs, labels, grad, rowLoss], new Uint32Array([rows, n]), Math.ceil(rows / WORKGROUP));
+}
+
+export interface AccumulateParams {
+  rows: number;
+  n: number;
+  metricCode: number;
+  labelKind: number;
+  slot: number;
+  validation: boolean;
+  reset: boolean;
+  epoch: number;
+  batch: number;
+}
+
+export function recordAccumulate(gpu: GpuRuntime, op: string, rowLoss: Binding, outputs: Binding, labels: Binding, records: Binding, p: AccumulateParams): void {
+  const params = new Uint32Array([p.rows, p.n, p.slot, p.validation ? 1 : 0, p.reset ? 1 : 0, p.epoch, p.batch]);
+  gpu.dispatch(op, gpu.kernel(ACCUMULATE, { metricCode: p.metricCode, labelKind: p.labelKind }), [rowLoss, outputs, labels, records], params, 1);
+}
+
+export interface OptimizerStepParams {
+  count: number;
+  code: number;
+  gradScale: number;
+  rate: number;
+  momentum: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
+
+export function recordOptimizerStep(gpu: GpuRuntime, op: string, param: Binding, grad: Binding, slot1: Binding, slot2: Binding, status: Binding, p: OptimizerStepParams): void {
+  const buffer = new ArrayBuffer(32);
+  const u = new Uint32Array(buffer);
+  const f = new Float32Array(buffer);
+  const vec4s = Math.ceil(p.count / 4);
+  u[0] = vec4s;
+  [p.gradScale, p.rate, p.momentum, p.beta1, p.beta2, p.epsilon].forEach((v, i) => (f[2 + i] = v));
+  const kernel = gpu.kernel(OPTIMIZER, { workgroupSize: WORKGROUP, code: p.code });
+  gpu.dispatch(op, kernel, [param, grad, slot1, slot2, status], u, Math.ceil(vec4s / WORKGROUP));
+}
+
+/**
+ * mode 0: out = act(a); mode 1: out = b * act'(a), a the forward output, b the incoming gradient;
+ * mode 2: softmax backward over rows of `cols` (count = rows).
+ */
+export function recordActivation(gpu: GpuRuntime, op: string, a: Binding, b: Binding, out: Binding, count: number, act: number, mode: 0 | 1 | 2, cols = 0): void {
+  const kernel = gpu.kernel(ACTIVATION, { workgroupSize: WORKGROUP, act, mode });
+  gpu.dispatch(op, kernel, [a, b, out], new Uint32Array([count, cols]), Math.ceil(count / WORKGROUP));
+}
+
+/** out[j] = sum over rows of a[r, j]. */
+export function recordColumnSums(gpu: GpuRuntime, op: string, a: Binding, out: Binding, rows: number, cols: number): void {
+  const kernel = gpu.kernel(COLUMN_SUMS, { workgroupSize: WORKGROUP });
+  gpu.dispatch(op, kernel, [a, out], new Uint32Array([rows, cols]), Math.ceil(cols / WORKGROUP));
+}

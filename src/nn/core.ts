@@ -1,0 +1,301 @@
+/**
+ * What a Sequential model holds: its layers, the stages they compile to, the parameter layout,
+ * the weights (host arrays until the model binds to a context, then one tensor per parameter),
+ * the compile configuration and the optimizer state. The public class (model.ts) and the
+ * fit/predict/evaluate/serialization modules work on this object.
+ */
+import { ArgumentError, ContextMismatchError, ShapeError } from '../errors';
+import type { Context } from '../context';
+import { Tensor } from '../tensor';
+import { describe, formatShape } from '../shape';
+import { Activation, Dense, buildStages, type Layer, type Stage } from './layers';
+import { initialize } from './initializers';
+import { Random, randomSeed } from './random';
+import { ModelStateError } from './errors';
+import { parseLoss, type LossName } from './losses';
+import { parseOptimizer, type Optimizer } from './optimizers';
+import { defaultContextIfReady, getDefaultContext } from './default-context';
+
+/** Floats per alignment unit of the flat parameter layout: 64 floats = 256 bytes, the offset alignment of storage bindings. */
+export const PARAM_ALIGN = 64;
+
+/** One trainable tensor: a Dense kernel [inputs, units] or bias [units]. */
+export interface ParamSpec {
+  name: string;
+  dense: number;
+  kind: 'kernel' | 'bias';
+  shape: number[];
+  size: number;
+  /** Offset (floats) in the flat layout, a multiple of PARAM_ALIGN. */
+  offset: number;
+}
+
+export interface CompileConfig {
+  loss: LossName;
+  optimizer: Optimizer;
+  /** Metric names as given ('accuracy' or 'acc'). */
+  metrics: string[];
+}
+
+export class ModelCore {
+  readonly layers: Layer[] = [];
+  /** Features per input sample, once known. */
+  inputWidth: number | null = null;
+  stages: Stage[] = [];
+  params: ParamSpec[] = [];
+  /** Floats in the flat layout (padded). */
+  flatSize = 0;
+  ctx: Context | null = null;
+  /** Weights in Keras order while the model is not bound to a context. */
+  hostWeights: Float32Array[] | null = null;
+  /** Weights in Keras order on the bound context. */
+  tensors: Tensor[] | null = null;
+  /** True while the weights are the automatic initialization (compile's seed may redo it). */
+  weightsAreInitial = false;
+  compiled: CompileConfig | null = null;
+  seed: number | null = null;
+  /** [gradients | slot 1 | slot 2] in the flat layout, on the bound context. */
+  optimizerState: Tensor | null = null;
+  /** Optimizer steps taken since compile (Adam's t). */
+  iterations = 0;
+  disposed = false;
+  /** True while fit runs (a second fit or a dispose must wait). */
+  training = false;
+
+  checkAlive(op: string): void {
+    if (this.disposed) throw new ModelStateError(op, 'the model was disposed');
+  }
+
+  add(op: string, layer: unknown): void {
+    this.checkAlive(op);
+    if (!(layer instanceof Dense) && !(layer instanceof Activation)) {
+      throw new ArgumentError(op, `layer must be a Dense or an Activation, got ${describe(layer)}`);
+    }
+    if (layer.owner) throw new ArgumentError(op, `layer ${layer.name ?? layer.className} already belongs to a model; create a new layer`);
+    if (this.tensors || this.hostWeights) throw new ModelStateError(op, 'layers cannot be added once the model has weights');
+    if (this.layers.length === 0 && layer instanceof Dense && layer.inputShape) this.inputWidth = layer.inputShape[0];
+    const prefix = layer instanceof Dense ? 'dense' : 'activation';
+    if (!layer.name) {
+      const count = this.layers.filter((l) => l.className === layer.className).length + 1;
+      let name = `${prefix}_${count}`;
+      for (let k = count + 1; this.layers.some((l) => l.name === name); k++) name = `${prefix}_${k}`;
+      layer.name = name;
+    } else if (this.layers.some((l) => l.name === layer.name)) {
+      throw new ArgumentError(op, `the model already has a layer named ${JSON.stringify(layer.name)}`);
+    }
+    layer.owner = this;
+    this.layers.push(layer);
+    this.stages = [];
+    this.params = [];
+    this.flatSize = 0;
+  }
+
+  get denseLayers(): Dense[] {
+    return this.layers.filter((l): l is Dense => l instanceof Dense);
+  }
+
+  get built(): boolean {
+    return this.inputWidth !== null && this.layers.length > 0;
+  }
+
+  /** Output width of the model (the last layer's units). */
+  get outputWidth(): number {
+    let width = this.inputWidth ?? 0;
+    for (const l of this.layers) if (l instanceof Dense) width = l.units;
+    return width;
+  }
+
+  /** Fixes the input width (from the first layer or the data) and derives stages and the parameter layout. */
+  build(op: string, inputWidth?: number): void {
+    if (this.layers.length === 0) throw new ModelStateError(op, 'the model has no layers; add some with model.add(...)');
+    if (this.inputWidth === null) {
+      if (inputWidth === undefined) {
+        throw new ModelStateError(op, 'the model is not built yet: give the first layer an inputShape, or call fit/predict/evaluate with data first');
+      }
+      this.inputWidth = inputWidth;
+    } else if (inputWidth !== undefined && inputWidth !== this.inputWidth) {
+      throw new ShapeError(op, `x has ${inputWidth} features per sample, but the model's input shape is [${this.inputWidth}]`);
+    }
+    if (this.stages.length > 0 || this.params.length > 0) return;
+    this.stages = buildStages(this.layers, this.inputWidth);
+    let width = this.inputWidth;
+    let offset = 0;
+    this.params = [];
+    this.denseLayers.forEach((layer, i) => {
+      const push = (kind: 'kernel' | 'bias', shape: number[]) => {
+        const size = shape.reduce((a, b) => a * b, 1);
+        this.params.push({ name: `${layer.name}/${kind}`, dense: i, kind, shape, size, offset });
+        offset += Math.ceil(size / PARAM_ALIGN) * PARAM_ALIGN;
+      };
+      push('kernel', [width, layer.units]);
+      if (layer.useBias) push('bias', [layer.units]);
+      width = layer.units;
+    });
+    this.flatSize = Math.max(offset, PARAM_ALIGN);
+  }
+
+  /** Initializes the weights (seeded by compile's seed when given), on the host or the bound context. */
+  initializeWeights(): void {
+    const random = new Random(this.seed ?? randomSeed());
+    const dense = this.denseLayers;
+    const values = this.params.map((p) => {
+      const layer = dense[p.dense];
+      const name = p.kind === 'kernel' ? layer.kernelInitializer : layer.biasInitializer;
+      return initialize(name, p.size, p.shape[0], p.kind === 'kernel' ? p.shape[1] : p.shape[0], random);
+    });
+    this.replaceWeights(values);
+    this.weightsAreInitial = true;
+  }
+
+  /** Makes sure weights exist (initializing them if needed). */
+  ensureWeights(op: string): void {
+    this.build(op);
+    if (!this.tensors && !this.hostWeights) this.initializeWeights();
+  }
+
+  /** Installs new weight values (Keras order); on a context as fresh tensors (never rewriting buffers recorded work may still read). */
+  replaceWeights(values: Float32Array[]): void {
+    const ctx = this.ctx;
+    if (!ctx) {
+      this.hostWeights = values.map((v) => v.slice());
+      return;
+    }
+    const old = this.tensors;
+    this.tensors = values.map((v, i) => ctx.keep(ctx.tensor(v, this.params[i].shape)));
+    old?.forEach((t) => t.destroy());
+  }
+
+  /** Binds the model to `ctx` (once); uploads weights held on the host. */
+  bind(op: string, ctx: Context): void {
+    if (this.ctx === ctx) return;
+    if (this.ctx) throw new ContextMismatchError(op, 'the model is bound to another context (the one it was compiled with or first given tensors from)');
+    ctx.checkUsable(op);
+    this.ctx = ctx;
+    if (this.hostWeights) {
+      const values = this.hostWeights;
+      this.hostWeights = null;
+      this.replaceWeights(values);
+    }
+  }
+
+  /** The context of the call: the tensors' (all the same), the bound one, or the default one. */
+  async resolveContext(op: string, ...args: unknown[]): Promise<Context> {
+    const fromTensors = this.contextOfTensors(op, args);
+    if (fromTensors) this.bind(op, fromTensors);
+    if (!this.ctx) this.bind(op, await getDefaultContext());
+    return this.ctx!;
+  }
+
+  /** Synchronous variant: the default context must exist already. */
+  resolveContextSync(op: string, ...args: unknown[]): Context {
+    const fromTensors = this.contextOfTensors(op, args);
+    if (fromTensors) this.bind(op, fromTensors);
+    if (!this.ctx) {
+      const ctx = defaultContextIfReady();
+      if (!ctx) {
+        throw new ModelStateError(
+          op,
+          'the model has no context yet and the default one is not created: pass Tensors, compile with { context }, call setDefaultContext(ctx), or await fit/evaluate/getWeights first',
+        );
+      }
+      this.bind(op, ctx);
+    }
+    return this.ctx!;
+  }
+
+  private contextOfTensors(op: string, args: unknown[]): Context | null {
+    let found: Context | null = null;
+    for (const a of args) {
+      if (!(a instanceof Tensor)) continue;
+      const owner = a.owner as Context;
+      if (found && owner !== found) throw new ContextMismatchError(op, 'x and y belong to different contexts');
+      found = owner;
+    }
+    if (found && this.ctx && found !== this.ctx) throw new ContextMismatchError(op, 'the tensors belong to another context than the one the model is bound to');
+    return found;
+  }
+
+  /** Optimizer state on the bound context, created (zeros) on first need. */
+  ensureOptimizerState(): Tensor {
+    const ctx = this.ctx!;
+    if (!this.optimizerState) this.optimizerState = ctx.keep(ctx.tensor(new Float32Array(3 * this.flatSize)));
+    return this.optimizerState;
+  }
+
+  resetOptimizer(): void {
+    this.optimizerState?.destroy();
+    this.optimizerState = null;
+    this.iterations = 0;
+  }
+
+  compile(op: string, options: unknown): void {
+    this.checkAlive(op);
+    if (this.training) throw new ModelStateError(op, 'the model is training; compile after fit resolves');
+    if (options === null || typeof options !== 'object') throw new ArgumentError(op, `options must be an object like { loss: 'mse', optimizer: 'sgd' }, got ${describe(options)}`);
+    const o = options as { loss?: unknown; optimizer?: unknown; metrics?: unknown; seed?: unknown; context?: unknown };
+    const loss = parseLoss(op, o.loss);
+    const optimizer = parseOptimizer(op, o.optimizer ?? 'sgd');
+    const metrics: string[] = [];
+    if (o.metrics !== undefined) {
+      if (!Array.isArray(o.metrics)) throw new ArgumentError(op, `metrics must be an array like ['accuracy'], got ${describe(o.metrics)}`);
+      for (const m of o.metrics) {
+        if (m !== 'accuracy' && m !== 'acc') throw new ArgumentError(op, `metrics may contain 'accuracy' (or 'acc'), got ${describe(m)}`);
+        if (!metrics.includes(m)) metrics.push(m);
+      }
+      if (metrics.length > 1) throw new ArgumentError(op, "metrics: give 'accuracy' once");
+    }
+    if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff)) {
+      throw new ArgumentError(op, `seed must be an integer in [0, 2^32), got ${describe(o.seed)}`);
+    }
+    if (o.context !== undefined) {
+      const ctx = o.context as Context;
+      if (!ctx || typeof ctx !== 'object' || typeof (ctx as { checkUsable?: unknown }).checkUsable !== 'function') {
+        throw new ArgumentError(op, `context must be a Context from createContext(), got ${describe(o.context)}`);
+      }
+      this.bind(op, ctx);
+    }
+    this.compiled = { loss, optimizer, metrics };
+    this.resetOptimizer();
+    if (o.seed !== undefined) {
+      this.seed = o.seed as number;
+      if (this.weightsAreInitial) {
+        this.tensors?.forEach((t) => t.destroy());
+        this.tensors = null;
+        this.hostWeights = null;
+      }
+    }
+    if (this.built && !this.tensors && !this.hostWeights) {
+      this.build(op);
+      this.initializeWeights();
+    }
+  }
+
+  /** Checks arrays given to setWeights against the layout. */
+  checkWeightArrays(op: string, arrays: unknown): Float32Array[] {
+    if (!Array.isArray(arrays)) throw new ArgumentError(op, `weights must be an array of Float32Array (Keras order), got ${describe(arrays)}`);
+    if (arrays.length !== this.params.length) {
+      throw new ShapeError(op, `the model has ${this.params.length} weight arrays (${this.params.map((p) => `${p.name} ${formatShape(p.shape)}`).join(', ')}), got ${arrays.length}`);
+    }
+    return arrays.map((a, i) => {
+      const p = this.params[i];
+      let values: Float32Array;
+      if (a instanceof Float32Array) values = a;
+      else if (Array.isArray(a) && a.every((v) => typeof v === 'number')) values = new Float32Array(a);
+      else throw new ArgumentError(op, `weights[${i}] (${p.name}) must be a Float32Array or number[], got ${describe(a)}`);
+      if (values.length !== p.size) {
+        throw new ShapeError(op, `weights[${i}] (${p.name}) must have ${p.size} values for shape ${formatShape(p.shape)}, got ${values.length}`);
+      }
+      return values;
+    });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.tensors?.forEach((t) => t.destroy());
+    this.tensors = null;
+    this.hostWeights = null;
+    this.optimizerState?.destroy();
+    this.optimizerState = null;
+    this.disposed = true;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The shared default context: models that are given neither a `context` in `compile` nor tensors
+ * use it. It is created once, on first need, with `createContext({ backend: 'auto' })`;
+ * `setDefaultContext` replaces it.
+ */
+import { ArgumentError } from '../errors';
+import { Context, createContext } from '../context';
+import { describe } from '../shape';
+
+let current: Context | null = null;
+let pending: Promise<Context> | null = null;
+
+/**
+ * Makes `ctx` the context that models without one bind to (models already bound keep theirs).
+ *
+ * @example
+ * setDefaultContext(await createContext({ backend: 'cpu' }));
+ * const model = new Sequential([new Dense({ units: 1, inputShape: [3] })]);
+ * model.predict([[1, 2, 3]]);   // runs on the cpu context
+ */
+export function setDefaultContext(ctx: Context): void {
+  if (!(ctx instanceof Context)) throw new ArgumentError('setDefaultContext', `ctx must be a Context from createContext(), got ${describe(ctx)}`);
+  current = ctx;
+  pending = null;
+}
+
+/** The default context, created on first call. */
+export async function getDefaultContext(): Promise<Context> {
+  if (current) return current;
+  if (!pending) {
+    const creating = createContext({ backend: 'auto' });
+    pending = creating;
+    creating.then(
+      (ctx) => {
+        if (pending === creating) current = ctx;
+      },
+      () => {
+        if (pending === creating) pending = null;
+      },
+    );
+  }
+  const ctx = await pending;
+  return current ?? ctx;
+}
+
+/** The default context if it exists already (synchronous calls cannot wait for one to be made). */
+export function defaultContextIfReady(): Context | null {
+  return current;
+}

@@ -1,0 +1,247 @@
+/**
+ * What both training paths share: the parsed fit options, the plan of a fit (samples, batches,
+ * loss and metric codes), the per-epoch permutations, the layout of the records the GPU writes,
+ * and turning records into History entries, progress lines and callbacks.
+ */
+import { ArgumentError } from '../errors';
+import { describe } from '../shape';
+import type { Context } from '../context';
+import { Random, randomSeed } from './random';
+import { History } from './history';
+import { Progress } from './progress';
+import { LossCode, MetricCode, accuracyKind, type LabelKind } from './losses';
+import type { Stage } from './layers';
+import type { ModelCore } from './core';
+import type { TrainingData } from './data';
+import { RECORD_HEADER_WORDS } from '../kernels/training';
+
+export type Logs = Record<string, number>;
+
+export interface FitCallbacks {
+  /** After each epoch, with that epoch's `loss`, metrics and validation values. May return a Promise. */
+  onEpochEnd?: (epoch: number, logs: Logs) => unknown;
+  /** After each batch, with the batch's `loss` (mean over the batch) and metrics. May return a Promise. */
+  onBatchEnd?: (batch: number, logs: Logs) => unknown;
+}
+
+export interface FitOptions {
+  /** Default 1. */
+  epochs?: number;
+  /** Default 32; larger than the sample count uses all samples. */
+  batchSize?: number;
+  /** Shuffle the training samples each epoch (default true). */
+  shuffle?: boolean;
+  /** Fraction of the samples (the last ones, taken before shuffling) held out for validation. */
+  validationSplit?: number;
+  /** 0 silent (default), 1 progress bar per epoch (Node; one line per epoch in a page), 2 one line per epoch. */
+  verbose?: 0 | 1 | 2;
+  /** Makes shuffling reproducible. */
+  seed?: number;
+  callbacks?: FitCallbacks;
+}
+
+export interface ParsedFitOptions {
+  epochs: number;
+  batchSize: number;
+  shuffle: boolean;
+  validationSplit: number;
+  verbose: 0 | 1 | 2;
+  seed: number;
+  callbacks: FitCallbacks;
+}
+
+export function parseFitOptions(op: string, options: unknown): ParsedFitOptions {
+  if (options === undefined) options = {};
+  if (options === null || typeof options !== 'object') throw new ArgumentError(op, `options must be an object, got ${describe(options)}`);
+  const o = options as FitOptions;
+  const epochs = o.epochs ?? 1;
+  if (typeof epochs !== 'number' || !Number.isInteger(epochs) || epochs < 0) throw new ArgumentError(op, `epochs must be a non-negative integer, got ${describe(epochs)}`);
+  const batchSize = o.batchSize ?? 32;
+  if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError(op, `batchSize must be an integer >= 1, got ${describe(batchSize)}`);
+  const shuffle = o.shuffle ?? true;
+  if (typeof shuffle !== 'boolean') throw new ArgumentError(op, `shuffle must be a boolean, got ${describe(shuffle)}`);
+  const validationSplit = o.validationSplit ?? 0;
+  if (typeof validationSplit !== 'number' || !(validationSplit >= 0 && validationSplit < 1)) {
+    throw new ArgumentError(op, `validationSplit must be a number in [0, 1), got ${describe(validationSplit)}`);
+  }
+  const verbose = o.verbose ?? 0;
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new ArgumentError(op, `verbose must be 0, 1 or 2, got ${describe(verbose)}`);
+  if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff)) {
+    throw new ArgumentError(op, `seed must be an integer in [0, 2^32), got ${describe(o.seed)}`);
+  }
+  const callbacks = o.callbacks ?? {};
+  if (callbacks === null || typeof callbacks !== 'object') throw new ArgumentError(op, `callbacks must be an object { onEpochEnd, onBatchEnd }, got ${describe(callbacks)}`);
+  for (const name of ['onEpochEnd', 'onBatchEnd'] as const) {
+    if (callbacks[name] !== undefined && typeof callbacks[name] !== 'function') throw new ArgumentError(op, `callbacks.${name} must be a function, got ${describe(callbacks[name])}`);
+  }
+  return { epochs, batchSize, shuffle, validationSplit, verbose, seed: o.seed ?? randomSeed(), callbacks };
+}
+
+/** How the loss is computed and which metric is recorded. */
+export interface LossSetup {
+  code: LossCode;
+  metric: MetricCode;
+  /** History key of the metric ('accuracy' or 'acc'), or null. */
+  metricKey: string | null;
+  /** The stages as training runs them: with the fused softmax loss, the last one without its softmax. */
+  stages: Stage[];
+}
+
+export function lossSetup(core: ModelCore, labelKind: LabelKind): LossSetup {
+  const compiled = core.compiled!;
+  const units = core.outputWidth;
+  const sparse = compiled.loss === 'sparseCategoricalCrossentropy';
+  let stages = core.stages;
+  let code: LossCode;
+  switch (compiled.loss) {
+    case 'meanSquaredError':
+      code = LossCode.MeanSquaredError;
+      break;
+    case 'binaryCrossentropy':
+      code = LossCode.BinaryCrossentropy;
+      break;
+    default: {
+      const last = stages[stages.length - 1];
+      if (last.activation === 'softmax' && units >= 2) {
+        code = LossCode.SoftmaxCrossentropy;
+        stages = [...stages.slice(0, -1), { ...last, activation: 'linear' }];
+      } else code = LossCode.CategoricalCrossentropy;
+    }
+  }
+  const metricKey = compiled.metrics[0] ?? null;
+  const metric = metricKey ? accuracyKind(units, sparse || labelKind !== 0) : MetricCode.None;
+  return { code, metric, metricKey, stages };
+}
+
+export interface FitPlan {
+  op: string;
+  core: ModelCore;
+  ctx: Context;
+  data: TrainingData;
+  options: ParsedFitOptions;
+  setup: LossSetup;
+  trainSamples: number;
+  valSamples: number;
+  batchSize: number;
+  stepsPerEpoch: number;
+  /** Optimizer iterations before this fit (Adam's t of step k is iterationsBefore + k + 1). */
+  iterationsBefore: number;
+  history: History;
+  progress: Progress;
+  /** Whether model.stopTraining was set by a callback. */
+  stopRequested: () => boolean;
+}
+
+export function makePlan(op: string, core: ModelCore, ctx: Context, data: TrainingData, options: ParsedFitOptions, stopRequested: () => boolean): FitPlan {
+  const samples = data.samples;
+  // Keras: the validation samples are the last fraction, split off before shuffling.
+  const trainSamples = options.validationSplit > 0 ? Math.floor(samples * (1 - options.validationSplit)) : samples;
+  const valSamples = samples - trainSamples;
+  if (trainSamples === 0) throw new ArgumentError(op, `validationSplit ${options.validationSplit} leaves no training samples out of ${samples}`);
+  if (options.validationSplit > 0 && valSamples === 0) throw new ArgumentError(op, `validationSplit ${options.validationSplit} leaves no validation samples out of ${samples}`);
+  const batchSize = Math.min(options.batchSize, trainSamples);
+  const stepsPerEpoch = Math.ceil(trainSamples / batchSize);
+  const setup = lossSetup(core, data.labelKind);
+  const keys = ['loss'];
+  if (setup.metricKey) keys.push(setup.metricKey);
+  if (valSamples > 0) keys.push(...keys.map((k) => `val_${k}`));
+  const history = new History({ epochs: options.epochs, steps: stepsPerEpoch, samples: trainSamples, validationSamples: valSamples, batchSize }, keys);
+  return {
+    op,
+    core,
+    ctx,
+    data,
+    options,
+    setup,
+    trainSamples,
+    valSamples,
+    batchSize,
+    stepsPerEpoch,
+    iterationsBefore: core.iterations,
+    history,
+    progress: new Progress(options.verbose, options.epochs, stepsPerEpoch),
+    stopRequested,
+  };
+}
+
+/** The epochs' sample orders, drawn in epoch order from the fit's seeded generator. */
+export class Permutations {
+  private readonly random: Random;
+  private next = 0;
+  private last: Uint32Array | null = null;
+
+  constructor(seed: number, private readonly samples: number, readonly shuffle: boolean) {
+    this.random = new Random(seed);
+  }
+
+  /** Epoch `epoch`'s order (epochs must be asked for in order; the last one is cached). */
+  epoch(epoch: number): Uint32Array {
+    if (epoch === this.next - 1 && this.last) return this.last;
+    if (epoch !== this.next) throw new Error(`permutations asked out of order: ${epoch} after ${this.next - 1}`);
+    const order = new Uint32Array(this.samples);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    if (this.shuffle) this.random.shuffle(order);
+    this.next++;
+    this.last = order;
+    return order;
+  }
+}
+
+/** The records buffer both paths write: a header, then (loss, metric, val loss, val metric) sums per epoch. */
+export interface Records {
+  stopped: boolean;
+  stopEpoch: number;
+  stopBatch: number;
+  lastBatchLoss: number;
+  lastBatchMetric: number;
+  epochs: Float32Array;
+}
+
+export function recordsWords(epochs: number): number {
+  return RECORD_HEADER_WORDS + 4 * epochs;
+}
+
+export function decodeRecords(bytes: ArrayBuffer): Records {
+  const u = new Uint32Array(bytes, 0, RECORD_HEADER_WORDS);
+  const f = new Float32Array(bytes, 0, RECORD_HEADER_WORDS);
+  return {
+    stopped: u[0] !== 0,
+    stopEpoch: u[1],
+    stopBatch: u[2],
+    lastBatchLoss: f[4],
+    lastBatchMetric: f[5],
+    epochs: new Float32Array(bytes, RECORD_HEADER_WORDS * 4),
+  };
+}
+
+/** Logs of one epoch from its record sums. */
+export function epochLogs(plan: FitPlan, sums: Float32Array, slot: number): Logs {
+  const logs: Logs = { loss: sums[4 * slot] / plan.trainSamples };
+  const key = plan.setup.metricKey;
+  if (key) logs[key] = sums[4 * slot + 1] / plan.trainSamples;
+  if (plan.valSamples > 0) {
+    logs.val_loss = sums[4 * slot + 2] / plan.valSamples;
+    if (key) logs[`val_${key}`] = sums[4 * slot + 3] / plan.valSamples;
+  }
+  return logs;
+}
+
+export function batchLogs(plan: FitPlan, records: Records): Logs {
+  const logs: Logs = { loss: records.lastBatchLoss };
+  if (plan.setup.metricKey) logs[plan.setup.metricKey] = records.lastBatchMetric;
+  return logs;
+}
+
+/**
+ * Reports epochs [first, first + count) whose sums are in `records` from slot `slotOfFirst`:
+ * History, progress output, onEpochEnd. Returns true when training should stop.
+ */
+export async function reportEpochs(plan: FitPlan, records: Records, first: number, count: number, slotOfFirst: number, msPerEpoch: number): Promise<boolean> {
+  for (let k = 0; k < count; k++) {
+    const logs = epochLogs(plan, records.epochs, slotOfFirst + k);
+    plan.history.push(first + k, logs);
+    plan.progress.epochEnd(first + k, msPerEpoch, logs);
+    if (plan.options.callbacks.onEpochEnd) await plan.options.callbacks.onEpochEnd(first + k, { ...logs });
+  }
+  return plan.stopRequested();
+}

@@ -1,0 +1,40 @@
+/**
+ * The forward pass through a model's stages with the library's ops: a Dense stage (with its fused
+ * activation) is one ctx.dense; a lone Activation stage is one activation kernel (ctx.softmax for
+ * softmax). Used by predict, evaluate, validation and the layer-wise training path.
+ */
+import type { Context } from '../context';
+import type { Tensor } from '../tensor';
+import type { Stage } from './layers';
+import type { ModelCore } from './core';
+import { activationForward } from './train-ops';
+
+/** The kernel and bias tensors of Dense stage `dense`. */
+export function stageWeights(core: ModelCore, dense: number): { w: Tensor; b: Tensor | null } {
+  let w: Tensor | null = null;
+  let b: Tensor | null = null;
+  core.params.forEach((p, i) => {
+    if (p.dense !== dense) return;
+    if (p.kind === 'kernel') w = core.tensors![i];
+    else b = core.tensors![i];
+  });
+  return { w: w!, b };
+}
+
+/** Outputs of every stage for input `x` (the caller destroys them). */
+export function forwardStages(ctx: Context, op: string, core: ModelCore, stages: readonly Stage[], x: Tensor): Tensor[] {
+  const outputs: Tensor[] = [];
+  let a = x;
+  for (const s of stages) {
+    let y: Tensor;
+    if (s.dense >= 0) {
+      const { w, b } = stageWeights(core, s.dense);
+      y = ctx.dense(a, w, b, s.activation);
+    } else {
+      y = activationForward(ctx, op, s.activation, a);
+    }
+    outputs.push(y);
+    a = y;
+  }
+  return outputs;
+}

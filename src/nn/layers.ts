@@ -1,0 +1,171 @@
+/**
+ * Layers of a Sequential model: `Dense` and `Activation`. A layer object holds configuration only;
+ * the weights belong to the model it is added to (which also gives it its name, counted per model:
+ * dense_1, activation_1, dense_2, ...).
+ */
+import { ArgumentError } from '../errors';
+import { describe } from '../shape';
+import { parseActivation, type ActivationName } from './activations';
+import { parseInitializer, type InitializerName } from './initializers';
+
+export interface DenseConfig {
+  /** Number of outputs. */
+  units: number;
+  /** Shape of one input sample, `[features]`; needed on the first layer unless `fit`/`predict` infer it. */
+  inputShape?: number[];
+  /** Activation applied to x W + b (default `'linear'`). */
+  activation?: ActivationName;
+  /** Whether the layer adds a bias (default true). */
+  useBias?: boolean;
+  /** Default `'glorotUniform'`. */
+  kernelInitializer?: InitializerName;
+  /** Default `'zeros'`. */
+  biasInitializer?: InitializerName;
+  /** Layer name; by default the model names it `dense_N`. */
+  name?: string;
+}
+
+export interface ActivationConfig {
+  activation: ActivationName;
+  name?: string;
+}
+
+function checkName(op: string, name: unknown): string | null {
+  if (name === undefined) return null;
+  if (typeof name !== 'string' || name.length === 0) throw new ArgumentError(op, `name must be a non-empty string, got ${describe(name)}`);
+  return name;
+}
+
+function checkPositiveInteger(op: string, arg: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new ArgumentError(op, `${arg} must be a positive integer, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/**
+ * A fully connected layer: y = activation(x W + b), W of shape [inputs, units].
+ *
+ * @example
+ * model.add(new Dense({ units: 2, inputShape: [2] }));
+ * model.add(new Dense({ units: 10, activation: 'softmax' }));
+ */
+export class Dense {
+  readonly className = 'Dense';
+  readonly units: number;
+  readonly inputShape: readonly number[] | null;
+  readonly activation: ActivationName;
+  readonly useBias: boolean;
+  readonly kernelInitializer: InitializerName;
+  readonly biasInitializer: InitializerName;
+  /** The name given in the config, or the one the model assigned (null before it is added). */
+  name: string | null;
+  /** @internal Set when added to a model. */
+  owner: object | null = null;
+
+  constructor(config: DenseConfig) {
+    const op = 'Dense';
+    if (config === null || typeof config !== 'object') throw new ArgumentError(op, `config must be an object like { units: 4 }, got ${describe(config)}`);
+    this.units = checkPositiveInteger(op, 'units', config.units);
+    if (config.inputShape === undefined) this.inputShape = null;
+    else {
+      const shape = config.inputShape;
+      if (!Array.isArray(shape) || shape.length !== 1) {
+        throw new ArgumentError(op, `inputShape must be [features] (Dense takes rank-2 input [batch, features]), got ${describe(shape)}`);
+      }
+      checkPositiveInteger(op, 'inputShape[0]', shape[0]);
+      this.inputShape = Object.freeze([shape[0]]);
+    }
+    this.activation = parseActivation(op, 'activation', config.activation ?? 'linear');
+    if (config.useBias !== undefined && typeof config.useBias !== 'boolean') throw new ArgumentError(op, `useBias must be a boolean, got ${describe(config.useBias)}`);
+    this.useBias = config.useBias ?? true;
+    this.kernelInitializer = parseInitializer(op, 'kernelInitializer', config.kernelInitializer ?? 'glorotUniform');
+    this.biasInitializer = parseInitializer(op, 'biasInitializer', config.biasInitializer ?? 'zeros');
+    this.name = checkName(op, config.name);
+  }
+
+  /** The config, as serialized by `toJSON`. */
+  getConfig(): DenseConfig {
+    const config: DenseConfig = {
+      units: this.units,
+      activation: this.activation,
+      useBias: this.useBias,
+      kernelInitializer: this.kernelInitializer,
+      biasInitializer: this.biasInitializer,
+    };
+    if (this.inputShape) config.inputShape = [...this.inputShape];
+    if (this.name) config.name = this.name;
+    return config;
+  }
+}
+
+/**
+ * An activation applied elementwise (softmax: per row). Following a linear Dense it runs inside
+ * that layer's kernel.
+ *
+ * @example
+ * model.add(new Dense({ units: 1 }));
+ * model.add(new Activation('sigmoid'));
+ */
+export class Activation {
+  readonly className = 'Activation';
+  readonly activation: ActivationName;
+  name: string | null;
+  /** @internal */
+  owner: object | null = null;
+
+  constructor(config: ActivationName | ActivationConfig) {
+    const op = 'Activation';
+    if (typeof config === 'string') {
+      this.activation = parseActivation(op, 'activation', config);
+      this.name = null;
+    } else if (config !== null && typeof config === 'object') {
+      this.activation = parseActivation(op, 'activation', config.activation);
+      this.name = checkName(op, config.name);
+    } else {
+      throw new ArgumentError(op, `expected an activation name such as 'sigmoid' or { activation }, got ${describe(config)}`);
+    }
+  }
+
+  getConfig(): ActivationConfig {
+    return this.name ? { activation: this.activation, name: this.name } : { activation: this.activation };
+  }
+}
+
+export type Layer = Dense | Activation;
+
+/** Which stage of the compiled network a run of layers becomes. */
+export interface Stage {
+  /** Index into the model's Dense layers, or -1 for an activation with no Dense to fuse into. */
+  dense: number;
+  inputs: number;
+  outputs: number;
+  /** The activation the stage applies (a Dense's own, or that of the Activation layer fused into it). */
+  activation: ActivationName;
+  useBias: boolean;
+}
+
+/**
+ * Groups layers into stages: a Dense with a linear activation followed by an Activation layer is
+ * one stage (the activation runs in the Dense kernel); any other Activation is a stage of its own.
+ */
+export function buildStages(layers: readonly Layer[], inputWidth: number): Stage[] {
+  const stages: Stage[] = [];
+  let width = inputWidth;
+  let denseIndex = 0;
+  let lastFusable: Stage | null = null;
+  for (const layer of layers) {
+    if (layer instanceof Dense) {
+      const stage: Stage = { dense: denseIndex++, inputs: width, outputs: layer.units, activation: layer.activation, useBias: layer.useBias };
+      stages.push(stage);
+      width = layer.units;
+      lastFusable = layer.activation === 'linear' ? stage : null;
+    } else if (lastFusable) {
+      lastFusable.activation = layer.activation;
+      lastFusable = null;
+    } else {
+      stages.push({ dense: -1, inputs: width, outputs: width, activation: layer.activation, useBias: false });
+    }
+  }
+  return stages;
+}

@@ -1,0 +1,185 @@
+/**
+ * Sequential: a stack of Dense and Activation layers with Keras's API (compile, fit, predict,
+ * evaluate, summary, weights, JSON). The work is in core.ts, fit.ts, predict.ts,
+ * serialization.ts; this class is the public surface.
+ */
+import { ArgumentError } from '../errors';
+import type { Context } from '../context';
+import type { Tensor } from '../tensor';
+import { describe } from '../shape';
+import { ModelCore } from './core';
+import { Dense, type Layer } from './layers';
+import { formatSummary, type SummaryRow } from './summary';
+import { fit } from './fit';
+import { evaluate, predict } from './predict';
+import { modelToJSON, parseModelJSON, type SequentialJSON } from './serialization';
+import type { FitOptions } from './fit-common';
+import type { History } from './history';
+import type { LossName } from './losses';
+import type { Optimizer } from './optimizers';
+import { ModelStateError } from './errors';
+
+export interface CompileOptions {
+  /** 'mse' (or 'meanSquaredError'), 'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy'. */
+  loss: LossName | 'mse';
+  /** 'sgd' (default), 'adam', or an SGD / Adam instance. */
+  optimizer?: 'sgd' | 'adam' | Optimizer;
+  /** ['accuracy'] (Keras's rule picks binary, categorical or sparse categorical accuracy). */
+  metrics?: ('accuracy' | 'acc')[];
+  /** Seed of the weight initialization (reproducible weights). */
+  seed?: number;
+  /** The context the model runs on (binds the model to it). */
+  context?: Context;
+}
+
+/** Data `fit`, `predict` and `evaluate` take: a Tensor, or nested arrays (one row per sample). */
+export type ModelInput = Tensor | number[][];
+export type ModelTarget = Tensor | number[][] | number[];
+
+/**
+ * A linear stack of layers.
+ *
+ * @example
+ * const model = new Sequential();
+ * model.add(new Dense({ units: 2, inputShape: [2] }));
+ * model.add(new Activation('sigmoid'));
+ * model.add(new Dense({ units: 1 }));
+ * model.add(new Activation('sigmoid'));
+ * model.compile({ loss: 'mse', optimizer: 'sgd', metrics: ['accuracy'] });
+ * const history = await model.fit([[0, 0], [0, 1], [1, 0], [1, 1]], [[0], [1], [1], [0]], { epochs: 1000, batchSize: 4 });
+ * const y = await model.predict([[0, 1]]).read();
+ */
+export class Sequential {
+  /** Model name (shown by toJSON). */
+  name = 'sequential';
+  /** Set to true (e.g. in a callback) to stop fit after the current epoch (or batch, with onBatchEnd). */
+  stopTraining = false;
+  /** @internal */
+  readonly core = new ModelCore();
+
+  constructor(layers?: Layer[]) {
+    if (layers !== undefined) {
+      if (!Array.isArray(layers)) throw new ArgumentError('Sequential', `layers must be an array of layers, got ${describe(layers)}`);
+      for (const l of layers) this.add(l);
+    }
+  }
+
+  /** The layers, in order. */
+  get layers(): readonly Layer[] {
+    return this.core.layers;
+  }
+
+  /** The context the model is bound to, or null before it binds. */
+  get context(): Context | null {
+    return this.core.ctx;
+  }
+
+  /** Appends a layer (before the model has weights). */
+  add(layer: Layer): void {
+    this.core.add('add', layer);
+  }
+
+  /**
+   * Sets the loss, the optimizer and the metrics (synchronous). Resets the optimizer state; with
+   * `seed`, (re)initializes weights that were not trained or set yet.
+   */
+  compile(options: CompileOptions): void {
+    this.core.compile('compile', options);
+  }
+
+  /**
+   * Trains the model; resolves to the History (one number per epoch for `loss` and each metric,
+   * `val_*` with `validationSplit`). Throws NonFiniteLossError if the loss becomes NaN/infinite.
+   */
+  fit(x: ModelInput, y: ModelTarget, options?: FitOptions): Promise<History> {
+    this.stopTraining = false;
+    return fit(this.core, () => this.stopTraining, x, y, options);
+  }
+
+  /** Runs the model forward (synchronous; read the result with `await t.read()`). */
+  predict(x: ModelInput): Tensor<'float32'> {
+    return predict(this.core, x);
+  }
+
+  /** The loss and metrics over (x, y), as numbers. */
+  evaluate(x: ModelInput, y: ModelTarget): Promise<Record<string, number>> {
+    return evaluate(this.core, x, y);
+  }
+
+  /** Keras's summary table; printed too with `{ print: true }`. */
+  summary(options: { print?: boolean } = {}): string {
+    const op = 'summary';
+    const core = this.core;
+    core.checkAlive(op);
+    core.build(op);
+    let width = core.inputWidth!;
+    const rows: SummaryRow[] = core.layers.map((l) => {
+      let params = 0;
+      if (l instanceof Dense) {
+        params = width * l.units + (l.useBias ? l.units : 0);
+        width = l.units;
+      }
+      return { name: l.name!, className: l.className, outputShape: [null, width], params };
+    });
+    const total = rows.reduce((a, r) => a + r.params, 0);
+    const text = formatSummary(rows, total, 0);
+    if (options?.print) console.log(text);
+    return text;
+  }
+
+  /** The weights in Keras order: per Dense layer its kernel [inputs, units] (row-major), then its bias. */
+  async getWeights(): Promise<Float32Array[]> {
+    const op = 'getWeights';
+    const core = this.core;
+    core.checkAlive(op);
+    core.build(op);
+    await core.resolveContext(op);
+    core.ensureWeights(op);
+    const tensors = core.tensors!;
+    return (await Promise.all(tensors.map((t) => t.read()))) as Float32Array[];
+  }
+
+  /** Replaces the weights (Keras order, as getWeights returns them); synchronous. */
+  setWeights(weights: (Float32Array | number[])[]): void {
+    const op = 'setWeights';
+    const core = this.core;
+    core.checkAlive(op);
+    if (core.training) throw new ModelStateError(op, 'the model is training');
+    core.build(op);
+    const values = core.checkWeightArrays(op, weights);
+    core.replaceWeights(values);
+    core.weightsAreInitial = false;
+  }
+
+  /** The architecture and the weights, as a JSON-compatible object (exact round trip via Sequential.fromJSON). */
+  async toJSON(): Promise<SequentialJSON> {
+    const op = 'toJSON';
+    const core = this.core;
+    core.checkAlive(op);
+    if (!core.built) return modelToJSON(this.name, core, null);
+    core.ensureWeights(op);
+    const weights = core.tensors ? ((await Promise.all(core.tensors.map((t) => t.read()))) as Float32Array[]) : core.hostWeights!;
+    return modelToJSON(this.name, core, weights);
+  }
+
+  /** Rebuilds a model from `toJSON()`'s object (or its JSON string). Not compiled, not bound. */
+  static fromJSON(json: SequentialJSON | string): Sequential {
+    const op = 'fromJSON';
+    const parsed = parseModelJSON(op, json);
+    const model = new Sequential(parsed.layers);
+    model.name = parsed.name;
+    const core = model.core;
+    if (parsed.inputWidth !== null) core.build(op, parsed.inputWidth);
+    if (parsed.weights) {
+      core.build(op);
+      core.hostWeights = core.checkWeightArrays(op, parsed.weights).map((w) => w.slice());
+    }
+    return model;
+  }
+
+  /** Frees every GPU buffer the model holds; the model cannot be used afterwards. */
+  dispose(): void {
+    if (this.core.training) throw new ModelStateError('dispose', 'the model is training; dispose after fit resolves');
+    this.core.dispose();
+  }
+}

@@ -1,0 +1,67 @@
+/** model.predict and model.evaluate. */
+import type { Tensor } from '../tensor';
+import { ModelStateError } from './errors';
+import type { ModelCore } from './core';
+import { inputTensor, prepareData } from './data';
+import { forwardStages } from './forward';
+import { accumulate, gatherRows } from './train-ops';
+import { decodeRecords, lossSetup, recordsWords } from './fit-common';
+import { lossAndGradient } from './train-layerwise';
+import { LabelKind, LossCode } from './losses';
+
+/** Rows per forward pass in evaluate. */
+const EVALUATE_CHUNK = 4096;
+
+export function predict(core: ModelCore, x: unknown): Tensor<'float32'> {
+  const op = 'predict';
+  core.checkAlive(op);
+  const ctx = core.resolveContextSync(op, x);
+  const owned: Tensor[] = [];
+  try {
+    const input = inputTensor(op, ctx, x, owned, false);
+    core.build(op, input.shape[1]);
+    core.ensureWeights(op);
+    const outputs = forwardStages(ctx, op, core, core.stages, input);
+    const y = outputs.pop()!;
+    outputs.forEach((t) => t.destroy());
+    return y as Tensor<'float32'>;
+  } finally {
+    owned.forEach((t) => t.destroy());
+  }
+}
+
+export async function evaluate(core: ModelCore, x: unknown, y: unknown): Promise<Record<string, number>> {
+  const op = 'evaluate';
+  core.checkAlive(op);
+  if (!core.compiled) throw new ModelStateError(op, 'compile the model before evaluate: model.compile({ loss, optimizer })');
+  const ctx = await core.resolveContext(op, x, y);
+  const data = await prepareData(op, core, ctx, x, y, core.compiled.loss === 'sparseCategoricalCrossentropy');
+  const records = ctx.tensor(new Float32Array(recordsWords(1)));
+  try {
+    core.ensureWeights(op);
+    const setup = lossSetup(core, data.labelKind);
+    const plan = { ctx, op, setup };
+    const units = core.outputWidth;
+    const floatToInt = setup.code === LossCode.SoftmaxCrossentropy && data.labelKind === LabelKind.IndexFloat;
+    const labelKind = floatToInt ? LabelKind.IndexInt : data.labelKind;
+    const yWidth = data.labelKind === LabelKind.Dense ? units : 1;
+    for (let first = 0; first < data.samples; first += EVALUATE_CHUNK) {
+      const rows = Math.min(EVALUATE_CHUNK, data.samples - first);
+      const xb = gatherRows(ctx, op, data.x, null, rows, core.inputWidth!, first, false);
+      const yb = gatherRows(ctx, op, data.y, null, rows, yWidth, first, floatToInt);
+      const outs = forwardStages(ctx, op, core, setup.stages, xb);
+      const out = outs[outs.length - 1];
+      const { rowLoss, grad } = lossAndGradient(plan, out, yb, labelKind);
+      accumulate(ctx, op, rowLoss, out, yb, labelKind, records, { rows, n: units, metricCode: setup.metric, labelKind, slot: 0, validation: true, reset: first === 0, epoch: 0, batch: 0 });
+      for (const t of [xb, yb, rowLoss, grad, ...outs]) t.destroy();
+    }
+    const values = (await records.read()) as Float32Array;
+    const sums = decodeRecords(values.buffer as ArrayBuffer).epochs;
+    const result: Record<string, number> = { loss: sums[2] / data.samples };
+    if (setup.metricKey) result[setup.metricKey] = sums[3] / data.samples;
+    return result;
+  } finally {
+    records.destroy();
+    data.dispose();
+  }
+}

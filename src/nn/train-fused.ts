@@ -1,0 +1,216 @@
+/**
+ * Training path 'fused-small': shaders/train_small.wgsl runs many whole steps in one dispatch
+ * (one invocation walks the batch, the forward and backward passes and the optimizer update), so
+ * that a small model's step costs microseconds instead of a dozen dispatches. The host uploads
+ * the epochs' permutations (and Adam's per-step rates) for a group of epochs, records the group
+ * as a few dispatches of bounded length, and reads the group's per-epoch records once. With
+ * onEpochEnd a group is one epoch, with onBatchEnd one step, so callbacks see the current
+ * weights (they are copied back into the model's tensors before each callback).
+ *
+ * Used when the model is small (see `fitsFusedKernel`): at most 8 stages, every width at most 64,
+ * at most 1024 activation values per sample, at most 16384 parameters. Past that, one invocation doing all the
+ * arithmetic loses to the layer-wise path's parallel kernels.
+ */
+import type { GpuRuntime } from '../gpu/runtime';
+import type { Tensor } from '../tensor';
+import {
+  NO_BIAS,
+  NO_PERMUTATION,
+  RECORD_HEADER_WORDS,
+  STAGE_WORDS,
+  TRAIN_SMALL_MAX_ACTIVATIONS,
+  TRAIN_SMALL_MAX_STAGES,
+  TRAIN_SMALL_MAX_WIDTH,
+  TRAIN_SMALL_LANES_WIDTH,
+  recordTrainSmall,
+  type TrainSmallConfig,
+} from '../kernels/training';
+import { ACTIVATION_CODE } from './activations';
+import { Adam, optimizerCode, stepParams } from './optimizers';
+import type { Stage } from './layers';
+import type { ModelCore } from './core';
+import { NonFiniteLossError } from './errors';
+import { Permutations, batchLogs, decodeRecords, recordsWords, reportEpochs, type FitPlan } from './fit-common';
+
+export const FUSED_MAX_PARAMS = 16384;
+
+/** Whether the fused kernel can run this model (its private arrays are fixed-size). */
+export function fitsFusedKernel(core: ModelCore, stages: readonly Stage[]): boolean {
+  let activations = core.inputWidth!;
+  if (activations > TRAIN_SMALL_MAX_WIDTH || stages.length > TRAIN_SMALL_MAX_STAGES) return false;
+  for (const s of stages) {
+    if (s.outputs > TRAIN_SMALL_MAX_WIDTH) return false;
+    activations += s.outputs;
+  }
+  const params = core.params.reduce((a, p) => a + p.size, 0);
+  return activations <= TRAIN_SMALL_MAX_ACTIVATIONS && params <= FUSED_MAX_PARAMS;
+}
+
+/** Whether the batch-parallel kernel can run: subgroups, and a subgroup that holds its workgroup. */
+export function hasLanes(gpu: GpuRuntime): boolean {
+  return gpu.hasFeature('subgroups') && (gpu.info.subgroupMinSize ?? 0) >= TRAIN_SMALL_LANES_WIDTH;
+}
+
+/** The stage table of train_small.wgsl (8 words per stage). */
+function stageTable(core: ModelCore, stages: readonly Stage[]): Int32Array {
+  const table = new Int32Array(Math.max(1, stages.length) * STAGE_WORDS);
+  let src = 0;
+  let out = core.inputWidth!;
+  stages.forEach((s, i) => {
+    const e = i * STAGE_WORDS;
+    const kernel = s.dense >= 0 ? core.params.find((p) => p.dense === s.dense && p.kind === 'kernel')! : null;
+    const bias = s.dense >= 0 ? core.params.find((p) => p.dense === s.dense && p.kind === 'bias') : undefined;
+    table[e] = s.dense >= 0 ? 0 : 1;
+    table[e + 1] = s.inputs;
+    table[e + 2] = s.outputs;
+    table[e + 3] = ACTIVATION_CODE[s.activation];
+    table[e + 4] = kernel ? kernel.offset : 0;
+    table[e + 5] = bias ? bias.offset : NO_BIAS;
+    table[e + 6] = src;
+    table[e + 7] = out;
+    src = out;
+    out += s.outputs;
+  });
+  return table;
+}
+
+/** Rough cost of one epoch in multiply-adds, to size dispatches and groups. */
+function epochWork(plan: FitPlan, params: number): number {
+  return 3 * params * plan.trainSamples + params * plan.valSamples + 4 * params * plan.stepsPerEpoch + 64;
+}
+
+/** Work per millisecond assumed before the first measurement (SwiftShader does ~2-5x this). */
+const INITIAL_WORK_PER_MS = 2e4;
+/** Bound on one dispatch (a long dispatch can trip a GPU watchdog) and on a group between readbacks. */
+const DISPATCH_MS = 60;
+const GROUP_MS = 500;
+/** Bound on the words of permutations uploaded per group. */
+const MAX_AUX_WORDS = 1 << 22;
+
+export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
+  const { op, core, ctx, data, setup, options } = plan;
+  const gpu = ctx.gpu as GpuRuntime;
+  const stages = setup.stages;
+  const optimizer = core.compiled!.optimizer;
+  const adam = optimizer instanceof Adam;
+  const P = core.flatSize;
+  const realParams = core.params.reduce((a, p) => a + p.size, 0);
+  const spe = plan.stepsPerEpoch;
+  const epochs = options.epochs;
+  const callbacks = options.callbacks;
+  const perBatch = callbacks.onBatchEnd !== undefined;
+  const perEpoch = callbacks.onEpochEnd !== undefined;
+  const permutations = new Permutations(options.seed, plan.trainSamples, options.shuffle);
+
+  const temps: Tensor[] = [];
+  const keep = <T extends Tensor>(t: T) => (temps.push(t), t);
+  const table = keep(ctx.tensor(stageTable(core, stages)));
+  const flat = keep(ctx.tensor(new Float32Array(P)));
+  const state = core.ensureOptimizerState();
+  const maxGroupEpochs = Math.max(1, Math.min(epochs, perBatch || perEpoch ? 1 : 1 << 16));
+  const records = keep(ctx.tensor(new Float32Array(recordsWords(maxGroupEpochs))));
+  const weights = core.tensors!;
+
+  const copy = (src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, bytes: number) =>
+    gpu.captured(op, () => gpu.recorder.copy(op, src, srcOffset, dst, dstOffset, bytes));
+  core.params.forEach((p, i) => copy(weights[i].storage!.buffer!, 0, flat.storage!.buffer!, p.offset * 4, p.size * 4));
+  const syncWeights = () => core.params.forEach((p, i) => copy(flat.storage!.buffer!, p.offset * 4, weights[i].storage!.buffer!, 0, p.size * 4));
+
+  const config: TrainSmallConfig = {
+    stageCount: stages.length,
+    lossCode: setup.code,
+    metricCode: setup.metric,
+    labelKind: data.labelKind,
+    optimizerCode: optimizerCode(optimizer),
+    denseMask: stages.reduce((m, s, i) => (s.dense >= 0 ? m | (1 << i) : m), 0),
+    biasMask: stages.reduce((m, s, i) => (s.dense >= 0 && s.useBias ? m | (1 << i) : m), 0),
+    activations: stages.map((s) => ACTIVATION_CODE[s.activation]),
+  };
+  const base = {
+    stepsPerEpoch: spe,
+    trainSamples: plan.trainSamples,
+    batchSize: plan.batchSize,
+    valStart: plan.trainSamples,
+    valCount: plan.valSamples,
+    inputWidth: core.inputWidth!,
+    outputWidth: core.outputWidth,
+    paramCount: P,
+    learningRate: optimizer.learningRate,
+    momentum: optimizer instanceof Adam ? 0 : optimizer.momentum,
+    beta1: adam ? optimizer.beta1 : 0,
+    beta2: adam ? optimizer.beta2 : 0,
+    epsilon: adam ? optimizer.epsilon : 0,
+  };
+
+  let workPerMs = INITIAL_WORK_PER_MS;
+  const work = epochWork(plan, realParams);
+  let step = 0;
+  const totalSteps = epochs * spe;
+  let measuredGroups = 0;
+  try {
+    while (step < totalSteps) {
+      const epoch = Math.floor(step / spe);
+      // The group: one step (onBatchEnd), one epoch (onEpochEnd), or as many epochs as fit the time budget.
+      let groupSteps: number;
+      if (perBatch) groupSteps = 1;
+      else if (perEpoch) groupSteps = spe;
+      else {
+        const byTime = Math.floor((measuredGroups === 0 ? GROUP_MS / 10 : GROUP_MS) * workPerMs / work);
+        const byAux = options.shuffle ? Math.floor(MAX_AUX_WORDS / (plan.trainSamples + (adam ? spe : 0))) : Infinity;
+        groupSteps = Math.max(1, Math.min(epochs - epoch, maxGroupEpochs, byTime, byAux)) * spe;
+      }
+      groupSteps = Math.min(groupSteps, totalSteps - step);
+      const lastEpoch = Math.floor((step + groupSteps - 1) / spe);
+      const groupEpochs = lastEpoch - epoch + 1;
+
+      // aux: the permutations of the group's epochs, then Adam's rate for each of its steps.
+      const permWords = options.shuffle ? groupEpochs * plan.trainSamples : 0;
+      const aux = new Uint32Array(Math.max(1, permWords + (adam ? groupSteps : 0)));
+      if (options.shuffle) for (let e = 0; e < groupEpochs; e++) aux.set(permutations.epoch(epoch + e), e * plan.trainSamples);
+      if (adam) {
+        const rates = new Float32Array(aux.buffer, permWords * 4, groupSteps);
+        for (let k = 0; k < groupSteps; k++) rates[k] = stepParams(optimizer, plan.iterationsBefore + step + k + 1).rate;
+      }
+      const auxTensor = ctx.tensor(new Int32Array(aux.buffer));
+
+      const t0 = performance.now();
+      const stepsPerDispatch = Math.max(1, Math.floor((DISPATCH_MS * workPerMs) / (work / spe)));
+      const bindings = [data.x, data.y, auxTensor, table, flat, state, records].map((t) => t.storage!.buffer!);
+      for (let s = step; s < step + groupSteps; s += stepsPerDispatch) {
+        recordTrainSmall(gpu, op, lanes, bindings, config, {
+          ...base,
+          firstStep: s,
+          stepCount: Math.min(stepsPerDispatch, step + groupSteps - s),
+          recordEpoch: epoch,
+          permEpoch: options.shuffle ? epoch : NO_PERMUTATION,
+          rateBase: permWords,
+          rateStep: step,
+        });
+      }
+      auxTensor.destroy();
+      const bytes = await gpu.read(op, records.storage!.buffer!, (RECORD_HEADER_WORDS + 4 * groupEpochs) * 4);
+      const ms = performance.now() - t0;
+      // The first group's time includes compiling the pipeline: it may only raise the estimate.
+      const measured = (work * groupSteps) / spe / Math.max(ms, 1);
+      workPerMs = measuredGroups++ === 0 ? Math.max(workPerMs, measured) : Math.max(1e3, measured);
+      const rec = decodeRecords(bytes);
+
+      if (rec.stopped) {
+        core.iterations = plan.iterationsBefore + rec.stopEpoch * spe + rec.stopBatch;
+        const done = rec.stopEpoch - epoch;
+        await reportEpochs(plan, rec, epoch, done, 0, ms / groupEpochs);
+        throw new NonFiniteLossError(op, rec.stopEpoch, rec.stopBatch, plan.history);
+      }
+      step += groupSteps;
+      core.iterations = plan.iterationsBefore + step;
+      const completeEpochs = Math.floor(step / spe) - epoch;
+      if (perBatch || perEpoch) syncWeights();
+      if (perBatch) await callbacks.onBatchEnd!((step - 1) % spe, batchLogs(plan, rec));
+      const stop = await reportEpochs(plan, rec, epoch, completeEpochs, 0, ms / Math.max(1, completeEpochs));
+      if (stop || (perBatch && plan.stopRequested())) break;
+    }
+  } finally {
+    if (!core.disposed) syncWeights();
+    temps.forEach((t) => t.destroy());
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * Training path 'layerwise' (any model, and the cpu backend): per step a handful of dispatches
+ * through the library's ops: gather the batch's rows in the epoch's order, ctx.dense per stage
+ * (a Dense and the Activation after it are one fused call), the loss and its gradient (the fused
+ * ctx.softmaxCrossEntropy for softmax outputs, loss_rows otherwise), the epoch accumulator (which
+ * also flags a non-finite loss), then per stage ctx.denseBackward followed by one optimizer
+ * dispatch per parameter tensor. No readback per step: the records of a group of epochs are read
+ * once (every epoch or batch when a callback asks). On the cpu backend the same code runs the
+ * CPU references of every op.
+ */
+import type { Tensor } from '../tensor';
+import { LabelKind, LossCode } from './losses';
+import { stepParams } from './optimizers';
+import { NonFiniteLossError } from './errors';
+import { forwardStages, stageWeights } from './forward';
+import { accumulate, activationBackward, columnSums, gatherRows, lossRows, optimizerStep } from './train-ops';
+import { Permutations, batchLogs, decodeRecords, recordsWords, reportEpochs, type FitPlan } from './fit-common';
+
+/** Rows per forward pass over the validation samples. */
+const VALIDATION_CHUNK = 4096;
+/** Steps between submits, so that finished buffers return to the pool during long recordings. */
+const STEPS_PER_SUBMIT = 16;
+
+/** The loss of `outputs` against `labels`: per-row losses and the gradient with respect to the outputs (logits when fused). */
+export function lossAndGradient(plan: Pick<FitPlan, 'ctx' | 'op' | 'setup'>, outputs: Tensor, labels: Tensor, labelKind: LabelKind): { rowLoss: Tensor; grad: Tensor } {
+  if (plan.setup.code === LossCode.SoftmaxCrossentropy) {
+    const r = plan.ctx.softmaxCrossEntropy(outputs, labels, { reduction: 'none' });
+    return { rowLoss: r.loss, grad: r.grad };
+  }
+  return lossRows(plan.ctx, plan.op, outputs, labels, plan.setup.code, labelKind);
+}
+
+export async function trainLayerwise(plan: FitPlan): Promise<void> {
+  const { op, core, ctx, data, setup, options } = plan;
+  const stages = setup.stages;
+  const optimizer = core.compiled!.optimizer;
+  const spe = plan.stepsPerEpoch;
+  const totalSteps = options.epochs * spe;
+  const callbacks = options.callbacks;
+  const perBatch = callbacks.onBatchEnd !== undefined;
+  const perEpoch = callbacks.onEpochEnd !== undefined;
+  const units = core.outputWidth;
+  const xWidth = core.inputWidth!;
+  const yWidth = data.labelKind === LabelKind.Dense ? units : 1;
+  // The fused softmax loss takes int32 class indices; float indices are converted while gathered.
+  const floatToInt = setup.code === LossCode.SoftmaxCrossentropy && data.labelKind === LabelKind.IndexFloat;
+  const labelKind = floatToInt ? LabelKind.IndexInt : data.labelKind;
+  const permutations = new Permutations(options.seed, plan.trainSamples, options.shuffle);
+  const state = core.ensureOptimizerState();
+  const maxGroupEpochs = perBatch || perEpoch ? 1 : Math.max(1, Math.min(options.epochs, Math.ceil(64 / spe)));
+  const records = ctx.tensor(new Float32Array(recordsWords(maxGroupEpochs)));
+  let order: Tensor | null = null;
+  let orderEpoch = -1;
+
+  /** The epoch's sample order on the GPU (uploaded once per epoch), or null without shuffling. */
+  const orderOf = (epoch: number): Tensor | null => {
+    if (!options.shuffle) return null;
+    if (orderEpoch !== epoch) {
+      order?.destroy();
+      order = ctx.tensor(new Int32Array(permutations.epoch(epoch).buffer));
+      orderEpoch = epoch;
+    }
+    return order;
+  };
+
+  // The first layer's dx = dz w^T would be a GEMM as large as its dw, for nothing: its gradients
+  // come from dz directly (dw = x^T dz, db = column sums of dz).
+  const firstLayerGradients = (x: Tensor, y: Tensor, dy: Tensor, s: (typeof stages)[number]) => {
+    const dz = s.activation === 'linear' ? dy : activationBackward(ctx, op, s.activation, y, dy);
+    const dw = ctx.matmul(x, dz, { transposeA: true });
+    const db = s.useBias ? columnSums(ctx, op, dz) : null;
+    if (dz !== dy) dz.destroy();
+    return { dx: null, dw, db };
+  };
+
+  const trainStep = (step: number, slot: number) => {
+    const epoch = Math.floor(step / spe);
+    const batch = step % spe;
+    const start = batch * plan.batchSize;
+    const rows = Math.min(plan.batchSize, plan.trainSamples - start);
+    const sampleOrder = orderOf(epoch);
+    const xb = gatherRows(ctx, op, data.x, sampleOrder, rows, xWidth, start, false);
+    const yb = gatherRows(ctx, op, data.y, sampleOrder, rows, yWidth, start, floatToInt);
+    const outs = forwardStages(ctx, op, core, stages, xb);
+    const out = outs[outs.length - 1];
+    const { rowLoss, grad } = lossAndGradient(plan, out, yb, labelKind);
+    accumulate(ctx, op, rowLoss, out, yb, labelKind, records, { rows, n: units, metricCode: setup.metric, labelKind, slot, validation: false, reset: batch === 0, epoch, batch });
+    const update = stepParams(optimizer, plan.iterationsBefore + step + 1);
+    const scale = 1 / rows;
+    let dy = grad;
+    for (let i = stages.length - 1; i >= 0; i--) {
+      const s = stages[i];
+      const input = i === 0 ? xb : outs[i - 1];
+      let dx: Tensor | null;
+      if (s.dense >= 0) {
+        const { w, b } = stageWeights(core, s.dense);
+        const g = i === 0 ? firstLayerGradients(input, outs[0], dy, s) : ctx.denseBackward({ x: input, w, y: outs[i], dy, activation: s.activation, hasBias: s.useBias });
+        for (const p of core.params) {
+          if (p.dense !== s.dense) continue;
+          const gradient = p.kind === 'kernel' ? g.dw : g.db!;
+          optimizerStep(ctx, op, p.kind === 'kernel' ? w : b!, gradient, state, p.offset, core.flatSize, records, update, scale);
+        }
+        g.dw.destroy();
+        g.db?.destroy();
+        dx = g.dx;
+      } else {
+        dx = activationBackward(ctx, op, s.activation, outs[i], dy);
+      }
+      dy.destroy();
+      if (dx === null) break;
+      dy = dx;
+    }
+    dy.destroy();
+    for (const t of [xb, yb, rowLoss, ...outs]) t.destroy();
+  };
+
+  const validate = (epoch: number, slot: number) => {
+    for (let first = 0; first < plan.valSamples; first += VALIDATION_CHUNK) {
+      const rows = Math.min(VALIDATION_CHUNK, plan.valSamples - first);
+      const xb = gatherRows(ctx, op, data.x, null, rows, xWidth, plan.trainSamples + first, false);
+      const yb = gatherRows(ctx, op, data.y, null, rows, yWidth, plan.trainSamples + first, floatToInt);
+      const outs = forwardStages(ctx, op, core, stages, xb);
+      const out = outs[outs.length - 1];
+      const { rowLoss, grad } = lossAndGradient(plan, out, yb, labelKind);
+      accumulate(ctx, op, rowLoss, out, yb, labelKind, records, { rows, n: units, metricCode: setup.metric, labelKind, slot, validation: true, reset: first === 0, epoch, batch: 0 });
+      for (const t of [xb, yb, rowLoss, grad, ...outs]) t.destroy();
+    }
+  };
+
+  const captured = (fn: () => void) => (ctx.gpu ? ctx.gpu.captured(op, fn) : fn());
+
+  let step = 0;
+  try {
+    while (step < totalSteps) {
+      const epoch = Math.floor(step / spe);
+      let groupSteps = perBatch ? 1 : perEpoch ? spe : Math.min(maxGroupEpochs, options.epochs - epoch) * spe;
+      groupSteps = Math.min(groupSteps, totalSteps - step);
+      const t0 = performance.now();
+      for (let s = step; s < step + groupSteps; s++) {
+        const slot = Math.floor(s / spe) - epoch;
+        // One error scope for the whole step instead of one per op (the ops nest in it).
+        captured(() => {
+          trainStep(s, slot);
+          if (s % spe === spe - 1 && plan.valSamples > 0) validate(Math.floor(s / spe), slot);
+        });
+        if ((s + 1) % STEPS_PER_SUBMIT === 0) ctx.gpu?.recorder.submit();
+      }
+      const values = (await records.read()) as Float32Array;
+      const rec = decodeRecords(values.buffer as ArrayBuffer);
+      const ms = performance.now() - t0;
+      if (rec.stopped) {
+        core.iterations = plan.iterationsBefore + rec.stopEpoch * spe + rec.stopBatch;
+        await reportEpochs(plan, rec, epoch, rec.stopEpoch - epoch, 0, ms);
+        throw new NonFiniteLossError(op, rec.stopEpoch, rec.stopBatch, plan.history);
+      }
+      step += groupSteps;
+      core.iterations = plan.iterationsBefore + step;
+      const completeEpochs = Math.floor(step / spe) - epoch;
+      if (perBatch) await callbacks.onBatchEnd!((step - 1) % spe, batchLogs(plan, rec));
+      const stop = await reportEpochs(plan, rec, epoch, completeEpochs, 0, ms / Math.max(1, completeEpochs));
+      if (stop || (perBatch && plan.stopRequested())) break;
+    }
+  } finally {
+    (order as Tensor | null)?.destroy();
+    records.destroy();
+  }
+}

@@ -1,0 +1,306 @@
+/**
+ * Sequential on the cpu backend (the reference; the same code as the GPU's layer-wise path):
+ * compile/fit/predict/evaluate, History, callbacks, validation split, weights and JSON, context
+ * binding, every bad input of issue 5 item 8, TerminateOnNaN, dispose.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  Activation,
+  Adam,
+  ArgumentError,
+  ContextMismatchError,
+  Dense,
+  ModelStateError,
+  NonFiniteLossError,
+  SGD,
+  Sequential,
+  ShapeError,
+  createContext,
+  setDefaultContext,
+  type Context,
+} from '../src/index';
+
+let ctx: Context;
+beforeAll(async () => {
+  ctx = await createContext({ backend: 'cpu' });
+  setDefaultContext(ctx);
+});
+
+const X = [[0, 0], [0, 1], [1, 0], [1, 1]];
+const Y = [[0], [1], [1], [0]];
+
+function xorModel(): Sequential {
+  return new Sequential([new Dense({ units: 2, inputShape: [2] }), new Activation('sigmoid'), new Dense({ units: 1 }), new Activation('sigmoid')]);
+}
+
+/** float64 forward pass of the XOR model from its weights. */
+function xorForward(w: Float32Array[], x: number[]): number {
+  const sig = (v: number) => 1 / (1 + Math.exp(-v));
+  const h = [0, 1].map((j) => sig(x[0] * w[0][j] + x[1] * w[0][2 + j] + w[1][j]));
+  return sig(h[0] * w[2][0] + h[1] * w[2][1] + w[3][0]);
+}
+
+describe('Sequential on the cpu backend', () => {
+  it('trains XOR and returns one History number per epoch', async () => {
+    const model = xorModel();
+    model.compile({ loss: 'mse', optimizer: new SGD({ learningRate: 1 }), metrics: ['accuracy'], seed: 16, context: ctx });
+    const history = await model.fit(X, Y, { epochs: 3000, batchSize: 4, seed: 1 });
+    expect(history.loss).toHaveLength(3000);
+    expect(history.accuracy).toHaveLength(3000);
+    expect(history.history.loss).toBe(history.loss);
+    expect(history.epoch[2999]).toBe(2999);
+    expect(history.loss[2999]).toBeLessThan(history.loss[0]);
+    const predictions = Array.from(await model.predict(X).read());
+    const w = await model.getWeights();
+    // predict runs the same forward pass as a float64 evaluation of the weights (f32 storage: 1e-6).
+    X.forEach((x, i) => expect(predictions[i]).toBeCloseTo(xorForward(w, x), 6));
+    expect(predictions[0]).toBeLessThan(0.1);
+    expect(predictions[1]).toBeGreaterThan(0.9);
+    expect(predictions[2]).toBeGreaterThan(0.9);
+    expect(predictions[3]).toBeLessThan(0.1);
+    expect(history.accuracy![2999]).toBe(1);
+    const result = await model.evaluate(X, Y);
+    expect(Object.keys(result)).toEqual(['loss', 'accuracy']);
+    const mse = X.reduce((a, x, i) => a + (predictions[i] - Y[i][0]) ** 2, 0) / 4;
+    expect(result.loss).toBeCloseTo(mse, 6);
+    model.dispose();
+  });
+
+  it('is reproducible: same seeds, same weights and history', async () => {
+    const run = async () => {
+      const model = xorModel();
+      model.compile({ loss: 'mse', optimizer: 'sgd', seed: 5, context: ctx });
+      const h = await model.fit(X, Y, { epochs: 20, batchSize: 3, seed: 9 });
+      const w = await model.getWeights();
+      model.dispose();
+      return { loss: h.loss, w: w.map((a) => Array.from(a)) };
+    };
+    expect(await run()).toEqual(await run());
+  });
+
+  it('holds out the last fraction for validation (before shuffling) and reports val_*', async () => {
+    const x = Array.from({ length: 10 }, (_, i) => [i / 10, (i % 3) / 3]);
+    const y = x.map(([a, b]) => [a + b > 0.6 ? 1 : 0]);
+    const model = xorModel();
+    model.compile({ loss: 'binaryCrossentropy', optimizer: new Adam({ learningRate: 0.05 }), metrics: ['accuracy'], seed: 2, context: ctx });
+    const h = await model.fit(x, y, { epochs: 2, batchSize: 4, validationSplit: 0.3, seed: 3 });
+    expect(Object.keys(h.history)).toEqual(['loss', 'accuracy', 'val_loss', 'val_accuracy']);
+    expect(h.params).toMatchObject({ samples: 7, validationSamples: 3, steps: 2, batchSize: 4 });
+    // val_loss of the last epoch is the loss on the last 3 samples with the final weights.
+    const onHeldOut = await model.evaluate(x.slice(7), y.slice(7));
+    expect(h.val_loss![1]).toBeCloseTo(onHeldOut.loss, 6);
+    expect(h.val_accuracy![1]).toBeCloseTo(onHeldOut.accuracy, 6);
+    model.dispose();
+  });
+
+  it('calls onEpochEnd and onBatchEnd, and stops when stopTraining is set', async () => {
+    const model = xorModel();
+    model.compile({ loss: 'mse', optimizer: 'sgd', metrics: ['acc'], seed: 1, context: ctx });
+    const epochs: number[] = [];
+    const batches: { batch: number; keys: string[] }[] = [];
+    const h = await model.fit(X, Y, {
+      epochs: 10,
+      batchSize: 3,
+      callbacks: {
+        onEpochEnd: async (epoch, logs) => {
+          epochs.push(epoch);
+          expect(Object.keys(logs)).toEqual(['loss', 'acc']);
+          if (epoch === 2) model.stopTraining = true;
+        },
+        onBatchEnd: (batch, logs) => {
+          batches.push({ batch, keys: Object.keys(logs) });
+        },
+      },
+    });
+    expect(epochs).toEqual([0, 1, 2]);
+    expect(h.loss).toHaveLength(3);
+    expect(batches.map((b) => b.batch)).toEqual([0, 1, 0, 1, 0, 1]);
+    expect(batches[0].keys).toEqual(['loss', 'acc']);
+    model.dispose();
+  });
+
+  it('uses all samples when batchSize exceeds them, and trains sparse labels given as numbers', async () => {
+    const model = new Sequential([new Dense({ units: 3, inputShape: [2], activation: 'softmax' })]);
+    model.compile({ loss: 'sparseCategoricalCrossentropy', optimizer: 'adam', metrics: ['accuracy'], seed: 1, context: ctx });
+    const h = await model.fit(X, [0, 1, 2, 1], { epochs: 2, batchSize: 100 });
+    expect(h.params.batchSize).toBe(4);
+    expect(h.params.steps).toBe(1);
+    const h2 = await model.fit(X, [[0], [1], [2], [1]], { epochs: 1 });
+    expect(h2.loss[0]).toBeGreaterThan(0);
+    model.dispose();
+  });
+
+  it('round-trips weights and JSON exactly', async () => {
+    const model = xorModel();
+    model.compile({ loss: 'mse', optimizer: 'sgd', seed: 3, context: ctx });
+    await model.fit(X, Y, { epochs: 5, batchSize: 2 });
+    const weights = await model.getWeights();
+    expect(weights.map((w) => w.length)).toEqual([4, 2, 2, 1]);
+    const special = weights.map((w) => w.slice());
+    special[1][0] = NaN;
+    special[1][1] = -0;
+    special[3][0] = 1e-45;
+    model.setWeights(special);
+    const json = await model.toJSON();
+    const copy = Sequential.fromJSON(JSON.parse(JSON.stringify(json)));
+    const fromString = Sequential.fromJSON(JSON.stringify(json));
+    expect(copy.summary()).toBe(model.summary());
+    expect(copy.layers.map((l) => l.name)).toEqual(['dense_1', 'activation_1', 'dense_2', 'activation_2']);
+    const bits = (ws: Float32Array[]) => ws.map((w) => Array.from(new Uint32Array(w.buffer, w.byteOffset, w.length)));
+    expect(bits(await copy.getWeights())).toEqual(bits(special));
+    expect(bits(await fromString.getWeights())).toEqual(bits(special));
+    model.setWeights(weights);
+    copy.setWeights(weights);
+    expect(Array.from(await copy.predict(X).read())).toEqual(Array.from(await model.predict(X).read()));
+    expect(() => model.setWeights(weights.slice(1))).toThrow(ShapeError);
+    expect(() => model.setWeights([weights[0], new Float32Array(3), weights[2], weights[3]])).toThrow(/setWeights: weights\[1\] \(dense_1\/bias\) must have 2 values for shape \[2\], got 3/);
+    expect(() => Sequential.fromJSON({ ...json, format: 'x' } as never)).toThrow(ArgumentError);
+    for (const m of [model, copy, fromString]) m.dispose();
+  });
+
+  it('keeps the optimizer state across fit calls (Adam continues its steps); compile resets it', async () => {
+    const run = async (splits: number[], recompile = false) => {
+      const model = xorModel();
+      model.compile({ loss: 'mse', optimizer: new Adam({ learningRate: 0.05 }), seed: 4, context: ctx });
+      for (const epochs of splits) {
+        await model.fit(X, Y, { epochs, batchSize: 2, shuffle: false });
+        if (recompile) model.compile({ loss: 'mse', optimizer: new Adam({ learningRate: 0.05 }), context: ctx });
+      }
+      const w = (await model.getWeights()).map((a) => Array.from(a));
+      model.dispose();
+      return w;
+    };
+    const once = await run([5]);
+    expect(await run([2, 3])).toEqual(once);
+    expect(await run([2, 3], true)).not.toEqual(once);
+  });
+
+  it('compile with a seed gives reproducible weights; Keras order is kernel [in, out] then bias', async () => {
+    const a = xorModel();
+    const b = xorModel();
+    a.compile({ loss: 'mse', optimizer: 'sgd', seed: 42, context: ctx });
+    b.compile({ loss: 'mse', optimizer: 'sgd', seed: 42, context: ctx });
+    const wa = await a.getWeights();
+    expect(wa.map((w) => Array.from(w))).toEqual((await b.getWeights()).map((w) => Array.from(w)));
+    expect(Array.from(wa[1])).toEqual([0, 0]);
+    a.dispose();
+    b.dispose();
+  });
+
+  it('rejects bad input with typed errors that name the argument', async () => {
+    const model = xorModel();
+    await expect(model.fit(X, Y)).rejects.toThrow(ModelStateError);
+    await expect(model.fit(X, Y)).rejects.toThrow('fit: compile the model before fit');
+    expect(() => model.compile({ loss: 'hinge' as never })).toThrow(/compile: loss must be 'mse'/);
+    expect(() => model.compile({ loss: 'mse', optimizer: 'rmsprop' as never })).toThrow(/compile: optimizer must be/);
+    model.compile({ loss: 'mse', optimizer: 'sgd', seed: 1, context: ctx });
+    await expect(model.fit(X, Y.slice(1))).rejects.toThrow(new ShapeError('fit', 'x has 4 samples but y has 3'));
+    await expect(model.fit(X, [[0, 1], [1, 0], [1, 1], [0, 0]])).rejects.toThrow(/fit: y has shape \[4, 2\], but the last layer outputs \(None, 1\)/);
+    await expect(model.fit([[0, 0, 1]], [[0]])).rejects.toThrow(/fit: x has 3 features per sample, but the model's input shape is \[2\]/);
+    await expect(model.fit(X, Y, { batchSize: 0 })).rejects.toThrow(new ArgumentError('fit', 'batchSize must be an integer >= 1, got 0'));
+    await expect(model.fit(X, Y, { batchSize: 1.5 })).rejects.toThrow(ArgumentError);
+    await expect(model.fit([[0, 0], [0, NaN], [1, 0], [1, 1]], Y)).rejects.toThrow(/fit: x\[1\]\[1\] is NaN; x must hold finite numbers/);
+    await expect(model.fit(ctx.tensor([[0, 0], [0, 1], [Infinity, 0], [1, 1]]), Y)).rejects.toThrow(/fit: x\[2\]\[0\] = Infinity is not a finite number/);
+    await expect(model.fit(X, Y, { validationSplit: 1 })).rejects.toThrow(/validationSplit must be a number in \[0, 1\)/);
+    await expect(model.fit(X, Y, { validationSplit: 0.8 })).rejects.toThrow(/fit: validationSplit 0.8 leaves no training samples out of 4/);
+    await expect(model.evaluate(X, Y.slice(2))).rejects.toThrow(ShapeError);
+    const sparse = new Sequential([new Dense({ units: 3, inputShape: [2], activation: 'softmax' })]);
+    sparse.compile({ loss: 'sparseCategoricalCrossentropy', optimizer: 'sgd', context: ctx });
+    await expect(sparse.fit(X, [0, 1, 3, 1])).rejects.toThrow(/fit: y\[2\] = 3 is not a class index in 0..2/);
+    await expect(sparse.fit(X, ctx.tensor(new Int32Array([0, -1, 2, 1])))).rejects.toThrow(/fit: y\[1\] = -1 is not a class index in 0..2/);
+    model.dispose();
+    sparse.dispose();
+  });
+
+  it('stops on a non-finite loss before applying that update (TerminateOnNaN)', async () => {
+    // The first sample's update sends the weights to ~1e38 (finite); the second sample's loss
+    // then overflows. Training must stop there and keep the weights after the first update.
+    const x = [[1e10, 1e10], [1, 1]];
+    const y = [[1], [1]];
+    const model = new Sequential([new Dense({ units: 1, inputShape: [2] })]);
+    model.compile({ loss: 'mse', optimizer: new SGD({ learningRate: 1e18 }), seed: 1, context: ctx });
+    const error = await model.fit(x, y, { epochs: 20, batchSize: 1, shuffle: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NonFiniteLossError);
+    const e = error as NonFiniteLossError;
+    expect([e.epoch, e.batch]).toEqual([0, 1]);
+    expect(e.message).toBe('fit: the loss became NaN or infinite at epoch 1 (batch 2); training stopped and the weights are those from before that batch');
+    const oneStep = new Sequential([new Dense({ units: 1, inputShape: [2] })]);
+    oneStep.compile({ loss: 'mse', optimizer: new SGD({ learningRate: 1e18 }), seed: 1, context: ctx });
+    await oneStep.fit(x.slice(0, 1), y.slice(0, 1), { epochs: 1, batchSize: 1 });
+    const weights = await model.getWeights();
+    expect(weights.every((w) => w.every(Number.isFinite))).toBe(true);
+    expect(weights.map((w) => Array.from(w))).toEqual((await oneStep.getWeights()).map((w) => Array.from(w)));
+    model.dispose();
+    oneStep.dispose();
+  });
+
+  it('binds to one context: compile(context), else the tensors, else the default', async () => {
+    const other = await createContext({ backend: 'cpu' });
+    const model = xorModel();
+    model.compile({ loss: 'mse', optimizer: 'sgd', context: ctx });
+    expect(model.context).toBe(ctx);
+    expect(() => model.predict(other.tensor(X))).toThrow(ContextMismatchError);
+    await expect(model.fit(other.tensor(X), other.tensor(Y))).rejects.toThrow(ContextMismatchError);
+    await expect(model.fit(ctx.tensor(X), other.tensor(Y))).rejects.toThrow(ContextMismatchError);
+    const byTensor = xorModel();
+    byTensor.compile({ loss: 'mse', optimizer: 'sgd' });
+    byTensor.predict(other.tensor(X)).destroy();
+    expect(byTensor.context).toBe(other);
+    const byDefault = xorModel();
+    expect(byDefault.predict(X).shape).toEqual([4, 1]);
+    expect(byDefault.context).toBe(ctx);
+    for (const m of [model, byTensor, byDefault]) m.dispose();
+    other.destroy();
+  });
+
+  it('keeps its weights when it binds inside ctx.tidy (ctx.keep)', async () => {
+    const kept = ctx.tidy(() => ctx.keep(ctx.tensor([1, 2])));
+    expect(kept.destroyed).toBe(false);
+    const model = xorModel();
+    model.compile({ loss: 'mse', optimizer: 'sgd', seed: 1 });
+    // The model binds (uploading its weights) inside the scope; only the prediction is returned.
+    const y = ctx.tidy(() => model.predict(ctx.tensor(X)));
+    expect(Array.from(await model.predict(X).read())).toEqual(Array.from(await y.read()));
+    expect((await model.getWeights()).map((w) => w.length)).toEqual([4, 2, 2, 1]);
+    model.dispose();
+    kept.destroy();
+  });
+
+  it('infers the input shape from the data when the first layer has none', async () => {
+    const model = new Sequential([new Dense({ units: 3, activation: 'relu' }), new Dense({ units: 1 })]);
+    expect(() => model.summary()).toThrow(ModelStateError);
+    model.compile({ loss: 'mse', optimizer: 'sgd', context: ctx });
+    await model.fit([[1, 2, 3, 4]], [[1]]);
+    expect(model.summary()).toContain('dense_1 (Dense)              (None, 3)                 15');
+    model.dispose();
+  });
+
+  it('prints a Keras-like progress bar per epoch in Node with verbose 1', async () => {
+    const model = xorModel();
+    model.compile({ loss: 'mse', optimizer: 'sgd', metrics: ['accuracy'], context: ctx });
+    const out: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((s: string) => (out.push(s), true)) as typeof process.stdout.write;
+    try {
+      await model.fit(X, Y, { epochs: 2, batchSize: 2, verbose: 1 });
+    } finally {
+      process.stdout.write = write;
+    }
+    const text = out.join('');
+    expect(text).toMatch(/^Epoch 1\/2\n2\/2 \[==============================\] - \d+s \d+u?s\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4}\nEpoch 2\/2\n/);
+    model.dispose();
+  });
+
+  it('frees every tensor it holds on dispose', async () => {
+    const start = ctx.memory().tensors;
+    const model = xorModel();
+    model.compile({ loss: 'mse', optimizer: 'adam', context: ctx });
+    await model.fit(X, Y, { epochs: 2, batchSize: 2, validationSplit: 0.5 });
+    model.predict(X).destroy();
+    await model.evaluate(X, Y);
+    expect(ctx.memory().tensors).toBeGreaterThan(start);
+    model.dispose();
+    expect(ctx.memory().tensors).toBe(start);
+    expect(() => model.predict(X)).toThrow(new ModelStateError('predict', 'the model was disposed'));
+  });
+});
