@@ -19,6 +19,11 @@ export interface Impl {
    */
   outputs?(): Promise<Float32Array[][]>;
   /**
+   * Set by `outputs()` when its run was timed exactly as `run()` times it (the `fit` rows: the
+   * same `fit` call); the harness then counts it as the first timed sample.
+   */
+  checkSampleMs?: number;
+  /**
    * One timed run, in ms: device time for GPU impls, wall time for CPU impls; null where the
    * impl has no device time on this adapter (then `median_ms` is null and comparisons use
    * `roundtrip_ms`).
@@ -188,6 +193,10 @@ export async function measureRow(row: Row, settings: Settings): Promise<Result[]
     // The correctness check ran every checked impl's timed paths once (pipelines compiled,
     // sessions initialized): it is their warm-up. Unchecked impls get one untimed run.
     for (let i = 0; i < impls.length; i++) if (timed[i] && statuses[i] === 'unchecked' && !impls[i].outputs) await impls[i].run();
+    for (let i = 0; i < impls.length; i++) {
+      const sample = impls[i].checkSampleMs;
+      if (timed[i] && sample !== undefined) times[i].push(sample);
+    }
     const wantReps = (i: number) => (slow[i] ? Math.min(settings.slow.reps, settings.reps.min) : Infinity);
     const wantRoundtrips = (i: number) => (slow[i] ? Math.min(settings.slow.roundtrips, settings.roundtripReps.min) : Infinity);
     await repeat(settings.reps, settings.budgetMs, async () => {
