@@ -40,6 +40,12 @@ export function webgpuImpl(
   return {
     impl,
     variant: () => ctx.lastKernelVariant(op),
+    async outputs() {
+      const outputs = run(resident);
+      const values = await Promise.all(outputs.map((t) => t.read()));
+      for (const t of outputs) t.destroy();
+      return [values.map((v) => (v instanceof Float32Array ? v : Float32Array.from(v)))];
+    },
     run: () => deviceTime(ctx, () => run(resident)),
     async roundtrip() {
       const t0 = performance.now();
@@ -77,7 +83,30 @@ export function copyImpl(ctx: Context, bytes: number): Impl {
   };
 }
 
-/** A CPU impl timed by wall clock. */
-export function cpuImpl(impl: string, fn: () => void): Impl {
-  return { impl, run: async () => wallTime(fn) };
+/**
+ * What CPU impls return: one output, a list, or an object of outputs (e.g. `{ loss, grad }`, in
+ * key order; a number is a one-element output).
+ */
+export type CpuOutputs = Float32Array | Float32Array[] | object;
+
+/** The outputs of a CPU function as a list (null entries, e.g. an absent bias gradient, dropped). */
+export function outputList(out: CpuOutputs): Float32Array[] {
+  if (out instanceof Float32Array) return [out];
+  if (Array.isArray(out)) return out;
+  return Object.values(out)
+    .filter((v) => v !== null)
+    .map((v) => {
+      if (typeof v === 'number') return new Float32Array([v]);
+      if (v instanceof Float32Array) return v;
+      throw new Error(`bench: a CPU impl returned ${Object.prototype.toString.call(v)} among its outputs`);
+    });
+}
+
+/** A CPU impl timed by wall clock; `fn` returns the op's outputs (checked once before timing). */
+export function cpuImpl(impl: string, fn: () => CpuOutputs): Impl {
+  return {
+    impl,
+    outputs: async () => [outputList(fn())],
+    run: async () => wallTime(fn),
+  };
 }

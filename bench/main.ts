@@ -1,45 +1,122 @@
 /** Benchmark entry point, run in headless Chromium by bench/run.mjs. */
 import { createContext } from '../src/index';
-import { measureRow, type Result, type Row } from './harness';
+import { measureRow, type Result, type Row, type Settings } from './harness';
 import { softmaxRows } from './cases/softmax';
 import { denseBackwardRows, denseRows, matmulRows } from './cases/matmul';
 import { logSoftmaxRows, softmaxCrossEntropyRows, softmaxJacobianRows, softmaxVjpRows } from './cases/derivatives';
 import { fitRows } from './cases/fit';
+import { checkMatmulAutotune, checkSoftmaxAutotune, type AutotuneCheck } from './autotune-check';
+
+/** TF.js and ONNX Runtime Web (bench/libs), loaded only for runs that compare with them. */
+export type Libs = typeof import('./libs/index');
 
 export interface BenchArgs {
   quick: boolean;
+  /** Add the TF.js and ONNX Runtime Web impls (the browser run; the Node runner cannot). */
+  compare?: boolean;
   /** Only rows whose op matches (exact name), when given. */
   ops: string[] | null;
+  /** Only these impls (exact names), when given. */
+  impls?: string[] | null;
   /** Pin kernel variants: op -> variant. */
   variants: Record<string, string>;
+  /** Check autotuning against a re-measurement of every variant (default true). */
+  autotune?: boolean;
 }
+
+/**
+ * The default run: every op at every shape the issues list. `--quick` runs the first shape of
+ * each op at the minimum repetitions.
+ */
+const SHAPES = {
+  softmax: [[4096, 1024], [65536, 128], [64, 65536]],
+  softmaxJacobian: [[1024, 256], [4096, 64]],
+  softmaxVjp: [[4096, 1024]],
+  softmaxCrossEntropy: [[4096, 1024]],
+  logSoftmax: [[4096, 1024]],
+  matmul: [[256, 256, 256], [512, 512, 512], [1024, 1024, 1024]],
+  dense: [[4096, 784, 256]],
+};
+
+/**
+ * --quick leaves out the 1024^3 product and runs the dense layer on a quarter of the batch: their
+ * CPU impls alone take minutes at full size on this machine.
+ */
+/** The GEMM shape whose autotuning is checked (its variants' runs cost seconds at 1024^3 here). */
+const AUTOTUNE_MATMUL = [[512, 512, 512]];
+
+const QUICK_SHAPES = {
+  matmul: [[256, 256, 256], [512, 512, 512]],
+  dense: [[1024, 784, 256]],
+};
+
+export const SETTINGS: Record<'default' | 'quick', Settings> = {
+  default: { reps: { min: 5, max: 9 }, roundtripReps: { min: 3, max: 5 }, budgetMs: 30_000, slow: { ms: 5000, reps: 3, roundtrips: 1 } },
+  quick: { reps: { min: 5, max: 5 }, roundtripReps: { min: 3, max: 3 }, budgetMs: 0, slow: { ms: 5000, reps: 3, roundtrips: 1 } },
+};
 
 export async function main(args: BenchArgs) {
   const ctx = await createContext({ backend: 'webgpu' });
   for (const [op, variant] of Object.entries(args.variants)) ctx.setKernelVariant(op, variant);
-  const settings = args.quick ? { reps: 5, roundtripReps: 3 } : { reps: 9, roundtripReps: 5 };
-  // --quick leaves out the 1024^3 product and runs the dense layer on a quarter of the batch:
-  // their CPU impls alone take minutes at full size on this machine.
-  const matmulShapes = args.quick ? [[256, 256, 256], [512, 512, 512]] : [[256, 256, 256], [512, 512, 512], [1024, 1024, 1024]];
-  const denseShapes = args.quick ? [[1024, 784, 256]] : [[4096, 784, 256]];
+  const settings = args.quick ? SETTINGS.quick : SETTINGS.default;
+  const shapes = (list: number[][], quick = list.slice(0, 1)) => (args.quick ? quick : list);
+  const libs: Libs | null = args.compare ? await import('./libs/index') : null;
   const rows: Row[] = [
-    ...softmaxRows(ctx, [[4096, 1024]]),
-    ...softmaxJacobianRows(ctx, [[1024, 256], [4096, 64]]),
-    ...softmaxVjpRows(ctx, [[4096, 1024]]),
-    ...softmaxCrossEntropyRows(ctx, [[4096, 1024]]),
-    ...logSoftmaxRows(ctx, [[4096, 1024]]),
-    ...matmulRows(ctx, matmulShapes),
-    ...denseRows(ctx, denseShapes),
-    ...denseBackwardRows(ctx, denseShapes),
-    ...fitRows(ctx),
+    ...softmaxRows(ctx, shapes(SHAPES.softmax), libs),
+    ...softmaxJacobianRows(ctx, shapes(SHAPES.softmaxJacobian)),
+    ...softmaxVjpRows(ctx, shapes(SHAPES.softmaxVjp), libs),
+    ...softmaxCrossEntropyRows(ctx, shapes(SHAPES.softmaxCrossEntropy), libs),
+    ...logSoftmaxRows(ctx, shapes(SHAPES.logSoftmax), libs),
+    ...matmulRows(ctx, shapes(SHAPES.matmul, QUICK_SHAPES.matmul), libs),
+    ...denseRows(ctx, shapes(SHAPES.dense, QUICK_SHAPES.dense), libs),
+    ...denseBackwardRows(ctx, shapes(SHAPES.dense, QUICK_SHAPES.dense), libs),
+    ...fitRows(ctx, libs),
   ];
   const results: Result[] = [];
+  const started = performance.now();
   for (const row of rows) {
     if (args.ops && !args.ops.includes(row.op)) continue;
-    console.log(`bench: ${row.op} [${row.shape.join(', ')}] ...`);
-    results.push(...(await measureRow(row, settings)));
+    const label = `${row.op} [${row.shape.join(', ')}]`;
+    console.log(`bench: ${label} ...`);
+    const t0 = performance.now();
+    const impls = args.impls;
+    results.push(...(await measureRow(impls ? onlyImpls(row, impls) : row, settings)));
+    console.log(`bench: ${label} took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  const autotune: AutotuneCheck[] = [];
+  if (args.autotune !== false) {
+    const checks = [
+      ...shapes(SHAPES.softmax).map((shape) => ({ op: 'softmax', shape, run: checkSoftmaxAutotune })),
+      ...AUTOTUNE_MATMUL.map((shape) => ({ op: 'matmul', shape, run: checkMatmulAutotune })),
+    ];
+    for (const { op, shape, run } of checks) {
+      if (args.ops && !args.ops.includes(op)) continue;
+      const label = `autotune ${op} [${shape.join(', ')}]`;
+      console.log(`bench: ${label} ...`);
+      const t0 = performance.now();
+      autotune.push(await run(shape, settings.reps.min));
+      console.log(`bench: ${label} took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    }
   }
   const adapter = ctx.adapterInfo!;
   ctx.destroy();
-  return { adapter: { vendor: adapter.vendor, architecture: adapter.architecture, description: adapter.description }, results };
+  return {
+    adapter: { vendor: adapter.vendor, architecture: adapter.architecture, description: adapter.description },
+    settings,
+    seconds: (performance.now() - started) / 1000,
+    results,
+    autotune,
+  };
+}
+
+/** `row` with only the named impls (the others are built, then disposed at once). */
+function onlyImpls(row: Row, names: string[]): Row {
+  return {
+    ...row,
+    async setup() {
+      const all = await row.setup();
+      for (const impl of all) if (!names.includes(impl.impl)) await impl.dispose?.();
+      return all.filter((impl) => names.includes(impl.impl));
+    },
+  };
 }

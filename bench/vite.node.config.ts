@@ -9,5 +9,7 @@ export default defineConfig({
     target: 'es2022',
     minify: false,
     emptyOutDir: true,
+    // TF.js and ONNX Runtime Web run only in the browser bench (bench/libs): left out of the bundle.
+    rollupOptions: { external: [/\/bench\/libs\//, /^@tensorflow\//, /^onnxruntime-web/] },
   },
 });

@@ -16,14 +16,18 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  *   runModule: (modulePath: string, args?: unknown) => Promise<unknown>, close: () => Promise<void> }} BrowserSession
  */
 
-/** @returns {Promise<BrowserSession>} */
-export async function startBrowserSession({ root = ROOT } = {}) {
+/**
+ * `prebundle` lists CommonJS-laden packages that pages import (the benchmarks' TF.js): vite
+ * pre-bundles them into ESM at server start (cached in node_modules/.vite, no network).
+ * @returns {Promise<BrowserSession>}
+ */
+export async function startBrowserSession({ root = ROOT, prebundle = [] } = {}) {
   const server = await createServer({
     root,
     configFile: resolve(root, 'vite.config.ts'),
     logLevel: 'warn',
     server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
-    optimizeDeps: { noDiscovery: true, include: [] },
+    optimizeDeps: { noDiscovery: true, include: prebundle },
   });
   await server.listen();
   const address = server.httpServer.address();

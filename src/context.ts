@@ -23,6 +23,7 @@ import type { Activation, MatmulOptions } from './linalg';
 import { ROWWISE_VARIANTS } from './kernels/rowwise';
 import { JACOBIAN_PROBS_VARIANTS, JACOBIAN_VARIANTS } from './kernels/jacobian';
 import { CROSS_ENTROPY_VARIANTS } from './kernels/crossentropy';
+import { Autotuner, type AutotuneOptions, type AutotuneResult } from './autotune/autotuner';
 import { logSoftmax, logSoftmaxVjp, softmaxVjp } from './ops/rowwise';
 import { softmaxJacobian, softmaxJacobianFromProbs } from './ops/jacobian';
 import { softmaxCrossEntropy } from './ops/crossentropy';
@@ -38,6 +39,12 @@ export interface ContextOptions {
   device?: GPUDevice;
   /** The WebGPU entry point to use instead of `navigator.gpu` (in Node: the `webgpu` package). */
   gpu?: GPU;
+  /**
+   * `true`: on the first call of an op at a new shape bucket, time its kernel variants in the
+   * background (that call uses the fixed rule) and use the fastest from then on; winners persist
+   * per adapter in localStorage where available. See `ctx.autotune()`.
+   */
+  autotune?: boolean | AutotuneOptions;
 }
 
 /** What `tensor()` accepts. Nested arrays give a 2-D tensor. */
@@ -83,16 +90,17 @@ export async function createContext(options: ContextOptions = {}): Promise<Conte
   if (backend !== 'auto' && backend !== 'webgpu' && backend !== 'cpu') {
     throw new ArgumentError(op, `options.backend must be 'auto', 'webgpu' or 'cpu', got ${describe(backend)}`);
   }
+  Autotuner.checkOptions(options.autotune);
   if (backend === 'cpu') return new Context(null, null);
   if (options.device) {
     const device = options.device;
     const info = describeAdapter((device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo);
-    return new Context(new GpuRuntime(device, info, false), null);
+    return new Context(new GpuRuntime(device, info, false), null, options.autotune);
   }
   const gpu = options.gpu ?? (globalThis.navigator as Navigator | undefined)?.gpu;
   try {
     const { device, info } = await requestDevice(gpu);
-    return new Context(new GpuRuntime(device, info, true), null);
+    return new Context(new GpuRuntime(device, info, true), null, options.autotune);
   } catch (error) {
     if (backend === 'webgpu') throw error;
     const reason = error instanceof Error ? error.message : String(error);
@@ -114,6 +122,7 @@ export class Context implements TensorOwner {
   readonly gpu: GpuRuntime | null;
   /** @internal */
   readonly variants = new VariantRegistry(KERNEL_VARIANTS);
+  private readonly autotuner: Autotuner | null;
   private readonly live = new Set<Tensor>();
   /** Host copies of int32 tensors uploaded to the GPU (class labels), for synchronous range checks. */
   private readonly uploadedInt32 = new WeakMap<Tensor, Int32Array>();
@@ -121,8 +130,9 @@ export class Context implements TensorOwner {
   private destroyed = false;
 
   /** @internal Use createContext(). */
-  constructor(gpu: GpuRuntime | null, fallbackReason: string | null) {
+  constructor(gpu: GpuRuntime | null, fallbackReason: string | null, autotune?: boolean | AutotuneOptions) {
     this.gpu = gpu;
+    this.autotuner = gpu ? new Autotuner(gpu, this.variants, autotune) : null;
     this.backend = gpu ? 'webgpu' : 'cpu';
     this.adapterInfo = gpu ? gpu.info : null;
     this.fallbackReason = fallbackReason;
@@ -376,9 +386,31 @@ export class Context implements TensorOwner {
     return this.variants.lastUsed(op);
   }
 
+  /**
+   * Times the kernel variants of `op` for inputs of `shape` (for softmax: the input's shape, with
+   * `axis`) within the context's tuning budget, and makes ops of that shape bucket run the fastest
+   * (unless a variant is pinned). Winners are kept per shape bucket, and persisted per adapter
+   * where localStorage is available: a later context on the same adapter reuses them without
+   * measuring (`force: true` measures again). On the cpu backend it resolves with `variant: null`.
+   *
+   * @example
+   * const r = await ctx.autotune('softmax', [4096, 1024]);
+   * console.log(r.variant, r.timings); // e.g. 'rows-vec4', { 'rows-vec4': 48.1, lines: 131.0, subgroup: 109.4 }
+   */
+  async autotune(op: string, shape: readonly number[], options: { axis?: number; force?: boolean } = {}): Promise<AutotuneResult> {
+    this.checkUsable('autotune');
+    if (typeof op !== 'string') throw new ArgumentError('autotune', `op must be a string, got ${describe(op)}`);
+    if (!this.autotuner) {
+      const bucket = `${op}:cpu`;
+      return { op, bucket, variant: null, source: 'cpu', background: false, timings: {}, estimated: false, pinned: null, elapsedMs: 0, budgetMs: 0, longestStepMs: 0 };
+    }
+    return this.autotuner.tune(op, shape, options.axis, options.force === true);
+  }
+
   /** Destroys every tensor and, if the context created it, the device. */
   destroy(): void {
     if (this.destroyed) return;
+    this.autotuner?.destroy();
     for (const t of [...this.live]) t.destroy();
     this.gpu?.destroy();
     this.destroyed = true;
@@ -390,6 +422,14 @@ export class Context implements TensorOwner {
   checkUsable(op: string): void {
     if (this.destroyed) throw new ArgumentError(op, 'the context was destroyed');
     this.gpu?.checkAlive(op);
+  }
+
+  /**
+   * @internal The autotuned variant of `op` for `problem` (the op's own view of its arguments, as
+   * in src/autotune/ops.ts), or null: then the op uses its fixed rule.
+   */
+  tunedVariant(op: string, problem: unknown): string | null {
+    return this.autotuner?.lookup(op, problem) ?? null;
   }
 
   /** @internal Validates a tensor argument of `op`. */

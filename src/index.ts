@@ -4,6 +4,7 @@ export type { Context } from './context';
 export type { ContextOptions, TensorInput, MemoryInfo, BackendName } from './context';
 export type { Tensor, DType, TensorData, DataOf } from './tensor';
 export type { AdapterInfo } from './gpu/device';
+export type { AutotuneOptions, AutotuneResult, TuningStorage } from './autotune/autotuner';
 export type { MatmulOptions } from './linalg';
 export type { DenseBackwardArgs, DenseGradients } from './ops/dense';
 export type { CrossEntropyOptions, CrossEntropyResult, Reduction } from './cpu/crossentropy';

@@ -31,6 +31,11 @@ export class VariantRegistry {
     this.pinned.set(op, variant);
   }
 
+  /** The variant pinned for `op`, or null. */
+  pinnedVariant(op: string): string | null {
+    return this.pinned.get(op) ?? null;
+  }
+
   /** The pinned variant if it can run (`usable`), else `chosen`; records the result. */
   resolve(op: string, chosen: string, usable: (variant: string) => boolean): string {
     const pinned = this.pinned.get(op);

@@ -63,7 +63,8 @@ export function dense(ctx: Context, x: Tensor, w: Tensor, b?: Tensor | null, act
     biasColStride: 1,
   };
   const fusion: GemmFusion = { aDerivative: 'linear', bDerivative: 'linear', bias: bias !== null, activation: act === 'softmax' ? 'linear' : act };
-  const variant = ctx.variants.resolve(op, chooseGemmVariant(gpu, layout), (v) => gemmVariantUsable(gpu, v));
+  const chosen = ctx.tunedVariant('matmul', layout) ?? chooseGemmVariant(gpu, layout);
+  const variant = ctx.variants.resolve(op, chosen, (v) => gemmVariantUsable(gpu, v));
   return gpu.captured(op, () => {
     const y = ctx.gpuOutput(op, [batch, units]);
     const yBuffer = y.storage!.buffer!;
@@ -174,8 +175,9 @@ export function denseBackward(ctx: Context, args: DenseBackwardArgs): DenseGradi
   // once (always for softmax, whose VJP needs a dot product per row).
   const pointwise: PointwiseActivation = act === 'softmax' ? 'linear' : act;
   const usable = (v: string) => gemmVariantUsable(gpu, v);
-  const dxVariant = ctx.variants.resolve(op, chooseGemmVariant(gpu, dxLayout), usable);
-  const dwVariant = ctx.variants.resolve(op, chooseGemmVariant(gpu, dwLayout), usable);
+  // The GEMMs' autotuned variants (ctx.autotune / createContext({ autotune })), else the rule.
+  const dxVariant = ctx.variants.resolve(op, ctx.tunedVariant('matmul', dxLayout) ?? chooseGemmVariant(gpu, dxLayout), usable);
+  const dwVariant = ctx.variants.resolve(op, ctx.tunedVariant('matmul', dwLayout) ?? chooseGemmVariant(gpu, dwLayout), usable);
   const fused = pointwise !== 'linear' && gemmFusesDerivative(dxVariant) && gemmFusesDerivative(dwVariant);
   const materialized = act === 'softmax' || (pointwise !== 'linear' && !fused);
   const dxFusion: GemmFusion = fused ? { ...PLAIN_GEMM, aDerivative: pointwise } : PLAIN_GEMM;

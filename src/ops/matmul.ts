@@ -48,7 +48,8 @@ export function matmul(ctx: Context, a: Tensor, b: Tensor, options?: MatmulOptio
     biasRowStride: 0,
     biasColStride: 0,
   };
-  const variant = ctx.variants.resolve(op, chooseGemmVariant(gpu, layout), (v) => gemmVariantUsable(gpu, v));
+  const chosen = ctx.tunedVariant('matmul', layout) ?? chooseGemmVariant(gpu, layout);
+  const variant = ctx.variants.resolve(op, chosen, (v) => gemmVariantUsable(gpu, v));
   return gpu.captured(op, () => {
     const out = ctx.gpuOutput(op, plan.outShape);
     recordGemm(gpu, op, variant, layout, { a: a.storage!.buffer!, b: b.storage!.buffer!, out: out.storage!.buffer! }, PLAIN_GEMM);

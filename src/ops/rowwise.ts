@@ -18,7 +18,8 @@ type Kernels = typeof LOG_SOFTMAX_KERNELS;
 function run(ctx: Context, op: string, kernels: Kernels, inputs: Tensor[], axis: number): Tensor {
   const gpu = ctx.gpu!;
   const layout = splitAtAxis(inputs[0].shape, axis);
-  const variant = ctx.variants.resolve(op, chooseRowwiseVariant(gpu, layout), (v) => rowwiseVariantUsable(v, layout));
+  const chosen = ctx.tunedVariant(op, layout) ?? chooseRowwiseVariant(gpu, layout);
+  const variant = ctx.variants.resolve(op, chosen, (v) => rowwiseVariantUsable(v, layout));
   return gpu.captured(op, () => {
     const y = ctx.gpuOutput(op, inputs[0].shape);
     try {

@@ -14,7 +14,8 @@ export function softmax(ctx: Context, x: Tensor, axis = -1): Tensor<'float32'> {
   if (!gpu) return ctx.cpuOutput(x.shape, cpuSoftmax(x.storage!.data as Float32Array, [...x.shape], resolvedAxis));
 
   const layout = splitAtAxis(x.shape, resolvedAxis);
-  const variant = ctx.variants.resolve(op, chooseSoftmaxVariant(gpu, layout), (v) => softmaxVariantUsable(gpu, v, layout));
+  const chosen = ctx.tunedVariant(op, layout) ?? chooseSoftmaxVariant(gpu, layout);
+  const variant = ctx.variants.resolve(op, chosen, (v) => softmaxVariantUsable(gpu, v, layout));
   return gpu.captured(op, () => {
     const y = ctx.gpuOutput(op, x.shape);
     try {

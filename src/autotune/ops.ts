@@ -1,0 +1,194 @@
+/**
+ * What the autotuner knows about each tunable op: how to read a problem from `autotune`'s shape
+ * argument, its bucket, its candidates (usable variants, the fixed rule's first), a reduced probe
+ * problem, and how to record one run of a variant on scratch buffers.
+ *
+ * To make another op tunable, add a `TunableOp` to TUNABLE_OPS and call `ctx.tunedVariant(op,
+ * problem)` in the op before its fixed rule (see src/ops/softmax.ts). Tunable now: softmax, the
+ * row-wise derivatives (logSoftmax, softmaxVjp, logSoftmaxVjp) and the GEMM of matmul, dense and
+ * denseBackward.
+ */
+import { normalizeAxis, splitAtAxis, checkShape } from '../shape';
+import type { GpuRuntime } from '../gpu/runtime';
+import {
+  SOFTMAX_VARIANTS,
+  chooseSoftmaxVariant,
+  recordSoftmax,
+  softmaxVariantUsable,
+  type LineLayout,
+} from '../kernels/softmax';
+import {
+  ROWWISE_VARIANTS,
+  LOG_SOFTMAX_KERNELS,
+  LOG_SOFTMAX_VJP_KERNELS,
+  SOFTMAX_VJP_KERNELS,
+  chooseRowwiseVariant,
+  recordRowwise,
+  rowwiseVariantUsable,
+} from '../kernels/rowwise';
+import { GEMM_VARIANTS, PLAIN_GEMM, chooseGemmVariant, gemmVariantUsable, recordGemm, type GemmLayout } from '../kernels/matmul';
+import { ShapeError } from '../errors';
+import { bucketKey, pow2Bucket } from './bucket';
+
+/** Scratch inputs and outputs of one problem (from the context's pool); `record` records one run of a variant. */
+export interface PreparedProblem {
+  record(variant: string): void;
+  buffers: GPUBuffer[];
+}
+
+export interface TunableOp<P> {
+  op: string;
+  /** The problem of `autotune(op, shape, { axis })`; throws typed errors on bad arguments. */
+  problem(shape: readonly number[], axis: number | undefined): P;
+  bucket(problem: P): string;
+  /** The usable variants, the fixed rule's choice first. */
+  candidates(gpu: GpuRuntime, problem: P): string[];
+  usable(gpu: GpuRuntime, variant: string, problem: P): boolean;
+  /**
+   * Problems of growing size that behave alike, smallest first, the last being `problem` itself,
+   * each with its size ratio full / level (see select.ts).
+   */
+  ladder(problem: P): { problem: P; scale: number }[];
+  prepare(gpu: GpuRuntime, problem: P): PreparedProblem;
+}
+
+/**
+ * The reduced sizes of the ladder, in elements: tiny (compiles and weeds out hopeless variants for
+ * a few ms even on SwiftShader), then mid-sized, then the full problem.
+ */
+const LADDER_ELEMENTS = [1 << 12, 1 << 18];
+
+/** Fills scratch inputs: uniform values in [-8, 8), cheap to make (speed does not depend on them). */
+function scratchValues(length: number): Float32Array {
+  const out = new Float32Array(length);
+  let state = 0x9e3779b9;
+  for (let i = 0; i < length; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    out[i] = (state / 4294967296) * 16 - 8;
+  }
+  return out;
+}
+
+/**
+ * A tunable op over lines of a tensor ([outer, length, inner] around its axis): softmax and the
+ * row-wise derivatives. `inputs` scratch tensors of the problem's size feed `record`.
+ */
+function lineOpTuning(
+  op: string,
+  variants: readonly string[],
+  rule: (gpu: GpuRuntime, layout: LineLayout) => string,
+  usable: (gpu: GpuRuntime, variant: string, layout: LineLayout) => boolean,
+  inputs: number,
+  record: (gpu: GpuRuntime, variant: string, buffers: GPUBuffer[], layout: LineLayout) => void,
+): TunableOp<LineLayout> {
+  return {
+    op,
+    problem(shape, axis = -1) {
+      checkShape('autotune', 'shape', shape);
+      return splitAtAxis(shape, normalizeAxis('autotune', axis, shape.length));
+    },
+    bucket(l) {
+      return bucketKey(op, {
+        rows: pow2Bucket(l.outer * (l.inner === 1 ? 1 : l.inner)),
+        length: pow2Bucket(l.length),
+        vec4: l.length % 4 === 0,
+        contiguous: l.inner === 1,
+      });
+    },
+    candidates(gpu, l) {
+      const first = rule(gpu, l);
+      return [first, ...variants.filter((v) => v !== first && usable(gpu, v, l))];
+    },
+    usable,
+    ladder(l) {
+      const rowElements = Math.max(1, l.length * l.inner);
+      const rows = LADDER_ELEMENTS.map((cap) => Math.max(1, Math.min(l.outer, Math.floor(cap / rowElements))));
+      const distinct = [...new Set([...rows, l.outer])];
+      return distinct.map((outer) => ({ problem: { ...l, outer }, scale: l.outer / outer }));
+    },
+    prepare(gpu, l) {
+      const elements = l.outer * l.length * l.inner;
+      const values = scratchValues(elements);
+      const buffers = [...Array.from({ length: inputs }, () => gpu.upload('autotune', values)), gpu.allocate('autotune', elements * 4, 'scratch output')];
+      return { record: (variant) => record(gpu, variant, buffers, l), buffers };
+    },
+  };
+}
+
+const SOFTMAX_TUNING = lineOpTuning('softmax', SOFTMAX_VARIANTS, chooseSoftmaxVariant, softmaxVariantUsable, 1, (gpu, variant, [x, y], l) =>
+  recordSoftmax(gpu, 'autotune', variant, x, y, l),
+);
+
+const rowwise = (op: string, kernels: typeof LOG_SOFTMAX_KERNELS, inputs: number) =>
+  lineOpTuning(op, ROWWISE_VARIANTS, chooseRowwiseVariant, (_, variant, l) => rowwiseVariantUsable(variant, l), inputs, (gpu, variant, buffers, l) =>
+    recordRowwise(gpu, 'autotune', kernels, variant, buffers, l),
+  );
+
+/** Elements a strided operand spans: the largest index it addresses, plus one. */
+function span(counts: number[], strides: number[]): number {
+  return counts.reduce((last, count, i) => last + (count - 1) * strides[i], 0) + 1;
+}
+
+/** The smallest problem of the GEMM ladder keeps at least this many rows (a few output tiles). */
+const GEMM_MIN_ROWS = 64;
+/** GEMM ladder sizes in multiply-adds (rows x cols x depth). */
+const GEMM_LADDER_WORK = [1 << 22, 1 << 26];
+
+/**
+ * The GEMM behind matmul, dense and denseBackward (they look up 'matmul' with their GEMM
+ * layouts): variants differ in tile shapes and in using subgroups or workgroup memory.
+ * `autotune('matmul', [M, K, N])` tunes a plain row-major [M, K] x [K, N] product; the ops' own
+ * layouts (transposed operands, batches) have buckets of their own.
+ */
+const GEMM_TUNING: TunableOp<GemmLayout> = {
+  op: 'matmul',
+  problem(shape) {
+    checkShape('autotune', 'shape', shape);
+    if (shape.length !== 3) throw new ShapeError('autotune', `matmul's shape is [M, K, N], got [${shape.join(', ')}]`);
+    const [m, k, n] = shape;
+    return {
+      rows: m, cols: n, depth: k, batches: 1,
+      aRowStride: k, aDepthStride: 1, aBatchStride: 0,
+      bDepthStride: n, bColStride: 1, bBatchStride: 0,
+      cRowStride: n, cColStride: 1, cBatchStride: m * n,
+      biasRowStride: 0, biasColStride: 0,
+    };
+  },
+  bucket(l) {
+    return bucketKey('matmul', {
+      rows: pow2Bucket(l.rows),
+      cols: pow2Bucket(l.cols),
+      depth: pow2Bucket(l.depth),
+      batches: pow2Bucket(l.batches),
+      // Which operand dimension is contiguous changes how every variant loads it.
+      aRowMajor: l.aDepthStride === 1,
+      bRowMajor: l.bColStride === 1,
+    });
+  },
+  candidates(gpu, l) {
+    const first = chooseGemmVariant(gpu, l);
+    return [first, ...GEMM_VARIANTS.filter((v) => v !== first && gemmVariantUsable(gpu, v))];
+  },
+  usable: (gpu, variant) => gemmVariantUsable(gpu, variant),
+  ladder(l) {
+    const perRow = Math.max(1, l.cols * l.depth * l.batches);
+    const rows = GEMM_LADDER_WORK.map((work) => Math.min(l.rows, Math.max(GEMM_MIN_ROWS, Math.floor(work / perRow))));
+    return [...new Set([...rows, l.rows])].map((r) => ({ problem: { ...l, rows: r }, scale: l.rows / r }));
+  },
+  prepare(gpu, l) {
+    const a = span([l.batches, l.rows, l.depth], [l.aBatchStride, l.aRowStride, l.aDepthStride]);
+    const b = span([l.batches, l.depth, l.cols], [l.bBatchStride, l.bDepthStride, l.bColStride]);
+    const c = span([l.batches, l.rows, l.cols], [l.cBatchStride, l.cRowStride, l.cColStride]);
+    const buffers = [gpu.upload('autotune', scratchValues(a)), gpu.upload('autotune', scratchValues(b)), gpu.allocate('autotune', c * 4, 'scratch output')];
+    const [ba, bb, out] = buffers;
+    return { record: (variant) => recordGemm(gpu, 'autotune', variant, l, { a: ba, b: bb, out }, PLAIN_GEMM), buffers };
+  },
+};
+
+export const TUNABLE_OPS: ReadonlyMap<string, TunableOp<unknown>> = new Map<string, TunableOp<unknown>>([
+  ['softmax', SOFTMAX_TUNING],
+  ['logSoftmax', rowwise('logSoftmax', LOG_SOFTMAX_KERNELS, 1)],
+  ['softmaxVjp', rowwise('softmaxVjp', SOFTMAX_VJP_KERNELS, 2)],
+  ['logSoftmaxVjp', rowwise('logSoftmaxVjp', LOG_SOFTMAX_VJP_KERNELS, 2)],
+  ['matmul', GEMM_TUNING],
+]);
