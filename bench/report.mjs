@@ -117,7 +117,7 @@ export function markdown(out, meta) {
   lines.push(`![webgpu-nn speedup](${meta.chart})`, '');
   lines.push('Their time over webgpu-nn\'s, same row, same run (> 1: webgpu-nn is faster). Device time on both sides where both have it, else each side\'s roundtrip (marked).', '');
   lines.push(mdRow(['op', 'shape', ...COMPETITORS]), mdRow(['---', '---', ...COMPETITORS.map(() => '---:')]));
-  for (const c of comparisons(results)) {
+  for (const c of comparisons(results).filter((c) => COMPETITORS.some((n) => c.vs[n]))) {
     lines.push(mdRow([c.op, shapeText(c.shape), ...COMPETITORS.map((n) => {
       const v = c.vs[n];
       if (!v) return '-';
@@ -250,7 +250,8 @@ export function svgChart(results, title) {
         const x0 = x(Math.min(1, s.ratio));
         const x1 = x(Math.max(1, s.ratio));
         out.push(`<rect x="${x0.toFixed(1)}" y="${y}" width="${Math.max(1, x1 - x0).toFixed(1)}" height="${bar}" fill="${COLORS[name]}"><title>${escapeXml(`${name}: ${ratioText(s)}`)}</title></rect>`);
-        out.push(`<text x="${(x1 + 4).toFixed(1)}" y="${y + bar - 3}" font-size="11">${escapeXml(ratioText(s))}</text>`);
+        const note = v.variant === 'cpu-ep-fallback' ? ' (on its CPU EP)' : '';
+        out.push(`<text x="${(x1 + 4).toFixed(1)}" y="${y + bar - 3}" font-size="11">${escapeXml(ratioText(s) + note)}</text>`);
       } else {
         out.push(`<text x="${(x(1) + 4).toFixed(1)}" y="${y + bar - 3}" font-size="11" fill="#999">${escapeXml(`${name}: ${v.status === 'ok' ? 'no time' : v.status.split(':')[0]}`)}</text>`);
       }

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // npm run bench [-- --quick] [--json FILE] [--report] [--report-dir DIR] [--op NAME ...]
-//   [--impl NAME ...] [--variant op=name ...] [--compare | --no-compare] [--no-autotune]
-// --no-compare leaves out TF.js and ONNX Runtime Web (--quick does unless --compare is given);
-// --no-autotune leaves out the autotuning check.
+//   [--impl NAME ...] [--variant op=name ...] [--compare | --no-compare] [--autotune | --no-autotune]
+// --no-compare leaves out TF.js and ONNX Runtime Web, --no-autotune the autotuning check (--quick
+// leaves out both unless --compare / --autotune is given).
 // Runs the benchmark rows in headless Chromium (WebGPU on whatever adapter Chromium finds) and
 // prints a table; --json writes { adapter, settings, seconds, results, autotune } for tools;
 // --report writes BENCHMARKS.md and BENCHMARKS.svg (the speedup chart) in the repository root
@@ -17,13 +17,14 @@ import { printTable } from './table.mjs';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 function parseArgs(argv) {
-  const args = { quick: false, compare: null, autotune: true, json: null, report: null, ops: null, impls: null, variants: {} };
+  const args = { quick: false, compare: null, autotune: null, json: null, report: null, ops: null, impls: null, variants: {} };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') args.quick = true;
     else if (a === '--no-compare') args.compare = false;
     else if (a === '--compare') args.compare = true;
     else if (a === '--no-autotune') args.autotune = false;
+    else if (a === '--autotune') args.autotune = true;
     else if (a === '--json') args.json = argv[++i];
     else if (a === '--report') args.report ??= ROOT;
     else if (a === '--report-dir') args.report = resolve(argv[++i]);
@@ -37,6 +38,7 @@ function parseArgs(argv) {
   // --quick is the smoke run (first shape of each op): TF.js and ORT take seconds per run on
   // SwiftShader, so they join it only when asked (--compare).
   args.compare ??= !args.quick;
+  args.autotune ??= !args.quick;
   return args;
 }
 
