@@ -56,6 +56,46 @@ export const TARGETS = [
   { op: 'fit-mlp', shape: [1, 128], vs: 'tfjs-cpu', min: 2 },
 ];
 
+/**
+ * The earlier issues' targets, all measured in the same run: ratios between rows (webgpu-nn over
+ * the copy floor, fused over unfused, backward over forward, against the CPU reference) and two
+ * absolute numbers (GFLOP/s, the XOR fit's wall time).
+ */
+const median = (results, op, shape, impl) => {
+  const r = results.find((x) => x.op === op && JSON.stringify(x.shape) === JSON.stringify(shape) && x.impl === impl);
+  return r && ok(r) && typeof r.median_ms === 'number' ? r : null;
+};
+const timeRatio = (a, b) => (a && b && b.median_ms > 0 ? a.median_ms / b.median_ms : null);
+export const RUN_TARGETS = [
+  { text: 'softmax [4096, 1024]: webgpu-nn time / copy time', atMost: 2, unit: 'x',
+    measure: (rs) => timeRatio(median(rs, 'softmax', [4096, 1024], 'webgpu-nn'), median(rs, 'softmax', [4096, 1024], 'copy')) },
+  { text: 'softmaxVjp [4096, 1024]: webgpu-nn time / softmax copy time', atMost: 2.5, unit: 'x',
+    measure: (rs) => timeRatio(median(rs, 'softmaxVjp', [4096, 1024], 'webgpu-nn'), median(rs, 'softmax', [4096, 1024], 'copy')) },
+  { text: 'softmaxJacobian [1024, 256]: webgpu-nn time / copy of the output', atMost: 1.2, unit: 'x',
+    measure: (rs) => timeRatio(median(rs, 'softmaxJacobian', [1024, 256], 'webgpu-nn'), median(rs, 'softmaxJacobian', [1024, 256], 'copy')) },
+  { text: 'softmaxCrossEntropy [4096, 1024]: fused time / unfused time', below: 1, unit: 'x',
+    measure: (rs) => timeRatio(median(rs, 'softmaxCrossEntropy', [4096, 1024], 'webgpu-nn'), median(rs, 'softmaxCrossEntropy', [4096, 1024], 'webgpu-nn-unfused')) },
+  { text: 'matmul [1024, 1024, 1024]: webgpu-nn GFLOP/s', atLeast: 4, unit: ' GFLOP/s',
+    measure: (rs) => median(rs, 'matmul', [1024, 1024, 1024], 'webgpu-nn')?.gflops ?? null },
+  { text: 'matmul [1024, 1024, 1024]: speedup over plain-js', atLeast: 3, unit: 'x',
+    measure: (rs) => timeRatio(median(rs, 'matmul', [1024, 1024, 1024], 'plain-js'), median(rs, 'matmul', [1024, 1024, 1024], 'webgpu-nn')) },
+  { text: 'denseBackward / dense time [4096, 784, 256]', atMost: 3, unit: 'x',
+    measure: (rs) => timeRatio(median(rs, 'denseBackward', [4096, 784, 256], 'webgpu-nn'), median(rs, 'dense', [4096, 784, 256], 'webgpu-nn')) },
+  { text: 'fit-xor [100000, 4]: wall time of fit', atMost: 5000, unit: ' ms',
+    measure: (rs) => median(rs, 'fit-xor', [100000, 4], 'webgpu-nn')?.median_ms ?? null },
+  { text: 'fit-mlp [1, 128]: samples/s over cpu-reference', atLeast: 3, unit: 'x',
+    measure: (rs) => timeRatio(median(rs, 'fit-mlp', [1, 128], 'cpu-reference'), median(rs, 'fit-mlp', [1, 128], 'webgpu-nn')) },
+];
+
+function runTargetCells(results) {
+  return RUN_TARGETS.map((t) => {
+    const v = t.measure(results);
+    const goal = t.atMost !== undefined ? `<= ${t.atMost}${t.unit}` : t.atLeast !== undefined ? `>= ${t.atLeast}${t.unit}` : `< ${t.below}${t.unit}`;
+    const met = v === null ? '-' : (t.atMost !== undefined ? v <= t.atMost : t.atLeast !== undefined ? v >= t.atLeast : v < t.below) ? 'yes' : 'no';
+    return [t.text, goal, v === null ? 'not run' : `${fmt(v)}${t.unit}`, met];
+  });
+}
+
 export function fmt(v, digits = 2) {
   if (v === null || v === undefined) return '-';
   if (typeof v !== 'number') return String(v);
@@ -136,6 +176,10 @@ export function markdown(out, meta) {
     const measured = ours && theirs ? (s ? ratioText(s) : `${ok(ours) ? theirs.status : ours.status}`.split(':')[0]) : 'not run';
     lines.push(mdRow([t.op, shapeText(t.shape), t.vs, `>= ${t.min}x`, measured, s ? (s.ratio >= t.min ? 'yes' : 'no') : '-']));
   }
+  lines.push('');
+  lines.push('Within webgpu-nn, same run:', '');
+  lines.push(mdRow(['target', 'goal', 'measured', 'met']), mdRow(['---', '---:', '---:', '---']));
+  for (const cells of runTargetCells(results)) lines.push(mdRow(cells));
   lines.push('');
 
   if (out.autotune?.length) {

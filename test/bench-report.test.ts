@@ -3,7 +3,7 @@
  * treatment of wrong and failed impls, BENCHMARKS.md and the SVG chart, on made-up results.
  */
 import { describe, expect, it } from 'vitest';
-import { comparisons, markdown, speedup, svgChart, textTable } from '../bench/report.mjs';
+import { comparisons, markdown, RUN_TARGETS, speedup, svgChart, textTable } from '../bench/report.mjs';
 
 const row = (impl: string, fields: Record<string, unknown>) => ({
   op: 'softmax',
@@ -100,5 +100,17 @@ describe('outputs', () => {
     expect(svg).toContain('<title>tfjs-webgpu: 5.00x (roundtrip)</title>');
     expect(svg).toContain('ort-webgpu: wrong');
     expect(svg).toContain('>1x</text>');
+  });
+});
+
+describe('the within-run targets', () => {
+  it('measure ratios between rows of the run, and say when a row is missing', () => {
+    const byText = Object.fromEntries(RUN_TARGETS.map((t: { text: string; measure: (r: unknown[]) => number | null }) => [t.text, t.measure(results)]));
+    // webgpu-nn 50 ms over copy 20 ms.
+    expect(byText['softmax [4096, 1024]: webgpu-nn time / copy time']).toBe(2.5);
+    expect(byText['fit-mlp [1, 128]: samples/s over cpu-reference']).toBeNull();
+    const md = markdown(out, { date: 'd', command: 'c', browser: 'b', versions: {}, chart: 'x.svg' });
+    expect(md).toContain('| softmax [4096, 1024]: webgpu-nn time / copy time | <= 2x | 2.50x | no |');
+    expect(md).toContain('| fit-xor [100000, 4]: wall time of fit | <= 5000 ms | not run | - |');
   });
 });
