@@ -2,7 +2,8 @@
 // host picks this kernel when N is a multiple of 4). No barriers: the fast shape on SwiftShader.
 // Pass 1 (as softmax_rows_vec4.wgsl): running max and normalizer per vec4 lane, the max of four
 // vec4s taken before rescaling (about one exp per element), read once. Pass 2: read the logits
-// again and the labels once, write grad = (softmax(x) - labels) * scale, and accumulate the row's
+// again and the labels once, write grad = (softmax(x) - labels) * scale (for class indices:
+// softmax * scale, then the label's entry is corrected), and accumulate the row's
 // loss -sum_j l_j * logSoftmax(x)_j as sum_j l_j * ((max - x_j) + log(sum)): every term is >= 0
 // for labels >= 0, so nothing cancels even for logits of +-1e4. Traffic: 12 bytes per element
 // with class indices (16 with label rows), and one loss per row. Rows with a NaN or an infinity
@@ -116,11 +117,15 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
     let invSum = 1.0 / stats.y;
     let logSum = log(stats.y);
     if (indexLabels) {
+      // softmax * scale everywhere, then the label's entry alone gets (p - 1) * scale: the loop is
+      // softmax's own write pass (a one-hot select per element made it about 20% slower).
+      let invSumScaled = invSum * scale;
       for (var j = start; j < end; j++) {
-        let onehot = select(vec4f(0.0), vec4f(1.0), lane + (j - start) * 4u == vec4u(label));
-        grad[j] = (exp(x[j] - rowMax) * invSum - onehot) * scale;
+        grad[j] = exp(x[j] - rowMax) * invSumScaled;
       }
-      loss[row] = (rowMax - x[start + label / 4u][label % 4u]) + logSum;
+      let labelLogit = x[start + label / 4u][label % 4u];
+      grad[start + label / 4u][label % 4u] = (exp(labelLogit - rowMax) * invSum - 1.0) * scale;
+      loss[row] = (rowMax - labelLogit) + logSum;
       return;
     }
     var terms = vec4f(0.0);
