@@ -8,27 +8,27 @@ import {
   DTypeError,
   ShapeError,
   TensorDestroyedError,
-} from './errors';
-import { requestDevice, describeAdapter, type AdapterInfo } from './gpu/device';
-import { GpuRuntime } from './gpu/runtime';
-import { checkShape, describe, formatShape, type Shape } from './shape';
-import { Tensor, type DType, type TensorData, type TensorOwner } from './tensor';
-import { VariantRegistry } from './kernels/variants';
-import { SOFTMAX_VARIANTS } from './kernels/softmax';
-import { GEMM_VARIANTS } from './kernels/matmul';
-import { softmax } from './ops/softmax';
-import { matmul } from './ops/matmul';
-import { dense, denseBackward, type DenseBackwardArgs, type DenseGradients } from './ops/dense';
-import type { Activation, MatmulOptions } from './linalg';
-import { ROWWISE_VARIANTS } from './kernels/rowwise';
-import { JACOBIAN_PROBS_VARIANTS, JACOBIAN_VARIANTS } from './kernels/jacobian';
-import { CROSS_ENTROPY_VARIANTS } from './kernels/crossentropy';
-import { Autotuner, type AutotuneOptions, type AutotuneResult } from './autotune/autotuner';
-import { logSoftmax, logSoftmaxVjp, softmaxVjp } from './ops/rowwise';
-import { softmaxJacobian, softmaxJacobianFromProbs } from './ops/jacobian';
-import { softmaxCrossEntropy } from './ops/crossentropy';
-import type { CrossEntropyOptions, CrossEntropyResult } from './cpu/crossentropy';
-import { FIT_VARIANTS } from './nn/fit-variants';
+} from './errors.js';
+import { requestDevice, describeAdapter, type AdapterInfo } from './gpu/device.js';
+import { GpuRuntime } from './gpu/runtime.js';
+import { checkShape, describe, formatShape, type Shape } from './shape.js';
+import { Tensor, type DType, type TensorData, type TensorOwner } from './tensor.js';
+import { VariantRegistry } from './kernels/variants.js';
+import { SOFTMAX_VARIANTS } from './kernels/softmax.js';
+import { GEMM_VARIANTS } from './kernels/matmul.js';
+import { softmax } from './ops/softmax.js';
+import { matmul } from './ops/matmul.js';
+import { dense, denseBackward, type DenseBackwardArgs, type DenseGradients } from './ops/dense.js';
+import type { Activation, MatmulOptions } from './linalg.js';
+import { ROWWISE_VARIANTS } from './kernels/rowwise.js';
+import { JACOBIAN_PROBS_VARIANTS, JACOBIAN_VARIANTS } from './kernels/jacobian.js';
+import { CROSS_ENTROPY_VARIANTS } from './kernels/crossentropy.js';
+import { Autotuner, type AutotuneOptions, type AutotuneResult } from './autotune/autotuner.js';
+import { logSoftmax, logSoftmaxVjp, softmaxVjp } from './ops/rowwise.js';
+import { softmaxJacobian, softmaxJacobianFromProbs } from './ops/jacobian.js';
+import { softmaxCrossEntropy } from './ops/crossentropy.js';
+import type { CrossEntropyOptions, CrossEntropyResult } from './cpu/crossentropy.js';
+import { FIT_VARIANTS } from './nn/fit-variants.js';
 
 export type BackendName = 'webgpu' | 'cpu';
 

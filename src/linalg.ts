@@ -2,8 +2,8 @@
  * Argument checks and shape arithmetic shared by the matmul and dense ops and their CPU
  * references, so that both backends accept the same inputs and fail with the same messages.
  */
-import { ArgumentError, ShapeError } from './errors';
-import { describe, formatShape, type Shape } from './shape';
+import { ArgumentError, ShapeError } from './errors.js';
+import { describe, formatShape, type Shape } from './shape.js';
 
 /** Activations of a dense layer (Keras names). `softmax` is row-wise over the units. */
 export type Activation = 'linear' | 'sigmoid' | 'relu' | 'tanh' | 'softmax';

@@ -1,5 +1,5 @@
 /** Shape arithmetic and the argument checks every op shares. */
-import { ArgumentError, ShapeError } from './errors';
+import { ArgumentError, ShapeError } from './errors.js';
 
 export type Shape = readonly number[];
 

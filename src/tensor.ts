@@ -1,6 +1,6 @@
 /** Tensor: a shape plus its storage (a GPU buffer on webgpu, a typed array on cpu). */
-import { TensorDestroyedError } from './errors';
-import type { Shape } from './shape';
+import { TensorDestroyedError } from './errors.js';
+import type { Shape } from './shape.js';
 
 export type DType = 'float32' | 'int32';
 export type TensorData = Float32Array | Int32Array;

@@ -8,16 +8,16 @@
  * so it neither changes `lastKernelVariant` nor is affected by pinned variants. It reads back only
  * its own timestamp buffer and never consumes the WebGPU errors of other ops.
  */
-import { ArgumentError } from '../errors';
-import { BUFFER_COPY_SRC, BUFFER_QUERY_RESOLVE } from '../gpu/flags';
-import type { GpuRuntime } from '../gpu/runtime';
-import type { VariantRegistry } from '../kernels/variants';
-import { describe } from '../shape';
-import { selectVariant, type Measurement, type TrialRunner } from './select';
-import { TUNABLE_OPS, type PreparedProblem, type TunableOp } from './ops';
-import { defaultStorage, TuningStore, type TuningEntry, type TuningStorage } from './store';
+import { ArgumentError } from '../errors.js';
+import { BUFFER_COPY_SRC, BUFFER_QUERY_RESOLVE } from '../gpu/flags.js';
+import type { GpuRuntime } from '../gpu/runtime.js';
+import type { VariantRegistry } from '../kernels/variants.js';
+import { describe } from '../shape.js';
+import { selectVariant, type Measurement, type TrialRunner } from './select.js';
+import { TUNABLE_OPS, type PreparedProblem, type TunableOp } from './ops.js';
+import { defaultStorage, TuningStore, type TuningEntry, type TuningStorage } from './store.js';
 
-export type { TuningStorage } from './store';
+export type { TuningStorage } from './store.js';
 
 /** `createContext({ autotune })` options. `autotune: true` is `{ background: true }`. */
 export interface AutotuneOptions {

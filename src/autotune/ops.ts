@@ -8,15 +8,15 @@
  * row-wise derivatives (logSoftmax, softmaxVjp, logSoftmaxVjp) and the GEMM of matmul, dense and
  * denseBackward.
  */
-import { normalizeAxis, splitAtAxis, checkShape } from '../shape';
-import type { GpuRuntime } from '../gpu/runtime';
+import { normalizeAxis, splitAtAxis, checkShape } from '../shape.js';
+import type { GpuRuntime } from '../gpu/runtime.js';
 import {
   SOFTMAX_VARIANTS,
   chooseSoftmaxVariant,
   recordSoftmax,
   softmaxVariantUsable,
   type LineLayout,
-} from '../kernels/softmax';
+} from '../kernels/softmax.js';
 import {
   ROWWISE_VARIANTS,
   LOG_SOFTMAX_KERNELS,
@@ -25,10 +25,10 @@ import {
   chooseRowwiseVariant,
   recordRowwise,
   rowwiseVariantUsable,
-} from '../kernels/rowwise';
-import { GEMM_VARIANTS, PLAIN_GEMM, chooseGemmVariant, gemmVariantUsable, recordGemm, type GemmLayout } from '../kernels/matmul';
-import { ShapeError } from '../errors';
-import { bucketKey, pow2Bucket } from './bucket';
+} from '../kernels/rowwise.js';
+import { GEMM_VARIANTS, PLAIN_GEMM, chooseGemmVariant, gemmVariantUsable, recordGemm, type GemmLayout } from '../kernels/matmul.js';
+import { ShapeError } from '../errors.js';
+import { bucketKey, pow2Bucket } from './bucket.js';
 
 /** Scratch inputs and outputs of one problem (from the context's pool); `record` records one run of a variant. */
 export interface PreparedProblem {

@@ -4,7 +4,7 @@
  * Storage failures (quota, privacy modes, a corrupted entry) never fail an op: the result then
  * lives in memory only.
  */
-import type { AdapterInfo } from '../gpu/device';
+import type { AdapterInfo } from '../gpu/device.js';
 
 /** What the store needs from a persistent storage (a subset of the Web Storage API). */
 export interface TuningStorage {

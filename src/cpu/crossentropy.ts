@@ -13,11 +13,11 @@
  * - +Inf logits follow softmax's limit: -logSoftmax is log(count of +Inf) on them, +Inf elsewhere;
  * - a non-finite label makes that row's loss NaN; the gradient stays softmax(x) - l elementwise.
  */
-import { ArgumentError, ShapeError } from '../errors';
-import { describe, formatShape } from '../shape';
-import { checkData } from './check';
-import { lastAxisLayout } from './jacobian';
-import { lineStats, softmaxEntry, type LineStats } from './softmax';
+import { ArgumentError, ShapeError } from '../errors.js';
+import { describe, formatShape } from '../shape.js';
+import { checkData } from './check.js';
+import { lastAxisLayout } from './jacobian.js';
+import { lineStats, softmaxEntry, type LineStats } from './softmax.js';
 
 export type Reduction = 'none' | 'mean' | 'sum';
 

@@ -6,10 +6,10 @@
  * Backward, given y and dy = dL/dy: dz = dy * act'(z) (for softmax its VJP y * (dy - <dy, y>)
  * per row), dx = dz w^T, dw = x^T dz, db = column sums of dz.
  */
-import { ArgumentError } from '../errors';
-import { checkActivation, checkFlag, planDense, type Activation } from '../linalg';
-import { describe } from '../shape';
-import { checkData } from './check';
+import { ArgumentError } from '../errors.js';
+import { checkActivation, checkFlag, planDense, type Activation } from '../linalg.js';
+import { describe } from '../shape.js';
+import { checkData } from './check.js';
 
 function sigmoid(v: number): number {
   return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));

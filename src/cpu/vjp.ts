@@ -6,8 +6,8 @@
  * Special values (the same on the GPU; see notes/derivatives.md): a NaN or infinity anywhere in
  * a line of s or dy makes the whole dx line NaN.
  */
-import { normalizeAxis, splitAtAxis } from '../shape';
-import { checkData } from './check';
+import { normalizeAxis, splitAtAxis } from '../shape.js';
+import { checkData } from './check.js';
 
 /**
  * dx = s * (dy - sum(dy * s)) along `axis`, for s = softmax(x): the gradient of a loss with

@@ -4,7 +4,7 @@
  * order makes any later use (writeBuffer, a new dispatch) safe. Beyond `capacityBytes` of idle
  * buffers, released ones are destroyed.
  */
-import { BUFFER_COPY_DST, BUFFER_COPY_SRC, BUFFER_STORAGE } from './flags';
+import { BUFFER_COPY_DST, BUFFER_COPY_SRC, BUFFER_STORAGE } from './flags.js';
 
 /** Storage buffers are allocated in multiples of 16 bytes so vec4 bindings always fit. */
 export function storageSize(bytes: number): number {

@@ -1,5 +1,5 @@
 /** Adapter and device acquisition. */
-import { BackendUnavailableError } from '../errors';
+import { BackendUnavailableError } from '../errors.js';
 
 /** What the context reports about the adapter it runs on. */
 export interface AdapterInfo {

@@ -4,7 +4,7 @@
  * explicit bind-group layout, where the last binding is always the kernel's uniform parameter
  * block, bound with a dynamic offset into the recorder's parameter arena.
  */
-import { SHADER_STAGE_COMPUTE } from './flags';
+import { SHADER_STAGE_COMPUTE } from './flags.js';
 
 /** How a storage binding is used by the kernel: read-only or read-write. */
 export type BindingKind = 'read' | 'write';

@@ -7,10 +7,10 @@
  * within one command buffer share a slot, so a training loop that repeats the same steps uses a
  * handful of slots however many steps it records.
  */
-import { BUFFER_COPY_DST, BUFFER_MAP_READ, BUFFER_UNIFORM, MAP_MODE_READ } from './flags';
-import type { BufferPool } from './buffer-pool';
-import type { CompiledKernel } from './kernel';
-import type { Grid } from './grid';
+import { BUFFER_COPY_DST, BUFFER_MAP_READ, BUFFER_UNIFORM, MAP_MODE_READ } from './flags.js';
+import type { BufferPool } from './buffer-pool.js';
+import type { CompiledKernel } from './kernel.js';
+import type { Grid } from './grid.js';
 
 const ARENA_SLOTS = 4096;
 /** Submit after this many dispatches so that long recordings overlap with execution. */

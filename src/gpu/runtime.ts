@@ -2,13 +2,13 @@
  * Everything the webgpu backend of a context owns: the device, the buffer pool, the recorder,
  * the error scopes that attribute WebGPU errors to ops, and the device-lost state.
  */
-import { DeviceLostError, GPUOperationError, SizeLimitError } from '../errors';
-import { BufferPool } from './buffer-pool';
-import { BUFFER_COPY_SRC, BUFFER_QUERY_RESOLVE } from './flags';
-import { compileKernel, type CompiledKernel, type KernelSpec, type Overrides } from './kernel';
-import { foldGrid } from './grid';
-import { Recorder, type Binding } from './recorder';
-import type { AdapterInfo } from './device';
+import { DeviceLostError, GPUOperationError, SizeLimitError } from '../errors.js';
+import { BufferPool } from './buffer-pool.js';
+import { BUFFER_COPY_SRC, BUFFER_QUERY_RESOLVE } from './flags.js';
+import { compileKernel, type CompiledKernel, type KernelSpec, type Overrides } from './kernel.js';
+import { foldGrid } from './grid.js';
+import { Recorder, type Binding } from './recorder.js';
+import type { AdapterInfo } from './device.js';
 
 /** Broad kind of adapter, which decides kernel variants (see README "Kernel variants"). */
 export type AdapterProfile = 'swiftshader' | 'gpu';

@@ -10,9 +10,9 @@ import rowsWgsl from '../../shaders/cross_entropy_rows.wgsl?raw';
 import rowsVec4Wgsl from '../../shaders/cross_entropy_rows_vec4.wgsl?raw';
 import workgroupWgsl from '../../shaders/cross_entropy_workgroup.wgsl?raw';
 import reduceWgsl from '../../shaders/loss_reduce.wgsl?raw';
-import type { KernelSpec } from '../gpu/kernel';
-import type { GpuRuntime } from '../gpu/runtime';
-import type { Binding } from '../gpu/recorder';
+import type { KernelSpec } from '../gpu/kernel.js';
+import type { GpuRuntime } from '../gpu/runtime.js';
+import type { Binding } from '../gpu/recorder.js';
 
 const BINDINGS = ['read', 'read', 'write', 'write'] as const;
 const ROWS: KernelSpec = { name: 'cross_entropy_rows', code: rowsWgsl, bindings: BINDINGS };

@@ -25,10 +25,10 @@ import probsWgsl from '../../shaders/jacobian_probs.wgsl?raw';
 import probsVec4Wgsl from '../../shaders/jacobian_probs_vec4.wgsl?raw';
 import probsBlockWgsl from '../../shaders/jacobian_probs_block.wgsl?raw';
 import probsBlockVec4Wgsl from '../../shaders/jacobian_probs_block_vec4.wgsl?raw';
-import type { KernelSpec } from '../gpu/kernel';
-import type { GpuRuntime } from '../gpu/runtime';
-import type { Binding } from '../gpu/recorder';
-import { planChunks, type Chunk } from './chunks';
+import type { KernelSpec } from '../gpu/kernel.js';
+import type { GpuRuntime } from '../gpu/runtime.js';
+import type { Binding } from '../gpu/recorder.js';
+import { planChunks, type Chunk } from './chunks.js';
 
 const IO = ['read', 'write'] as const;
 const ROWS: KernelSpec = { name: 'jacobian_rows', code: rowsWgsl, bindings: IO };

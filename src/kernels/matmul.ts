@@ -11,9 +11,9 @@ import tiledWgsl from '../../shaders/matmul_tiled.wgsl?raw';
 import biasGradWgsl from '../../shaders/dense_bias_grad.wgsl?raw';
 import softmaxGradWgsl from '../../shaders/dense_softmax_grad.wgsl?raw';
 import activationGradWgsl from '../../shaders/dense_activation_grad.wgsl?raw';
-import type { KernelSpec } from '../gpu/kernel';
-import type { GpuRuntime } from '../gpu/runtime';
-import type { Activation } from '../linalg';
+import type { KernelSpec } from '../gpu/kernel.js';
+import type { GpuRuntime } from '../gpu/runtime.js';
+import type { Activation } from '../linalg.js';
 
 // Bindings: a, b, bias, out (lanes); a, aAux, b, bAux, bias, out (tiled).
 const LANES: KernelSpec = { name: 'matmul_lanes', code: lanesWgsl, bindings: ['read', 'read', 'read', 'write'], features: ['subgroups'] };

@@ -18,11 +18,11 @@ import softmaxVjpWorkgroupWgsl from '../../shaders/softmax_vjp_workgroup.wgsl?ra
 import logSoftmaxVjpLinesWgsl from '../../shaders/log_softmax_vjp_lines.wgsl?raw';
 import logSoftmaxVjpRowsVec4Wgsl from '../../shaders/log_softmax_vjp_rows_vec4.wgsl?raw';
 import logSoftmaxVjpWorkgroupWgsl from '../../shaders/log_softmax_vjp_workgroup.wgsl?raw';
-import type { BindingKind, KernelSpec } from '../gpu/kernel';
-import type { GpuRuntime } from '../gpu/runtime';
-import type { Binding } from '../gpu/recorder';
-import type { LineLayout } from './softmax';
-import { forEachLineChunk } from './chunks';
+import type { BindingKind, KernelSpec } from '../gpu/kernel.js';
+import type { GpuRuntime } from '../gpu/runtime.js';
+import type { Binding } from '../gpu/recorder.js';
+import type { LineLayout } from './softmax.js';
+import { forEachLineChunk } from './chunks.js';
 
 export const ROWWISE_VARIANTS = ['lines', 'rows-vec4', 'workgroup'] as const;
 export type RowwiseVariant = (typeof ROWWISE_VARIANTS)[number];

@@ -3,10 +3,10 @@ import linesWgsl from '../../shaders/softmax_lines.wgsl?raw';
 import rowsVec4Wgsl from '../../shaders/softmax_rows_vec4.wgsl?raw';
 import subgroupWgsl from '../../shaders/softmax_subgroup.wgsl?raw';
 import workgroupWgsl from '../../shaders/softmax_workgroup.wgsl?raw';
-import type { KernelSpec } from '../gpu/kernel';
-import type { GpuRuntime } from '../gpu/runtime';
-import type { Binding } from '../gpu/recorder';
-import { forEachLineChunk } from './chunks';
+import type { KernelSpec } from '../gpu/kernel.js';
+import type { GpuRuntime } from '../gpu/runtime.js';
+import type { Binding } from '../gpu/recorder.js';
+import { forEachLineChunk } from './chunks.js';
 
 const LINES: KernelSpec = { name: 'softmax_lines', code: linesWgsl, bindings: ['read', 'write'] };
 const ROWS_VEC4: KernelSpec = { name: 'softmax_rows_vec4', code: rowsVec4Wgsl, bindings: ['read', 'write'] };

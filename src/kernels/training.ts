@@ -8,9 +8,9 @@ import accumulateWgsl from '../../shaders/accumulate_epoch.wgsl?raw';
 import optimizerWgsl from '../../shaders/optimizer_step.wgsl?raw';
 import activationWgsl from '../../shaders/activation.wgsl?raw';
 import columnSumsWgsl from '../../shaders/column_sums.wgsl?raw';
-import type { KernelSpec } from '../gpu/kernel';
-import type { GpuRuntime } from '../gpu/runtime';
-import type { Binding } from '../gpu/recorder';
+import type { KernelSpec } from '../gpu/kernel.js';
+import type { GpuRuntime } from '../gpu/runtime.js';
+import type { Binding } from '../gpu/recorder.js';
 
 export const TRAIN_SMALL: KernelSpec = {
   name: 'train_small',

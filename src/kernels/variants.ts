@@ -4,7 +4,7 @@
  * pin a variant per op (tests use this to check every variant; benchmarks to compare them) and
  * records the last choice per op so that benchmarks can report what ran.
  */
-import { ArgumentError } from '../errors';
+import { ArgumentError } from '../errors.js';
 
 export class VariantRegistry {
   private readonly pinned = new Map<string, string>();

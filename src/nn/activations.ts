@@ -1,7 +1,7 @@
 /** Activation names, their codes in the WGSL kernels, and their CPU definitions. */
-import { ArgumentError } from '../errors';
-import { describe } from '../shape';
-import type { Activation } from '../linalg';
+import { ArgumentError } from '../errors.js';
+import { describe } from '../shape.js';
+import type { Activation } from '../linalg.js';
 
 /**
  * The activation names (ctx.dense's). Exported as `ActivationName`: the name `Activation` is the

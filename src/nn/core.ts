@@ -4,17 +4,17 @@
  * the compile configuration and the optimizer state. The public class (model.ts) and the
  * fit/predict/evaluate/serialization modules work on this object.
  */
-import { ArgumentError, ContextMismatchError, ShapeError } from '../errors';
-import type { Context } from '../context';
-import { Tensor } from '../tensor';
-import { describe, formatShape } from '../shape';
-import { Activation, Dense, buildStages, type Layer, type Stage } from './layers';
-import { initialize } from './initializers';
-import { Random, randomSeed } from './random';
-import { ModelStateError } from './errors';
-import { parseLoss, type LossName } from './losses';
-import { parseOptimizer, type Optimizer } from './optimizers';
-import { defaultContextIfReady, getDefaultContext } from './default-context';
+import { ArgumentError, ContextMismatchError, ShapeError } from '../errors.js';
+import type { Context } from '../context.js';
+import { Tensor } from '../tensor.js';
+import { describe, formatShape } from '../shape.js';
+import { Activation, Dense, buildStages, type Layer, type Stage } from './layers.js';
+import { initialize } from './initializers.js';
+import { Random, randomSeed } from './random.js';
+import { ModelStateError } from './errors.js';
+import { parseLoss, type LossName } from './losses.js';
+import { parseOptimizer, type Optimizer } from './optimizers.js';
+import { defaultContextIfReady, getDefaultContext } from './default-context.js';
 
 /** Floats per alignment unit of the flat parameter layout: 64 floats = 256 bytes, the offset alignment of storage bindings. */
 export const PARAM_ALIGN = 64;

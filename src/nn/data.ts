@@ -5,13 +5,13 @@
  * the host while they are converted; tensors on the GPU by one small kernel per tensor and one
  * 4-byte readback (no training has started, so this is not a readback per step).
  */
-import { ArgumentError, ShapeError } from '../errors';
-import type { Context } from '../context';
-import { Tensor } from '../tensor';
-import { describe, formatShape } from '../shape';
-import { recordCheckValues } from '../kernels/training';
-import { LabelKind } from './losses';
-import type { ModelCore } from './core';
+import { ArgumentError, ShapeError } from '../errors.js';
+import type { Context } from '../context.js';
+import { Tensor } from '../tensor.js';
+import { describe, formatShape } from '../shape.js';
+import { recordCheckValues } from '../kernels/training.js';
+import { LabelKind } from './losses.js';
+import type { ModelCore } from './core.js';
 
 export interface TrainingData {
   x: Tensor;

@@ -3,9 +3,9 @@
  * use it. It is created once, on first need, with `createContext({ backend: 'auto' })`;
  * `setDefaultContext` replaces it.
  */
-import { ArgumentError } from '../errors';
-import { Context, createContext } from '../context';
-import { describe } from '../shape';
+import { ArgumentError } from '../errors.js';
+import { Context, createContext } from '../context.js';
+import { describe } from '../shape.js';
 
 let current: Context | null = null;
 let pending: Promise<Context> | null = null;

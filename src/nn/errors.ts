@@ -1,5 +1,5 @@
 /** Errors of the training API (src/nn), on top of the library's typed errors. */
-import { WebGPUNNError } from '../errors';
+import { WebGPUNNError } from '../errors.js';
 
 /**
  * The model is not in a state that allows the call: `fit` before `compile`, `summary` before the

@@ -3,17 +3,17 @@
  * loss and metric codes), the per-epoch permutations, the layout of the records the GPU writes,
  * and turning records into History entries, progress lines and callbacks.
  */
-import { ArgumentError } from '../errors';
-import { describe } from '../shape';
-import type { Context } from '../context';
-import { Random, randomSeed } from './random';
-import { History } from './history';
-import { Progress } from './progress';
-import { LossCode, MetricCode, accuracyKind, type LabelKind } from './losses';
-import type { Stage } from './layers';
-import type { ModelCore } from './core';
-import type { TrainingData } from './data';
-import { RECORD_HEADER_WORDS } from '../kernels/training';
+import { ArgumentError } from '../errors.js';
+import { describe } from '../shape.js';
+import type { Context } from '../context.js';
+import { Random, randomSeed } from './random.js';
+import { History } from './history.js';
+import { Progress } from './progress.js';
+import { LossCode, MetricCode, accuracyKind, type LabelKind } from './losses.js';
+import type { Stage } from './layers.js';
+import type { ModelCore } from './core.js';
+import type { TrainingData } from './data.js';
+import { RECORD_HEADER_WORDS } from '../kernels/training.js';
 
 export type Logs = Record<string, number>;
 

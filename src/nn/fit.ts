@@ -2,15 +2,15 @@
  * model.fit: validate everything (options, context, data) before recording any work, pick the
  * training path, run it, return the History. See train-fused.ts and train-layerwise.ts.
  */
-import type { Context } from '../context';
-import { ModelStateError } from './errors';
-import type { ModelCore } from './core';
-import { prepareData } from './data';
-import { makePlan, parseFitOptions, type FitOptions } from './fit-common';
-import type { History } from './history';
-import { fitsFusedKernel, hasLanes, trainFused } from './train-fused';
-import { trainLayerwise } from './train-layerwise';
-import type { FitVariant } from './fit-variants';
+import type { Context } from '../context.js';
+import { ModelStateError } from './errors.js';
+import type { ModelCore } from './core.js';
+import { prepareData } from './data.js';
+import { makePlan, parseFitOptions, type FitOptions } from './fit-common.js';
+import type { History } from './history.js';
+import { fitsFusedKernel, hasLanes, trainFused } from './train-fused.js';
+import { trainLayerwise } from './train-layerwise.js';
+import type { FitVariant } from './fit-variants.js';
 
 /** The path `fit` takes on `ctx` for this model (recorded as the 'fit' variant). */
 export function chooseFitPath(ctx: Context, core: ModelCore, stages: Parameters<typeof fitsFusedKernel>[1]): FitVariant {

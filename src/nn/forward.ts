@@ -3,11 +3,11 @@
  * activation) is one ctx.dense; a lone Activation stage is one activation kernel (ctx.softmax for
  * softmax). Used by predict, evaluate, validation and the layer-wise training path.
  */
-import type { Context } from '../context';
-import type { Tensor } from '../tensor';
-import type { Stage } from './layers';
-import type { ModelCore } from './core';
-import { activationForward } from './train-ops';
+import type { Context } from '../context.js';
+import type { Tensor } from '../tensor.js';
+import type { Stage } from './layers.js';
+import type { ModelCore } from './core.js';
+import { activationForward } from './train-ops.js';
 
 /** The kernel and bias tensors of Dense stage `dense`. */
 export function stageWeights(core: ModelCore, dense: number): { w: Tensor; b: Tensor | null } {

@@ -6,9 +6,9 @@
  * - randomNormal: N(0, 0.05^2);
  * - zeros, ones.
  */
-import { ArgumentError } from '../errors';
-import { describe } from '../shape';
-import type { Random } from './random';
+import { ArgumentError } from '../errors.js';
+import { describe } from '../shape.js';
+import type { Random } from './random.js';
 
 export type InitializerName = 'glorotUniform' | 'heNormal' | 'randomNormal' | 'zeros' | 'ones';
 

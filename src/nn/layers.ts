@@ -3,10 +3,10 @@
  * the weights belong to the model it is added to (which also gives it its name, counted per model:
  * dense_1, activation_1, dense_2, ...).
  */
-import { ArgumentError } from '../errors';
-import { describe } from '../shape';
-import { parseActivation, type ActivationName } from './activations';
-import { parseInitializer, type InitializerName } from './initializers';
+import { ArgumentError } from '../errors.js';
+import { describe } from '../shape.js';
+import { parseActivation, type ActivationName } from './activations.js';
+import { parseInitializer, type InitializerName } from './initializers.js';
 
 export interface DenseConfig {
   /** Number of outputs. */

@@ -15,8 +15,8 @@
  * binary accuracy (o > 0.5 equals t); class-index targets -> sparse categorical accuracy
  * (argmax o equals the index); otherwise categorical accuracy (argmax o equals argmax t).
  */
-import { ArgumentError } from '../errors';
-import { describe } from '../shape';
+import { ArgumentError } from '../errors.js';
+import { describe } from '../shape.js';
 
 export type LossName = 'meanSquaredError' | 'binaryCrossentropy' | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy';
 

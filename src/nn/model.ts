@@ -3,21 +3,21 @@
  * evaluate, summary, weights, JSON). The work is in core.ts, fit.ts, predict.ts,
  * serialization.ts; this class is the public surface.
  */
-import { ArgumentError } from '../errors';
-import type { Context } from '../context';
-import type { Tensor } from '../tensor';
-import { describe } from '../shape';
-import { ModelCore } from './core';
-import { Dense, type Layer } from './layers';
-import { formatSummary, type SummaryRow } from './summary';
-import { fit } from './fit';
-import { evaluate, predict } from './predict';
-import { modelToJSON, parseModelJSON, type SequentialJSON } from './serialization';
-import type { FitOptions } from './fit-common';
-import type { History } from './history';
-import type { LossName } from './losses';
-import type { Optimizer } from './optimizers';
-import { ModelStateError } from './errors';
+import { ArgumentError } from '../errors.js';
+import type { Context } from '../context.js';
+import type { Tensor } from '../tensor.js';
+import { describe } from '../shape.js';
+import { ModelCore } from './core.js';
+import { Dense, type Layer } from './layers.js';
+import { formatSummary, type SummaryRow } from './summary.js';
+import { fit } from './fit.js';
+import { evaluate, predict } from './predict.js';
+import { modelToJSON, parseModelJSON, type SequentialJSON } from './serialization.js';
+import type { FitOptions } from './fit-common.js';
+import type { History } from './history.js';
+import type { LossName } from './losses.js';
+import type { Optimizer } from './optimizers.js';
+import { ModelStateError } from './errors.js';
 
 export interface CompileOptions {
   /** 'mse' (or 'meanSquaredError'), 'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy'. */

@@ -6,8 +6,8 @@
  * - Adam, step t = 1, 2, ...:  a = lr sqrt(1 - b2^t) / (1 - b1^t);
  *     m += (g - m)(1 - b1);  v += (g^2 - v)(1 - b2);  p -= a m / (sqrt(v) + eps)
  */
-import { ArgumentError } from '../errors';
-import { describe } from '../shape';
+import { ArgumentError } from '../errors.js';
+import { describe } from '../shape.js';
 
 export interface SGDConfig {
   /** Default 0.01. */

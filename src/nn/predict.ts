@@ -1,13 +1,13 @@
 /** model.predict and model.evaluate. */
-import type { Tensor } from '../tensor';
-import { ModelStateError } from './errors';
-import type { ModelCore } from './core';
-import { inputTensor, prepareData } from './data';
-import { forwardStages } from './forward';
-import { accumulate, gatherRows } from './train-ops';
-import { decodeRecords, lossSetup, recordsWords } from './fit-common';
-import { lossAndGradient } from './train-layerwise';
-import { LabelKind, LossCode } from './losses';
+import type { Tensor } from '../tensor.js';
+import { ModelStateError } from './errors.js';
+import type { ModelCore } from './core.js';
+import { inputTensor, prepareData } from './data.js';
+import { forwardStages } from './forward.js';
+import { accumulate, gatherRows } from './train-ops.js';
+import { decodeRecords, lossSetup, recordsWords } from './fit-common.js';
+import { lossAndGradient } from './train-layerwise.js';
+import { LabelKind, LossCode } from './losses.js';
 
 /** Rows per forward pass in evaluate. */
 const EVALUATE_CHUNK = 4096;

@@ -2,10 +2,10 @@
  * toJSON / fromJSON: the architecture (layer configs) and the weights, exactly (each weight array
  * as the base64 of its little-endian float32 bytes, so every value, NaN included, round-trips).
  */
-import { ArgumentError } from '../errors';
-import { describe } from '../shape';
-import { Activation, Dense, type ActivationConfig, type DenseConfig } from './layers';
-import type { ModelCore } from './core';
+import { ArgumentError } from '../errors.js';
+import { describe } from '../shape.js';
+import { Activation, Dense, type ActivationConfig, type DenseConfig } from './layers.js';
+import type { ModelCore } from './core.js';
 
 export const JSON_FORMAT = 'webgpu-nn/sequential';
 export const JSON_FORMAT_VERSION = 1;

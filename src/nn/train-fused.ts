@@ -11,8 +11,8 @@
  * at most 1024 activation values per sample, at most 16384 parameters. Past that, one invocation doing all the
  * arithmetic loses to the layer-wise path's parallel kernels.
  */
-import type { GpuRuntime } from '../gpu/runtime';
-import type { Tensor } from '../tensor';
+import type { GpuRuntime } from '../gpu/runtime.js';
+import type { Tensor } from '../tensor.js';
 import {
   NO_BIAS,
   NO_PERMUTATION,
@@ -24,13 +24,13 @@ import {
   TRAIN_SMALL_LANES_WIDTH,
   recordTrainSmall,
   type TrainSmallConfig,
-} from '../kernels/training';
-import { ACTIVATION_CODE } from './activations';
-import { Adam, optimizerCode, stepParams } from './optimizers';
-import type { Stage } from './layers';
-import type { ModelCore } from './core';
-import { NonFiniteLossError } from './errors';
-import { Permutations, batchLogs, decodeRecords, recordsWords, reportEpochs, type FitPlan } from './fit-common';
+} from '../kernels/training.js';
+import { ACTIVATION_CODE } from './activations.js';
+import { Adam, optimizerCode, stepParams } from './optimizers.js';
+import type { Stage } from './layers.js';
+import type { ModelCore } from './core.js';
+import { NonFiniteLossError } from './errors.js';
+import { Permutations, batchLogs, decodeRecords, recordsWords, reportEpochs, type FitPlan } from './fit-common.js';
 
 export const FUSED_MAX_PARAMS = 16384;
 

@@ -8,13 +8,13 @@
  * once (every epoch or batch when a callback asks). On the cpu backend the same code runs the
  * CPU references of every op.
  */
-import type { Tensor } from '../tensor';
-import { LabelKind, LossCode } from './losses';
-import { stepParams } from './optimizers';
-import { NonFiniteLossError } from './errors';
-import { forwardStages, stageWeights } from './forward';
-import { accumulate, activationBackward, columnSums, gatherRows, lossRows, optimizerStep } from './train-ops';
-import { Permutations, batchLogs, decodeRecords, recordsWords, reportEpochs, type FitPlan } from './fit-common';
+import type { Tensor } from '../tensor.js';
+import { LabelKind, LossCode } from './losses.js';
+import { stepParams } from './optimizers.js';
+import { NonFiniteLossError } from './errors.js';
+import { forwardStages, stageWeights } from './forward.js';
+import { accumulate, activationBackward, columnSums, gatherRows, lossRows, optimizerStep } from './train-ops.js';
+import { Permutations, batchLogs, decodeRecords, recordsWords, reportEpochs, type FitPlan } from './fit-common.js';
 
 /** Rows per forward pass over the validation samples. */
 const VALIDATION_CHUNK = 4096;

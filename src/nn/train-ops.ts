@@ -5,8 +5,8 @@
  * The layer-wise path, predict and evaluate call these next to ctx.dense / ctx.denseBackward /
  * ctx.softmaxCrossEntropy, so one piece of code runs on both backends.
  */
-import type { Context } from '../context';
-import type { Tensor } from '../tensor';
+import type { Context } from '../context.js';
+import type { Tensor } from '../tensor.js';
 import {
   RECORD_HEADER_WORDS,
   recordAccumulate,
@@ -16,10 +16,10 @@ import {
   recordLossRows,
   recordOptimizerStep,
   type AccumulateParams,
-} from '../kernels/training';
-import { ACTIVATION_CODE, activationBackward as cpuActivationBackward, applyActivation, type ActivationName } from './activations';
-import { LabelKind, lossRow, metricRow, type LossCode } from './losses';
-import { applyUpdate, type StepParams } from './optimizers';
+} from '../kernels/training.js';
+import { ACTIVATION_CODE, activationBackward as cpuActivationBackward, applyActivation, type ActivationName } from './activations.js';
+import { LabelKind, lossRow, metricRow, type LossCode } from './losses.js';
+import { applyUpdate, type StepParams } from './optimizers.js';
 
 function f32(t: Tensor): Float32Array {
   return t.storage!.data as Float32Array;

@@ -1,22 +1,22 @@
 /** ctx.softmaxCrossEntropy: validate -> pick a kernel variant -> record the fused kernel (+ reduction). */
-import type { Context } from '../context';
-import type { Tensor } from '../tensor';
-import { ShapeError } from '../errors';
-import { formatShape, sameShape } from '../shape';
-import { lastAxisLayout } from '../cpu/jacobian';
+import type { Context } from '../context.js';
+import type { Tensor } from '../tensor.js';
+import { ShapeError } from '../errors.js';
+import { formatShape, sameShape } from '../shape.js';
+import { lastAxisLayout } from '../cpu/jacobian.js';
 import {
   checkLabelIndices,
   parseCrossEntropyOptions,
   softmaxCrossEntropy as cpuCrossEntropy,
   type CrossEntropyOptions,
   type CrossEntropyResult,
-} from '../cpu/crossentropy';
+} from '../cpu/crossentropy.js';
 import {
   chooseCrossEntropyVariant,
   crossEntropyVariantUsable,
   recordCrossEntropy,
   recordLossReduce,
-} from '../kernels/crossentropy';
+} from '../kernels/crossentropy.js';
 
 export function softmaxCrossEntropy(ctx: Context, logits: Tensor, labels: Tensor, options?: CrossEntropyOptions): CrossEntropyResult<Tensor> {
   const op = 'softmaxCrossEntropy';

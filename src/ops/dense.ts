@@ -6,12 +6,12 @@
  * where that is cheaper (tiled) and written once by an element-wise pass where it is not (lanes,
  * see gemmFusesDerivative); softmax always writes it (its VJP needs a dot product per row).
  */
-import type { Context } from '../context';
-import type { Tensor } from '../tensor';
-import { ArgumentError } from '../errors';
-import { describe } from '../shape';
-import { checkActivation, checkFlag, planDense, planDenseBackward, type Activation } from '../linalg';
-import { dense as cpuDense, denseBackward as cpuDenseBackward } from '../cpu/dense';
+import type { Context } from '../context.js';
+import type { Tensor } from '../tensor.js';
+import { ArgumentError } from '../errors.js';
+import { describe } from '../shape.js';
+import { checkActivation, checkFlag, planDense, planDenseBackward, type Activation } from '../linalg.js';
+import { dense as cpuDense, denseBackward as cpuDenseBackward } from '../cpu/dense.js';
 import {
   chooseGemmVariant,
   gemmFusesDerivative,
@@ -24,9 +24,9 @@ import {
   type GemmFusion,
   type GemmLayout,
   type PointwiseActivation,
-} from '../kernels/matmul';
-import { chooseSoftmaxVariant, recordSoftmax } from '../kernels/softmax';
-import { checkBindable } from './matmul';
+} from '../kernels/matmul.js';
+import { chooseSoftmaxVariant, recordSoftmax } from '../kernels/softmax.js';
+import { checkBindable } from './matmul.js';
 
 export function dense(ctx: Context, x: Tensor, w: Tensor, b?: Tensor | null, activation: Activation = 'linear'): Tensor {
   const op = 'dense';

@@ -1,10 +1,10 @@
 /** ctx.softmaxJacobian and ctx.softmaxJacobianFromProbs: validate -> pick a variant -> record. */
-import type { Context } from '../context';
-import type { Tensor } from '../tensor';
-import { SizeLimitError } from '../errors';
-import { formatShape } from '../shape';
-import { lastAxisLayout, softmaxJacobian as cpuJacobian, softmaxJacobianFromProbs as cpuJacobianFromProbs } from '../cpu/jacobian';
-import type { GpuRuntime } from '../gpu/runtime';
+import type { Context } from '../context.js';
+import type { Tensor } from '../tensor.js';
+import { SizeLimitError } from '../errors.js';
+import { formatShape } from '../shape.js';
+import { lastAxisLayout, softmaxJacobian as cpuJacobian, softmaxJacobianFromProbs as cpuJacobianFromProbs } from '../cpu/jacobian.js';
+import type { GpuRuntime } from '../gpu/runtime.js';
 import {
   chooseJacobianProbsVariant,
   chooseJacobianVariant,
@@ -12,7 +12,7 @@ import {
   jacobianVariantUsable,
   recordJacobian,
   recordJacobianFromProbs,
-} from '../kernels/jacobian';
+} from '../kernels/jacobian.js';
 
 function bytesText(bytes: number): string {
   if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(2)} GiB`;

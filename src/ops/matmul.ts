@@ -1,11 +1,11 @@
 /** ctx.matmul: validate -> pick a GEMM variant -> record -> return the output tensor. */
-import type { Context } from '../context';
-import type { Tensor } from '../tensor';
-import { SizeLimitError } from '../errors';
-import { formatShape } from '../shape';
-import { checkMatmulOptions, planMatmul, type MatmulOptions } from '../linalg';
-import { matmul as cpuMatmul } from '../cpu/matmul';
-import { chooseGemmVariant, gemmVariantUsable, PLAIN_GEMM, recordGemm, type GemmLayout } from '../kernels/matmul';
+import type { Context } from '../context.js';
+import type { Tensor } from '../tensor.js';
+import { SizeLimitError } from '../errors.js';
+import { formatShape } from '../shape.js';
+import { checkMatmulOptions, planMatmul, type MatmulOptions } from '../linalg.js';
+import { matmul as cpuMatmul } from '../cpu/matmul.js';
+import { chooseGemmVariant, gemmVariantUsable, PLAIN_GEMM, recordGemm, type GemmLayout } from '../kernels/matmul.js';
 
 /** Throws if `bytes` of `what` cannot be bound as one storage buffer on this device. */
 export function checkBindable(ctx: Context, op: string, what: string, bytes: number): void {

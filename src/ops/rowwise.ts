@@ -1,9 +1,9 @@
 /** ctx.logSoftmax, ctx.softmaxVjp, ctx.logSoftmaxVjp: validate -> pick a kernel variant -> record. */
-import type { Context } from '../context';
-import type { Tensor } from '../tensor';
-import { normalizeAxis, splitAtAxis } from '../shape';
-import { logSoftmax as cpuLogSoftmax, logSoftmaxVjp as cpuLogSoftmaxVjp, checkSameShape } from '../cpu/logsoftmax';
-import { softmaxVjp as cpuSoftmaxVjp } from '../cpu/vjp';
+import type { Context } from '../context.js';
+import type { Tensor } from '../tensor.js';
+import { normalizeAxis, splitAtAxis } from '../shape.js';
+import { logSoftmax as cpuLogSoftmax, logSoftmaxVjp as cpuLogSoftmaxVjp, checkSameShape } from '../cpu/logsoftmax.js';
+import { softmaxVjp as cpuSoftmaxVjp } from '../cpu/vjp.js';
 import {
   chooseRowwiseVariant,
   LOG_SOFTMAX_KERNELS,
@@ -11,7 +11,7 @@ import {
   recordRowwise,
   rowwiseVariantUsable,
   SOFTMAX_VJP_KERNELS,
-} from '../kernels/rowwise';
+} from '../kernels/rowwise.js';
 
 type Kernels = typeof LOG_SOFTMAX_KERNELS;
 

@@ -1,9 +1,9 @@
 /** ctx.softmax: validate -> pick a kernel variant -> record -> return the output tensor. */
-import type { Context } from '../context';
-import type { Tensor } from '../tensor';
-import { normalizeAxis, splitAtAxis } from '../shape';
-import { softmax as cpuSoftmax } from '../cpu/softmax';
-import { chooseSoftmaxVariant, recordSoftmax, softmaxVariantUsable } from '../kernels/softmax';
+import type { Context } from '../context.js';
+import type { Tensor } from '../tensor.js';
+import { normalizeAxis, splitAtAxis } from '../shape.js';
+import { softmax as cpuSoftmax } from '../cpu/softmax.js';
+import { chooseSoftmaxVariant, recordSoftmax, softmaxVariantUsable } from '../kernels/softmax.js';
 
 export function softmax(ctx: Context, x: Tensor, axis = -1): Tensor<'float32'> {
   const op = 'softmax';

@@ -37,6 +37,33 @@ describe('the packed library', () => {
     expect(readdirSync(join(dir, 'dist'))).toContain('index.d.ts');
   });
 
+  it('type-checks for a TypeScript consumer with nodenext resolution', () => {
+    writeFileSync(
+      join(project, 'main.ts'),
+      `import { createContext, Sequential, Dense, ShapeError } from 'webgpu-nn';
+      const ctx = await createContext({ backend: 'cpu' });
+      const probs: Float32Array = await ctx.softmax(ctx.tensor([1, 2])).read();
+      // @ts-expect-error: read() of a float32 tensor is a Float32Array, not a string
+      const wrong: string = await ctx.softmax(ctx.tensor([1, 2])).read();
+      const model = new Sequential([new Dense({ units: 1, inputShape: [2] })]);
+      console.log(probs, wrong, model.summary(), ShapeError.name);
+      `,
+    );
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022', 'dom'], strict: true, noEmit: true, skipLibCheck: true }, files: ['main.ts'] }),
+    );
+    // The repository's own tsc, resolving 'webgpu-nn' from the consumer's node_modules: types
+    // that failed to resolve would be `any`, and the @ts-expect-error above would then fail.
+    let output = '';
+    try {
+      execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(project, 'tsconfig.json')], { cwd: project, encoding: 'utf8' });
+    } catch (error) {
+      output = String((error as { stdout?: string }).stdout ?? error);
+    }
+    expect(output).toBe('');
+  });
+
   it('imports in Node and runs on the cpu backend', () => {
     const script = `
       import { createContext, cpu, ShapeError } from 'webgpu-nn';
