@@ -57,7 +57,6 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;
 @group(0) @binding(4) var<uniform> params: Params;
 
-override workgroupSize: u32 = 64;
 // 0 linear, 1 sigmoid, 2 relu, 3 tanh.
 override activation: u32 = 0;
 override hasBias: bool = false;
@@ -103,13 +102,17 @@ fn loadB(k: u32, c0: vec4u, c1: vec4u, c2: vec4u, c3: vec4u) -> mat4x4f {
   return mat4x4f(loadB4(k, c0), loadB4(k, c1), loadB4(k, c2), loadB4(k, c3));
 }
 
-@compute @workgroup_size(workgroupSize)
+// One subgroup (one tile) per workgroup: a workgroup runs on one CPU thread, so with 16 tiles per
+// workgroup a product of a few tiles ran on one core, and the padding subgroups of the last
+// workgroup recomputed a tile each (a 128 x 256 x 10 product: 7.3 ms at 64 invocations, 0.76 ms
+// at 4; large products measured the same either way, notes/gemm.md).
+@compute @workgroup_size(4)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
-        @builtin(local_invocation_index) lid: u32, @builtin(subgroup_invocation_id) lane: u32) {
+        @builtin(subgroup_invocation_id) lane: u32) {
   let tilesPerBatch = params.tileRows * params.tileCols;
   let tileCount = tilesPerBatch * params.batches;
-  let linear = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * (workgroupSize / 4u) + lid / 4u;
-  // Subgroups past the end compute the last tile again (broadcasts need all lanes) and store nothing.
+  let linear = wid.x + nwg.x * (wid.y + nwg.y * wid.z);
+  // Workgroups past the end of a folded grid compute the last tile again and store nothing.
   let tile = min(linear, tileCount - 1u);
   let batch = tile / tilesPerBatch;
   let inBatch = tile % tilesPerBatch;

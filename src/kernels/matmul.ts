@@ -166,12 +166,11 @@ export function recordGemm(gpu: GpuRuntime, op: string, variant: string, layout:
       if (fusion.aDerivative !== 'linear' || fusion.bDerivative !== 'linear') {
         throw new Error('the lanes GEMM kernels read operands as stored (see gemmFusesDerivative)');
       }
-      const workgroupSize = 64;
       tileRows = Math.ceil(layout.rows / 16);
       tileCols = Math.ceil(layout.cols / 64);
-      // One 16 x 64 tile per subgroup of 4 invocations.
-      workgroups = Math.ceil((tileRows * tileCols * layout.batches) / (workgroupSize / 4));
-      kernel = gpu.kernel(LANES, { ...finish, workgroupSize });
+      // One 16 x 64 tile per workgroup of 4 invocations (one subgroup).
+      workgroups = tileRows * tileCols * layout.batches;
+      kernel = gpu.kernel(LANES, finish);
       bindings = [buffers.a, buffers.b, bias, buffers.out];
       break;
     }
