@@ -20,7 +20,7 @@ export interface Impl {
   outputs?(): Promise<Float32Array[][]>;
   /**
    * Set by `outputs()` when its run was timed exactly as `run()` times it (the `fit` rows: the
-   * same `fit` call); the harness then counts it as the first timed sample.
+   * same `fit` call); the harness counts it as a timed sample of a slow impl (see measureRow).
    */
   checkSampleMs?: number;
   /**
@@ -93,8 +93,8 @@ export interface Settings {
   /** Wall-time budget of a row's timed repetitions (roundtrips get half of it). */
   budgetMs: number;
   /**
-   * Impls whose correctness run took longer than `ms` (TF.js and ORT on SwiftShader: up to 40 s a
-   * run) are timed `reps` times and roundtripped `roundtrips` times: their ratios to the fast
+   * Impls whose correctness run (or, for impls with `checkSampleMs`, first timed run) took longer
+   * than `ms` (TF.js and ORT on SwiftShader: up to 40 s a run) are timed `reps` times and roundtripped `roundtrips` times: their ratios to the fast
    * impls are far larger than their spread, and the default run must fit its time budget.
    */
   slow: { ms: number; reps: number; roundtrips: number };
@@ -186,21 +186,29 @@ export async function measureRow(row: Row, settings: Settings): Promise<Result[]
         checkMs.push(0);
       }
     }
-    const slow = impls.map((_, i) => checkMs[i] > settings.slow.ms);
+    // A check run that was timed like run() (checkSampleMs) also paid for one-time work (pipeline
+    // compilation: seconds on SwiftShader), so such an impl is judged slow by its first timed run,
+    // and its check sample counts only then (it saves one multi-second run of a slow impl).
+    const slow = impls.map((impl, i) => impl.checkSampleMs === undefined && checkMs[i] > settings.slow.ms);
     const timed = impls.map((_, i) => statuses[i] === 'ok' || statuses[i].startsWith('unchecked'));
     const times = impls.map(() => [] as (number | null)[]);
     const roundtrips = impls.map(() => [] as number[]);
     // The correctness check ran every checked impl's timed paths once (pipelines compiled,
     // sessions initialized): it is their warm-up. Unchecked impls get one untimed run.
     for (let i = 0; i < impls.length; i++) if (timed[i] && statuses[i] === 'unchecked' && !impls[i].outputs) await impls[i].run();
-    for (let i = 0; i < impls.length; i++) {
+    const timeOnce = async (i: number) => {
+      const ms = await impls[i].run();
+      times[i].push(ms);
       const sample = impls[i].checkSampleMs;
-      if (timed[i] && sample !== undefined) times[i].push(sample);
-    }
+      if (times[i].length === 1 && sample !== undefined && (ms ?? sample) > settings.slow.ms) {
+        slow[i] = true;
+        times[i].unshift(sample);
+      }
+    };
     const wantReps = (i: number) => (slow[i] ? Math.min(settings.slow.reps, settings.reps.min) : Infinity);
     const wantRoundtrips = (i: number) => (slow[i] ? Math.min(settings.slow.roundtrips, settings.roundtripReps.min) : Infinity);
     await repeat(settings.reps, settings.budgetMs, async () => {
-      for (let i = 0; i < impls.length; i++) if (timed[i] && times[i].length < wantReps(i)) times[i].push(await impls[i].run());
+      for (let i = 0; i < impls.length; i++) if (timed[i] && times[i].length < wantReps(i)) await timeOnce(i);
     });
     await repeat(settings.roundtripReps, settings.budgetMs / 2, async () => {
       for (let i = 0; i < impls.length; i++) {

@@ -149,7 +149,7 @@ export function markdown(out, meta) {
   lines.push(`- Libraries: ${Object.entries(meta.versions).map(([n, v]) => `${n} ${v}`).join(', ')}.`);
   const range = (r) => (r.min === r.max ? `${r.min}` : `${r.min} to ${r.max}`);
   const more = settings.reps.min === settings.reps.max ? '' : ` (past ${settings.reps.min}, more only while the row is within ${fmt(settings.budgetMs / 1000, 0)} s)`;
-  const slow = settings.slow ? `; an impl whose correctness run took over ${fmt(settings.slow.ms / 1000, 0)} s gets ${settings.slow.reps} timed runs and ${settings.slow.roundtrips} roundtrip (the \`runs\` column)` : '';
+  const slow = settings.slow ? `; an impl whose correctness run (for \`fit-*\` rows: first timed run) took over ${fmt(settings.slow.ms / 1000, 0)} s gets ${settings.slow.reps} timed runs and ${settings.slow.roundtrips} roundtrip (the \`runs\` column)` : '';
   lines.push(`- Repetitions per row: ${range(settings.reps)} timed runs of each impl${more}, ${range(settings.roundtripReps)} roundtrips${slow}.`);
   lines.push('- Only ratios within this one run mean anything: the machine that made this file may be shared and noisy.', '');
 
@@ -210,7 +210,7 @@ const HOW = [
   '  - `tfjs-webgpu`: `kernelMs` of `tf.time()`, which TF.js\'s webgpu backend sums from timestamp queries around each of its dispatches; input tensors created beforehand and resident. Where the device has no `timestamp-query`, `median_ms` is null (TF.js would report 0).',
   '  - `ort-webgpu`: its `variant` is `webgpu-ep`, or `cpu-ep-fallback` where ONNX Runtime Web runs the node on its CPU (wasm) execution provider because its WebGPU provider lacks it (found by creating the session once with CPU fallback disabled); the times are then of that. Timed: wall time of `session.run` on inputs already in GPU buffers (`Tensor.fromGpuBuffer`) with outputs left there (`preferredOutputLocation: \'gpu-buffer\'`), until the device queue is idle. ONNX Runtime Web gives a page no per-run device time, so this includes its dispatch overhead (a few ms), which only matters for small rows.',
   '  - `cpu-reference`, `plain-js`, `tfjs-cpu`: wall time of the call (for TF.js, the op plus `dataSync()`).',
-  '  - `fit-*` rows: wall time of the whole `fit` call (a fresh model, built and compiled before the clock starts), for every impl; the checking run is one of the timed runs.',
+  '  - `fit-*` rows: wall time of the whole `fit` call (a fresh model, built and compiled before the clock starts), for every impl; the checking run (which includes the first fit\'s pipeline compilation) is one of the timed runs only for an impl that gets 3 runs.',
   '- **roundtrip_ms** (GPU impls): wall time of upload + op + readback to a Float32Array: `ctx.tensor` + op + `read()`; `tf.tensor` + op + `await data()`; a plain `session.run` on a CPU tensor.',
   '- **GB/s**: the fewest bytes the op must read plus write, over `median_ms`. **GFLOP/s**: floating-point operations (2MNK for matmul) over `median_ms`, where arithmetic dominates.',
   '- **variant**: the webgpu-nn kernel variant that ran (see README "Kernel variants").',

@@ -11,7 +11,8 @@
  *   cpu-reference (the cpu backend: the same training code over the CPU reference ops) and TF.js,
  *   all from the same initial weights.
  *
- * The checking run is a timed `fit` like the others and counts as the first timed sample.
+ * The checking run is a timed `fit` like the others; it includes the first fit's pipeline
+ * compilation, so it counts as a sample only for impls slow enough to get 3 runs (bench/harness.ts).
  *
  * Checks (before timing): fit-xor [2000, 4] compares each impl's trained weights with the cpu
  * backend's (plain SGD from the same weights: float32 runs stay within 1e-4 of each other);
