@@ -98,6 +98,8 @@ export interface Settings {
    * impls are far larger than their spread, and the default run must fit its time budget.
    */
   slow: { ms: number; reps: number; roundtrips: number };
+  /** Impls slower than `ms` a run (TF.js fitting XOR on its webgpu backend: about a minute) get `reps` runs. */
+  verySlow?: { ms: number; reps: number };
 }
 
 /** Runs `rep` (one interleaved pass over the impls) `min` times, then up to `max` within budget. */
@@ -189,7 +191,11 @@ export async function measureRow(row: Row, settings: Settings): Promise<Result[]
     // A check run that was timed like run() (checkSampleMs) also paid for one-time work (pipeline
     // compilation: seconds on SwiftShader), so such an impl is judged slow by its first timed run,
     // and its check sample counts only then (it saves one multi-second run of a slow impl).
-    const slow = impls.map((impl, i) => impl.checkSampleMs === undefined && checkMs[i] > settings.slow.ms);
+    // How many timed runs an impl gets, from the duration of one run (Infinity: as many as the
+    // row's repetitions allow).
+    const runCap = (ms: number) =>
+      settings.verySlow && ms > settings.verySlow.ms ? settings.verySlow.reps : ms > settings.slow.ms ? Math.min(settings.slow.reps, settings.reps.min) : Infinity;
+    const cap = impls.map((impl, i) => (impl.checkSampleMs === undefined ? runCap(checkMs[i]) : Infinity));
     const timed = impls.map((_, i) => statuses[i] === 'ok' || statuses[i].startsWith('unchecked'));
     const times = impls.map(() => [] as (number | null)[]);
     const roundtrips = impls.map(() => [] as number[]);
@@ -200,15 +206,15 @@ export async function measureRow(row: Row, settings: Settings): Promise<Result[]
       const ms = await impls[i].run();
       times[i].push(ms);
       const sample = impls[i].checkSampleMs;
-      if (times[i].length === 1 && sample !== undefined && (ms ?? sample) > settings.slow.ms) {
-        slow[i] = true;
-        times[i].unshift(sample);
+      if (times[i].length === 1 && sample !== undefined) {
+        cap[i] = runCap(ms ?? sample);
+        if (cap[i] !== Infinity) times[i].unshift(sample);
       }
     };
-    const wantReps = (i: number) => (slow[i] ? Math.min(settings.slow.reps, settings.reps.min) : Infinity);
-    const wantRoundtrips = (i: number) => (slow[i] ? Math.min(settings.slow.roundtrips, settings.roundtripReps.min) : Infinity);
+    const slow = (i: number) => cap[i] !== Infinity;
+    const wantRoundtrips = (i: number) => (slow(i) ? Math.min(settings.slow.roundtrips, settings.roundtripReps.min) : Infinity);
     await repeat(settings.reps, settings.budgetMs, async () => {
-      for (let i = 0; i < impls.length; i++) if (timed[i] && times[i].length < wantReps(i)) await timeOnce(i);
+      for (let i = 0; i < impls.length; i++) if (timed[i] && times[i].length < cap[i]) await timeOnce(i);
     });
     await repeat(settings.roundtripReps, settings.budgetMs / 2, async () => {
       for (let i = 0; i < impls.length; i++) {

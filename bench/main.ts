@@ -51,7 +51,7 @@ const QUICK_SHAPES = {
 };
 
 export const SETTINGS: Record<'default' | 'quick', Settings> = {
-  default: { reps: { min: 5, max: 9 }, roundtripReps: { min: 3, max: 5 }, budgetMs: 30_000, slow: { ms: 5000, reps: 3, roundtrips: 1 } },
+  default: { reps: { min: 5, max: 9 }, roundtripReps: { min: 3, max: 5 }, budgetMs: 30_000, slow: { ms: 5000, reps: 3, roundtrips: 1 }, verySlow: { ms: 30_000, reps: 2 } },
   // The smoke run: impls over 2 s a run (the CPU training rows) get 3 runs, so it stays near 2 min.
   quick: { reps: { min: 5, max: 5 }, roundtripReps: { min: 3, max: 3 }, budgetMs: 0, slow: { ms: 2000, reps: 3, roundtrips: 1 } },
 };

@@ -149,7 +149,8 @@ export function markdown(out, meta) {
   lines.push(`- Libraries: ${Object.entries(meta.versions).map(([n, v]) => `${n} ${v}`).join(', ')}.`);
   const range = (r) => (r.min === r.max ? `${r.min}` : `${r.min} to ${r.max}`);
   const more = settings.reps.min === settings.reps.max ? '' : ` (past ${settings.reps.min}, more only while the row is within ${fmt(settings.budgetMs / 1000, 0)} s)`;
-  const slow = settings.slow ? `; an impl whose correctness run (for \`fit-*\` rows: first timed run) took over ${fmt(settings.slow.ms / 1000, 0)} s gets ${settings.slow.reps} timed runs and ${settings.slow.roundtrips} roundtrip (the \`runs\` column)` : '';
+  const verySlow = settings.verySlow ? ` (over ${fmt(settings.verySlow.ms / 1000, 0)} s: ${settings.verySlow.reps})` : '';
+  const slow = settings.slow ? `; an impl whose correctness run (for \`fit-*\` rows: first timed run) took over ${fmt(settings.slow.ms / 1000, 0)} s gets ${settings.slow.reps} timed runs${verySlow} and ${settings.slow.roundtrips} roundtrip (the \`runs\` column)` : '';
   lines.push(`- Repetitions per row: ${range(settings.reps)} timed runs of each impl${more}, ${range(settings.roundtripReps)} roundtrips${slow}.`);
   lines.push('- Only ratios within this one run mean anything: the machine that made this file may be shared and noisy.', '');
 

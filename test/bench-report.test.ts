@@ -34,7 +34,7 @@ const results = [
 ];
 const out = {
   adapter: { vendor: 'google', architecture: 'swiftshader', description: 'test | adapter' },
-  settings: { reps: { min: 5, max: 9 }, roundtripReps: { min: 3, max: 5 }, budgetMs: 30_000, slow: { ms: 5000, reps: 3, roundtrips: 1 } },
+  settings: { reps: { min: 5, max: 9 }, roundtripReps: { min: 3, max: 5 }, budgetMs: 30_000, slow: { ms: 5000, reps: 3, roundtrips: 1 }, verySlow: { ms: 30_000, reps: 2 } },
   seconds: 600,
   results,
   autotune: [
@@ -85,7 +85,7 @@ describe('outputs', () => {
     expect(md).toContain('| softmax | [4096, 1024] | rows-vec4 | 1200 (1500) | rows-vec4 50.00, lines 130, workgroup skipped (44x the best on 1/16 of the rows) | best |');
     // Table cells escape pipes.
     expect(md).toContain('wrong: output 0: 5/4194304 outside 1e-6 + 0.001*\\|ref\\|');
-    expect(md).toContain('an impl whose correctness run (for `fit-*` rows: first timed run) took over 5 s gets 3 timed runs and 1 roundtrip');
+    expect(md).toContain('an impl whose correctness run (for `fit-*` rows: first timed run) took over 5 s gets 3 timed runs (over 30 s: 2) and 1 roundtrip');
     expect(md).toContain('## How each number was taken');
     expect(md).toContain('`kernelMs` of `tf.time()`');
   });
