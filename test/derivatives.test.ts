@@ -352,7 +352,7 @@ describe('derivative ops on a cpu-backend context', () => {
   });
 });
 
-describe('chunk planning for Jacobians over the binding limit', () => {
+describe('chunk planning over the binding limit', () => {
   const MiB = 2 ** 20;
   it('binds everything at once when it fits', () => {
     expect(planChunks(1024, 256 * 256 * 4, 1024 * MiB, 256)).toEqual([{ first: 0, count: 1024 }]);
@@ -377,6 +377,24 @@ describe('chunk planning for Jacobians over the binding limit', () => {
     check(40 * 1000, 1000 * 4, 128 * MiB);
     check(5800, 5800 * 4, 128 * MiB);
     check(100000, 6 * 4, 1 * MiB);
+  });
+
+  it('keeps every buffer aligned when items take different sizes in different buffers', () => {
+    // Cross-entropy rows: 4100 logits (16400 bytes: 16 rows per aligned step) and one 4-byte
+    // class index or row loss (64 rows per aligned step).
+    const sizes = [4100 * 4, 4, 4100 * 4, 4];
+    const chunks = planChunks(33000, sizes, 128 * MiB, 256)!;
+    let next = 0;
+    for (const c of chunks) {
+      expect(c.first).toBe(next);
+      for (const bytes of sizes) expect((c.first * bytes) % 256).toBe(0);
+      expect(c.count * 4100 * 4).toBeLessThanOrEqual(128 * MiB - 256);
+      next += c.count;
+    }
+    expect(next).toBe(33000);
+    // 8183 rows fit a binding; the largest multiple of 64 below is 8128.
+    expect(chunks.map((c) => c.first)).toEqual([0, 8128, 16256, 24384, 32512]);
+    expect(planChunks(100, sizes, 128 * MiB, 256)).toEqual([{ first: 0, count: 100 }]);
   });
 
   it('returns null when one aligned step of items exceeds a binding', () => {

@@ -20,16 +20,21 @@ export interface Chunk {
 }
 
 /**
- * Splits `items` items of `itemBytes` bytes (batch rows' blocks or single Jacobian rows) into
- * ranges that each fit a storage binding and start at an aligned offset; null if one aligned
- * step of items is already too large. A single range covering everything is bound whole.
+ * Splits `items` items (batch rows' blocks or single Jacobian rows) into ranges that each fit a
+ * storage binding and start at an aligned offset in every buffer, where an item takes
+ * `itemBytes` bytes (one size, or one per buffer bound by item); null if one aligned step of
+ * items is already too large. A single range covering everything is bound whole.
  */
-export function planChunks(items: number, itemBytes: number, maxBinding: number, alignment: number): Chunk[] | null {
-  if (items * itemBytes <= maxBinding) return [{ first: 0, count: items }];
-  const unit = alignment / gcd(itemBytes % alignment, alignment);
+export function planChunks(items: number, itemBytes: number | readonly number[], maxBinding: number, alignment: number): Chunk[] | null {
+  const sizes = typeof itemBytes === 'number' ? [itemBytes] : itemBytes;
+  const largest = Math.max(...sizes);
+  if (items * largest <= maxBinding) return [{ first: 0, count: items }];
+  // The smallest step of items that keeps every buffer's offset aligned (each step divides the
+  // alignment, so the largest of them is a multiple of the others).
+  const unit = Math.max(...sizes.map((bytes) => alignment / gcd(bytes % alignment, alignment)));
   // Room for the input's alignment slack too (its range is at most the output's plus one step).
   const capacity = maxBinding - alignment;
-  const perChunk = Math.floor(Math.floor(capacity / itemBytes) / unit) * unit;
+  const perChunk = Math.floor(Math.floor(capacity / largest) / unit) * unit;
   if (perChunk <= 0) return null;
   const chunks: Chunk[] = [];
   for (let first = 0; first < items; first += perChunk) chunks.push({ first, count: Math.min(perChunk, items - first) });

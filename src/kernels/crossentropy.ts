@@ -13,6 +13,7 @@ import reduceWgsl from '../../shaders/loss_reduce.wgsl?raw';
 import type { KernelSpec } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding } from '../gpu/recorder.js';
+import { planChunks, type Chunk } from './chunks.js';
 
 const BINDINGS = ['read', 'read', 'write', 'write'] as const;
 const ROWS: KernelSpec = { name: 'cross_entropy_rows', code: rowsWgsl, bindings: BINDINGS };
@@ -53,11 +54,47 @@ function params(a: number, b: number, scale: number): ArrayBuffer {
   return buffer;
 }
 
+/** Bytes per row of each buffer the fused kernel binds: logits, labels, grad, row losses. */
+function rowBytes(layout: CrossEntropyLayout, indexLabels: boolean): number[] {
+  const logitBytes = layout.cols * 4;
+  return [logitBytes, indexLabels ? 4 : logitBytes, logitBytes, 4];
+}
+
 /**
- * Records the fused kernel: `grad` gets (softmax(x) - labels) * gradScale, `rowLoss` one loss
- * per row. `labels` holds float rows of the logits' shape or (indexLabels) one int32 per row.
+ * The ranges of rows the fused kernel is dispatched over: one for tensors that fit a storage
+ * binding, binding-sized ones otherwise (a caller's device at default limits); null when one
+ * aligned step of rows is already over the binding limit.
+ */
+export function planCrossEntropy(gpu: GpuRuntime, layout: CrossEntropyLayout, indexLabels: boolean): Chunk[] | null {
+  return planChunks(layout.rows, rowBytes(layout, indexLabels), gpu.limits.maxStorageBufferBindingSize, gpu.limits.minStorageBufferOffsetAlignment);
+}
+
+/**
+ * Records the fused kernel once per range of `chunks` (from planCrossEntropy): `grad` gets
+ * (softmax(x) - labels) * gradScale, `rowLoss` one loss per row. `labels` holds float rows of the
+ * logits' shape or (indexLabels) one int32 per row.
  */
 export function recordCrossEntropy(
+  gpu: GpuRuntime,
+  op: string,
+  variant: string,
+  buffers: { logits: GPUBuffer; labels: GPUBuffer; grad: GPUBuffer; rowLoss: GPUBuffer },
+  indexLabels: boolean,
+  layout: CrossEntropyLayout,
+  gradScale: number,
+  chunks: readonly Chunk[],
+): void {
+  const sizes = rowBytes(layout, indexLabels);
+  const order = [buffers.logits, buffers.labels, buffers.grad, buffers.rowLoss];
+  for (const chunk of chunks) {
+    const [logits, labels, grad, rowLoss] = order.map((buffer, i): Binding =>
+      chunks.length === 1 ? buffer : { buffer, offset: chunk.first * sizes[i], size: chunk.count * sizes[i] },
+    );
+    dispatchCrossEntropy(gpu, op, variant, logits, labels, indexLabels, grad, rowLoss, { rows: chunk.count, cols: layout.cols }, gradScale);
+  }
+}
+
+function dispatchCrossEntropy(
   gpu: GpuRuntime,
   op: string,
   variant: string,

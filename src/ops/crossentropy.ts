@@ -1,7 +1,7 @@
 /** ctx.softmaxCrossEntropy: validate -> pick a kernel variant -> record the fused kernel (+ reduction). */
 import type { Context } from '../context.js';
 import type { Tensor } from '../tensor.js';
-import { ShapeError } from '../errors.js';
+import { ShapeError, SizeLimitError } from '../errors.js';
 import { formatShape, sameShape } from '../shape.js';
 import { lastAxisLayout } from '../cpu/jacobian.js';
 import {
@@ -14,6 +14,7 @@ import {
 import {
   chooseCrossEntropyVariant,
   crossEntropyVariantUsable,
+  planCrossEntropy,
   recordCrossEntropy,
   recordLossReduce,
 } from '../kernels/crossentropy.js';
@@ -50,23 +51,23 @@ export function softmaxCrossEntropy(ctx: Context, logits: Tensor, labels: Tensor
     if (values) checkLabelIndices(op, values, layout.cols);
   }
   const variant = ctx.variants.resolve(op, chooseCrossEntropyVariant(gpu, layout), (v) => crossEntropyVariantUsable(v, layout));
+  // Tensors larger than one storage binding are split into ranges of rows; the 'mean' / 'sum'
+  // reduction binds all row losses at once.
+  const maxBinding = gpu.limits.maxStorageBufferBindingSize;
+  const chunks = planCrossEntropy(gpu, layout, indexLabels);
+  if (!chunks) {
+    throw new SizeLimitError(op, `one row of ${layout.cols} logits (${layout.cols * 4} bytes) does not fit the device's maxStorageBufferBindingSize of ${maxBinding} bytes`);
+  }
+  if (reduction !== 'none' && layout.rows * 4 > maxBinding) {
+    throw new SizeLimitError(op, `reduction '${reduction}' over ${layout.rows} rows needs ${layout.rows * 4} bytes of row losses in one binding, over the device's maxStorageBufferBindingSize of ${maxBinding} bytes; use reduction 'none'`);
+  }
   const { rows } = layout;
   const meanScale = rows === 0 ? NaN : 1 / rows;
   return gpu.captured(op, () => {
     const grad = ctx.gpuOutput(op, logits.shape, 'float32', 'gradient');
     const rowLoss = ctx.gpuOutput(op, reduction === 'none' ? leading : [rows], 'float32', 'row losses');
-    recordCrossEntropy(
-      gpu,
-      op,
-      variant,
-      logits.storage!.buffer!,
-      labels.storage!.buffer!,
-      indexLabels,
-      grad.storage!.buffer!,
-      rowLoss.storage!.buffer!,
-      layout,
-      reduction === 'mean' ? meanScale : 1,
-    );
+    const buffers = { logits: logits.storage!.buffer!, labels: labels.storage!.buffer!, grad: grad.storage!.buffer!, rowLoss: rowLoss.storage!.buffer! };
+    recordCrossEntropy(gpu, op, variant, buffers, indexLabels, layout, reduction === 'mean' ? meanScale : 1, chunks);
     if (reduction === 'none') return { loss: rowLoss, grad };
     const loss = ctx.gpuOutput(op, [], 'float32', 'loss');
     recordLossReduce(gpu, op, rowLoss.storage!.buffer!, loss.storage!.buffer!, rows, reduction === 'mean' ? meanScale : 1);

@@ -363,6 +363,62 @@ describe('fused softmax cross-entropy on webgpu', () => {
     check(results);
   });
 
+  it('splits tensors larger than a storage binding into ranges of rows on a device at default limits', async () => {
+    const r = await gpu.run(
+      async (nn, util, { grad, logTol }) => {
+        const adapter = await navigator.gpu.requestAdapter();
+        const device = await adapter!.requestDevice();
+        const ctx = await nn.createContext({ device });
+        const binding = device.limits.maxStorageBufferBindingSize;
+        const out = [];
+        // Logits of 135 and 134 MB against 128 MiB bindings. Class indices with the mean (row
+        // losses of 4 bytes: ranges step by 64 rows), and probability labels of the logits' size
+        // with an odd row length (16396 bytes: ranges step by 64 rows too).
+        for (const [rows, cols, labelKind, reduction] of [
+          [33000, 1024, 'indices', 'mean'],
+          [8200, 4099, 'probabilities', 'none'],
+        ] as const) {
+          const n = rows * cols;
+          const data = util.randomArray(n, cols, -20, 20);
+          let labels: Float32Array | Int32Array;
+          if (labelKind === 'indices') {
+            labels = new Int32Array(rows).map((_, i) => (i * 7919) % cols);
+          } else {
+            labels = util.randomArray(n, cols + 1, 0, 1);
+            for (let row = 0; row < rows; row++) {
+              const line = labels.subarray(row * cols, (row + 1) * cols);
+              const sum = line.reduce((a, b) => a + b, 0);
+              for (let j = 0; j < cols; j++) line[j] /= sum;
+            }
+          }
+          const x = ctx.tensor(data, [rows, cols]);
+          const lt = labelKind === 'indices' ? ctx.tensor(labels, [rows]) : ctx.tensor(labels, [rows, cols]);
+          const result = ctx.softmaxCrossEntropy(x, lt, { reduction });
+          const ref = nn.cpu.softmaxCrossEntropy(data, labels, [rows, cols], { reduction });
+          const label = `[${rows}, ${cols}] ${labelKind} ${reduction} (${ctx.lastKernelVariant('softmaxCrossEntropy')})`;
+          out.push({ label: `${label} loss`, bytes: n * 4, c: util.compare(await result.loss.read(), ref.loss, logTol.atol, logTol.rtol) });
+          out.push({ label: `${label} grad`, bytes: n * 4, c: util.compare(await result.grad.read(), ref.grad, grad.atol, grad.rtol) });
+          for (const t of [x, lt, result.loss, result.grad]) t.destroy();
+        }
+        const tooLong = util.thrown(() => ctx.softmaxCrossEntropy(ctx.tensor(new Float32Array(40_000_000), [1, 40_000_000]), ctx.tensor(new Int32Array(1), [1])));
+        const live = ctx.memory().tensors;
+        ctx.destroy();
+        device.destroy();
+        return { binding, out, tooLong, live };
+      },
+      { grad: GRAD_TOL, logTol: LOG_TOL },
+    );
+    for (const o of r.out) {
+      expect(o.bytes).toBeGreaterThan(r.binding);
+      expectClose(o.label, o.c);
+    }
+    expect(r.tooLong).toBe(
+      "SizeLimitError: softmaxCrossEntropy: one row of 40000000 logits (160000000 bytes) does not fit the device's maxStorageBufferBindingSize of 134217728 bytes",
+    );
+    // Only the refused call's inputs are alive: no output was left behind.
+    expect(r.live).toBe(2);
+  });
+
   it('refuses class indices out of range before recording anything', async () => {
     const r = await gpu.run(async (nn) => {
       const ctx = await nn.createContext({ backend: 'webgpu' });

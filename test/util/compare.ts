@@ -74,3 +74,13 @@ export function encode(values: ArrayLike<number>): Encoded {
 export function decode(values: Encoded): number[] {
   return values.map((v) => (typeof v === 'number' ? v : Number(v)));
 }
+
+/** 'Name: message' of what `fn` throws, '' if it returns (errors cross the page boundary as text). */
+export function thrown(fn: () => unknown): string {
+  try {
+    fn();
+    return '';
+  } catch (e) {
+    return `${(e as Error).name}: ${(e as Error).message}`;
+  }
+}
