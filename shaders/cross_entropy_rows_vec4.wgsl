@@ -7,7 +7,7 @@
 // loss -sum_j l_j * logSoftmax(x)_j as sum_j l_j * ((max - x_j) + log(sum)): every term is >= 0
 // for labels >= 0, so nothing cancels even for logits of +-1e4. Traffic: 12 bytes per element
 // with class indices (16 with label rows), and one loss per row. Rows with a NaN or an infinity
-// (pass 1 ORs a flag) are redone by a careful path that classifies every entry.
+// (pass 1 sums the row, which that makes NaN or infinite) are redone by a careful path that classifies every entry.
 //
 // Labels are either f32 probabilities (bound as u32 bits) or, with indexLabels, one i32 class
 // index per row (read from the vec4 holding it).
@@ -82,27 +82,30 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   // to m, so the rounding error grows with the block length plus the block count, not the row.
   var s = vec4f(0.0);
   var total = vec4f(0.0);
-  var special = vec4<bool>(false);
+  // NaN or infinity anywhere in the row makes this sum NaN or infinite (see softmax_rows_vec4.wgsl).
+  var probe = vec4f(0.0);
   var i = start;
-  for (; i + 4u <= end; i += 4u) {
-    if ((i - start) % SUM_BLOCK == 0u) {
-      total += s;
-      s = vec4f(0.0);
+  let quadEnd = start + (params.vecsPerRow / 4u) * 4u;
+  while (i < quadEnd) {
+    total += s;
+    s = vec4f(0.0);
+    let blockEnd = min(i + SUM_BLOCK, quadEnd);
+    for (; i < blockEnd; i += 4u) {
+      let a = x[i];
+      let b = x[i + 1u];
+      let c = x[i + 2u];
+      let d = x[i + 3u];
+      probe += (a + b) + (c + d);
+      let mNew = max(m, max(max(a, b), max(c, d)));
+      let rescale = exp(max(m - mNew, vec4f(EXP_FLOOR)));
+      s = s * rescale + ((exp(a - mNew) + exp(b - mNew)) + (exp(c - mNew) + exp(d - mNew)));
+      total = total * rescale;
+      m = mNew;
     }
-    let a = x[i];
-    let b = x[i + 1u];
-    let c = x[i + 2u];
-    let d = x[i + 3u];
-    special = special | isSpecial(a) | isSpecial(b) | isSpecial(c) | isSpecial(d);
-    let mNew = max(m, max(max(a, b), max(c, d)));
-    let rescale = exp(max(m - mNew, vec4f(EXP_FLOOR)));
-    s = s * rescale + ((exp(a - mNew) + exp(b - mNew)) + (exp(c - mNew) + exp(d - mNew)));
-    total = total * rescale;
-    m = mNew;
   }
   for (; i < end; i++) {
     let a = x[i];
-    special = special | isSpecial(a);
+    probe += a;
     let mNew = max(m, a);
     let rescale = exp(max(m - mNew, vec4f(EXP_FLOOR)));
     s = s * rescale + exp(a - mNew);
@@ -111,7 +114,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   }
   s += total;
 
-  if (!any(special) && !badIndex) {
+  if (!any(isSpecial(probe)) && !badIndex) {
     let stats = rowStats(m, s);
     let rowMax = stats.x;
     let invSum = 1.0 / stats.y;

@@ -5,7 +5,7 @@
 // row once, keeping a running max and normalizer per vec4 lane and taking the max of four vec4s
 // before rescaling (about one exp per element); pass 2 reads it again and writes
 // y = (x - max) - log(sum). Traffic: 12 bytes per element. A row with a NaN or an infinity (pass 1
-// ORs a flag) is redone by a careful path that classifies every entry.
+// sums the row, which that makes NaN or infinite) is redone by a careful path that classifies every entry.
 //
 // Special values as in log_softmax_lines.wgsl: NaN poisons the row; +Inf entries get
 // -log(count of +Inf), the rest -Inf; -Inf entries get -Inf; a row of only -Inf is all -Inf.
@@ -60,27 +60,30 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   // to m, so the rounding error grows with the block length plus the block count, not the row.
   var s = vec4f(0.0);
   var total = vec4f(0.0);
-  var special = vec4<bool>(false);
+  // NaN or infinity anywhere in the row makes this sum NaN or infinite (see softmax_rows_vec4.wgsl).
+  var probe = vec4f(0.0);
   var i = start;
-  for (; i + 4u <= end; i += 4u) {
-    if ((i - start) % SUM_BLOCK == 0u) {
-      total += s;
-      s = vec4f(0.0);
+  let quadEnd = start + (params.vecsPerRow / 4u) * 4u;
+  while (i < quadEnd) {
+    total += s;
+    s = vec4f(0.0);
+    let blockEnd = min(i + SUM_BLOCK, quadEnd);
+    for (; i < blockEnd; i += 4u) {
+      let a = x[i];
+      let b = x[i + 1u];
+      let c = x[i + 2u];
+      let d = x[i + 3u];
+      probe += (a + b) + (c + d);
+      let mNew = max(m, max(max(a, b), max(c, d)));
+      let rescale = exp(max(m - mNew, vec4f(EXP_FLOOR)));
+      s = s * rescale + ((exp(a - mNew) + exp(b - mNew)) + (exp(c - mNew) + exp(d - mNew)));
+      total = total * rescale;
+      m = mNew;
     }
-    let a = x[i];
-    let b = x[i + 1u];
-    let c = x[i + 2u];
-    let d = x[i + 3u];
-    special = special | isSpecial(a) | isSpecial(b) | isSpecial(c) | isSpecial(d);
-    let mNew = max(m, max(max(a, b), max(c, d)));
-    let rescale = exp(max(m - mNew, vec4f(EXP_FLOOR)));
-    s = s * rescale + ((exp(a - mNew) + exp(b - mNew)) + (exp(c - mNew) + exp(d - mNew)));
-    total = total * rescale;
-    m = mNew;
   }
   for (; i < end; i++) {
     let a = x[i];
-    special = special | isSpecial(a);
+    probe += a;
     let mNew = max(m, a);
     let rescale = exp(max(m - mNew, vec4f(EXP_FLOOR)));
     s = s * rescale + exp(a - mNew);
@@ -89,7 +92,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   }
   s += total;
 
-  if (!any(special)) {
+  if (!any(isSpecial(probe))) {
     let stats = rowStats(m, s);
     let logSum = log(stats.y);
     for (var j = start; j < end; j++) {
