@@ -26,7 +26,7 @@ import {
   recordRowwise,
   rowwiseVariantUsable,
 } from '../kernels/rowwise.js';
-import { GEMM_VARIANTS, PLAIN_GEMM, chooseGemmVariant, gemmVariantUsable, recordGemm, type GemmLayout } from '../kernels/matmul.js';
+import { GEMM_VARIANTS, PLAIN_GEMM, chooseGemmVariant, gemmVariantUsable, recordGemm, rowMajorGemm, type GemmLayout } from '../kernels/matmul.js';
 import { ShapeError } from '../errors.js';
 import { bucketKey, pow2Bucket } from './bucket.js';
 
@@ -146,13 +146,7 @@ const GEMM_TUNING: TunableOp<GemmLayout> = {
     checkShape('autotune', 'shape', shape);
     if (shape.length !== 3) throw new ShapeError('autotune', `matmul's shape is [M, K, N], got [${shape.join(', ')}]`);
     const [m, k, n] = shape;
-    return {
-      rows: m, cols: n, depth: k, batches: 1,
-      aRowStride: k, aDepthStride: 1, aBatchStride: 0,
-      bDepthStride: n, bColStride: 1, bBatchStride: 0,
-      cRowStride: n, cColStride: 1, cBatchStride: m * n,
-      biasRowStride: 0, biasColStride: 0,
-    };
+    return rowMajorGemm(m, k, n);
   },
   bucket(l) {
     return bucketKey('matmul', {

@@ -53,6 +53,44 @@ export interface GemmLayout {
   biasColStride: number;
 }
 
+/** Options of `rowMajorGemm`. */
+export interface RowMajorGemm {
+  /** A is stored [k, m] (its transpose is multiplied). */
+  transposeA?: boolean;
+  /** B is stored [n, k]. */
+  transposeB?: boolean;
+  batches?: number;
+  /** A / B hold one matrix per batch entry (otherwise one matrix serves every entry). */
+  aBatched?: boolean;
+  bBatched?: boolean;
+  /** A bias indexed by output column (a dense layer's). */
+  biasPerColumn?: boolean;
+}
+
+/**
+ * The layout of C [batches, m, n] = op(A) [m, k] x op(B) [k, n] over contiguous row-major
+ * buffers: the shape of every product the library's ops record.
+ */
+export function rowMajorGemm(m: number, k: number, n: number, o: RowMajorGemm = {}): GemmLayout {
+  return {
+    rows: m,
+    cols: n,
+    depth: k,
+    batches: o.batches ?? 1,
+    aRowStride: o.transposeA ? 1 : k,
+    aDepthStride: o.transposeA ? m : 1,
+    aBatchStride: o.aBatched ? m * k : 0,
+    bDepthStride: o.transposeB ? 1 : n,
+    bColStride: o.transposeB ? k : 1,
+    bBatchStride: o.bBatched ? k * n : 0,
+    cRowStride: n,
+    cColStride: 1,
+    cBatchStride: m * n,
+    biasRowStride: 0,
+    biasColStride: o.biasPerColumn ? 1 : 0,
+  };
+}
+
 export interface GemmBuffers {
   a: GPUBuffer;
   /** The activation output y that `aDerivative` reads. */

@@ -21,8 +21,8 @@ import {
   recordBiasGrad,
   recordGemm,
   recordSoftmaxGrad,
+  rowMajorGemm,
   type GemmFusion,
-  type GemmLayout,
   type PointwiseActivation,
 } from '../kernels/matmul.js';
 import { chooseSoftmaxVariant, recordSoftmax } from '../kernels/softmax.js';
@@ -45,23 +45,7 @@ export function dense(ctx: Context, x: Tensor, w: Tensor, b?: Tensor | null, act
   checkBindable(ctx, op, 'w', w.byteLength);
   checkBindable(ctx, op, `the output [${batch}, ${units}]`, batch * units * 4);
 
-  const layout: GemmLayout = {
-    rows: batch,
-    cols: units,
-    depth: inputs,
-    batches: 1,
-    aRowStride: inputs,
-    aDepthStride: 1,
-    aBatchStride: 0,
-    bDepthStride: units,
-    bColStride: 1,
-    bBatchStride: 0,
-    cRowStride: units,
-    cColStride: 1,
-    cBatchStride: 0,
-    biasRowStride: 0,
-    biasColStride: 1,
-  };
+  const layout = rowMajorGemm(batch, inputs, units, { biasPerColumn: true });
   const fusion: GemmFusion = { aDerivative: 'linear', bDerivative: 'linear', bias: bias !== null, activation: act === 'softmax' ? 'linear' : act };
   const chosen = ctx.tunedVariant('matmul', layout) ?? chooseGemmVariant(gpu, layout);
   const variant = ctx.variants.resolve(op, chosen, (v) => gemmVariantUsable(gpu, v));
@@ -136,41 +120,9 @@ export function denseBackward(ctx: Context, args: DenseBackwardArgs): DenseGradi
   for (const [arg, t] of [['x', x], ['w', w], ['y', y], ['dy', dy]] as const) checkBindable(ctx, op, arg, t.byteLength);
 
   // dx [batch, inputs] = dz [batch, units] x w^T.
-  const dxLayout: GemmLayout = {
-    rows: batch,
-    cols: inputs,
-    depth: units,
-    batches: 1,
-    aRowStride: units,
-    aDepthStride: 1,
-    aBatchStride: 0,
-    bDepthStride: 1,
-    bColStride: units,
-    bBatchStride: 0,
-    cRowStride: inputs,
-    cColStride: 1,
-    cBatchStride: 0,
-    biasRowStride: 0,
-    biasColStride: 0,
-  };
+  const dxLayout = rowMajorGemm(batch, units, inputs, { transposeB: true });
   // dw [inputs, units] = x^T [inputs, batch] x dz [batch, units].
-  const dwLayout: GemmLayout = {
-    rows: inputs,
-    cols: units,
-    depth: batch,
-    batches: 1,
-    aRowStride: 1,
-    aDepthStride: inputs,
-    aBatchStride: 0,
-    bDepthStride: units,
-    bColStride: 1,
-    bBatchStride: 0,
-    cRowStride: units,
-    cColStride: 1,
-    cBatchStride: 0,
-    biasRowStride: 0,
-    biasColStride: 0,
-  };
+  const dwLayout = rowMajorGemm(inputs, batch, units, { transposeA: true });
   // dz = dy * act'(y): read through both GEMMs' loads where their kernels fuse it, else written
   // once (always for softmax, whose VJP needs a dot product per row).
   const pointwise: PointwiseActivation = act === 'softmax' ? 'linear' : act;

@@ -5,7 +5,7 @@ import { SizeLimitError } from '../errors.js';
 import { formatShape } from '../shape.js';
 import { checkMatmulOptions, planMatmul, type MatmulOptions } from '../linalg.js';
 import { matmul as cpuMatmul } from '../cpu/matmul.js';
-import { chooseGemmVariant, gemmVariantUsable, PLAIN_GEMM, recordGemm, type GemmLayout } from '../kernels/matmul.js';
+import { chooseGemmVariant, gemmVariantUsable, PLAIN_GEMM, recordGemm, rowMajorGemm } from '../kernels/matmul.js';
 
 /** Throws if `bytes` of `what` cannot be bound as one storage buffer on this device. */
 export function checkBindable(ctx: Context, op: string, what: string, bytes: number): void {
@@ -31,23 +31,7 @@ export function matmul(ctx: Context, a: Tensor, b: Tensor, options?: MatmulOptio
   checkBindable(ctx, op, 'a', a.byteLength);
   checkBindable(ctx, op, 'b', b.byteLength);
   checkBindable(ctx, op, `the output ${formatShape(plan.outShape)}`, batch * m * n * 4);
-  const layout: GemmLayout = {
-    rows: m,
-    cols: n,
-    depth: k,
-    batches: batch,
-    aRowStride: transposeA ? 1 : k,
-    aDepthStride: transposeA ? m : 1,
-    aBatchStride: plan.aBatched ? m * k : 0,
-    bDepthStride: transposeB ? 1 : n,
-    bColStride: transposeB ? k : 1,
-    bBatchStride: plan.bBatched ? k * n : 0,
-    cRowStride: n,
-    cColStride: 1,
-    cBatchStride: m * n,
-    biasRowStride: 0,
-    biasColStride: 0,
-  };
+  const layout = rowMajorGemm(m, k, n, { transposeA, transposeB, batches: batch, aBatched: plan.aBatched, bBatched: plan.bBatched });
   const chosen = ctx.tunedVariant('matmul', layout) ?? chooseGemmVariant(gpu, layout);
   const variant = ctx.variants.resolve(op, chosen, (v) => gemmVariantUsable(gpu, v));
   return gpu.captured(op, () => {

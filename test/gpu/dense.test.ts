@@ -1,20 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openGpuPage, expectClose, type GpuPage, type NN } from './page';
-
-type Ctx = Awaited<ReturnType<NN['createContext']>>;
+import { openGpuPageWithContext, expectClose, type Ctx, type GpuPage } from './page';
 import { randomArray } from '../util/compare';
 
 let gpu: GpuPage;
-// One context for the file, kept in the page: SwiftShader compiles each pipeline (kernel x
-// overrides) in 1-3 s, once per device, so a context per test would repeat that work.
 beforeAll(async () => {
-  gpu = await openGpuPage();
-  await gpu.run(async (nn) => {
-    (window as unknown as { ctx: unknown }).ctx = await nn.createContext({ backend: 'webgpu' });
-  });
+  gpu = await openGpuPageWithContext();
 });
 afterAll(async () => {
-  await gpu?.run(async () => (window as unknown as { ctx: { destroy(): void } }).ctx.destroy());
   await gpu?.close();
 });
 

@@ -47,6 +47,28 @@ export async function openGpuPage(): Promise<GpuPage> {
   };
 }
 
+/** A webgpu-nn context, as test bodies see the one `openGpuPageWithContext` keeps in `window.ctx`. */
+export type Ctx = Awaited<ReturnType<NN['createContext']>>;
+
+/**
+ * `openGpuPage` plus one webgpu context for the whole file, kept in the page as `window.ctx`
+ * (destroyed by `close()`): SwiftShader compiles each pipeline (kernel x overrides) in 1-3 s, once
+ * per device, so a context per test would repeat that work.
+ */
+export async function openGpuPageWithContext(): Promise<GpuPage> {
+  const gpu = await openGpuPage();
+  await gpu.run(async (nn) => {
+    (window as unknown as { ctx: unknown }).ctx = await nn.createContext({ backend: 'webgpu' });
+  });
+  return {
+    ...gpu,
+    async close() {
+      await gpu.run(async () => (window as unknown as { ctx: { destroy(): void } }).ctx.destroy());
+      await gpu.close();
+    },
+  };
+}
+
 /** Asserts a GPU-vs-reference comparison made in the page, printing the worst errors if it fails. */
 export function expectClose(label: string, c: Comparison): void {
   expect(c.mismatches, formatComparison(label, c)).toBe(0);
