@@ -1,13 +1,12 @@
 // Fused softmax cross-entropy over the last axis, one invocation per row, vec4 accesses (the
 // host picks this kernel when N is a multiple of 4). No barriers: the fast shape on SwiftShader.
-// Pass 1 (as softmax_rows_vec4.wgsl): running max and normalizer per vec4 lane, the max of four
-// vec4s taken before rescaling (about one exp per element), read once. Pass 2: read the logits
-// again and the labels once, write grad = (softmax(x) - labels) * scale (for class indices:
+// Pass 1 (fastRowPass, row_pass_vec4.wgsl, which the host prepends): the row's max and
+// normalizer, read once. Pass 2: read the logits again and the labels once, write grad = (softmax(x) - labels) * scale (for class indices:
 // softmax * scale, then the label's entry is corrected), and accumulate the row's
 // loss -sum_j l_j * logSoftmax(x)_j as sum_j l_j * ((max - x_j) + log(sum)): every term is >= 0
 // for labels >= 0, so nothing cancels even for logits of +-1e4. Traffic: 12 bytes per element
 // with class indices (16 with label rows), and one loss per row. Rows with a NaN or an infinity
-// (pass 1 sums the row, which that makes NaN or infinite) are redone by a careful path that classifies every entry.
+// are redone by a careful path that classifies every entry.
 //
 // Labels are either f32 probabilities (bound as u32 bits) or, with indexLabels, one i32 class
 // index per row (read from the vec4 holding it).
@@ -30,22 +29,7 @@ struct Params {
 override workgroupSize: u32 = 64;
 override indexLabels: bool = false;
 
-const EXPONENT_BITS = 0x7f800000u;
-const POSITIVE_INFINITY_BITS = 0x7f800000u;
 const QUIET_NAN_BITS = 0x7fc00000u;
-const LOWEST_FINITE = -0x1.fffffep+127f;
-const EXP_FLOOR = -104.0;
-const SUM_BLOCK = 64u;
-
-fn isSpecial(v: vec4f) -> vec4<bool> {
-  return (bitcast<vec4u>(v) & vec4u(EXPONENT_BITS)) == vec4u(EXPONENT_BITS);
-}
-
-// Merges the four lanes' (max, normalizer) into the row's.
-fn rowStats(m: vec4f, s: vec4f) -> vec2f {
-  let rowMax = max(max(m.x, m.y), max(m.z, m.w));
-  return vec2f(rowMax, dot(s, exp(max(m - rowMax, vec4f(EXP_FLOOR)))));
-}
 
 // NaN and +Inf made at run time: WGSL rejects them in constant expressions.
 fn fromBits(bits: u32) -> f32 {
@@ -77,45 +61,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   // An index out of range (also a negative one, read as u32) poisons the row.
   let badIndex = indexLabels && label >= n;
 
-  var m = vec4f(LOWEST_FINITE);
-  // The normalizer is summed in blocks of SUM_BLOCK vec4s (s) folded into total, both relative
-  // to m, so the rounding error grows with the block length plus the block count, not the row.
-  var s = vec4f(0.0);
-  var total = vec4f(0.0);
-  // NaN or infinity anywhere in the row makes this sum NaN or infinite (see softmax_rows_vec4.wgsl).
-  var probe = vec4f(0.0);
-  var i = start;
-  let quadEnd = start + (params.vecsPerRow / 4u) * 4u;
-  while (i < quadEnd) {
-    total += s;
-    s = vec4f(0.0);
-    let blockEnd = min(i + SUM_BLOCK, quadEnd);
-    for (; i < blockEnd; i += 4u) {
-      let a = x[i];
-      let b = x[i + 1u];
-      let c = x[i + 2u];
-      let d = x[i + 3u];
-      probe += (a + b) + (c + d);
-      let mNew = max(m, max(max(a, b), max(c, d)));
-      let rescale = exp(max(m - mNew, vec4f(EXP_FLOOR)));
-      s = s * rescale + ((exp(a - mNew) + exp(b - mNew)) + (exp(c - mNew) + exp(d - mNew)));
-      total = total * rescale;
-      m = mNew;
-    }
-  }
-  for (; i < end; i++) {
-    let a = x[i];
-    probe += a;
-    let mNew = max(m, a);
-    let rescale = exp(max(m - mNew, vec4f(EXP_FLOOR)));
-    s = s * rescale + exp(a - mNew);
-    total = total * rescale;
-    m = mNew;
-  }
-  s += total;
+  let fast = fastRowPass(start, end);
 
-  if (!any(isSpecial(probe)) && !badIndex) {
-    let stats = rowStats(m, s);
+  if (!fast.special && !badIndex) {
+    let stats = fast.stats;
     let rowMax = stats.x;
     let invSum = 1.0 / stats.y;
     let logSum = log(stats.y);
@@ -146,9 +95,9 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   }
 
   // Careful path: the row holds a NaN or an infinity; classify every entry.
-  m = vec4f(LOWEST_FINITE);
-  s = vec4f(0.0);
-  total = vec4f(0.0);
+  var m = vec4f(LOWEST_FINITE);
+  var s = vec4f(0.0);
+  var total = vec4f(0.0);
   var positiveInfinities = 0u;
   var sawNaN = false;
   for (var j = start; j < end; j++) {

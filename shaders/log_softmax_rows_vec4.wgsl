@@ -1,11 +1,10 @@
 // Log-softmax over the last axis, one invocation per row, rows read as vec4 (the host picks this
 // kernel when the row length is a multiple of 4). No barriers: the fast shape on SwiftShader.
 //
-// Fast path (as softmax_rows_vec4.wgsl), taken by rows with no NaN or infinity: pass 1 reads the
-// row once, keeping a running max and normalizer per vec4 lane and taking the max of four vec4s
-// before rescaling (about one exp per element); pass 2 reads it again and writes
-// y = (x - max) - log(sum). Traffic: 12 bytes per element. A row with a NaN or an infinity (pass 1
-// sums the row, which that makes NaN or infinite) is redone by a careful path that classifies every entry.
+// Fast path, taken by rows with no NaN or infinity: pass 1 (fastRowPass, row_pass_vec4.wgsl,
+// which the host prepends) reads the row once for its max and normalizer; pass 2 reads it again
+// and writes y = (x - max) - log(sum). Traffic: 12 bytes per element. A row with a NaN or an
+// infinity is redone by a careful path that classifies every entry.
 //
 // Special values as in log_softmax_lines.wgsl: NaN poisons the row; +Inf entries get
 // -log(count of +Inf), the rest -Inf; -Inf entries get -Inf; a row of only -Inf is all -Inf.
@@ -21,23 +20,8 @@ struct Params {
 
 override workgroupSize: u32 = 64;
 
-const EXPONENT_BITS = 0x7f800000u;
-const POSITIVE_INFINITY_BITS = 0x7f800000u;
 const NEGATIVE_INFINITY_BITS = 0xff800000u;
 const QUIET_NAN_BITS = 0x7fc00000u;
-const LOWEST_FINITE = -0x1.fffffep+127f;
-const EXP_FLOOR = -104.0;
-const SUM_BLOCK = 64u;
-
-fn isSpecial(v: vec4f) -> vec4<bool> {
-  return (bitcast<vec4u>(v) & vec4u(EXPONENT_BITS)) == vec4u(EXPONENT_BITS);
-}
-
-// Merges the four lanes' (max, normalizer) into the row's.
-fn rowStats(m: vec4f, s: vec4f) -> vec2f {
-  let rowMax = max(max(m.x, m.y), max(m.z, m.w));
-  return vec2f(rowMax, dot(s, exp(max(m - rowMax, vec4f(EXP_FLOOR)))));
-}
 
 // NaN and -Inf made at run time: WGSL rejects them in constant expressions.
 fn fromBits(bits: u32) -> f32 {
@@ -55,45 +39,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   let start = row * params.vecsPerRow;
   let end = start + params.vecsPerRow;
 
-  var m = vec4f(LOWEST_FINITE);
-  // The normalizer is summed in blocks of SUM_BLOCK vec4s (s) folded into total, both relative
-  // to m, so the rounding error grows with the block length plus the block count, not the row.
-  var s = vec4f(0.0);
-  var total = vec4f(0.0);
-  // NaN or infinity anywhere in the row makes this sum NaN or infinite (see softmax_rows_vec4.wgsl).
-  var probe = vec4f(0.0);
-  var i = start;
-  let quadEnd = start + (params.vecsPerRow / 4u) * 4u;
-  while (i < quadEnd) {
-    total += s;
-    s = vec4f(0.0);
-    let blockEnd = min(i + SUM_BLOCK, quadEnd);
-    for (; i < blockEnd; i += 4u) {
-      let a = x[i];
-      let b = x[i + 1u];
-      let c = x[i + 2u];
-      let d = x[i + 3u];
-      probe += (a + b) + (c + d);
-      let mNew = max(m, max(max(a, b), max(c, d)));
-      let rescale = exp(max(m - mNew, vec4f(EXP_FLOOR)));
-      s = s * rescale + ((exp(a - mNew) + exp(b - mNew)) + (exp(c - mNew) + exp(d - mNew)));
-      total = total * rescale;
-      m = mNew;
-    }
-  }
-  for (; i < end; i++) {
-    let a = x[i];
-    probe += a;
-    let mNew = max(m, a);
-    let rescale = exp(max(m - mNew, vec4f(EXP_FLOOR)));
-    s = s * rescale + exp(a - mNew);
-    total = total * rescale;
-    m = mNew;
-  }
-  s += total;
+  let fast = fastRowPass(start, end);
 
-  if (!any(isSpecial(probe))) {
-    let stats = rowStats(m, s);
+  if (!fast.special) {
+    let stats = fast.stats;
     let logSum = log(stats.y);
     for (var j = start; j < end; j++) {
       y[j] = (x[j] - stats.x) - logSum;
@@ -102,9 +51,9 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   }
 
   // Careful path: the row holds a NaN or an infinity; classify every entry.
-  m = vec4f(LOWEST_FINITE);
-  s = vec4f(0.0);
-  total = vec4f(0.0);
+  var m = vec4f(LOWEST_FINITE);
+  var s = vec4f(0.0);
+  var total = vec4f(0.0);
   var positiveInfinities = 0u;
   var sawNaN = false;
   for (var j = start; j < end; j++) {

@@ -1,0 +1,75 @@
+// Not a kernel: the host prepends this to softmax_rows_vec4.wgsl, log_softmax_rows_vec4.wgsl and
+// cross_entropy_rows_vec4.wgsl (src/kernels/row-pass.ts). Their shared row statistics and fast
+// pass 1, over rows of the including kernel's `x: array<vec4f>`.
+//
+// fastRowPass reads a row once, keeping a running max and normalizer per vec4 lane; it takes the
+// max of four vec4s before rescaling, so it costs about one exp per element. The normalizer is
+// summed in blocks of SUM_BLOCK vec4s folded into a total, both relative to the running max:
+// rounding error then grows with the block length plus the block count, not the row. It also sums
+// the row: a NaN or an infinity anywhere makes that sum NaN or infinite (so does a sum of finite
+// values that overflows, which merely takes the careful path), and the kernels redo such rows
+// with a careful path that classifies every entry. (One add per vec4, where a bit test per vec4
+// cost three operations; with the blocks as a nested loop instead of a modulo test, 6-7% faster
+// on SwiftShader: bench/HISTORY.md.)
+
+const EXPONENT_BITS = 0x7f800000u;
+const POSITIVE_INFINITY_BITS = 0x7f800000u;
+const LOWEST_FINITE = -0x1.fffffep+127f;
+// exp() of anything below this is 0 in f32; clamping keeps exp's argument finite when the
+// difference of two extreme finite values overflows.
+const EXP_FLOOR = -104.0;
+const SUM_BLOCK = 64u;
+
+fn isSpecial(v: vec4f) -> vec4<bool> {
+  return (bitcast<vec4u>(v) & vec4u(EXPONENT_BITS)) == vec4u(EXPONENT_BITS);
+}
+
+// Merges the four lanes' (max, normalizer) into the row's.
+fn rowStats(m: vec4f, s: vec4f) -> vec2f {
+  let rowMax = max(max(m.x, m.y), max(m.z, m.w));
+  return vec2f(rowMax, dot(s, exp(max(m - rowMax, vec4f(EXP_FLOOR)))));
+}
+
+struct RowPass {
+  // (max, sum of exp(x - max)) of the row; meaningless when `special` is set.
+  stats: vec2f,
+  // The row holds a NaN or an infinity (or its sum overflows).
+  special: bool,
+}
+
+// Pass 1 over the vec4s start .. end of x.
+fn fastRowPass(start: u32, end: u32) -> RowPass {
+  var m = vec4f(LOWEST_FINITE);
+  var s = vec4f(0.0);
+  var total = vec4f(0.0);
+  var probe = vec4f(0.0);
+  var i = start;
+  let quadEnd = start + ((end - start) / 4u) * 4u;
+  while (i < quadEnd) {
+    total += s;
+    s = vec4f(0.0);
+    let blockEnd = min(i + SUM_BLOCK, quadEnd);
+    for (; i < blockEnd; i += 4u) {
+      let a = x[i];
+      let b = x[i + 1u];
+      let c = x[i + 2u];
+      let d = x[i + 3u];
+      probe += (a + b) + (c + d);
+      let mNew = max(m, max(max(a, b), max(c, d)));
+      let rescale = exp(max(m - mNew, vec4f(EXP_FLOOR)));
+      s = s * rescale + ((exp(a - mNew) + exp(b - mNew)) + (exp(c - mNew) + exp(d - mNew)));
+      total = total * rescale;
+      m = mNew;
+    }
+  }
+  for (; i < end; i++) {
+    let a = x[i];
+    probe += a;
+    let mNew = max(m, a);
+    let rescale = exp(max(m - mNew, vec4f(EXP_FLOOR)));
+    s = s * rescale + exp(a - mNew);
+    total = total * rescale;
+    m = mNew;
+  }
+  return RowPass(rowStats(m, s + total), any(isSpecial(probe)));
+}
