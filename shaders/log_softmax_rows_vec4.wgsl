@@ -2,7 +2,7 @@
 // kernel when the row length is a multiple of 4). No barriers: the fast shape on SwiftShader.
 //
 // Fast path, taken by rows with no NaN or infinity: pass 1 (fastRowPass, row_pass_vec4.wgsl,
-// which the host prepends) reads the row once for its max and normalizer; pass 2 reads it again
+// which the host appends) reads the row once for its max and normalizer; pass 2 reads it again
 // and writes y = (x - max) - log(sum). Traffic: 12 bytes per element. A row with a NaN or an
 // infinity is redone by a careful path that classifies every entry.
 //

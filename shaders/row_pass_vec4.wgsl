@@ -1,5 +1,5 @@
-// Not a kernel: the host prepends this to softmax_rows_vec4.wgsl, log_softmax_rows_vec4.wgsl and
-// cross_entropy_rows_vec4.wgsl (src/kernels/row-pass.ts). Their shared row statistics and fast
+// Not a kernel: the host appends this to softmax_rows_vec4.wgsl, log_softmax_rows_vec4.wgsl and
+// cross_entropy_rows_vec4.wgsl (src/kernels/wgsl-parts.ts). Their shared row statistics and fast
 // pass 1, over rows of the including kernel's `x: array<vec4f>`.
 //
 // fastRowPass reads a row once, keeping a running max and normalizer per vec4 lane; it takes the

@@ -3,7 +3,7 @@
 // adapters where barriers are slow (SwiftShader) and short rows anywhere.
 //
 // Fast path, taken by rows with no NaN or infinity: pass 1 (fastRowPass, row_pass_vec4.wgsl,
-// which the host prepends) reads the row once for its max and normalizer; pass 2 reads it again
+// which the host appends) reads the row once for its max and normalizer; pass 2 reads it again
 // and writes exp(x - max) / sum. Traffic: 12 bytes per element. A row with a NaN or an infinity
 // is redone by the careful path below, which classifies every entry.
 //

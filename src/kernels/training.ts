@@ -9,17 +9,18 @@ import optimizerWgsl from '../../shaders/optimizer_step.wgsl?raw';
 import activationWgsl from '../../shaders/activation.wgsl?raw';
 import columnSumsWgsl from '../../shaders/column_sums.wgsl?raw';
 import type { KernelSpec } from '../gpu/kernel.js';
+import { TRAIN_MODEL, withParts } from './wgsl-parts.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding } from '../gpu/recorder.js';
 
 export const TRAIN_SMALL: KernelSpec = {
   name: 'train_small',
-  code: trainSmallWgsl,
+  code: withParts(trainSmallWgsl, TRAIN_MODEL),
   bindings: ['read', 'read', 'read', 'read', 'write', 'write', 'write'],
 };
 export const TRAIN_SMALL_LANES: KernelSpec = {
   name: 'train_small_lanes',
-  code: trainSmallLanesWgsl,
+  code: withParts(trainSmallLanesWgsl, TRAIN_MODEL),
   bindings: ['read', 'read', 'read', 'read', 'write', 'write', 'write'],
   features: ['subgroups'],
 };
@@ -37,17 +38,17 @@ const WORKGROUP = 64;
 /** Words each invocation of gather_rows.wgsl copies (its WORDS). */
 const GATHER_WORDS = 8;
 
-/** Limits of the fused small-model kernel (constants in train_small.wgsl). */
+/** Limits of the fused small-model kernels (constants in train_model.wgsl). */
 export const TRAIN_SMALL_MAX_WIDTH = 64;
 export const TRAIN_SMALL_MAX_ACTIVATIONS = 1024;
-/** Words per stage in its stage table. */
+/** Words per stage in their stage table. */
 export const STAGE_WORDS = 8;
 export const NO_BIAS = -1;
 export const NO_PERMUTATION = 0xffffffff;
 /** Words before the per-epoch records (stopped, stopEpoch, stopBatch, completedSteps, lastBatchLoss, lastBatchMetric, 2 pad). */
 export const RECORD_HEADER_WORDS = 8;
 
-/** The uniform block of train_small.wgsl, in field order. */
+/** The uniform block of train_model.wgsl (both fused trainers), in field order. */
 export interface TrainSmallParams {
   firstStep: number;
   stepCount: number;
@@ -70,7 +71,7 @@ export interface TrainSmallParams {
   epsilon: number;
 }
 
-/** The pipeline overrides of train_small.wgsl: what the kernel branches on, fixed per model. */
+/** The pipeline overrides of train_model.wgsl: what the kernel branches on, fixed per model. */
 export interface TrainSmallConfig {
   stageCount: number;
   lossCode: number;

@@ -11,7 +11,7 @@ export type ActivationName = Activation;
 
 export const ACTIVATIONS: readonly ActivationName[] = ['linear', 'sigmoid', 'relu', 'tanh', 'softmax'];
 
-/** The code each kernel uses for an activation (shaders/train_small.wgsl, activation.wgsl). */
+/** The code each kernel uses for an activation (shaders/train_model.wgsl, activation.wgsl). */
 export const ACTIVATION_CODE: Record<ActivationName, number> = { linear: 0, sigmoid: 1, relu: 2, tanh: 3, softmax: 4 };
 
 export function parseActivation(op: string, arg: string, value: unknown): ActivationName {

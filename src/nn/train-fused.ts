@@ -51,7 +51,7 @@ export function hasLanes(gpu: GpuRuntime): boolean {
   return gpu.hasFeature('subgroups') && (gpu.info.subgroupMinSize ?? 0) >= TRAIN_SMALL_LANES_WIDTH;
 }
 
-/** The stage table of train_small.wgsl (8 words per stage). */
+/** The stage table of the fused trainers (train_model.wgsl) (8 words per stage). */
 function stageTable(core: ModelCore, stages: readonly Stage[]): Int32Array {
   const table = new Int32Array(Math.max(1, stages.length) * STAGE_WORDS);
   let src = 0;

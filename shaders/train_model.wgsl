@@ -1,0 +1,380 @@
+// Not a kernel: the host appends this to train_small.wgsl and train_small_lanes.wgsl
+// (src/kernels/wgsl-parts.ts). The model, its bindings and everything but the backward pass through
+// a stage (stageBackward) and the entry point, which each kernel defines: the scalar kernel
+// accumulates one sample's gradients, the lanes kernel sums them over its lanes first.
+//
+// The model is a table of stages (a Dense with its fused activation, or a lone activation), 8
+// words each: kind, inputs, outputs, activation, kernel offset, bias offset (NO_BIAS if none),
+// offset of the stage's input and of its output in the per-sample activation array. The choices
+// that branch (loss, metric, label kind, optimizer, each stage's activation and kind, the stage
+// count) are pipeline overrides: SwiftShader runs every arm of a branch it cannot prove uniform,
+// with lanes masked, so a kernel that switched on them at run time paid for every activation,
+// loss and update rule on every sample (measured: 2x slower for the XOR model). With overrides
+// the dead arms are compiled away; one pipeline per model configuration.
+//
+// Parameters, gradients and optimizer state are flat arrays with one layout (each tensor 64-float
+// aligned). Memory traffic per sample: its inputs and targets once, every parameter twice
+// (forward, backward) plus one gradient read-modify-write; the update touches each parameter and
+// its state once per step. Activations and deltas live in private memory.
+//
+// Limits (checked by the host): at most MAX_STAGES stages, widths <= MAX_WIDTH, sum of widths
+// <= MAX_ACTIVATIONS.
+
+struct Params {
+  firstStep: u32,
+  stepCount: u32,
+  stepsPerEpoch: u32,
+  trainSamples: u32,
+  batchSize: u32,
+  valStart: u32,
+  valCount: u32,
+  inputWidth: u32,
+  outputWidth: u32,
+  paramCount: u32,
+  // records.epochs[e - recordEpoch] holds epoch e.
+  recordEpoch: u32,
+  // Row e - permEpoch of `aux` is epoch e's sample order; NO_PERMUTATION: samples in order.
+  permEpoch: u32,
+  // Adam's per-step rate for step s is aux[rateBase + s - rateStep] (bits of an f32).
+  rateBase: u32,
+  rateStep: u32,
+  learningRate: f32,
+  momentum: f32,
+  beta1: f32,
+  beta2: f32,
+  epsilon: f32,
+}
+
+struct Records {
+  stopped: u32,
+  stopEpoch: u32,
+  stopBatch: u32,
+  completedSteps: u32,
+  lastBatchLoss: f32,
+  lastBatchMetric: f32,
+  pad0: u32,
+  pad1: u32,
+  // (loss sum, metric sum, validation loss sum, validation metric sum) per epoch.
+  epochs: array<vec4<f32>>,
+}
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> y: array<u32>;
+@group(0) @binding(2) var<storage, read> aux: array<u32>;
+@group(0) @binding(3) var<storage, read> stages: array<u32>;
+@group(0) @binding(4) var<storage, read_write> weights: array<f32>;
+@group(0) @binding(5) var<storage, read_write> state: array<f32>;
+@group(0) @binding(6) var<storage, read_write> records: Records;
+@group(0) @binding(7) var<uniform> params: Params;
+
+override stageCount: u32 = 1u;
+override lossCode: u32 = 0u;
+override metricCode: u32 = 0u;
+override labelKind: u32 = 0u;
+override optimizerCode: u32 = 0u;
+// Bit s set: stage s is a Dense (else a lone activation) / has a bias.
+override denseMask: u32 = 1u;
+override biasMask: u32 = 1u;
+// Activation code of each stage.
+override act0: u32 = 0u;
+override act1: u32 = 0u;
+override act2: u32 = 0u;
+override act3: u32 = 0u;
+override act4: u32 = 0u;
+override act5: u32 = 0u;
+override act6: u32 = 0u;
+override act7: u32 = 0u;
+
+const MAX_STAGES = 8u;
+const MAX_WIDTH = 64u;
+const MAX_ACTIVATIONS = 1024u;
+const NO_BIAS = 0xffffffffu;
+const NO_PERMUTATION = 0xffffffffu;
+const EXPONENT_BITS = 0x7f800000u;
+
+const ACT_LINEAR = 0u;
+const ACT_SIGMOID = 1u;
+const ACT_RELU = 2u;
+const ACT_TANH = 3u;
+const ACT_SOFTMAX = 4u;
+
+const LOSS_MSE = 0u;
+const LOSS_BCE = 1u;
+const LOSS_CCE = 2u;
+const LOSS_SOFTMAX_CE = 3u;
+
+const LABEL_DENSE = 0u;
+const LABEL_INDEX_FLOAT = 1u;
+
+const METRIC_BINARY = 1u;
+const METRIC_CATEGORICAL = 2u;
+const METRIC_SPARSE = 3u;
+
+const OPT_SGD = 0u;
+const OPT_MOMENTUM = 1u;
+const OPT_NESTEROV = 2u;
+const OPT_ADAM = 3u;
+
+const EPSILON = 1e-7f;
+const ONE_MINUS_EPSILON = 0.99999988f;
+
+var<private> acts: array<f32, MAX_ACTIVATIONS>;
+var<private> delta: array<f32, MAX_WIDTH>;
+var<private> dz: array<f32, MAX_WIDTH>;
+
+fn isFinite(v: f32) -> bool {
+  return (bitcast<u32>(v) & EXPONENT_BITS) != EXPONENT_BITS;
+}
+
+fn activate(act: u32, at: u32, n: u32) {
+  switch act {
+    case ACT_SIGMOID: {
+      for (var j = 0u; j < n; j++) { acts[at + j] = 1.0 / (1.0 + exp(-acts[at + j])); }
+    }
+    case ACT_RELU: {
+      for (var j = 0u; j < n; j++) { acts[at + j] = max(acts[at + j], 0.0); }
+    }
+    case ACT_TANH: {
+      for (var j = 0u; j < n; j++) { acts[at + j] = tanh(acts[at + j]); }
+    }
+    case ACT_SOFTMAX: {
+      var m = acts[at];
+      for (var j = 1u; j < n; j++) { m = max(m, acts[at + j]); }
+      var sum = 0.0;
+      for (var j = 0u; j < n; j++) {
+        let e = exp(acts[at + j] - m);
+        acts[at + j] = e;
+        sum += e;
+      }
+      for (var j = 0u; j < n; j++) { acts[at + j] = acts[at + j] / sum; }
+    }
+    default: {}
+  }
+}
+
+// dz = delta * act'(y), y = acts[at ..].
+fn activationBackward(act: u32, at: u32, n: u32) {
+  switch act {
+    case ACT_SIGMOID: {
+      for (var j = 0u; j < n; j++) { let v = acts[at + j]; dz[j] = delta[j] * v * (1.0 - v); }
+    }
+    case ACT_RELU: {
+      for (var j = 0u; j < n; j++) { dz[j] = select(0.0, delta[j], acts[at + j] > 0.0); }
+    }
+    case ACT_TANH: {
+      for (var j = 0u; j < n; j++) { let v = acts[at + j]; dz[j] = delta[j] * (1.0 - v * v); }
+    }
+    case ACT_SOFTMAX: {
+      var dot = 0.0;
+      for (var j = 0u; j < n; j++) { dot += delta[j] * acts[at + j]; }
+      for (var j = 0u; j < n; j++) { dz[j] = acts[at + j] * (delta[j] - dot); }
+    }
+    default: {
+      for (var j = 0u; j < n; j++) { dz[j] = delta[j]; }
+    }
+  }
+}
+
+fn targetValue(sample: u32, j: u32) -> f32 {
+  let n = params.outputWidth;
+  if (labelKind == LABEL_DENSE) { return bitcast<f32>(y[sample * n + j]); }
+  return select(0.0, 1.0, j == classIndex(sample));
+}
+
+fn classIndex(sample: u32) -> u32 {
+  if (labelKind == LABEL_INDEX_FLOAT) { return u32(bitcast<f32>(y[sample])); }
+  return y[sample];
+}
+
+// Forward through stage s (a constant at each call site, as is its activation).
+fn stageForward(s: u32, act: u32) {
+  let e = s * 8u;
+  let n = stages[e + 1u];
+  let m = stages[e + 2u];
+  let kernel = stages[e + 4u];
+  let bias = stages[e + 5u];
+  let src = stages[e + 6u];
+  let out = stages[e + 7u];
+  if (((denseMask >> s) & 1u) != 0u) {
+    for (var j = 0u; j < m; j++) {
+      var z = 0.0;
+      if (((biasMask >> s) & 1u) != 0u) { z = weights[bias + j]; }
+      for (var i = 0u; i < n; i++) { z += acts[src + i] * weights[kernel + i * m + j]; }
+      acts[out + j] = z;
+    }
+  } else {
+    for (var j = 0u; j < m; j++) { acts[out + j] = acts[src + j]; }
+  }
+  activate(act, out, m);
+}
+
+// Runs one sample forward; returns where the model's output starts in `acts`.
+fn forward(sample: u32) -> u32 {
+  let inputWidth = params.inputWidth;
+  for (var i = 0u; i < inputWidth; i++) { acts[i] = x[sample * inputWidth + i]; }
+  stageForward(0u, act0);
+  if (stageCount > 1u) { stageForward(1u, act1); }
+  if (stageCount > 2u) { stageForward(2u, act2); }
+  if (stageCount > 3u) { stageForward(3u, act3); }
+  if (stageCount > 4u) { stageForward(4u, act4); }
+  if (stageCount > 5u) { stageForward(5u, act5); }
+  if (stageCount > 6u) { stageForward(6u, act6); }
+  if (stageCount > 7u) { stageForward(7u, act7); }
+  return stages[(stageCount - 1u) * 8u + 7u];
+}
+
+// The sample's loss; leaves dL/d(output) in `delta` (dL/d(logits) for the fused softmax loss).
+fn loss(sample: u32, at: u32) -> f32 {
+  let n = params.outputWidth;
+  switch lossCode {
+    case LOSS_MSE: {
+      var sum = 0.0;
+      for (var j = 0u; j < n; j++) {
+        let d = acts[at + j] - targetValue(sample, j);
+        sum += d * d;
+        delta[j] = 2.0 * d / f32(n);
+      }
+      return sum / f32(n);
+    }
+    case LOSS_BCE: {
+      var sum = 0.0;
+      for (var j = 0u; j < n; j++) {
+        let o = acts[at + j];
+        let p = clamp(o, EPSILON, ONE_MINUS_EPSILON);
+        let t = targetValue(sample, j);
+        sum -= t * log(p) + (1.0 - t) * log(1.0 - p);
+        delta[j] = select(0.0, (p - t) / (p * (1.0 - p)) / f32(n), o >= EPSILON && o <= ONE_MINUS_EPSILON);
+      }
+      return sum / f32(n);
+    }
+    case LOSS_CCE: {
+      var total = 0.0;
+      for (var j = 0u; j < n; j++) { total += acts[at + j]; }
+      var l = 0.0;
+      var weighted = 0.0;
+      for (var j = 0u; j < n; j++) {
+        let q = acts[at + j] / total;
+        let t = targetValue(sample, j);
+        l -= t * log(clamp(q, EPSILON, ONE_MINUS_EPSILON));
+        let g = select(0.0, -t / q, q >= EPSILON && q <= ONE_MINUS_EPSILON);
+        delta[j] = g;
+        weighted += g * q;
+      }
+      for (var j = 0u; j < n; j++) { delta[j] = (delta[j] - weighted) / total; }
+      return l;
+    }
+    default: {
+      var m = acts[at];
+      for (var j = 1u; j < n; j++) { m = max(m, acts[at + j]); }
+      var sum = 0.0;
+      for (var j = 0u; j < n; j++) { sum += exp(acts[at + j] - m); }
+      let logSum = m + log(sum);
+      var l = 0.0;
+      for (var j = 0u; j < n; j++) {
+        let t = targetValue(sample, j);
+        if (t != 0.0) { l -= t * (acts[at + j] - logSum); }
+        delta[j] = exp(acts[at + j] - m) / sum - t;
+      }
+      return l;
+    }
+  }
+}
+
+fn argmaxOutput(at: u32, n: u32) -> u32 {
+  var best = 0u;
+  for (var j = 1u; j < n; j++) { if (acts[at + j] > acts[at + best]) { best = j; } }
+  return best;
+}
+
+fn metric(sample: u32, at: u32) -> f32 {
+  let n = params.outputWidth;
+  switch metricCode {
+    case METRIC_BINARY: {
+      var right = 0.0;
+      for (var j = 0u; j < n; j++) {
+        let predicted = select(0.0, 1.0, acts[at + j] > 0.5);
+        if (predicted == targetValue(sample, j)) { right += 1.0; }
+      }
+      return right / f32(n);
+    }
+    case METRIC_CATEGORICAL: {
+      var best = 0u;
+      for (var j = 1u; j < n; j++) { if (targetValue(sample, j) > targetValue(sample, best)) { best = j; } }
+      return select(0.0, 1.0, argmaxOutput(at, n) == best);
+    }
+    case METRIC_SPARSE: {
+      return select(0.0, 1.0, argmaxOutput(at, n) == classIndex(sample));
+    }
+    default: { return 0.0; }
+  }
+}
+
+// Backward pass of one sample whose forward pass is in `acts` and loss gradient in `delta`.
+fn backward() {
+  if (stageCount > 7u) { stageBackward(7u, act7); }
+  if (stageCount > 6u) { stageBackward(6u, act6); }
+  if (stageCount > 5u) { stageBackward(5u, act5); }
+  if (stageCount > 4u) { stageBackward(4u, act4); }
+  if (stageCount > 3u) { stageBackward(3u, act3); }
+  if (stageCount > 2u) { stageBackward(2u, act2); }
+  if (stageCount > 1u) { stageBackward(1u, act1); }
+  stageBackward(0u, act0);
+}
+
+// The optimizer over parameters [start, start + n), with their batch-summed gradients (zeroed
+// for the next step) and state slots; one loop per update rule, so the loop body has no branch.
+fn updateRange(start: u32, n: u32, rate: f32, scale: f32) {
+  let count = params.paramCount;
+  let momentum = params.momentum;
+  let end = start + n;
+  switch optimizerCode {
+    case OPT_SGD: {
+      for (var p = start; p < end; p++) {
+        weights[p] -= rate * (state[p] * scale);
+        state[p] = 0.0;
+      }
+    }
+    case OPT_MOMENTUM: {
+      for (var p = start; p < end; p++) {
+        let v = momentum * state[count + p] - rate * (state[p] * scale);
+        state[count + p] = v;
+        weights[p] += v;
+        state[p] = 0.0;
+      }
+    }
+    case OPT_NESTEROV: {
+      for (var p = start; p < end; p++) {
+        let g = state[p] * scale;
+        let v = momentum * state[count + p] - rate * g;
+        state[count + p] = v;
+        weights[p] += momentum * v - rate * g;
+        state[p] = 0.0;
+      }
+    }
+    default: {
+      let b1 = 1.0 - params.beta1;
+      let b2 = 1.0 - params.beta2;
+      for (var p = start; p < end; p++) {
+        let g = state[p] * scale;
+        let m = state[count + p] + (g - state[count + p]) * b1;
+        let v = state[2u * count + p] + (g * g - state[2u * count + p]) * b2;
+        state[count + p] = m;
+        state[2u * count + p] = v;
+        weights[p] -= rate * m / (sqrt(v) + params.epsilon);
+        state[p] = 0.0;
+      }
+    }
+  }
+}
+
+// One optimizer step over every parameter tensor (the Dense stages' kernels and biases).
+fn update(step: u32, scale: f32) {
+  var rate = params.learningRate;
+  if (optimizerCode == OPT_ADAM) { rate = bitcast<f32>(aux[params.rateBase + step - params.rateStep]); }
+  for (var s = 0u; s < stageCount; s++) {
+    let e = s * 8u;
+    if (((denseMask >> s) & 1u) == 0u) { continue; }
+    updateRange(stages[e + 4u], stages[e + 1u] * stages[e + 2u], rate, scale);
+    if (((biasMask >> s) & 1u) != 0u) { updateRange(stages[e + 5u], stages[e + 2u], rate, scale); }
+  }
+}

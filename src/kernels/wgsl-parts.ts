@@ -1,0 +1,20 @@
+/**
+ * Code that several kernels share. WGSL has no includes, so a shared part lives in a shaders/
+ * file of its own and the host appends it to each kernel's source. Module-scope declarations
+ * may come in any order in WGSL, so a part can use the kernel's bindings and the kernel can call
+ * the part's functions; appending (not prepending) keeps the kernel's directives (`enable`,
+ * `diagnostic`) first, where WGSL requires them, and the line numbers in compiler messages about
+ * the kernel's own code the same as in its file.
+ */
+import rowPassVec4Wgsl from '../../shaders/row_pass_vec4.wgsl?raw';
+import trainModelWgsl from '../../shaders/train_model.wgsl?raw';
+
+/** Pass 1 and the row statistics of the rows-vec4 softmax, logSoftmax and cross-entropy kernels. */
+export const ROW_PASS_VEC4 = rowPassVec4Wgsl;
+/** The model of the fused small-model trainers: bindings, forward pass, losses, metrics, optimizers. */
+export const TRAIN_MODEL = trainModelWgsl;
+
+/** `kernelWgsl` with the shared parts it uses appended. */
+export function withParts(kernelWgsl: string, ...parts: string[]): string {
+  return [kernelWgsl, ...parts].join('\n');
+}
