@@ -1,6 +1,6 @@
 // Not a kernel: the host appends this to softmax_rows_vec4.wgsl, log_softmax_rows_vec4.wgsl and
-// cross_entropy_rows_vec4.wgsl (src/kernels/wgsl-parts.ts). Their shared row statistics and fast
-// pass 1, over rows of the including kernel's `x: array<vec4f>`.
+// cross_entropy_rows_vec4.wgsl (src/kernels/wgsl-parts.ts). Their shared row statistics and pass 1
+// (fast and careful), over rows of the including kernel's `x: array<vec4f>`.
 //
 // fastRowPass reads a row once, keeping a running max and normalizer per vec4 lane; it takes the
 // max of four vec4s before rescaling, so it costs about one exp per element. The normalizer is
@@ -8,9 +8,9 @@
 // rounding error then grows with the block length plus the block count, not the row. It also sums
 // the row: a NaN or an infinity anywhere makes that sum NaN or infinite (so does a sum of finite
 // values that overflows, which merely takes the careful path), and the kernels redo such rows
-// with a careful path that classifies every entry. (One add per vec4, where a bit test per vec4
-// cost three operations; with the blocks as a nested loop instead of a modulo test, 6-7% faster
-// on SwiftShader: bench/HISTORY.md.)
+// with carefulRowPass, which classifies every entry. (One add per vec4, where a bit test per
+// vec4 cost three operations; with the blocks as a nested loop instead of a modulo test, 6-7%
+// faster on SwiftShader: bench/HISTORY.md.)
 
 const EXPONENT_BITS = 0x7f800000u;
 const POSITIVE_INFINITY_BITS = 0x7f800000u;
@@ -72,4 +72,40 @@ fn fastRowPass(start: u32, end: u32) -> RowPass {
     m = mNew;
   }
   return RowPass(rowStats(m, s + total), any(isSpecial(probe)));
+}
+
+struct CarefulRowPass {
+  // (max, sum of exp(x - max)) over the row's finite entries.
+  stats: vec2f,
+  positiveInfinities: u32,
+  // The row holds a NaN.
+  sawNaN: bool,
+}
+
+// Pass 1 for a row that holds a NaN or an infinity: classifies every entry, and the statistics
+// cover the finite ones.
+fn carefulRowPass(start: u32, end: u32) -> CarefulRowPass {
+  var m = vec4f(LOWEST_FINITE);
+  var s = vec4f(0.0);
+  var total = vec4f(0.0);
+  var positiveInfinities = 0u;
+  var sawNaN = false;
+  for (var j = start; j < end; j++) {
+    if ((j - start) % SUM_BLOCK == 0u) {
+      total += s;
+      s = vec4f(0.0);
+    }
+    let v = x[j];
+    let bits = bitcast<vec4u>(v);
+    let specials = isSpecial(v);
+    sawNaN = sawNaN || any(specials & ((bits & vec4u(0x7fffffffu)) != vec4u(POSITIVE_INFINITY_BITS)));
+    positiveInfinities += dot(select(vec4u(0u), vec4u(1u), bits == vec4u(POSITIVE_INFINITY_BITS)), vec4u(1u));
+    let finite = select(v, m, specials);
+    let mNew = max(m, finite);
+    let rescale = exp(max(m - mNew, vec4f(EXP_FLOOR)));
+    s = s * rescale + select(exp(finite - mNew), vec4f(0.0), specials);
+    total = total * rescale;
+    m = mNew;
+  }
+  return CarefulRowPass(rowStats(m, total + s), positiveInfinities, sawNaN);
 }

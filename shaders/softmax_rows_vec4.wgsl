@@ -51,29 +51,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   }
 
   // Careful path: the row holds a NaN or an infinity.
-  var m = vec4f(LOWEST_FINITE);
-  var s = vec4f(0.0);
-  var total = vec4f(0.0);
-  var positiveInfinities = 0u;
-  var sawNaN = false;
-  for (var j = start; j < end; j++) {
-    if ((j - start) % SUM_BLOCK == 0u) {
-      total += s;
-      s = vec4f(0.0);
-    }
-    let v = x[j];
-    let bits = bitcast<vec4u>(v);
-    let specials = isSpecial(v);
-    sawNaN = sawNaN || any(specials & ((bits & vec4u(0x7fffffffu)) != vec4u(POSITIVE_INFINITY_BITS)));
-    positiveInfinities += dot(select(vec4u(0u), vec4u(1u), bits == vec4u(POSITIVE_INFINITY_BITS)), vec4u(1u));
-    let finite = select(v, m, specials);
-    let mNew = max(m, finite);
-    let rescale = exp(max(m - mNew, vec4f(EXP_FLOOR)));
-    s = s * rescale + select(exp(finite - mNew), vec4f(0.0), specials);
-    total = total * rescale;
-    m = mNew;
-  }
-  let stats = rowStats(m, total + s);
+  let careful = carefulRowPass(start, end);
+  let stats = careful.stats;
+  let positiveInfinities = careful.positiveInfinities;
+  let sawNaN = careful.sawNaN;
   let invSum = 1.0 / stats.y;
   let infinityShare = 1.0 / f32(max(positiveInfinities, 1u));
   for (var j = start; j < end; j++) {
