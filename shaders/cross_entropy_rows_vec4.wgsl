@@ -1,12 +1,13 @@
 // Fused softmax cross-entropy over the last axis, one invocation per row, vec4 accesses (the
 // host picks this kernel when N is a multiple of 4). No barriers: the fast shape on SwiftShader.
 // Pass 1 (fastRowPass, row_pass_vec4.wgsl, which the host appends): the row's max and
-// normalizer, read once. Pass 2: read the logits again and the labels once, write grad = (softmax(x) - labels) * scale (for class indices:
-// softmax * scale, then the label's entry is corrected), and accumulate the row's
-// loss -sum_j l_j * logSoftmax(x)_j as sum_j l_j * ((max - x_j) + log(sum)): every term is >= 0
-// for labels >= 0, so nothing cancels even for logits of +-1e4. Traffic: 12 bytes per element
-// with class indices (16 with label rows), and one loss per row. Rows with a NaN or an infinity
-// are redone by a careful path that classifies every entry.
+// normalizer, read once. Pass 2: read the logits again and the labels once, write
+// grad = (softmax(x) - labels) * scale (for class indices: softmax * scale, then the label's
+// entry is corrected), and accumulate the row's loss -sum_j l_j * logSoftmax(x)_j as
+// sum_j l_j * ((max - x_j) + log(sum)): every term is >= 0 for labels >= 0, so nothing cancels
+// even for logits of +-1e4. Traffic: 12 bytes per element with class indices (16 with label
+// rows), and one loss per row. Rows with a NaN or an infinity are redone by a careful path that
+// classifies every entry.
 //
 // Labels are either f32 probabilities (bound as u32 bits) or, with indexLabels, one i32 class
 // index per row (read from the vec4 holding it).

@@ -1,9 +1,10 @@
 // Fused softmax cross-entropy over the last axis, one workgroup per row, for long rows and
 // adapters with fast barriers (real GPUs). Invocation t walks entries t, t + W, ... (contiguous
 // across the workgroup): pass 1 keeps an online max/normalizer, merged by a tree in workgroup
-// memory (log2 W barriers); pass 2 writes grad = (softmax(x) - labels) * scale and accumulates
-// the loss terms l_j * ((max - x_j) + log(sum)) (all >= 0 for labels >= 0: nothing cancels),
-// summed by a second tree. Traffic: 16 bytes per element. workgroupSize must be a power of two.
+// memory (log2 W barriers; workgroupRowPass, row_pass_workgroup.wgsl, which the host appends);
+// pass 2 writes grad = (softmax(x) - labels) * scale and accumulates the loss terms
+// l_j * ((max - x_j) + log(sum)) (all >= 0 for labels >= 0: nothing cancels), summed by a second
+// tree. Traffic: 16 bytes per element. workgroupSize must be a power of two.
 //
 // Labels are either f32 probabilities (bound as u32 bits) or, with indexLabels, one i32 class
 // index per row. Special values as in cross_entropy_rows.wgsl.
@@ -24,24 +25,13 @@ struct Params {
 override workgroupSize: u32 = 256;
 override indexLabels: bool = false;
 
-const EXPONENT_BITS = 0x7f800000u;
-const POSITIVE_INFINITY_BITS = 0x7f800000u;
 const QUIET_NAN_BITS = 0x7fc00000u;
-const LOWEST_FINITE = -0x1.fffffep+127f;
-const EXP_FLOOR = -104.0;
-const NAN_FLAG = 0x80000000u;
 
 // NaN and +Inf made at run time: WGSL rejects them in constant expressions.
 fn fromBits(bits: u32) -> f32 {
   var b = bits;
   return bitcast<f32>(b);
 }
-
-var<workgroup> partialMax: array<f32, workgroupSize>;
-var<workgroup> partialSum: array<f32, workgroupSize>;
-// Count of +Inf entries, with NAN_FLAG set when a NaN was seen (pass 1) or a label is not
-// finite (pass 2).
-var<workgroup> partialSpecial: array<u32, workgroupSize>;
 
 @compute @workgroup_size(workgroupSize)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
@@ -54,49 +44,16 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   let start = row * n;
   let end = start + n;
 
-  var m = LOWEST_FINITE;
-  var s = 0.0;
-  var special = 0u;
-  for (var i = start + t; i < end; i += workgroupSize) {
-    let v = x[i];
-    let bits = bitcast<u32>(v);
-    if ((bits & EXPONENT_BITS) == EXPONENT_BITS) {
-      special |= select(NAN_FLAG, 0u, (bits & 0x7fffffffu) == POSITIVE_INFINITY_BITS);
-      special += select(0u, 1u, bits == POSITIVE_INFINITY_BITS);
-    } else {
-      let mNew = max(m, v);
-      s = s * exp(max(m - mNew, EXP_FLOOR)) + exp(v - mNew);
-      m = mNew;
-    }
-  }
-  partialMax[t] = m;
-  partialSum[t] = s;
-  partialSpecial[t] = special;
-  for (var stride = workgroupSize / 2u; stride > 0u; stride /= 2u) {
-    workgroupBarrier();
-    if (t < stride) {
-      let mOther = partialMax[t + stride];
-      let mNew = max(m, mOther);
-      s = s * exp(max(m - mNew, EXP_FLOOR)) + partialSum[t + stride] * exp(max(mOther - mNew, EXP_FLOOR));
-      m = mNew;
-      let otherSpecial = partialSpecial[t + stride];
-      special = ((special | otherSpecial) & NAN_FLAG) | ((special + otherSpecial) & ~NAN_FLAG);
-      partialMax[t] = m;
-      partialSum[t] = s;
-      partialSpecial[t] = special;
-    }
-  }
-  workgroupBarrier();
-  let rowMax = partialMax[0];
-  let rowSpecial = partialSpecial[0];
-  let rowInfinities = rowSpecial & ~NAN_FLAG;
-  let rowSum = partialSum[0];
+  let stats = workgroupRowPass(start, end, t);
+  let rowMax = stats.max;
+  let rowInfinities = stats.positiveInfinities;
+  let rowSum = stats.sum;
   var c = 0u;
   if (indexLabels) {
     c = labels[row];
   }
   // An index out of range (also a negative one, read as u32) poisons the row.
-  let rowNaN = (rowSpecial & NAN_FLAG) != 0u || (indexLabels && c >= n);
+  let rowNaN = stats.sawNaN || (indexLabels && c >= n);
 
   let nan = fromBits(QUIET_NAN_BITS);
   let infinity = fromBits(POSITIVE_INFINITY_BITS);

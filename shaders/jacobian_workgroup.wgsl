@@ -1,12 +1,12 @@
 // Softmax Jacobian from logits, one workgroup per batch row. Invocation t reduces entries t,
-// t + W, t + 2W ... of x into an online max/normalizer; the W partial results are merged by a
-// tree in workgroup memory (log2 W barriers); each invocation then writes its share of
-// s = softmax(x) into workgroup memory, and after one more barrier the workgroup writes the
-// N x N block in order, J[i][j] = s_i * (delta_ij - s_j): consecutive invocations write
-// consecutive addresses (coalesced), each output element is written once, x is read twice.
-// For adapters with fast barriers (real GPUs) and for batches too small to fill the device with
-// one invocation per row. N is at most maxCols (the workgroup storage holds s). workgroupSize
-// must be a power of two.
+// t + W, t + 2W ... of x into an online max/normalizer; the W partial results are merged by a tree in
+// workgroup memory (log2 W barriers; workgroupRowPass, row_pass_workgroup.wgsl, which the host
+// appends); each invocation then writes its share of s = softmax(x) into workgroup memory, and
+// after one more barrier the workgroup writes the N x N block in order,
+// J[i][j] = s_i * (delta_ij - s_j): consecutive invocations write consecutive addresses
+// (coalesced), each output element is written once, x is read twice. For adapters with fast
+// barriers (real GPUs) and for batches too small to fill the device with one invocation per row.
+// N is at most maxCols (the workgroup storage holds s). workgroupSize must be a power of two.
 //
 // Special values follow softmax (softmax_lines.wgsl): a NaN in the row makes the whole block NaN;
 // +Inf entries share the row equally; -Inf entries have probability 0; a row of only -Inf gives
@@ -27,13 +27,7 @@ struct Params {
 override workgroupSize: u32 = 64;
 override maxCols: u32 = 1024;
 
-const EXPONENT_BITS = 0x7f800000u;
-const POSITIVE_INFINITY_BITS = 0x7f800000u;
 const QUIET_NAN_BITS = 0x7fc00000u;
-const LOWEST_FINITE = -0x1.fffffep+127f;
-// exp() of anything below this is 0 in f32; clamping keeps exp's argument finite.
-const EXP_FLOOR = -104.0;
-const NAN_FLAG = 0x80000000u;
 
 // A NaN made at run time: WGSL rejects NaN in constant expressions.
 fn quietNaN() -> f32 {
@@ -41,10 +35,6 @@ fn quietNaN() -> f32 {
   return bitcast<f32>(bits);
 }
 
-var<workgroup> partialMax: array<f32, workgroupSize>;
-var<workgroup> partialSum: array<f32, workgroupSize>;
-// Count of +Inf entries, with NAN_FLAG set when a NaN was seen.
-var<workgroup> partialSpecial: array<u32, workgroupSize>;
 var<workgroup> probs: array<f32, maxCols>;
 
 @compute @workgroup_size(workgroupSize)
@@ -57,44 +47,11 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   let n = params.cols;
   let start = params.xStart + row * n;
 
-  var m = LOWEST_FINITE;
-  var s = 0.0;
-  var special = 0u;
-  for (var k = t; k < n; k += workgroupSize) {
-    let v = x[start + k];
-    let bits = bitcast<u32>(v);
-    if ((bits & EXPONENT_BITS) == EXPONENT_BITS) {
-      special |= select(NAN_FLAG, 0u, (bits & 0x7fffffffu) == POSITIVE_INFINITY_BITS);
-      special += select(0u, 1u, bits == POSITIVE_INFINITY_BITS);
-    } else {
-      let mNew = max(m, v);
-      s = s * exp(max(m - mNew, EXP_FLOOR)) + exp(v - mNew);
-      m = mNew;
-    }
-  }
-  partialMax[t] = m;
-  partialSum[t] = s;
-  partialSpecial[t] = special;
-  for (var stride = workgroupSize / 2u; stride > 0u; stride /= 2u) {
-    workgroupBarrier();
-    if (t < stride) {
-      let mOther = partialMax[t + stride];
-      let mNew = max(m, mOther);
-      s = s * exp(max(m - mNew, EXP_FLOOR)) + partialSum[t + stride] * exp(max(mOther - mNew, EXP_FLOOR));
-      m = mNew;
-      let otherSpecial = partialSpecial[t + stride];
-      special = ((special | otherSpecial) & NAN_FLAG) | ((special + otherSpecial) & ~NAN_FLAG);
-      partialMax[t] = m;
-      partialSum[t] = s;
-      partialSpecial[t] = special;
-    }
-  }
-  workgroupBarrier();
-  let rowMax = partialMax[0];
-  let rowSpecial = partialSpecial[0];
-  let rowNaN = (rowSpecial & NAN_FLAG) != 0u;
-  let rowInfinities = rowSpecial & ~NAN_FLAG;
-  let invSum = 1.0 / partialSum[0];
+  let stats = workgroupRowPass(start, start + n, t);
+  let rowMax = stats.max;
+  let rowNaN = stats.sawNaN;
+  let rowInfinities = stats.positiveInfinities;
+  let invSum = 1.0 / stats.sum;
   let infinityShare = 1.0 / f32(max(rowInfinities, 1u));
   for (var k = t; k < n; k += workgroupSize) {
     let v = x[start + k];

@@ -1,8 +1,9 @@
 // Softmax over the last axis, one workgroup per row, for long rows and for adapters with fast
 // barriers (real GPUs). Invocation t reads entries t, t + W, t + 2W ... (contiguous across the
 // workgroup), keeps an online max/normalizer, and the W partial results are merged by a tree in
-// workgroup memory (log2 W barriers). Traffic: read twice, write once (12 bytes per element).
-// workgroupSize must be a power of two.
+// workgroup memory (log2 W barriers; workgroupRowPass, row_pass_workgroup.wgsl, which the host
+// appends). Traffic: read twice, write once (12 bytes per element). workgroupSize must be a power
+// of two.
 //
 // Special values as in softmax_lines.wgsl.
 
@@ -17,24 +18,13 @@ struct Params {
 
 override workgroupSize: u32 = 256;
 
-const EXPONENT_BITS = 0x7f800000u;
-const POSITIVE_INFINITY_BITS = 0x7f800000u;
 const QUIET_NAN_BITS = 0x7fc00000u;
-const LOWEST_FINITE = -0x1.fffffep+127f;
-const EXP_FLOOR = -104.0;
-const SUM_BLOCK = 256u;
 
 // A NaN made at run time: WGSL rejects NaN in constant expressions.
 fn quietNaN() -> f32 {
   var bits = QUIET_NAN_BITS;
   return bitcast<f32>(bits);
 }
-const NAN_FLAG = 0x80000000u;
-
-var<workgroup> partialMax: array<f32, workgroupSize>;
-var<workgroup> partialSum: array<f32, workgroupSize>;
-// Count of +Inf entries, with NAN_FLAG set when a NaN was seen.
-var<workgroup> partialSpecial: array<u32, workgroupSize>;
 
 @compute @workgroup_size(workgroupSize)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
@@ -46,56 +36,11 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   let start = row * params.cols;
   let end = start + params.cols;
 
-  var m = LOWEST_FINITE;
-  // Normalizer summed in blocks folded into total (see softmax_lines.wgsl).
-  var s = 0.0;
-  var total = 0.0;
-  var count = 0u;
-  var special = 0u;
-  for (var i = start + t; i < end; i += workgroupSize) {
-    if (count % SUM_BLOCK == 0u) {
-      total += s;
-      s = 0.0;
-    }
-    count++;
-    let v = x[i];
-    let bits = bitcast<u32>(v);
-    if ((bits & EXPONENT_BITS) == EXPONENT_BITS) {
-      special |= select(NAN_FLAG, 0u, (bits & 0x7fffffffu) == POSITIVE_INFINITY_BITS);
-      special += select(0u, 1u, bits == POSITIVE_INFINITY_BITS);
-    } else {
-      let mNew = max(m, v);
-      let rescale = exp(max(m - mNew, EXP_FLOOR));
-      s = s * rescale + exp(v - mNew);
-      total = total * rescale;
-      m = mNew;
-    }
-  }
-  s += total;
-  partialMax[t] = m;
-  partialSum[t] = s;
-  partialSpecial[t] = special;
-  for (var stride = workgroupSize / 2u; stride > 0u; stride /= 2u) {
-    workgroupBarrier();
-    if (t < stride) {
-      let mOther = partialMax[t + stride];
-      let mNew = max(m, mOther);
-      s = s * exp(max(m - mNew, EXP_FLOOR)) + partialSum[t + stride] * exp(max(mOther - mNew, EXP_FLOOR));
-      m = mNew;
-      let otherSpecial = partialSpecial[t + stride];
-      special = ((special | otherSpecial) & NAN_FLAG) | ((special + otherSpecial) & ~NAN_FLAG);
-      partialMax[t] = m;
-      partialSum[t] = s;
-      partialSpecial[t] = special;
-    }
-  }
-  workgroupBarrier();
-  let rowMax = partialMax[0];
-  let rowSpecial = partialSpecial[0];
-  let rowNaN = (rowSpecial & NAN_FLAG) != 0u;
-  let rowInfinities = rowSpecial & ~NAN_FLAG;
-
-  let invSum = 1.0 / partialSum[0];
+  let stats = workgroupRowPass(start, end, t);
+  let rowMax = stats.max;
+  let rowNaN = stats.sawNaN;
+  let rowInfinities = stats.positiveInfinities;
+  let invSum = 1.0 / stats.sum;
   let infinityShare = 1.0 / f32(max(rowInfinities, 1u));
   for (var i = start + t; i < end; i += workgroupSize) {
     let v = x[i];

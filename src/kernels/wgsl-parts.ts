@@ -7,10 +7,13 @@
  * the kernel's own code the same as in its file.
  */
 import rowPassVec4Wgsl from '../../shaders/row_pass_vec4.wgsl?raw';
+import rowPassWorkgroupWgsl from '../../shaders/row_pass_workgroup.wgsl?raw';
 import trainModelWgsl from '../../shaders/train_model.wgsl?raw';
 
 /** Pass 1 and the row statistics of the rows-vec4 softmax, logSoftmax and cross-entropy kernels. */
 export const ROW_PASS_VEC4 = rowPassVec4Wgsl;
+/** The row statistics (strided pass and tree) of the workgroup-per-row softmax, logSoftmax, cross-entropy and Jacobian kernels. */
+export const ROW_PASS_WORKGROUP = rowPassWorkgroupWgsl;
 /** The model of the fused small-model trainers: bindings, forward pass, losses, metrics, optimizers. */
 export const TRAIN_MODEL = trainModelWgsl;
 
