@@ -1,5 +1,6 @@
 // Fused softmax cross-entropy over the last axis, one invocation per row, scalar accesses (any
-// N). Pass 1: online max/normalizer of the logits (read once). Pass 2: read the logits again and
+// N). Pass 1: online max/normalizer of the logits (read once; linePass, row_pass_lines.wgsl,
+// which the host appends). Pass 2: read the logits again and
 // the labels once, write grad = (softmax(x) - labels) * scale, and accumulate the row's loss
 // -sum_j l_j * logSoftmax(x)_j as sum_j l_j * ((max - x_j) + log(sum)): every term is >= 0 for
 // labels >= 0, so nothing cancels even for logits of +-1e4 (unlike logsumexp(x) - <l, x>).
@@ -30,12 +31,7 @@ struct Params {
 override workgroupSize: u32 = 64;
 override indexLabels: bool = false;
 
-const EXPONENT_BITS = 0x7f800000u;
-const POSITIVE_INFINITY_BITS = 0x7f800000u;
 const QUIET_NAN_BITS = 0x7fc00000u;
-const LOWEST_FINITE = -0x1.fffffep+127f;
-// exp() of anything below this is 0 in f32; clamping keeps exp's argument finite.
-const EXP_FLOOR = -104.0;
 
 // NaN and +Inf made at run time: WGSL rejects them in constant expressions.
 fn fromBits(bits: u32) -> f32 {
@@ -78,25 +74,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   let n = params.cols;
   let start = row * n;
 
-  var m = LOWEST_FINITE;
-  var s = 0.0;
-  var positiveInfinities = 0u;
-  var sawNaN = false;
-  for (var k = 0u; k < n; k++) {
-    let v = x[start + k];
-    let bits = bitcast<u32>(v);
-    if ((bits & EXPONENT_BITS) == EXPONENT_BITS) {
-      sawNaN = sawNaN || (bits & 0x7fffffffu) != POSITIVE_INFINITY_BITS;
-      positiveInfinities += select(0u, 1u, bits == POSITIVE_INFINITY_BITS);
-    } else {
-      // Rescale only when the max grows (rare after the first entries): one exp per element.
-      if (v > m) {
-        s *= exp(max(m - v, EXP_FLOOR));
-        m = v;
-      }
-      s += exp(v - m);
-    }
-  }
+  let pass1 = linePass(start, n, 1u);
+  let m = pass1.max;
+  let positiveInfinities = pass1.positiveInfinities;
+  var sawNaN = pass1.sawNaN;
   let nan = fromBits(QUIET_NAN_BITS);
   var c = 0u;
   if (indexLabels) {
@@ -111,7 +92,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
     loss[row] = nan;
     return;
   }
-  let st = RowStats(m, 1.0 / s, log(s), positiveInfinities);
+  let st = RowStats(m, 1.0 / pass1.sum, log(pass1.sum), positiveInfinities);
   let scale = params.scale;
 
   if (indexLabels) {

@@ -1,14 +1,14 @@
 // Softmax Jacobian from logits, scalar accesses (any N). The N x N block of a batch row is split
 // into `parts` ranges of consecutive Jacobian rows, one invocation each (parts = 1 when the batch
 // alone fills the device; more for small batches). An invocation computes its batch row's softmax
-// statistics (online max/normalizer, one read of x), writes s = softmax(x) into the LAST
-// Jacobian row of its own range as a staging area, then writes its rows in order,
-// J[i][j] = s_i * (delta_ij - s_j), reading s back from the staging row (N floats, cache
-// resident) and overwriting the staging row last. So each exp is computed once per invocation,
-// x is read twice, and every output element is written once (plus N staged writes per range):
-// the output write is the whole cost. No barriers, no shared memory: the fast shape on adapters
-// with slow barriers (SwiftShader). jacobian_block_vec4.wgsl is the same with vec4 accesses.
-//
+// statistics (online max/normalizer, one read of x; linePass, row_pass_lines.wgsl, which the host
+// appends), writes s = softmax(x) into the LAST Jacobian row of its own range as a staging area,
+// then writes its rows in order, J[i][j] = s_i * (delta_ij - s_j), reading s back from the staging
+// row (N floats, cache resident) and overwriting the staging row last. So each exp is computed once
+// per invocation, x is read twice, and every output element is written once (plus N staged writes
+// per range): the output write is the whole cost. No barriers, no shared memory: the fast shape on
+// adapters with slow barriers (SwiftShader). jacobian_block_vec4.wgsl is the same with vec4
+// accesses.
 // Special values follow softmax (softmax_lines.wgsl): a NaN in the row makes the whole block NaN;
 // +Inf entries share the row equally; -Inf entries have probability 0; a row of only -Inf gives
 // J = 0.
@@ -30,12 +30,7 @@ struct Params {
 
 override workgroupSize: u32 = 64;
 
-const EXPONENT_BITS = 0x7f800000u;
-const POSITIVE_INFINITY_BITS = 0x7f800000u;
 const QUIET_NAN_BITS = 0x7fc00000u;
-const LOWEST_FINITE = -0x1.fffffep+127f;
-// exp() of anything below this is 0 in f32; clamping keeps exp's argument finite.
-const EXP_FLOOR = -104.0;
 
 // A NaN made at run time: WGSL rejects NaN in constant expressions.
 fn quietNaN() -> f32 {
@@ -54,26 +49,11 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   let n = params.cols;
   let start = params.xStart + row * n;
 
-  var m = LOWEST_FINITE;
-  var s = 0.0;
-  var positiveInfinities = 0u;
-  var sawNaN = false;
-  for (var k = 0u; k < n; k++) {
-    let v = x[start + k];
-    let bits = bitcast<u32>(v);
-    if ((bits & EXPONENT_BITS) == EXPONENT_BITS) {
-      sawNaN = sawNaN || (bits & 0x7fffffffu) != POSITIVE_INFINITY_BITS;
-      positiveInfinities += select(0u, 1u, bits == POSITIVE_INFINITY_BITS);
-    } else {
-      // Rescale only when the max grows (rare after the first entries): one exp per element.
-      if (v > m) {
-        s *= exp(max(m - v, EXP_FLOOR));
-        m = v;
-      }
-      s += exp(v - m);
-    }
-  }
-  let invSum = 1.0 / s;
+  let pass1 = linePass(start, n, 1u);
+  let m = pass1.max;
+  let positiveInfinities = pass1.positiveInfinities;
+  let sawNaN = pass1.sawNaN;
+  let invSum = 1.0 / pass1.sum;
   let infinityShare = 1.0 / f32(max(positiveInfinities, 1u));
 
   let firstRow = (id % params.parts) * params.rowsPerPart;

@@ -1,6 +1,7 @@
 // Softmax Jacobian from logits, one invocation per Jacobian row: invocation r owns row i of the
 // N x N block of batch row b (r = b*N + i, counted from the first row of the bound chunk). It
-// recomputes its batch row's softmax statistics (online max/normalizer, one read of x), then
+// recomputes its batch row's softmax statistics (online max/normalizer, one read of x; linePass,
+// row_pass_lines.wgsl, which the host appends), then
 // writes J[i][j] = s_i * (delta_ij - s_j) with s_j = exp(x_j - max) / sum recomputed per entry.
 // Traffic per output element: one 4-byte write; x (N floats) is re-read from cache by each of the
 // N invocations of a batch row. This is the fallback for any N (no shared memory, no barriers,
@@ -26,12 +27,7 @@ struct Params {
 
 override workgroupSize: u32 = 64;
 
-const EXPONENT_BITS = 0x7f800000u;
-const POSITIVE_INFINITY_BITS = 0x7f800000u;
 const QUIET_NAN_BITS = 0x7fc00000u;
-const LOWEST_FINITE = -0x1.fffffep+127f;
-// exp() of anything below this is 0 in f32; clamping keeps exp's argument finite.
-const EXP_FLOOR = -104.0;
 
 // A NaN made at run time: WGSL rejects NaN in constant expressions.
 fn quietNaN() -> f32 {
@@ -51,25 +47,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   let i = q % n;
   let start = params.xStart + (q / n) * n;
 
-  var m = LOWEST_FINITE;
-  var s = 0.0;
-  var positiveInfinities = 0u;
-  var sawNaN = false;
-  for (var k = 0u; k < n; k++) {
-    let v = x[start + k];
-    let bits = bitcast<u32>(v);
-    if ((bits & EXPONENT_BITS) == EXPONENT_BITS) {
-      sawNaN = sawNaN || (bits & 0x7fffffffu) != POSITIVE_INFINITY_BITS;
-      positiveInfinities += select(0u, 1u, bits == POSITIVE_INFINITY_BITS);
-    } else {
-      // Rescale only when the max grows (rare after the first entries): one exp per element.
-      if (v > m) {
-        s *= exp(max(m - v, EXP_FLOOR));
-        m = v;
-      }
-      s += exp(v - m);
-    }
-  }
+  let pass1 = linePass(start, n, 1u);
+  let m = pass1.max;
+  let positiveInfinities = pass1.positiveInfinities;
+  let sawNaN = pass1.sawNaN;
 
   let out = r * n;
   if (sawNaN) {
@@ -79,7 +60,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
     }
     return;
   }
-  let invSum = 1.0 / s;
+  let invSum = 1.0 / pass1.sum;
   let infinityShare = 1.0 / f32(max(positiveInfinities, 1u));
   let anyInfinity = positiveInfinities > 0u;
 

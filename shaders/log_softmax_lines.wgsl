@@ -2,8 +2,8 @@
 // inner] around the axis; line (o, i) is the `length` entries o*length*inner + k*inner + i, so for
 // a non-last axis neighbouring invocations read neighbouring addresses (coalesced, no transpose).
 //
-// Two passes: an online max/normalizer pass (read once), then y = (x - max) - log(sum) (read
-// again, write once): 12 bytes of traffic per element. No barriers, no shared memory.
+// Two passes: an online max/normalizer pass (read once; linePass, row_pass_lines.wgsl, which the
+// host appends), then y = (x - max) - log(sum) (read again, write once): 12 bytes of traffic per element. No barriers, no shared memory.
 //
 // Special values, detected with bit tests (compilers may fold `x != x`): the log of softmax's
 // rules. Any NaN -> the whole line is NaN; +Inf entries get -log(count of +Inf), the rest -Inf;
@@ -21,13 +21,8 @@ struct Params {
 
 override workgroupSize: u32 = 64;
 
-const EXPONENT_BITS = 0x7f800000u;
-const POSITIVE_INFINITY_BITS = 0x7f800000u;
 const NEGATIVE_INFINITY_BITS = 0xff800000u;
 const QUIET_NAN_BITS = 0x7fc00000u;
-const LOWEST_FINITE = -0x1.fffffep+127f;
-// exp() of anything below this is 0 in f32; clamping keeps exp's argument finite.
-const EXP_FLOOR = -104.0;
 
 // NaN and -Inf made at run time: WGSL rejects them in constant expressions.
 fn fromBits(bits: u32) -> f32 {
@@ -45,27 +40,12 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   let inner = params.inner;
   let start = (line / inner) * params.length * inner + line % inner;
 
-  var m = LOWEST_FINITE;
-  var s = 0.0;
-  var positiveInfinities = 0u;
-  var sawNaN = false;
-  for (var k = 0u; k < params.length; k++) {
-    let v = x[start + k * inner];
-    let bits = bitcast<u32>(v);
-    if ((bits & EXPONENT_BITS) == EXPONENT_BITS) {
-      sawNaN = sawNaN || (bits & 0x7fffffffu) != POSITIVE_INFINITY_BITS;
-      positiveInfinities += select(0u, 1u, bits == POSITIVE_INFINITY_BITS);
-    } else {
-      // Rescale only when the max grows (rare after the first entries): one exp per element.
-      if (v > m) {
-        s *= exp(max(m - v, EXP_FLOOR));
-        m = v;
-      }
-      s += exp(v - m);
-    }
-  }
+  let pass1 = linePass(start, params.length, inner);
+  let m = pass1.max;
+  let positiveInfinities = pass1.positiveInfinities;
+  let sawNaN = pass1.sawNaN;
 
-  let logSum = log(s);
+  let logSum = log(pass1.sum);
   let infinityLog = -log(f32(max(positiveInfinities, 1u)));
   let negativeInfinity = fromBits(NEGATIVE_INFINITY_BITS);
   let nan = fromBits(QUIET_NAN_BITS);

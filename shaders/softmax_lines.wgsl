@@ -3,8 +3,9 @@
 // axis (inner = 1) each invocation owns a row; for other axes neighbouring invocations read
 // neighbouring addresses, so the strided case is coalesced without a transpose.
 //
-// Two passes over the line: an online max/normalizer pass (read once), then a normalize pass
-// (read again, write once): 12 bytes of traffic per element. No barriers, no shared memory.
+// Two passes over the line: an online max/normalizer pass (read once; linePass,
+// row_pass_lines.wgsl, which the host appends), then a normalize pass (read again, write once):
+// 12 bytes of traffic per element. No barriers, no shared memory.
 //
 // Special values are found with bit tests on the exponent, because compilers may assume that
 // floats are finite and fold `x != x` away (measured on SwiftShader). Per line: any NaN -> the
@@ -23,14 +24,7 @@ struct Params {
 
 override workgroupSize: u32 = 64;
 
-const EXPONENT_BITS = 0x7f800000u;
-const POSITIVE_INFINITY_BITS = 0x7f800000u;
 const QUIET_NAN_BITS = 0x7fc00000u;
-const LOWEST_FINITE = -0x1.fffffep+127f;
-// exp() of anything below this is 0 in f32; clamping keeps exp's argument finite when the
-// difference of two extreme finite values overflows.
-const EXP_FLOOR = -104.0;
-const SUM_BLOCK = 256u;
 
 // A NaN made at run time: WGSL rejects NaN in constant expressions.
 fn quietNaN() -> f32 {
@@ -48,33 +42,12 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   let inner = params.inner;
   let start = (line / inner) * params.length * inner + line % inner;
 
-  var m = LOWEST_FINITE;
-  // The normalizer is summed in blocks (s) folded into total, both relative to m: the rounding
-  // error then grows with the block length plus the block count, not with the row length.
-  var s = 0.0;
-  var total = 0.0;
-  var positiveInfinities = 0u;
-  var sawNaN = false;
-  for (var k = 0u; k < params.length; k++) {
-    if (k % SUM_BLOCK == 0u) {
-      total += s;
-      s = 0.0;
-    }
-    let v = x[start + k * inner];
-    let bits = bitcast<u32>(v);
-    if ((bits & EXPONENT_BITS) == EXPONENT_BITS) {
-      sawNaN = sawNaN || (bits & 0x7fffffffu) != POSITIVE_INFINITY_BITS;
-      positiveInfinities += select(0u, 1u, bits == POSITIVE_INFINITY_BITS);
-    } else {
-      let mNew = max(m, v);
-      let rescale = exp(max(m - mNew, EXP_FLOOR));
-      s = s * rescale + exp(v - mNew);
-      total = total * rescale;
-      m = mNew;
-    }
-  }
+  let pass1 = linePass(start, params.length, inner);
+  let m = pass1.max;
+  let positiveInfinities = pass1.positiveInfinities;
+  let sawNaN = pass1.sawNaN;
 
-  let invSum = 1.0 / (total + s);
+  let invSum = 1.0 / pass1.sum;
   let infinityShare = 1.0 / f32(max(positiveInfinities, 1u));
   for (var k = 0u; k < params.length; k++) {
     let at = start + k * inner;

@@ -18,7 +18,7 @@ import softmaxVjpWorkgroupWgsl from '../../shaders/softmax_vjp_workgroup.wgsl?ra
 import logSoftmaxVjpLinesWgsl from '../../shaders/log_softmax_vjp_lines.wgsl?raw';
 import logSoftmaxVjpRowsVec4Wgsl from '../../shaders/log_softmax_vjp_rows_vec4.wgsl?raw';
 import logSoftmaxVjpWorkgroupWgsl from '../../shaders/log_softmax_vjp_workgroup.wgsl?raw';
-import { ROW_PASS_VEC4, ROW_PASS_WORKGROUP, withParts } from './wgsl-parts.js';
+import { ROW_PASS_LINES, ROW_PASS_VEC4, ROW_PASS_WORKGROUP, withParts } from './wgsl-parts.js';
 import type { BindingKind, KernelSpec } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding } from '../gpu/recorder.js';
@@ -46,7 +46,7 @@ function kernels(name: string, inputs: number, lines: string, rowsVec4: string, 
 export const LOG_SOFTMAX_KERNELS = kernels(
   'log_softmax',
   1,
-  logSoftmaxLinesWgsl,
+  withParts(logSoftmaxLinesWgsl, ROW_PASS_LINES),
   withParts(logSoftmaxRowsVec4Wgsl, ROW_PASS_VEC4),
   withParts(logSoftmaxWorkgroupWgsl, ROW_PASS_WORKGROUP),
 );

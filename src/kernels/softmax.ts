@@ -3,13 +3,13 @@ import linesWgsl from '../../shaders/softmax_lines.wgsl?raw';
 import rowsVec4Wgsl from '../../shaders/softmax_rows_vec4.wgsl?raw';
 import subgroupWgsl from '../../shaders/softmax_subgroup.wgsl?raw';
 import workgroupWgsl from '../../shaders/softmax_workgroup.wgsl?raw';
-import { ROW_PASS_VEC4, ROW_PASS_WORKGROUP, withParts } from './wgsl-parts.js';
+import { ROW_PASS_LINES, ROW_PASS_VEC4, ROW_PASS_WORKGROUP, withParts } from './wgsl-parts.js';
 import type { KernelSpec } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding } from '../gpu/recorder.js';
 import { forEachLineChunk } from './chunks.js';
 
-const LINES: KernelSpec = { name: 'softmax_lines', code: linesWgsl, bindings: ['read', 'write'] };
+const LINES: KernelSpec = { name: 'softmax_lines', code: withParts(linesWgsl, ROW_PASS_LINES), bindings: ['read', 'write'] };
 const ROWS_VEC4: KernelSpec = { name: 'softmax_rows_vec4', code: withParts(rowsVec4Wgsl, ROW_PASS_VEC4), bindings: ['read', 'write'] };
 const SUBGROUP: KernelSpec = { name: 'softmax_subgroup', code: subgroupWgsl, bindings: ['read', 'write'], features: ['subgroups'] };
 const WORKGROUP: KernelSpec = { name: 'softmax_workgroup', code: withParts(workgroupWgsl, ROW_PASS_WORKGROUP), bindings: ['read', 'write'] };

@@ -6,10 +6,13 @@
  * `diagnostic`) first, where WGSL requires them, and the line numbers in compiler messages about
  * the kernel's own code the same as in its file.
  */
+import rowPassLinesWgsl from '../../shaders/row_pass_lines.wgsl?raw';
 import rowPassVec4Wgsl from '../../shaders/row_pass_vec4.wgsl?raw';
 import rowPassWorkgroupWgsl from '../../shaders/row_pass_workgroup.wgsl?raw';
 import trainModelWgsl from '../../shaders/train_model.wgsl?raw';
 
+/** Pass 1 of the kernels that reduce a row or a strided line one entry at a time in one invocation. */
+export const ROW_PASS_LINES = rowPassLinesWgsl;
 /** Pass 1 and the row statistics of the rows-vec4 softmax, logSoftmax and cross-entropy kernels. */
 export const ROW_PASS_VEC4 = rowPassVec4Wgsl;
 /** The row statistics (strided pass and tree) of the workgroup-per-row softmax, logSoftmax, cross-entropy and Jacobian kernels. */
