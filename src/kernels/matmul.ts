@@ -11,8 +11,11 @@ import tiledWgsl from '../../shaders/matmul_tiled.wgsl?raw';
 import biasGradWgsl from '../../shaders/dense_bias_grad.wgsl?raw';
 import softmaxGradWgsl from '../../shaders/dense_softmax_grad.wgsl?raw';
 import activationGradWgsl from '../../shaders/dense_activation_grad.wgsl?raw';
+import addIntoWgsl from '../../shaders/add_into.wgsl?raw';
 import type { KernelSpec } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
+import type { Binding } from '../gpu/recorder.js';
+import { planChunks, type Chunk } from './chunks.js';
 import type { Activation } from '../linalg.js';
 
 // Bindings: a, b, bias, out (lanes); a, aAux, b, bAux, bias, out (tiled).
@@ -21,6 +24,7 @@ const TILED: KernelSpec = { name: 'matmul_tiled', code: tiledWgsl, bindings: ['r
 const BIAS_GRAD: KernelSpec = { name: 'dense_bias_grad', code: biasGradWgsl, bindings: ['read', 'read', 'write'] };
 const SOFTMAX_GRAD: KernelSpec = { name: 'dense_softmax_grad', code: softmaxGradWgsl, bindings: ['read', 'read', 'write'] };
 const ACTIVATION_GRAD: KernelSpec = { name: 'dense_activation_grad', code: activationGradWgsl, bindings: ['read', 'read', 'write'] };
+const ADD_INTO: KernelSpec = { name: 'add_into', code: addIntoWgsl, bindings: ['read', 'write'] };
 
 /**
  * - `lanes`: subgroup-blocked registers, no shared memory (matmul_lanes.wgsl), output rows along
@@ -91,14 +95,15 @@ export function rowMajorGemm(m: number, k: number, n: number, o: RowMajorGemm = 
   };
 }
 
+/** The operands of one GEMM: whole buffers, or byte ranges of them (see planGemmRows). */
 export interface GemmBuffers {
-  a: GPUBuffer;
+  a: Binding;
   /** The activation output y that `aDerivative` reads. */
-  aAux?: GPUBuffer;
-  b: GPUBuffer;
-  bAux?: GPUBuffer;
-  bias?: GPUBuffer;
-  out: GPUBuffer;
+  aAux?: Binding;
+  b: Binding;
+  bAux?: Binding;
+  bias?: Binding;
+  out: Binding;
 }
 
 /** Element-wise activations as the kernels number them (softmax runs as its own pass). */
@@ -195,7 +200,7 @@ export function recordGemm(gpu: GpuRuntime, op: string, variant: string, layout:
   let tileCols: number;
   let workgroups: number;
   let kernel;
-  let bindings: GPUBuffer[];
+  let bindings: Binding[];
   // Unused inputs are bound to `a` (read-only aliasing is allowed; the kernel never reads them).
   const bias = buffers.bias ?? buffers.a;
   switch (variant) {
@@ -238,7 +243,7 @@ export function recordGemm(gpu: GpuRuntime, op: string, variant: string, layout:
 }
 
 /** db[j] = column sums of dy * act'(y) over `rows` rows of `cols` ('linear': of dy itself). */
-export function recordBiasGrad(gpu: GpuRuntime, op: string, dy: GPUBuffer, y: GPUBuffer, db: GPUBuffer, rows: number, cols: number, derivative: PointwiseActivation): void {
+export function recordBiasGrad(gpu: GpuRuntime, op: string, dy: Binding, y: Binding, db: Binding, rows: number, cols: number, derivative: PointwiseActivation): void {
   if (cols === 0) return;
   const workgroupSize = 64;
   const kernel = gpu.kernel(BIAS_GRAD, { workgroupSize, derivative: ACTIVATION_CODE[derivative] });
@@ -246,7 +251,7 @@ export function recordBiasGrad(gpu: GpuRuntime, op: string, dy: GPUBuffer, y: GP
 }
 
 /** dz = y * (dy - <dy, y>) per row: the gradient through a row-wise softmax. */
-export function recordSoftmaxGrad(gpu: GpuRuntime, op: string, y: GPUBuffer, dy: GPUBuffer, dz: GPUBuffer, rows: number, cols: number): void {
+export function recordSoftmaxGrad(gpu: GpuRuntime, op: string, y: Binding, dy: Binding, dz: Binding, rows: number, cols: number): void {
   if (rows * cols === 0) return;
   const workgroupSize = 64;
   const kernel = gpu.kernel(SOFTMAX_GRAD, { workgroupSize });
@@ -254,9 +259,33 @@ export function recordSoftmaxGrad(gpu: GpuRuntime, op: string, y: GPUBuffer, dy:
 }
 
 /** dz = dy * act'(y) element-wise ('linear' is not needed: dz is dy). */
-export function recordActivationGrad(gpu: GpuRuntime, op: string, dy: GPUBuffer, y: GPUBuffer, dz: GPUBuffer, count: number, derivative: PointwiseActivation): void {
+export function recordActivationGrad(gpu: GpuRuntime, op: string, dy: Binding, y: Binding, dz: Binding, count: number, derivative: PointwiseActivation): void {
   if (count === 0) return;
   const workgroupSize = 64;
   const kernel = gpu.kernel(ACTIVATION_GRAD, { workgroupSize, derivative: ACTIVATION_CODE[derivative] });
   gpu.dispatch(op, kernel, [dy, y, dz], new Uint32Array([count]), Math.ceil(count / 4 / workgroupSize));
+}
+
+/** y += x over `count` floats (partial gradients summed across ranges of batch rows). */
+export function recordAddInto(gpu: GpuRuntime, op: string, x: Binding, y: Binding, count: number): void {
+  if (count === 0) return;
+  const workgroupSize = 64;
+  const kernel = gpu.kernel(ADD_INTO, { workgroupSize });
+  gpu.dispatch(op, kernel, [x, y], new Uint32Array([count]), Math.ceil(count / 4 / workgroupSize));
+}
+
+/**
+ * Ranges of a product's rows for operands that outgrow one storage binding: on a caller's device
+ * at default limits a binding stops at 128 MiB while a buffer may reach 256 MiB. Row r of every
+ * buffer that is split by rows takes `rowBytes[i]` bytes (A stored row-major, the output, and the
+ * per-row operands of the dense ops); the other operands are bound whole. One range when all
+ * fits; null when one aligned step of rows is already too large for a binding.
+ */
+export function planGemmRows(gpu: GpuRuntime, rows: number, rowBytes: readonly number[]): Chunk[] | null {
+  return planChunks(rows, rowBytes, gpu.limits.maxStorageBufferBindingSize, gpu.limits.minStorageBufferOffsetAlignment);
+}
+
+/** Rows `chunk` of `buffer` (`rowBytes` each), or the whole buffer when there is one range. */
+export function rowRange(buffer: GPUBuffer, chunk: Chunk, rowBytes: number, chunks: number): Binding {
+  return chunks === 1 ? buffer : { buffer, offset: chunk.first * rowBytes, size: chunk.count * rowBytes };
 }

@@ -5,10 +5,12 @@
  * column-sum kernel for db. dz = dy * act'(y) is formed inside the GEMMs' loads by the kernels
  * where that is cheaper (tiled) and written once by an element-wise pass where it is not (lanes,
  * see gemmFusesDerivative); softmax always writes it (its VJP needs a dot product per row).
+ * Tensors larger than one storage binding (a caller's device at default limits) are recorded
+ * over ranges of batch rows; the backward pass then sums the ranges' partial dw and db.
  */
 import type { Context } from '../context.js';
 import type { Tensor } from '../tensor.js';
-import { ArgumentError } from '../errors.js';
+import { ArgumentError, SizeLimitError } from '../errors.js';
 import { describe } from '../shape.js';
 import { checkActivation, checkFlag, planDense, planDenseBackward, type Activation } from '../linalg.js';
 import { dense as cpuDense, denseBackward as cpuDenseBackward } from '../cpu/dense.js';
@@ -17,16 +19,36 @@ import {
   gemmFusesDerivative,
   gemmVariantUsable,
   PLAIN_GEMM,
+  planGemmRows,
   recordActivationGrad,
+  recordAddInto,
   recordBiasGrad,
   recordGemm,
   recordSoftmaxGrad,
   rowMajorGemm,
+  rowRange,
   type GemmFusion,
   type PointwiseActivation,
 } from '../kernels/matmul.js';
 import { chooseSoftmaxVariant, recordSoftmax } from '../kernels/softmax.js';
+import type { Chunk } from '../kernels/chunks.js';
 import { checkBindable } from './matmul.js';
+
+/**
+ * Ranges of batch rows for the dense ops' row-wise tensors (`rowBytes` per row of each), each
+ * within one storage binding: one range when everything fits.
+ */
+function batchRows(ctx: Context, op: string, batch: number, rowBytes: readonly number[]): Chunk[] {
+  const gpu = ctx.gpu!;
+  const rows = planGemmRows(gpu, batch, rowBytes);
+  if (!rows) {
+    throw new SizeLimitError(
+      op,
+      `batch rows of ${Math.max(...rowBytes)} bytes cannot be split into ranges that fit the device's maxStorageBufferBindingSize of ${gpu.limits.maxStorageBufferBindingSize} bytes`,
+    );
+  }
+  return rows;
+}
 
 export function dense(ctx: Context, x: Tensor, w: Tensor, b?: Tensor | null, activation: Activation = 'linear'): Tensor {
   const op = 'dense';
@@ -41,9 +63,9 @@ export function dense(ctx: Context, x: Tensor, w: Tensor, b?: Tensor | null, act
     const data = cpuDense(x.storage!.data as Float32Array, [...x.shape], w.storage!.data as Float32Array, [...w.shape], bias ? (bias.storage!.data as Float32Array) : null, act);
     return ctx.cpuOutput([batch, units], data);
   }
-  checkBindable(ctx, op, 'x', x.byteLength);
   checkBindable(ctx, op, 'w', w.byteLength);
-  checkBindable(ctx, op, `the output [${batch}, ${units}]`, batch * units * 4);
+  // x and y larger than one binding are recorded over ranges of batch rows.
+  const rows = batchRows(ctx, op, batch, [inputs * 4, units * 4]);
 
   const layout = rowMajorGemm(batch, inputs, units, { biasPerColumn: true });
   const fusion: GemmFusion = { aDerivative: 'linear', bDerivative: 'linear', bias: bias !== null, activation: act === 'softmax' ? 'linear' : act };
@@ -52,13 +74,15 @@ export function dense(ctx: Context, x: Tensor, w: Tensor, b?: Tensor | null, act
   return gpu.captured(op, () => {
     const y = ctx.gpuOutput(op, [batch, units]);
     const yBuffer = y.storage!.buffer!;
-    const operands = { a: x.storage!.buffer!, b: w.storage!.buffer!, bias: bias ? bias.storage!.buffer! : undefined };
-    if (act !== 'softmax') {
-      recordGemm(gpu, op, variant, layout, { ...operands, out: yBuffer }, fusion);
-      return y;
+    const xBuffer = x.storage!.buffer!;
+    const operands = { b: w.storage!.buffer!, bias: bias ? bias.storage!.buffer! : undefined };
+    // Softmax runs as a second pass over the logits (recordSoftmax splits its own work).
+    const logits = act === 'softmax' ? gpu.allocate(op, batch * units * 4, 'logits') : yBuffer;
+    for (const chunk of rows) {
+      const range = { ...operands, a: rowRange(xBuffer, chunk, inputs * 4, rows.length), out: rowRange(logits, chunk, units * 4, rows.length) };
+      recordGemm(gpu, op, variant, rowMajorGemm(chunk.count, inputs, units, { biasPerColumn: true }), range, fusion);
     }
-    const logits = gpu.allocate(op, batch * units * 4, 'logits');
-    recordGemm(gpu, op, variant, layout, { ...operands, out: logits }, fusion);
+    if (act !== 'softmax') return y;
     const lines = { outer: batch, length: units, inner: 1 };
     if (batch * units > 0) recordSoftmax(gpu, op, chooseSoftmaxVariant(gpu, lines), logits, yBuffer, lines);
     gpu.pool.release(logits);
@@ -117,7 +141,11 @@ export function denseBackward(ctx: Context, args: DenseBackwardArgs): DenseGradi
       db: g.db ? ctx.cpuOutput([units], g.db) : null,
     };
   }
-  for (const [arg, t] of [['x', x], ['w', w], ['y', y], ['dy', dy]] as const) checkBindable(ctx, op, arg, t.byteLength);
+  checkBindable(ctx, op, 'w', w.byteLength);
+  checkBindable(ctx, op, `dw [${inputs}, ${units}]`, inputs * units * 4);
+  // x, y, dy, dx (and dz) larger than one binding are recorded over ranges of batch rows; dw and
+  // db then sum the ranges' partial gradients.
+  const rows = batchRows(ctx, op, batch, [inputs * 4, units * 4]);
 
   // dx [batch, inputs] = dz [batch, units] x w^T.
   const dxLayout = rowMajorGemm(batch, units, inputs, { transposeB: true });
@@ -139,19 +167,36 @@ export function denseBackward(ctx: Context, args: DenseBackwardArgs): DenseGradi
     const dx = ctx.gpuOutput(op, [batch, inputs]);
     const dw = ctx.gpuOutput(op, [inputs, units]);
     const db = hasBias ? ctx.gpuOutput(op, [units]) : null;
-    const yBuffer = y.storage!.buffer!;
-    let dz = dy.storage!.buffer!;
-    let scratch: GPUBuffer | null = null;
-    if (materialized) {
-      scratch = gpu.allocate(op, batch * units * 4, 'dz');
-      if (act === 'softmax') recordSoftmaxGrad(gpu, op, yBuffer, dz, scratch, batch, units);
-      else recordActivationGrad(gpu, op, dz, yBuffer, scratch, batch * units, pointwise);
-      dz = scratch;
+    const [xBuffer, wBuffer, yBuffer, dyBuffer] = [x, w, y, dy].map((t) => t.storage!.buffer!);
+    const split = rows.length > 1;
+    const scratch = {
+      dz: materialized ? gpu.allocate(op, batch * units * 4, 'dz') : null,
+      dw: split ? gpu.allocate(op, inputs * units * 4, 'dw part') : null,
+      db: split && db ? gpu.allocate(op, units * 4, 'db part') : null,
+    };
+    const inputRows = (buffer: GPUBuffer, chunk: Chunk) => rowRange(buffer, chunk, inputs * 4, rows.length);
+    const unitRows = (buffer: GPUBuffer, chunk: Chunk) => rowRange(buffer, chunk, units * 4, rows.length);
+    for (const [i, chunk] of rows.entries()) {
+      const yRows = unitRows(yBuffer, chunk);
+      let dz = unitRows(dyBuffer, chunk);
+      if (scratch.dz) {
+        const formed = unitRows(scratch.dz, chunk);
+        if (act === 'softmax') recordSoftmaxGrad(gpu, op, yRows, dz, formed, chunk.count, units);
+        else recordActivationGrad(gpu, op, dz, yRows, formed, chunk.count * units, pointwise);
+        dz = formed;
+      }
+      // The first range writes dw and db; the others write scratch and add it in.
+      const dwOut = i === 0 ? dw.storage!.buffer! : scratch.dw!;
+      const dbOut = db && (i === 0 ? db.storage!.buffer! : scratch.db!);
+      recordGemm(gpu, op, dxVariant, rowMajorGemm(chunk.count, units, inputs, { transposeB: true }), { a: dz, aAux: yRows, b: wBuffer, out: inputRows(dx.storage!.buffer!, chunk) }, dxFusion);
+      recordGemm(gpu, op, dwVariant, rowMajorGemm(inputs, chunk.count, units, { transposeA: true }), { a: inputRows(xBuffer, chunk), b: dz, bAux: yRows, out: dwOut }, dwFusion);
+      if (dbOut) recordBiasGrad(gpu, op, dz, yRows, dbOut, chunk.count, units, fused ? pointwise : 'linear');
+      if (i > 0) {
+        recordAddInto(gpu, op, scratch.dw!, dw.storage!.buffer!, inputs * units);
+        if (db) recordAddInto(gpu, op, scratch.db!, db.storage!.buffer!, units);
+      }
     }
-    recordGemm(gpu, op, dxVariant, dxLayout, { a: dz, aAux: yBuffer, b: w.storage!.buffer!, out: dx.storage!.buffer! }, dxFusion);
-    recordGemm(gpu, op, dwVariant, dwLayout, { a: x.storage!.buffer!, b: dz, bAux: yBuffer, out: dw.storage!.buffer! }, dwFusion);
-    if (db) recordBiasGrad(gpu, op, dz, yBuffer, db.storage!.buffer!, batch, units, fused ? pointwise : 'linear');
-    if (scratch) gpu.pool.release(scratch);
+    for (const buffer of Object.values(scratch)) if (buffer) gpu.pool.release(buffer);
     return { dx, dw, db };
   });
 }

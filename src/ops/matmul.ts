@@ -5,13 +5,13 @@ import { SizeLimitError } from '../errors.js';
 import { formatShape } from '../shape.js';
 import { checkMatmulOptions, planMatmul, type MatmulOptions } from '../linalg.js';
 import { matmul as cpuMatmul } from '../cpu/matmul.js';
-import { chooseGemmVariant, gemmVariantUsable, PLAIN_GEMM, recordGemm, rowMajorGemm } from '../kernels/matmul.js';
+import { chooseGemmVariant, gemmVariantUsable, planGemmRows, PLAIN_GEMM, recordGemm, rowMajorGemm, rowRange } from '../kernels/matmul.js';
 
-/** Throws if `bytes` of `what` cannot be bound as one storage buffer on this device. */
-export function checkBindable(ctx: Context, op: string, what: string, bytes: number): void {
+/** Throws if `bytes` of `what` cannot be bound as one storage buffer on this device (`why`: a reason to add). */
+export function checkBindable(ctx: Context, op: string, what: string, bytes: number, why = ''): void {
   const limit = ctx.gpu!.limits.maxStorageBufferBindingSize;
   if (bytes > limit) {
-    throw new SizeLimitError(op, `${what} needs ${bytes} bytes, over the device's maxStorageBufferBindingSize of ${limit} bytes`);
+    throw new SizeLimitError(op, `${what} needs ${bytes} bytes, over the device's maxStorageBufferBindingSize of ${limit} bytes${why}`);
   }
 }
 
@@ -28,15 +28,49 @@ export function matmul(ctx: Context, a: Tensor, b: Tensor, options?: MatmulOptio
     return ctx.cpuOutput(plan.outShape, data);
   }
   const { batch, m, k, n } = plan;
-  checkBindable(ctx, op, 'a', a.byteLength);
-  checkBindable(ctx, op, 'b', b.byteLength);
-  checkBindable(ctx, op, `the output ${formatShape(plan.outShape)}`, batch * m * n * 4);
   const layout = rowMajorGemm(m, k, n, { transposeA, transposeB, batches: batch, aBatched: plan.aBatched, bBatched: plan.bBatched });
   const chosen = ctx.tunedVariant('matmul', layout) ?? chooseGemmVariant(gpu, layout);
   const variant = ctx.variants.resolve(op, chosen, (v) => gemmVariantUsable(gpu, v));
+  // Operands larger than one binding are recorded in parts: ranges of rows where A is stored
+  // row-major and B is shared by the batch (the product is then one of batch * m rows), else
+  // ranges of batch entries (batched operands split, shared ones bound whole).
+  const rows = !transposeA && !plan.bBatched ? planGemmRows(gpu, batch * m, [k * 4, n * 4]) : null;
+  const batches = batch > 1 ? planGemmRows(gpu, batch, [plan.aBatched ? m * k * 4 : 0, plan.bBatched ? k * n * 4 : 0, m * n * 4]) : null;
+  const parts = rows && rows.length > 1 ? 'rows' : batches && batches.length > 1 ? 'batches' : null;
+  if (!parts) {
+    // Which operands ranges could split; for those, the ranges found no aligned start (a range
+    // must start at a multiple of minStorageBufferOffsetAlignment in every operand it splits).
+    const byRows = !transposeA && !plan.bBatched;
+    const why = (splits: boolean) => (splits ? ', and it cannot be split into ranges of rows or batch entries that start aligned in every operand' : '');
+    checkBindable(ctx, op, 'a', a.byteLength, why(byRows || (batch > 1 && plan.aBatched)));
+    checkBindable(ctx, op, 'b', b.byteLength, why(batch > 1 && plan.bBatched));
+    checkBindable(ctx, op, `the output ${formatShape(plan.outShape)}`, batch * m * n * 4, why(byRows || batch > 1));
+  } else {
+    // Operands bound whole.
+    if (parts === 'batches' && !plan.aBatched) checkBindable(ctx, op, 'a', a.byteLength);
+    if (!plan.bBatched) checkBindable(ctx, op, 'b', b.byteLength);
+  }
   return gpu.captured(op, () => {
     const out = ctx.gpuOutput(op, plan.outShape);
-    recordGemm(gpu, op, variant, layout, { a: a.storage!.buffer!, b: b.storage!.buffer!, out: out.storage!.buffer! }, PLAIN_GEMM);
+    const buffers = { a: a.storage!.buffer!, b: b.storage!.buffer!, out: out.storage!.buffer! };
+    if (parts === 'rows') {
+      for (const chunk of rows!) {
+        const range = { a: rowRange(buffers.a, chunk, k * 4, rows!.length), b: buffers.b, out: rowRange(buffers.out, chunk, n * 4, rows!.length) };
+        recordGemm(gpu, op, variant, rowMajorGemm(chunk.count, k, n, { transposeB }), range, PLAIN_GEMM);
+      }
+    } else if (parts === 'batches') {
+      for (const chunk of batches!) {
+        const range = {
+          a: plan.aBatched ? rowRange(buffers.a, chunk, m * k * 4, batches!.length) : buffers.a,
+          b: plan.bBatched ? rowRange(buffers.b, chunk, k * n * 4, batches!.length) : buffers.b,
+          out: rowRange(buffers.out, chunk, m * n * 4, batches!.length),
+        };
+        const part = rowMajorGemm(m, k, n, { transposeA, transposeB, batches: chunk.count, aBatched: plan.aBatched, bBatched: plan.bBatched });
+        recordGemm(gpu, op, variant, part, range, PLAIN_GEMM);
+      }
+    } else {
+      recordGemm(gpu, op, variant, layout, buffers, PLAIN_GEMM);
+    }
     return out;
   });
 }

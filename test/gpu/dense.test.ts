@@ -129,6 +129,56 @@ describe('dense and denseBackward on webgpu, every GEMM variant against the CPU 
     check(await runDense(cases, 1e-2), cases);
   });
 
+  it('runs in ranges of batch rows when x or y outgrow a storage binding, on a device at default limits', async () => {
+    const r = await gpu.run(async (nn, util) => {
+      const adapter = await navigator.gpu.requestAdapter();
+      const device = await adapter!.requestDevice();
+      const ctx = await nn.createContext({ device });
+      const binding = device.limits.maxStorageBufferBindingSize;
+      const out = [];
+      // x of 140 MB (relu, bias: dz written per range), then y and dy of 134 MB (softmax, no
+      // bias), against 128 MiB bindings; dw and db add up the ranges' partial sums.
+      for (const [batch, inputs, units, activation, hasBias] of [
+        [140000, 250, 4, 'relu', true],
+        [70000, 8, 480, 'softmax', false],
+      ] as [number, number, number, 'relu', boolean][]) {
+        const x = util.randomArray(batch * inputs, batch + inputs);
+        const w = util.randomArray(inputs * units, 3, -0.3, 0.3);
+        const b = hasBias ? util.randomArray(units, 4) : null;
+        const dy = util.randomArray(batch * units, 5);
+        const y = nn.cpu.dense(x, [batch, inputs], w, [inputs, units], b, activation);
+        const grads = nn.cpu.denseBackward({ x, xShape: [batch, inputs], w, wShape: [inputs, units], y, dy, activation, hasBias });
+        const xt = ctx.tensor(x, [batch, inputs]);
+        const wt = ctx.tensor(w, [inputs, units]);
+        const bt = b ? ctx.tensor(b, [units]) : null;
+        const yt = ctx.tensor(y, [batch, units]);
+        const dyt = ctx.tensor(dy, [batch, units]);
+        const forward = ctx.dense(xt, wt, bt, activation);
+        const g = ctx.denseBackward({ x: xt, w: wt, y: yt, dy: dyt, activation, hasBias });
+        out.push({
+          label: `${activation} [${batch}, ${inputs}, ${units}]`,
+          bytes: Math.max(batch * inputs, batch * units) * 4,
+          y: util.compare(await forward.read(), y, 1e-4, 0),
+          dx: util.compare(await g.dx.read(), grads.dx, 1e-4, 0),
+          // Sums over 70000-140000 rows: as in the 70000-row test above.
+          dw: util.compare(await g.dw.read(), grads.dw, 1e-2, 0),
+          db: g.db ? util.compare(await g.db.read(), grads.db!, 1e-2, 0) : null,
+        });
+        for (const t of [xt, wt, bt, yt, dyt, forward, g.dx, g.dw, g.db]) t?.destroy();
+      }
+      const live = ctx.memory();
+      ctx.destroy();
+      device.destroy();
+      return { binding, out, live };
+    });
+    for (const c of r.out) {
+      expect(c.bytes, c.label).toBeGreaterThan(r.binding);
+      for (const part of ['y', 'dx', 'dw', 'db'] as const) if (c[part]) expectClose(`${part} ${c.label} in ranges of rows`, c[part]);
+    }
+    expect(r.out.map((c) => c.db !== null)).toEqual([true, false]);
+    expect(r.live.tensors).toBe(0);
+  });
+
   it('rejects a bias of the wrong length and an unknown activation before recording anything', async () => {
     const r = await gpu.run(async () => {
       const ctx = (window as unknown as { ctx: Ctx }).ctx;

@@ -215,6 +215,62 @@ describe('matmul on webgpu, every GEMM variant against cpu.matmul', () => {
     for (const r of results) expectClose(`70000 rows ${r.variant}`, r.comparison);
   });
 
+  it('splits operands larger than a storage binding into ranges of rows or batch entries on a device at default limits', async () => {
+    const r = await gpu.run(async (nn, util) => {
+      const adapter = await navigator.gpu.requestAdapter();
+      const device = await adapter!.requestDevice();
+      const ctx = await nn.createContext({ device });
+      const binding = device.limits.maxStorageBufferBindingSize;
+      const out = [];
+      // Against 128 MiB bindings: in ranges of rows, A of 135 MB (2-D, and batched with a shared
+      // B) and an output of 134 MB; in ranges of batch entries, a batched B of 135 MB and a
+      // batched A of 135 MB read transposed. K <= 300, or B in [-0.1, 0.1]: the f32 sums stay
+      // near 1.
+      for (const [aShape, bShape, scale, transposeA] of [
+        [[33000, 1024], [1024, 3], 0.1, false],
+        [[3, 11000, 1024], [1024, 5], 0.1, false],
+        [[70000, 8], [8, 500], 1, false],
+        [[3, 8, 1024], [3, 1024, 11000], 0.1, false],
+        [[3, 1024, 11000], [1024, 8], 0.1, true],
+      ] as [number[], number[], number, boolean][]) {
+        const size = (shape: number[]) => shape.reduce((p, d) => p * d, 1);
+        const a = util.randomArray(size(aShape), size(aShape) % 1009);
+        const b = util.randomArray(size(bShape), 7, -scale, scale);
+        const at = ctx.tensor(a, aShape);
+        const bt = ctx.tensor(b, bShape);
+        const c = ctx.matmul(at, bt, { transposeA });
+        const ref = nn.cpu.matmul(a, aShape, b, bShape, { transposeA });
+        const bytes = Math.max(size(aShape), size(bShape), size(c.shape as number[])) * 4;
+        out.push({ label: `[${aShape}]${transposeA ? '^T' : ''} x [${bShape}]`, bytes, cmp: util.compare(await c.read(), ref, 1e-4, 0) });
+        for (const t of [at, bt, c]) t.destroy();
+      }
+      // Refused, naming the operand and both sizes: a 2-D A stored [K, M] (no contiguous ranges
+      // of rows), and batch entries of 308000-byte outputs (a range must start at a multiple of
+      // 256 bytes: every 8 entries, and 8 entries of B do not fit one binding).
+      const a = ctx.tensor(new Float32Array(33000 * 1024), [33000, 1024]);
+      const b = ctx.tensor(new Float32Array(33000), [33000, 1]);
+      const bBatched = ctx.tensor(new Float32Array(3 * 1024 * 11000), [3, 1024, 11000]);
+      const refused = [
+        util.thrown(() => ctx.matmul(a, b, { transposeA: true })),
+        util.thrown(() => ctx.matmul(ctx.tensor(new Float32Array(3 * 7 * 1024), [3, 7, 1024]), bBatched)),
+      ];
+      const live = ctx.memory().tensors;
+      ctx.destroy();
+      device.destroy();
+      return { binding, out, refused, live };
+    });
+    for (const c of r.out) {
+      expect(c.bytes, c.label).toBeGreaterThan(r.binding);
+      expectClose(`${c.label} in ranges of rows`, c.cmp);
+    }
+    expect(r.refused).toEqual([
+      "SizeLimitError: matmul: a needs 135168000 bytes, over the device's maxStorageBufferBindingSize of 134217728 bytes",
+      "SizeLimitError: matmul: b needs 135168000 bytes, over the device's maxStorageBufferBindingSize of 134217728 bytes, and it cannot be split into ranges of rows or batch entries that start aligned in every operand",
+    ]);
+    // Only the inputs of the refused calls are alive: no output was left behind.
+    expect(r.live).toBe(4);
+  });
+
   it('rejects mismatched shapes before recording anything', async () => {
     const r = await gpu.run(async () => {
       const ctx = (window as unknown as { ctx: Ctx }).ctx;
