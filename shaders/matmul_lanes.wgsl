@@ -49,10 +49,13 @@ struct Params {
   // Subgroup tiles per batch entry along rows (16 each) and columns (64 each).
   tileRows: u32,
   tileCols: u32,
+  // Texture operands only: texture rows per batch entry of A and of B (0: shared by the batch).
+  aLayerRows: u32,
+  bLayerRows: u32,
 }
 
-@group(0) @binding(0) var<storage, read> a: array<f32>;
-@group(0) @binding(1) var<storage, read> b: array<f32>;
+// Bindings 0 and 1 (A and B) and their loads are in the operand part the host appends:
+// gemm_operands_buffer.wgsl (storage buffers) or gemm_operands_texture.wgsl (textures).
 @group(0) @binding(2) var<storage, read> bias: array<f32>;
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;
 @group(0) @binding(4) var<uniform> params: Params;
@@ -86,22 +89,6 @@ fn fma4(x: f32, m: mat4x4f, acc: mat4x4f) -> mat4x4f {
   return mat4x4f(fma(v, m[0], acc[0]), fma(v, m[1], acc[1]), fma(v, m[2], acc[2]), fma(v, m[3], acc[3]));
 }
 
-// This lane's four rows of A at step k (rows given as element offsets).
-fn loadA(k: u32, rows: vec4u) -> vec4f {
-  let i = rows + vec4u(k * params.aDepthStride);
-  return vec4f(a[i.x], a[i.y], a[i.z], a[i.w]);
-}
-
-fn loadB4(k: u32, cols: vec4u) -> vec4f {
-  let i = cols + vec4u(k * params.bDepthStride);
-  return vec4f(b[i.x], b[i.y], b[i.z], b[i.w]);
-}
-
-// This lane's 16 columns of B at step k, as 4 vec4 columns of a matrix.
-fn loadB(k: u32, c0: vec4u, c1: vec4u, c2: vec4u, c3: vec4u) -> mat4x4f {
-  return mat4x4f(loadB4(k, c0), loadB4(k, c1), loadB4(k, c2), loadB4(k, c3));
-}
-
 // One subgroup (one tile) per workgroup: a workgroup runs on one CPU thread, so with 16 tiles per
 // workgroup a product of a few tiles ran on one core, and the padding subgroups of the last
 // workgroup recomputed a tile each (a 128 x 256 x 10 product: 7.3 ms at 64 invocations, 0.76 ms
@@ -119,15 +106,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   let row0 = (inBatch / params.tileCols) * 16u;
   let col0 = (inBatch % params.tileCols) * 64u + lane * 16u;
 
-  let lastRow = vec4u(params.rows - 1u);
-  let aRows = batch * params.aBatchStride + min(vec4u(row0 + lane * 4u) + vec4u(0u, 1u, 2u, 3u), lastRow) * params.aRowStride;
-  let lastCol = vec4u(params.cols - 1u);
-  let q = vec4u(col0) + vec4u(0u, 1u, 2u, 3u);
-  let bBase = batch * params.bBatchStride;
-  let bCols0 = bBase + min(q, lastCol) * params.bColStride;
-  let bCols1 = bBase + min(q + 4u, lastCol) * params.bColStride;
-  let bCols2 = bBase + min(q + 8u, lastCol) * params.bColStride;
-  let bCols3 = bBase + min(q + 12u, lastCol) * params.bColStride;
+  // Where this lane's 4 rows of A and 16 columns of B are (operand part).
+  let ops = tileOperands(batch, row0 + lane * 4u, col0);
 
   // acc<r>: row row0 + r; its columns col0 .. col0 + 15 as 4 vec4 columns.
   var acc0 = mat4x4f(); var acc1 = mat4x4f(); var acc2 = mat4x4f(); var acc3 = mat4x4f();
@@ -139,8 +119,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   let unrolledEnd = params.depth - params.depth % 8u;
   for (var k = 0u; k < unrolledEnd; k += 8u) {
     {
-      let bk = loadB(k, bCols0, bCols1, bCols2, bCols3);
-      let ak = loadA(k, aRows);
+      let bk = loadB(k, ops);
+      let ak = loadA(k, ops);
       acc0 = fma4(subgroupBroadcast(ak.x, 0u), bk, acc0); acc1 = fma4(subgroupBroadcast(ak.y, 0u), bk, acc1);
       acc2 = fma4(subgroupBroadcast(ak.z, 0u), bk, acc2); acc3 = fma4(subgroupBroadcast(ak.w, 0u), bk, acc3);
       acc4 = fma4(subgroupBroadcast(ak.x, 1u), bk, acc4); acc5 = fma4(subgroupBroadcast(ak.y, 1u), bk, acc5);
@@ -151,8 +131,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       acc14 = fma4(subgroupBroadcast(ak.z, 3u), bk, acc14); acc15 = fma4(subgroupBroadcast(ak.w, 3u), bk, acc15);
     }
     {
-      let bk = loadB(k + 1u, bCols0, bCols1, bCols2, bCols3);
-      let ak = loadA(k + 1u, aRows);
+      let bk = loadB(k + 1u, ops);
+      let ak = loadA(k + 1u, ops);
       acc0 = fma4(subgroupBroadcast(ak.x, 0u), bk, acc0); acc1 = fma4(subgroupBroadcast(ak.y, 0u), bk, acc1);
       acc2 = fma4(subgroupBroadcast(ak.z, 0u), bk, acc2); acc3 = fma4(subgroupBroadcast(ak.w, 0u), bk, acc3);
       acc4 = fma4(subgroupBroadcast(ak.x, 1u), bk, acc4); acc5 = fma4(subgroupBroadcast(ak.y, 1u), bk, acc5);
@@ -163,8 +143,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       acc14 = fma4(subgroupBroadcast(ak.z, 3u), bk, acc14); acc15 = fma4(subgroupBroadcast(ak.w, 3u), bk, acc15);
     }
     {
-      let bk = loadB(k + 2u, bCols0, bCols1, bCols2, bCols3);
-      let ak = loadA(k + 2u, aRows);
+      let bk = loadB(k + 2u, ops);
+      let ak = loadA(k + 2u, ops);
       acc0 = fma4(subgroupBroadcast(ak.x, 0u), bk, acc0); acc1 = fma4(subgroupBroadcast(ak.y, 0u), bk, acc1);
       acc2 = fma4(subgroupBroadcast(ak.z, 0u), bk, acc2); acc3 = fma4(subgroupBroadcast(ak.w, 0u), bk, acc3);
       acc4 = fma4(subgroupBroadcast(ak.x, 1u), bk, acc4); acc5 = fma4(subgroupBroadcast(ak.y, 1u), bk, acc5);
@@ -175,8 +155,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       acc14 = fma4(subgroupBroadcast(ak.z, 3u), bk, acc14); acc15 = fma4(subgroupBroadcast(ak.w, 3u), bk, acc15);
     }
     {
-      let bk = loadB(k + 3u, bCols0, bCols1, bCols2, bCols3);
-      let ak = loadA(k + 3u, aRows);
+      let bk = loadB(k + 3u, ops);
+      let ak = loadA(k + 3u, ops);
       acc0 = fma4(subgroupBroadcast(ak.x, 0u), bk, acc0); acc1 = fma4(subgroupBroadcast(ak.y, 0u), bk, acc1);
       acc2 = fma4(subgroupBroadcast(ak.z, 0u), bk, acc2); acc3 = fma4(subgroupBroadcast(ak.w, 0u), bk, acc3);
       acc4 = fma4(subgroupBroadcast(ak.x, 1u), bk, acc4); acc5 = fma4(subgroupBroadcast(ak.y, 1u), bk, acc5);
@@ -187,8 +167,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       acc14 = fma4(subgroupBroadcast(ak.z, 3u), bk, acc14); acc15 = fma4(subgroupBroadcast(ak.w, 3u), bk, acc15);
     }
     {
-      let bk = loadB(k + 4u, bCols0, bCols1, bCols2, bCols3);
-      let ak = loadA(k + 4u, aRows);
+      let bk = loadB(k + 4u, ops);
+      let ak = loadA(k + 4u, ops);
       acc0 = fma4(subgroupBroadcast(ak.x, 0u), bk, acc0); acc1 = fma4(subgroupBroadcast(ak.y, 0u), bk, acc1);
       acc2 = fma4(subgroupBroadcast(ak.z, 0u), bk, acc2); acc3 = fma4(subgroupBroadcast(ak.w, 0u), bk, acc3);
       acc4 = fma4(subgroupBroadcast(ak.x, 1u), bk, acc4); acc5 = fma4(subgroupBroadcast(ak.y, 1u), bk, acc5);
@@ -199,8 +179,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       acc14 = fma4(subgroupBroadcast(ak.z, 3u), bk, acc14); acc15 = fma4(subgroupBroadcast(ak.w, 3u), bk, acc15);
     }
     {
-      let bk = loadB(k + 5u, bCols0, bCols1, bCols2, bCols3);
-      let ak = loadA(k + 5u, aRows);
+      let bk = loadB(k + 5u, ops);
+      let ak = loadA(k + 5u, ops);
       acc0 = fma4(subgroupBroadcast(ak.x, 0u), bk, acc0); acc1 = fma4(subgroupBroadcast(ak.y, 0u), bk, acc1);
       acc2 = fma4(subgroupBroadcast(ak.z, 0u), bk, acc2); acc3 = fma4(subgroupBroadcast(ak.w, 0u), bk, acc3);
       acc4 = fma4(subgroupBroadcast(ak.x, 1u), bk, acc4); acc5 = fma4(subgroupBroadcast(ak.y, 1u), bk, acc5);
@@ -211,8 +191,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       acc14 = fma4(subgroupBroadcast(ak.z, 3u), bk, acc14); acc15 = fma4(subgroupBroadcast(ak.w, 3u), bk, acc15);
     }
     {
-      let bk = loadB(k + 6u, bCols0, bCols1, bCols2, bCols3);
-      let ak = loadA(k + 6u, aRows);
+      let bk = loadB(k + 6u, ops);
+      let ak = loadA(k + 6u, ops);
       acc0 = fma4(subgroupBroadcast(ak.x, 0u), bk, acc0); acc1 = fma4(subgroupBroadcast(ak.y, 0u), bk, acc1);
       acc2 = fma4(subgroupBroadcast(ak.z, 0u), bk, acc2); acc3 = fma4(subgroupBroadcast(ak.w, 0u), bk, acc3);
       acc4 = fma4(subgroupBroadcast(ak.x, 1u), bk, acc4); acc5 = fma4(subgroupBroadcast(ak.y, 1u), bk, acc5);
@@ -223,8 +203,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       acc14 = fma4(subgroupBroadcast(ak.z, 3u), bk, acc14); acc15 = fma4(subgroupBroadcast(ak.w, 3u), bk, acc15);
     }
     {
-      let bk = loadB(k + 7u, bCols0, bCols1, bCols2, bCols3);
-      let ak = loadA(k + 7u, aRows);
+      let bk = loadB(k + 7u, ops);
+      let ak = loadA(k + 7u, ops);
       acc0 = fma4(subgroupBroadcast(ak.x, 0u), bk, acc0); acc1 = fma4(subgroupBroadcast(ak.y, 0u), bk, acc1);
       acc2 = fma4(subgroupBroadcast(ak.z, 0u), bk, acc2); acc3 = fma4(subgroupBroadcast(ak.w, 0u), bk, acc3);
       acc4 = fma4(subgroupBroadcast(ak.x, 1u), bk, acc4); acc5 = fma4(subgroupBroadcast(ak.y, 1u), bk, acc5);
@@ -237,8 +217,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   }
   for (var k = unrolledEnd; k < params.depth; k++) {
     {
-      let bk = loadB(k, bCols0, bCols1, bCols2, bCols3);
-      let ak = loadA(k, aRows);
+      let bk = loadB(k, ops);
+      let ak = loadA(k, ops);
       acc0 = fma4(subgroupBroadcast(ak.x, 0u), bk, acc0); acc1 = fma4(subgroupBroadcast(ak.y, 0u), bk, acc1);
       acc2 = fma4(subgroupBroadcast(ak.z, 0u), bk, acc2); acc3 = fma4(subgroupBroadcast(ak.w, 0u), bk, acc3);
       acc4 = fma4(subgroupBroadcast(ak.x, 1u), bk, acc4); acc5 = fma4(subgroupBroadcast(ak.y, 1u), bk, acc5);

@@ -50,7 +50,12 @@ describe('shape buckets', () => {
 
   it("list the rule's choice first, then the other usable variants", () => {
     const fakeGpu = (profile: 'swiftshader' | 'gpu', subgroup: number | null) =>
-      ({ profile, hasFeature: (f: string) => f === 'subgroups' && subgroup !== null, info: { subgroupMinSize: subgroup, subgroupMaxSize: subgroup } }) as never;
+      ({
+        profile,
+        hasFeature: (f: string) => f === 'subgroups' && subgroup !== null,
+        info: { subgroupMinSize: subgroup, subgroupMaxSize: subgroup },
+        limits: { maxTextureDimension2D: 8192 },
+      }) as never;
     const candidates = (op: string, gpu: never, shape: number[], axis?: number) => {
       const spec = TUNABLE_OPS.get(op)!;
       return spec.candidates(gpu, spec.problem(shape, axis));
@@ -60,7 +65,9 @@ describe('shape buckets', () => {
     expect(candidates('softmax', fakeGpu('gpu', null), [4096, 1023])).toEqual(['workgroup', 'lines']);
     expect(candidates('softmax', fakeGpu('gpu', 32), [64, 32], 0)).toEqual(['lines']);
     const gemm = TUNABLE_OPS.get('matmul')!;
-    expect(gemm.candidates(fakeGpu('swiftshader', 4), gemm.problem([512, 512, 512], undefined))).toEqual(['lanes', 'lanes-transposed', 'tiled-64', 'tiled-32']);
+    expect(gemm.candidates(fakeGpu('swiftshader', 4), gemm.problem([512, 512, 512], undefined))).toEqual(['lanes-texture', 'lanes', 'lanes-transposed', 'tiled-64', 'tiled-32']);
+    // 70000 x 7 outputs: B's texture (17500 texels wide) would pass maxTextureDimension2D.
+    expect(gemm.candidates(fakeGpu('swiftshader', 4), gemm.problem([70000, 33, 7], undefined))).toEqual(['lanes-transposed', 'lanes', 'tiled-64', 'tiled-32']);
     expect(gemm.candidates(fakeGpu('gpu', 32), gemm.problem([512, 512, 512], undefined))).toEqual(['tiled-64', 'tiled-32']);
     for (const op of ['logSoftmax', 'softmaxVjp', 'logSoftmaxVjp']) {
       expect(candidates(op, fakeGpu('swiftshader', 4), [4096, 1024])).toEqual(['rows-vec4', 'lines', 'workgroup']);

@@ -161,9 +161,9 @@ const GEMM_TUNING: TunableOp<GemmLayout> = {
   },
   candidates(gpu, l) {
     const first = chooseGemmVariant(gpu, l);
-    return [first, ...GEMM_VARIANTS.filter((v) => v !== first && gemmVariantUsable(gpu, v))];
+    return [first, ...GEMM_VARIANTS.filter((v) => v !== first && gemmVariantUsable(gpu, v, l))];
   },
-  usable: (gpu, variant) => gemmVariantUsable(gpu, variant),
+  usable: (gpu, variant, l) => gemmVariantUsable(gpu, variant, l),
   ladder(l) {
     const perRow = Math.max(1, l.cols * l.depth * l.batches);
     const rows = GEMM_LADDER_WORK.map((work) => Math.min(l.rows, Math.max(GEMM_MIN_ROWS, Math.floor(work / perRow))));

@@ -26,6 +26,8 @@ const RAISED_LIMITS = [
   'maxStorageBuffersPerShaderStage',
   'maxComputeInvocationsPerWorkgroup',
   'maxComputeWorkgroupSizeX',
+  // The lanes-texture GEMM packs operands into textures up to this size.
+  'maxTextureDimension2D',
 ] as const;
 
 export function describeAdapter(info: Partial<GPUAdapterInfo> | undefined): AdapterInfo {

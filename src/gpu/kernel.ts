@@ -6,14 +6,17 @@
  */
 import { SHADER_STAGE_COMPUTE } from './flags.js';
 
-/** How a storage binding is used by the kernel: read-only or read-write. */
-export type BindingKind = 'read' | 'write';
+/**
+ * How a binding is used by the kernel: a storage buffer read-only or read-write, a sampled
+ * float texture (read with textureLoad), or a write-only rgba32float storage texture.
+ */
+export type BindingKind = 'read' | 'write' | 'texture' | 'storage-texture';
 
 export interface KernelSpec {
   /** Name used for labels and the pipeline cache; also reported by benchmarks as the variant. */
   readonly name: string;
   readonly code: string;
-  /** Storage bindings 0..n-1; binding n is the uniform parameter block. */
+  /** Bindings 0..n-1; binding n is the uniform parameter block. */
   readonly bindings: readonly BindingKind[];
   /** Device features the WGSL enables (e.g. `subgroups`). */
   readonly features?: readonly GPUFeatureName[];
@@ -41,11 +44,17 @@ export function compileKernel(device: GPUDevice, spec: KernelSpec, overrides: Ov
   const hit = cache.get(label);
   if (hit) return hit;
 
-  const entries: GPUBindGroupLayoutEntry[] = spec.bindings.map((kind, binding) => ({
-    binding,
-    visibility: SHADER_STAGE_COMPUTE,
-    buffer: { type: kind === 'read' ? 'read-only-storage' : 'storage' },
-  }));
+  const entries: GPUBindGroupLayoutEntry[] = spec.bindings.map((kind, binding) => {
+    const entry = { binding, visibility: SHADER_STAGE_COMPUTE };
+    switch (kind) {
+      case 'texture':
+        return { ...entry, texture: { sampleType: 'unfilterable-float' } };
+      case 'storage-texture':
+        return { ...entry, storageTexture: { access: 'write-only', format: 'rgba32float' } };
+      default:
+        return { ...entry, buffer: { type: kind === 'read' ? 'read-only-storage' : 'storage' } };
+    }
+  });
   entries.push({
     binding: spec.bindings.length,
     visibility: SHADER_STAGE_COMPUTE,

@@ -17,7 +17,8 @@ const ARENA_SLOTS = 4096;
 const DISPATCHES_PER_SUBMIT = 2048;
 
 /** A storage binding: a whole buffer, or a byte range of one. */
-export type Binding = GPUBuffer | { buffer: GPUBuffer; offset: number; size: number };
+/** A whole buffer, a byte range of one, or a texture (bound through a view). */
+export type Binding = GPUBuffer | { buffer: GPUBuffer; offset: number; size: number } | { texture: GPUTexture };
 
 export class Recorder {
   private encoder: GPUCommandEncoder | null = null;
@@ -85,7 +86,7 @@ export class Recorder {
     const offset = this.paramSlot(params);
     const entries: GPUBindGroupEntry[] = bindings.map((b, binding) => ({
       binding,
-      resource: b instanceof Object && 'offset' in b ? b : { buffer: b },
+      resource: 'texture' in b ? b.texture.createView() : 'offset' in b ? b : { buffer: b },
     }));
     entries.push({ binding: bindings.length, resource: { buffer: this.arena, offset: 0, size: this.slotBytes } });
     const group = this.device.createBindGroup({ label: kernel.label, layout: kernel.layout, entries });

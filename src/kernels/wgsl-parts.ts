@@ -6,11 +6,16 @@
  * `diagnostic`) first, where WGSL requires them, and the line numbers in compiler messages about
  * the kernel's own code the same as in its file.
  */
+import gemmOperandsBufferWgsl from '../../shaders/gemm_operands_buffer.wgsl?raw';
+import gemmOperandsTextureWgsl from '../../shaders/gemm_operands_texture.wgsl?raw';
 import rowPassLinesWgsl from '../../shaders/row_pass_lines.wgsl?raw';
 import rowPassVec4Wgsl from '../../shaders/row_pass_vec4.wgsl?raw';
 import rowPassWorkgroupWgsl from '../../shaders/row_pass_workgroup.wgsl?raw';
 import trainModelWgsl from '../../shaders/train_model.wgsl?raw';
 
+/** The lanes GEMM's operands (bindings 0 and 1 and their loads): storage buffers or packed textures. */
+export const GEMM_OPERANDS_BUFFER = gemmOperandsBufferWgsl;
+export const GEMM_OPERANDS_TEXTURE = gemmOperandsTextureWgsl;
 /** Pass 1 of the kernels that reduce a row or a strided line one entry at a time in one invocation. */
 export const ROW_PASS_LINES = rowPassLinesWgsl;
 /** Pass 1 and the row statistics of the rows-vec4 softmax, logSoftmax and cross-entropy kernels. */

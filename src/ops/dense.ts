@@ -70,7 +70,7 @@ export function dense(ctx: Context, x: Tensor, w: Tensor, b?: Tensor | null, act
   const layout = rowMajorGemm(batch, inputs, units, { biasPerColumn: true });
   const fusion: GemmFusion = { aDerivative: 'linear', bDerivative: 'linear', bias: bias !== null, activation: act === 'softmax' ? 'linear' : act };
   const chosen = ctx.tunedVariant('matmul', layout) ?? chooseGemmVariant(gpu, layout);
-  const variant = ctx.variants.resolve(op, chosen, (v) => gemmVariantUsable(gpu, v));
+  const variant = ctx.variants.resolve(op, chosen, (v) => gemmVariantUsable(gpu, v, layout));
   return gpu.captured(op, () => {
     const y = ctx.gpuOutput(op, [batch, units]);
     const yBuffer = y.storage!.buffer!;
@@ -154,10 +154,9 @@ export function denseBackward(ctx: Context, args: DenseBackwardArgs): DenseGradi
   // dz = dy * act'(y): read through both GEMMs' loads where their kernels fuse it, else written
   // once (always for softmax, whose VJP needs a dot product per row).
   const pointwise: PointwiseActivation = act === 'softmax' ? 'linear' : act;
-  const usable = (v: string) => gemmVariantUsable(gpu, v);
   // The GEMMs' autotuned variants (ctx.autotune / createContext({ autotune })), else the rule.
-  const dxVariant = ctx.variants.resolve(op, ctx.tunedVariant('matmul', dxLayout) ?? chooseGemmVariant(gpu, dxLayout), usable);
-  const dwVariant = ctx.variants.resolve(op, ctx.tunedVariant('matmul', dwLayout) ?? chooseGemmVariant(gpu, dwLayout), usable);
+  const dxVariant = ctx.variants.resolve(op, ctx.tunedVariant('matmul', dxLayout) ?? chooseGemmVariant(gpu, dxLayout), (v) => gemmVariantUsable(gpu, v, dxLayout));
+  const dwVariant = ctx.variants.resolve(op, ctx.tunedVariant('matmul', dwLayout) ?? chooseGemmVariant(gpu, dwLayout), (v) => gemmVariantUsable(gpu, v, dwLayout));
   const fused = pointwise !== 'linear' && gemmFusesDerivative(dxVariant) && gemmFusesDerivative(dwVariant);
   const materialized = act === 'softmax' || (pointwise !== 'linear' && !fused);
   const dxFusion: GemmFusion = fused ? { ...PLAIN_GEMM, aDerivative: pointwise } : PLAIN_GEMM;

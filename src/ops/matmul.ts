@@ -30,7 +30,7 @@ export function matmul(ctx: Context, a: Tensor, b: Tensor, options?: MatmulOptio
   const { batch, m, k, n } = plan;
   const layout = rowMajorGemm(m, k, n, { transposeA, transposeB, batches: batch, aBatched: plan.aBatched, bBatched: plan.bBatched });
   const chosen = ctx.tunedVariant('matmul', layout) ?? chooseGemmVariant(gpu, layout);
-  const variant = ctx.variants.resolve(op, chosen, (v) => gemmVariantUsable(gpu, v));
+  const variant = ctx.variants.resolve(op, chosen, (v) => gemmVariantUsable(gpu, v, layout));
   // Operands larger than one binding are recorded in parts: ranges of rows where A is stored
   // row-major and B is shared by the batch (the product is then one of batch * m rows), else
   // ranges of batch entries (batched operands split, shared ones bound whole).

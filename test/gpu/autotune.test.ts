@@ -105,7 +105,7 @@ describe('autotune', () => {
     expectClose('matmul after autotune', r.cmpMatmul);
     expectClose('dense after autotune', r.cmpDense);
     expect(r.tuned.source).toBe('measured');
-    expect(['lanes', 'lanes-transposed', 'tiled-64', 'tiled-32']).toContain(r.tuned.variant);
+    expect(['lanes-texture', 'lanes', 'lanes-transposed', 'tiled-64', 'tiled-32']).toContain(r.tuned.variant);
     expect(r.ranMatmul).toBe(r.tuned.variant);
     expect(r.ranDense).toBe(r.tuned.variant);
   });

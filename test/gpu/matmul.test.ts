@@ -10,7 +10,7 @@ afterAll(async () => {
   await gpu?.close();
 });
 
-const VARIANTS = ['auto', 'lanes', 'lanes-transposed', 'tiled-64', 'tiled-32'];
+const VARIANTS = ['auto', 'lanes-texture', 'lanes', 'lanes-transposed', 'tiled-64', 'tiled-32'];
 
 interface Case {
   label: string;
@@ -171,7 +171,7 @@ describe('matmul on webgpu, every GEMM variant against cpu.matmul', () => {
       const limit = (ctx as unknown as { gpu: { limits: GPUSupportedLimits } }).gpu.limits.maxComputeWorkgroupsPerDimension;
       const out = [];
       // One workgroup per tile, and here one tile per batch entry.
-      const cases = [['lanes', 40], ['lanes', 120], ['lanes-transposed', 120], ['tiled-64', 40], ['tiled-64', 120], ['tiled-32', 120]] as const;
+      const cases = [['lanes-texture', 120], ['lanes', 40], ['lanes', 120], ['lanes-transposed', 120], ['tiled-64', 40], ['tiled-64', 120], ['tiled-32', 120]] as const;
       for (const [variant, batch] of cases) {
         const a = util.randomArray(batch * 2 * 3, batch);
         const b = util.randomArray(3 * 2, 7);
