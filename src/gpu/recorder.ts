@@ -16,7 +16,6 @@ const ARENA_SLOTS = 4096;
 /** Submit after this many dispatches so that long recordings overlap with execution. */
 const DISPATCHES_PER_SUBMIT = 2048;
 
-/** A storage binding: a whole buffer, or a byte range of one. */
 /** A whole buffer, a byte range of one, or a texture (bound through a view). */
 export type Binding = GPUBuffer | { buffer: GPUBuffer; offset: number; size: number } | { texture: GPUTexture };
 

@@ -41,6 +41,16 @@ export function planChunks(items: number, itemBytes: number | readonly number[],
   return chunks;
 }
 
+/** planChunks against the device's binding limit and offset alignment. */
+export function planBindingChunks(gpu: GpuRuntime, items: number, itemBytes: number | readonly number[]): Chunk[] | null {
+  return planChunks(items, itemBytes, gpu.limits.maxStorageBufferBindingSize, gpu.limits.minStorageBufferOffsetAlignment);
+}
+
+/** Items `chunk` of `buffer` (`itemBytes` each), or the whole buffer when the plan is one range (`whole`). */
+export function chunkRange(buffer: GPUBuffer, chunk: Chunk, itemBytes: number, whole: boolean): Binding {
+  return whole ? buffer : { buffer, offset: chunk.first * itemBytes, size: chunk.count * itemBytes };
+}
+
 /**
  * Records `record` once per range of whole outer items of a [outer, length, inner] layout, every
  * buffer bound as the same aligned sub-range; with one range the buffers are bound whole.
@@ -55,7 +65,7 @@ export function forEachLineChunk(
 ): void {
   const itemBytes = layout.length * layout.inner * 4;
   const maxBinding = gpu.limits.maxStorageBufferBindingSize;
-  const chunks = planChunks(layout.outer, itemBytes, maxBinding, gpu.limits.minStorageBufferOffsetAlignment);
+  const chunks = planBindingChunks(gpu, layout.outer, itemBytes);
   if (!chunks) {
     throw new SizeLimitError(
       op,
@@ -63,9 +73,7 @@ export function forEachLineChunk(
     );
   }
   for (const chunk of chunks) {
-    const bindings = buffers.map((buffer): Binding =>
-      chunks.length === 1 ? buffer : { buffer, offset: chunk.first * itemBytes, size: chunk.count * itemBytes },
-    );
+    const bindings = buffers.map((buffer) => chunkRange(buffer, chunk, itemBytes, chunks.length === 1));
     record(bindings, { ...layout, outer: chunk.count });
   }
 }

@@ -14,12 +14,12 @@ import { ROW_PASS_LINES, ROW_PASS_VEC4, ROW_PASS_WORKGROUP, withParts } from './
 import type { KernelSpec } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding } from '../gpu/recorder.js';
-import { planChunks, type Chunk } from './chunks.js';
+import { chunkRange, planBindingChunks, type Chunk } from './chunks.js';
 
 const BINDINGS = ['read', 'read', 'write', 'write'] as const;
 const ROWS: KernelSpec = { name: 'cross_entropy_rows', code: withParts(rowsWgsl, ROW_PASS_LINES), bindings: BINDINGS };
 const ROWS_VEC4: KernelSpec = { name: 'cross_entropy_rows_vec4', code: withParts(rowsVec4Wgsl, ROW_PASS_VEC4), bindings: BINDINGS };
-const WORKGROUP: KernelSpec = { name: 'cross_entropy_workgroup', code: withParts(workgroupWgsl, ROW_PASS_WORKGROUP), bindings: BINDINGS };
+const WORKGROUP: KernelSpec = { name: 'cross_entropy_workgroup', code: withParts(workgroupWgsl, ROW_PASS_LINES, ROW_PASS_WORKGROUP), bindings: BINDINGS };
 const REDUCE: KernelSpec = { name: 'loss_reduce', code: reduceWgsl, bindings: ['read', 'write'] };
 
 export const CROSS_ENTROPY_VARIANTS = ['rows-vec4', 'rows', 'workgroup'] as const;
@@ -67,7 +67,7 @@ function rowBytes(layout: CrossEntropyLayout, indexLabels: boolean): number[] {
  * aligned step of rows is already over the binding limit.
  */
 export function planCrossEntropy(gpu: GpuRuntime, layout: CrossEntropyLayout, indexLabels: boolean): Chunk[] | null {
-  return planChunks(layout.rows, rowBytes(layout, indexLabels), gpu.limits.maxStorageBufferBindingSize, gpu.limits.minStorageBufferOffsetAlignment);
+  return planBindingChunks(gpu, layout.rows, rowBytes(layout, indexLabels));
 }
 
 /**
@@ -88,9 +88,7 @@ export function recordCrossEntropy(
   const sizes = rowBytes(layout, indexLabels);
   const order = [buffers.logits, buffers.labels, buffers.grad, buffers.rowLoss];
   for (const chunk of chunks) {
-    const [logits, labels, grad, rowLoss] = order.map((buffer, i): Binding =>
-      chunks.length === 1 ? buffer : { buffer, offset: chunk.first * sizes[i], size: chunk.count * sizes[i] },
-    );
+    const [logits, labels, grad, rowLoss] = order.map((buffer, i) => chunkRange(buffer, chunk, sizes[i], chunks.length === 1));
     dispatchCrossEntropy(gpu, op, variant, logits, labels, indexLabels, grad, rowLoss, { rows: chunk.count, cols: layout.cols }, gradScale);
   }
 }

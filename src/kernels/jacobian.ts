@@ -29,13 +29,13 @@ import probsBlockVec4Wgsl from '../../shaders/jacobian_probs_block_vec4.wgsl?raw
 import type { KernelSpec } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding } from '../gpu/recorder.js';
-import { planChunks, type Chunk } from './chunks.js';
+import { chunkRange, planBindingChunks, type Chunk } from './chunks.js';
 
 const IO = ['read', 'write'] as const;
 const ROWS: KernelSpec = { name: 'jacobian_rows', code: withParts(rowsWgsl, ROW_PASS_LINES), bindings: IO };
 const BLOCK: KernelSpec = { name: 'jacobian_block', code: withParts(blockWgsl, ROW_PASS_LINES), bindings: IO };
 const BLOCK_VEC4: KernelSpec = { name: 'jacobian_block_vec4', code: blockVec4Wgsl, bindings: IO };
-const WORKGROUP: KernelSpec = { name: 'jacobian_workgroup', code: withParts(workgroupWgsl, ROW_PASS_WORKGROUP), bindings: IO };
+const WORKGROUP: KernelSpec = { name: 'jacobian_workgroup', code: withParts(workgroupWgsl, ROW_PASS_LINES, ROW_PASS_WORKGROUP), bindings: IO };
 const PROBS: KernelSpec = { name: 'jacobian_probs', code: probsWgsl, bindings: IO };
 const PROBS_VEC4: KernelSpec = { name: 'jacobian_probs_vec4', code: probsVec4Wgsl, bindings: IO };
 const PROBS_BLOCK: KernelSpec = { name: 'jacobian_probs_block', code: probsBlockWgsl, bindings: IO };
@@ -58,14 +58,9 @@ const TARGET_INVOCATIONS = 1024;
 /** Fewer Jacobian rows per invocation would make the recomputed softmax statistics dominate. */
 const MIN_ROWS_PER_PART = 8;
 
-function limits(gpu: GpuRuntime): { maxBinding: number; alignment: number } {
-  return { maxBinding: gpu.limits.maxStorageBufferBindingSize, alignment: gpu.limits.minStorageBufferOffsetAlignment };
-}
-
 /** Chunks of whole batch rows, or null when one block (times the alignment step) exceeds a binding. */
 function blockChunks(gpu: GpuRuntime, layout: JacobianLayout): Chunk[] | null {
-  const { maxBinding, alignment } = limits(gpu);
-  return planChunks(layout.rows, layout.cols * layout.cols * 4, maxBinding, alignment);
+  return planBindingChunks(gpu, layout.rows, layout.cols * layout.cols * 4);
 }
 
 /** The largest N the workgroup kernel's workgroup memory holds on this device. */
@@ -128,10 +123,6 @@ function inputRange(buffer: GPUBuffer, firstRow: number, endRow: number, cols: n
   return { binding: { buffer, offset, size }, start: firstRow * cols - offset / 4 };
 }
 
-function outputRange(buffer: GPUBuffer, chunk: Chunk, itemBytes: number, whole: boolean): Binding {
-  return whole ? buffer : { buffer, offset: chunk.first * itemBytes, size: chunk.count * itemBytes };
-}
-
 /** How the Jacobian rows of a block are split among invocations (block variants). */
 function partsFor(rows: number, cols: number): { parts: number; rowsPerPart: number } {
   let parts = 1;
@@ -142,7 +133,7 @@ function partsFor(rows: number, cols: number): { parts: number; rowsPerPart: num
 
 function recordBlocks(gpu: GpuRuntime, op: string, spec: KernelSpec, vec4: boolean, input: GPUBuffer, output: GPUBuffer, layout: JacobianLayout): void {
   const { cols } = layout;
-  const { alignment } = limits(gpu);
+  const alignment = gpu.limits.minStorageBufferOffsetAlignment;
   const itemBytes = cols * cols * 4;
   const chunks = blockChunks(gpu, layout)!;
   const whole = chunks.length === 1;
@@ -152,13 +143,13 @@ function recordBlocks(gpu: GpuRuntime, op: string, spec: KernelSpec, vec4: boole
     const x = inputRange(input, chunk.first, chunk.first + chunk.count, cols, alignment, whole);
     const { parts, rowsPerPart } = partsFor(chunk.count, cols);
     const params = new Uint32Array([chunk.count, cols / width, x.start / width, parts, rowsPerPart]);
-    gpu.dispatch(op, kernel, [x.binding, outputRange(output, chunk, itemBytes, whole)], params, Math.ceil((chunk.count * parts) / WORKGROUP_SIZE));
+    gpu.dispatch(op, kernel, [x.binding, chunkRange(output, chunk, itemBytes, whole)], params, Math.ceil((chunk.count * parts) / WORKGROUP_SIZE));
   }
 }
 
 function recordWorkgroups(gpu: GpuRuntime, op: string, input: GPUBuffer, output: GPUBuffer, layout: JacobianLayout): void {
   const { cols } = layout;
-  const { alignment } = limits(gpu);
+  const alignment = gpu.limits.minStorageBufferOffsetAlignment;
   const itemBytes = cols * cols * 4;
   const chunks = blockChunks(gpu, layout)!;
   const whole = chunks.length === 1;
@@ -168,16 +159,16 @@ function recordWorkgroups(gpu: GpuRuntime, op: string, input: GPUBuffer, output:
   for (const chunk of chunks) {
     const x = inputRange(input, chunk.first, chunk.first + chunk.count, cols, alignment, whole);
     const params = new Uint32Array([chunk.count, cols, x.start]);
-    gpu.dispatch(op, kernel, [x.binding, outputRange(output, chunk, itemBytes, whole)], params, chunk.count);
+    gpu.dispatch(op, kernel, [x.binding, chunkRange(output, chunk, itemBytes, whole)], params, chunk.count);
   }
 }
 
 /** Variants that work in Jacobian rows: `rows` (from logits) and `elements(-vec4)` (from probabilities). */
 function recordJacobianRows(gpu: GpuRuntime, op: string, variant: string, input: GPUBuffer, output: GPUBuffer, layout: JacobianLayout): void {
   const { rows, cols } = layout;
-  const { maxBinding, alignment } = limits(gpu);
+  const alignment = gpu.limits.minStorageBufferOffsetAlignment;
   const itemBytes = cols * 4;
-  const chunks = planChunks(rows * cols, itemBytes, maxBinding, alignment)!;
+  const chunks = planBindingChunks(gpu, rows * cols, itemBytes)!;
   const whole = chunks.length === 1;
   const vec4 = variant === 'elements-vec4';
   const spec = variant === 'rows' ? ROWS : vec4 ? PROBS_VEC4 : PROBS;
@@ -187,7 +178,7 @@ function recordJacobianRows(gpu: GpuRuntime, op: string, variant: string, input:
     const endBatchRow = Math.ceil((chunk.first + chunk.count) / cols);
     const x = inputRange(input, firstBatchRow, endBatchRow, cols, alignment, whole);
     const firstRowInBlock = chunk.first % cols;
-    const out = outputRange(output, chunk, itemBytes, whole);
+    const out = chunkRange(output, chunk, itemBytes, whole);
     if (variant === 'rows') {
       const params = new Uint32Array([chunk.count, cols, firstRowInBlock, x.start]);
       gpu.dispatch(op, kernel, [x.binding, out], params, Math.ceil(chunk.count / WORKGROUP_SIZE));

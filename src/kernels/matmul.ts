@@ -16,7 +16,6 @@ import packWgsl from '../../shaders/gemm_pack.wgsl?raw';
 import type { KernelSpec } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding } from '../gpu/recorder.js';
-import { planChunks, type Chunk } from './chunks.js';
 import { GEMM_OPERANDS_BUFFER, GEMM_OPERANDS_TEXTURE, withParts } from './wgsl-parts.js';
 import type { Activation } from '../linalg.js';
 
@@ -345,20 +344,4 @@ export function recordAddInto(gpu: GpuRuntime, op: string, x: Binding, y: Bindin
   const workgroupSize = 64;
   const kernel = gpu.kernel(ADD_INTO, { workgroupSize });
   gpu.dispatch(op, kernel, [x, y], new Uint32Array([count]), Math.ceil(count / 4 / workgroupSize));
-}
-
-/**
- * Ranges of a product's rows for operands that outgrow one storage binding: on a caller's device
- * at default limits a binding stops at 128 MiB while a buffer may reach 256 MiB. Row r of every
- * buffer that is split by rows takes `rowBytes[i]` bytes (A stored row-major, the output, and the
- * per-row operands of the dense ops); the other operands are bound whole. One range when all
- * fits; null when one aligned step of rows is already too large for a binding.
- */
-export function planGemmRows(gpu: GpuRuntime, rows: number, rowBytes: readonly number[]): Chunk[] | null {
-  return planChunks(rows, rowBytes, gpu.limits.maxStorageBufferBindingSize, gpu.limits.minStorageBufferOffsetAlignment);
-}
-
-/** Rows `chunk` of `buffer` (`rowBytes` each), or the whole buffer when there is one range. */
-export function rowRange(buffer: GPUBuffer, chunk: Chunk, rowBytes: number, chunks: number): Binding {
-  return chunks === 1 ? buffer : { buffer, offset: chunk.first * rowBytes, size: chunk.count * rowBytes };
 }

@@ -48,7 +48,7 @@ export const LOG_SOFTMAX_KERNELS = kernels(
   1,
   withParts(logSoftmaxLinesWgsl, ROW_PASS_LINES),
   withParts(logSoftmaxRowsVec4Wgsl, ROW_PASS_VEC4),
-  withParts(logSoftmaxWorkgroupWgsl, ROW_PASS_WORKGROUP),
+  withParts(logSoftmaxWorkgroupWgsl, ROW_PASS_LINES, ROW_PASS_WORKGROUP),
 );
 export const SOFTMAX_VJP_KERNELS = kernels('softmax_vjp', 2, softmaxVjpLinesWgsl, softmaxVjpRowsVec4Wgsl, softmaxVjpWorkgroupWgsl);
 export const LOG_SOFTMAX_VJP_KERNELS = kernels(

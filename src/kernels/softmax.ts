@@ -12,7 +12,7 @@ import { forEachLineChunk } from './chunks.js';
 const LINES: KernelSpec = { name: 'softmax_lines', code: withParts(linesWgsl, ROW_PASS_LINES), bindings: ['read', 'write'] };
 const ROWS_VEC4: KernelSpec = { name: 'softmax_rows_vec4', code: withParts(rowsVec4Wgsl, ROW_PASS_VEC4), bindings: ['read', 'write'] };
 const SUBGROUP: KernelSpec = { name: 'softmax_subgroup', code: subgroupWgsl, bindings: ['read', 'write'], features: ['subgroups'] };
-const WORKGROUP: KernelSpec = { name: 'softmax_workgroup', code: withParts(workgroupWgsl, ROW_PASS_WORKGROUP), bindings: ['read', 'write'] };
+const WORKGROUP: KernelSpec = { name: 'softmax_workgroup', code: withParts(workgroupWgsl, ROW_PASS_LINES, ROW_PASS_WORKGROUP), bindings: ['read', 'write'] };
 
 export const SOFTMAX_VARIANTS = ['lines', 'rows-vec4', 'subgroup', 'workgroup'] as const;
 export type SoftmaxVariant = (typeof SOFTMAX_VARIANTS)[number];

@@ -20,7 +20,10 @@ export const GEMM_OPERANDS_TEXTURE = gemmOperandsTextureWgsl;
 export const ROW_PASS_LINES = rowPassLinesWgsl;
 /** Pass 1 and the row statistics of the rows-vec4 softmax, logSoftmax and cross-entropy kernels. */
 export const ROW_PASS_VEC4 = rowPassVec4Wgsl;
-/** The row statistics (strided pass and tree) of the workgroup-per-row softmax, logSoftmax, cross-entropy and Jacobian kernels. */
+/**
+ * The row statistics (strided pass and tree) of the workgroup-per-row softmax, logSoftmax,
+ * cross-entropy and Jacobian kernels; it runs ROW_PASS_LINES, appended before it.
+ */
 export const ROW_PASS_WORKGROUP = rowPassWorkgroupWgsl;
 /** The model of the fused small-model trainers: bindings, forward pass, losses, metrics, optimizers. */
 export const TRAIN_MODEL = trainModelWgsl;

@@ -19,19 +19,17 @@ import {
   gemmFusesDerivative,
   gemmVariantUsable,
   PLAIN_GEMM,
-  planGemmRows,
   recordActivationGrad,
   recordAddInto,
   recordBiasGrad,
   recordGemm,
   recordSoftmaxGrad,
   rowMajorGemm,
-  rowRange,
   type GemmFusion,
   type PointwiseActivation,
 } from '../kernels/matmul.js';
 import { chooseSoftmaxVariant, recordSoftmax } from '../kernels/softmax.js';
-import type { Chunk } from '../kernels/chunks.js';
+import { chunkRange, planBindingChunks, type Chunk } from '../kernels/chunks.js';
 import { checkBindable } from './matmul.js';
 
 /**
@@ -40,7 +38,7 @@ import { checkBindable } from './matmul.js';
  */
 function batchRows(ctx: Context, op: string, batch: number, rowBytes: readonly number[]): Chunk[] {
   const gpu = ctx.gpu!;
-  const rows = planGemmRows(gpu, batch, rowBytes);
+  const rows = planBindingChunks(gpu, batch, rowBytes);
   if (!rows) {
     throw new SizeLimitError(
       op,
@@ -79,7 +77,7 @@ export function dense(ctx: Context, x: Tensor, w: Tensor, b?: Tensor | null, act
     // Softmax runs as a second pass over the logits (recordSoftmax splits its own work).
     const logits = act === 'softmax' ? gpu.allocate(op, batch * units * 4, 'logits') : yBuffer;
     for (const chunk of rows) {
-      const range = { ...operands, a: rowRange(xBuffer, chunk, inputs * 4, rows.length), out: rowRange(logits, chunk, units * 4, rows.length) };
+      const range = { ...operands, a: chunkRange(xBuffer, chunk, inputs * 4, rows.length === 1), out: chunkRange(logits, chunk, units * 4, rows.length === 1) };
       recordGemm(gpu, op, variant, rowMajorGemm(chunk.count, inputs, units, { biasPerColumn: true }), range, fusion);
     }
     if (act !== 'softmax') return y;
@@ -173,8 +171,8 @@ export function denseBackward(ctx: Context, args: DenseBackwardArgs): DenseGradi
       dw: split ? gpu.allocate(op, inputs * units * 4, 'dw part') : null,
       db: split && db ? gpu.allocate(op, units * 4, 'db part') : null,
     };
-    const inputRows = (buffer: GPUBuffer, chunk: Chunk) => rowRange(buffer, chunk, inputs * 4, rows.length);
-    const unitRows = (buffer: GPUBuffer, chunk: Chunk) => rowRange(buffer, chunk, units * 4, rows.length);
+    const inputRows = (buffer: GPUBuffer, chunk: Chunk) => chunkRange(buffer, chunk, inputs * 4, !split);
+    const unitRows = (buffer: GPUBuffer, chunk: Chunk) => chunkRange(buffer, chunk, units * 4, !split);
     for (const [i, chunk] of rows.entries()) {
       const yRows = unitRows(yBuffer, chunk);
       let dz = unitRows(dyBuffer, chunk);

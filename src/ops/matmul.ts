@@ -5,7 +5,8 @@ import { SizeLimitError } from '../errors.js';
 import { formatShape } from '../shape.js';
 import { checkMatmulOptions, planMatmul, type MatmulOptions } from '../linalg.js';
 import { matmul as cpuMatmul } from '../cpu/matmul.js';
-import { chooseGemmVariant, gemmVariantUsable, planGemmRows, PLAIN_GEMM, recordGemm, rowMajorGemm, rowRange } from '../kernels/matmul.js';
+import { chooseGemmVariant, gemmVariantUsable, PLAIN_GEMM, recordGemm, rowMajorGemm } from '../kernels/matmul.js';
+import { chunkRange, planBindingChunks } from '../kernels/chunks.js';
 
 /** Throws if `bytes` of `what` cannot be bound as one storage buffer on this device (`why`: a reason to add). */
 export function checkBindable(ctx: Context, op: string, what: string, bytes: number, why = ''): void {
@@ -34,8 +35,8 @@ export function matmul(ctx: Context, a: Tensor, b: Tensor, options?: MatmulOptio
   // Operands larger than one binding are recorded in parts: ranges of rows where A is stored
   // row-major and B is shared by the batch (the product is then one of batch * m rows), else
   // ranges of batch entries (batched operands split, shared ones bound whole).
-  const rows = !transposeA && !plan.bBatched ? planGemmRows(gpu, batch * m, [k * 4, n * 4]) : null;
-  const batches = batch > 1 ? planGemmRows(gpu, batch, [plan.aBatched ? m * k * 4 : 0, plan.bBatched ? k * n * 4 : 0, m * n * 4]) : null;
+  const rows = !transposeA && !plan.bBatched ? planBindingChunks(gpu, batch * m, [k * 4, n * 4]) : null;
+  const batches = batch > 1 ? planBindingChunks(gpu, batch, [plan.aBatched ? m * k * 4 : 0, plan.bBatched ? k * n * 4 : 0, m * n * 4]) : null;
   const parts = rows && rows.length > 1 ? 'rows' : batches && batches.length > 1 ? 'batches' : null;
   if (!parts) {
     // Which operands ranges could split; for those, the ranges found no aligned start (a range
@@ -55,15 +56,15 @@ export function matmul(ctx: Context, a: Tensor, b: Tensor, options?: MatmulOptio
     const buffers = { a: a.storage!.buffer!, b: b.storage!.buffer!, out: out.storage!.buffer! };
     if (parts === 'rows') {
       for (const chunk of rows!) {
-        const range = { a: rowRange(buffers.a, chunk, k * 4, rows!.length), b: buffers.b, out: rowRange(buffers.out, chunk, n * 4, rows!.length) };
+        const range = { a: chunkRange(buffers.a, chunk, k * 4, false), b: buffers.b, out: chunkRange(buffers.out, chunk, n * 4, false) };
         recordGemm(gpu, op, variant, rowMajorGemm(chunk.count, k, n, { transposeB }), range, PLAIN_GEMM);
       }
     } else if (parts === 'batches') {
       for (const chunk of batches!) {
         const range = {
-          a: plan.aBatched ? rowRange(buffers.a, chunk, m * k * 4, batches!.length) : buffers.a,
-          b: plan.bBatched ? rowRange(buffers.b, chunk, k * n * 4, batches!.length) : buffers.b,
-          out: rowRange(buffers.out, chunk, m * n * 4, batches!.length),
+          a: plan.aBatched ? chunkRange(buffers.a, chunk, m * k * 4, false) : buffers.a,
+          b: plan.bBatched ? chunkRange(buffers.b, chunk, k * n * 4, false) : buffers.b,
+          out: chunkRange(buffers.out, chunk, m * n * 4, false),
         };
         const part = rowMajorGemm(m, k, n, { transposeA, transposeB, batches: chunk.count, aBatched: plan.aBatched, bBatched: plan.bBatched });
         recordGemm(gpu, op, variant, part, range, PLAIN_GEMM);
