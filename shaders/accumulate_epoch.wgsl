@@ -17,21 +17,10 @@ struct Params {
   batch: u32,
 }
 
-struct Records {
-  stopped: u32,
-  stopEpoch: u32,
-  stopBatch: u32,
-  completedSteps: u32,
-  lastBatchLoss: f32,
-  lastBatchMetric: f32,
-  pad0: u32,
-  pad1: u32,
-  epochs: array<vec4<f32>>,
-}
-
 @group(0) @binding(0) var<storage, read> rowLoss: array<f32>;
 @group(0) @binding(1) var<storage, read> outputs: array<f32>;
 @group(0) @binding(2) var<storage, read> labels: array<u32>;
+// Records: train_records.wgsl, which the host appends.
 @group(0) @binding(3) var<storage, read_write> records: Records;
 @group(0) @binding(4) var<uniform> params: Params;
 

@@ -45,25 +45,13 @@ struct Params {
   epsilon: f32,
 }
 
-struct Records {
-  stopped: u32,
-  stopEpoch: u32,
-  stopBatch: u32,
-  completedSteps: u32,
-  lastBatchLoss: f32,
-  lastBatchMetric: f32,
-  pad0: u32,
-  pad1: u32,
-  // (loss sum, metric sum, validation loss sum, validation metric sum) per epoch.
-  epochs: array<vec4<f32>>,
-}
-
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> y: array<u32>;
 @group(0) @binding(2) var<storage, read> aux: array<u32>;
 @group(0) @binding(3) var<storage, read> stages: array<u32>;
 @group(0) @binding(4) var<storage, read_write> weights: array<f32>;
 @group(0) @binding(5) var<storage, read_write> state: array<f32>;
+// Records: train_records.wgsl, which the host appends too.
 @group(0) @binding(6) var<storage, read_write> records: Records;
 @group(0) @binding(7) var<uniform> params: Params;
 
@@ -186,26 +174,36 @@ fn classIndex(sample: u32) -> u32 {
   return y[sample];
 }
 
+// Row s of the stage table (its words: see the header).
+struct Stage {
+  inputs: u32,
+  units: u32,
+  kernel: u32,
+  bias: u32,
+  // Offsets of the stage's input and output in `acts`.
+  src: u32,
+  out: u32,
+}
+
+fn stageAt(s: u32) -> Stage {
+  let e = s * 8u;
+  return Stage(stages[e + 1u], stages[e + 2u], stages[e + 4u], stages[e + 5u], stages[e + 6u], stages[e + 7u]);
+}
+
 // Forward through stage s (a constant at each call site, as is its activation).
 fn stageForward(s: u32, act: u32) {
-  let e = s * 8u;
-  let n = stages[e + 1u];
-  let m = stages[e + 2u];
-  let kernel = stages[e + 4u];
-  let bias = stages[e + 5u];
-  let src = stages[e + 6u];
-  let out = stages[e + 7u];
+  let st = stageAt(s);
   if (((denseMask >> s) & 1u) != 0u) {
-    for (var j = 0u; j < m; j++) {
+    for (var j = 0u; j < st.units; j++) {
       var z = 0.0;
-      if (((biasMask >> s) & 1u) != 0u) { z = weights[bias + j]; }
-      for (var i = 0u; i < n; i++) { z += acts[src + i] * weights[kernel + i * m + j]; }
-      acts[out + j] = z;
+      if (((biasMask >> s) & 1u) != 0u) { z = weights[st.bias + j]; }
+      for (var i = 0u; i < st.inputs; i++) { z += acts[st.src + i] * weights[st.kernel + i * st.units + j]; }
+      acts[st.out + j] = z;
     }
   } else {
-    for (var j = 0u; j < m; j++) { acts[out + j] = acts[src + j]; }
+    for (var j = 0u; j < st.units; j++) { acts[st.out + j] = acts[st.src + j]; }
   }
-  activate(act, out, m);
+  activate(act, st.out, st.units);
 }
 
 // Runs one sample forward; returns where the model's output starts in `acts`.
@@ -372,9 +370,9 @@ fn update(step: u32, scale: f32) {
   var rate = params.learningRate;
   if (optimizerCode == OPT_ADAM) { rate = bitcast<f32>(aux[params.rateBase + step - params.rateStep]); }
   for (var s = 0u; s < stageCount; s++) {
-    let e = s * 8u;
     if (((denseMask >> s) & 1u) == 0u) { continue; }
-    updateRange(stages[e + 4u], stages[e + 1u] * stages[e + 2u], rate, scale);
-    if (((biasMask >> s) & 1u) != 0u) { updateRange(stages[e + 5u], stages[e + 2u], rate, scale); }
+    let st = stageAt(s);
+    updateRange(st.kernel, st.inputs * st.units, rate, scale);
+    if (((biasMask >> s) & 1u) != 0u) { updateRange(st.bias, st.units, rate, scale); }
   }
 }

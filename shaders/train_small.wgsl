@@ -14,35 +14,30 @@
 // Backward through stage s: from dL/d(output) in `delta`, adds the stage's parameter gradients
 // to state[0 ..) and leaves dL/d(input) in `delta` (not needed below stage 0).
 fn stageBackward(s: u32, act: u32) {
-  let e = s * 8u;
-  let n = stages[e + 1u];
-  let m = stages[e + 2u];
-  let kernel = stages[e + 4u];
-  let bias = stages[e + 5u];
-  let src = stages[e + 6u];
-  activationBackward(act, stages[e + 7u], m);
+  let st = stageAt(s);
+  activationBackward(act, st.out, st.units);
   if (((denseMask >> s) & 1u) != 0u) {
     if (((biasMask >> s) & 1u) != 0u) {
-      for (var j = 0u; j < m; j++) { state[bias + j] += dz[j]; }
+      for (var j = 0u; j < st.units; j++) { state[st.bias + j] += dz[j]; }
     }
     if (s == 0u) {
-      for (var i = 0u; i < n; i++) {
-        let a = acts[src + i];
-        for (var j = 0u; j < m; j++) { state[kernel + i * m + j] += a * dz[j]; }
+      for (var i = 0u; i < st.inputs; i++) {
+        let a = acts[st.src + i];
+        for (var j = 0u; j < st.units; j++) { state[st.kernel + i * st.units + j] += a * dz[j]; }
       }
     } else {
-      for (var i = 0u; i < n; i++) {
-        let a = acts[src + i];
+      for (var i = 0u; i < st.inputs; i++) {
+        let a = acts[st.src + i];
         var back = 0.0;
-        for (var j = 0u; j < m; j++) {
-          state[kernel + i * m + j] += a * dz[j];
-          back += dz[j] * weights[kernel + i * m + j];
+        for (var j = 0u; j < st.units; j++) {
+          state[st.kernel + i * st.units + j] += a * dz[j];
+          back += dz[j] * weights[st.kernel + i * st.units + j];
         }
         delta[i] = back;
       }
     }
   } else {
-    for (var j = 0u; j < m; j++) { delta[j] = dz[j]; }
+    for (var j = 0u; j < st.units; j++) { delta[j] = dz[j]; }
   }
 }
 

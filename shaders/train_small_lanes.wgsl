@@ -40,35 +40,29 @@ fn fromLaneZero(v: u32) -> u32 {
 // Backward through stage s: from dL/d(output) in `delta`, adds the stage's parameter gradients,
 // summed over the lanes, to state[0 ..) (lane 0 writes) and leaves dL/d(input) in `delta`.
 fn stageBackward(s: u32, act: u32) {
-  let e = s * 8u;
-  let n = stages[e + 1u];
-  let m = stages[e + 2u];
-  let kernel = stages[e + 4u];
-  let bias = stages[e + 5u];
-  let src = stages[e + 6u];
-  activationBackward(act, stages[e + 7u], m);
+  let st = stageAt(s);
+  activationBackward(act, st.out, st.units);
   if (((denseMask >> s) & 1u) != 0u) {
     if (((biasMask >> s) & 1u) != 0u) {
-      for (var j = 0u; j < m; j++) {
+      for (var j = 0u; j < st.units; j++) {
         let g = subgroupAdd(select(0.0, dz[j], laneValid));
-        if (lane == 0u) { state[bias + j] += g; }
+        if (lane == 0u) { state[st.bias + j] += g; }
       }
     }
-    for (var i = 0u; i < n; i++) {
-      let a = acts[src + i];
+    for (var i = 0u; i < st.inputs; i++) {
+      let a = acts[st.src + i];
       var back = 0.0;
-      for (var j = 0u; j < m; j++) {
+      for (var j = 0u; j < st.units; j++) {
         let g = subgroupAdd(select(0.0, a * dz[j], laneValid));
-        if (lane == 0u) { state[kernel + i * m + j] += g; }
-        if (s != 0u) { back += dz[j] * weights[kernel + i * m + j]; }
+        if (lane == 0u) { state[st.kernel + i * st.units + j] += g; }
+        if (s != 0u) { back += dz[j] * weights[st.kernel + i * st.units + j]; }
       }
       delta[i] = back;
     }
   } else {
-    for (var j = 0u; j < m; j++) { delta[j] = dz[j]; }
+    for (var j = 0u; j < st.units; j++) { delta[j] = dz[j]; }
   }
 }
-
 
 // The sample lane `lane` runs at position r of the training order (or, past `end`, a stand-in).
 fn trainSample(epoch: u32, r: u32) -> u32 {

@@ -9,18 +9,18 @@ import optimizerWgsl from '../../shaders/optimizer_step.wgsl?raw';
 import activationWgsl from '../../shaders/activation.wgsl?raw';
 import columnSumsWgsl from '../../shaders/column_sums.wgsl?raw';
 import type { KernelSpec } from '../gpu/kernel.js';
-import { TRAIN_MODEL, withParts } from './wgsl-parts.js';
+import { TRAIN_MODEL, TRAIN_RECORDS, withParts } from './wgsl-parts.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding } from '../gpu/recorder.js';
 
 export const TRAIN_SMALL: KernelSpec = {
   name: 'train_small',
-  code: withParts(trainSmallWgsl, TRAIN_MODEL),
+  code: withParts(trainSmallWgsl, TRAIN_MODEL, TRAIN_RECORDS),
   bindings: ['read', 'read', 'read', 'read', 'write', 'write', 'write'],
 };
 export const TRAIN_SMALL_LANES: KernelSpec = {
   name: 'train_small_lanes',
-  code: withParts(trainSmallLanesWgsl, TRAIN_MODEL),
+  code: withParts(trainSmallLanesWgsl, TRAIN_MODEL, TRAIN_RECORDS),
   bindings: ['read', 'read', 'read', 'read', 'write', 'write', 'write'],
   features: ['subgroups'],
 };
@@ -29,7 +29,7 @@ export const TRAIN_SMALL_LANES_WIDTH = 4;
 const CHECK_VALUES: KernelSpec = { name: 'check_values', code: checkValuesWgsl, bindings: ['read', 'write'] };
 const GATHER_ROWS: KernelSpec = { name: 'gather_rows', code: gatherRowsWgsl, bindings: ['read', 'read', 'write'] };
 const LOSS_ROWS: KernelSpec = { name: 'loss_rows', code: lossRowsWgsl, bindings: ['read', 'read', 'write', 'write'] };
-const ACCUMULATE: KernelSpec = { name: 'accumulate_epoch', code: accumulateWgsl, bindings: ['read', 'read', 'read', 'write'] };
+const ACCUMULATE: KernelSpec = { name: 'accumulate_epoch', code: withParts(accumulateWgsl, TRAIN_RECORDS), bindings: ['read', 'read', 'read', 'write'] };
 const OPTIMIZER: KernelSpec = { name: 'optimizer_step', code: optimizerWgsl, bindings: ['write', 'read', 'write', 'write', 'read'] };
 const ACTIVATION: KernelSpec = { name: 'activation', code: activationWgsl, bindings: ['read', 'read', 'write'] };
 const COLUMN_SUMS: KernelSpec = { name: 'column_sums', code: columnSumsWgsl, bindings: ['read', 'write'] };

@@ -12,6 +12,7 @@ import rowPassLinesWgsl from '../../shaders/row_pass_lines.wgsl?raw';
 import rowPassVec4Wgsl from '../../shaders/row_pass_vec4.wgsl?raw';
 import rowPassWorkgroupWgsl from '../../shaders/row_pass_workgroup.wgsl?raw';
 import trainModelWgsl from '../../shaders/train_model.wgsl?raw';
+import trainRecordsWgsl from '../../shaders/train_records.wgsl?raw';
 
 /** The lanes GEMM's operands (bindings 0 and 1 and their loads): storage buffers or packed textures. */
 export const GEMM_OPERANDS_BUFFER = gemmOperandsBufferWgsl;
@@ -27,6 +28,8 @@ export const ROW_PASS_VEC4 = rowPassVec4Wgsl;
 export const ROW_PASS_WORKGROUP = rowPassWorkgroupWgsl;
 /** The model of the fused small-model trainers: bindings, forward pass, losses, metrics, optimizers. */
 export const TRAIN_MODEL = trainModelWgsl;
+/** The training records layout (stop flags, last batch, per-epoch sums) the trainers and accumulate_epoch share. */
+export const TRAIN_RECORDS = trainRecordsWgsl;
 
 /** `kernelWgsl` with the shared parts it uses appended. */
 export function withParts(kernelWgsl: string, ...parts: string[]): string {
