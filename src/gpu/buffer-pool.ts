@@ -4,7 +4,7 @@
  * buffer is submitted: after submission, WebGPU's queue order makes any later use (writeBuffer, a
  * new dispatch) safe. Beyond `capacityBytes` of idle resources, released ones are destroyed.
  */
-import { BUFFER_COPY_DST, BUFFER_COPY_SRC, BUFFER_STORAGE, TEXTURE_BINDING, TEXTURE_STORAGE_BINDING } from './flags.js';
+import { BUFFER_COPY_DST, BUFFER_COPY_SRC, BUFFER_STORAGE, TEXTURE_BINDING, TEXTURE_COPY_DST, TEXTURE_STORAGE_BINDING } from './flags.js';
 
 /** Storage buffers are allocated in multiples of 16 bytes so vec4 bindings always fit. */
 export function storageSize(bytes: number): number {
@@ -44,13 +44,16 @@ export class BufferPool {
     );
   }
 
-  /** A width x height rgba32float texture that kernels can write (storage) and read (sampled). */
+  /**
+   * A width x height rgba32float texture that kernels can write (storage) and read (sampled), and
+   * that a buffer can be copied into.
+   */
   acquireTexture(width: number, height: number, label: string): GPUTexture {
     const key = `texture ${width}x${height}`;
     const bytes = width * height * 16;
     const texture =
       (this.reuse(key, bytes) as GPUTexture | undefined) ??
-      this.device.createTexture({ label, size: [width, height], format: 'rgba32float', usage: TEXTURE_BINDING | TEXTURE_STORAGE_BINDING });
+      this.device.createTexture({ label, size: [width, height], format: 'rgba32float', usage: TEXTURE_BINDING | TEXTURE_STORAGE_BINDING | TEXTURE_COPY_DST });
     this.textures.set(texture, { resource: texture, key, bytes });
     return texture;
   }

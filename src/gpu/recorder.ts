@@ -16,14 +16,14 @@ const ARENA_SLOTS = 4096;
 /** Submit after this many dispatches so that long recordings overlap with execution. */
 const DISPATCHES_PER_SUBMIT = 2048;
 
-/** A whole buffer, a byte range of one, or a texture (bound through a view). */
-export type Binding = GPUBuffer | { buffer: GPUBuffer; offset: number; size: number } | { texture: GPUTexture };
+/** A whole buffer or a byte range of one. */
+export type BufferBinding = GPUBuffer | { buffer: GPUBuffer; offset: number; size: number };
+/** A buffer binding, or a texture (bound through a view). */
+export type Binding = BufferBinding | { texture: GPUTexture };
 
 export class Recorder {
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
-  /** Set while `timed` records: the next pass opened writes its start/end timestamps. */
-  private timestampWrites: GPUComputePassTimestampWrites | undefined;
   private readonly arena: GPUBuffer;
   private readonly staging: ArrayBuffer;
   private readonly stagingBytes: Uint8Array;
@@ -52,8 +52,7 @@ export class Recorder {
   private ensurePass(): GPUComputePassEncoder {
     if (!this.encoder) this.encoder = this.device.createCommandEncoder({ label: 'webgpu-nn' });
     if (!this.pass) {
-      this.pass = this.encoder.beginComputePass({ label: 'webgpu-nn', timestampWrites: this.timestampWrites });
-      this.timestampWrites = undefined;
+      this.pass = this.encoder.beginComputePass({ label: 'webgpu-nn' });
     }
     return this.pass;
   }
@@ -103,18 +102,26 @@ export class Recorder {
   }
 
   /**
-   * Records `fn`'s dispatches into one fresh compute pass whose start and end timestamps land in
-   * slots 0 and 1 of `querySet`, resolved into `resolveBuffer`. Benchmarks use it for device time;
-   * `fn` must record dispatches only (a copy would end the timed pass early).
+   * Copies `height` rows of `bytesPerRow` bytes (a multiple of 256), starting at `offset` of
+   * `src`, into the top-left width x height texels of `dst`.
+   */
+  copyToTexture(op: string, src: GPUBuffer, offset: number, bytesPerRow: number, dst: GPUTexture, width: number, height: number): void {
+    this.ensureEncoderOutsidePass().copyBufferToTexture({ buffer: src, offset, bytesPerRow, rowsPerImage: height }, { texture: dst }, [width, height]);
+    this.pendingOps.add(op);
+  }
+
+  /**
+   * Records `fn`'s commands (dispatches and copies) between two empty compute passes, the first
+   * writing its start timestamp into slot 0 of `querySet` and the last its end timestamp into
+   * slot 1, resolved into `resolveBuffer`. Benchmarks use it for device time. Empty passes, because
+   * a timestamp can only be written at a pass's start or end and `fn` may open several passes.
    */
   timed(querySet: GPUQuerySet, resolveBuffer: GPUBuffer, fn: () => void): void {
     this.submit();
-    this.timestampWrites = { querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 };
-    try {
-      fn();
-    } finally {
-      this.timestampWrites = undefined;
-    }
+    const encoder = this.ensureEncoderOutsidePass();
+    encoder.beginComputePass({ label: 'webgpu-nn timing start', timestampWrites: { querySet, beginningOfPassWriteIndex: 0 } }).end();
+    fn();
+    this.ensureEncoderOutsidePass().beginComputePass({ label: 'webgpu-nn timing end', timestampWrites: { querySet, endOfPassWriteIndex: 1 } }).end();
     this.ensureEncoderOutsidePass().resolveQuerySet(querySet, 0, 2, resolveBuffer, 0);
   }
 

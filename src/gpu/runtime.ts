@@ -7,7 +7,7 @@ import { BufferPool } from './buffer-pool.js';
 import { BUFFER_COPY_SRC, BUFFER_QUERY_RESOLVE } from './flags.js';
 import { compileKernel, type CompiledKernel, type KernelSpec, type Overrides } from './kernel.js';
 import { foldGrid } from './grid.js';
-import { Recorder, type Binding } from './recorder.js';
+import { Recorder, type Binding, type BufferBinding } from './recorder.js';
 import type { AdapterInfo } from './device.js';
 
 /** Broad kind of adapter, which decides kernel variants (see README "Kernel variants"). */
@@ -118,6 +118,12 @@ export class GpuRuntime {
     this.recorder.dispatch(op, kernel, bindings, params, grid);
   }
 
+  /** Records a copy of `height` rows of `bytesPerRow` bytes from `src` into a texture (Recorder.copyToTexture). */
+  copyToTexture(op: string, src: BufferBinding, bytesPerRow: number, dst: GPUTexture, width: number, height: number): void {
+    const [buffer, offset] = 'offset' in src ? [src.buffer, src.offset] : [src, 0];
+    this.recorder.copyToTexture(op, buffer, offset, bytesPerRow, dst, width, height);
+  }
+
   async read(op: string, buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
     this.checkAlive(op);
     const data = await this.captured(op, () => this.recorder.readBuffer(op, buffer, bytes));
@@ -133,7 +139,7 @@ export class GpuRuntime {
   }
 
   /**
-   * Device time in milliseconds of the work `fn` records (dispatches only), from timestamp
+   * Device time in milliseconds of the work `fn` records (dispatches and copies), from timestamp
    * queries; null where the adapter has no `timestamp-query`.
    */
   async deviceTime(fn: () => void): Promise<number | null> {

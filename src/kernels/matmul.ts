@@ -15,7 +15,7 @@ import addIntoWgsl from '../../shaders/add_into.wgsl?raw';
 import packWgsl from '../../shaders/gemm_pack.wgsl?raw';
 import type { KernelSpec } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
-import type { Binding } from '../gpu/recorder.js';
+import type { Binding, BufferBinding } from '../gpu/recorder.js';
 import { GEMM_OPERANDS_BUFFER, GEMM_OPERANDS_TEXTURE, withParts } from './wgsl-parts.js';
 import type { Activation } from '../linalg.js';
 
@@ -310,8 +310,27 @@ function packOperands(gpu: GpuRuntime, op: string, layout: GemmLayout, buffers: 
     gpu.dispatch(op, kernel, [src, { texture: dst }], new Uint32Array(fields), Math.ceil((size[0] * size[1]) / workgroupSize));
   };
   pack(buffers.a, a, aSize, true, [aSize[0], aLayerRows, aLayers, layout.rows, layout.aRowStride, layout.aDepthStride, layout.aBatchStride]);
-  pack(buffers.b, b, bSize, false, [bSize[0], bLayerRows, bLayers, layout.cols, layout.bColStride, layout.bDepthStride, layout.bBatchStride]);
+  if (copiesAsTexture(layout, buffers.b)) {
+    gpu.copyToTexture(op, buffers.b as BufferBinding, layout.cols * 4, b, bSize[0], bSize[1]);
+  } else {
+    pack(buffers.b, b, bSize, false, [bSize[0], bLayerRows, bLayers, layout.cols, layout.bColStride, layout.bDepthStride, layout.bBatchStride]);
+  }
   return { a, b, layerRows: [aLayers > 1 ? aLayerRows : 0, bLayers > 1 ? bLayerRows : 0] };
+}
+
+/**
+ * Whether B's texture is B's memory as it stands, so that a buffer-to-texture copy (a memcpy on
+ * SwiftShader) can stand in for the packing kernel: B row-major with its batch entries back to
+ * back, and rows of a multiple of 64 columns (texture copies take rows of a multiple of 256
+ * bytes). A texel (c, k) is then B[k][4c .. 4c + 3], exactly what gemm_pack.wgsl would write.
+ * The packing kernel reads each entry through its strides for 2.8 ms of a 784 x 256 weight matrix
+ * where the copy takes a few hundredths (bench/HISTORY.md).
+ */
+function copiesAsTexture(layout: GemmLayout, b: Binding): boolean {
+  const rowMajor = layout.bColStride === 1 && layout.bDepthStride === layout.cols;
+  const stacked = layout.bBatchStride === 0 || layout.batches === 1 || layout.bBatchStride === layout.depth * layout.cols;
+  const aligned = !('offset' in b) || b.offset % 16 === 0;
+  return !('texture' in b) && layout.depth > 0 && layout.cols % 64 === 0 && rowMajor && stacked && aligned;
 }
 
 /** db[j] = column sums of dy * act'(y) over `rows` rows of `cols` ('linear': of dy itself). */

@@ -67,6 +67,12 @@ const EDGE_CASES: Case[] = [
   fixedCase('exact tiles', 64, 64, 64),
   fixedCase('one past tiles', 65, 17, 129, { transposeA: true, transposeB: true }),
   fixedCase('K = 0 gives zeros', 5, 0, 6),
+  // Row-major B with a multiple of 64 columns: lanes-texture copies it into its texture instead of
+  // packing it (batch entries back to back, or one shared B); with K = 0 there is nothing to copy
+  // and the texture a pooled one left behind must not be read.
+  fixedCase('B copied into its texture, batched', 37, 19, 128, { batch: 3, aBatched: true, bBatched: true }),
+  fixedCase('B copied into its texture, shared', 20, 33, 192, { batch: 2, aBatched: true }),
+  fixedCase('K = 0 with 64 columns gives zeros', 5, 0, 64),
   fixedCase('batched, both transposed', 33, 20, 45, { batch: 3, aBatched: true, bBatched: true, transposeA: true, transposeB: true }),
   fixedCase('shared b', 31, 9, 70, { batch: 4, aBatched: true }),
   fixedCase('shared a', 70, 9, 31, { batch: 2, bBatched: true, transposeA: true }),
