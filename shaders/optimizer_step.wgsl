@@ -51,8 +51,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       param[i] = param[i] + params.momentum * v - rate * g;
     }
     default: {
-      let m = slot1[i] + (g - slot1[i]) * (1.0 - params.beta1);
-      let v = slot2[i] + (g * g - slot2[i]) * (1.0 - params.beta2);
+      // Each slot read once: the compiler does not merge two loads of a read_write binding, and
+      // on SwiftShader every load is a gather.
+      let m0 = slot1[i];
+      let v0 = slot2[i];
+      let m = m0 + (g - m0) * (1.0 - params.beta1);
+      let v = v0 + (g * g - v0) * (1.0 - params.beta2);
       slot1[i] = m;
       slot2[i] = v;
       param[i] = param[i] - rate * m / (sqrt(v) + params.epsilon);
