@@ -1,8 +1,9 @@
 // Vector-Jacobian product of log-softmax over the last axis, one workgroup per row, for long rows
 // and adapters with fast barriers (real GPUs): dx = dy - exp(logProbs) * sum(dy). Invocation t
 // sums dy over entries t, t + W, ... (contiguous across the workgroup); the W partial sums are
-// added by a tree in workgroup memory (log2 W barriers). Traffic: dy read twice, logProbs once,
-// dx written once (16 bytes per element). workgroupSize must be a power of two.
+// added by a tree in workgroup memory (workgroupSum, workgroup_sum.wgsl, appended by the host;
+// log2 W barriers). Traffic: dy read twice, logProbs once, dx written once (16 bytes per
+// element). workgroupSize must be a power of two.
 //
 // Special values as in log_softmax_vjp_lines.wgsl.
 
@@ -28,8 +29,6 @@ fn quietNaN() -> f32 {
   return bitcast<f32>(bits);
 }
 
-var<workgroup> partialSum: array<f32, workgroupSize>;
-
 @compute @workgroup_size(workgroupSize)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) t: u32) {
@@ -44,16 +43,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   for (var i = start + t; i < end; i += workgroupSize) {
     total += dy[i];
   }
-  partialSum[t] = total;
-  for (var stride = workgroupSize / 2u; stride > 0u; stride /= 2u) {
-    workgroupBarrier();
-    if (t < stride) {
-      total += partialSum[t + stride];
-      partialSum[t] = total;
-    }
-  }
-  workgroupBarrier();
-  let rowSum = partialSum[0];
+  let rowSum = workgroupSum(t, total);
   let rowNaN = (bitcast<u32>(rowSum) & EXPONENT_BITS) == EXPONENT_BITS;
   let nan = quietNaN();
   for (var i = start + t; i < end; i += workgroupSize) {

@@ -1,8 +1,9 @@
 // Sums the per-row losses of softmax cross-entropy into one value (times `scale`: 1/rows for the
 // 'mean' reduction). One workgroup: invocation t adds entries t, t + W, ... in blocks of 64
 // (blocked summation keeps the rounding error near (64 + count/(64 W)) ulp rather than count/W),
-// then the W partial sums are added by a tree in workgroup memory. The input is one float per
-// row, so one workgroup is plenty. NaN and infinities propagate through the additions.
+// then the W partial sums are added by a tree in workgroup memory (workgroupSum,
+// workgroup_sum.wgsl, appended by the host). The input is one float per row, so one workgroup is
+// plenty. NaN and infinities propagate through the additions.
 
 struct Params {
   count: u32,
@@ -16,8 +17,6 @@ struct Params {
 override workgroupSize: u32 = 256;
 const BLOCK = 64u;
 
-var<workgroup> partial: array<f32, workgroupSize>;
-
 @compute @workgroup_size(workgroupSize)
 fn main(@builtin(local_invocation_index) t: u32) {
   var sum = 0.0;
@@ -30,15 +29,8 @@ fn main(@builtin(local_invocation_index) t: u32) {
     }
     sum += block;
   }
-  partial[t] = sum;
-  for (var stride = workgroupSize / 2u; stride > 0u; stride /= 2u) {
-    workgroupBarrier();
-    if (t < stride) {
-      sum += partial[t + stride];
-      partial[t] = sum;
-    }
-  }
+  let all = workgroupSum(t, sum);
   if (t == 0u) {
-    total[0] = sum * params.scale;
+    total[0] = all * params.scale;
   }
 }

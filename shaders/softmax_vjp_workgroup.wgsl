@@ -1,8 +1,9 @@
 // Softmax vector-Jacobian product over the last axis, one workgroup per row, for long rows and
 // adapters with fast barriers (real GPUs): dx = s * (dy - <dy, s>). Invocation t accumulates
 // s*dy over entries t, t + W, ... (contiguous across the workgroup); the W partial dots are
-// summed by a tree in workgroup memory (log2 W barriers). Traffic: s and dy read twice, dx
-// written once (20 bytes per element). workgroupSize must be a power of two.
+// summed by a tree in workgroup memory (workgroupSum, workgroup_sum.wgsl, appended by the host;
+// log2 W barriers). Traffic: s and dy read twice, dx written once (20 bytes per element).
+// workgroupSize must be a power of two.
 //
 // Special values as in softmax_vjp_lines.wgsl: a non-finite entry in the row of s or dy makes
 // the dot non-finite, and the whole dx row is NaN.
@@ -28,8 +29,6 @@ fn quietNaN() -> f32 {
   return bitcast<f32>(bits);
 }
 
-var<workgroup> partialDot: array<f32, workgroupSize>;
-
 @compute @workgroup_size(workgroupSize)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) t: u32) {
@@ -44,16 +43,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   for (var i = start + t; i < end; i += workgroupSize) {
     d += s[i] * dy[i];
   }
-  partialDot[t] = d;
-  for (var stride = workgroupSize / 2u; stride > 0u; stride /= 2u) {
-    workgroupBarrier();
-    if (t < stride) {
-      d += partialDot[t + stride];
-      partialDot[t] = d;
-    }
-  }
-  workgroupBarrier();
-  let rowDot = partialDot[0];
+  let rowDot = workgroupSum(t, d);
   let nonFinite = (bitcast<u32>(rowDot) & EXPONENT_BITS) == EXPONENT_BITS;
   let nan = quietNaN();
   for (var i = start + t; i < end; i += workgroupSize) {

@@ -10,7 +10,7 @@ import rowsWgsl from '../../shaders/cross_entropy_rows.wgsl?raw';
 import rowsVec4Wgsl from '../../shaders/cross_entropy_rows_vec4.wgsl?raw';
 import workgroupWgsl from '../../shaders/cross_entropy_workgroup.wgsl?raw';
 import reduceWgsl from '../../shaders/loss_reduce.wgsl?raw';
-import { ROW_PASS_LINES, ROW_PASS_VEC4, ROW_PASS_WORKGROUP, withParts } from './wgsl-parts.js';
+import { ROW_PASS_LINES, ROW_PASS_VEC4, ROW_PASS_WORKGROUP, WORKGROUP_SUM, withParts } from './wgsl-parts.js';
 import type { KernelSpec } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding } from '../gpu/recorder.js';
@@ -20,7 +20,7 @@ const BINDINGS = ['read', 'read', 'write', 'write'] as const;
 const ROWS: KernelSpec = { name: 'cross_entropy_rows', code: withParts(rowsWgsl, ROW_PASS_LINES), bindings: BINDINGS };
 const ROWS_VEC4: KernelSpec = { name: 'cross_entropy_rows_vec4', code: withParts(rowsVec4Wgsl, ROW_PASS_VEC4), bindings: BINDINGS };
 const WORKGROUP: KernelSpec = { name: 'cross_entropy_workgroup', code: withParts(workgroupWgsl, ROW_PASS_LINES, ROW_PASS_WORKGROUP), bindings: BINDINGS };
-const REDUCE: KernelSpec = { name: 'loss_reduce', code: reduceWgsl, bindings: ['read', 'write'] };
+const REDUCE: KernelSpec = { name: 'loss_reduce', code: withParts(reduceWgsl, WORKGROUP_SUM), bindings: ['read', 'write'] };
 
 export const CROSS_ENTROPY_VARIANTS = ['rows-vec4', 'rows', 'workgroup'] as const;
 

@@ -18,7 +18,7 @@ import softmaxVjpWorkgroupWgsl from '../../shaders/softmax_vjp_workgroup.wgsl?ra
 import logSoftmaxVjpLinesWgsl from '../../shaders/log_softmax_vjp_lines.wgsl?raw';
 import logSoftmaxVjpRowsVec4Wgsl from '../../shaders/log_softmax_vjp_rows_vec4.wgsl?raw';
 import logSoftmaxVjpWorkgroupWgsl from '../../shaders/log_softmax_vjp_workgroup.wgsl?raw';
-import { ROW_PASS_LINES, ROW_PASS_VEC4, ROW_PASS_WORKGROUP, withParts } from './wgsl-parts.js';
+import { ROW_PASS_LINES, ROW_PASS_VEC4, ROW_PASS_WORKGROUP, WORKGROUP_SUM, withParts } from './wgsl-parts.js';
 import type { BindingKind, KernelSpec } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding } from '../gpu/recorder.js';
@@ -50,13 +50,19 @@ export const LOG_SOFTMAX_KERNELS = kernels(
   withParts(logSoftmaxRowsVec4Wgsl, ROW_PASS_VEC4),
   withParts(logSoftmaxWorkgroupWgsl, ROW_PASS_LINES, ROW_PASS_WORKGROUP),
 );
-export const SOFTMAX_VJP_KERNELS = kernels('softmax_vjp', 2, softmaxVjpLinesWgsl, softmaxVjpRowsVec4Wgsl, softmaxVjpWorkgroupWgsl);
+export const SOFTMAX_VJP_KERNELS = kernels(
+  'softmax_vjp',
+  2,
+  softmaxVjpLinesWgsl,
+  softmaxVjpRowsVec4Wgsl,
+  withParts(softmaxVjpWorkgroupWgsl, WORKGROUP_SUM),
+);
 export const LOG_SOFTMAX_VJP_KERNELS = kernels(
   'log_softmax_vjp',
   2,
   logSoftmaxVjpLinesWgsl,
   logSoftmaxVjpRowsVec4Wgsl,
-  logSoftmaxVjpWorkgroupWgsl,
+  withParts(logSoftmaxVjpWorkgroupWgsl, WORKGROUP_SUM),
 );
 
 export function rowwiseVariantUsable(variant: string, layout: LineLayout): boolean {

@@ -13,6 +13,7 @@ import rowPassVec4Wgsl from '../../shaders/row_pass_vec4.wgsl?raw';
 import rowPassWorkgroupWgsl from '../../shaders/row_pass_workgroup.wgsl?raw';
 import trainModelWgsl from '../../shaders/train_model.wgsl?raw';
 import trainRecordsWgsl from '../../shaders/train_records.wgsl?raw';
+import workgroupSumWgsl from '../../shaders/workgroup_sum.wgsl?raw';
 
 /** The lanes GEMM's operands (bindings 0 and 1 and their loads): storage buffers or packed textures. */
 export const GEMM_OPERANDS_BUFFER = gemmOperandsBufferWgsl;
@@ -26,6 +27,8 @@ export const ROW_PASS_VEC4 = rowPassVec4Wgsl;
  * cross-entropy and Jacobian kernels; it runs ROW_PASS_LINES, appended before it.
  */
 export const ROW_PASS_WORKGROUP = rowPassWorkgroupWgsl;
+/** workgroupSum: one value per invocation added over the workgroup by a tree. */
+export const WORKGROUP_SUM = workgroupSumWgsl;
 /** The model of the fused small-model trainers: bindings, forward pass, losses, metrics, optimizers. */
 export const TRAIN_MODEL = trainModelWgsl;
 /** The training records layout (stop flags, last batch, per-epoch sums) the trainers and accumulate_epoch share. */
