@@ -8,6 +8,7 @@
  */
 import gemmOperandsBufferWgsl from '../../shaders/gemm_operands_buffer.wgsl?raw';
 import gemmOperandsTextureWgsl from '../../shaders/gemm_operands_texture.wgsl?raw';
+import gemmPackLayoutWgsl from '../../shaders/gemm_pack_layout.wgsl?raw';
 import rowPassLinesWgsl from '../../shaders/row_pass_lines.wgsl?raw';
 import rowPassVec4Wgsl from '../../shaders/row_pass_vec4.wgsl?raw';
 import rowPassWorkgroupWgsl from '../../shaders/row_pass_workgroup.wgsl?raw';
@@ -18,6 +19,8 @@ import workgroupSumWgsl from '../../shaders/workgroup_sum.wgsl?raw';
 /** The lanes GEMM's operands (bindings 0 and 1 and their loads): storage buffers or packed textures. */
 export const GEMM_OPERANDS_BUFFER = gemmOperandsBufferWgsl;
 export const GEMM_OPERANDS_TEXTURE = gemmOperandsTextureWgsl;
+/** The texture layout and parameters of the two packing kernels (gemm_pack*.wgsl). */
+export const GEMM_PACK_LAYOUT = gemmPackLayoutWgsl;
 /** Pass 1 of the kernels that reduce a row or a strided line one entry at a time in one invocation. */
 export const ROW_PASS_LINES = rowPassLinesWgsl;
 /** Pass 1 and the row statistics of the rows-vec4 softmax, logSoftmax and cross-entropy kernels. */

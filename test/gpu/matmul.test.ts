@@ -73,6 +73,11 @@ const EDGE_CASES: Case[] = [
   fixedCase('B copied into its texture, batched', 37, 19, 128, { batch: 3, aBatched: true, bBatched: true }),
   fixedCase('B copied into its texture, shared', 20, 33, 192, { batch: 2, aBatched: true }),
   fixedCase('K = 0 with 64 columns gives zeros', 5, 0, 64),
+  // Operands in aligned runs of 4 take the vec4 packing kernel: along k (A row-major, B stored
+  // transposed) and along the lines (A stored transposed, B row-major but not copied).
+  fixedCase('vec4 packing along k, and along the lines', 36, 20, 44, { transposeA: true, transposeB: true }),
+  fixedCase('vec4 packing, batched', 12, 8, 20, { batch: 3, aBatched: true, bBatched: true }),
+  fixedCase('vec4 packing, batched and transposed', 8, 12, 36, { batch: 2, aBatched: true, bBatched: true, transposeA: true, transposeB: true }),
   fixedCase('batched, both transposed', 33, 20, 45, { batch: 3, aBatched: true, bBatched: true, transposeA: true, transposeB: true }),
   fixedCase('shared b', 31, 9, 70, { batch: 4, aBatched: true }),
   fixedCase('shared a', 70, 9, 31, { batch: 2, bBatched: true, transposeA: true }),
