@@ -15,6 +15,7 @@ import type { KernelSpec } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding } from '../gpu/recorder.js';
 import { chunkRange, planBindingChunks, type Chunk } from './chunks.js';
+import { dispatchPerLine } from './per-line.js';
 
 const BINDINGS = ['read', 'read', 'write', 'write'] as const;
 const ROWS: KernelSpec = { name: 'cross_entropy_rows', code: withParts(rowsWgsl, ROW_PASS_LINES), bindings: BINDINGS };
@@ -110,16 +111,12 @@ function dispatchCrossEntropy(
   const overrides = { indexLabels: indexLabels ? 1 : 0 };
   const bindings = [logits, labels, grad, rowLoss];
   switch (variant) {
-    case 'rows': {
-      const kernel = gpu.kernel(ROWS, { ...overrides, workgroupSize: 64 });
-      gpu.dispatch(op, kernel, bindings, new Uint8Array(params(rows, cols, gradScale)), Math.ceil(rows / 64));
+    case 'rows':
+      dispatchPerLine(gpu, op, ROWS, overrides, bindings, new Uint8Array(params(rows, cols, gradScale)), rows);
       return;
-    }
-    case 'rows-vec4': {
-      const kernel = gpu.kernel(ROWS_VEC4, { ...overrides, workgroupSize: 64 });
-      gpu.dispatch(op, kernel, bindings, new Uint8Array(params(rows, cols / 4, gradScale)), Math.ceil(rows / 64));
+    case 'rows-vec4':
+      dispatchPerLine(gpu, op, ROWS_VEC4, overrides, bindings, new Uint8Array(params(rows, cols / 4, gradScale)), rows);
       return;
-    }
     case 'workgroup': {
       const kernel = gpu.kernel(WORKGROUP, { ...overrides, workgroupSize: 256 });
       gpu.dispatch(op, kernel, bindings, new Uint8Array(params(rows, cols, gradScale)), rows);

@@ -18,6 +18,7 @@ import type { KernelSpec } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding, BufferBinding } from '../gpu/recorder.js';
 import { GEMM_OPERANDS_BUFFER, GEMM_OPERANDS_TEXTURE, GEMM_PACK_LAYOUT, withParts } from './wgsl-parts.js';
+import { dispatchPerLine } from './per-line.js';
 import type { Activation } from '../linalg.js';
 
 // Bindings: a, b, bias, out (lanes; a and b as textures for lanes-texture); a, aAux, b, bAux,
@@ -359,17 +360,13 @@ function copiesAsTexture(layout: GemmLayout, b: Binding): boolean {
 /** db[j] = column sums of dy * act'(y) over `rows` rows of `cols` ('linear': of dy itself). */
 export function recordBiasGrad(gpu: GpuRuntime, op: string, dy: Binding, y: Binding, db: Binding, rows: number, cols: number, derivative: PointwiseActivation): void {
   if (cols === 0) return;
-  const workgroupSize = 64;
-  const kernel = gpu.kernel(BIAS_GRAD, { workgroupSize, derivative: ACTIVATION_CODE[derivative] });
-  gpu.dispatch(op, kernel, [dy, y, db], new Uint32Array([rows, cols]), Math.ceil(cols / workgroupSize));
+  dispatchPerLine(gpu, op, BIAS_GRAD, { derivative: ACTIVATION_CODE[derivative] }, [dy, y, db], new Uint32Array([rows, cols]), cols);
 }
 
 /** dz = y * (dy - <dy, y>) per row: the gradient through a row-wise softmax. */
 export function recordSoftmaxGrad(gpu: GpuRuntime, op: string, y: Binding, dy: Binding, dz: Binding, rows: number, cols: number): void {
   if (rows * cols === 0) return;
-  const workgroupSize = 64;
-  const kernel = gpu.kernel(SOFTMAX_GRAD, { workgroupSize });
-  gpu.dispatch(op, kernel, [y, dy, dz], new Uint32Array([rows, cols]), Math.ceil(rows / workgroupSize));
+  dispatchPerLine(gpu, op, SOFTMAX_GRAD, {}, [y, dy, dz], new Uint32Array([rows, cols]), rows);
 }
 
 /** dz = dy * act'(y) element-wise ('linear' is not needed: dz is dy). */

@@ -24,6 +24,7 @@ import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding } from '../gpu/recorder.js';
 import type { LineLayout } from './softmax.js';
 import { forEachLineChunk } from './chunks.js';
+import { dispatchPerLine } from './per-line.js';
 
 export const ROWWISE_VARIANTS = ['lines', 'rows-vec4', 'workgroup'] as const;
 export type RowwiseVariant = (typeof ROWWISE_VARIANTS)[number];
@@ -115,18 +116,12 @@ function dispatchRowwise(
 ): void {
   const { outer, length, inner } = layout;
   switch (variant) {
-    case 'lines': {
-      const workgroupSize = 64;
-      const kernel = gpu.kernel(specs.lines, { workgroupSize });
-      gpu.dispatch(op, kernel, bindings, new Uint32Array([outer, length, inner]), Math.ceil((outer * inner) / workgroupSize));
+    case 'lines':
+      dispatchPerLine(gpu, op, specs.lines, {}, bindings, new Uint32Array([outer, length, inner]), outer * inner);
       return;
-    }
-    case 'rows-vec4': {
-      const workgroupSize = 64;
-      const kernel = gpu.kernel(specs.rowsVec4, { workgroupSize });
-      gpu.dispatch(op, kernel, bindings, new Uint32Array([outer, length / 4]), Math.ceil(outer / workgroupSize));
+    case 'rows-vec4':
+      dispatchPerLine(gpu, op, specs.rowsVec4, {}, bindings, new Uint32Array([outer, length / 4]), outer);
       return;
-    }
     case 'workgroup': {
       const kernel = gpu.kernel(specs.workgroup, { workgroupSize: 256 });
       gpu.dispatch(op, kernel, bindings, new Uint32Array([outer, length]), outer);

@@ -8,6 +8,7 @@ import type { KernelSpec } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding } from '../gpu/recorder.js';
 import { forEachLineChunk } from './chunks.js';
+import { dispatchPerLine } from './per-line.js';
 
 const LINES: KernelSpec = { name: 'softmax_lines', code: withParts(linesWgsl, ROW_PASS_LINES), bindings: ['read', 'write'] };
 const ROWS_VEC4: KernelSpec = { name: 'softmax_rows_vec4', code: withParts(rowsVec4Wgsl, ROW_PASS_VEC4), bindings: ['read', 'write'] };
@@ -71,18 +72,12 @@ export function recordSoftmax(gpu: GpuRuntime, op: string, variant: string, x: G
 function dispatchSoftmax(gpu: GpuRuntime, op: string, variant: string, x: Binding, y: Binding, layout: LineLayout): void {
   const { outer, length, inner } = layout;
   switch (variant) {
-    case 'lines': {
-      const workgroupSize = 64;
-      const kernel = gpu.kernel(LINES, { workgroupSize });
-      gpu.dispatch(op, kernel, [x, y], new Uint32Array([outer, length, inner]), Math.ceil((outer * inner) / workgroupSize));
+    case 'lines':
+      dispatchPerLine(gpu, op, LINES, {}, [x, y], new Uint32Array([outer, length, inner]), outer * inner);
       return;
-    }
-    case 'rows-vec4': {
-      const workgroupSize = 64;
-      const kernel = gpu.kernel(ROWS_VEC4, { workgroupSize });
-      gpu.dispatch(op, kernel, [x, y], new Uint32Array([outer, length / 4]), Math.ceil(outer / workgroupSize));
+    case 'rows-vec4':
+      dispatchPerLine(gpu, op, ROWS_VEC4, {}, [x, y], new Uint32Array([outer, length / 4]), outer);
       return;
-    }
     case 'subgroup': {
       const kernel = gpu.kernel(SUBGROUP, { workgroupSize: fixedSubgroupSize(gpu)! });
       gpu.dispatch(op, kernel, [x, y], new Uint32Array([outer, length]), outer);

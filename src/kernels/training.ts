@@ -12,6 +12,7 @@ import type { KernelSpec } from '../gpu/kernel.js';
 import { TRAIN_MODEL, TRAIN_RECORDS, withParts } from './wgsl-parts.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding } from '../gpu/recorder.js';
+import { dispatchPerLine } from './per-line.js';
 
 export const TRAIN_SMALL: KernelSpec = {
   name: 'train_small',
@@ -184,6 +185,5 @@ export function recordActivation(gpu: GpuRuntime, op: string, a: Binding, b: Bin
 
 /** out[j] = sum over rows of a[r, j]. */
 export function recordColumnSums(gpu: GpuRuntime, op: string, a: Binding, out: Binding, rows: number, cols: number): void {
-  const kernel = gpu.kernel(COLUMN_SUMS, { workgroupSize: WORKGROUP });
-  gpu.dispatch(op, kernel, [a, out], new Uint32Array([rows, cols]), Math.ceil(cols / WORKGROUP));
+  dispatchPerLine(gpu, op, COLUMN_SUMS, {}, [a, out], new Uint32Array([rows, cols]), cols);
 }
