@@ -63,6 +63,9 @@ describe('shape buckets', () => {
     expect(candidates('softmax', fakeGpu('swiftshader', 4), [4096, 1024])).toEqual(['rows-vec4', 'lines', 'subgroup', 'workgroup']);
     expect(candidates('softmax', fakeGpu('gpu', 32), [4096, 1024])).toEqual(['subgroup', 'lines', 'rows-vec4', 'workgroup']);
     expect(candidates('softmax', fakeGpu('gpu', null), [4096, 1023])).toEqual(['workgroup', 'lines']);
+    // A few long rows: cut into segments on SwiftShader; rows-split stays a candidate elsewhere.
+    expect(candidates('softmax', fakeGpu('swiftshader', 4), [2, 65536])).toEqual(['rows-split', 'lines', 'rows-vec4', 'subgroup', 'workgroup']);
+    expect(candidates('softmax', fakeGpu('gpu', 32), [2, 65536])).toEqual(['workgroup', 'lines', 'rows-vec4', 'rows-split', 'subgroup']);
     expect(candidates('softmax', fakeGpu('gpu', 32), [64, 32], 0)).toEqual(['lines']);
     const gemm = TUNABLE_OPS.get('matmul')!;
     expect(gemm.candidates(fakeGpu('swiftshader', 4), gemm.problem([512, 512, 512], undefined))).toEqual(['lanes-texture', 'lanes', 'lanes-transposed', 'tiled-64', 'tiled-32']);

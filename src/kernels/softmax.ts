@@ -1,9 +1,11 @@
 /** Softmax kernels (shaders/softmax_*.wgsl) and the rule that picks one per adapter and shape. */
 import linesWgsl from '../../shaders/softmax_lines.wgsl?raw';
 import rowsVec4Wgsl from '../../shaders/softmax_rows_vec4.wgsl?raw';
+import splitStatsWgsl from '../../shaders/softmax_split_stats.wgsl?raw';
+import splitWriteWgsl from '../../shaders/softmax_split_write.wgsl?raw';
 import subgroupWgsl from '../../shaders/softmax_subgroup.wgsl?raw';
 import workgroupWgsl from '../../shaders/softmax_workgroup.wgsl?raw';
-import { ROW_PASS_LINES, ROW_PASS_VEC4, ROW_PASS_WORKGROUP, withParts } from './wgsl-parts.js';
+import { ROW_PASS_LINES, ROW_PASS_VEC4, ROW_PASS_WORKGROUP, SOFTMAX_SPLIT_SEGMENT, withParts } from './wgsl-parts.js';
 import type { KernelSpec } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding } from '../gpu/recorder.js';
@@ -12,10 +14,12 @@ import { dispatchPerLine } from './per-line.js';
 
 const LINES: KernelSpec = { name: 'softmax_lines', code: withParts(linesWgsl, ROW_PASS_LINES), bindings: ['read', 'write'] };
 const ROWS_VEC4: KernelSpec = { name: 'softmax_rows_vec4', code: withParts(rowsVec4Wgsl, ROW_PASS_VEC4), bindings: ['read', 'write'] };
+const SPLIT_STATS: KernelSpec = { name: 'softmax_split_stats', code: withParts(splitStatsWgsl, SOFTMAX_SPLIT_SEGMENT, ROW_PASS_VEC4), bindings: ['read', 'write'] };
+const SPLIT_WRITE: KernelSpec = { name: 'softmax_split_write', code: withParts(splitWriteWgsl, SOFTMAX_SPLIT_SEGMENT, ROW_PASS_VEC4), bindings: ['read', 'read', 'write'] };
 const SUBGROUP: KernelSpec = { name: 'softmax_subgroup', code: subgroupWgsl, bindings: ['read', 'write'], features: ['subgroups'] };
 const WORKGROUP: KernelSpec = { name: 'softmax_workgroup', code: withParts(workgroupWgsl, ROW_PASS_LINES, ROW_PASS_WORKGROUP), bindings: ['read', 'write'] };
 
-export const SOFTMAX_VARIANTS = ['lines', 'rows-vec4', 'subgroup', 'workgroup'] as const;
+export const SOFTMAX_VARIANTS = ['lines', 'rows-vec4', 'rows-split', 'subgroup', 'workgroup'] as const;
 export type SoftmaxVariant = (typeof SOFTMAX_VARIANTS)[number];
 
 /** [outer, length, inner] view of the input around the softmax axis. */
@@ -38,6 +42,9 @@ export function softmaxVariantUsable(gpu: GpuRuntime, variant: string, layout: L
       return true;
     case 'rows-vec4':
       return layout.inner === 1 && layout.length % 4 === 0;
+    case 'rows-split':
+      // Only where it splits: with one segment it is rows-vec4 in two passes.
+      return layout.inner === 1 && layout.length % 4 === 0 && splitSegments(layout.outer, layout.length / 4) > 1;
     case 'subgroup':
       return layout.inner === 1 && fixedSubgroupSize(gpu) !== null;
     case 'workgroup':
@@ -47,13 +54,25 @@ export function softmaxVariantUsable(gpu: GpuRuntime, variant: string, layout: L
   }
 }
 
+/**
+ * Segments per row for rows-split: 1 (rows-vec4 does as well) from 8 rows on, which already fill
+ * SwiftShader's two cores of 4-lane SIMD groups ([8, 65536]: 6.2 ms one row per invocation, 6.3
+ * split); below that, enough segments of at least 64 vec4s for 32 invocations. Softmax
+ * [1, 1 << 20]: 99 ms on one invocation, 13.8 ms split (bench/HISTORY.md).
+ */
+export function splitSegments(rows: number, vecsPerRow: number): number {
+  if (rows >= 8) return 1;
+  return Math.max(1, Math.min(Math.ceil(32 / Math.max(rows, 1)), Math.floor(vecsPerRow / 64)));
+}
+
 /** The default rule; see README "Kernel variants" for the measurements behind it. */
 export function chooseSoftmaxVariant(gpu: GpuRuntime, layout: LineLayout): SoftmaxVariant {
   if (layout.inner !== 1) return 'lines';
   const rows = layout.outer;
   const cols = layout.length;
   if (gpu.profile === 'swiftshader') {
-    return cols % 4 === 0 ? 'rows-vec4' : 'lines';
+    if (cols % 4 !== 0) return 'lines';
+    return softmaxVariantUsable(gpu, 'rows-split', layout) ? 'rows-split' : 'rows-vec4';
   }
   if (cols < 32) return cols % 4 === 0 ? 'rows-vec4' : 'lines';
   if (rows < 1 || cols > 4096 || fixedSubgroupSize(gpu) === null) return 'workgroup';
@@ -78,6 +97,17 @@ function dispatchSoftmax(gpu: GpuRuntime, op: string, variant: string, x: Bindin
     case 'rows-vec4':
       dispatchPerLine(gpu, op, ROWS_VEC4, {}, [x, y], new Uint32Array([outer, length / 4]), outer);
       return;
+    case 'rows-split': {
+      const vecs = length / 4;
+      const segmentVecs = Math.ceil(vecs / splitSegments(outer, vecs));
+      const segments = Math.ceil(vecs / segmentVecs);
+      const partials = gpu.allocate(op, outer * segments * 16, 'row partials');
+      const params = new Uint32Array([outer, vecs, segments, segmentVecs]);
+      dispatchPerLine(gpu, op, SPLIT_STATS, {}, [x, partials], params, outer * segments);
+      dispatchPerLine(gpu, op, SPLIT_WRITE, {}, [x, partials, y], params, outer * segments);
+      gpu.pool.release(partials);
+      return;
+    }
     case 'subgroup': {
       const kernel = gpu.kernel(SUBGROUP, { workgroupSize: fixedSubgroupSize(gpu)! });
       gpu.dispatch(op, kernel, [x, y], new Uint32Array([outer, length]), outer);

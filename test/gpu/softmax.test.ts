@@ -22,6 +22,7 @@ afterAll(async () => {
   await gpu?.close();
 });
 
+// rows-split runs only where it splits rows (fewer than 8 long rows): its own tests below.
 const VARIANTS = ['lines', 'rows-vec4', 'subgroup', 'workgroup'];
 
 describe.each(VARIANTS)('softmax variant %s', (variant) => {
@@ -137,6 +138,49 @@ describe('softmax on webgpu', () => {
     for (const r of results) {
       expectClose(`softmax [2, 1<<20] ${r.variant}`, r.cmp);
       for (const sum of r.rowSums) expect(Math.abs(sum - 1), `row sum with ${r.variant}`).toBeLessThan(1e-5);
+    }
+  });
+
+  it('rows-split (a few long rows cut into segments) matches the CPU reference, with special values in different segments of a row', async () => {
+    const results = await gpu.run(
+      async (nn, util, { atol, rtol }) => {
+        const ctx = await nn.createContext({ backend: 'webgpu' });
+        // 7 rows of 4096: 5 segments of 205 vec4s (the last 204), so the entries set below fall
+        // in different segments than the rows' other extremes.
+        const [rows, cols] = [7, 4096];
+        const data = util.randomArray(rows * cols, 99, -10, 10);
+        const set = (r: number, c: number, v: number) => (data[r * cols + c] = v);
+        set(0, 3000, NaN); // NaN in one segment: the whole row is NaN
+        set(1, 10, Infinity); set(1, 4000, Infinity); // +Inf in two segments share the row
+        for (let c = 0; c < cols; c++) set(2, c, -Infinity); // a row of only -Inf gives zeros
+        for (let c = 0; c < cols; c++) set(3, c, c === 2000 ? 5 : -Infinity); // one finite entry
+        set(4, 100, 1000); set(4, 3900, 1000); // two peaks in far-apart segments
+        for (let c = 0; c < cols; c += 2) set(5, c, -Infinity); // a mask over every segment
+        set(6, 4095, 88); // the max in the last, shorter segment
+        const ref = nn.cpu.softmax(data, [rows, cols]);
+        ctx.setKernelVariant('softmax', 'rows-split');
+        const got = await ctx.softmax(ctx.tensor(data, [rows, cols])).read();
+        const ran = ctx.lastKernelVariant('softmax');
+        // Random rows, masks and peaks: 2 segments of 64 vec4s, 4 of 64, 7 of 147 (the last 143).
+        const random = [];
+        for (const [r, c] of [[1, 512], [3, 1024], [5, 4100]]) {
+          const d = util.randomArray(r * c, r + c, -20, 20);
+          for (let i = 0; i < d.length; i += 7) d[i] = -Infinity;
+          d[c - 1] = 60;
+          const y = await ctx.softmax(ctx.tensor(d, [r, c])).read();
+          random.push({ shape: [r, c], ran: ctx.lastKernelVariant('softmax'), cmp: util.compare(y, nn.cpu.softmax(d, [r, c]), atol, rtol) });
+        }
+        ctx.destroy();
+        return { ran, cmp: util.compare(got, ref, atol, rtol), peaks: [got[4 * cols + 100], got[4 * cols + 3900]], random };
+      },
+      { atol: ATOL, rtol: RTOL },
+    );
+    expect(results.ran).toBe('rows-split');
+    expectClose('softmax rows-split, specials across segments', results.cmp);
+    expect(results.peaks).toEqual([0.5, 0.5]);
+    for (const r of results.random) {
+      expect(r.ran).toBe('rows-split');
+      expectClose(`softmax rows-split [${r.shape}]`, r.cmp);
     }
   });
 

@@ -1,0 +1,24 @@
+// Not a kernel: the host appends this to softmax_split_stats.wgsl and softmax_split_write.wgsl
+// (src/kernels/wgsl-parts.ts). Their parameters, and which run of vec4s an invocation takes.
+
+struct Params {
+  rows: u32,
+  vecsPerRow: u32,
+  segments: u32,
+  segmentVecs: u32,
+}
+
+struct Segment {
+  row: u32,
+  // The segment's vec4s: [start, end).
+  start: u32,
+  end: u32,
+}
+
+// Invocation `id`'s segment: segment id % segments of row id / segments (id < rows * segments).
+fn segmentOf(id: u32) -> Segment {
+  let row = id / params.segments;
+  let rowStart = row * params.vecsPerRow;
+  let start = rowStart + (id % params.segments) * params.segmentVecs;
+  return Segment(row, start, min(start + params.segmentVecs, rowStart + params.vecsPerRow));
+}

@@ -1,0 +1,33 @@
+// Softmax over the last axis for a few long rows, pass 1 of 2 (rows-split): each row is cut into
+// `segments` runs of vec4s and one invocation reduces each run, so that a handful of rows still
+// gives every core work (the rows-vec4 kernel runs a row on one invocation: softmax [1, 1 << 20]
+// ran on one SIMD lane of one core). Writes one partial per (row, segment):
+// (max, sum of exp(x - max), count of +Inf, flags), flags 0 for a run without NaN or infinities,
+// 1 for a run that has some, 2 if it has a NaN. The statistics are those of fastRowPass and
+// carefulRowPass (row_pass_vec4.wgsl, appended by the host with softmax_split_segment.wgsl),
+// over the run.
+// softmax_split_write.wgsl merges a row's partials and writes the row.
+
+@group(0) @binding(0) var<storage, read> x: array<vec4f>;
+@group(0) @binding(1) var<storage, read_write> partials: array<vec4f>;
+@group(0) @binding(2) var<uniform> params: Params;
+
+override workgroupSize: u32 = 64;
+
+@compute @workgroup_size(workgroupSize)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
+        @builtin(local_invocation_index) lid: u32) {
+  let id = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * workgroupSize + lid;
+  if (id >= params.rows * params.segments) {
+    return;
+  }
+  let segment = segmentOf(id);
+
+  let fast = fastRowPass(segment.start, segment.end);
+  if (!fast.special) {
+    partials[id] = vec4f(fast.stats, 0.0, 0.0);
+    return;
+  }
+  let careful = carefulRowPass(segment.start, segment.end);
+  partials[id] = vec4f(careful.stats, f32(careful.positiveInfinities), select(1.0, 2.0, careful.sawNaN));
+}
