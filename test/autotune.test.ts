@@ -233,6 +233,18 @@ describe('selectVariant', () => {
     }
   });
 
+  it('counts its budget from the first step, on a clock that also moves between steps', async () => {
+    // A clock that ticks on every reading (the browser's is coarse: one tick between the call
+    // and the first step made a one-step tuning end past budget + longest step).
+    for (const budgetMs of [0, 20, 100]) {
+      const fake = fakeRunner(times, [1024, 16, 1]);
+      let readings = 0;
+      const now = () => fake.now() + 0.1 * readings++;
+      const s = await selectVariant(all, fake.runner, { budgetMs, maxRounds: 5, now });
+      expect(s.elapsedMs).toBeLessThanOrEqual(budgetMs + s.longestStepMs);
+    }
+  });
+
   it('with no budget runs only the fixed rule, once, and keeps it', async () => {
     const fake = fakeRunner(times, [1024, 16, 1]);
     const s = await selectVariant(['rule', 'faster'], fake.runner, { budgetMs: 0, maxRounds: 5, now: fake.now });

@@ -78,7 +78,9 @@ export async function selectVariant(candidates: readonly string[], runner: Trial
   const full = scales.length - 1;
   if (candidates.length === 0) throw new Error('selectVariant: no candidates');
   if (scales.length === 0 || scales[full] !== 1) throw new Error('selectVariant: the last level must be the full problem');
-  const start = now();
+  // The clock starts with the first step, so that the time spent before it (however small; the
+  // browser's clock is coarse) cannot push a one-step tuning past its budget plus that step.
+  let start = 0;
   let elapsedMs = 0;
   let longestStepMs = 0;
   let ruleFirstStep = 0;
@@ -103,6 +105,7 @@ export async function selectVariant(candidates: readonly string[], runner: Trial
   /** Runs `v` at `level` if the budget allows; false when it does not. */
   const step = async (v: string, level: number): Promise<boolean> => {
     const t0 = now();
+    if (steps === 0) start = t0;
     if (steps > 0 && t0 - start + predict(v, level) > budgetMs) return false;
     const m = await runner.run(v, level);
     const t1 = now();
