@@ -58,13 +58,17 @@ async function remeasure(ctx: Context, c: TuneCase, reps: number) {
         .filter((v) => !timed.includes(v))
         .map((v) => [v, `${(trial[v] / bestTrial).toFixed(0)}x the best on 1/16 of the rows`]),
     );
-    const samples = new Map(timed.map((v) => [v, [] as number[]]));
+    // Warm-up on the full shape, where a variant that ran on the trial's fewer rows may not run
+    // (rows-split cuts only a few rows): one that falls back to the rule is not re-measured.
+    const runnable: string[] = [];
     for (const v of timed) {
       ctx.setKernelVariant(op, v);
-      await deviceTime(ctx, () => [full.run()]); // warm-up
+      await deviceTime(ctx, () => [full.run()]);
+      if (ctx.lastKernelVariant(op) === v) runnable.push(v);
     }
+    const samples = new Map(runnable.map((v) => [v, [] as number[]]));
     for (let rep = 0; rep < reps; rep++) {
-      for (const v of timed) {
+      for (const v of runnable) {
         ctx.setKernelVariant(op, v);
         samples.get(v)!.push(await deviceTime(ctx, () => [full.run()]));
       }
