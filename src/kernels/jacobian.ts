@@ -30,6 +30,7 @@ import type { KernelSpec } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding } from '../gpu/recorder.js';
 import { chunkRange, planBindingChunks, type Chunk } from './chunks.js';
+import { splitRows } from './per-line.js';
 
 const IO = ['read', 'write'] as const;
 const ROWS: KernelSpec = { name: 'jacobian_rows', code: withParts(rowsWgsl, ROW_PASS_LINES), bindings: IO };
@@ -123,13 +124,6 @@ function inputRange(buffer: GPUBuffer, firstRow: number, endRow: number, cols: n
   return { binding: { buffer, offset, size }, start: firstRow * cols - offset / 4 };
 }
 
-/** How the Jacobian rows of a block are split among invocations (block variants). */
-function partsFor(rows: number, cols: number): { parts: number; rowsPerPart: number } {
-  let parts = 1;
-  if (rows < TARGET_INVOCATIONS) parts = Math.max(1, Math.min(Math.ceil(TARGET_INVOCATIONS / rows), Math.floor(cols / MIN_ROWS_PER_PART)));
-  const rowsPerPart = Math.ceil(cols / parts);
-  return { parts: Math.ceil(cols / rowsPerPart), rowsPerPart };
-}
 
 function recordBlocks(gpu: GpuRuntime, op: string, spec: KernelSpec, vec4: boolean, input: GPUBuffer, output: GPUBuffer, layout: JacobianLayout): void {
   const { cols } = layout;
@@ -141,7 +135,8 @@ function recordBlocks(gpu: GpuRuntime, op: string, spec: KernelSpec, vec4: boole
   const width = vec4 ? 4 : 1;
   for (const chunk of chunks) {
     const x = inputRange(input, chunk.first, chunk.first + chunk.count, cols, alignment, whole);
-    const { parts, rowsPerPart } = partsFor(chunk.count, cols);
+    // The Jacobian rows of a block, split among invocations.
+    const { parts, partLength: rowsPerPart } = splitRows(chunk.count, cols, TARGET_INVOCATIONS, TARGET_INVOCATIONS, MIN_ROWS_PER_PART);
     const params = new Uint32Array([chunk.count, cols / width, x.start / width, parts, rowsPerPart]);
     gpu.dispatch(op, kernel, [x.binding, chunkRange(output, chunk, itemBytes, whole)], params, Math.ceil((chunk.count * parts) / WORKGROUP_SIZE));
   }

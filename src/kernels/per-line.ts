@@ -1,6 +1,7 @@
 /**
- * Dispatching the kernels that give each invocation one whole row or line (the `lines` and
- * `rows-vec4` variants of the row-wise ops, and the cross-entropy rows kernels).
+ * Spreading row-wise work over invocations: the workgroup size of the kernels that give each
+ * invocation one whole row, line or column, and how a few long rows are cut into parts (the
+ * rows-split softmax, the Jacobian's block variants).
  */
 import type { KernelSpec, Overrides } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
@@ -15,6 +16,24 @@ import type { Binding } from '../gpu/recorder.js';
 export function perLineWorkgroupSize(lines: number): number {
   for (const size of [64, 16]) if (lines >= 16 * size) return size;
   return 4;
+}
+
+/** How rows are cut: `parts` per row, each `partLength` units long but the last. */
+export interface RowParts {
+  parts: number;
+  partLength: number;
+}
+
+/**
+ * Cuts each of `rows` rows of `length` units into parts, one invocation each, when there are
+ * fewer than `below` rows: enough parts for `target` invocations, none shorter than `minPart`
+ * units. The count is then recomputed from the part length, so that no part is empty.
+ */
+export function splitRows(rows: number, length: number, below: number, target: number, minPart: number): RowParts {
+  let parts = 1;
+  if (rows < below) parts = Math.max(1, Math.min(Math.ceil(target / Math.max(rows, 1)), Math.floor(length / minPart)));
+  const partLength = Math.ceil(length / parts);
+  return { parts: Math.ceil(length / partLength), partLength };
 }
 
 /** Records `spec` over `lines` lines, one invocation each. */

@@ -5,17 +5,17 @@ import splitStatsWgsl from '../../shaders/softmax_split_stats.wgsl?raw';
 import splitWriteWgsl from '../../shaders/softmax_split_write.wgsl?raw';
 import subgroupWgsl from '../../shaders/softmax_subgroup.wgsl?raw';
 import workgroupWgsl from '../../shaders/softmax_workgroup.wgsl?raw';
-import { ROW_PASS_LINES, ROW_PASS_VEC4, ROW_PASS_WORKGROUP, SOFTMAX_SPLIT_SEGMENT, withParts } from './wgsl-parts.js';
+import { ROW_PASS_LINES, ROW_PASS_VEC4, ROW_PASS_WORKGROUP, SOFTMAX_SPLIT_SEGMENT, SOFTMAX_WRITE_VEC4, withParts } from './wgsl-parts.js';
 import type { KernelSpec } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding } from '../gpu/recorder.js';
 import { forEachLineChunk } from './chunks.js';
-import { dispatchPerLine } from './per-line.js';
+import { dispatchPerLine, splitRows, type RowParts } from './per-line.js';
 
 const LINES: KernelSpec = { name: 'softmax_lines', code: withParts(linesWgsl, ROW_PASS_LINES), bindings: ['read', 'write'] };
-const ROWS_VEC4: KernelSpec = { name: 'softmax_rows_vec4', code: withParts(rowsVec4Wgsl, ROW_PASS_VEC4), bindings: ['read', 'write'] };
+const ROWS_VEC4: KernelSpec = { name: 'softmax_rows_vec4', code: withParts(rowsVec4Wgsl, SOFTMAX_WRITE_VEC4, ROW_PASS_VEC4), bindings: ['read', 'write'] };
 const SPLIT_STATS: KernelSpec = { name: 'softmax_split_stats', code: withParts(splitStatsWgsl, SOFTMAX_SPLIT_SEGMENT, ROW_PASS_VEC4), bindings: ['read', 'write'] };
-const SPLIT_WRITE: KernelSpec = { name: 'softmax_split_write', code: withParts(splitWriteWgsl, SOFTMAX_SPLIT_SEGMENT, ROW_PASS_VEC4), bindings: ['read', 'read', 'write'] };
+const SPLIT_WRITE: KernelSpec = { name: 'softmax_split_write', code: withParts(splitWriteWgsl, SOFTMAX_SPLIT_SEGMENT, SOFTMAX_WRITE_VEC4, ROW_PASS_VEC4), bindings: ['read', 'read', 'write'] };
 const SUBGROUP: KernelSpec = { name: 'softmax_subgroup', code: subgroupWgsl, bindings: ['read', 'write'], features: ['subgroups'] };
 const WORKGROUP: KernelSpec = { name: 'softmax_workgroup', code: withParts(workgroupWgsl, ROW_PASS_LINES, ROW_PASS_WORKGROUP), bindings: ['read', 'write'] };
 
@@ -44,7 +44,7 @@ export function softmaxVariantUsable(gpu: GpuRuntime, variant: string, layout: L
       return layout.inner === 1 && layout.length % 4 === 0;
     case 'rows-split':
       // Only where it splits: with one segment it is rows-vec4 in two passes.
-      return layout.inner === 1 && layout.length % 4 === 0 && splitSegments(layout.outer, layout.length / 4) > 1;
+      return layout.inner === 1 && layout.length % 4 === 0 && splitSegments(layout.outer, layout.length / 4).parts > 1;
     case 'subgroup':
       return layout.inner === 1 && fixedSubgroupSize(gpu) !== null;
     case 'workgroup':
@@ -55,14 +55,13 @@ export function softmaxVariantUsable(gpu: GpuRuntime, variant: string, layout: L
 }
 
 /**
- * Segments per row for rows-split: 1 (rows-vec4 does as well) from 8 rows on, which already fill
+ * Segments of a row for rows-split: 1 (rows-vec4 does as well) from 8 rows on, which already fill
  * SwiftShader's two cores of 4-lane SIMD groups ([8, 65536]: 6.2 ms one row per invocation, 6.3
  * split); below that, enough segments of at least 64 vec4s for 32 invocations. Softmax
  * [1, 1 << 20]: 99 ms on one invocation, 13.8 ms split (bench/HISTORY.md).
  */
-export function splitSegments(rows: number, vecsPerRow: number): number {
-  if (rows >= 8) return 1;
-  return Math.max(1, Math.min(Math.ceil(32 / Math.max(rows, 1)), Math.floor(vecsPerRow / 64)));
+function splitSegments(rows: number, vecsPerRow: number): RowParts {
+  return splitRows(rows, vecsPerRow, 8, 32, 64);
 }
 
 /** The default rule; see README "Kernel variants" for the measurements behind it. */
@@ -99,8 +98,7 @@ function dispatchSoftmax(gpu: GpuRuntime, op: string, variant: string, x: Bindin
       return;
     case 'rows-split': {
       const vecs = length / 4;
-      const segmentVecs = Math.ceil(vecs / splitSegments(outer, vecs));
-      const segments = Math.ceil(vecs / segmentVecs);
+      const { parts: segments, partLength: segmentVecs } = splitSegments(outer, vecs);
       const partials = gpu.allocate(op, outer * segments * 16, 'row partials');
       const params = new Uint32Array([outer, vecs, segments, segmentVecs]);
       dispatchPerLine(gpu, op, SPLIT_STATS, {}, [x, partials], params, outer * segments);

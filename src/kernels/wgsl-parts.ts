@@ -13,6 +13,7 @@ import rowPassLinesWgsl from '../../shaders/row_pass_lines.wgsl?raw';
 import rowPassVec4Wgsl from '../../shaders/row_pass_vec4.wgsl?raw';
 import rowPassWorkgroupWgsl from '../../shaders/row_pass_workgroup.wgsl?raw';
 import softmaxSplitSegmentWgsl from '../../shaders/softmax_split_segment.wgsl?raw';
+import softmaxWriteVec4Wgsl from '../../shaders/softmax_write_vec4.wgsl?raw';
 import trainModelWgsl from '../../shaders/train_model.wgsl?raw';
 import trainRecordsWgsl from '../../shaders/train_records.wgsl?raw';
 import workgroupSumWgsl from '../../shaders/workgroup_sum.wgsl?raw';
@@ -33,6 +34,8 @@ export const ROW_PASS_VEC4 = rowPassVec4Wgsl;
 export const ROW_PASS_WORKGROUP = rowPassWorkgroupWgsl;
 /** workgroupSum: one value per invocation added over the workgroup by a tree. */
 export const WORKGROUP_SUM = workgroupSumWgsl;
+/** Pass 2 of the rows-vec4 and rows-split softmax kernels: a row (or segment) written from its statistics. */
+export const SOFTMAX_WRITE_VEC4 = softmaxWriteVec4Wgsl;
 /** The parameters and segment arithmetic of the two rows-split softmax kernels. */
 export const SOFTMAX_SPLIT_SEGMENT = softmaxSplitSegmentWgsl;
 /** The model of the fused small-model trainers: bindings, forward pass, losses, metrics, optimizers. */
