@@ -131,8 +131,7 @@ export function recordGatherRows(
 }
 
 export function recordLossRows(gpu: GpuRuntime, op: string, outputs: Binding, labels: Binding, grad: Binding, rowLoss: Binding, rows: number, n: number, lossCode: number, labelKind: number): void {
-  const kernel = gpu.kernel(LOSS_ROWS, { workgroupSize: WORKGROUP, lossCode, labelKind });
-  gpu.dispatch(op, kernel, [outputs, labels, grad, rowLoss], new Uint32Array([rows, n]), Math.ceil(rows / WORKGROUP));
+  dispatchPerLine(gpu, op, LOSS_ROWS, { lossCode, labelKind }, [outputs, labels, grad, rowLoss], new Uint32Array([rows, n]), rows);
 }
 
 export interface AccumulateParams {
@@ -179,8 +178,13 @@ export function recordOptimizerStep(gpu: GpuRuntime, op: string, param: Binding,
  * mode 2: softmax backward over rows of `cols` (count = rows).
  */
 export function recordActivation(gpu: GpuRuntime, op: string, a: Binding, b: Binding, out: Binding, count: number, act: number, mode: 0 | 1 | 2, cols = 0): void {
+  const params = new Uint32Array([count, cols]);
+  if (mode === 2) {
+    dispatchPerLine(gpu, op, ACTIVATION, { act, mode }, [a, b, out], params, count);
+    return;
+  }
   const kernel = gpu.kernel(ACTIVATION, { workgroupSize: WORKGROUP, act, mode });
-  gpu.dispatch(op, kernel, [a, b, out], new Uint32Array([count, cols]), Math.ceil(count / WORKGROUP));
+  gpu.dispatch(op, kernel, [a, b, out], params, Math.ceil(count / WORKGROUP));
 }
 
 /** out[j] = sum over rows of a[r, j]. */
