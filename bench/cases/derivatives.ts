@@ -62,6 +62,9 @@ export function softmaxVjpRows(ctx: Context, shapes: number[][], libs: Libs | nu
       async setup() {
         const impls: Impl[] = [
           webgpuImpl(ctx, 'softmaxVjp', () => [ctx.tensor(s, shape), ctx.tensor(dy, shape)], ([st, dyt]) => [ctx.softmaxVjp(st, dyt)]),
+          // The target's yardstick (a copy of the output's size, as in the softmax row), timed
+          // interleaved with the kernel so that the ratio does not carry the drift between rows.
+          copyImpl(ctx, rows * cols * 4),
           cpuImpl('cpu-reference', () => cpu.softmaxVjp(s, dy, shape)),
           cpuImpl('plain-js', () => plainSoftmaxVjp(s, dy, rows, cols)),
         ];
