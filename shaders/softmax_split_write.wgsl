@@ -1,8 +1,8 @@
 // Softmax over the last axis for a few long rows, pass 2 of 2 (rows-split; pass 1 is
-// softmax_split_stats.wgsl): one invocation per (row, segment) merges the row's partials, in the
-// same order in every invocation of the row, and writes its segment as softmax_rows_vec4.wgsl
-// writes a row (writeRow, writeCarefulRow). Traffic: x read twice, y written once (12 bytes per
-// element) plus 16 bytes per segment and row. The host appends softmax_split_segment.wgsl,
+// softmax_split_stats.wgsl): one invocation per (row, segment) merges the row's partials
+// (mergeRowStats) and writes its segment as softmax_rows_vec4.wgsl writes a row (writeRow,
+// writeCarefulRow). Traffic: x read twice, y written once (12 bytes per element) plus 16 bytes
+// per segment and row. The host appends row_split_segment.wgsl, softmax_split_merge.wgsl,
 // softmax_write_vec4.wgsl and row_pass_vec4.wgsl.
 
 @group(0) @binding(0) var<storage, read> x: array<vec4f>;
@@ -20,25 +20,11 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
     return;
   }
   let segment = segmentOf(id);
-
-  // The row's (max, normalizer) over its finite entries, its +Inf count and flags.
-  var m = LOWEST_FINITE;
-  var sum = 0.0;
-  var positiveInfinities = 0.0;
-  var flags = 0.0;
-  let first = segment.row * params.segments;
-  for (var s = first; s < first + params.segments; s++) {
-    let p = partials[s];
-    let mNew = max(m, p.x);
-    sum = sum * exp(max(m - mNew, EXP_FLOOR)) + p.y * exp(max(p.x - mNew, EXP_FLOOR));
-    m = mNew;
-    positiveInfinities += p.z;
-    flags = max(flags, p.w);
-  }
-  let invSum = 1.0 / sum;
-  if (flags == 0.0) {
-    writeRow(segment.start, segment.end, m, invSum);
+  let row = mergeRowStats(segment.row);
+  let invSum = 1.0 / row.stats.y;
+  if (row.flags == 0.0) {
+    writeRow(segment.start, segment.end, row.stats.x, invSum);
   } else {
-    writeCarefulRow(segment.start, segment.end, m, invSum, u32(positiveInfinities), flags == 2.0);
+    writeCarefulRow(segment.start, segment.end, row.stats.x, invSum, row.positiveInfinities, row.flags == 2.0);
   }
 }

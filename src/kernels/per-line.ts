@@ -1,7 +1,7 @@
 /**
  * Spreading row-wise work over invocations: the workgroup size of the kernels that give each
  * invocation one whole row, line or column, and how a few long rows are cut into parts (the
- * rows-split softmax, the Jacobian's block variants).
+ * rows-split kernels of the row-wise ops, the Jacobian's block variants).
  */
 import type { KernelSpec, Overrides } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';

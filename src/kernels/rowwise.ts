@@ -1,70 +1,93 @@
 /**
  * Kernels of the ops that reduce along one axis and then write one value per element:
- * logSoftmax, softmaxVjp and logSoftmaxVjp (shaders/<op>_{lines,rows_vec4,workgroup}.wgsl). Each
- * op has the same three variants and the same rule as softmax (see README "Kernel variants"):
+ * logSoftmax, softmaxVjp and logSoftmaxVjp. Each op has the same four variants and the same rule
+ * as softmax (see README "Kernel variants"):
  * - `lines`: one invocation per line, scalar, any axis (strided for a non-last axis, so no
  *   transpose and no host round trip);
  * - `rows-vec4`: one invocation per row of the last axis, vec4 loads, no barriers (row length a
  *   multiple of 4): the fast shape on SwiftShader, where barriers are expensive;
+ * - `rows-split`: rows-vec4's passes over segments of a few long rows (row-split.ts);
  * - `workgroup`: one workgroup per row with a tree reduction in workgroup memory: the shape for
  *   real GPUs, where one invocation per row leaves loads uncoalesced.
+ * The two VJPs share their rows-vec4 and rows-split kernels (vjp_*.wgsl), which run the op's
+ * two passes (vjpSum, vjpWrite) from its parts.
  */
 import logSoftmaxLinesWgsl from '../../shaders/log_softmax_lines.wgsl?raw';
 import logSoftmaxRowsVec4Wgsl from '../../shaders/log_softmax_rows_vec4.wgsl?raw';
+import logSoftmaxSplitWriteWgsl from '../../shaders/log_softmax_split_write.wgsl?raw';
 import logSoftmaxWorkgroupWgsl from '../../shaders/log_softmax_workgroup.wgsl?raw';
 import softmaxVjpLinesWgsl from '../../shaders/softmax_vjp_lines.wgsl?raw';
-import softmaxVjpRowsVec4Wgsl from '../../shaders/softmax_vjp_rows_vec4.wgsl?raw';
 import softmaxVjpWorkgroupWgsl from '../../shaders/softmax_vjp_workgroup.wgsl?raw';
 import logSoftmaxVjpLinesWgsl from '../../shaders/log_softmax_vjp_lines.wgsl?raw';
-import logSoftmaxVjpRowsVec4Wgsl from '../../shaders/log_softmax_vjp_rows_vec4.wgsl?raw';
 import logSoftmaxVjpWorkgroupWgsl from '../../shaders/log_softmax_vjp_workgroup.wgsl?raw';
-import { ROW_PASS_LINES, ROW_PASS_VEC4, ROW_PASS_WORKGROUP, WORKGROUP_SUM, withParts } from './wgsl-parts.js';
+import vjpRowsVec4Wgsl from '../../shaders/vjp_rows_vec4.wgsl?raw';
+import vjpSplitSumWgsl from '../../shaders/vjp_split_sum.wgsl?raw';
+import vjpSplitWriteWgsl from '../../shaders/vjp_split_write.wgsl?raw';
+import {
+  LOG_SOFTMAX_VJP_SUM,
+  LOG_SOFTMAX_VJP_WRITE,
+  LOG_SOFTMAX_WRITE_VEC4,
+  ROW_PASS_LINES,
+  ROW_PASS_VEC4,
+  ROW_PASS_WORKGROUP,
+  ROW_SPLIT_SEGMENT,
+  SOFTMAX_SPLIT_MERGE,
+  SOFTMAX_VJP_SUM,
+  SOFTMAX_VJP_WRITE,
+  WORKGROUP_SUM,
+  withParts,
+} from './wgsl-parts.js';
 import type { BindingKind, KernelSpec } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding } from '../gpu/recorder.js';
-import type { LineLayout } from './softmax.js';
+import { SOFTMAX_SPLIT_STATS, type LineLayout } from './softmax.js';
 import { forEachLineChunk } from './chunks.js';
 import { dispatchPerLine } from './per-line.js';
+import { dispatchRowSplit, rowSplitUsable, type RowSplitKernels } from './row-split.js';
 
-export const ROWWISE_VARIANTS = ['lines', 'rows-vec4', 'workgroup'] as const;
+export const ROWWISE_VARIANTS = ['lines', 'rows-vec4', 'rows-split', 'workgroup'] as const;
 export type RowwiseVariant = (typeof ROWWISE_VARIANTS)[number];
 
 interface RowwiseKernels {
   lines: KernelSpec;
   rowsVec4: KernelSpec;
+  split: RowSplitKernels;
   workgroup: KernelSpec;
 }
 
-function kernels(name: string, inputs: number, lines: string, rowsVec4: string, workgroup: string): RowwiseKernels {
-  const bindings: BindingKind[] = [...Array<BindingKind>(inputs).fill('read'), 'write'];
+const readWrite = (inputs: number): BindingKind[] => [...Array<BindingKind>(inputs).fill('read'), 'write'];
+
+export const LOG_SOFTMAX_KERNELS: RowwiseKernels = {
+  lines: { name: 'log_softmax_lines', code: withParts(logSoftmaxLinesWgsl, ROW_PASS_LINES), bindings: readWrite(1) },
+  rowsVec4: { name: 'log_softmax_rows_vec4', code: withParts(logSoftmaxRowsVec4Wgsl, LOG_SOFTMAX_WRITE_VEC4, ROW_PASS_VEC4), bindings: readWrite(1) },
+  split: {
+    stats: SOFTMAX_SPLIT_STATS,
+    write: {
+      name: 'log_softmax_split_write',
+      code: withParts(logSoftmaxSplitWriteWgsl, ROW_SPLIT_SEGMENT, SOFTMAX_SPLIT_MERGE, LOG_SOFTMAX_WRITE_VEC4, ROW_PASS_VEC4),
+      bindings: readWrite(2),
+    },
+    partialBytes: 16,
+  },
+  workgroup: { name: 'log_softmax_workgroup', code: withParts(logSoftmaxWorkgroupWgsl, ROW_PASS_LINES, ROW_PASS_WORKGROUP), bindings: readWrite(1) },
+};
+
+/** A VJP's kernels: its own lines and workgroup kernels, the shared vjp_*.wgsl with its two passes. */
+function vjpKernels(name: string, lines: string, workgroup: string, sum: string, write: string): RowwiseKernels {
   return {
-    lines: { name: `${name}_lines`, code: lines, bindings },
-    rowsVec4: { name: `${name}_rows_vec4`, code: rowsVec4, bindings },
-    workgroup: { name: `${name}_workgroup`, code: workgroup, bindings },
+    lines: { name: `${name}_lines`, code: lines, bindings: readWrite(2) },
+    rowsVec4: { name: `${name}_rows_vec4`, code: withParts(vjpRowsVec4Wgsl, sum, write), bindings: readWrite(2) },
+    split: {
+      stats: { name: `${name}_split_sum`, code: withParts(vjpSplitSumWgsl, ROW_SPLIT_SEGMENT, sum), bindings: readWrite(2) },
+      write: { name: `${name}_split_write`, code: withParts(vjpSplitWriteWgsl, ROW_SPLIT_SEGMENT, write), bindings: readWrite(3) },
+      partialBytes: 4,
+    },
+    workgroup: { name: `${name}_workgroup`, code: withParts(workgroup, WORKGROUP_SUM), bindings: readWrite(2) },
   };
 }
 
-export const LOG_SOFTMAX_KERNELS = kernels(
-  'log_softmax',
-  1,
-  withParts(logSoftmaxLinesWgsl, ROW_PASS_LINES),
-  withParts(logSoftmaxRowsVec4Wgsl, ROW_PASS_VEC4),
-  withParts(logSoftmaxWorkgroupWgsl, ROW_PASS_LINES, ROW_PASS_WORKGROUP),
-);
-export const SOFTMAX_VJP_KERNELS = kernels(
-  'softmax_vjp',
-  2,
-  softmaxVjpLinesWgsl,
-  softmaxVjpRowsVec4Wgsl,
-  withParts(softmaxVjpWorkgroupWgsl, WORKGROUP_SUM),
-);
-export const LOG_SOFTMAX_VJP_KERNELS = kernels(
-  'log_softmax_vjp',
-  2,
-  logSoftmaxVjpLinesWgsl,
-  logSoftmaxVjpRowsVec4Wgsl,
-  withParts(logSoftmaxVjpWorkgroupWgsl, WORKGROUP_SUM),
-);
+export const SOFTMAX_VJP_KERNELS = vjpKernels('softmax_vjp', softmaxVjpLinesWgsl, softmaxVjpWorkgroupWgsl, SOFTMAX_VJP_SUM, SOFTMAX_VJP_WRITE);
+export const LOG_SOFTMAX_VJP_KERNELS = vjpKernels('log_softmax_vjp', logSoftmaxVjpLinesWgsl, logSoftmaxVjpWorkgroupWgsl, LOG_SOFTMAX_VJP_SUM, LOG_SOFTMAX_VJP_WRITE);
 
 export function rowwiseVariantUsable(variant: string, layout: LineLayout): boolean {
   switch (variant) {
@@ -72,6 +95,8 @@ export function rowwiseVariantUsable(variant: string, layout: LineLayout): boole
       return true;
     case 'rows-vec4':
       return layout.inner === 1 && layout.length % 4 === 0;
+    case 'rows-split':
+      return rowSplitUsable(layout);
     case 'workgroup':
       return layout.inner === 1;
     default:
@@ -81,12 +106,14 @@ export function rowwiseVariantUsable(variant: string, layout: LineLayout): boole
 
 /**
  * The default rule, softmax's without the subgroup kernel: SwiftShader runs one invocation per
- * row (vec4 when it can); real GPUs a workgroup per row once rows are long enough to feed one.
+ * row (vec4 when it can), a few long rows in segments; real GPUs a workgroup per row once rows
+ * are long enough to feed one.
  */
 export function chooseRowwiseVariant(gpu: GpuRuntime, layout: LineLayout): RowwiseVariant {
   if (layout.inner !== 1) return 'lines';
   const vec4 = layout.length % 4 === 0;
-  if (gpu.profile === 'swiftshader' || layout.length < 32) return vec4 ? 'rows-vec4' : 'lines';
+  if (gpu.profile === 'swiftshader') return rowSplitUsable(layout) ? 'rows-split' : vec4 ? 'rows-vec4' : 'lines';
+  if (layout.length < 32) return vec4 ? 'rows-vec4' : 'lines';
   return 'workgroup';
 }
 
@@ -121,6 +148,9 @@ function dispatchRowwise(
       return;
     case 'rows-vec4':
       dispatchPerLine(gpu, op, specs.rowsVec4, {}, bindings, new Uint32Array([outer, length / 4]), outer);
+      return;
+    case 'rows-split':
+      dispatchRowSplit(gpu, op, specs.split, bindings.slice(0, -1), bindings[bindings.length - 1], layout);
       return;
     case 'workgroup': {
       const kernel = gpu.kernel(specs.workgroup, { workgroupSize: 256 });

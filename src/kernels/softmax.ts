@@ -5,17 +5,23 @@ import splitStatsWgsl from '../../shaders/softmax_split_stats.wgsl?raw';
 import splitWriteWgsl from '../../shaders/softmax_split_write.wgsl?raw';
 import subgroupWgsl from '../../shaders/softmax_subgroup.wgsl?raw';
 import workgroupWgsl from '../../shaders/softmax_workgroup.wgsl?raw';
-import { ROW_PASS_LINES, ROW_PASS_VEC4, ROW_PASS_WORKGROUP, SOFTMAX_SPLIT_SEGMENT, SOFTMAX_WRITE_VEC4, withParts } from './wgsl-parts.js';
+import { ROW_PASS_LINES, ROW_PASS_VEC4, ROW_PASS_WORKGROUP, ROW_SPLIT_SEGMENT, SOFTMAX_SPLIT_MERGE, SOFTMAX_WRITE_VEC4, withParts } from './wgsl-parts.js';
 import type { KernelSpec } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding } from '../gpu/recorder.js';
 import { forEachLineChunk } from './chunks.js';
-import { dispatchPerLine, splitRows, type RowParts } from './per-line.js';
+import { dispatchPerLine } from './per-line.js';
+import { dispatchRowSplit, rowSplitUsable, type RowSplitKernels } from './row-split.js';
 
 const LINES: KernelSpec = { name: 'softmax_lines', code: withParts(linesWgsl, ROW_PASS_LINES), bindings: ['read', 'write'] };
 const ROWS_VEC4: KernelSpec = { name: 'softmax_rows_vec4', code: withParts(rowsVec4Wgsl, SOFTMAX_WRITE_VEC4, ROW_PASS_VEC4), bindings: ['read', 'write'] };
-const SPLIT_STATS: KernelSpec = { name: 'softmax_split_stats', code: withParts(splitStatsWgsl, SOFTMAX_SPLIT_SEGMENT, ROW_PASS_VEC4), bindings: ['read', 'write'] };
-const SPLIT_WRITE: KernelSpec = { name: 'softmax_split_write', code: withParts(splitWriteWgsl, SOFTMAX_SPLIT_SEGMENT, SOFTMAX_WRITE_VEC4, ROW_PASS_VEC4), bindings: ['read', 'read', 'write'] };
+/** Softmax's rows-split passes; logSoftmax's rows-split shares the first (same statistics). */
+export const SOFTMAX_SPLIT_STATS: KernelSpec = { name: 'softmax_split_stats', code: withParts(splitStatsWgsl, ROW_SPLIT_SEGMENT, ROW_PASS_VEC4), bindings: ['read', 'write'] };
+const SPLIT: RowSplitKernels = {
+  stats: SOFTMAX_SPLIT_STATS,
+  write: { name: 'softmax_split_write', code: withParts(splitWriteWgsl, ROW_SPLIT_SEGMENT, SOFTMAX_SPLIT_MERGE, SOFTMAX_WRITE_VEC4, ROW_PASS_VEC4), bindings: ['read', 'read', 'write'] },
+  partialBytes: 16,
+};
 const SUBGROUP: KernelSpec = { name: 'softmax_subgroup', code: subgroupWgsl, bindings: ['read', 'write'], features: ['subgroups'] };
 const WORKGROUP: KernelSpec = { name: 'softmax_workgroup', code: withParts(workgroupWgsl, ROW_PASS_LINES, ROW_PASS_WORKGROUP), bindings: ['read', 'write'] };
 
@@ -43,8 +49,7 @@ export function softmaxVariantUsable(gpu: GpuRuntime, variant: string, layout: L
     case 'rows-vec4':
       return layout.inner === 1 && layout.length % 4 === 0;
     case 'rows-split':
-      // Only where it splits: with one segment it is rows-vec4 in two passes.
-      return layout.inner === 1 && layout.length % 4 === 0 && splitSegments(layout.outer, layout.length / 4).parts > 1;
+      return rowSplitUsable(layout);
     case 'subgroup':
       return layout.inner === 1 && fixedSubgroupSize(gpu) !== null;
     case 'workgroup':
@@ -52,16 +57,6 @@ export function softmaxVariantUsable(gpu: GpuRuntime, variant: string, layout: L
     default:
       return false;
   }
-}
-
-/**
- * Segments of a row for rows-split: 1 (rows-vec4 does as well) from 8 rows on, which already fill
- * SwiftShader's two cores of 4-lane SIMD groups ([8, 65536]: 6.2 ms one row per invocation, 6.3
- * split); below that, enough segments of at least 64 vec4s for 32 invocations. Softmax
- * [1, 1 << 20]: 99 ms on one invocation, 13.8 ms split (bench/HISTORY.md).
- */
-function splitSegments(rows: number, vecsPerRow: number): RowParts {
-  return splitRows(rows, vecsPerRow, 8, 32, 64);
 }
 
 /** The default rule; see README "Kernel variants" for the measurements behind it. */
@@ -96,16 +91,9 @@ function dispatchSoftmax(gpu: GpuRuntime, op: string, variant: string, x: Bindin
     case 'rows-vec4':
       dispatchPerLine(gpu, op, ROWS_VEC4, {}, [x, y], new Uint32Array([outer, length / 4]), outer);
       return;
-    case 'rows-split': {
-      const vecs = length / 4;
-      const { parts: segments, partLength: segmentVecs } = splitSegments(outer, vecs);
-      const partials = gpu.allocate(op, outer * segments * 16, 'row partials');
-      const params = new Uint32Array([outer, vecs, segments, segmentVecs]);
-      dispatchPerLine(gpu, op, SPLIT_STATS, {}, [x, partials], params, outer * segments);
-      dispatchPerLine(gpu, op, SPLIT_WRITE, {}, [x, partials, y], params, outer * segments);
-      gpu.pool.release(partials);
+    case 'rows-split':
+      dispatchRowSplit(gpu, op, SPLIT, [x], y, layout);
       return;
-    }
     case 'subgroup': {
       const kernel = gpu.kernel(SUBGROUP, { workgroupSize: fixedSubgroupSize(gpu)! });
       gpu.dispatch(op, kernel, [x, y], new Uint32Array([outer, length]), outer);

@@ -9,10 +9,16 @@
 import gemmOperandsBufferWgsl from '../../shaders/gemm_operands_buffer.wgsl?raw';
 import gemmOperandsTextureWgsl from '../../shaders/gemm_operands_texture.wgsl?raw';
 import gemmPackLayoutWgsl from '../../shaders/gemm_pack_layout.wgsl?raw';
+import logSoftmaxVjpSumWgsl from '../../shaders/log_softmax_vjp_sum.wgsl?raw';
+import logSoftmaxVjpWriteWgsl from '../../shaders/log_softmax_vjp_write.wgsl?raw';
+import logSoftmaxWriteVec4Wgsl from '../../shaders/log_softmax_write_vec4.wgsl?raw';
 import rowPassLinesWgsl from '../../shaders/row_pass_lines.wgsl?raw';
 import rowPassVec4Wgsl from '../../shaders/row_pass_vec4.wgsl?raw';
 import rowPassWorkgroupWgsl from '../../shaders/row_pass_workgroup.wgsl?raw';
-import softmaxSplitSegmentWgsl from '../../shaders/softmax_split_segment.wgsl?raw';
+import rowSplitSegmentWgsl from '../../shaders/row_split_segment.wgsl?raw';
+import softmaxSplitMergeWgsl from '../../shaders/softmax_split_merge.wgsl?raw';
+import softmaxVjpSumWgsl from '../../shaders/softmax_vjp_sum.wgsl?raw';
+import softmaxVjpWriteWgsl from '../../shaders/softmax_vjp_write.wgsl?raw';
 import softmaxWriteVec4Wgsl from '../../shaders/softmax_write_vec4.wgsl?raw';
 import trainModelWgsl from '../../shaders/train_model.wgsl?raw';
 import trainRecordsWgsl from '../../shaders/train_records.wgsl?raw';
@@ -36,8 +42,20 @@ export const ROW_PASS_WORKGROUP = rowPassWorkgroupWgsl;
 export const WORKGROUP_SUM = workgroupSumWgsl;
 /** Pass 2 of the rows-vec4 and rows-split softmax kernels: a row (or segment) written from its statistics. */
 export const SOFTMAX_WRITE_VEC4 = softmaxWriteVec4Wgsl;
-/** The parameters and segment arithmetic of the two rows-split softmax kernels. */
-export const SOFTMAX_SPLIT_SEGMENT = softmaxSplitSegmentWgsl;
+/** Pass 2 of the rows-vec4 and rows-split logSoftmax kernels, as SOFTMAX_WRITE_VEC4. */
+export const LOG_SOFTMAX_WRITE_VEC4 = logSoftmaxWriteVec4Wgsl;
+/** The parameters and segment arithmetic of the rows-split kernels (every row-wise op). */
+export const ROW_SPLIT_SEGMENT = rowSplitSegmentWgsl;
+/** Pass 2 of the rows-split softmax and logSoftmax: a row's partial statistics merged. */
+export const SOFTMAX_SPLIT_MERGE = softmaxSplitMergeWgsl;
+/**
+ * The two passes of each VJP (vjpSum over a run of a row, vjpWrite of a run from the row's
+ * total) that the rows-vec4 and rows-split VJP kernels (vjp_*.wgsl) run.
+ */
+export const SOFTMAX_VJP_SUM = softmaxVjpSumWgsl;
+export const SOFTMAX_VJP_WRITE = softmaxVjpWriteWgsl;
+export const LOG_SOFTMAX_VJP_SUM = logSoftmaxVjpSumWgsl;
+export const LOG_SOFTMAX_VJP_WRITE = logSoftmaxVjpWriteWgsl;
 /** The model of the fused small-model trainers: bindings, forward pass, losses, metrics, optimizers. */
 export const TRAIN_MODEL = trainModelWgsl;
 /** The training records layout (stop flags, last batch, per-epoch sums) the trainers and accumulate_epoch share. */

@@ -252,7 +252,8 @@ describe('row-wise derivative ops on webgpu', () => {
               logSoftmaxVjp: nn.cpu.logSoftmaxVjp(lp, dy, shape),
             };
             for (const v of ctx.kernelVariants('softmaxVjp')) {
-              const usable = !(v === 'rows-vec4' && cols % 4 !== 0);
+              // rows-split runs only where it splits rows (its own test below); else the rule runs.
+              const usable = v !== 'rows-split' && !(v === 'rows-vec4' && cols % 4 !== 0);
               for (const op of ['softmaxVjp', 'logSoftmax', 'logSoftmaxVjp'] as const) {
                 ctx.setKernelVariant(op, v);
                 const y = op === 'softmaxVjp' ? ctx.softmaxVjp(st, dyt) : op === 'logSoftmax' ? ctx.logSoftmax(xt) : ctx.logSoftmaxVjp(lpt, dyt);
@@ -270,6 +271,80 @@ describe('row-wise derivative ops on webgpu', () => {
       { cases: CASES, colsList: [1, 3, 4, 7, 64, 1023, 1024], grad: GRAD_TOL, logTol: LOG_TOL, logVjpTol: LOG_VJP_TOL },
     );
     check(results);
+  });
+
+  it('rows-split (a few long rows cut into segments) matches the CPU reference for the same ops, with special values in different segments of a row', async () => {
+    const results = await gpu.run(
+      async (nn, util, { grad, logTol, logVjpTol }) => {
+        const ctx = await nn.createContext({ backend: 'webgpu' });
+        const out = [];
+        try {
+          // 7 rows of 4096: 5 segments of 205 vec4s (the last 204). Each row of x, s (from x),
+          // log-probabilities and dy gets its special entries in segments other than its extremes.
+          const [rows, cols] = [7, 4096];
+          const shape = [rows, cols];
+          const x = util.randomArray(rows * cols, 5, -10, 10);
+          const setX = (r: number, c: number, v: number) => (x[r * cols + c] = v);
+          setX(0, 3000, NaN); // NaN: the whole row is NaN (logSoftmax)
+          setX(1, 10, Infinity); setX(1, 4000, Infinity); // +Inf in two segments share the row
+          for (let c = 0; c < cols; c++) setX(2, c, -Infinity); // a row of only -Inf
+          for (let c = 0; c < cols; c++) setX(3, c, c === 2000 ? 5 : -Infinity); // one finite entry
+          setX(4, 100, 1000); setX(4, 3900, 1000); // two peaks in far-apart segments
+          for (let c = 0; c < cols; c += 2) setX(5, c, -Infinity); // a mask over every segment
+          setX(6, 4095, 88); // the max in the last, shorter segment
+          const dy = util.randomArray(rows * cols, 6, -1, 1);
+          // Finite s and log-probabilities from random logits with masks, peaks and specials.
+          const z = util.randomArray(rows * cols, 7, -10, 10);
+          for (let c = 0; c < cols; c += 3) z[5 * cols + c] = -Infinity;
+          z[4 * cols + 3900] = 60;
+          const s = nn.cpu.softmax(z, shape);
+          const lp = nn.cpu.logSoftmax(z, shape);
+          dy[1 * cols + 3500] = NaN; // a NaN in dy: that row of dx is NaN (both VJPs)
+          s[2 * cols + 800] = Infinity; // an infinity in s: that row of the softmax VJP is NaN
+          lp[3 * cols + 900] = NaN; // NaN in lp: NaN at that entry only
+          lp[3 * cols + 3100] = Infinity;
+          const [xt, st, lpt, dyt] = [x, s, lp, dy].map((d) => ctx.tensor(d, shape));
+          const cases = [
+            ['logSoftmax', () => ctx.logSoftmax(xt), nn.cpu.logSoftmax(x, shape), logTol],
+            ['softmaxVjp', () => ctx.softmaxVjp(st, dyt), nn.cpu.softmaxVjp(s, dy, shape), grad],
+            ['logSoftmaxVjp', () => ctx.logSoftmaxVjp(lpt, dyt), nn.cpu.logSoftmaxVjp(lp, dy, shape), logVjpTol],
+          ] as const;
+          for (const [op, run, ref, tol] of cases) {
+            ctx.setKernelVariant(op, 'rows-split');
+            const got = await run().read();
+            out.push({ label: `${op} rows-split, specials across segments`, c: util.compare(got, ref, tol.atol, tol.rtol), pinned: 'rows-split', ran: ctx.lastKernelVariant(op), usable: true });
+          }
+          // Random rows: 2 segments of 64 vec4s, 4 of 64, 7 of 147 (the last 143).
+          for (const [r, c] of [[1, 512], [3, 1024], [5, 4100]]) {
+            const sh = [r, c];
+            const xr = util.randomArray(r * c, r + c, -20, 20);
+            for (let i = 0; i < xr.length; i += 7) xr[i] = -Infinity;
+            xr[c - 1] = 60;
+            const dyr = util.randomArray(r * c, r + c + 1, -1, 1);
+            const sr = nn.cpu.softmax(xr, sh);
+            const lpr = nn.cpu.logSoftmax(xr, sh);
+            const [xrt, srt, lprt, dyrt] = [xr, sr, lpr, dyr].map((d) => ctx.tensor(d, sh));
+            const random = [
+              ['logSoftmax', () => ctx.logSoftmax(xrt), lpr, logTol],
+              ['softmaxVjp', () => ctx.softmaxVjp(srt, dyrt), nn.cpu.softmaxVjp(sr, dyr, sh), grad],
+              ['logSoftmaxVjp', () => ctx.logSoftmaxVjp(lprt, dyrt), nn.cpu.logSoftmaxVjp(lpr, dyr, sh), logVjpTol],
+            ] as const;
+            for (const [op, run, ref, tol] of random) {
+              ctx.setKernelVariant(op, 'auto');
+              const got = await run().read();
+              // The rule picks rows-split here on SwiftShader; elsewhere only the values are checked.
+              out.push({ label: `${op} [${sh}] (ran ${ctx.lastKernelVariant(op)})`, c: util.compare(got, ref, tol.atol, tol.rtol), pinned: 'rows-split', ran: ctx.lastKernelVariant(op), usable: ctx.adapterInfo?.architecture === 'swiftshader' });
+            }
+          }
+        } finally {
+          ctx.destroy();
+        }
+        return out;
+      },
+      { grad: GRAD_TOL, logTol: LOG_TOL, logVjpTol: LOG_VJP_TOL },
+    );
+    check(results);
+    expect(results.filter((r) => r.ran === 'rows-split').length).toBeGreaterThanOrEqual(3);
   });
 
   it('handle non-last axes on the GPU (strided kernel) for the same ops', async () => {
@@ -481,7 +556,7 @@ describe('derivative ops on many rows', () => {
                   ctx.setKernelVariant(op, v);
                   const values = await Promise.all(run());
                   const ran = ctx.lastKernelVariant(op);
-                  const usable = !(v.endsWith('vec4') && cols % 4 !== 0);
+                  const usable = v !== 'rows-split' && !(v.endsWith('vec4') && cols % 4 !== 0);
                   values.forEach((value, k) => {
                     out.push({ label: `${op} [${shape}] ${v} #${k}`, c: util.compare(value, refs[k], tols[k].atol, tols[k].rtol), pinned: v, ran, usable });
                   });

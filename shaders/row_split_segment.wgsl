@@ -1,5 +1,6 @@
-// Not a kernel: the host appends this to softmax_split_stats.wgsl and softmax_split_write.wgsl
-// (src/kernels/wgsl-parts.ts). Their parameters, and which run of vec4s an invocation takes.
+// Not a kernel: the host appends this to the rows-split kernels (softmax_split_*.wgsl,
+// log_softmax_split_write.wgsl, vjp_split_*.wgsl; src/kernels/wgsl-parts.ts). Their parameters,
+// and which run of vec4s an invocation takes.
 
 struct Params {
   rows: u32,

@@ -1,0 +1,29 @@
+// Log-softmax over the last axis for a few long rows, pass 2 of 2 (rows-split; pass 1 is the
+// softmax's, softmax_split_stats.wgsl): one invocation per (row, segment) merges the row's
+// partials (mergeRowStats) and writes its segment as log_softmax_rows_vec4.wgsl writes a row
+// (writeLogRow, writeCarefulLogRow). The host appends row_split_segment.wgsl,
+// softmax_split_merge.wgsl, log_softmax_write_vec4.wgsl and row_pass_vec4.wgsl.
+
+@group(0) @binding(0) var<storage, read> x: array<vec4f>;
+@group(0) @binding(1) var<storage, read> partials: array<vec4f>;
+@group(0) @binding(2) var<storage, read_write> y: array<vec4f>;
+@group(0) @binding(3) var<uniform> params: Params;
+
+override workgroupSize: u32 = 64;
+
+@compute @workgroup_size(workgroupSize)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
+        @builtin(local_invocation_index) lid: u32) {
+  let id = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * workgroupSize + lid;
+  if (id >= params.rows * params.segments) {
+    return;
+  }
+  let segment = segmentOf(id);
+  let row = mergeRowStats(segment.row);
+  let logSum = log(row.stats.y);
+  if (row.flags == 0.0) {
+    writeLogRow(segment.start, segment.end, row.stats.x, logSum);
+  } else {
+    writeCarefulLogRow(segment.start, segment.end, row.stats.x, logSum, row.positiveInfinities, row.flags == 2.0);
+  }
+}

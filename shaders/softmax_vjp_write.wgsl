@@ -1,0 +1,35 @@
+// Not a kernel: the host appends this to vjp_rows_vec4.wgsl and vjp_split_write.wgsl for
+// ctx.softmaxVjp (src/kernels/rowwise.ts), where y is the softmax output s. Pass 2 of
+// dx = s * (dy - <dy, s>): writes a run of vec4s from the row's dot.
+//
+// Special values as in softmax_vjp_lines.wgsl: a non-finite entry in the row of s or dy makes
+// the dot non-finite (0 * Inf is NaN), and the whole dx row is NaN.
+
+const EXPONENT_BITS = 0x7f800000u;
+const QUIET_NAN_BITS = 0x7fc00000u;
+
+// A NaN made at run time: WGSL rejects NaN in constant expressions.
+fn quietNaN() -> f32 {
+  var bits = QUIET_NAN_BITS;
+  return bitcast<f32>(bits);
+}
+
+fn vjpWrite(start: u32, end: u32, dot: f32) {
+  if ((bitcast<u32>(dot) & EXPONENT_BITS) == EXPONENT_BITS) {
+    let nan = vec4f(quietNaN());
+    for (var j = start; j < end; j++) {
+      dx[j] = nan;
+    }
+    return;
+  }
+  var i = start;
+  for (; i + 4u <= end; i += 4u) {
+    dx[i] = y[i] * (dy[i] - dot);
+    dx[i + 1u] = y[i + 1u] * (dy[i + 1u] - dot);
+    dx[i + 2u] = y[i + 2u] * (dy[i + 2u] - dot);
+    dx[i + 3u] = y[i + 3u] * (dy[i + 3u] - dot);
+  }
+  for (; i < end; i++) {
+    dx[i] = y[i] * (dy[i] - dot);
+  }
+}

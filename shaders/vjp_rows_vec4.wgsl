@@ -1,0 +1,33 @@
+// Vector-Jacobian product of softmax or log-softmax over the last axis (y is the op's output,
+// dy the upstream gradient), one invocation per row, vec4 accesses (the host picks this kernel
+// when the row length is a multiple of 4). The host appends the op's two passes:
+// softmax_vjp_sum.wgsl + softmax_vjp_write.wgsl (dx = y * (dy - <dy, y>), never building J; J is
+// symmetric, so this is also the Jacobian-vector product) or log_softmax_vjp_sum.wgsl +
+// log_softmax_vjp_write.wgsl (dx = dy - exp(y) * sum(dy)). Traffic: pass 1 reads the row
+// (both inputs for softmax, dy for log-softmax), pass 2 reads both and writes dx; the second read
+// comes from cache when the rows of a SIMD group fit in it. No barriers: the fast shape on
+// SwiftShader.
+
+struct Params {
+  rows: u32,
+  vecsPerRow: u32,
+}
+
+@group(0) @binding(0) var<storage, read> y: array<vec4f>;
+@group(0) @binding(1) var<storage, read> dy: array<vec4f>;
+@group(0) @binding(2) var<storage, read_write> dx: array<vec4f>;
+@group(0) @binding(3) var<uniform> params: Params;
+
+override workgroupSize: u32 = 64;
+
+@compute @workgroup_size(workgroupSize)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
+        @builtin(local_invocation_index) lid: u32) {
+  let row = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * workgroupSize + lid;
+  if (row >= params.rows) {
+    return;
+  }
+  let start = row * params.vecsPerRow;
+  let end = start + params.vecsPerRow;
+  vjpWrite(start, end, vjpSum(start, end));
+}

@@ -1,0 +1,55 @@
+/**
+ * The `rows-split` variant of the row-wise ops (softmax, logSoftmax, softmaxVjp, logSoftmaxVjp):
+ * the one-invocation-per-row kernels leave SwiftShader's two cores of 4-lane SIMD groups mostly
+ * idle below 8 rows, so each row is cut into segments. Pass 1 writes one partial per (row,
+ * segment): softmax statistics (max, normalizer, +Inf count, flags) for softmax and logSoftmax,
+ * a partial sum for the VJPs. Pass 2 merges the row's partials, in the same order in every
+ * invocation of the row, and writes its segment. Row lengths a multiple of 4, last axis only.
+ */
+import type { KernelSpec } from '../gpu/kernel.js';
+import type { GpuRuntime } from '../gpu/runtime.js';
+import type { Binding } from '../gpu/recorder.js';
+import { dispatchPerLine, splitRows, type RowParts } from './per-line.js';
+
+/** An op's two passes and the bytes of one partial. */
+export interface RowSplitKernels {
+  /** Bindings: the op's inputs, the partials. */
+  stats: KernelSpec;
+  /** Bindings: the op's inputs, the partials, the output. */
+  write: KernelSpec;
+  partialBytes: number;
+}
+
+/** [outer, length, inner] view of a tensor around the op's axis. */
+interface Layout {
+  outer: number;
+  length: number;
+  inner: number;
+}
+
+/**
+ * Segments of a row: 1 (rows-vec4 does as well) from 8 rows on, which already fill SwiftShader's
+ * two cores ([8, 65536]: 6.2 ms one row per invocation, 6.3 split); below that, enough segments
+ * of at least 64 vec4s for 32 invocations. Softmax [1, 1 << 20]: 99 ms on one invocation, 13.8 ms
+ * split (bench/HISTORY.md).
+ */
+export function rowSegments(rows: number, vecsPerRow: number): RowParts {
+  return splitRows(rows, vecsPerRow, 8, 32, 64);
+}
+
+/** Only where it splits: with one segment it is rows-vec4 in two passes. */
+export function rowSplitUsable(layout: Layout): boolean {
+  return layout.inner === 1 && layout.length % 4 === 0 && rowSegments(layout.outer, layout.length / 4).parts > 1;
+}
+
+/** Records both passes over `inputs` into `output` (bindings of the layout's size). */
+export function dispatchRowSplit(gpu: GpuRuntime, op: string, kernels: RowSplitKernels, inputs: readonly Binding[], output: Binding, layout: Layout): void {
+  const { outer, length } = layout;
+  const vecs = length / 4;
+  const { parts: segments, partLength: segmentVecs } = rowSegments(outer, vecs);
+  const partials = gpu.allocate(op, outer * segments * kernels.partialBytes, 'row partials');
+  const params = new Uint32Array([outer, vecs, segments, segmentVecs]);
+  dispatchPerLine(gpu, op, kernels.stats, {}, [...inputs, partials], params, outer * segments);
+  dispatchPerLine(gpu, op, kernels.write, {}, [...inputs, partials, output], params, outer * segments);
+  gpu.pool.release(partials);
+}
