@@ -1,13 +1,12 @@
 // An activation applied on its own, for an Activation layer that cannot run inside a Dense kernel
-// (codes as in train_small.wgsl: 0 linear, 1 sigmoid, 2 relu, 3 tanh, 4 softmax).
-// mode 0: out = act(a), elementwise (softmax forward goes through ctx.softmax instead);
-// mode 1: out = b * act'(a) elementwise, from the forward output a and the gradient b;
-// mode 2: softmax backward, one invocation per row of `cols`: out = a * (b - <b, a>).
-// One invocation per element (per row for mode 2); 8 or 12 bytes of traffic per element.
+// (codes as in train_small.wgsl: 0 linear, 1 sigmoid, 2 relu, 3 tanh; softmax goes through
+// ctx.softmax forward and the softmax VJP kernels backward):
+// mode 0: out = act(a), elementwise;
+// mode 1: out = b * act'(a) elementwise, from the forward output a and the gradient b.
+// One invocation per element; 8 or 12 bytes of traffic per element.
 
 struct Params {
   count: u32,
-  cols: u32,
 }
 
 @group(0) @binding(0) var<storage, read> a: array<f32>;
@@ -35,7 +34,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         default: { out[i] = v; }
       }
     }
-    case 1u: {
+    default: {
       let y = a[i];
       let dy = b[i];
       switch act {
@@ -44,12 +43,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         case 3u: { out[i] = dy * (1.0 - y * y); }
         default: { out[i] = dy; }
       }
-    }
-    default: {
-      let at = i * params.cols;
-      var dot = 0.0;
-      for (var j = 0u; j < params.cols; j++) { dot += a[at + j] * b[at + j]; }
-      for (var j = 0u; j < params.cols; j++) { out[at + j] = a[at + j] * (b[at + j] - dot); }
     }
   }
 }

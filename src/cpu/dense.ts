@@ -4,12 +4,14 @@
  *
  * Forward: y = act(x w + b) for x [batch, inputs], w [inputs, units], b [units].
  * Backward, given y and dy = dL/dy: dz = dy * act'(z) (for softmax its VJP y * (dy - <dy, y>)
- * per row), dx = dz w^T, dw = x^T dz, db = column sums of dz.
+ * per row, by cpu.softmaxVjp's rules: a row with a NaN or infinity gets NaN), dx = dz w^T,
+ * dw = x^T dz, db = column sums of dz.
  */
 import { ArgumentError } from '../errors.js';
 import { checkActivation, checkFlag, planDense, type Activation } from '../linalg.js';
 import { describe } from '../shape.js';
 import { checkData } from './check.js';
+import { softmaxVjpLine } from './vjp.js';
 
 function sigmoid(v: number): number {
   return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
@@ -130,9 +132,7 @@ export function denseBackward(args: CpuDenseBackwardArgs): CpuDenseGradients {
   for (let r = 0; r < batch; r++) {
     const at = r * units;
     if (act === 'softmax') {
-      let dot = 0;
-      for (let j = 0; j < units; j++) dot += dy[at + j] * y[at + j];
-      for (let j = 0; j < units; j++) dz[at + j] = y[at + j] * (dy[at + j] - dot);
+      softmaxVjpLine(y, dy, dz, at, units);
     } else {
       for (let j = 0; j < units; j++) dz[at + j] = dy[at + j] * slopeFromOutput(act, y[at + j]);
     }

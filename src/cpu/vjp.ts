@@ -23,20 +23,34 @@ export function softmaxVjp(s: Float32Array, dy: Float32Array, shape: number[], a
   const { outer, length, inner } = splitAtAxis(shape, normalizeAxis(op, axis, shape.length));
   const out = new Float32Array(s.length);
   for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      const start = o * length * inner + i;
-      let dot = 0;
-      let finite = true;
-      for (let k = 0; k < length; k++) {
-        const at = start + k * inner;
-        if (!Number.isFinite(s[at]) || !Number.isFinite(dy[at])) finite = false;
-        dot += s[at] * dy[at];
-      }
-      for (let k = 0; k < length; k++) {
-        const at = start + k * inner;
-        out[at] = finite ? s[at] * (dy[at] - dot) : NaN;
-      }
-    }
+    for (let i = 0; i < inner; i++) softmaxVjpLine(s, dy, out, o * length * inner + i, length, inner);
   }
   return out;
+}
+
+/**
+ * One line of the softmax VJP: out = s * (dy - <dy, s>) over the `length` entries at start,
+ * start + stride, ... (NaN everywhere when an entry of s or dy is not finite). Shared with
+ * cpu.denseBackward and the training loop's softmax activation, so that every softmax gradient
+ * follows the same rules.
+ */
+export function softmaxVjpLine(
+  s: ArrayLike<number>,
+  dy: ArrayLike<number>,
+  out: { [i: number]: number },
+  start: number,
+  length: number,
+  stride = 1,
+): void {
+  let dot = 0;
+  let finite = true;
+  for (let k = 0; k < length; k++) {
+    const at = start + k * stride;
+    if (!Number.isFinite(s[at]) || !Number.isFinite(dy[at])) finite = false;
+    dot += s[at] * dy[at];
+  }
+  for (let k = 0; k < length; k++) {
+    const at = start + k * stride;
+    out[at] = finite ? s[at] * (dy[at] - dot) : NaN;
+  }
 }

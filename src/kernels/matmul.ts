@@ -9,7 +9,6 @@
 import lanesWgsl from '../../shaders/matmul_lanes.wgsl?raw';
 import tiledWgsl from '../../shaders/matmul_tiled.wgsl?raw';
 import biasGradWgsl from '../../shaders/dense_bias_grad.wgsl?raw';
-import softmaxGradWgsl from '../../shaders/dense_softmax_grad.wgsl?raw';
 import activationGradWgsl from '../../shaders/dense_activation_grad.wgsl?raw';
 import addIntoWgsl from '../../shaders/add_into.wgsl?raw';
 import packWgsl from '../../shaders/gemm_pack.wgsl?raw';
@@ -34,7 +33,6 @@ const PACK: KernelSpec = { name: 'gemm_pack', code: withParts(packWgsl, GEMM_PAC
 const PACK_VEC4: KernelSpec = { name: 'gemm_pack_vec4', code: withParts(packVec4Wgsl, GEMM_PACK_LAYOUT), bindings: ['read', 'storage-texture'] };
 const TILED: KernelSpec = { name: 'matmul_tiled', code: tiledWgsl, bindings: ['read', 'read', 'read', 'read', 'read', 'write'] };
 const BIAS_GRAD: KernelSpec = { name: 'dense_bias_grad', code: biasGradWgsl, bindings: ['read', 'read', 'write'] };
-const SOFTMAX_GRAD: KernelSpec = { name: 'dense_softmax_grad', code: softmaxGradWgsl, bindings: ['read', 'read', 'write'] };
 const ACTIVATION_GRAD: KernelSpec = { name: 'dense_activation_grad', code: activationGradWgsl, bindings: ['read', 'read', 'write'] };
 const ADD_INTO: KernelSpec = { name: 'add_into', code: addIntoWgsl, bindings: ['read', 'write'] };
 
@@ -361,12 +359,6 @@ function copiesAsTexture(layout: GemmLayout, b: Binding): boolean {
 export function recordBiasGrad(gpu: GpuRuntime, op: string, dy: Binding, y: Binding, db: Binding, rows: number, cols: number, derivative: PointwiseActivation): void {
   if (cols === 0) return;
   dispatchPerLine(gpu, op, BIAS_GRAD, { derivative: ACTIVATION_CODE[derivative] }, [dy, y, db], new Uint32Array([rows, cols]), cols);
-}
-
-/** dz = y * (dy - <dy, y>) per row: the gradient through a row-wise softmax. */
-export function recordSoftmaxGrad(gpu: GpuRuntime, op: string, y: Binding, dy: Binding, dz: Binding, rows: number, cols: number): void {
-  if (rows * cols === 0) return;
-  dispatchPerLine(gpu, op, SOFTMAX_GRAD, {}, [y, dy, dz], new Uint32Array([rows, cols]), rows);
 }
 
 /** dz = dy * act'(y) element-wise ('linear' is not needed: dz is dy). */

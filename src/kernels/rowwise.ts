@@ -118,6 +118,17 @@ export function chooseRowwiseVariant(gpu: GpuRuntime, layout: LineLayout): Rowwi
 }
 
 /**
+ * dx = y * (dy - <dy, y>) over `rows` rows of `cols` already bound, with the rule's variant: the
+ * gradient through a softmax activation in denseBackward and in the training loop, so that every
+ * softmax gradient runs these kernels and follows ctx.softmaxVjp's rules.
+ */
+export function recordSoftmaxVjpRows(gpu: GpuRuntime, op: string, y: Binding, dy: Binding, dx: Binding, rows: number, cols: number): void {
+  if (rows * cols === 0) return;
+  const layout = { outer: rows, length: cols, inner: 1 };
+  dispatchRowwise(gpu, op, SOFTMAX_VJP_KERNELS, chooseRowwiseVariant(gpu, layout), [y, dy, dx], layout);
+}
+
+/**
  * Records `variant` over `buffers` (the inputs then the output, all of the layout's size), in
  * binding-sized chunks of lines when the tensors outgrow one storage binding.
  */

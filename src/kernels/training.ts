@@ -173,18 +173,10 @@ export function recordOptimizerStep(gpu: GpuRuntime, op: string, param: Binding,
   gpu.dispatch(op, kernel, [param, grad, slot1, slot2, status], u, Math.ceil(vec4s / WORKGROUP));
 }
 
-/**
- * mode 0: out = act(a); mode 1: out = b * act'(a), a the forward output, b the incoming gradient;
- * mode 2: softmax backward over rows of `cols` (count = rows).
- */
-export function recordActivation(gpu: GpuRuntime, op: string, a: Binding, b: Binding, out: Binding, count: number, act: number, mode: 0 | 1 | 2, cols = 0): void {
-  const params = new Uint32Array([count, cols]);
-  if (mode === 2) {
-    dispatchPerLine(gpu, op, ACTIVATION, { act, mode }, [a, b, out], params, count);
-    return;
-  }
+/** mode 0: out = act(a); mode 1: out = b * act'(a), a the forward output, b the incoming gradient. */
+export function recordActivation(gpu: GpuRuntime, op: string, a: Binding, b: Binding, out: Binding, count: number, act: number, mode: 0 | 1): void {
   const kernel = gpu.kernel(ACTIVATION, { workgroupSize: WORKGROUP, act, mode });
-  gpu.dispatch(op, kernel, [a, b, out], params, Math.ceil(count / WORKGROUP));
+  gpu.dispatch(op, kernel, [a, b, out], new Uint32Array([count]), Math.ceil(count / WORKGROUP));
 }
 
 /** out[j] = sum over rows of a[r, j]. */

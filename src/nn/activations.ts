@@ -2,6 +2,7 @@
 import { ArgumentError } from '../errors.js';
 import { describe } from '../shape.js';
 import type { Activation } from '../linalg.js';
+import { softmaxVjpLine } from '../cpu/vjp.js';
 
 /**
  * The activation names (ctx.dense's). Exported as `ActivationName`: the name `Activation` is the
@@ -49,7 +50,7 @@ export function applyActivation(act: ActivationName, z: Float32Array, cols: numb
 
 /**
  * Back through the activation: given its output y and dL/dy, returns dL/dz per row
- * (softmax: y * (dy - <dy, y>)).
+ * (softmax: y * (dy - <dy, y>), cpu.softmaxVjp's line).
  */
 export function activationBackward(act: ActivationName, y: Float32Array, dy: Float32Array, cols: number): Float32Array {
   const dz = new Float32Array(y.length);
@@ -67,11 +68,7 @@ export function activationBackward(act: ActivationName, y: Float32Array, dy: Flo
       for (let i = 0; i < y.length; i++) dz[i] = dy[i] * (1 - y[i] * y[i]);
       break;
     case 'softmax':
-      for (let r = 0; r < y.length; r += cols) {
-        let dot = 0;
-        for (let c = 0; c < cols; c++) dot += dy[r + c] * y[r + c];
-        for (let c = 0; c < cols; c++) dz[r + c] = y[r + c] * (dy[r + c] - dot);
-      }
+      for (let r = 0; r < y.length; r += cols) softmaxVjpLine(y, dy, dz, r, cols);
       break;
   }
   return dz;

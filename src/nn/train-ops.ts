@@ -17,6 +17,7 @@ import {
   recordOptimizerStep,
   type AccumulateParams,
 } from '../kernels/training.js';
+import { recordSoftmaxVjpRows } from '../kernels/rowwise.js';
 import { ACTIVATION_CODE, activationBackward as cpuActivationBackward, applyActivation, type ActivationName } from './activations.js';
 import { LabelKind, lossRow, metricRow, type LossCode } from './losses.js';
 import { applyUpdate, type StepParams } from './optimizers.js';
@@ -171,7 +172,7 @@ export function activationBackward(ctx: Context, op: string, act: ActivationName
     const dx = ctx.gpuOutput(op, y.shape, 'float32', 'activation gradient');
     const yb = y.storage!.buffer!;
     const dyb = dy.storage!.buffer!;
-    if (act === 'softmax') recordActivation(gpu, op, yb, dyb, dx.storage!.buffer!, y.size / Math.max(cols, 1), ACTIVATION_CODE[act], 2, cols);
+    if (act === 'softmax') recordSoftmaxVjpRows(gpu, op, yb, dyb, dx.storage!.buffer!, y.size / Math.max(cols, 1), cols);
     else recordActivation(gpu, op, yb, dyb, dx.storage!.buffer!, y.size, ACTIVATION_CODE[act], 1);
     return dx;
   });

@@ -23,12 +23,12 @@ import {
   recordAddInto,
   recordBiasGrad,
   recordGemm,
-  recordSoftmaxGrad,
   rowMajorGemm,
   type GemmFusion,
   type PointwiseActivation,
 } from '../kernels/matmul.js';
 import { chooseSoftmaxVariant, recordSoftmax } from '../kernels/softmax.js';
+import { recordSoftmaxVjpRows } from '../kernels/rowwise.js';
 import { chunkRange, planBindingChunks, type Chunk } from '../kernels/chunks.js';
 import { checkBindable } from './matmul.js';
 
@@ -178,7 +178,7 @@ export function denseBackward(ctx: Context, args: DenseBackwardArgs): DenseGradi
       let dz = unitRows(dyBuffer, chunk);
       if (scratch.dz) {
         const formed = unitRows(scratch.dz, chunk);
-        if (act === 'softmax') recordSoftmaxGrad(gpu, op, yRows, dz, formed, chunk.count, units);
+        if (act === 'softmax') recordSoftmaxVjpRows(gpu, op, yRows, dz, formed, chunk.count, units);
         else recordActivationGrad(gpu, op, dz, yRows, formed, chunk.count * units, pointwise);
         dz = formed;
       }

@@ -183,6 +183,46 @@ describe('dense and denseBackward on webgpu, every GEMM variant against the CPU 
     expect(r.live.tensors).toBe(0);
   });
 
+  it('denseBackward through a softmax follows ctx.softmaxVjp\'s rules: a row of dy with an infinity gives a NaN row of dz', async () => {
+    const r = await gpu.run(async (nn, util) => {
+      const ctx = (window as unknown as { ctx: Ctx }).ctx;
+      const out = [];
+      // 8 units (the vec4 kernels) and 7 (the scalar ones), 5 rows, one +Inf in row 1 of dy: that
+      // row of dz is NaN (not y * (dy - Inf), -Inf and one NaN), so dx row 1 is NaN, the other
+      // rows finite, and dw and db, sums over the rows, NaN everywhere.
+      for (const units of [8, 7]) {
+        const [batch, inputs] = [5, 3];
+        const x = util.randomArray(batch * inputs, units, -1, 1);
+        const w = util.randomArray(inputs * units, units + 1, -1, 1);
+        const y = nn.cpu.softmax(util.randomArray(batch * units, units + 2, -2, 2), [batch, units]);
+        const dy = util.randomArray(batch * units, units + 3, -1, 1);
+        dy[1 * units + 2] = Infinity;
+        const ref = nn.cpu.denseBackward({ x, xShape: [batch, inputs], w, wShape: [inputs, units], y, dy, activation: 'softmax', hasBias: true });
+        const [xt, wt, yt, dyt] = [[x, [batch, inputs]], [w, [inputs, units]], [y, [batch, units]], [dy, [batch, units]]].map(([d, s]) => ctx.tensor(d as Float32Array, s as number[]));
+        const g = ctx.denseBackward({ x: xt, w: wt, y: yt, dy: dyt, activation: 'softmax', hasBias: true });
+        const dx = await g.dx.read();
+        out.push({
+          units,
+          dx: util.compare(dx, ref.dx, 1e-5, 0),
+          dxRows: Array.from({ length: batch }, (_, b) => Array.from(dx.slice(b * inputs, (b + 1) * inputs)).map((v) => (Number.isNaN(v) ? 'nan' : 'finite'))),
+          refRows: Array.from({ length: batch }, (_, b) => Array.from(ref.dx.slice(b * inputs, (b + 1) * inputs)).map((v) => (Number.isNaN(v) ? 'nan' : 'finite'))),
+          dwAllNaN: Array.from(await g.dw.read()).every(Number.isNaN),
+          dbAllNaN: Array.from(await g.db!.read()).every(Number.isNaN),
+          refAllNaN: [...ref.dw, ...ref.db!].every(Number.isNaN),
+        });
+        for (const t of [xt, wt, yt, dyt, g.dx, g.dw, g.db]) t?.destroy();
+      }
+      return out;
+    });
+    for (const c of r) {
+      expectClose(`dx through softmax with specials, ${c.units} units`, c.dx);
+      const expected = ['finite', 'nan', 'finite', 'finite', 'finite'].map((k) => [k, k, k]);
+      expect(c.refRows, `cpu ${c.units} units`).toEqual(expected);
+      expect(c.dxRows, `gpu ${c.units} units`).toEqual(expected);
+      expect([c.dwAllNaN, c.dbAllNaN, c.refAllNaN]).toEqual([true, true, true]);
+    }
+  });
+
   it('rejects a bias of the wrong length and an unknown activation before recording anything', async () => {
     const r = await gpu.run(async () => {
       const ctx = (window as unknown as { ctx: Ctx }).ctx;

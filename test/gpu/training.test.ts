@@ -16,7 +16,7 @@ afterAll(async () => {
   await gpu?.close();
 });
 
-const CONFIGS = ['xor-mse-sgd', 'mlp-cce-adam', 'sparse-nesterov-nobias', 'bce-lone-activations'];
+const CONFIGS = ['xor-mse-sgd', 'mlp-cce-adam', 'sparse-nesterov-nobias', 'bce-lone-activations', 'softmax-mse'];
 
 describe('training paths agree with the cpu backend', () => {
   // Tolerance for weights after 50 steps: |gpu - cpu| <= 1e-5 + 1e-4 |cpu|. The GPU accumulates
@@ -60,6 +60,16 @@ describe('training paths agree with the cpu backend', () => {
             compile: { loss: 'binaryCrossentropy', optimizer: new nn.SGD({ learningRate: 0.2, momentum: 0.5 }) },
             x: x5,
             y: rows(util.randomArray(60, 9, 0, 1).map((v) => (v > 0.5 ? 1 : 0)), 3),
+            epochs: 10,
+            batch: 4,
+          },
+          // Softmax gradients through the softmax VJP (no fused cross-entropy): a lone softmax
+          // stage after a relu Dense, and a Dense with a softmax activation, under MSE.
+          'softmax-mse': {
+            build: () => new nn.Sequential([new nn.Dense({ units: 8, inputShape: [5], activation: 'relu' }), new nn.Activation('softmax'), new nn.Dense({ units: 4, activation: 'softmax' })]),
+            compile: { loss: 'mse', optimizer: new nn.SGD({ learningRate: 0.5 }) },
+            x: x5,
+            y: rows(util.randomArray(20 * 4, 11, 0, 1), 4).map((r) => r.map((v) => v / r.reduce((a, b) => a + b, 0))),
             epochs: 10,
             batch: 4,
           },
