@@ -223,6 +223,50 @@ describe('fit on WebGPU', () => {
     expect(r.weights).toEqual(r.expected);
   });
 
+  it('assembles batches on the GPU as the cpu backend does: shuffled and contiguous rows, 32-bit and vec4 copies, class indices', async () => {
+    const r = await gpu.run(async (nn, util) => {
+      const ops = await (new Function('path', 'return import(path)') as (path: string) => Promise<typeof import('../../src/nn/train-ops')>)('/src/nn/train-ops.ts');
+      const gpuCtx = await nn.createContext({ backend: 'webgpu' });
+      const cpuCtx = await nn.createContext({ backend: 'cpu' });
+      const out = [];
+      const samples = 50;
+      // Widths 1..9 (the 32-bit kernel, and vec4 at 4 and 8) and 784 (vec4); batches that start
+      // mid-way, end on the last sample, and cross row boundaries inside one invocation's words.
+      for (const width of [1, 2, 3, 4, 5, 7, 8, 9, 784]) {
+        const data = util.randomArray(samples * width, width, -5, 5);
+        const order = new Int32Array(samples).map((_, i) => (i * 17 + 3) % samples);
+        for (const [first, rows] of [[0, 50], [7, 13], [37, 13]]) {
+          for (const shuffled of [true, false]) {
+            const run = async (ctx: typeof gpuCtx) => {
+              const src = ctx.tensor(data, [samples, width]);
+              const index = shuffled ? ctx.tensor(order) : null;
+              const batch = await ops.gatherRows(ctx, 'test', src, index, rows, width, first, false).read();
+              return Array.from(batch);
+            };
+            const [got, ref] = [await run(gpuCtx), await run(cpuCtx)];
+            out.push({ label: `width ${width}, rows ${first}..${first + rows}, ${shuffled ? 'shuffled' : 'contiguous'}`, same: got.length === rows * width && got.every((v, i) => Object.is(v, ref[i])) });
+          }
+        }
+      }
+      // Float class indices to int32 (the sparse loss's labels).
+      const labels = new Float32Array(samples).map((_, i) => i % 7);
+      const order = new Int32Array(samples).map((_, i) => samples - 1 - i);
+      const convert = async (ctx: typeof gpuCtx) => {
+        const batch = ops.gatherRows(ctx, 'test', ctx.tensor(labels, [samples]), ctx.tensor(order), 20, 1, 5, true);
+        return { dtype: batch.dtype, values: Array.from(await batch.read()) };
+      };
+      const labelRuns = [await convert(gpuCtx), await convert(cpuCtx)];
+      gpuCtx.destroy();
+      cpuCtx.destroy();
+      return { out, labelRuns };
+    });
+    expect(r.out).toHaveLength(9 * 3 * 2);
+    for (const c of r.out) expect(c.same, c.label).toBe(true);
+    expect(r.labelRuns[0]).toEqual(r.labelRuns[1]);
+    expect(r.labelRuns[0].dtype).toBe('int32');
+    expect(r.labelRuns[0].values).toEqual(Array.from({ length: 20 }, (_, i) => (44 - i) % 7));
+  });
+
   it('checks GPU tensors before training: NaN in x, bad class indices', async () => {
     const r = await gpu.run(async (nn) => {
       const ctx = await nn.createContext({ backend: 'webgpu' });
