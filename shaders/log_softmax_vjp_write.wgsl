@@ -2,7 +2,7 @@
 // ctx.logSoftmaxVjp (src/kernels/rowwise.ts), where y is the log-softmax output (log-probabilities).
 // Pass 2 of dx = dy - exp(y) * sum(dy): writes a run of vec4s from the row's sum.
 //
-// Special values as in log_softmax_vjp_lines.wgsl: a non-finite dy makes the whole dx row NaN;
+// Special values as in log_softmax_vjp_scalar.wgsl: a non-finite dy makes the whole dx row NaN;
 // a NaN or +Inf in y gives NaN at that entry; y = -Inf (a probability of 0) gives dx = dy there.
 
 const EXPONENT_BITS = 0x7f800000u;

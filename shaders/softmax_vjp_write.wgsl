@@ -2,7 +2,7 @@
 // ctx.softmaxVjp (src/kernels/rowwise.ts), where y is the softmax output s. Pass 2 of
 // dx = s * (dy - <dy, s>): writes a run of vec4s from the row's dot.
 //
-// Special values as in softmax_vjp_lines.wgsl: a non-finite entry in the row of s or dy makes
+// Special values as in softmax_vjp_scalar.wgsl: a non-finite entry in the row of s or dy makes
 // the dot non-finite (0 * Inf is NaN), and the whole dx row is NaN.
 
 const EXPONENT_BITS = 0x7f800000u;

@@ -1,5 +1,5 @@
 // Not a kernel: the host appends this to the kernels that add one value per invocation over a
-// workgroup (softmax_vjp_workgroup.wgsl, log_softmax_vjp_workgroup.wgsl, loss_reduce.wgsl;
+// workgroup (vjp_workgroup.wgsl, loss_reduce.wgsl;
 // src/kernels/wgsl-parts.ts), with the including kernel's override `workgroupSize` (a power of
 // two). The values are added by a tree in workgroup memory (log2 W barriers).
 

@@ -9,21 +9,19 @@
  * - `rows-split`: rows-vec4's passes over segments of a few long rows (row-split.ts);
  * - `workgroup`: one workgroup per row with a tree reduction in workgroup memory: the shape for
  *   real GPUs, where one invocation per row leaves loads uncoalesced.
- * The two VJPs share their rows-vec4 and rows-split kernels (vjp_*.wgsl), which run the op's
- * two passes (vjpSum, vjpWrite) from its parts.
+ * The two VJPs share their kernels (vjp_*.wgsl), which run the op's math from its parts.
  */
 import logSoftmaxLinesWgsl from '../../shaders/log_softmax_lines.wgsl?raw';
 import logSoftmaxRowsVec4Wgsl from '../../shaders/log_softmax_rows_vec4.wgsl?raw';
 import logSoftmaxSplitWriteWgsl from '../../shaders/log_softmax_split_write.wgsl?raw';
 import logSoftmaxWorkgroupWgsl from '../../shaders/log_softmax_workgroup.wgsl?raw';
-import softmaxVjpLinesWgsl from '../../shaders/softmax_vjp_lines.wgsl?raw';
-import softmaxVjpWorkgroupWgsl from '../../shaders/softmax_vjp_workgroup.wgsl?raw';
-import logSoftmaxVjpLinesWgsl from '../../shaders/log_softmax_vjp_lines.wgsl?raw';
-import logSoftmaxVjpWorkgroupWgsl from '../../shaders/log_softmax_vjp_workgroup.wgsl?raw';
+import vjpLinesWgsl from '../../shaders/vjp_lines.wgsl?raw';
+import vjpWorkgroupWgsl from '../../shaders/vjp_workgroup.wgsl?raw';
 import vjpRowsVec4Wgsl from '../../shaders/vjp_rows_vec4.wgsl?raw';
 import vjpSplitSumWgsl from '../../shaders/vjp_split_sum.wgsl?raw';
 import vjpSplitWriteWgsl from '../../shaders/vjp_split_write.wgsl?raw';
 import {
+  LOG_SOFTMAX_VJP_SCALAR,
   LOG_SOFTMAX_VJP_SUM,
   LOG_SOFTMAX_VJP_WRITE,
   LOG_SOFTMAX_WRITE_VEC4,
@@ -32,6 +30,7 @@ import {
   ROW_PASS_WORKGROUP,
   ROW_SPLIT_SEGMENT,
   SOFTMAX_SPLIT_MERGE,
+  SOFTMAX_VJP_SCALAR,
   SOFTMAX_VJP_SUM,
   SOFTMAX_VJP_WRITE,
   WORKGROUP_SUM,
@@ -72,22 +71,26 @@ export const LOG_SOFTMAX_KERNELS: RowwiseKernels = {
   workgroup: { name: 'log_softmax_workgroup', code: withParts(logSoftmaxWorkgroupWgsl, ROW_PASS_LINES, ROW_PASS_WORKGROUP), bindings: readWrite(1) },
 };
 
-/** A VJP's kernels: its own lines and workgroup kernels, the shared vjp_*.wgsl with its two passes. */
-function vjpKernels(name: string, lines: string, workgroup: string, sum: string, write: string): RowwiseKernels {
+/**
+ * A VJP's kernels: the shared vjp_*.wgsl kernels with the op's parts, its entry functions
+ * (`scalar`: vjpTerm, vjpValue) for the lines and workgroup kernels and its two vec4 passes
+ * (`sum`: vjpSum, `write`: vjpWrite) for rows-vec4 and rows-split.
+ */
+function vjpKernels(name: string, scalar: string, sum: string, write: string): RowwiseKernels {
   return {
-    lines: { name: `${name}_lines`, code: lines, bindings: readWrite(2) },
+    lines: { name: `${name}_lines`, code: withParts(vjpLinesWgsl, scalar), bindings: readWrite(2) },
     rowsVec4: { name: `${name}_rows_vec4`, code: withParts(vjpRowsVec4Wgsl, sum, write), bindings: readWrite(2) },
     split: {
       stats: { name: `${name}_split_sum`, code: withParts(vjpSplitSumWgsl, ROW_SPLIT_SEGMENT, sum), bindings: readWrite(2) },
       write: { name: `${name}_split_write`, code: withParts(vjpSplitWriteWgsl, ROW_SPLIT_SEGMENT, write), bindings: readWrite(3) },
       partialBytes: 4,
     },
-    workgroup: { name: `${name}_workgroup`, code: withParts(workgroup, WORKGROUP_SUM), bindings: readWrite(2) },
+    workgroup: { name: `${name}_workgroup`, code: withParts(vjpWorkgroupWgsl, scalar, WORKGROUP_SUM), bindings: readWrite(2) },
   };
 }
 
-export const SOFTMAX_VJP_KERNELS = vjpKernels('softmax_vjp', softmaxVjpLinesWgsl, softmaxVjpWorkgroupWgsl, SOFTMAX_VJP_SUM, SOFTMAX_VJP_WRITE);
-export const LOG_SOFTMAX_VJP_KERNELS = vjpKernels('log_softmax_vjp', logSoftmaxVjpLinesWgsl, logSoftmaxVjpWorkgroupWgsl, LOG_SOFTMAX_VJP_SUM, LOG_SOFTMAX_VJP_WRITE);
+export const SOFTMAX_VJP_KERNELS = vjpKernels('softmax_vjp', SOFTMAX_VJP_SCALAR, SOFTMAX_VJP_SUM, SOFTMAX_VJP_WRITE);
+export const LOG_SOFTMAX_VJP_KERNELS = vjpKernels('log_softmax_vjp', LOG_SOFTMAX_VJP_SCALAR, LOG_SOFTMAX_VJP_SUM, LOG_SOFTMAX_VJP_WRITE);
 
 export function rowwiseVariantUsable(variant: string, layout: LineLayout): boolean {
   switch (variant) {

@@ -9,6 +9,7 @@
 import gemmOperandsBufferWgsl from '../../shaders/gemm_operands_buffer.wgsl?raw';
 import gemmOperandsTextureWgsl from '../../shaders/gemm_operands_texture.wgsl?raw';
 import gemmPackLayoutWgsl from '../../shaders/gemm_pack_layout.wgsl?raw';
+import logSoftmaxVjpScalarWgsl from '../../shaders/log_softmax_vjp_scalar.wgsl?raw';
 import logSoftmaxVjpSumWgsl from '../../shaders/log_softmax_vjp_sum.wgsl?raw';
 import logSoftmaxVjpWriteWgsl from '../../shaders/log_softmax_vjp_write.wgsl?raw';
 import logSoftmaxWriteVec4Wgsl from '../../shaders/log_softmax_write_vec4.wgsl?raw';
@@ -17,6 +18,7 @@ import rowPassVec4Wgsl from '../../shaders/row_pass_vec4.wgsl?raw';
 import rowPassWorkgroupWgsl from '../../shaders/row_pass_workgroup.wgsl?raw';
 import rowSplitSegmentWgsl from '../../shaders/row_split_segment.wgsl?raw';
 import softmaxSplitMergeWgsl from '../../shaders/softmax_split_merge.wgsl?raw';
+import softmaxVjpScalarWgsl from '../../shaders/softmax_vjp_scalar.wgsl?raw';
 import softmaxVjpSumWgsl from '../../shaders/softmax_vjp_sum.wgsl?raw';
 import softmaxVjpWriteWgsl from '../../shaders/softmax_vjp_write.wgsl?raw';
 import softmaxWriteVec4Wgsl from '../../shaders/softmax_write_vec4.wgsl?raw';
@@ -49,9 +51,12 @@ export const ROW_SPLIT_SEGMENT = rowSplitSegmentWgsl;
 /** Pass 2 of the rows-split softmax and logSoftmax: a row's partial statistics merged. */
 export const SOFTMAX_SPLIT_MERGE = softmaxSplitMergeWgsl;
 /**
- * The two passes of each VJP (vjpSum over a run of a row, vjpWrite of a run from the row's
- * total) that the rows-vec4 and rows-split VJP kernels (vjp_*.wgsl) run.
+ * Each VJP's math for the shared vjp_*.wgsl kernels: its entry functions (vjpTerm, vjpValue) for
+ * vjp_lines and vjp_workgroup, and its two vec4 passes (vjpSum over a run of a row, vjpWrite of a
+ * run from the row's total) for vjp_rows_vec4 and the rows-split pair.
  */
+export const SOFTMAX_VJP_SCALAR = softmaxVjpScalarWgsl;
+export const LOG_SOFTMAX_VJP_SCALAR = logSoftmaxVjpScalarWgsl;
 export const SOFTMAX_VJP_SUM = softmaxVjpSumWgsl;
 export const SOFTMAX_VJP_WRITE = softmaxVjpWriteWgsl;
 export const LOG_SOFTMAX_VJP_SUM = logSoftmaxVjpSumWgsl;

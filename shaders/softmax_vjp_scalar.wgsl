@@ -1,0 +1,28 @@
+// Not a kernel: the host appends this to vjp_lines.wgsl and vjp_workgroup.wgsl for
+// ctx.softmaxVjp (src/kernels/rowwise.ts), where y is the softmax output s:
+// dx = s * (dy - <dy, s>), one entry at a time (softmax_vjp_sum.wgsl and softmax_vjp_write.wgsl
+// are the vec4 passes).
+//
+// Special values: a NaN or infinity anywhere in the line of s or dy makes a product s*dy
+// non-finite (0 * Inf is NaN), and a non-finite term keeps the sum non-finite, so one bit test on
+// the dot finds it: the whole dx line is then NaN.
+
+const EXPONENT_BITS = 0x7f800000u;
+const QUIET_NAN_BITS = 0x7fc00000u;
+
+// A NaN made at run time: WGSL rejects NaN in constant expressions.
+fn quietNaN() -> f32 {
+  var bits = QUIET_NAN_BITS;
+  return bitcast<f32>(bits);
+}
+
+// Entry i's term of the line's sum.
+fn vjpTerm(i: u32) -> f32 {
+  return y[i] * dy[i];
+}
+
+// dx at entry i from the line's dot.
+fn vjpValue(i: u32, dot: f32) -> f32 {
+  let nonFinite = (bitcast<u32>(dot) & EXPONENT_BITS) == EXPONENT_BITS;
+  return select(y[i] * (dy[i] - dot), quietNaN(), nonFinite);
+}
