@@ -72,9 +72,14 @@ describe('shape buckets', () => {
     // 70000 x 7 outputs: B's texture (17500 texels wide) would pass maxTextureDimension2D.
     expect(gemm.candidates(fakeGpu('swiftshader', 4), gemm.problem([70000, 33, 7], undefined))).toEqual(['lanes-transposed', 'lanes', 'tiled-64', 'tiled-32']);
     expect(gemm.candidates(fakeGpu('gpu', 32), gemm.problem([512, 512, 512], undefined))).toEqual(['tiled-64', 'tiled-32']);
+    // Small products (2 tiles x 256 steps of k): packing costs more than it saves; buffers first.
+    expect(gemm.candidates(fakeGpu('swiftshader', 4), gemm.problem([128, 256, 10], undefined))).toEqual(['lanes-transposed', 'lanes-texture', 'lanes', 'tiled-64', 'tiled-32']);
+    expect(gemm.candidates(fakeGpu('swiftshader', 4), gemm.problem([64, 64, 64], undefined))[0]).toBe('lanes');
+    expect(gemm.candidates(fakeGpu('swiftshader', 4), gemm.problem([32, 784, 128], undefined))[0]).toBe('lanes-texture');
     for (const op of ['logSoftmax', 'softmaxVjp', 'logSoftmaxVjp']) {
       expect(candidates(op, fakeGpu('swiftshader', 4), [4096, 1024])).toEqual(['rows-vec4', 'lines', 'workgroup']);
       expect(candidates(op, fakeGpu('gpu', 32), [4096, 1022])).toEqual(['workgroup', 'lines']);
+      expect(candidates(op, fakeGpu('swiftshader', 4), [2, 65536])).toEqual(['rows-split', 'lines', 'rows-vec4', 'workgroup']);
       expect(TUNABLE_OPS.get(op)!.bucket(TUNABLE_OPS.get(op)!.problem([4096, 1024], undefined))).toBe(`${op}:rows=2^12,length=2^10,vec4=1,contiguous=1`);
     }
   });

@@ -163,9 +163,16 @@ function hasLanesOfFour(gpu: GpuRuntime): boolean {
 }
 
 /** Whether the lanes kernel runs fewer 16 x 64 tiles computing the transposed product. */
+/** 16 x 64 output tiles of the product as laid out, and of its transpose. */
+function tileCounts(layout: GemmLayout): { direct: number; flipped: number } {
+  return {
+    direct: Math.ceil(layout.rows / 16) * Math.ceil(layout.cols / 64),
+    flipped: Math.ceil(layout.cols / 16) * Math.ceil(layout.rows / 64),
+  };
+}
+
 function fewerTilesTransposed(layout: GemmLayout): boolean {
-  const direct = Math.ceil(layout.rows / 16) * Math.ceil(layout.cols / 64);
-  const flipped = Math.ceil(layout.cols / 16) * Math.ceil(layout.rows / 64);
+  const { direct, flipped } = tileCounts(layout);
   return flipped < direct;
 }
 
@@ -205,9 +212,24 @@ export function gemmVariantUsable(gpu: GpuRuntime, variant: string, layout?: Gem
  * the buffers, in whichever orientation runs fewer 16 x 64 tiles (its cost per tile is the same
  * both ways).
  */
+/**
+ * Below this many steps of k over all 16 x 64 tiles (in the orientation that runs fewer), packing
+ * the textures (two more dispatches) costs more than their cheaper loads save. SwiftShader, one
+ * run, device time, median of 10, lanes-texture / buffer kernel in its better orientation, ms:
+ * [M, K, N] 128 x 256 x 10 (2 tiles x 256) 1.51 / 0.91, 256 x 128 x 10 (4 x 128) 1.54 / 1.07,
+ * 64^3 (4 x 64) 0.84 / 0.69, 128 x 64 x 128 (16 x 64) 1.77 / 1.63, 128^3 (16 x 128) 1.95 / 2.23,
+ * 32 x 784 x 128 (4 x 784) 2.32 / 3.34.
+ */
+const TEXTURE_MIN_TILE_STEPS = 1024;
+
+function worthPacking(layout: GemmLayout): boolean {
+  const { direct, flipped } = tileCounts(layout);
+  return Math.min(direct, flipped) * layout.batches * layout.depth >= TEXTURE_MIN_TILE_STEPS;
+}
+
 export function chooseGemmVariant(gpu: GpuRuntime, layout: GemmLayout): GemmVariant {
   if (gpu.profile === 'swiftshader' && hasLanesOfFour(gpu)) {
-    if (texturesFit(gpu, layout)) return 'lanes-texture';
+    if (texturesFit(gpu, layout) && worthPacking(layout)) return 'lanes-texture';
     return fewerTilesTransposed(layout) ? 'lanes-transposed' : 'lanes';
   }
   // Measured on an H200 (Dawn on Vulkan): 64 x 64 tiles as fast or faster from 128^3 to 2048^3
