@@ -118,6 +118,14 @@ export class GpuRuntime {
     this.recorder.dispatch(op, kernel, bindings, params, grid);
   }
 
+  /** Records a copy of `bytes` bytes from `srcOffset` of `src` to the start of `dst`. */
+  copyBuffer(op: string, src: BufferBinding, srcOffset: number, dst: BufferBinding, bytes: number): void {
+    if (bytes === 0) return;
+    const [from, fromOffset] = 'offset' in src ? [src.buffer, src.offset] : [src, 0];
+    const [to, toOffset] = 'offset' in dst ? [dst.buffer, dst.offset] : [dst, 0];
+    this.recorder.copy(op, from, fromOffset + srcOffset, to, toOffset, bytes);
+  }
+
   /** Records a copy of `height` rows of `bytesPerRow` bytes from `src` into a texture (Recorder.copyToTexture). */
   copyToTexture(op: string, src: BufferBinding, bytesPerRow: number, dst: GPUTexture, width: number, height: number): void {
     const [buffer, offset] = 'offset' in src ? [src.buffer, src.offset] : [src, 0];
