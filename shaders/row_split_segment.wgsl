@@ -1,12 +1,14 @@
 // Not a kernel: the host appends this to the rows-split kernels (softmax_split_*.wgsl,
-// log_softmax_split_write.wgsl, vjp_split_*.wgsl; src/kernels/wgsl-parts.ts). Their parameters,
-// and which run of vec4s an invocation takes.
+// log_softmax_split_write.wgsl, vjp_split_*.wgsl, cross_entropy_split_*.wgsl;
+// src/kernels/row-split.ts). Their parameters, and which run of vec4s an invocation takes.
 
 struct Params {
   rows: u32,
   vecsPerRow: u32,
   segments: u32,
   segmentVecs: u32,
+  // The cross-entropy gradient's scale (1 / rows for the 'mean' reduction); the other ops leave it 1.
+  scale: f32,
 }
 
 struct Segment {

@@ -2,28 +2,47 @@
  * Fused softmax cross-entropy kernels (shaders/cross_entropy_*.wgsl): one pass writes the
  * gradient and one loss per row; for the 'mean' and 'sum' reductions loss_reduce.wgsl then adds
  * the row losses into one value. Variants follow softmax's rule (see README "Kernel variants"):
- * `rows-vec4` / `rows` (one invocation per row, no barriers: SwiftShader) and `workgroup` (one
- * workgroup per row: real GPUs). Class-index labels use the same kernels with the `indexLabels`
+ * `rows-vec4` / `rows` (one invocation per row, no barriers: SwiftShader), `rows-split` (a few
+ * long rows cut into segments, row-split.ts) and `workgroup` (one workgroup per row: real GPUs). Class-index labels use the same kernels with the `indexLabels`
  * override.
  */
 import rowsWgsl from '../../shaders/cross_entropy_rows.wgsl?raw';
 import rowsVec4Wgsl from '../../shaders/cross_entropy_rows_vec4.wgsl?raw';
+import splitLossWgsl from '../../shaders/cross_entropy_split_loss.wgsl?raw';
+import splitWriteWgsl from '../../shaders/cross_entropy_split_write.wgsl?raw';
 import workgroupWgsl from '../../shaders/cross_entropy_workgroup.wgsl?raw';
 import reduceWgsl from '../../shaders/loss_reduce.wgsl?raw';
-import { ROW_PASS_LINES, ROW_PASS_VEC4, ROW_PASS_WORKGROUP, WORKGROUP_SUM, withParts } from './wgsl-parts.js';
+import {
+  CROSS_ENTROPY_WRITE_VEC4,
+  ROW_PASS_LINES,
+  ROW_PASS_VEC4,
+  ROW_PASS_WORKGROUP,
+  ROW_SPLIT_SEGMENT,
+  SOFTMAX_SPLIT_MERGE,
+  WORKGROUP_SUM,
+  withParts,
+} from './wgsl-parts.js';
 import type { KernelSpec } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding } from '../gpu/recorder.js';
 import { chunkRange, planBindingChunks, type Chunk } from './chunks.js';
 import { dispatchPerLine } from './per-line.js';
+import { rowSegments, rowSplitParams, rowSplitUsable } from './row-split.js';
+import { SOFTMAX_SPLIT_STATS } from './softmax.js';
 
 const BINDINGS = ['read', 'read', 'write', 'write'] as const;
 const ROWS: KernelSpec = { name: 'cross_entropy_rows', code: withParts(rowsWgsl, ROW_PASS_LINES), bindings: BINDINGS };
-const ROWS_VEC4: KernelSpec = { name: 'cross_entropy_rows_vec4', code: withParts(rowsVec4Wgsl, ROW_PASS_VEC4), bindings: BINDINGS };
+const ROWS_VEC4: KernelSpec = { name: 'cross_entropy_rows_vec4', code: withParts(rowsVec4Wgsl, CROSS_ENTROPY_WRITE_VEC4, ROW_PASS_VEC4), bindings: BINDINGS };
+const SPLIT_WRITE: KernelSpec = {
+  name: 'cross_entropy_split_write',
+  code: withParts(splitWriteWgsl, ROW_SPLIT_SEGMENT, SOFTMAX_SPLIT_MERGE, CROSS_ENTROPY_WRITE_VEC4, ROW_PASS_VEC4),
+  bindings: ['read', 'read', 'read', 'write', 'write'],
+};
+const SPLIT_LOSS: KernelSpec = { name: 'cross_entropy_split_loss', code: withParts(splitLossWgsl, ROW_SPLIT_SEGMENT), bindings: ['read', 'write'] };
 const WORKGROUP: KernelSpec = { name: 'cross_entropy_workgroup', code: withParts(workgroupWgsl, ROW_PASS_LINES, ROW_PASS_WORKGROUP), bindings: BINDINGS };
 const REDUCE: KernelSpec = { name: 'loss_reduce', code: withParts(reduceWgsl, WORKGROUP_SUM), bindings: ['read', 'write'] };
 
-export const CROSS_ENTROPY_VARIANTS = ['rows-vec4', 'rows', 'workgroup'] as const;
+export const CROSS_ENTROPY_VARIANTS = ['rows-vec4', 'rows', 'rows-split', 'workgroup'] as const;
 
 export interface CrossEntropyLayout {
   rows: number;
@@ -37,6 +56,8 @@ export function crossEntropyVariantUsable(variant: string, layout: CrossEntropyL
       return true;
     case 'rows-vec4':
       return layout.cols % 4 === 0;
+    case 'rows-split':
+      return rowSplitUsable({ outer: layout.rows, length: layout.cols, inner: 1 });
     default:
       return false;
   }
@@ -44,6 +65,7 @@ export function crossEntropyVariantUsable(variant: string, layout: CrossEntropyL
 
 export function chooseCrossEntropyVariant(gpu: GpuRuntime, layout: CrossEntropyLayout): string {
   const vec4 = layout.cols % 4 === 0;
+  if (gpu.profile === 'swiftshader' && crossEntropyVariantUsable('rows-split', layout)) return 'rows-split';
   if (gpu.profile === 'swiftshader' || layout.cols < 32) return vec4 ? 'rows-vec4' : 'rows';
   return 'workgroup';
 }
@@ -117,6 +139,22 @@ function dispatchCrossEntropy(
     case 'rows-vec4':
       dispatchPerLine(gpu, op, ROWS_VEC4, overrides, bindings, new Uint8Array(params(rows, cols / 4, gradScale)), rows);
       return;
+    case 'rows-split': {
+      // The softmax's statistics per segment, each segment's gradient and part of the loss, the
+      // parts added per row.
+      const vecs = cols / 4;
+      const segments = rowSegments(rows, vecs);
+      const invocations = rows * segments.parts;
+      const split = rowSplitParams(rows, vecs, segments, gradScale);
+      const partials = gpu.allocate(op, invocations * 16, 'row partials');
+      const parts = gpu.allocate(op, invocations * 4, 'loss parts');
+      dispatchPerLine(gpu, op, SOFTMAX_SPLIT_STATS, {}, [logits, partials], split, invocations);
+      dispatchPerLine(gpu, op, SPLIT_WRITE, overrides, [logits, labels, partials, grad, parts], split, invocations);
+      dispatchPerLine(gpu, op, SPLIT_LOSS, {}, [parts, rowLoss], split, rows);
+      gpu.pool.release(partials);
+      gpu.pool.release(parts);
+      return;
+    }
     case 'workgroup': {
       const kernel = gpu.kernel(WORKGROUP, { ...overrides, workgroupSize: 256 });
       gpu.dispatch(op, kernel, bindings, new Uint8Array(params(rows, cols, gradScale)), rows);

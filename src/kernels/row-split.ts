@@ -1,5 +1,6 @@
 /**
- * The `rows-split` variant of the row-wise ops (softmax, logSoftmax, softmaxVjp, logSoftmaxVjp):
+ * The `rows-split` variant of the row-wise ops (softmax, logSoftmax, softmaxVjp, logSoftmaxVjp;
+ * softmaxCrossEntropy runs its own three passes with these segments, kernels/crossentropy.ts):
  * the one-invocation-per-row kernels leave SwiftShader's two cores of 4-lane SIMD groups mostly
  * idle below 8 rows, so each row is cut into segments. Pass 1 writes one partial per (row,
  * segment): softmax statistics (max, normalizer, +Inf count, flags) for softmax and logSoftmax,
@@ -42,14 +43,23 @@ export function rowSplitUsable(layout: Layout): boolean {
   return layout.inner === 1 && layout.length % 4 === 0 && rowSegments(layout.outer, layout.length / 4).parts > 1;
 }
 
+/** The split kernels' parameters (row_split_segment.wgsl): rows, vec4s per row, segments, vec4s per segment, scale. */
+export function rowSplitParams(rows: number, vecsPerRow: number, parts: RowParts, scale = 1): Uint8Array {
+  const buffer = new ArrayBuffer(20);
+  new Uint32Array(buffer, 0, 4).set([rows, vecsPerRow, parts.parts, parts.partLength]);
+  new Float32Array(buffer, 16, 1)[0] = scale;
+  return new Uint8Array(buffer);
+}
+
 /** Records both passes over `inputs` into `output` (bindings of the layout's size). */
 export function dispatchRowSplit(gpu: GpuRuntime, op: string, kernels: RowSplitKernels, inputs: readonly Binding[], output: Binding, layout: Layout): void {
   const { outer, length } = layout;
   const vecs = length / 4;
-  const { parts: segments, partLength: segmentVecs } = rowSegments(outer, vecs);
-  const partials = gpu.allocate(op, outer * segments * kernels.partialBytes, 'row partials');
-  const params = new Uint32Array([outer, vecs, segments, segmentVecs]);
-  dispatchPerLine(gpu, op, kernels.stats, {}, [...inputs, partials], params, outer * segments);
-  dispatchPerLine(gpu, op, kernels.write, {}, [...inputs, partials, output], params, outer * segments);
+  const segments = rowSegments(outer, vecs);
+  const invocations = outer * segments.parts;
+  const partials = gpu.allocate(op, invocations * kernels.partialBytes, 'row partials');
+  const params = rowSplitParams(outer, vecs, segments);
+  dispatchPerLine(gpu, op, kernels.stats, {}, [...inputs, partials], params, invocations);
+  dispatchPerLine(gpu, op, kernels.write, {}, [...inputs, partials, output], params, invocations);
   gpu.pool.release(partials);
 }

@@ -6,6 +6,7 @@
  * `diagnostic`) first, where WGSL requires them, and the line numbers in compiler messages about
  * the kernel's own code the same as in its file.
  */
+import crossEntropyWriteVec4Wgsl from '../../shaders/cross_entropy_write_vec4.wgsl?raw';
 import gemmOperandsBufferWgsl from '../../shaders/gemm_operands_buffer.wgsl?raw';
 import gemmOperandsTextureWgsl from '../../shaders/gemm_operands_texture.wgsl?raw';
 import gemmPackLayoutWgsl from '../../shaders/gemm_pack_layout.wgsl?raw';
@@ -44,6 +45,8 @@ export const ROW_PASS_WORKGROUP = rowPassWorkgroupWgsl;
 export const WORKGROUP_SUM = workgroupSumWgsl;
 /** Pass 2 of the rows-vec4 and rows-split softmax kernels: a row (or segment) written from its statistics. */
 export const SOFTMAX_WRITE_VEC4 = softmaxWriteVec4Wgsl;
+/** Pass 2 of the rows-vec4 and rows-split cross-entropy kernels: a run's gradient and loss. */
+export const CROSS_ENTROPY_WRITE_VEC4 = crossEntropyWriteVec4Wgsl;
 /** Pass 2 of the rows-vec4 and rows-split logSoftmax kernels, as SOFTMAX_WRITE_VEC4. */
 export const LOG_SOFTMAX_WRITE_VEC4 = logSoftmaxWriteVec4Wgsl;
 /** The parameters and segment arithmetic of the rows-split kernels (every row-wise op). */

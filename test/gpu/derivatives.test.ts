@@ -414,7 +414,8 @@ describe('fused softmax cross-entropy on webgpu', () => {
                     ctx.setKernelVariant('softmaxCrossEntropy', v);
                     const r = ctx.softmaxCrossEntropy(x, lt, { reduction });
                     const ran = ctx.lastKernelVariant('softmaxCrossEntropy');
-                    const usable = !(v === 'rows-vec4' && cols % 4 !== 0);
+                    // rows-split runs only where it splits rows (its own test below); else the rule runs.
+                    const usable = v !== 'rows-split' && !(v === 'rows-vec4' && cols % 4 !== 0);
                     const label = `${kind} N=${cols} ${labelKind} ${reduction} ${v}`;
                     out.push({ label: `${label} loss`, c: util.compare(await r.loss.read(), ref.loss, logTol.atol, logTol.rtol), pinned: v, ran, usable });
                     out.push({ label: `${label} grad`, c: util.compare(await r.grad.read(), ref.grad, grad.atol, grad.rtol) });
@@ -436,6 +437,65 @@ describe('fused softmax cross-entropy on webgpu', () => {
       { cases: CASES, colsList: [1, 3, 4, 7, 64, 1024], grad: GRAD_TOL, logTol: LOG_TOL },
     );
     check(results);
+  });
+
+  it('rows-split (a few long rows cut into segments) matches the CPU reference: the edge rows three at a time, both label kinds, every reduction', async () => {
+    const results = await gpu.run(
+      async (nn, util, { cases, grad, logTol }) => {
+        const C = await (new Function('path', 'return import(path)') as (path: string) => Promise<typeof Cases>)(cases);
+        const ctx = await nn.createContext({ backend: 'webgpu' });
+        const out = [];
+        try {
+          // Rows of 1024 in groups of 3: 4 segments of 64 vec4s each, so the edge rows' specials
+          // (first, middle and last entries, every other entry) and the labels fall in different
+          // segments of a row.
+          const cols = 1024;
+          for (const [kind, b] of [['edge', C.edgeLogits(cols, 4, 11)], ['finite', C.finiteLogits(cols, 5, 12)]] as const) {
+            // Class indices spread over the segments (indexLabels' would all sit in the first),
+            // off -Inf logits except one on purpose (the masked row's odd entries: an infinite loss).
+            const indices = new Int32Array(b.rows).map((_, r) => {
+              let c = (r * 389 + 700) % cols;
+              for (let k = 0; k < cols && b.data[r * cols + c] === -Infinity; k++) c = (c + 1) % cols;
+              return c;
+            });
+            indices[4] = 901;
+            const labelSets = [
+              ['probabilities', C.probabilityLabels(b, 13, kind === 'edge'), cols],
+              ['indices', indices, 1],
+            ] as const;
+            for (const [labelKind, labels, width] of labelSets) {
+              for (let first = 0; first < b.rows; first += 3) {
+                const rows = Math.min(3, b.rows - first);
+                const shape = [rows, cols];
+                const data = b.data.slice(first * cols, (first + rows) * cols);
+                const part = labels.slice(first * width, (first + rows) * width);
+                const x = ctx.tensor(data, shape);
+                const lt = ctx.tensor(part, width === 1 ? [rows] : shape);
+                for (const reduction of kind === 'edge' ? (['none'] as const) : (['none', 'mean', 'sum'] as const)) {
+                  const ref = nn.cpu.softmaxCrossEntropy(data, part, shape, { reduction });
+                  ctx.setKernelVariant('softmaxCrossEntropy', 'rows-split');
+                  const r = ctx.softmaxCrossEntropy(x, lt, { reduction });
+                  const ran = ctx.lastKernelVariant('softmaxCrossEntropy');
+                  const label = `${kind} rows ${first}..${first + rows - 1} ${labelKind} ${reduction}`;
+                  out.push({ label: `${label} loss`, c: util.compare(await r.loss.read(), ref.loss, logTol.atol, logTol.rtol), pinned: 'rows-split', ran, usable: rows < 8 });
+                  out.push({ label: `${label} grad`, c: util.compare(await r.grad.read(), ref.grad, grad.atol, grad.rtol) });
+                  r.loss.destroy();
+                  r.grad.destroy();
+                }
+                x.destroy();
+                lt.destroy();
+              }
+            }
+          }
+        } finally {
+          ctx.destroy();
+        }
+        return out;
+      },
+      { cases: CASES, grad: GRAD_TOL, logTol: LOG_TOL },
+    );
+    check(results);
+    expect(results.filter((r) => r.ran === 'rows-split').length).toBeGreaterThan(20);
   });
 
   it('splits tensors larger than a storage binding into ranges of rows on a device at default limits', async () => {

@@ -1,0 +1,40 @@
+// Fused softmax cross-entropy for a few long rows, pass 2 of 3 (rows-split; pass 1 is the
+// softmax's, softmax_split_stats.wgsl): one invocation per (row, segment) merges the row's
+// partial statistics (mergeRowStats) and writes its segment's gradient as
+// cross_entropy_rows_vec4.wgsl writes a row (crossEntropyRun, carefulCrossEntropyRun), and the segment's part of the
+// row's loss; cross_entropy_split_loss.wgsl adds the parts. The host appends
+// row_split_segment.wgsl, softmax_split_merge.wgsl, cross_entropy_write_vec4.wgsl and
+// row_pass_vec4.wgsl.
+
+@group(0) @binding(0) var<storage, read> x: array<vec4f>;
+@group(0) @binding(1) var<storage, read> labels: array<vec4u>;
+@group(0) @binding(2) var<storage, read> partials: array<vec4f>;
+@group(0) @binding(3) var<storage, read_write> grad: array<vec4f>;
+@group(0) @binding(4) var<storage, read_write> segmentLoss: array<f32>;
+@group(0) @binding(5) var<uniform> params: Params;
+
+override workgroupSize: u32 = 64;
+override indexLabels: bool = false;
+
+@compute @workgroup_size(workgroupSize)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
+        @builtin(local_invocation_index) lid: u32) {
+  let id = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * workgroupSize + lid;
+  if (id >= params.rows * params.segments) {
+    return;
+  }
+  let segment = segmentOf(id);
+  var label = 0u;
+  if (indexLabels) {
+    label = labels[segment.row / 4u][segment.row % 4u];
+  }
+  // An index out of range (also a negative one, read as u32) poisons the row.
+  let badIndex = indexLabels && label >= params.vecsPerRow * 4u;
+  let merged = mergeRowStats(segment.row);
+  let row = CrossEntropyRow(segment.row * params.vecsPerRow, merged.stats, label);
+  if (merged.flags == 0.0 && !badIndex) {
+    segmentLoss[id] = crossEntropyRun(segment.start, segment.end, row);
+    return;
+  }
+  segmentLoss[id] = carefulCrossEntropyRun(segment.start, segment.end, row, merged.positiveInfinities, merged.flags == 2.0, badIndex);
+}
