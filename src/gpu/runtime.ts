@@ -121,14 +121,14 @@ export class GpuRuntime {
   /** Records a copy of `bytes` bytes from `srcOffset` of `src` to the start of `dst`. */
   copyBuffer(op: string, src: BufferBinding, srcOffset: number, dst: BufferBinding, bytes: number): void {
     if (bytes === 0) return;
-    const [from, fromOffset] = 'offset' in src ? [src.buffer, src.offset] : [src, 0];
-    const [to, toOffset] = 'offset' in dst ? [dst.buffer, dst.offset] : [dst, 0];
+    const [from, fromOffset] = bufferAndOffset(src);
+    const [to, toOffset] = bufferAndOffset(dst);
     this.recorder.copy(op, from, fromOffset + srcOffset, to, toOffset, bytes);
   }
 
   /** Records a copy of `height` rows of `bytesPerRow` bytes from `src` into a texture (Recorder.copyToTexture). */
   copyToTexture(op: string, src: BufferBinding, bytesPerRow: number, dst: GPUTexture, width: number, height: number): void {
-    const [buffer, offset] = 'offset' in src ? [src.buffer, src.offset] : [src, 0];
+    const [buffer, offset] = bufferAndOffset(src);
     this.recorder.copyToTexture(op, buffer, offset, bytesPerRow, dst, width, height);
   }
 
@@ -180,4 +180,9 @@ function describeBatch(ops: string[]): string {
 
 function mib(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
+/** The buffer of a binding and where the binding starts in it. */
+function bufferAndOffset(binding: BufferBinding): [GPUBuffer, number] {
+  return 'offset' in binding ? [binding.buffer, binding.offset] : [binding, 0];
 }

@@ -3,8 +3,8 @@
  * gradient and one loss per row; for the 'mean' and 'sum' reductions loss_reduce.wgsl then adds
  * the row losses into one value. Variants follow softmax's rule (see README "Kernel variants"):
  * `rows-vec4` / `rows` (one invocation per row, no barriers: SwiftShader), `rows-split` (a few
- * long rows cut into segments, row-split.ts) and `workgroup` (one workgroup per row: real GPUs). Class-index labels use the same kernels with the `indexLabels`
- * override.
+ * long rows cut into segments, row-split.ts) and `workgroup` (one workgroup per row: real GPUs).
+ * Class-index labels use the same kernels with the `indexLabels` override.
  */
 import rowsWgsl from '../../shaders/cross_entropy_rows.wgsl?raw';
 import rowsVec4Wgsl from '../../shaders/cross_entropy_rows_vec4.wgsl?raw';

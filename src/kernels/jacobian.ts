@@ -124,7 +124,6 @@ function inputRange(buffer: GPUBuffer, firstRow: number, endRow: number, cols: n
   return { binding: { buffer, offset, size }, start: firstRow * cols - offset / 4 };
 }
 
-
 function recordBlocks(gpu: GpuRuntime, op: string, spec: KernelSpec, vec4: boolean, input: GPUBuffer, output: GPUBuffer, layout: JacobianLayout): void {
   const { cols } = layout;
   const alignment = gpu.limits.minStorageBufferOffsetAlignment;

@@ -162,7 +162,6 @@ function hasLanesOfFour(gpu: GpuRuntime): boolean {
   return gpu.hasFeature('subgroups') && subgroupMinSize === 4 && subgroupMaxSize === 4;
 }
 
-/** Whether the lanes kernel runs fewer 16 x 64 tiles computing the transposed product. */
 /** 16 x 64 output tiles of the product as laid out, and of its transpose. */
 function tileCounts(layout: GemmLayout): { direct: number; flipped: number } {
   return {
@@ -171,6 +170,7 @@ function tileCounts(layout: GemmLayout): { direct: number; flipped: number } {
   };
 }
 
+/** Whether the lanes kernel runs fewer 16 x 64 tiles computing the transposed product. */
 function fewerTilesTransposed(layout: GemmLayout): boolean {
   const { direct, flipped } = tileCounts(layout);
   return flipped < direct;
@@ -207,12 +207,6 @@ export function gemmVariantUsable(gpu: GpuRuntime, variant: string, layout?: Gem
 }
 
 /**
- * The default rule; notes/gemm.md has the measurements behind it. On SwiftShader the lanes kernel
- * reading packed textures where they fit (31-44% faster than its storage loads), else reading
- * the buffers, in whichever orientation runs fewer 16 x 64 tiles (its cost per tile is the same
- * both ways).
- */
-/**
  * Below this many steps of k over all 16 x 64 tiles (in the orientation that runs fewer), packing
  * the textures (two more dispatches) costs more than their cheaper loads save. SwiftShader, one
  * run, device time, median of 10, lanes-texture / buffer kernel in its better orientation, ms:
@@ -222,11 +216,18 @@ export function gemmVariantUsable(gpu: GpuRuntime, variant: string, layout?: Gem
  */
 const TEXTURE_MIN_TILE_STEPS = 1024;
 
+/** Whether lanes-texture's packing pays for itself (TEXTURE_MIN_TILE_STEPS). */
 function worthPacking(layout: GemmLayout): boolean {
   const { direct, flipped } = tileCounts(layout);
   return Math.min(direct, flipped) * layout.batches * layout.depth >= TEXTURE_MIN_TILE_STEPS;
 }
 
+/**
+ * The default rule; notes/gemm.md has the measurements behind it. On SwiftShader the lanes kernel
+ * reading packed textures where they fit and the product is large enough to pay for packing
+ * them (31-44% faster than its storage loads), else reading the buffers, in whichever
+ * orientation runs fewer 16 x 64 tiles (its cost per tile is the same both ways).
+ */
 export function chooseGemmVariant(gpu: GpuRuntime, layout: GemmLayout): GemmVariant {
   if (gpu.profile === 'swiftshader' && hasLanesOfFour(gpu)) {
     if (texturesFit(gpu, layout) && worthPacking(layout)) return 'lanes-texture';

@@ -45,8 +45,7 @@ const ACTIVATION: KernelSpec = { name: 'activation', code: activationWgsl, bindi
 const COLUMN_SUMS: KernelSpec = { name: 'column_sums', code: columnSumsWgsl, bindings: ['read', 'write'] };
 
 const WORKGROUP = 64;
-/** Words each invocation of gather_rows.wgsl copies (its WORDS). */
-/** Output words per invocation of gather_rows.wgsl: 8 32-bit words, or 4 vec4s. */
+/** Output words per invocation of gather_rows.wgsl (its `words`): 8 32-bit words, or 4 vec4s. */
 const GATHER_WORDS = 8;
 const GATHER_VECS = 4;
 
