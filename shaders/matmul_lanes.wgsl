@@ -14,7 +14,12 @@
 //
 // The k loop is unrolled 8 times: SwiftShader stores every loop-carried value (the 256
 // accumulators) to memory with a lane mask on each back edge, so one iteration per step of k
-// costs more than the multiply-adds. Scalar broadcasts, not vec4 ones: measured faster there.
+// costs more than the multiply-adds. Within an iteration the 8 steps' operands are loaded first,
+// then each accumulator column takes its 8 multiply-adds in a row, one accumulator after another
+// (a chain the JIT keeps in registers), rather than every accumulator once per step: 7-12%
+// faster on the products of a training step, the same results to the bit (bench/HISTORY.md).
+// That loop is written by scripts/generate-matmul-lanes.mjs (64 accumulators, 2048
+// multiply-adds per iteration). Scalar broadcasts, not vec4 ones: measured faster there.
 //
 // Edges: rows and columns past the end are clamped to the last one for loading (always in
 // bounds, the duplicates are discarded) and masked when storing; k runs exactly to depth. Any
@@ -84,11 +89,6 @@ fn activate(v: vec4f) -> vec4f {
   }
 }
 
-fn fma4(x: f32, m: mat4x4f, acc: mat4x4f) -> mat4x4f {
-  let v = vec4f(x);
-  return mat4x4f(fma(v, m[0], acc[0]), fma(v, m[1], acc[1]), fma(v, m[2], acc[2]), fma(v, m[3], acc[3]));
-}
-
 // One subgroup (one tile) per workgroup: a workgroup runs on one CPU thread, so with 16 tiles per
 // workgroup a product of a few tiles ran on one core, and the padding subgroups of the last
 // workgroup recomputed a tile each (a 128 x 256 x 10 product: 7.3 ms at 64 invocations, 0.76 ms
@@ -109,126 +109,379 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   // Where this lane's 4 rows of A and 16 columns of B are (operand part).
   let ops = tileOperands(batch, row0 + lane * 4u, col0);
 
-  // acc<r>: row row0 + r; its columns col0 .. col0 + 15 as 4 vec4 columns.
-  var acc0 = mat4x4f(); var acc1 = mat4x4f(); var acc2 = mat4x4f(); var acc3 = mat4x4f();
-  var acc4 = mat4x4f(); var acc5 = mat4x4f(); var acc6 = mat4x4f(); var acc7 = mat4x4f();
-  var acc8 = mat4x4f(); var acc9 = mat4x4f(); var acc10 = mat4x4f(); var acc11 = mat4x4f();
-  var acc12 = mat4x4f(); var acc13 = mat4x4f(); var acc14 = mat4x4f(); var acc15 = mat4x4f();
-
-  // Eight steps of k per iteration, written out (see the header on loop-carried values).
+  // BEGIN accumulation, written by scripts/generate-matmul-lanes.mjs
+  // acc<r>_<c>: row row0 + r, columns col0 + 4c .. col0 + 4c + 3.
+  var acc0_0 = vec4f(); var acc0_1 = vec4f(); var acc0_2 = vec4f(); var acc0_3 = vec4f();
+  var acc1_0 = vec4f(); var acc1_1 = vec4f(); var acc1_2 = vec4f(); var acc1_3 = vec4f();
+  var acc2_0 = vec4f(); var acc2_1 = vec4f(); var acc2_2 = vec4f(); var acc2_3 = vec4f();
+  var acc3_0 = vec4f(); var acc3_1 = vec4f(); var acc3_2 = vec4f(); var acc3_3 = vec4f();
+  var acc4_0 = vec4f(); var acc4_1 = vec4f(); var acc4_2 = vec4f(); var acc4_3 = vec4f();
+  var acc5_0 = vec4f(); var acc5_1 = vec4f(); var acc5_2 = vec4f(); var acc5_3 = vec4f();
+  var acc6_0 = vec4f(); var acc6_1 = vec4f(); var acc6_2 = vec4f(); var acc6_3 = vec4f();
+  var acc7_0 = vec4f(); var acc7_1 = vec4f(); var acc7_2 = vec4f(); var acc7_3 = vec4f();
+  var acc8_0 = vec4f(); var acc8_1 = vec4f(); var acc8_2 = vec4f(); var acc8_3 = vec4f();
+  var acc9_0 = vec4f(); var acc9_1 = vec4f(); var acc9_2 = vec4f(); var acc9_3 = vec4f();
+  var acc10_0 = vec4f(); var acc10_1 = vec4f(); var acc10_2 = vec4f(); var acc10_3 = vec4f();
+  var acc11_0 = vec4f(); var acc11_1 = vec4f(); var acc11_2 = vec4f(); var acc11_3 = vec4f();
+  var acc12_0 = vec4f(); var acc12_1 = vec4f(); var acc12_2 = vec4f(); var acc12_3 = vec4f();
+  var acc13_0 = vec4f(); var acc13_1 = vec4f(); var acc13_2 = vec4f(); var acc13_3 = vec4f();
+  var acc14_0 = vec4f(); var acc14_1 = vec4f(); var acc14_2 = vec4f(); var acc14_3 = vec4f();
+  var acc15_0 = vec4f(); var acc15_1 = vec4f(); var acc15_2 = vec4f(); var acc15_3 = vec4f();
   let unrolledEnd = params.depth - params.depth % 8u;
   for (var k = 0u; k < unrolledEnd; k += 8u) {
+    let b0 = loadB(k, ops); let b1 = loadB(k + 1u, ops); let b2 = loadB(k + 2u, ops); let b3 = loadB(k + 3u, ops);
+    let b4 = loadB(k + 4u, ops); let b5 = loadB(k + 5u, ops); let b6 = loadB(k + 6u, ops); let b7 = loadB(k + 7u, ops);
+    let a0 = loadA(k, ops); let a1 = loadA(k + 1u, ops); let a2 = loadA(k + 2u, ops); let a3 = loadA(k + 3u, ops);
+    let a4 = loadA(k + 4u, ops); let a5 = loadA(k + 5u, ops); let a6 = loadA(k + 6u, ops); let a7 = loadA(k + 7u, ops);
     {
-      let bk = loadB(k, ops);
-      let ak = loadA(k, ops);
-      acc0 = fma4(subgroupBroadcast(ak.x, 0u), bk, acc0); acc1 = fma4(subgroupBroadcast(ak.y, 0u), bk, acc1);
-      acc2 = fma4(subgroupBroadcast(ak.z, 0u), bk, acc2); acc3 = fma4(subgroupBroadcast(ak.w, 0u), bk, acc3);
-      acc4 = fma4(subgroupBroadcast(ak.x, 1u), bk, acc4); acc5 = fma4(subgroupBroadcast(ak.y, 1u), bk, acc5);
-      acc6 = fma4(subgroupBroadcast(ak.z, 1u), bk, acc6); acc7 = fma4(subgroupBroadcast(ak.w, 1u), bk, acc7);
-      acc8 = fma4(subgroupBroadcast(ak.x, 2u), bk, acc8); acc9 = fma4(subgroupBroadcast(ak.y, 2u), bk, acc9);
-      acc10 = fma4(subgroupBroadcast(ak.z, 2u), bk, acc10); acc11 = fma4(subgroupBroadcast(ak.w, 2u), bk, acc11);
-      acc12 = fma4(subgroupBroadcast(ak.x, 3u), bk, acc12); acc13 = fma4(subgroupBroadcast(ak.y, 3u), bk, acc13);
-      acc14 = fma4(subgroupBroadcast(ak.z, 3u), bk, acc14); acc15 = fma4(subgroupBroadcast(ak.w, 3u), bk, acc15);
+      let s0 = vec4f(subgroupBroadcast(a0.x, 0u)); let s1 = vec4f(subgroupBroadcast(a1.x, 0u));
+      let s2 = vec4f(subgroupBroadcast(a2.x, 0u)); let s3 = vec4f(subgroupBroadcast(a3.x, 0u));
+      let s4 = vec4f(subgroupBroadcast(a4.x, 0u)); let s5 = vec4f(subgroupBroadcast(a5.x, 0u));
+      let s6 = vec4f(subgroupBroadcast(a6.x, 0u)); let s7 = vec4f(subgroupBroadcast(a7.x, 0u));
+      acc0_0 = fma(s0, b0[0], acc0_0); acc0_0 = fma(s1, b1[0], acc0_0); acc0_0 = fma(s2, b2[0], acc0_0); acc0_0 = fma(s3, b3[0], acc0_0);
+      acc0_0 = fma(s4, b4[0], acc0_0); acc0_0 = fma(s5, b5[0], acc0_0); acc0_0 = fma(s6, b6[0], acc0_0); acc0_0 = fma(s7, b7[0], acc0_0);
+      acc0_1 = fma(s0, b0[1], acc0_1); acc0_1 = fma(s1, b1[1], acc0_1); acc0_1 = fma(s2, b2[1], acc0_1); acc0_1 = fma(s3, b3[1], acc0_1);
+      acc0_1 = fma(s4, b4[1], acc0_1); acc0_1 = fma(s5, b5[1], acc0_1); acc0_1 = fma(s6, b6[1], acc0_1); acc0_1 = fma(s7, b7[1], acc0_1);
+      acc0_2 = fma(s0, b0[2], acc0_2); acc0_2 = fma(s1, b1[2], acc0_2); acc0_2 = fma(s2, b2[2], acc0_2); acc0_2 = fma(s3, b3[2], acc0_2);
+      acc0_2 = fma(s4, b4[2], acc0_2); acc0_2 = fma(s5, b5[2], acc0_2); acc0_2 = fma(s6, b6[2], acc0_2); acc0_2 = fma(s7, b7[2], acc0_2);
+      acc0_3 = fma(s0, b0[3], acc0_3); acc0_3 = fma(s1, b1[3], acc0_3); acc0_3 = fma(s2, b2[3], acc0_3); acc0_3 = fma(s3, b3[3], acc0_3);
+      acc0_3 = fma(s4, b4[3], acc0_3); acc0_3 = fma(s5, b5[3], acc0_3); acc0_3 = fma(s6, b6[3], acc0_3); acc0_3 = fma(s7, b7[3], acc0_3);
     }
     {
-      let bk = loadB(k + 1u, ops);
-      let ak = loadA(k + 1u, ops);
-      acc0 = fma4(subgroupBroadcast(ak.x, 0u), bk, acc0); acc1 = fma4(subgroupBroadcast(ak.y, 0u), bk, acc1);
-      acc2 = fma4(subgroupBroadcast(ak.z, 0u), bk, acc2); acc3 = fma4(subgroupBroadcast(ak.w, 0u), bk, acc3);
-      acc4 = fma4(subgroupBroadcast(ak.x, 1u), bk, acc4); acc5 = fma4(subgroupBroadcast(ak.y, 1u), bk, acc5);
-      acc6 = fma4(subgroupBroadcast(ak.z, 1u), bk, acc6); acc7 = fma4(subgroupBroadcast(ak.w, 1u), bk, acc7);
-      acc8 = fma4(subgroupBroadcast(ak.x, 2u), bk, acc8); acc9 = fma4(subgroupBroadcast(ak.y, 2u), bk, acc9);
-      acc10 = fma4(subgroupBroadcast(ak.z, 2u), bk, acc10); acc11 = fma4(subgroupBroadcast(ak.w, 2u), bk, acc11);
-      acc12 = fma4(subgroupBroadcast(ak.x, 3u), bk, acc12); acc13 = fma4(subgroupBroadcast(ak.y, 3u), bk, acc13);
-      acc14 = fma4(subgroupBroadcast(ak.z, 3u), bk, acc14); acc15 = fma4(subgroupBroadcast(ak.w, 3u), bk, acc15);
+      let s0 = vec4f(subgroupBroadcast(a0.y, 0u)); let s1 = vec4f(subgroupBroadcast(a1.y, 0u));
+      let s2 = vec4f(subgroupBroadcast(a2.y, 0u)); let s3 = vec4f(subgroupBroadcast(a3.y, 0u));
+      let s4 = vec4f(subgroupBroadcast(a4.y, 0u)); let s5 = vec4f(subgroupBroadcast(a5.y, 0u));
+      let s6 = vec4f(subgroupBroadcast(a6.y, 0u)); let s7 = vec4f(subgroupBroadcast(a7.y, 0u));
+      acc1_0 = fma(s0, b0[0], acc1_0); acc1_0 = fma(s1, b1[0], acc1_0); acc1_0 = fma(s2, b2[0], acc1_0); acc1_0 = fma(s3, b3[0], acc1_0);
+      acc1_0 = fma(s4, b4[0], acc1_0); acc1_0 = fma(s5, b5[0], acc1_0); acc1_0 = fma(s6, b6[0], acc1_0); acc1_0 = fma(s7, b7[0], acc1_0);
+      acc1_1 = fma(s0, b0[1], acc1_1); acc1_1 = fma(s1, b1[1], acc1_1); acc1_1 = fma(s2, b2[1], acc1_1); acc1_1 = fma(s3, b3[1], acc1_1);
+      acc1_1 = fma(s4, b4[1], acc1_1); acc1_1 = fma(s5, b5[1], acc1_1); acc1_1 = fma(s6, b6[1], acc1_1); acc1_1 = fma(s7, b7[1], acc1_1);
+      acc1_2 = fma(s0, b0[2], acc1_2); acc1_2 = fma(s1, b1[2], acc1_2); acc1_2 = fma(s2, b2[2], acc1_2); acc1_2 = fma(s3, b3[2], acc1_2);
+      acc1_2 = fma(s4, b4[2], acc1_2); acc1_2 = fma(s5, b5[2], acc1_2); acc1_2 = fma(s6, b6[2], acc1_2); acc1_2 = fma(s7, b7[2], acc1_2);
+      acc1_3 = fma(s0, b0[3], acc1_3); acc1_3 = fma(s1, b1[3], acc1_3); acc1_3 = fma(s2, b2[3], acc1_3); acc1_3 = fma(s3, b3[3], acc1_3);
+      acc1_3 = fma(s4, b4[3], acc1_3); acc1_3 = fma(s5, b5[3], acc1_3); acc1_3 = fma(s6, b6[3], acc1_3); acc1_3 = fma(s7, b7[3], acc1_3);
     }
     {
-      let bk = loadB(k + 2u, ops);
-      let ak = loadA(k + 2u, ops);
-      acc0 = fma4(subgroupBroadcast(ak.x, 0u), bk, acc0); acc1 = fma4(subgroupBroadcast(ak.y, 0u), bk, acc1);
-      acc2 = fma4(subgroupBroadcast(ak.z, 0u), bk, acc2); acc3 = fma4(subgroupBroadcast(ak.w, 0u), bk, acc3);
-      acc4 = fma4(subgroupBroadcast(ak.x, 1u), bk, acc4); acc5 = fma4(subgroupBroadcast(ak.y, 1u), bk, acc5);
-      acc6 = fma4(subgroupBroadcast(ak.z, 1u), bk, acc6); acc7 = fma4(subgroupBroadcast(ak.w, 1u), bk, acc7);
-      acc8 = fma4(subgroupBroadcast(ak.x, 2u), bk, acc8); acc9 = fma4(subgroupBroadcast(ak.y, 2u), bk, acc9);
-      acc10 = fma4(subgroupBroadcast(ak.z, 2u), bk, acc10); acc11 = fma4(subgroupBroadcast(ak.w, 2u), bk, acc11);
-      acc12 = fma4(subgroupBroadcast(ak.x, 3u), bk, acc12); acc13 = fma4(subgroupBroadcast(ak.y, 3u), bk, acc13);
-      acc14 = fma4(subgroupBroadcast(ak.z, 3u), bk, acc14); acc15 = fma4(subgroupBroadcast(ak.w, 3u), bk, acc15);
+      let s0 = vec4f(subgroupBroadcast(a0.z, 0u)); let s1 = vec4f(subgroupBroadcast(a1.z, 0u));
+      let s2 = vec4f(subgroupBroadcast(a2.z, 0u)); let s3 = vec4f(subgroupBroadcast(a3.z, 0u));
+      let s4 = vec4f(subgroupBroadcast(a4.z, 0u)); let s5 = vec4f(subgroupBroadcast(a5.z, 0u));
+      let s6 = vec4f(subgroupBroadcast(a6.z, 0u)); let s7 = vec4f(subgroupBroadcast(a7.z, 0u));
+      acc2_0 = fma(s0, b0[0], acc2_0); acc2_0 = fma(s1, b1[0], acc2_0); acc2_0 = fma(s2, b2[0], acc2_0); acc2_0 = fma(s3, b3[0], acc2_0);
+      acc2_0 = fma(s4, b4[0], acc2_0); acc2_0 = fma(s5, b5[0], acc2_0); acc2_0 = fma(s6, b6[0], acc2_0); acc2_0 = fma(s7, b7[0], acc2_0);
+      acc2_1 = fma(s0, b0[1], acc2_1); acc2_1 = fma(s1, b1[1], acc2_1); acc2_1 = fma(s2, b2[1], acc2_1); acc2_1 = fma(s3, b3[1], acc2_1);
+      acc2_1 = fma(s4, b4[1], acc2_1); acc2_1 = fma(s5, b5[1], acc2_1); acc2_1 = fma(s6, b6[1], acc2_1); acc2_1 = fma(s7, b7[1], acc2_1);
+      acc2_2 = fma(s0, b0[2], acc2_2); acc2_2 = fma(s1, b1[2], acc2_2); acc2_2 = fma(s2, b2[2], acc2_2); acc2_2 = fma(s3, b3[2], acc2_2);
+      acc2_2 = fma(s4, b4[2], acc2_2); acc2_2 = fma(s5, b5[2], acc2_2); acc2_2 = fma(s6, b6[2], acc2_2); acc2_2 = fma(s7, b7[2], acc2_2);
+      acc2_3 = fma(s0, b0[3], acc2_3); acc2_3 = fma(s1, b1[3], acc2_3); acc2_3 = fma(s2, b2[3], acc2_3); acc2_3 = fma(s3, b3[3], acc2_3);
+      acc2_3 = fma(s4, b4[3], acc2_3); acc2_3 = fma(s5, b5[3], acc2_3); acc2_3 = fma(s6, b6[3], acc2_3); acc2_3 = fma(s7, b7[3], acc2_3);
     }
     {
-      let bk = loadB(k + 3u, ops);
-      let ak = loadA(k + 3u, ops);
-      acc0 = fma4(subgroupBroadcast(ak.x, 0u), bk, acc0); acc1 = fma4(subgroupBroadcast(ak.y, 0u), bk, acc1);
-      acc2 = fma4(subgroupBroadcast(ak.z, 0u), bk, acc2); acc3 = fma4(subgroupBroadcast(ak.w, 0u), bk, acc3);
-      acc4 = fma4(subgroupBroadcast(ak.x, 1u), bk, acc4); acc5 = fma4(subgroupBroadcast(ak.y, 1u), bk, acc5);
-      acc6 = fma4(subgroupBroadcast(ak.z, 1u), bk, acc6); acc7 = fma4(subgroupBroadcast(ak.w, 1u), bk, acc7);
-      acc8 = fma4(subgroupBroadcast(ak.x, 2u), bk, acc8); acc9 = fma4(subgroupBroadcast(ak.y, 2u), bk, acc9);
-      acc10 = fma4(subgroupBroadcast(ak.z, 2u), bk, acc10); acc11 = fma4(subgroupBroadcast(ak.w, 2u), bk, acc11);
-      acc12 = fma4(subgroupBroadcast(ak.x, 3u), bk, acc12); acc13 = fma4(subgroupBroadcast(ak.y, 3u), bk, acc13);
-      acc14 = fma4(subgroupBroadcast(ak.z, 3u), bk, acc14); acc15 = fma4(subgroupBroadcast(ak.w, 3u), bk, acc15);
+      let s0 = vec4f(subgroupBroadcast(a0.w, 0u)); let s1 = vec4f(subgroupBroadcast(a1.w, 0u));
+      let s2 = vec4f(subgroupBroadcast(a2.w, 0u)); let s3 = vec4f(subgroupBroadcast(a3.w, 0u));
+      let s4 = vec4f(subgroupBroadcast(a4.w, 0u)); let s5 = vec4f(subgroupBroadcast(a5.w, 0u));
+      let s6 = vec4f(subgroupBroadcast(a6.w, 0u)); let s7 = vec4f(subgroupBroadcast(a7.w, 0u));
+      acc3_0 = fma(s0, b0[0], acc3_0); acc3_0 = fma(s1, b1[0], acc3_0); acc3_0 = fma(s2, b2[0], acc3_0); acc3_0 = fma(s3, b3[0], acc3_0);
+      acc3_0 = fma(s4, b4[0], acc3_0); acc3_0 = fma(s5, b5[0], acc3_0); acc3_0 = fma(s6, b6[0], acc3_0); acc3_0 = fma(s7, b7[0], acc3_0);
+      acc3_1 = fma(s0, b0[1], acc3_1); acc3_1 = fma(s1, b1[1], acc3_1); acc3_1 = fma(s2, b2[1], acc3_1); acc3_1 = fma(s3, b3[1], acc3_1);
+      acc3_1 = fma(s4, b4[1], acc3_1); acc3_1 = fma(s5, b5[1], acc3_1); acc3_1 = fma(s6, b6[1], acc3_1); acc3_1 = fma(s7, b7[1], acc3_1);
+      acc3_2 = fma(s0, b0[2], acc3_2); acc3_2 = fma(s1, b1[2], acc3_2); acc3_2 = fma(s2, b2[2], acc3_2); acc3_2 = fma(s3, b3[2], acc3_2);
+      acc3_2 = fma(s4, b4[2], acc3_2); acc3_2 = fma(s5, b5[2], acc3_2); acc3_2 = fma(s6, b6[2], acc3_2); acc3_2 = fma(s7, b7[2], acc3_2);
+      acc3_3 = fma(s0, b0[3], acc3_3); acc3_3 = fma(s1, b1[3], acc3_3); acc3_3 = fma(s2, b2[3], acc3_3); acc3_3 = fma(s3, b3[3], acc3_3);
+      acc3_3 = fma(s4, b4[3], acc3_3); acc3_3 = fma(s5, b5[3], acc3_3); acc3_3 = fma(s6, b6[3], acc3_3); acc3_3 = fma(s7, b7[3], acc3_3);
     }
     {
-      let bk = loadB(k + 4u, ops);
-      let ak = loadA(k + 4u, ops);
-      acc0 = fma4(subgroupBroadcast(ak.x, 0u), bk, acc0); acc1 = fma4(subgroupBroadcast(ak.y, 0u), bk, acc1);
-      acc2 = fma4(subgroupBroadcast(ak.z, 0u), bk, acc2); acc3 = fma4(subgroupBroadcast(ak.w, 0u), bk, acc3);
-      acc4 = fma4(subgroupBroadcast(ak.x, 1u), bk, acc4); acc5 = fma4(subgroupBroadcast(ak.y, 1u), bk, acc5);
-      acc6 = fma4(subgroupBroadcast(ak.z, 1u), bk, acc6); acc7 = fma4(subgroupBroadcast(ak.w, 1u), bk, acc7);
-      acc8 = fma4(subgroupBroadcast(ak.x, 2u), bk, acc8); acc9 = fma4(subgroupBroadcast(ak.y, 2u), bk, acc9);
-      acc10 = fma4(subgroupBroadcast(ak.z, 2u), bk, acc10); acc11 = fma4(subgroupBroadcast(ak.w, 2u), bk, acc11);
-      acc12 = fma4(subgroupBroadcast(ak.x, 3u), bk, acc12); acc13 = fma4(subgroupBroadcast(ak.y, 3u), bk, acc13);
-      acc14 = fma4(subgroupBroadcast(ak.z, 3u), bk, acc14); acc15 = fma4(subgroupBroadcast(ak.w, 3u), bk, acc15);
+      let s0 = vec4f(subgroupBroadcast(a0.x, 1u)); let s1 = vec4f(subgroupBroadcast(a1.x, 1u));
+      let s2 = vec4f(subgroupBroadcast(a2.x, 1u)); let s3 = vec4f(subgroupBroadcast(a3.x, 1u));
+      let s4 = vec4f(subgroupBroadcast(a4.x, 1u)); let s5 = vec4f(subgroupBroadcast(a5.x, 1u));
+      let s6 = vec4f(subgroupBroadcast(a6.x, 1u)); let s7 = vec4f(subgroupBroadcast(a7.x, 1u));
+      acc4_0 = fma(s0, b0[0], acc4_0); acc4_0 = fma(s1, b1[0], acc4_0); acc4_0 = fma(s2, b2[0], acc4_0); acc4_0 = fma(s3, b3[0], acc4_0);
+      acc4_0 = fma(s4, b4[0], acc4_0); acc4_0 = fma(s5, b5[0], acc4_0); acc4_0 = fma(s6, b6[0], acc4_0); acc4_0 = fma(s7, b7[0], acc4_0);
+      acc4_1 = fma(s0, b0[1], acc4_1); acc4_1 = fma(s1, b1[1], acc4_1); acc4_1 = fma(s2, b2[1], acc4_1); acc4_1 = fma(s3, b3[1], acc4_1);
+      acc4_1 = fma(s4, b4[1], acc4_1); acc4_1 = fma(s5, b5[1], acc4_1); acc4_1 = fma(s6, b6[1], acc4_1); acc4_1 = fma(s7, b7[1], acc4_1);
+      acc4_2 = fma(s0, b0[2], acc4_2); acc4_2 = fma(s1, b1[2], acc4_2); acc4_2 = fma(s2, b2[2], acc4_2); acc4_2 = fma(s3, b3[2], acc4_2);
+      acc4_2 = fma(s4, b4[2], acc4_2); acc4_2 = fma(s5, b5[2], acc4_2); acc4_2 = fma(s6, b6[2], acc4_2); acc4_2 = fma(s7, b7[2], acc4_2);
+      acc4_3 = fma(s0, b0[3], acc4_3); acc4_3 = fma(s1, b1[3], acc4_3); acc4_3 = fma(s2, b2[3], acc4_3); acc4_3 = fma(s3, b3[3], acc4_3);
+      acc4_3 = fma(s4, b4[3], acc4_3); acc4_3 = fma(s5, b5[3], acc4_3); acc4_3 = fma(s6, b6[3], acc4_3); acc4_3 = fma(s7, b7[3], acc4_3);
     }
     {
-      let bk = loadB(k + 5u, ops);
-      let ak = loadA(k + 5u, ops);
-      acc0 = fma4(subgroupBroadcast(ak.x, 0u), bk, acc0); acc1 = fma4(subgroupBroadcast(ak.y, 0u), bk, acc1);
-      acc2 = fma4(subgroupBroadcast(ak.z, 0u), bk, acc2); acc3 = fma4(subgroupBroadcast(ak.w, 0u), bk, acc3);
-      acc4 = fma4(subgroupBroadcast(ak.x, 1u), bk, acc4); acc5 = fma4(subgroupBroadcast(ak.y, 1u), bk, acc5);
-      acc6 = fma4(subgroupBroadcast(ak.z, 1u), bk, acc6); acc7 = fma4(subgroupBroadcast(ak.w, 1u), bk, acc7);
-      acc8 = fma4(subgroupBroadcast(ak.x, 2u), bk, acc8); acc9 = fma4(subgroupBroadcast(ak.y, 2u), bk, acc9);
-      acc10 = fma4(subgroupBroadcast(ak.z, 2u), bk, acc10); acc11 = fma4(subgroupBroadcast(ak.w, 2u), bk, acc11);
-      acc12 = fma4(subgroupBroadcast(ak.x, 3u), bk, acc12); acc13 = fma4(subgroupBroadcast(ak.y, 3u), bk, acc13);
-      acc14 = fma4(subgroupBroadcast(ak.z, 3u), bk, acc14); acc15 = fma4(subgroupBroadcast(ak.w, 3u), bk, acc15);
+      let s0 = vec4f(subgroupBroadcast(a0.y, 1u)); let s1 = vec4f(subgroupBroadcast(a1.y, 1u));
+      let s2 = vec4f(subgroupBroadcast(a2.y, 1u)); let s3 = vec4f(subgroupBroadcast(a3.y, 1u));
+      let s4 = vec4f(subgroupBroadcast(a4.y, 1u)); let s5 = vec4f(subgroupBroadcast(a5.y, 1u));
+      let s6 = vec4f(subgroupBroadcast(a6.y, 1u)); let s7 = vec4f(subgroupBroadcast(a7.y, 1u));
+      acc5_0 = fma(s0, b0[0], acc5_0); acc5_0 = fma(s1, b1[0], acc5_0); acc5_0 = fma(s2, b2[0], acc5_0); acc5_0 = fma(s3, b3[0], acc5_0);
+      acc5_0 = fma(s4, b4[0], acc5_0); acc5_0 = fma(s5, b5[0], acc5_0); acc5_0 = fma(s6, b6[0], acc5_0); acc5_0 = fma(s7, b7[0], acc5_0);
+      acc5_1 = fma(s0, b0[1], acc5_1); acc5_1 = fma(s1, b1[1], acc5_1); acc5_1 = fma(s2, b2[1], acc5_1); acc5_1 = fma(s3, b3[1], acc5_1);
+      acc5_1 = fma(s4, b4[1], acc5_1); acc5_1 = fma(s5, b5[1], acc5_1); acc5_1 = fma(s6, b6[1], acc5_1); acc5_1 = fma(s7, b7[1], acc5_1);
+      acc5_2 = fma(s0, b0[2], acc5_2); acc5_2 = fma(s1, b1[2], acc5_2); acc5_2 = fma(s2, b2[2], acc5_2); acc5_2 = fma(s3, b3[2], acc5_2);
+      acc5_2 = fma(s4, b4[2], acc5_2); acc5_2 = fma(s5, b5[2], acc5_2); acc5_2 = fma(s6, b6[2], acc5_2); acc5_2 = fma(s7, b7[2], acc5_2);
+      acc5_3 = fma(s0, b0[3], acc5_3); acc5_3 = fma(s1, b1[3], acc5_3); acc5_3 = fma(s2, b2[3], acc5_3); acc5_3 = fma(s3, b3[3], acc5_3);
+      acc5_3 = fma(s4, b4[3], acc5_3); acc5_3 = fma(s5, b5[3], acc5_3); acc5_3 = fma(s6, b6[3], acc5_3); acc5_3 = fma(s7, b7[3], acc5_3);
     }
     {
-      let bk = loadB(k + 6u, ops);
-      let ak = loadA(k + 6u, ops);
-      acc0 = fma4(subgroupBroadcast(ak.x, 0u), bk, acc0); acc1 = fma4(subgroupBroadcast(ak.y, 0u), bk, acc1);
-      acc2 = fma4(subgroupBroadcast(ak.z, 0u), bk, acc2); acc3 = fma4(subgroupBroadcast(ak.w, 0u), bk, acc3);
-      acc4 = fma4(subgroupBroadcast(ak.x, 1u), bk, acc4); acc5 = fma4(subgroupBroadcast(ak.y, 1u), bk, acc5);
-      acc6 = fma4(subgroupBroadcast(ak.z, 1u), bk, acc6); acc7 = fma4(subgroupBroadcast(ak.w, 1u), bk, acc7);
-      acc8 = fma4(subgroupBroadcast(ak.x, 2u), bk, acc8); acc9 = fma4(subgroupBroadcast(ak.y, 2u), bk, acc9);
-      acc10 = fma4(subgroupBroadcast(ak.z, 2u), bk, acc10); acc11 = fma4(subgroupBroadcast(ak.w, 2u), bk, acc11);
-      acc12 = fma4(subgroupBroadcast(ak.x, 3u), bk, acc12); acc13 = fma4(subgroupBroadcast(ak.y, 3u), bk, acc13);
-      acc14 = fma4(subgroupBroadcast(ak.z, 3u), bk, acc14); acc15 = fma4(subgroupBroadcast(ak.w, 3u), bk, acc15);
+      let s0 = vec4f(subgroupBroadcast(a0.z, 1u)); let s1 = vec4f(subgroupBroadcast(a1.z, 1u));
+      let s2 = vec4f(subgroupBroadcast(a2.z, 1u)); let s3 = vec4f(subgroupBroadcast(a3.z, 1u));
+      let s4 = vec4f(subgroupBroadcast(a4.z, 1u)); let s5 = vec4f(subgroupBroadcast(a5.z, 1u));
+      let s6 = vec4f(subgroupBroadcast(a6.z, 1u)); let s7 = vec4f(subgroupBroadcast(a7.z, 1u));
+      acc6_0 = fma(s0, b0[0], acc6_0); acc6_0 = fma(s1, b1[0], acc6_0); acc6_0 = fma(s2, b2[0], acc6_0); acc6_0 = fma(s3, b3[0], acc6_0);
+      acc6_0 = fma(s4, b4[0], acc6_0); acc6_0 = fma(s5, b5[0], acc6_0); acc6_0 = fma(s6, b6[0], acc6_0); acc6_0 = fma(s7, b7[0], acc6_0);
+      acc6_1 = fma(s0, b0[1], acc6_1); acc6_1 = fma(s1, b1[1], acc6_1); acc6_1 = fma(s2, b2[1], acc6_1); acc6_1 = fma(s3, b3[1], acc6_1);
+      acc6_1 = fma(s4, b4[1], acc6_1); acc6_1 = fma(s5, b5[1], acc6_1); acc6_1 = fma(s6, b6[1], acc6_1); acc6_1 = fma(s7, b7[1], acc6_1);
+      acc6_2 = fma(s0, b0[2], acc6_2); acc6_2 = fma(s1, b1[2], acc6_2); acc6_2 = fma(s2, b2[2], acc6_2); acc6_2 = fma(s3, b3[2], acc6_2);
+      acc6_2 = fma(s4, b4[2], acc6_2); acc6_2 = fma(s5, b5[2], acc6_2); acc6_2 = fma(s6, b6[2], acc6_2); acc6_2 = fma(s7, b7[2], acc6_2);
+      acc6_3 = fma(s0, b0[3], acc6_3); acc6_3 = fma(s1, b1[3], acc6_3); acc6_3 = fma(s2, b2[3], acc6_3); acc6_3 = fma(s3, b3[3], acc6_3);
+      acc6_3 = fma(s4, b4[3], acc6_3); acc6_3 = fma(s5, b5[3], acc6_3); acc6_3 = fma(s6, b6[3], acc6_3); acc6_3 = fma(s7, b7[3], acc6_3);
     }
     {
-      let bk = loadB(k + 7u, ops);
-      let ak = loadA(k + 7u, ops);
-      acc0 = fma4(subgroupBroadcast(ak.x, 0u), bk, acc0); acc1 = fma4(subgroupBroadcast(ak.y, 0u), bk, acc1);
-      acc2 = fma4(subgroupBroadcast(ak.z, 0u), bk, acc2); acc3 = fma4(subgroupBroadcast(ak.w, 0u), bk, acc3);
-      acc4 = fma4(subgroupBroadcast(ak.x, 1u), bk, acc4); acc5 = fma4(subgroupBroadcast(ak.y, 1u), bk, acc5);
-      acc6 = fma4(subgroupBroadcast(ak.z, 1u), bk, acc6); acc7 = fma4(subgroupBroadcast(ak.w, 1u), bk, acc7);
-      acc8 = fma4(subgroupBroadcast(ak.x, 2u), bk, acc8); acc9 = fma4(subgroupBroadcast(ak.y, 2u), bk, acc9);
-      acc10 = fma4(subgroupBroadcast(ak.z, 2u), bk, acc10); acc11 = fma4(subgroupBroadcast(ak.w, 2u), bk, acc11);
-      acc12 = fma4(subgroupBroadcast(ak.x, 3u), bk, acc12); acc13 = fma4(subgroupBroadcast(ak.y, 3u), bk, acc13);
-      acc14 = fma4(subgroupBroadcast(ak.z, 3u), bk, acc14); acc15 = fma4(subgroupBroadcast(ak.w, 3u), bk, acc15);
+      let s0 = vec4f(subgroupBroadcast(a0.w, 1u)); let s1 = vec4f(subgroupBroadcast(a1.w, 1u));
+      let s2 = vec4f(subgroupBroadcast(a2.w, 1u)); let s3 = vec4f(subgroupBroadcast(a3.w, 1u));
+      let s4 = vec4f(subgroupBroadcast(a4.w, 1u)); let s5 = vec4f(subgroupBroadcast(a5.w, 1u));
+      let s6 = vec4f(subgroupBroadcast(a6.w, 1u)); let s7 = vec4f(subgroupBroadcast(a7.w, 1u));
+      acc7_0 = fma(s0, b0[0], acc7_0); acc7_0 = fma(s1, b1[0], acc7_0); acc7_0 = fma(s2, b2[0], acc7_0); acc7_0 = fma(s3, b3[0], acc7_0);
+      acc7_0 = fma(s4, b4[0], acc7_0); acc7_0 = fma(s5, b5[0], acc7_0); acc7_0 = fma(s6, b6[0], acc7_0); acc7_0 = fma(s7, b7[0], acc7_0);
+      acc7_1 = fma(s0, b0[1], acc7_1); acc7_1 = fma(s1, b1[1], acc7_1); acc7_1 = fma(s2, b2[1], acc7_1); acc7_1 = fma(s3, b3[1], acc7_1);
+      acc7_1 = fma(s4, b4[1], acc7_1); acc7_1 = fma(s5, b5[1], acc7_1); acc7_1 = fma(s6, b6[1], acc7_1); acc7_1 = fma(s7, b7[1], acc7_1);
+      acc7_2 = fma(s0, b0[2], acc7_2); acc7_2 = fma(s1, b1[2], acc7_2); acc7_2 = fma(s2, b2[2], acc7_2); acc7_2 = fma(s3, b3[2], acc7_2);
+      acc7_2 = fma(s4, b4[2], acc7_2); acc7_2 = fma(s5, b5[2], acc7_2); acc7_2 = fma(s6, b6[2], acc7_2); acc7_2 = fma(s7, b7[2], acc7_2);
+      acc7_3 = fma(s0, b0[3], acc7_3); acc7_3 = fma(s1, b1[3], acc7_3); acc7_3 = fma(s2, b2[3], acc7_3); acc7_3 = fma(s3, b3[3], acc7_3);
+      acc7_3 = fma(s4, b4[3], acc7_3); acc7_3 = fma(s5, b5[3], acc7_3); acc7_3 = fma(s6, b6[3], acc7_3); acc7_3 = fma(s7, b7[3], acc7_3);
+    }
+    {
+      let s0 = vec4f(subgroupBroadcast(a0.x, 2u)); let s1 = vec4f(subgroupBroadcast(a1.x, 2u));
+      let s2 = vec4f(subgroupBroadcast(a2.x, 2u)); let s3 = vec4f(subgroupBroadcast(a3.x, 2u));
+      let s4 = vec4f(subgroupBroadcast(a4.x, 2u)); let s5 = vec4f(subgroupBroadcast(a5.x, 2u));
+      let s6 = vec4f(subgroupBroadcast(a6.x, 2u)); let s7 = vec4f(subgroupBroadcast(a7.x, 2u));
+      acc8_0 = fma(s0, b0[0], acc8_0); acc8_0 = fma(s1, b1[0], acc8_0); acc8_0 = fma(s2, b2[0], acc8_0); acc8_0 = fma(s3, b3[0], acc8_0);
+      acc8_0 = fma(s4, b4[0], acc8_0); acc8_0 = fma(s5, b5[0], acc8_0); acc8_0 = fma(s6, b6[0], acc8_0); acc8_0 = fma(s7, b7[0], acc8_0);
+      acc8_1 = fma(s0, b0[1], acc8_1); acc8_1 = fma(s1, b1[1], acc8_1); acc8_1 = fma(s2, b2[1], acc8_1); acc8_1 = fma(s3, b3[1], acc8_1);
+      acc8_1 = fma(s4, b4[1], acc8_1); acc8_1 = fma(s5, b5[1], acc8_1); acc8_1 = fma(s6, b6[1], acc8_1); acc8_1 = fma(s7, b7[1], acc8_1);
+      acc8_2 = fma(s0, b0[2], acc8_2); acc8_2 = fma(s1, b1[2], acc8_2); acc8_2 = fma(s2, b2[2], acc8_2); acc8_2 = fma(s3, b3[2], acc8_2);
+      acc8_2 = fma(s4, b4[2], acc8_2); acc8_2 = fma(s5, b5[2], acc8_2); acc8_2 = fma(s6, b6[2], acc8_2); acc8_2 = fma(s7, b7[2], acc8_2);
+      acc8_3 = fma(s0, b0[3], acc8_3); acc8_3 = fma(s1, b1[3], acc8_3); acc8_3 = fma(s2, b2[3], acc8_3); acc8_3 = fma(s3, b3[3], acc8_3);
+      acc8_3 = fma(s4, b4[3], acc8_3); acc8_3 = fma(s5, b5[3], acc8_3); acc8_3 = fma(s6, b6[3], acc8_3); acc8_3 = fma(s7, b7[3], acc8_3);
+    }
+    {
+      let s0 = vec4f(subgroupBroadcast(a0.y, 2u)); let s1 = vec4f(subgroupBroadcast(a1.y, 2u));
+      let s2 = vec4f(subgroupBroadcast(a2.y, 2u)); let s3 = vec4f(subgroupBroadcast(a3.y, 2u));
+      let s4 = vec4f(subgroupBroadcast(a4.y, 2u)); let s5 = vec4f(subgroupBroadcast(a5.y, 2u));
+      let s6 = vec4f(subgroupBroadcast(a6.y, 2u)); let s7 = vec4f(subgroupBroadcast(a7.y, 2u));
+      acc9_0 = fma(s0, b0[0], acc9_0); acc9_0 = fma(s1, b1[0], acc9_0); acc9_0 = fma(s2, b2[0], acc9_0); acc9_0 = fma(s3, b3[0], acc9_0);
+      acc9_0 = fma(s4, b4[0], acc9_0); acc9_0 = fma(s5, b5[0], acc9_0); acc9_0 = fma(s6, b6[0], acc9_0); acc9_0 = fma(s7, b7[0], acc9_0);
+      acc9_1 = fma(s0, b0[1], acc9_1); acc9_1 = fma(s1, b1[1], acc9_1); acc9_1 = fma(s2, b2[1], acc9_1); acc9_1 = fma(s3, b3[1], acc9_1);
+      acc9_1 = fma(s4, b4[1], acc9_1); acc9_1 = fma(s5, b5[1], acc9_1); acc9_1 = fma(s6, b6[1], acc9_1); acc9_1 = fma(s7, b7[1], acc9_1);
+      acc9_2 = fma(s0, b0[2], acc9_2); acc9_2 = fma(s1, b1[2], acc9_2); acc9_2 = fma(s2, b2[2], acc9_2); acc9_2 = fma(s3, b3[2], acc9_2);
+      acc9_2 = fma(s4, b4[2], acc9_2); acc9_2 = fma(s5, b5[2], acc9_2); acc9_2 = fma(s6, b6[2], acc9_2); acc9_2 = fma(s7, b7[2], acc9_2);
+      acc9_3 = fma(s0, b0[3], acc9_3); acc9_3 = fma(s1, b1[3], acc9_3); acc9_3 = fma(s2, b2[3], acc9_3); acc9_3 = fma(s3, b3[3], acc9_3);
+      acc9_3 = fma(s4, b4[3], acc9_3); acc9_3 = fma(s5, b5[3], acc9_3); acc9_3 = fma(s6, b6[3], acc9_3); acc9_3 = fma(s7, b7[3], acc9_3);
+    }
+    {
+      let s0 = vec4f(subgroupBroadcast(a0.z, 2u)); let s1 = vec4f(subgroupBroadcast(a1.z, 2u));
+      let s2 = vec4f(subgroupBroadcast(a2.z, 2u)); let s3 = vec4f(subgroupBroadcast(a3.z, 2u));
+      let s4 = vec4f(subgroupBroadcast(a4.z, 2u)); let s5 = vec4f(subgroupBroadcast(a5.z, 2u));
+      let s6 = vec4f(subgroupBroadcast(a6.z, 2u)); let s7 = vec4f(subgroupBroadcast(a7.z, 2u));
+      acc10_0 = fma(s0, b0[0], acc10_0); acc10_0 = fma(s1, b1[0], acc10_0); acc10_0 = fma(s2, b2[0], acc10_0); acc10_0 = fma(s3, b3[0], acc10_0);
+      acc10_0 = fma(s4, b4[0], acc10_0); acc10_0 = fma(s5, b5[0], acc10_0); acc10_0 = fma(s6, b6[0], acc10_0); acc10_0 = fma(s7, b7[0], acc10_0);
+      acc10_1 = fma(s0, b0[1], acc10_1); acc10_1 = fma(s1, b1[1], acc10_1); acc10_1 = fma(s2, b2[1], acc10_1); acc10_1 = fma(s3, b3[1], acc10_1);
+      acc10_1 = fma(s4, b4[1], acc10_1); acc10_1 = fma(s5, b5[1], acc10_1); acc10_1 = fma(s6, b6[1], acc10_1); acc10_1 = fma(s7, b7[1], acc10_1);
+      acc10_2 = fma(s0, b0[2], acc10_2); acc10_2 = fma(s1, b1[2], acc10_2); acc10_2 = fma(s2, b2[2], acc10_2); acc10_2 = fma(s3, b3[2], acc10_2);
+      acc10_2 = fma(s4, b4[2], acc10_2); acc10_2 = fma(s5, b5[2], acc10_2); acc10_2 = fma(s6, b6[2], acc10_2); acc10_2 = fma(s7, b7[2], acc10_2);
+      acc10_3 = fma(s0, b0[3], acc10_3); acc10_3 = fma(s1, b1[3], acc10_3); acc10_3 = fma(s2, b2[3], acc10_3); acc10_3 = fma(s3, b3[3], acc10_3);
+      acc10_3 = fma(s4, b4[3], acc10_3); acc10_3 = fma(s5, b5[3], acc10_3); acc10_3 = fma(s6, b6[3], acc10_3); acc10_3 = fma(s7, b7[3], acc10_3);
+    }
+    {
+      let s0 = vec4f(subgroupBroadcast(a0.w, 2u)); let s1 = vec4f(subgroupBroadcast(a1.w, 2u));
+      let s2 = vec4f(subgroupBroadcast(a2.w, 2u)); let s3 = vec4f(subgroupBroadcast(a3.w, 2u));
+      let s4 = vec4f(subgroupBroadcast(a4.w, 2u)); let s5 = vec4f(subgroupBroadcast(a5.w, 2u));
+      let s6 = vec4f(subgroupBroadcast(a6.w, 2u)); let s7 = vec4f(subgroupBroadcast(a7.w, 2u));
+      acc11_0 = fma(s0, b0[0], acc11_0); acc11_0 = fma(s1, b1[0], acc11_0); acc11_0 = fma(s2, b2[0], acc11_0); acc11_0 = fma(s3, b3[0], acc11_0);
+      acc11_0 = fma(s4, b4[0], acc11_0); acc11_0 = fma(s5, b5[0], acc11_0); acc11_0 = fma(s6, b6[0], acc11_0); acc11_0 = fma(s7, b7[0], acc11_0);
+      acc11_1 = fma(s0, b0[1], acc11_1); acc11_1 = fma(s1, b1[1], acc11_1); acc11_1 = fma(s2, b2[1], acc11_1); acc11_1 = fma(s3, b3[1], acc11_1);
+      acc11_1 = fma(s4, b4[1], acc11_1); acc11_1 = fma(s5, b5[1], acc11_1); acc11_1 = fma(s6, b6[1], acc11_1); acc11_1 = fma(s7, b7[1], acc11_1);
+      acc11_2 = fma(s0, b0[2], acc11_2); acc11_2 = fma(s1, b1[2], acc11_2); acc11_2 = fma(s2, b2[2], acc11_2); acc11_2 = fma(s3, b3[2], acc11_2);
+      acc11_2 = fma(s4, b4[2], acc11_2); acc11_2 = fma(s5, b5[2], acc11_2); acc11_2 = fma(s6, b6[2], acc11_2); acc11_2 = fma(s7, b7[2], acc11_2);
+      acc11_3 = fma(s0, b0[3], acc11_3); acc11_3 = fma(s1, b1[3], acc11_3); acc11_3 = fma(s2, b2[3], acc11_3); acc11_3 = fma(s3, b3[3], acc11_3);
+      acc11_3 = fma(s4, b4[3], acc11_3); acc11_3 = fma(s5, b5[3], acc11_3); acc11_3 = fma(s6, b6[3], acc11_3); acc11_3 = fma(s7, b7[3], acc11_3);
+    }
+    {
+      let s0 = vec4f(subgroupBroadcast(a0.x, 3u)); let s1 = vec4f(subgroupBroadcast(a1.x, 3u));
+      let s2 = vec4f(subgroupBroadcast(a2.x, 3u)); let s3 = vec4f(subgroupBroadcast(a3.x, 3u));
+      let s4 = vec4f(subgroupBroadcast(a4.x, 3u)); let s5 = vec4f(subgroupBroadcast(a5.x, 3u));
+      let s6 = vec4f(subgroupBroadcast(a6.x, 3u)); let s7 = vec4f(subgroupBroadcast(a7.x, 3u));
+      acc12_0 = fma(s0, b0[0], acc12_0); acc12_0 = fma(s1, b1[0], acc12_0); acc12_0 = fma(s2, b2[0], acc12_0); acc12_0 = fma(s3, b3[0], acc12_0);
+      acc12_0 = fma(s4, b4[0], acc12_0); acc12_0 = fma(s5, b5[0], acc12_0); acc12_0 = fma(s6, b6[0], acc12_0); acc12_0 = fma(s7, b7[0], acc12_0);
+      acc12_1 = fma(s0, b0[1], acc12_1); acc12_1 = fma(s1, b1[1], acc12_1); acc12_1 = fma(s2, b2[1], acc12_1); acc12_1 = fma(s3, b3[1], acc12_1);
+      acc12_1 = fma(s4, b4[1], acc12_1); acc12_1 = fma(s5, b5[1], acc12_1); acc12_1 = fma(s6, b6[1], acc12_1); acc12_1 = fma(s7, b7[1], acc12_1);
+      acc12_2 = fma(s0, b0[2], acc12_2); acc12_2 = fma(s1, b1[2], acc12_2); acc12_2 = fma(s2, b2[2], acc12_2); acc12_2 = fma(s3, b3[2], acc12_2);
+      acc12_2 = fma(s4, b4[2], acc12_2); acc12_2 = fma(s5, b5[2], acc12_2); acc12_2 = fma(s6, b6[2], acc12_2); acc12_2 = fma(s7, b7[2], acc12_2);
+      acc12_3 = fma(s0, b0[3], acc12_3); acc12_3 = fma(s1, b1[3], acc12_3); acc12_3 = fma(s2, b2[3], acc12_3); acc12_3 = fma(s3, b3[3], acc12_3);
+      acc12_3 = fma(s4, b4[3], acc12_3); acc12_3 = fma(s5, b5[3], acc12_3); acc12_3 = fma(s6, b6[3], acc12_3); acc12_3 = fma(s7, b7[3], acc12_3);
+    }
+    {
+      let s0 = vec4f(subgroupBroadcast(a0.y, 3u)); let s1 = vec4f(subgroupBroadcast(a1.y, 3u));
+      let s2 = vec4f(subgroupBroadcast(a2.y, 3u)); let s3 = vec4f(subgroupBroadcast(a3.y, 3u));
+      let s4 = vec4f(subgroupBroadcast(a4.y, 3u)); let s5 = vec4f(subgroupBroadcast(a5.y, 3u));
+      let s6 = vec4f(subgroupBroadcast(a6.y, 3u)); let s7 = vec4f(subgroupBroadcast(a7.y, 3u));
+      acc13_0 = fma(s0, b0[0], acc13_0); acc13_0 = fma(s1, b1[0], acc13_0); acc13_0 = fma(s2, b2[0], acc13_0); acc13_0 = fma(s3, b3[0], acc13_0);
+      acc13_0 = fma(s4, b4[0], acc13_0); acc13_0 = fma(s5, b5[0], acc13_0); acc13_0 = fma(s6, b6[0], acc13_0); acc13_0 = fma(s7, b7[0], acc13_0);
+      acc13_1 = fma(s0, b0[1], acc13_1); acc13_1 = fma(s1, b1[1], acc13_1); acc13_1 = fma(s2, b2[1], acc13_1); acc13_1 = fma(s3, b3[1], acc13_1);
+      acc13_1 = fma(s4, b4[1], acc13_1); acc13_1 = fma(s5, b5[1], acc13_1); acc13_1 = fma(s6, b6[1], acc13_1); acc13_1 = fma(s7, b7[1], acc13_1);
+      acc13_2 = fma(s0, b0[2], acc13_2); acc13_2 = fma(s1, b1[2], acc13_2); acc13_2 = fma(s2, b2[2], acc13_2); acc13_2 = fma(s3, b3[2], acc13_2);
+      acc13_2 = fma(s4, b4[2], acc13_2); acc13_2 = fma(s5, b5[2], acc13_2); acc13_2 = fma(s6, b6[2], acc13_2); acc13_2 = fma(s7, b7[2], acc13_2);
+      acc13_3 = fma(s0, b0[3], acc13_3); acc13_3 = fma(s1, b1[3], acc13_3); acc13_3 = fma(s2, b2[3], acc13_3); acc13_3 = fma(s3, b3[3], acc13_3);
+      acc13_3 = fma(s4, b4[3], acc13_3); acc13_3 = fma(s5, b5[3], acc13_3); acc13_3 = fma(s6, b6[3], acc13_3); acc13_3 = fma(s7, b7[3], acc13_3);
+    }
+    {
+      let s0 = vec4f(subgroupBroadcast(a0.z, 3u)); let s1 = vec4f(subgroupBroadcast(a1.z, 3u));
+      let s2 = vec4f(subgroupBroadcast(a2.z, 3u)); let s3 = vec4f(subgroupBroadcast(a3.z, 3u));
+      let s4 = vec4f(subgroupBroadcast(a4.z, 3u)); let s5 = vec4f(subgroupBroadcast(a5.z, 3u));
+      let s6 = vec4f(subgroupBroadcast(a6.z, 3u)); let s7 = vec4f(subgroupBroadcast(a7.z, 3u));
+      acc14_0 = fma(s0, b0[0], acc14_0); acc14_0 = fma(s1, b1[0], acc14_0); acc14_0 = fma(s2, b2[0], acc14_0); acc14_0 = fma(s3, b3[0], acc14_0);
+      acc14_0 = fma(s4, b4[0], acc14_0); acc14_0 = fma(s5, b5[0], acc14_0); acc14_0 = fma(s6, b6[0], acc14_0); acc14_0 = fma(s7, b7[0], acc14_0);
+      acc14_1 = fma(s0, b0[1], acc14_1); acc14_1 = fma(s1, b1[1], acc14_1); acc14_1 = fma(s2, b2[1], acc14_1); acc14_1 = fma(s3, b3[1], acc14_1);
+      acc14_1 = fma(s4, b4[1], acc14_1); acc14_1 = fma(s5, b5[1], acc14_1); acc14_1 = fma(s6, b6[1], acc14_1); acc14_1 = fma(s7, b7[1], acc14_1);
+      acc14_2 = fma(s0, b0[2], acc14_2); acc14_2 = fma(s1, b1[2], acc14_2); acc14_2 = fma(s2, b2[2], acc14_2); acc14_2 = fma(s3, b3[2], acc14_2);
+      acc14_2 = fma(s4, b4[2], acc14_2); acc14_2 = fma(s5, b5[2], acc14_2); acc14_2 = fma(s6, b6[2], acc14_2); acc14_2 = fma(s7, b7[2], acc14_2);
+      acc14_3 = fma(s0, b0[3], acc14_3); acc14_3 = fma(s1, b1[3], acc14_3); acc14_3 = fma(s2, b2[3], acc14_3); acc14_3 = fma(s3, b3[3], acc14_3);
+      acc14_3 = fma(s4, b4[3], acc14_3); acc14_3 = fma(s5, b5[3], acc14_3); acc14_3 = fma(s6, b6[3], acc14_3); acc14_3 = fma(s7, b7[3], acc14_3);
+    }
+    {
+      let s0 = vec4f(subgroupBroadcast(a0.w, 3u)); let s1 = vec4f(subgroupBroadcast(a1.w, 3u));
+      let s2 = vec4f(subgroupBroadcast(a2.w, 3u)); let s3 = vec4f(subgroupBroadcast(a3.w, 3u));
+      let s4 = vec4f(subgroupBroadcast(a4.w, 3u)); let s5 = vec4f(subgroupBroadcast(a5.w, 3u));
+      let s6 = vec4f(subgroupBroadcast(a6.w, 3u)); let s7 = vec4f(subgroupBroadcast(a7.w, 3u));
+      acc15_0 = fma(s0, b0[0], acc15_0); acc15_0 = fma(s1, b1[0], acc15_0); acc15_0 = fma(s2, b2[0], acc15_0); acc15_0 = fma(s3, b3[0], acc15_0);
+      acc15_0 = fma(s4, b4[0], acc15_0); acc15_0 = fma(s5, b5[0], acc15_0); acc15_0 = fma(s6, b6[0], acc15_0); acc15_0 = fma(s7, b7[0], acc15_0);
+      acc15_1 = fma(s0, b0[1], acc15_1); acc15_1 = fma(s1, b1[1], acc15_1); acc15_1 = fma(s2, b2[1], acc15_1); acc15_1 = fma(s3, b3[1], acc15_1);
+      acc15_1 = fma(s4, b4[1], acc15_1); acc15_1 = fma(s5, b5[1], acc15_1); acc15_1 = fma(s6, b6[1], acc15_1); acc15_1 = fma(s7, b7[1], acc15_1);
+      acc15_2 = fma(s0, b0[2], acc15_2); acc15_2 = fma(s1, b1[2], acc15_2); acc15_2 = fma(s2, b2[2], acc15_2); acc15_2 = fma(s3, b3[2], acc15_2);
+      acc15_2 = fma(s4, b4[2], acc15_2); acc15_2 = fma(s5, b5[2], acc15_2); acc15_2 = fma(s6, b6[2], acc15_2); acc15_2 = fma(s7, b7[2], acc15_2);
+      acc15_3 = fma(s0, b0[3], acc15_3); acc15_3 = fma(s1, b1[3], acc15_3); acc15_3 = fma(s2, b2[3], acc15_3); acc15_3 = fma(s3, b3[3], acc15_3);
+      acc15_3 = fma(s4, b4[3], acc15_3); acc15_3 = fma(s5, b5[3], acc15_3); acc15_3 = fma(s6, b6[3], acc15_3); acc15_3 = fma(s7, b7[3], acc15_3);
     }
   }
   for (var k = unrolledEnd; k < params.depth; k++) {
+    let b0 = loadB(k, ops); let a0 = loadA(k, ops);
     {
-      let bk = loadB(k, ops);
-      let ak = loadA(k, ops);
-      acc0 = fma4(subgroupBroadcast(ak.x, 0u), bk, acc0); acc1 = fma4(subgroupBroadcast(ak.y, 0u), bk, acc1);
-      acc2 = fma4(subgroupBroadcast(ak.z, 0u), bk, acc2); acc3 = fma4(subgroupBroadcast(ak.w, 0u), bk, acc3);
-      acc4 = fma4(subgroupBroadcast(ak.x, 1u), bk, acc4); acc5 = fma4(subgroupBroadcast(ak.y, 1u), bk, acc5);
-      acc6 = fma4(subgroupBroadcast(ak.z, 1u), bk, acc6); acc7 = fma4(subgroupBroadcast(ak.w, 1u), bk, acc7);
-      acc8 = fma4(subgroupBroadcast(ak.x, 2u), bk, acc8); acc9 = fma4(subgroupBroadcast(ak.y, 2u), bk, acc9);
-      acc10 = fma4(subgroupBroadcast(ak.z, 2u), bk, acc10); acc11 = fma4(subgroupBroadcast(ak.w, 2u), bk, acc11);
-      acc12 = fma4(subgroupBroadcast(ak.x, 3u), bk, acc12); acc13 = fma4(subgroupBroadcast(ak.y, 3u), bk, acc13);
-      acc14 = fma4(subgroupBroadcast(ak.z, 3u), bk, acc14); acc15 = fma4(subgroupBroadcast(ak.w, 3u), bk, acc15);
+      let s0 = vec4f(subgroupBroadcast(a0.x, 0u));
+      acc0_0 = fma(s0, b0[0], acc0_0);
+      acc0_1 = fma(s0, b0[1], acc0_1);
+      acc0_2 = fma(s0, b0[2], acc0_2);
+      acc0_3 = fma(s0, b0[3], acc0_3);
+    }
+    {
+      let s0 = vec4f(subgroupBroadcast(a0.y, 0u));
+      acc1_0 = fma(s0, b0[0], acc1_0);
+      acc1_1 = fma(s0, b0[1], acc1_1);
+      acc1_2 = fma(s0, b0[2], acc1_2);
+      acc1_3 = fma(s0, b0[3], acc1_3);
+    }
+    {
+      let s0 = vec4f(subgroupBroadcast(a0.z, 0u));
+      acc2_0 = fma(s0, b0[0], acc2_0);
+      acc2_1 = fma(s0, b0[1], acc2_1);
+      acc2_2 = fma(s0, b0[2], acc2_2);
+      acc2_3 = fma(s0, b0[3], acc2_3);
+    }
+    {
+      let s0 = vec4f(subgroupBroadcast(a0.w, 0u));
+      acc3_0 = fma(s0, b0[0], acc3_0);
+      acc3_1 = fma(s0, b0[1], acc3_1);
+      acc3_2 = fma(s0, b0[2], acc3_2);
+      acc3_3 = fma(s0, b0[3], acc3_3);
+    }
+    {
+      let s0 = vec4f(subgroupBroadcast(a0.x, 1u));
+      acc4_0 = fma(s0, b0[0], acc4_0);
+      acc4_1 = fma(s0, b0[1], acc4_1);
+      acc4_2 = fma(s0, b0[2], acc4_2);
+      acc4_3 = fma(s0, b0[3], acc4_3);
+    }
+    {
+      let s0 = vec4f(subgroupBroadcast(a0.y, 1u));
+      acc5_0 = fma(s0, b0[0], acc5_0);
+      acc5_1 = fma(s0, b0[1], acc5_1);
+      acc5_2 = fma(s0, b0[2], acc5_2);
+      acc5_3 = fma(s0, b0[3], acc5_3);
+    }
+    {
+      let s0 = vec4f(subgroupBroadcast(a0.z, 1u));
+      acc6_0 = fma(s0, b0[0], acc6_0);
+      acc6_1 = fma(s0, b0[1], acc6_1);
+      acc6_2 = fma(s0, b0[2], acc6_2);
+      acc6_3 = fma(s0, b0[3], acc6_3);
+    }
+    {
+      let s0 = vec4f(subgroupBroadcast(a0.w, 1u));
+      acc7_0 = fma(s0, b0[0], acc7_0);
+      acc7_1 = fma(s0, b0[1], acc7_1);
+      acc7_2 = fma(s0, b0[2], acc7_2);
+      acc7_3 = fma(s0, b0[3], acc7_3);
+    }
+    {
+      let s0 = vec4f(subgroupBroadcast(a0.x, 2u));
+      acc8_0 = fma(s0, b0[0], acc8_0);
+      acc8_1 = fma(s0, b0[1], acc8_1);
+      acc8_2 = fma(s0, b0[2], acc8_2);
+      acc8_3 = fma(s0, b0[3], acc8_3);
+    }
+    {
+      let s0 = vec4f(subgroupBroadcast(a0.y, 2u));
+      acc9_0 = fma(s0, b0[0], acc9_0);
+      acc9_1 = fma(s0, b0[1], acc9_1);
+      acc9_2 = fma(s0, b0[2], acc9_2);
+      acc9_3 = fma(s0, b0[3], acc9_3);
+    }
+    {
+      let s0 = vec4f(subgroupBroadcast(a0.z, 2u));
+      acc10_0 = fma(s0, b0[0], acc10_0);
+      acc10_1 = fma(s0, b0[1], acc10_1);
+      acc10_2 = fma(s0, b0[2], acc10_2);
+      acc10_3 = fma(s0, b0[3], acc10_3);
+    }
+    {
+      let s0 = vec4f(subgroupBroadcast(a0.w, 2u));
+      acc11_0 = fma(s0, b0[0], acc11_0);
+      acc11_1 = fma(s0, b0[1], acc11_1);
+      acc11_2 = fma(s0, b0[2], acc11_2);
+      acc11_3 = fma(s0, b0[3], acc11_3);
+    }
+    {
+      let s0 = vec4f(subgroupBroadcast(a0.x, 3u));
+      acc12_0 = fma(s0, b0[0], acc12_0);
+      acc12_1 = fma(s0, b0[1], acc12_1);
+      acc12_2 = fma(s0, b0[2], acc12_2);
+      acc12_3 = fma(s0, b0[3], acc12_3);
+    }
+    {
+      let s0 = vec4f(subgroupBroadcast(a0.y, 3u));
+      acc13_0 = fma(s0, b0[0], acc13_0);
+      acc13_1 = fma(s0, b0[1], acc13_1);
+      acc13_2 = fma(s0, b0[2], acc13_2);
+      acc13_3 = fma(s0, b0[3], acc13_3);
+    }
+    {
+      let s0 = vec4f(subgroupBroadcast(a0.z, 3u));
+      acc14_0 = fma(s0, b0[0], acc14_0);
+      acc14_1 = fma(s0, b0[1], acc14_1);
+      acc14_2 = fma(s0, b0[2], acc14_2);
+      acc14_3 = fma(s0, b0[3], acc14_3);
+    }
+    {
+      let s0 = vec4f(subgroupBroadcast(a0.w, 3u));
+      acc15_0 = fma(s0, b0[0], acc15_0);
+      acc15_1 = fma(s0, b0[1], acc15_1);
+      acc15_2 = fma(s0, b0[2], acc15_2);
+      acc15_3 = fma(s0, b0[3], acc15_3);
     }
   }
+  let acc0 = mat4x4f(acc0_0, acc0_1, acc0_2, acc0_3); let acc1 = mat4x4f(acc1_0, acc1_1, acc1_2, acc1_3);
+  let acc2 = mat4x4f(acc2_0, acc2_1, acc2_2, acc2_3); let acc3 = mat4x4f(acc3_0, acc3_1, acc3_2, acc3_3);
+  let acc4 = mat4x4f(acc4_0, acc4_1, acc4_2, acc4_3); let acc5 = mat4x4f(acc5_0, acc5_1, acc5_2, acc5_3);
+  let acc6 = mat4x4f(acc6_0, acc6_1, acc6_2, acc6_3); let acc7 = mat4x4f(acc7_0, acc7_1, acc7_2, acc7_3);
+  let acc8 = mat4x4f(acc8_0, acc8_1, acc8_2, acc8_3); let acc9 = mat4x4f(acc9_0, acc9_1, acc9_2, acc9_3);
+  let acc10 = mat4x4f(acc10_0, acc10_1, acc10_2, acc10_3); let acc11 = mat4x4f(acc11_0, acc11_1, acc11_2, acc11_3);
+  let acc12 = mat4x4f(acc12_0, acc12_1, acc12_2, acc12_3); let acc13 = mat4x4f(acc13_0, acc13_1, acc13_2, acc13_3);
+  let acc14 = mat4x4f(acc14_0, acc14_1, acc14_2, acc14_3); let acc15 = mat4x4f(acc15_0, acc15_1, acc15_2, acc15_3);
+  // END accumulation
 
   if (linear >= tileCount) {
     return;

@@ -9,7 +9,6 @@
 import lanesWgsl from '../../shaders/matmul_lanes.wgsl?raw';
 import tiledWgsl from '../../shaders/matmul_tiled.wgsl?raw';
 import biasGradWgsl from '../../shaders/dense_bias_grad.wgsl?raw';
-import activationGradWgsl from '../../shaders/dense_activation_grad.wgsl?raw';
 import addIntoWgsl from '../../shaders/add_into.wgsl?raw';
 import packWgsl from '../../shaders/gemm_pack.wgsl?raw';
 import packVec4Wgsl from '../../shaders/gemm_pack_vec4.wgsl?raw';
@@ -18,7 +17,9 @@ import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding, BufferBinding } from '../gpu/recorder.js';
 import { GEMM_OPERANDS_BUFFER, GEMM_OPERANDS_TEXTURE, GEMM_PACK_LAYOUT, withParts } from './wgsl-parts.js';
 import { dispatchPerLine } from './per-line.js';
-import type { Activation } from '../linalg.js';
+import { ACTIVATION_CODE, type PointwiseActivation } from './activation.js';
+
+export type { PointwiseActivation };
 
 // Bindings: a, b, bias, out (lanes; a and b as textures for lanes-texture); a, aAux, b, bAux,
 // bias, out (tiled).
@@ -33,7 +34,6 @@ const PACK: KernelSpec = { name: 'gemm_pack', code: withParts(packWgsl, GEMM_PAC
 const PACK_VEC4: KernelSpec = { name: 'gemm_pack_vec4', code: withParts(packVec4Wgsl, GEMM_PACK_LAYOUT), bindings: ['read', 'storage-texture'] };
 const TILED: KernelSpec = { name: 'matmul_tiled', code: tiledWgsl, bindings: ['read', 'read', 'read', 'read', 'read', 'write'] };
 const BIAS_GRAD: KernelSpec = { name: 'dense_bias_grad', code: biasGradWgsl, bindings: ['read', 'read', 'write'] };
-const ACTIVATION_GRAD: KernelSpec = { name: 'dense_activation_grad', code: activationGradWgsl, bindings: ['read', 'read', 'write'] };
 const ADD_INTO: KernelSpec = { name: 'add_into', code: addIntoWgsl, bindings: ['read', 'write'] };
 
 /**
@@ -118,9 +118,6 @@ export interface GemmBuffers {
   out: Binding;
 }
 
-/** Element-wise activations as the kernels number them (softmax runs as its own pass). */
-export type PointwiseActivation = Exclude<Activation, 'softmax'>;
-const ACTIVATION_CODE: Record<PointwiseActivation, number> = { linear: 0, sigmoid: 1, relu: 2, tanh: 3 };
 
 export interface GemmFusion {
   /** Multiply A by act'(aAux) as it is loaded ('linear': A as stored). */
@@ -382,14 +379,6 @@ function copiesAsTexture(layout: GemmLayout, b: Binding): boolean {
 export function recordBiasGrad(gpu: GpuRuntime, op: string, dy: Binding, y: Binding, db: Binding, rows: number, cols: number, derivative: PointwiseActivation): void {
   if (cols === 0) return;
   dispatchPerLine(gpu, op, BIAS_GRAD, { derivative: ACTIVATION_CODE[derivative] }, [dy, y, db], new Uint32Array([rows, cols]), cols);
-}
-
-/** dz = dy * act'(y) element-wise ('linear' is not needed: dz is dy). */
-export function recordActivationGrad(gpu: GpuRuntime, op: string, dy: Binding, y: Binding, dz: Binding, count: number, derivative: PointwiseActivation): void {
-  if (count === 0) return;
-  const workgroupSize = 64;
-  const kernel = gpu.kernel(ACTIVATION_GRAD, { workgroupSize, derivative: ACTIVATION_CODE[derivative] });
-  gpu.dispatch(op, kernel, [dy, y, dz], new Uint32Array([count]), Math.ceil(count / 4 / workgroupSize));
 }
 
 /** y += x over `count` floats (partial gradients summed across ranges of batch rows). */

@@ -6,7 +6,6 @@ import gatherRowsWgsl from '../../shaders/gather_rows.wgsl?raw';
 import lossRowsWgsl from '../../shaders/loss_rows.wgsl?raw';
 import accumulateWgsl from '../../shaders/accumulate_epoch.wgsl?raw';
 import optimizerWgsl from '../../shaders/optimizer_step.wgsl?raw';
-import activationWgsl from '../../shaders/activation.wgsl?raw';
 import columnSumsWgsl from '../../shaders/column_sums.wgsl?raw';
 import type { KernelSpec } from '../gpu/kernel.js';
 import { TRAIN_MODEL, TRAIN_RECORDS, withParts } from './wgsl-parts.js';
@@ -41,7 +40,6 @@ const GATHER_ROWS_VEC4: KernelSpec = {
 const LOSS_ROWS: KernelSpec = { name: 'loss_rows', code: lossRowsWgsl, bindings: ['read', 'read', 'write', 'write'] };
 const ACCUMULATE: KernelSpec = { name: 'accumulate_epoch', code: withParts(accumulateWgsl, TRAIN_RECORDS), bindings: ['read', 'read', 'read', 'write'] };
 const OPTIMIZER: KernelSpec = { name: 'optimizer_step', code: optimizerWgsl, bindings: ['write', 'read', 'write', 'write', 'read'] };
-const ACTIVATION: KernelSpec = { name: 'activation', code: activationWgsl, bindings: ['read', 'read', 'write'] };
 const COLUMN_SUMS: KernelSpec = { name: 'column_sums', code: columnSumsWgsl, bindings: ['read', 'write'] };
 
 const WORKGROUP = 64;
@@ -121,7 +119,7 @@ export function recordTrainSmall(gpu: GpuRuntime, op: string, lanes: boolean, bi
 /** mode 0: finite floats; 1: float class indices < classes; 2: int32 class indices < classes. */
 export function recordCheckValues(gpu: GpuRuntime, op: string, values: Binding, result: Binding, count: number, mode: number, classes: number): void {
   const kernel = gpu.kernel(CHECK_VALUES, { workgroupSize: WORKGROUP, mode });
-  gpu.dispatch(op, kernel, [values, result], new Uint32Array([count, classes]), Math.ceil(count / WORKGROUP));
+  gpu.dispatch(op, kernel, [values, result], new Uint32Array([count, classes]), Math.ceil(count / (4 * WORKGROUP)));
 }
 
 /**
@@ -193,12 +191,6 @@ export function recordOptimizerStep(gpu: GpuRuntime, op: string, param: Binding,
   [p.gradScale, p.rate, p.momentum, p.beta1, p.beta2, p.epsilon].forEach((v, i) => (f[2 + i] = v));
   const kernel = gpu.kernel(OPTIMIZER, { workgroupSize: WORKGROUP, code: p.code });
   gpu.dispatch(op, kernel, [param, grad, slot1, slot2, status], u, Math.ceil(vec4s / WORKGROUP));
-}
-
-/** mode 0: out = act(a); mode 1: out = b * act'(a), a the forward output, b the incoming gradient. */
-export function recordActivation(gpu: GpuRuntime, op: string, a: Binding, b: Binding, out: Binding, count: number, act: number, mode: 0 | 1): void {
-  const kernel = gpu.kernel(ACTIVATION, { workgroupSize: WORKGROUP, act, mode });
-  gpu.dispatch(op, kernel, [a, b, out], new Uint32Array([count]), Math.ceil(count / WORKGROUP));
 }
 
 /** out[j] = sum over rows of a[r, j]. */

@@ -10,7 +10,6 @@ import type { Tensor } from '../tensor.js';
 import {
   RECORD_HEADER_WORDS,
   recordAccumulate,
-  recordActivation,
   recordColumnSums,
   recordGatherRows,
   recordLossRows,
@@ -18,7 +17,8 @@ import {
   type AccumulateParams,
 } from '../kernels/training.js';
 import { recordSoftmaxVjpRows } from '../kernels/rowwise.js';
-import { ACTIVATION_CODE, activationBackward as cpuActivationBackward, applyActivation, type ActivationName } from './activations.js';
+import { recordActivation } from '../kernels/activation.js';
+import { activationBackward as cpuActivationBackward, applyActivation, type ActivationName } from './activations.js';
 import { LabelKind, lossRow, metricRow, type LossCode } from './losses.js';
 import { applyUpdate, type StepParams } from './optimizers.js';
 
@@ -158,7 +158,7 @@ export function activationForward(ctx: Context, op: string, act: ActivationName,
   return gpu.captured(op, () => {
     const y = ctx.gpuOutput(op, x.shape, 'float32', 'activation');
     const xb = x.storage!.buffer!;
-    recordActivation(gpu, op, xb, xb, y.storage!.buffer!, x.size, ACTIVATION_CODE[act], 0);
+    recordActivation(gpu, op, xb, xb, y.storage!.buffer!, x.size, act, 0);
     return y;
   });
 }
@@ -173,7 +173,7 @@ export function activationBackward(ctx: Context, op: string, act: ActivationName
     const yb = y.storage!.buffer!;
     const dyb = dy.storage!.buffer!;
     if (act === 'softmax') recordSoftmaxVjpRows(gpu, op, yb, dyb, dx.storage!.buffer!, y.size / Math.max(cols, 1), cols);
-    else recordActivation(gpu, op, yb, dyb, dx.storage!.buffer!, y.size, ACTIVATION_CODE[act], 1);
+    else recordActivation(gpu, op, yb, dyb, dx.storage!.buffer!, y.size, act, 1);
     return dx;
   });
 }

@@ -19,7 +19,6 @@ import {
   gemmFusesDerivative,
   gemmVariantUsable,
   PLAIN_GEMM,
-  recordActivationGrad,
   recordAddInto,
   recordBiasGrad,
   recordGemm,
@@ -29,6 +28,7 @@ import {
 } from '../kernels/matmul.js';
 import { chooseSoftmaxVariant, recordSoftmax } from '../kernels/softmax.js';
 import { recordSoftmaxVjpRows } from '../kernels/rowwise.js';
+import { recordActivation } from '../kernels/activation.js';
 import { chunkRange, planBindingChunks, type Chunk } from '../kernels/chunks.js';
 import { checkBindable } from './matmul.js';
 
@@ -179,7 +179,7 @@ export function denseBackward(ctx: Context, args: DenseBackwardArgs): DenseGradi
       if (scratch.dz) {
         const formed = unitRows(scratch.dz, chunk);
         if (act === 'softmax') recordSoftmaxVjpRows(gpu, op, yRows, dz, formed, chunk.count, units);
-        else recordActivationGrad(gpu, op, dz, yRows, formed, chunk.count * units, pointwise);
+        else recordActivation(gpu, op, yRows, dz, formed, chunk.count * units, pointwise, 1);
         dz = formed;
       }
       // The first range writes dw and db; the others write scratch and add it in.

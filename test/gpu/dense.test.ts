@@ -140,10 +140,11 @@ describe('dense and denseBackward on webgpu, every GEMM variant against the CPU 
       const ctx = await nn.createContext({ device });
       const binding = device.limits.maxStorageBufferBindingSize;
       const out = [];
-      // x of 140 MB (relu, bias: dz written per range), then y and dy of 134 MB (softmax, no
-      // bias), against 128 MiB bindings; dw and db add up the ranges' partial sums.
+      // x of 140 MB (relu, bias: dz written per range; an odd row count and 5 units leave the
+      // last range's dz 4 bytes past a whole vec4), then y and dy of 134 MB (softmax, no bias),
+      // against 128 MiB bindings; dw and db add up the ranges' partial sums.
       for (const [batch, inputs, units, activation, hasBias] of [
-        [140000, 250, 4, 'relu', true],
+        [140001, 250, 5, 'relu', true],
         [70000, 8, 480, 'softmax', false],
       ] as [number, number, number, 'relu', boolean][]) {
         const x = util.randomArray(batch * inputs, batch + inputs);

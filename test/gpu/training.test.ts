@@ -295,6 +295,49 @@ describe('fit on WebGPU', () => {
     expect(r.unchanged).toBe(true);
   });
 
+  it('the data check reads 4 entries at a time: the first bad entry wherever it sits, padding ignored', async () => {
+    const r = await gpu.run(async (nn) => {
+      const ctx = await nn.createContext({ backend: 'webgpu' });
+      const model = new nn.Sequential([new nn.Dense({ units: 3, inputShape: [3], activation: 'softmax' })]);
+      model.compile({ loss: 'sparseCategoricalCrossentropy', optimizer: 'sgd', seed: 1, context: ctx });
+      // 9 x 3 = 27 entries: six whole vec4s and one with 3 entries and a padding word.
+      const xWith = (bad: [number, number][]) => {
+        const values = Array.from({ length: 27 }, (_, i) => i / 27);
+        for (const [i, v] of bad) values[i] = v;
+        return ctx.tensor(new Float32Array(values), [9, 3]);
+      };
+      const labels = (values: number[], float = false) => ctx.tensor(float ? new Float32Array(values) : new Int32Array(values));
+      const goodLabels = labels([0, 1, 2, 0, 1, 2, 0, 1, 2]);
+      const padded = xWith([]);
+      // NaN in the padding word after the last entry: not data, so no error.
+      ctx.gpu!.device.queue.writeBuffer(padded.storage!.buffer!, 27 * 4, new Float32Array([NaN]));
+      const messages: string[] = [];
+      for (const [xs, ys] of [
+        [xWith([[26, NaN]]), goodLabels],
+        [xWith([[25, Infinity], [5, NaN]]), goodLabels],
+        [xWith([[13, -Infinity], [12, NaN], [15, NaN]]), goodLabels],
+        [padded, goodLabels],
+        [padded, labels([0, 1, 2, 0, 1, 2, 0, 1, 3])],
+        [padded, labels([0, 1, 2, 0, -1, 2, 0, 5, 2])],
+        [padded, labels([0, 1, 2, 0, 1, 2, 0.5, 1, 2], true)],
+      ] as const) {
+        messages.push(await model.fit(xs, ys, { batchSize: 9 }).then(() => 'resolved', (e: Error) => `${e.name}: ${e.message}`));
+      }
+      ctx.destroy();
+      return messages;
+    });
+    const notFinite = (at: string) => `ArgumentError: fit: x${at} is not a finite number (NaN or infinite); x must hold finite numbers`;
+    expect(r).toEqual([
+      notFinite('[8][2]'),
+      notFinite('[1][2]'),
+      notFinite('[4][0]'),
+      'resolved',
+      'ArgumentError: fit: y[8] is not a class index in 0..2',
+      'ArgumentError: fit: y[4] is not a class index in 0..2',
+      'ArgumentError: fit: y[6] is not a class index in 0..2',
+    ]);
+  });
+
   it('callbacks see the current weights; validation, predict and evaluate match the cpu backend', async () => {
     const r = await gpu.run(async (nn, util) => {
       const x = Array.from({ length: 30 }, (_, i) => [Math.sin(i), Math.cos(3 * i), (i % 5) / 5]);

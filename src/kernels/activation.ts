@@ -1,0 +1,34 @@
+/**
+ * Element-wise activations on their own (shaders/activation.wgsl): an Activation layer's forward
+ * pass, and dz = dy * act'(y), the gradient of a lone activation and the dz the dense backward
+ * pass writes once for its GEMMs.
+ */
+import activationWgsl from '../../shaders/activation.wgsl?raw';
+import type { KernelSpec } from '../gpu/kernel.js';
+import type { GpuRuntime } from '../gpu/runtime.js';
+import type { Binding } from '../gpu/recorder.js';
+import type { Activation } from '../linalg.js';
+
+/** Element-wise activations as the kernels number them (softmax runs as its own pass). */
+export type PointwiseActivation = Exclude<Activation, 'softmax'>;
+export const ACTIVATION_CODE: Record<PointwiseActivation, number> = { linear: 0, sigmoid: 1, relu: 2, tanh: 3 };
+
+const ACTIVATION: KernelSpec = { name: 'activation', code: activationWgsl, bindings: ['read', 'read', 'write'] };
+const WORKGROUP = 64;
+
+/**
+ * The kernel reads and writes whole vec4s. A range binding is a batch chunk (chunks.ts): it
+ * starts aligned and, unless it is the last, covers a multiple of the alignment; the last ends
+ * where the tensor does, inside a buffer padded to 16 bytes. So rounding its size up to 16 bytes
+ * stays inside the buffer and adds only padding.
+ */
+function wholeVec4s(binding: Binding): Binding {
+  return 'offset' in binding ? { ...binding, size: Math.ceil(binding.size / 16) * 16 } : binding;
+}
+
+/** mode 0: out = act(a); mode 1: out = b * act'(a), a the forward output, b the incoming gradient. */
+export function recordActivation(gpu: GpuRuntime, op: string, a: Binding, b: Binding, out: Binding, count: number, act: PointwiseActivation, mode: 0 | 1): void {
+  if (count === 0) return;
+  const kernel = gpu.kernel(ACTIVATION, { workgroupSize: WORKGROUP, act: ACTIVATION_CODE[act], mode });
+  gpu.dispatch(op, kernel, [a, b, out].map(wholeVec4s), new Uint32Array([count]), Math.ceil(count / 4 / WORKGROUP));
+}
