@@ -119,7 +119,7 @@ export function recordTrainSmall(gpu: GpuRuntime, op: string, lanes: boolean, bi
 /** mode 0: finite floats; 1: float class indices < classes; 2: int32 class indices < classes. */
 export function recordCheckValues(gpu: GpuRuntime, op: string, values: Binding, result: Binding, count: number, mode: number, classes: number): void {
   const kernel = gpu.kernel(CHECK_VALUES, { workgroupSize: WORKGROUP, mode });
-  gpu.dispatch(op, kernel, [values, result], new Uint32Array([count, classes]), Math.ceil(count / (4 * WORKGROUP)));
+  gpu.dispatch(op, kernel, [values, result], new Uint32Array([count, classes]), Math.ceil(count / (16 * WORKGROUP)));
 }
 
 /**
