@@ -118,7 +118,6 @@ export interface GemmBuffers {
   out: Binding;
 }
 
-
 export interface GemmFusion {
   /** Multiply A by act'(aAux) as it is loaded ('linear': A as stored). */
   aDerivative: PointwiseActivation;
