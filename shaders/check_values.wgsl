@@ -21,7 +21,12 @@ override mode: u32 = 0u;
 
 const EXPONENT_BITS = vec4u(0x7f800000u);
 
-fn badEntries(bits: vec4u, first: u32) -> vec4<bool> {
+const NONE = 0xffffffffu;
+
+// Index of the first bad entry among the 4 of vec4 `at`, whose first entry is entry `first`
+// (entries past `count` do not count), or NONE.
+fn firstBad(at: u32, first: u32) -> u32 {
+  let bits = values[at];
   var bad: vec4<bool>;
   switch mode {
     case 0u: {
@@ -35,15 +40,9 @@ fn badEntries(bits: vec4u, first: u32) -> vec4<bool> {
       bad = (bitcast<vec4i>(bits) < vec4i(0)) | (bits >= vec4u(params.classes));
     }
   }
-  return bad & ((vec4u(first) + vec4u(0u, 1u, 2u, 3u)) < vec4u(params.count));
-}
-
-// Index of the first bad entry of 4 starting at `first`, or NONE.
-fn firstBad(bad: vec4<bool>, first: u32) -> u32 {
+  bad &= (vec4u(first) + vec4u(0u, 1u, 2u, 3u)) < vec4u(params.count);
   return select(select(select(select(NONE, first + 3u, bad.w), first + 2u, bad.z), first + 1u, bad.y), first, bad.x);
 }
-
-const NONE = 0xffffffffu;
 
 @compute @workgroup_size(workgroupSize)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
@@ -52,10 +51,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let last = (params.count - 1u) / 4u;
   let q = first / 4u;
   // Clamped loads: past the end they repeat the last vec4, whose entries the count masks.
-  let f0 = firstBad(badEntries(values[q], first), first);
-  let f1 = firstBad(badEntries(values[min(q + 1u, last)], first + 4u), first + 4u);
-  let f2 = firstBad(badEntries(values[min(q + 2u, last)], first + 8u), first + 8u);
-  let f3 = firstBad(badEntries(values[min(q + 3u, last)], first + 12u), first + 12u);
+  let f0 = firstBad(q, first);
+  let f1 = firstBad(min(q + 1u, last), first + 4u);
+  let f2 = firstBad(min(q + 2u, last), first + 8u);
+  let f3 = firstBad(min(q + 3u, last), first + 12u);
   let found = min(min(f0, f1), min(f2, f3));
   if (found != NONE) {
     atomicMin(&result[0], found);

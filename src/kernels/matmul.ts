@@ -19,8 +19,6 @@ import { GEMM_OPERANDS_BUFFER, GEMM_OPERANDS_TEXTURE, GEMM_PACK_LAYOUT, withPart
 import { dispatchPerLine } from './per-line.js';
 import { ACTIVATION_CODE, type PointwiseActivation } from './activation.js';
 
-export type { PointwiseActivation };
-
 // Bindings: a, b, bias, out (lanes; a and b as textures for lanes-texture); a, aAux, b, bAux,
 // bias, out (tiled).
 const LANES: KernelSpec = { name: 'matmul_lanes', code: withParts(lanesWgsl, GEMM_OPERANDS_BUFFER), bindings: ['read', 'read', 'read', 'write'], features: ['subgroups'] };

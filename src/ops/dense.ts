@@ -24,11 +24,10 @@ import {
   recordGemm,
   rowMajorGemm,
   type GemmFusion,
-  type PointwiseActivation,
 } from '../kernels/matmul.js';
 import { chooseSoftmaxVariant, recordSoftmax } from '../kernels/softmax.js';
 import { recordSoftmaxVjpRows } from '../kernels/rowwise.js';
-import { recordActivation } from '../kernels/activation.js';
+import { recordActivation, type PointwiseActivation } from '../kernels/activation.js';
 import { chunkRange, planBindingChunks, type Chunk } from '../kernels/chunks.js';
 import { checkBindable } from './matmul.js';
 
