@@ -272,15 +272,17 @@ export function recordGemm(gpu: GpuRuntime, op: string, variant: string, layout:
       tileCols = Math.ceil(layout.cols / 64);
       // One 16 x 64 tile per workgroup of 4 invocations (one subgroup).
       workgroups = tileRows * tileCols * layout.batches;
+      // Every tile inside the output, rows contiguous: stores without bounds tests.
+      const wholeTiles = layout.rows % 16 === 0 && layout.cols % 64 === 0 && layout.cColStride === 1 ? 1 : 0;
       if (variant !== 'lanes-texture') {
-        kernel = gpu.kernel(LANES, finish);
+        kernel = gpu.kernel(LANES, { ...finish, wholeTiles });
         bindings = [buffers.a, buffers.b, bias, buffers.out];
         break;
       }
       const packed = packOperands(gpu, op, layout, buffers);
       textures.push(packed.a, packed.b);
       layerRows = packed.layerRows;
-      kernel = gpu.kernel(LANES_TEXTURE, finish);
+      kernel = gpu.kernel(LANES_TEXTURE, { ...finish, wholeTiles });
       bindings = [{ texture: packed.a }, { texture: packed.b }, bias, buffers.out];
       break;
     }

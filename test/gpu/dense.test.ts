@@ -109,12 +109,15 @@ describe('dense and denseBackward on webgpu, every GEMM variant against the CPU 
     check(await runDense(cases, 1e-4), cases);
   });
 
-  it('edge shapes: one unit, one input, one row, odd sizes', async () => {
+  it('edge shapes: one unit, one input, one row, odd sizes, whole tiles', async () => {
     const edges: Shape3[] = [
       { batch: 1, inputs: 1, units: 1 },
       { batch: 7, inputs: 1, units: 13 },
       { batch: 5, inputs: 9, units: 1 },
       { batch: 65, inputs: 63, units: 17 },
+      // y, dw and dx all whole 16 x 64 tiles: the lanes kernels' stores without bounds tests,
+      // with bias and activation.
+      { batch: 32, inputs: 64, units: 128 },
     ];
     const cases: DenseCase[] = edges.flatMap((s, i) => ACTIVATIONS.map((activation, j) => ({ ...s, activation, hasBias: (i + j) % 2 === 0, seed: 1000 + 10 * (5 * i + j) })));
     check(await runDense(cases, 1e-4), cases);

@@ -65,6 +65,10 @@ const EDGE_CASES: Case[] = [
   fixedCase('tiny odd', 3, 5, 7, { transposeA: true }),
   fixedCase('tile edges 63/64/65', 63, 64, 65, { transposeB: true }),
   fixedCase('exact tiles', 64, 64, 64),
+  // Whole 16 x 64 tiles with contiguous output rows: the lanes kernels store without bounds tests
+  // (lanes-transposed writes the transpose, columns strided, so it keeps them).
+  fixedCase('whole tiles, batched', 32, 20, 128, { batch: 2, aBatched: true, bBatched: true }),
+  fixedCase('whole tiles, both transposed', 48, 16, 64, { transposeA: true, transposeB: true }),
   fixedCase('one past tiles', 65, 17, 129, { transposeA: true, transposeB: true }),
   fixedCase('K = 0 gives zeros', 5, 0, 6),
   // Row-major B with a multiple of 64 columns: lanes-texture copies it into its texture instead of
