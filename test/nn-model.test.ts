@@ -212,6 +212,29 @@ describe('Sequential on the cpu backend', () => {
     sparse.dispose();
   });
 
+  it('checks the values of a tensor once per kind of check', async () => {
+    // Three classes: the labels are checked against 0..2 and found valid.
+    const three = new Sequential([new Dense({ units: 3, inputShape: [2], activation: 'softmax' })]);
+    three.compile({ loss: 'sparseCategoricalCrossentropy', optimizer: 'sgd', seed: 1, context: ctx });
+    const x = ctx.tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
+    const labels = ctx.tensor(new Int32Array([0, 1, 2, 1]));
+    await three.fit(x, labels, { epochs: 1 });
+    // Valid for three classes is not valid for two: that check runs.
+    const two = new Sequential([new Dense({ units: 2, inputShape: [2], activation: 'softmax' })]);
+    two.compile({ loss: 'sparseCategoricalCrossentropy', optimizer: 'sgd', seed: 1, context: ctx });
+    await expect(two.fit(x, labels)).rejects.toThrow(/fit: y\[2\] = 2 is not a class index in 0..1/);
+    // x was found finite: a tensor never changes after it is made, so the next fit does not scan
+    // it again. Changing its storage behind the library's back shows that: the NaN now reaches
+    // the loss instead of the argument check.
+    (x.storage!.data as Float32Array)[2] = NaN;
+    await expect(three.fit(x, labels, { epochs: 1 })).rejects.toThrow(NonFiniteLossError);
+    // A new tensor with the same values is checked.
+    await expect(three.fit(ctx.tensor(x.storage!.data as Float32Array, [4, 2]), labels)).rejects.toThrow(/fit: x\[1\]\[0\] = NaN is not a finite number/);
+    for (const t of [x, labels]) t.destroy();
+    three.dispose();
+    two.dispose();
+  });
+
   it('stops on a non-finite loss before applying that update (TerminateOnNaN)', async () => {
     // The first sample's update sends the weights to ~1e38 (finite); the second sample's loss
     // then overflows. Training must stop there and keep the weights after the first update.

@@ -3,7 +3,7 @@
  * training work is recorded: shapes against the model, row counts against each other, values
  * (x finite, targets finite, class indices integral and in range). Plain arrays are checked on
  * the host while they are converted; tensors on the GPU by one small kernel per tensor and one
- * 4-byte readback (no training has started, so this is not a readback per step).
+ * 4-byte readback (no training has started, so this is not a readback per step), once per tensor.
  */
 import { ArgumentError, ShapeError } from '../errors.js';
 import type { Context } from '../context.js';
@@ -155,8 +155,20 @@ export async function prepareData(op: string, core: ModelCore, ctx: Context, x: 
   }
 }
 
-/** Finds the first bad value of each tensor (GPU: one kernel and a 4-byte read each). */
-async function checkValues(op: string, ctx: Context, checks: { arg: string; t: Tensor; mode: number; width: number }[], classes: number): Promise<void> {
+/**
+ * Tensors already found valid, by what they were checked for (finite values, or class indices
+ * below a count). A tensor's contents never change after it is made, so fitting or evaluating on
+ * the same tensors again (a loop of fit calls) does not scan them again.
+ */
+const VALID = new WeakMap<Tensor, Set<string>>();
+
+function checkKey(mode: number, classes: number): string {
+  return mode === 0 ? 'finite' : `mode ${mode}, ${classes} classes`;
+}
+
+/** Finds the first bad value of each tensor not already found valid (GPU: one kernel and a 4-byte read each). */
+async function checkValues(op: string, ctx: Context, all: { arg: string; t: Tensor; mode: number; width: number }[], classes: number): Promise<void> {
+  const checks = all.filter((c) => !VALID.get(c.t)?.has(checkKey(c.mode, classes)));
   const gpu = ctx.gpu;
   const found: number[] = [];
   if (!gpu) {
@@ -190,4 +202,9 @@ async function checkValues(op: string, ctx: Context, checks: { arg: string; t: T
     if (c.mode === 0) throw new ArgumentError(op, `${where}${value} is not a finite number (NaN or infinite); ${c.arg} must hold finite numbers`);
     throw new ArgumentError(op, `${where}${value} is not a class index in 0..${classes - 1}`);
   });
+  for (const c of checks) {
+    const keys = VALID.get(c.t) ?? new Set<string>();
+    keys.add(checkKey(c.mode, classes));
+    VALID.set(c.t, keys);
+  }
 }
