@@ -3,6 +3,7 @@ import { ArgumentError } from '../errors.js';
 import { describe } from '../shape.js';
 import type { Activation } from '../linalg.js';
 import { softmaxVjpLine } from '../cpu/vjp.js';
+import { ACTIVATION_CODE as POINTWISE_CODE } from '../kernels/activation.js';
 
 /**
  * The activation names (ctx.dense's). Exported as `ActivationName`: the name `Activation` is the
@@ -12,8 +13,12 @@ export type ActivationName = Activation;
 
 export const ACTIVATIONS: readonly ActivationName[] = ['linear', 'sigmoid', 'relu', 'tanh', 'softmax'];
 
-/** The code each kernel uses for an activation (shaders/train_model.wgsl, activation.wgsl). */
-export const ACTIVATION_CODE: Record<ActivationName, number> = { linear: 0, sigmoid: 1, relu: 2, tanh: 3, softmax: 4 };
+/**
+ * The code each kernel uses for an activation: the element-wise ones' codes (kernels/activation.ts,
+ * which every GEMM and activation kernel uses), and softmax for the fused trainers
+ * (shaders/train_model.wgsl).
+ */
+export const ACTIVATION_CODE: Record<ActivationName, number> = { ...POINTWISE_CODE, softmax: 4 };
 
 export function parseActivation(op: string, arg: string, value: unknown): ActivationName {
   if (typeof value !== 'string' || !(ACTIVATIONS as readonly string[]).includes(value)) {
