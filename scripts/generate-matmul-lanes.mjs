@@ -23,15 +23,23 @@ function lines(statements, perLine, indent) {
   return out;
 }
 
+// Accumulator rows 4g .. 4g + 3 of lane L take their A values from lane L ^ g: its own for g = 0,
+// then through these quad swaps (one shuffle each on SwiftShader, where subgroupBroadcast masks
+// and reduces across the lanes).
+const SWAP = ['', 'quadSwapX', 'quadSwapY', 'quadSwapDiagonal'];
+
 /** The multiply-adds of `steps` steps of k (values b<j>, a<j>) for every row, row after row. */
 function rowsOfSteps(steps, indent) {
   const out = [];
   for (let r = 0; r < ROWS; r++) {
-    // Row r's A values sit on lane r / 4, in component r % 4 of that lane's a<j>.
-    const lane = r >> 2;
-    const broadcasts = [];
-    for (let j = 0; j < steps; j++) broadcasts.push(`let s${j} = vec4f(subgroupBroadcast(a${j}.${COMPONENT[r % 4]}, ${lane}u));`);
-    out.push(`${indent}{`, ...lines(broadcasts, 2, indent + '  '));
+    // Accumulator row r's A values: component r % 4 of lane (L ^ (r / 4))'s a<j>.
+    const swap = SWAP[r >> 2];
+    const shared = [];
+    for (let j = 0; j < steps; j++) {
+      const own = `a${j}.${COMPONENT[r % 4]}`;
+      shared.push(`let s${j} = vec4f(${swap ? `${swap}(${own})` : own});`);
+    }
+    out.push(`${indent}{`, ...lines(shared, 2, indent + '  '));
     for (let c = 0; c < COLUMNS; c++) {
       const acc = `acc${r}_${c}`;
       const chain = [];
@@ -45,7 +53,7 @@ function rowsOfSteps(steps, indent) {
 
 export function accumulation() {
   const out = [BEGIN];
-  out.push('  // acc<r>_<c>: row row0 + r, columns col0 + 4c .. col0 + 4c + 3.');
+  out.push('  // acc<r>_<c>: row row0 + 4 (lane ^ (r / 4)) + r % 4, columns col0 + 4c .. col0 + 4c + 3.');
   for (let r = 0; r < ROWS; r++) {
     out.push('  ' + Array.from({ length: COLUMNS }, (_, c) => `var acc${r}_${c} = vec4f();`).join(' '));
   }

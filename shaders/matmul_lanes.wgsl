@@ -4,10 +4,11 @@
 // written in place. No shared memory and no barriers: both are slow where a workgroup runs as a
 // sequence of 4-lane SIMD groups on one CPU thread.
 //
-// Register blocking across a subgroup of 4 lanes: the subgroup owns 16 rows x 64 columns, each
-// lane 16 rows x 16 columns (64 vec4 accumulators). Per step of k, a lane loads 4 values of A (its
-// quarter of the 16 shared rows) and broadcasts them to the other lanes with subgroupBroadcast,
-// and loads its own 16 values of B: 20 loads for 256 multiply-adds, where a 4x4 block per
+// Register blocking across a subgroup of 4 lanes (one quad): the subgroup owns 16 rows x 64
+// columns, each lane 16 rows x 16 columns (64 vec4 accumulators). Per step of k, a lane loads 4
+// values of A (its quarter of the 16 shared rows) and takes the other lanes' 12 through quad swaps
+// (lane L's accumulator rows 4g .. 4g + 3 are lane L ^ g's rows of A), and loads its own 16 values
+// of B: 20 loads for 256 multiply-adds, where a 4x4 block per
 // invocation needs 8 loads for 16. On SwiftShader every load with a per-lane address is a
 // branchy per-lane gather and costs about as much as 16 multiply-adds, which is why the loads are
 // what the blocking minimizes. Traffic: A is read once per 64 output columns, B once per 16 rows.
@@ -19,7 +20,10 @@
 // (a chain the JIT keeps in registers), rather than every accumulator once per step: 7-12%
 // faster on the products of a training step, the same results to the bit (bench/HISTORY.md).
 // That loop is written by scripts/generate-matmul-lanes.mjs (64 accumulators, 2048
-// multiply-adds per iteration). Scalar broadcasts, not vec4 ones: measured faster there.
+// multiply-adds per iteration). A quad swap is one shuffle on SwiftShader, where subgroupBroadcast
+// masks the lanes and ORs them together: 6-10% faster on the training step's products, the same
+// results to the bit; scalar swaps where a row needs them, not vec4 swaps of each step's A values
+// kept for the iteration (bench/HISTORY.md).
 //
 // Edges: rows and columns past the end are clamped to the last one for loading (always in
 // bounds, the duplicates are discarded) and masked when storing; k runs exactly to depth. Any
@@ -115,7 +119,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   let ops = tileOperands(batch, row0 + lane * 4u, col0);
 
   // BEGIN accumulation, written by scripts/generate-matmul-lanes.mjs
-  // acc<r>_<c>: row row0 + r, columns col0 + 4c .. col0 + 4c + 3.
+  // acc<r>_<c>: row row0 + 4 (lane ^ (r / 4)) + r % 4, columns col0 + 4c .. col0 + 4c + 3.
   var acc0_0 = vec4f(); var acc0_1 = vec4f(); var acc0_2 = vec4f(); var acc0_3 = vec4f();
   var acc1_0 = vec4f(); var acc1_1 = vec4f(); var acc1_2 = vec4f(); var acc1_3 = vec4f();
   var acc2_0 = vec4f(); var acc2_1 = vec4f(); var acc2_2 = vec4f(); var acc2_3 = vec4f();
@@ -139,10 +143,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
     let a0 = loadA(k, ops); let a1 = loadA(k + 1u, ops); let a2 = loadA(k + 2u, ops); let a3 = loadA(k + 3u, ops);
     let a4 = loadA(k + 4u, ops); let a5 = loadA(k + 5u, ops); let a6 = loadA(k + 6u, ops); let a7 = loadA(k + 7u, ops);
     {
-      let s0 = vec4f(subgroupBroadcast(a0.x, 0u)); let s1 = vec4f(subgroupBroadcast(a1.x, 0u));
-      let s2 = vec4f(subgroupBroadcast(a2.x, 0u)); let s3 = vec4f(subgroupBroadcast(a3.x, 0u));
-      let s4 = vec4f(subgroupBroadcast(a4.x, 0u)); let s5 = vec4f(subgroupBroadcast(a5.x, 0u));
-      let s6 = vec4f(subgroupBroadcast(a6.x, 0u)); let s7 = vec4f(subgroupBroadcast(a7.x, 0u));
+      let s0 = vec4f(a0.x); let s1 = vec4f(a1.x);
+      let s2 = vec4f(a2.x); let s3 = vec4f(a3.x);
+      let s4 = vec4f(a4.x); let s5 = vec4f(a5.x);
+      let s6 = vec4f(a6.x); let s7 = vec4f(a7.x);
       acc0_0 = fma(s0, b0[0], acc0_0); acc0_0 = fma(s1, b1[0], acc0_0); acc0_0 = fma(s2, b2[0], acc0_0); acc0_0 = fma(s3, b3[0], acc0_0);
       acc0_0 = fma(s4, b4[0], acc0_0); acc0_0 = fma(s5, b5[0], acc0_0); acc0_0 = fma(s6, b6[0], acc0_0); acc0_0 = fma(s7, b7[0], acc0_0);
       acc0_1 = fma(s0, b0[1], acc0_1); acc0_1 = fma(s1, b1[1], acc0_1); acc0_1 = fma(s2, b2[1], acc0_1); acc0_1 = fma(s3, b3[1], acc0_1);
@@ -153,10 +157,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       acc0_3 = fma(s4, b4[3], acc0_3); acc0_3 = fma(s5, b5[3], acc0_3); acc0_3 = fma(s6, b6[3], acc0_3); acc0_3 = fma(s7, b7[3], acc0_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.y, 0u)); let s1 = vec4f(subgroupBroadcast(a1.y, 0u));
-      let s2 = vec4f(subgroupBroadcast(a2.y, 0u)); let s3 = vec4f(subgroupBroadcast(a3.y, 0u));
-      let s4 = vec4f(subgroupBroadcast(a4.y, 0u)); let s5 = vec4f(subgroupBroadcast(a5.y, 0u));
-      let s6 = vec4f(subgroupBroadcast(a6.y, 0u)); let s7 = vec4f(subgroupBroadcast(a7.y, 0u));
+      let s0 = vec4f(a0.y); let s1 = vec4f(a1.y);
+      let s2 = vec4f(a2.y); let s3 = vec4f(a3.y);
+      let s4 = vec4f(a4.y); let s5 = vec4f(a5.y);
+      let s6 = vec4f(a6.y); let s7 = vec4f(a7.y);
       acc1_0 = fma(s0, b0[0], acc1_0); acc1_0 = fma(s1, b1[0], acc1_0); acc1_0 = fma(s2, b2[0], acc1_0); acc1_0 = fma(s3, b3[0], acc1_0);
       acc1_0 = fma(s4, b4[0], acc1_0); acc1_0 = fma(s5, b5[0], acc1_0); acc1_0 = fma(s6, b6[0], acc1_0); acc1_0 = fma(s7, b7[0], acc1_0);
       acc1_1 = fma(s0, b0[1], acc1_1); acc1_1 = fma(s1, b1[1], acc1_1); acc1_1 = fma(s2, b2[1], acc1_1); acc1_1 = fma(s3, b3[1], acc1_1);
@@ -167,10 +171,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       acc1_3 = fma(s4, b4[3], acc1_3); acc1_3 = fma(s5, b5[3], acc1_3); acc1_3 = fma(s6, b6[3], acc1_3); acc1_3 = fma(s7, b7[3], acc1_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.z, 0u)); let s1 = vec4f(subgroupBroadcast(a1.z, 0u));
-      let s2 = vec4f(subgroupBroadcast(a2.z, 0u)); let s3 = vec4f(subgroupBroadcast(a3.z, 0u));
-      let s4 = vec4f(subgroupBroadcast(a4.z, 0u)); let s5 = vec4f(subgroupBroadcast(a5.z, 0u));
-      let s6 = vec4f(subgroupBroadcast(a6.z, 0u)); let s7 = vec4f(subgroupBroadcast(a7.z, 0u));
+      let s0 = vec4f(a0.z); let s1 = vec4f(a1.z);
+      let s2 = vec4f(a2.z); let s3 = vec4f(a3.z);
+      let s4 = vec4f(a4.z); let s5 = vec4f(a5.z);
+      let s6 = vec4f(a6.z); let s7 = vec4f(a7.z);
       acc2_0 = fma(s0, b0[0], acc2_0); acc2_0 = fma(s1, b1[0], acc2_0); acc2_0 = fma(s2, b2[0], acc2_0); acc2_0 = fma(s3, b3[0], acc2_0);
       acc2_0 = fma(s4, b4[0], acc2_0); acc2_0 = fma(s5, b5[0], acc2_0); acc2_0 = fma(s6, b6[0], acc2_0); acc2_0 = fma(s7, b7[0], acc2_0);
       acc2_1 = fma(s0, b0[1], acc2_1); acc2_1 = fma(s1, b1[1], acc2_1); acc2_1 = fma(s2, b2[1], acc2_1); acc2_1 = fma(s3, b3[1], acc2_1);
@@ -181,10 +185,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       acc2_3 = fma(s4, b4[3], acc2_3); acc2_3 = fma(s5, b5[3], acc2_3); acc2_3 = fma(s6, b6[3], acc2_3); acc2_3 = fma(s7, b7[3], acc2_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.w, 0u)); let s1 = vec4f(subgroupBroadcast(a1.w, 0u));
-      let s2 = vec4f(subgroupBroadcast(a2.w, 0u)); let s3 = vec4f(subgroupBroadcast(a3.w, 0u));
-      let s4 = vec4f(subgroupBroadcast(a4.w, 0u)); let s5 = vec4f(subgroupBroadcast(a5.w, 0u));
-      let s6 = vec4f(subgroupBroadcast(a6.w, 0u)); let s7 = vec4f(subgroupBroadcast(a7.w, 0u));
+      let s0 = vec4f(a0.w); let s1 = vec4f(a1.w);
+      let s2 = vec4f(a2.w); let s3 = vec4f(a3.w);
+      let s4 = vec4f(a4.w); let s5 = vec4f(a5.w);
+      let s6 = vec4f(a6.w); let s7 = vec4f(a7.w);
       acc3_0 = fma(s0, b0[0], acc3_0); acc3_0 = fma(s1, b1[0], acc3_0); acc3_0 = fma(s2, b2[0], acc3_0); acc3_0 = fma(s3, b3[0], acc3_0);
       acc3_0 = fma(s4, b4[0], acc3_0); acc3_0 = fma(s5, b5[0], acc3_0); acc3_0 = fma(s6, b6[0], acc3_0); acc3_0 = fma(s7, b7[0], acc3_0);
       acc3_1 = fma(s0, b0[1], acc3_1); acc3_1 = fma(s1, b1[1], acc3_1); acc3_1 = fma(s2, b2[1], acc3_1); acc3_1 = fma(s3, b3[1], acc3_1);
@@ -195,10 +199,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       acc3_3 = fma(s4, b4[3], acc3_3); acc3_3 = fma(s5, b5[3], acc3_3); acc3_3 = fma(s6, b6[3], acc3_3); acc3_3 = fma(s7, b7[3], acc3_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.x, 1u)); let s1 = vec4f(subgroupBroadcast(a1.x, 1u));
-      let s2 = vec4f(subgroupBroadcast(a2.x, 1u)); let s3 = vec4f(subgroupBroadcast(a3.x, 1u));
-      let s4 = vec4f(subgroupBroadcast(a4.x, 1u)); let s5 = vec4f(subgroupBroadcast(a5.x, 1u));
-      let s6 = vec4f(subgroupBroadcast(a6.x, 1u)); let s7 = vec4f(subgroupBroadcast(a7.x, 1u));
+      let s0 = vec4f(quadSwapX(a0.x)); let s1 = vec4f(quadSwapX(a1.x));
+      let s2 = vec4f(quadSwapX(a2.x)); let s3 = vec4f(quadSwapX(a3.x));
+      let s4 = vec4f(quadSwapX(a4.x)); let s5 = vec4f(quadSwapX(a5.x));
+      let s6 = vec4f(quadSwapX(a6.x)); let s7 = vec4f(quadSwapX(a7.x));
       acc4_0 = fma(s0, b0[0], acc4_0); acc4_0 = fma(s1, b1[0], acc4_0); acc4_0 = fma(s2, b2[0], acc4_0); acc4_0 = fma(s3, b3[0], acc4_0);
       acc4_0 = fma(s4, b4[0], acc4_0); acc4_0 = fma(s5, b5[0], acc4_0); acc4_0 = fma(s6, b6[0], acc4_0); acc4_0 = fma(s7, b7[0], acc4_0);
       acc4_1 = fma(s0, b0[1], acc4_1); acc4_1 = fma(s1, b1[1], acc4_1); acc4_1 = fma(s2, b2[1], acc4_1); acc4_1 = fma(s3, b3[1], acc4_1);
@@ -209,10 +213,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       acc4_3 = fma(s4, b4[3], acc4_3); acc4_3 = fma(s5, b5[3], acc4_3); acc4_3 = fma(s6, b6[3], acc4_3); acc4_3 = fma(s7, b7[3], acc4_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.y, 1u)); let s1 = vec4f(subgroupBroadcast(a1.y, 1u));
-      let s2 = vec4f(subgroupBroadcast(a2.y, 1u)); let s3 = vec4f(subgroupBroadcast(a3.y, 1u));
-      let s4 = vec4f(subgroupBroadcast(a4.y, 1u)); let s5 = vec4f(subgroupBroadcast(a5.y, 1u));
-      let s6 = vec4f(subgroupBroadcast(a6.y, 1u)); let s7 = vec4f(subgroupBroadcast(a7.y, 1u));
+      let s0 = vec4f(quadSwapX(a0.y)); let s1 = vec4f(quadSwapX(a1.y));
+      let s2 = vec4f(quadSwapX(a2.y)); let s3 = vec4f(quadSwapX(a3.y));
+      let s4 = vec4f(quadSwapX(a4.y)); let s5 = vec4f(quadSwapX(a5.y));
+      let s6 = vec4f(quadSwapX(a6.y)); let s7 = vec4f(quadSwapX(a7.y));
       acc5_0 = fma(s0, b0[0], acc5_0); acc5_0 = fma(s1, b1[0], acc5_0); acc5_0 = fma(s2, b2[0], acc5_0); acc5_0 = fma(s3, b3[0], acc5_0);
       acc5_0 = fma(s4, b4[0], acc5_0); acc5_0 = fma(s5, b5[0], acc5_0); acc5_0 = fma(s6, b6[0], acc5_0); acc5_0 = fma(s7, b7[0], acc5_0);
       acc5_1 = fma(s0, b0[1], acc5_1); acc5_1 = fma(s1, b1[1], acc5_1); acc5_1 = fma(s2, b2[1], acc5_1); acc5_1 = fma(s3, b3[1], acc5_1);
@@ -223,10 +227,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       acc5_3 = fma(s4, b4[3], acc5_3); acc5_3 = fma(s5, b5[3], acc5_3); acc5_3 = fma(s6, b6[3], acc5_3); acc5_3 = fma(s7, b7[3], acc5_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.z, 1u)); let s1 = vec4f(subgroupBroadcast(a1.z, 1u));
-      let s2 = vec4f(subgroupBroadcast(a2.z, 1u)); let s3 = vec4f(subgroupBroadcast(a3.z, 1u));
-      let s4 = vec4f(subgroupBroadcast(a4.z, 1u)); let s5 = vec4f(subgroupBroadcast(a5.z, 1u));
-      let s6 = vec4f(subgroupBroadcast(a6.z, 1u)); let s7 = vec4f(subgroupBroadcast(a7.z, 1u));
+      let s0 = vec4f(quadSwapX(a0.z)); let s1 = vec4f(quadSwapX(a1.z));
+      let s2 = vec4f(quadSwapX(a2.z)); let s3 = vec4f(quadSwapX(a3.z));
+      let s4 = vec4f(quadSwapX(a4.z)); let s5 = vec4f(quadSwapX(a5.z));
+      let s6 = vec4f(quadSwapX(a6.z)); let s7 = vec4f(quadSwapX(a7.z));
       acc6_0 = fma(s0, b0[0], acc6_0); acc6_0 = fma(s1, b1[0], acc6_0); acc6_0 = fma(s2, b2[0], acc6_0); acc6_0 = fma(s3, b3[0], acc6_0);
       acc6_0 = fma(s4, b4[0], acc6_0); acc6_0 = fma(s5, b5[0], acc6_0); acc6_0 = fma(s6, b6[0], acc6_0); acc6_0 = fma(s7, b7[0], acc6_0);
       acc6_1 = fma(s0, b0[1], acc6_1); acc6_1 = fma(s1, b1[1], acc6_1); acc6_1 = fma(s2, b2[1], acc6_1); acc6_1 = fma(s3, b3[1], acc6_1);
@@ -237,10 +241,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       acc6_3 = fma(s4, b4[3], acc6_3); acc6_3 = fma(s5, b5[3], acc6_3); acc6_3 = fma(s6, b6[3], acc6_3); acc6_3 = fma(s7, b7[3], acc6_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.w, 1u)); let s1 = vec4f(subgroupBroadcast(a1.w, 1u));
-      let s2 = vec4f(subgroupBroadcast(a2.w, 1u)); let s3 = vec4f(subgroupBroadcast(a3.w, 1u));
-      let s4 = vec4f(subgroupBroadcast(a4.w, 1u)); let s5 = vec4f(subgroupBroadcast(a5.w, 1u));
-      let s6 = vec4f(subgroupBroadcast(a6.w, 1u)); let s7 = vec4f(subgroupBroadcast(a7.w, 1u));
+      let s0 = vec4f(quadSwapX(a0.w)); let s1 = vec4f(quadSwapX(a1.w));
+      let s2 = vec4f(quadSwapX(a2.w)); let s3 = vec4f(quadSwapX(a3.w));
+      let s4 = vec4f(quadSwapX(a4.w)); let s5 = vec4f(quadSwapX(a5.w));
+      let s6 = vec4f(quadSwapX(a6.w)); let s7 = vec4f(quadSwapX(a7.w));
       acc7_0 = fma(s0, b0[0], acc7_0); acc7_0 = fma(s1, b1[0], acc7_0); acc7_0 = fma(s2, b2[0], acc7_0); acc7_0 = fma(s3, b3[0], acc7_0);
       acc7_0 = fma(s4, b4[0], acc7_0); acc7_0 = fma(s5, b5[0], acc7_0); acc7_0 = fma(s6, b6[0], acc7_0); acc7_0 = fma(s7, b7[0], acc7_0);
       acc7_1 = fma(s0, b0[1], acc7_1); acc7_1 = fma(s1, b1[1], acc7_1); acc7_1 = fma(s2, b2[1], acc7_1); acc7_1 = fma(s3, b3[1], acc7_1);
@@ -251,10 +255,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       acc7_3 = fma(s4, b4[3], acc7_3); acc7_3 = fma(s5, b5[3], acc7_3); acc7_3 = fma(s6, b6[3], acc7_3); acc7_3 = fma(s7, b7[3], acc7_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.x, 2u)); let s1 = vec4f(subgroupBroadcast(a1.x, 2u));
-      let s2 = vec4f(subgroupBroadcast(a2.x, 2u)); let s3 = vec4f(subgroupBroadcast(a3.x, 2u));
-      let s4 = vec4f(subgroupBroadcast(a4.x, 2u)); let s5 = vec4f(subgroupBroadcast(a5.x, 2u));
-      let s6 = vec4f(subgroupBroadcast(a6.x, 2u)); let s7 = vec4f(subgroupBroadcast(a7.x, 2u));
+      let s0 = vec4f(quadSwapY(a0.x)); let s1 = vec4f(quadSwapY(a1.x));
+      let s2 = vec4f(quadSwapY(a2.x)); let s3 = vec4f(quadSwapY(a3.x));
+      let s4 = vec4f(quadSwapY(a4.x)); let s5 = vec4f(quadSwapY(a5.x));
+      let s6 = vec4f(quadSwapY(a6.x)); let s7 = vec4f(quadSwapY(a7.x));
       acc8_0 = fma(s0, b0[0], acc8_0); acc8_0 = fma(s1, b1[0], acc8_0); acc8_0 = fma(s2, b2[0], acc8_0); acc8_0 = fma(s3, b3[0], acc8_0);
       acc8_0 = fma(s4, b4[0], acc8_0); acc8_0 = fma(s5, b5[0], acc8_0); acc8_0 = fma(s6, b6[0], acc8_0); acc8_0 = fma(s7, b7[0], acc8_0);
       acc8_1 = fma(s0, b0[1], acc8_1); acc8_1 = fma(s1, b1[1], acc8_1); acc8_1 = fma(s2, b2[1], acc8_1); acc8_1 = fma(s3, b3[1], acc8_1);
@@ -265,10 +269,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       acc8_3 = fma(s4, b4[3], acc8_3); acc8_3 = fma(s5, b5[3], acc8_3); acc8_3 = fma(s6, b6[3], acc8_3); acc8_3 = fma(s7, b7[3], acc8_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.y, 2u)); let s1 = vec4f(subgroupBroadcast(a1.y, 2u));
-      let s2 = vec4f(subgroupBroadcast(a2.y, 2u)); let s3 = vec4f(subgroupBroadcast(a3.y, 2u));
-      let s4 = vec4f(subgroupBroadcast(a4.y, 2u)); let s5 = vec4f(subgroupBroadcast(a5.y, 2u));
-      let s6 = vec4f(subgroupBroadcast(a6.y, 2u)); let s7 = vec4f(subgroupBroadcast(a7.y, 2u));
+      let s0 = vec4f(quadSwapY(a0.y)); let s1 = vec4f(quadSwapY(a1.y));
+      let s2 = vec4f(quadSwapY(a2.y)); let s3 = vec4f(quadSwapY(a3.y));
+      let s4 = vec4f(quadSwapY(a4.y)); let s5 = vec4f(quadSwapY(a5.y));
+      let s6 = vec4f(quadSwapY(a6.y)); let s7 = vec4f(quadSwapY(a7.y));
       acc9_0 = fma(s0, b0[0], acc9_0); acc9_0 = fma(s1, b1[0], acc9_0); acc9_0 = fma(s2, b2[0], acc9_0); acc9_0 = fma(s3, b3[0], acc9_0);
       acc9_0 = fma(s4, b4[0], acc9_0); acc9_0 = fma(s5, b5[0], acc9_0); acc9_0 = fma(s6, b6[0], acc9_0); acc9_0 = fma(s7, b7[0], acc9_0);
       acc9_1 = fma(s0, b0[1], acc9_1); acc9_1 = fma(s1, b1[1], acc9_1); acc9_1 = fma(s2, b2[1], acc9_1); acc9_1 = fma(s3, b3[1], acc9_1);
@@ -279,10 +283,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       acc9_3 = fma(s4, b4[3], acc9_3); acc9_3 = fma(s5, b5[3], acc9_3); acc9_3 = fma(s6, b6[3], acc9_3); acc9_3 = fma(s7, b7[3], acc9_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.z, 2u)); let s1 = vec4f(subgroupBroadcast(a1.z, 2u));
-      let s2 = vec4f(subgroupBroadcast(a2.z, 2u)); let s3 = vec4f(subgroupBroadcast(a3.z, 2u));
-      let s4 = vec4f(subgroupBroadcast(a4.z, 2u)); let s5 = vec4f(subgroupBroadcast(a5.z, 2u));
-      let s6 = vec4f(subgroupBroadcast(a6.z, 2u)); let s7 = vec4f(subgroupBroadcast(a7.z, 2u));
+      let s0 = vec4f(quadSwapY(a0.z)); let s1 = vec4f(quadSwapY(a1.z));
+      let s2 = vec4f(quadSwapY(a2.z)); let s3 = vec4f(quadSwapY(a3.z));
+      let s4 = vec4f(quadSwapY(a4.z)); let s5 = vec4f(quadSwapY(a5.z));
+      let s6 = vec4f(quadSwapY(a6.z)); let s7 = vec4f(quadSwapY(a7.z));
       acc10_0 = fma(s0, b0[0], acc10_0); acc10_0 = fma(s1, b1[0], acc10_0); acc10_0 = fma(s2, b2[0], acc10_0); acc10_0 = fma(s3, b3[0], acc10_0);
       acc10_0 = fma(s4, b4[0], acc10_0); acc10_0 = fma(s5, b5[0], acc10_0); acc10_0 = fma(s6, b6[0], acc10_0); acc10_0 = fma(s7, b7[0], acc10_0);
       acc10_1 = fma(s0, b0[1], acc10_1); acc10_1 = fma(s1, b1[1], acc10_1); acc10_1 = fma(s2, b2[1], acc10_1); acc10_1 = fma(s3, b3[1], acc10_1);
@@ -293,10 +297,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       acc10_3 = fma(s4, b4[3], acc10_3); acc10_3 = fma(s5, b5[3], acc10_3); acc10_3 = fma(s6, b6[3], acc10_3); acc10_3 = fma(s7, b7[3], acc10_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.w, 2u)); let s1 = vec4f(subgroupBroadcast(a1.w, 2u));
-      let s2 = vec4f(subgroupBroadcast(a2.w, 2u)); let s3 = vec4f(subgroupBroadcast(a3.w, 2u));
-      let s4 = vec4f(subgroupBroadcast(a4.w, 2u)); let s5 = vec4f(subgroupBroadcast(a5.w, 2u));
-      let s6 = vec4f(subgroupBroadcast(a6.w, 2u)); let s7 = vec4f(subgroupBroadcast(a7.w, 2u));
+      let s0 = vec4f(quadSwapY(a0.w)); let s1 = vec4f(quadSwapY(a1.w));
+      let s2 = vec4f(quadSwapY(a2.w)); let s3 = vec4f(quadSwapY(a3.w));
+      let s4 = vec4f(quadSwapY(a4.w)); let s5 = vec4f(quadSwapY(a5.w));
+      let s6 = vec4f(quadSwapY(a6.w)); let s7 = vec4f(quadSwapY(a7.w));
       acc11_0 = fma(s0, b0[0], acc11_0); acc11_0 = fma(s1, b1[0], acc11_0); acc11_0 = fma(s2, b2[0], acc11_0); acc11_0 = fma(s3, b3[0], acc11_0);
       acc11_0 = fma(s4, b4[0], acc11_0); acc11_0 = fma(s5, b5[0], acc11_0); acc11_0 = fma(s6, b6[0], acc11_0); acc11_0 = fma(s7, b7[0], acc11_0);
       acc11_1 = fma(s0, b0[1], acc11_1); acc11_1 = fma(s1, b1[1], acc11_1); acc11_1 = fma(s2, b2[1], acc11_1); acc11_1 = fma(s3, b3[1], acc11_1);
@@ -307,10 +311,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       acc11_3 = fma(s4, b4[3], acc11_3); acc11_3 = fma(s5, b5[3], acc11_3); acc11_3 = fma(s6, b6[3], acc11_3); acc11_3 = fma(s7, b7[3], acc11_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.x, 3u)); let s1 = vec4f(subgroupBroadcast(a1.x, 3u));
-      let s2 = vec4f(subgroupBroadcast(a2.x, 3u)); let s3 = vec4f(subgroupBroadcast(a3.x, 3u));
-      let s4 = vec4f(subgroupBroadcast(a4.x, 3u)); let s5 = vec4f(subgroupBroadcast(a5.x, 3u));
-      let s6 = vec4f(subgroupBroadcast(a6.x, 3u)); let s7 = vec4f(subgroupBroadcast(a7.x, 3u));
+      let s0 = vec4f(quadSwapDiagonal(a0.x)); let s1 = vec4f(quadSwapDiagonal(a1.x));
+      let s2 = vec4f(quadSwapDiagonal(a2.x)); let s3 = vec4f(quadSwapDiagonal(a3.x));
+      let s4 = vec4f(quadSwapDiagonal(a4.x)); let s5 = vec4f(quadSwapDiagonal(a5.x));
+      let s6 = vec4f(quadSwapDiagonal(a6.x)); let s7 = vec4f(quadSwapDiagonal(a7.x));
       acc12_0 = fma(s0, b0[0], acc12_0); acc12_0 = fma(s1, b1[0], acc12_0); acc12_0 = fma(s2, b2[0], acc12_0); acc12_0 = fma(s3, b3[0], acc12_0);
       acc12_0 = fma(s4, b4[0], acc12_0); acc12_0 = fma(s5, b5[0], acc12_0); acc12_0 = fma(s6, b6[0], acc12_0); acc12_0 = fma(s7, b7[0], acc12_0);
       acc12_1 = fma(s0, b0[1], acc12_1); acc12_1 = fma(s1, b1[1], acc12_1); acc12_1 = fma(s2, b2[1], acc12_1); acc12_1 = fma(s3, b3[1], acc12_1);
@@ -321,10 +325,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       acc12_3 = fma(s4, b4[3], acc12_3); acc12_3 = fma(s5, b5[3], acc12_3); acc12_3 = fma(s6, b6[3], acc12_3); acc12_3 = fma(s7, b7[3], acc12_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.y, 3u)); let s1 = vec4f(subgroupBroadcast(a1.y, 3u));
-      let s2 = vec4f(subgroupBroadcast(a2.y, 3u)); let s3 = vec4f(subgroupBroadcast(a3.y, 3u));
-      let s4 = vec4f(subgroupBroadcast(a4.y, 3u)); let s5 = vec4f(subgroupBroadcast(a5.y, 3u));
-      let s6 = vec4f(subgroupBroadcast(a6.y, 3u)); let s7 = vec4f(subgroupBroadcast(a7.y, 3u));
+      let s0 = vec4f(quadSwapDiagonal(a0.y)); let s1 = vec4f(quadSwapDiagonal(a1.y));
+      let s2 = vec4f(quadSwapDiagonal(a2.y)); let s3 = vec4f(quadSwapDiagonal(a3.y));
+      let s4 = vec4f(quadSwapDiagonal(a4.y)); let s5 = vec4f(quadSwapDiagonal(a5.y));
+      let s6 = vec4f(quadSwapDiagonal(a6.y)); let s7 = vec4f(quadSwapDiagonal(a7.y));
       acc13_0 = fma(s0, b0[0], acc13_0); acc13_0 = fma(s1, b1[0], acc13_0); acc13_0 = fma(s2, b2[0], acc13_0); acc13_0 = fma(s3, b3[0], acc13_0);
       acc13_0 = fma(s4, b4[0], acc13_0); acc13_0 = fma(s5, b5[0], acc13_0); acc13_0 = fma(s6, b6[0], acc13_0); acc13_0 = fma(s7, b7[0], acc13_0);
       acc13_1 = fma(s0, b0[1], acc13_1); acc13_1 = fma(s1, b1[1], acc13_1); acc13_1 = fma(s2, b2[1], acc13_1); acc13_1 = fma(s3, b3[1], acc13_1);
@@ -335,10 +339,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       acc13_3 = fma(s4, b4[3], acc13_3); acc13_3 = fma(s5, b5[3], acc13_3); acc13_3 = fma(s6, b6[3], acc13_3); acc13_3 = fma(s7, b7[3], acc13_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.z, 3u)); let s1 = vec4f(subgroupBroadcast(a1.z, 3u));
-      let s2 = vec4f(subgroupBroadcast(a2.z, 3u)); let s3 = vec4f(subgroupBroadcast(a3.z, 3u));
-      let s4 = vec4f(subgroupBroadcast(a4.z, 3u)); let s5 = vec4f(subgroupBroadcast(a5.z, 3u));
-      let s6 = vec4f(subgroupBroadcast(a6.z, 3u)); let s7 = vec4f(subgroupBroadcast(a7.z, 3u));
+      let s0 = vec4f(quadSwapDiagonal(a0.z)); let s1 = vec4f(quadSwapDiagonal(a1.z));
+      let s2 = vec4f(quadSwapDiagonal(a2.z)); let s3 = vec4f(quadSwapDiagonal(a3.z));
+      let s4 = vec4f(quadSwapDiagonal(a4.z)); let s5 = vec4f(quadSwapDiagonal(a5.z));
+      let s6 = vec4f(quadSwapDiagonal(a6.z)); let s7 = vec4f(quadSwapDiagonal(a7.z));
       acc14_0 = fma(s0, b0[0], acc14_0); acc14_0 = fma(s1, b1[0], acc14_0); acc14_0 = fma(s2, b2[0], acc14_0); acc14_0 = fma(s3, b3[0], acc14_0);
       acc14_0 = fma(s4, b4[0], acc14_0); acc14_0 = fma(s5, b5[0], acc14_0); acc14_0 = fma(s6, b6[0], acc14_0); acc14_0 = fma(s7, b7[0], acc14_0);
       acc14_1 = fma(s0, b0[1], acc14_1); acc14_1 = fma(s1, b1[1], acc14_1); acc14_1 = fma(s2, b2[1], acc14_1); acc14_1 = fma(s3, b3[1], acc14_1);
@@ -349,10 +353,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       acc14_3 = fma(s4, b4[3], acc14_3); acc14_3 = fma(s5, b5[3], acc14_3); acc14_3 = fma(s6, b6[3], acc14_3); acc14_3 = fma(s7, b7[3], acc14_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.w, 3u)); let s1 = vec4f(subgroupBroadcast(a1.w, 3u));
-      let s2 = vec4f(subgroupBroadcast(a2.w, 3u)); let s3 = vec4f(subgroupBroadcast(a3.w, 3u));
-      let s4 = vec4f(subgroupBroadcast(a4.w, 3u)); let s5 = vec4f(subgroupBroadcast(a5.w, 3u));
-      let s6 = vec4f(subgroupBroadcast(a6.w, 3u)); let s7 = vec4f(subgroupBroadcast(a7.w, 3u));
+      let s0 = vec4f(quadSwapDiagonal(a0.w)); let s1 = vec4f(quadSwapDiagonal(a1.w));
+      let s2 = vec4f(quadSwapDiagonal(a2.w)); let s3 = vec4f(quadSwapDiagonal(a3.w));
+      let s4 = vec4f(quadSwapDiagonal(a4.w)); let s5 = vec4f(quadSwapDiagonal(a5.w));
+      let s6 = vec4f(quadSwapDiagonal(a6.w)); let s7 = vec4f(quadSwapDiagonal(a7.w));
       acc15_0 = fma(s0, b0[0], acc15_0); acc15_0 = fma(s1, b1[0], acc15_0); acc15_0 = fma(s2, b2[0], acc15_0); acc15_0 = fma(s3, b3[0], acc15_0);
       acc15_0 = fma(s4, b4[0], acc15_0); acc15_0 = fma(s5, b5[0], acc15_0); acc15_0 = fma(s6, b6[0], acc15_0); acc15_0 = fma(s7, b7[0], acc15_0);
       acc15_1 = fma(s0, b0[1], acc15_1); acc15_1 = fma(s1, b1[1], acc15_1); acc15_1 = fma(s2, b2[1], acc15_1); acc15_1 = fma(s3, b3[1], acc15_1);
@@ -366,112 +370,112 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   for (var k = unrolledEnd; k < params.depth; k++) {
     let b0 = loadB(k, ops); let a0 = loadA(k, ops);
     {
-      let s0 = vec4f(subgroupBroadcast(a0.x, 0u));
+      let s0 = vec4f(a0.x);
       acc0_0 = fma(s0, b0[0], acc0_0);
       acc0_1 = fma(s0, b0[1], acc0_1);
       acc0_2 = fma(s0, b0[2], acc0_2);
       acc0_3 = fma(s0, b0[3], acc0_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.y, 0u));
+      let s0 = vec4f(a0.y);
       acc1_0 = fma(s0, b0[0], acc1_0);
       acc1_1 = fma(s0, b0[1], acc1_1);
       acc1_2 = fma(s0, b0[2], acc1_2);
       acc1_3 = fma(s0, b0[3], acc1_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.z, 0u));
+      let s0 = vec4f(a0.z);
       acc2_0 = fma(s0, b0[0], acc2_0);
       acc2_1 = fma(s0, b0[1], acc2_1);
       acc2_2 = fma(s0, b0[2], acc2_2);
       acc2_3 = fma(s0, b0[3], acc2_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.w, 0u));
+      let s0 = vec4f(a0.w);
       acc3_0 = fma(s0, b0[0], acc3_0);
       acc3_1 = fma(s0, b0[1], acc3_1);
       acc3_2 = fma(s0, b0[2], acc3_2);
       acc3_3 = fma(s0, b0[3], acc3_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.x, 1u));
+      let s0 = vec4f(quadSwapX(a0.x));
       acc4_0 = fma(s0, b0[0], acc4_0);
       acc4_1 = fma(s0, b0[1], acc4_1);
       acc4_2 = fma(s0, b0[2], acc4_2);
       acc4_3 = fma(s0, b0[3], acc4_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.y, 1u));
+      let s0 = vec4f(quadSwapX(a0.y));
       acc5_0 = fma(s0, b0[0], acc5_0);
       acc5_1 = fma(s0, b0[1], acc5_1);
       acc5_2 = fma(s0, b0[2], acc5_2);
       acc5_3 = fma(s0, b0[3], acc5_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.z, 1u));
+      let s0 = vec4f(quadSwapX(a0.z));
       acc6_0 = fma(s0, b0[0], acc6_0);
       acc6_1 = fma(s0, b0[1], acc6_1);
       acc6_2 = fma(s0, b0[2], acc6_2);
       acc6_3 = fma(s0, b0[3], acc6_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.w, 1u));
+      let s0 = vec4f(quadSwapX(a0.w));
       acc7_0 = fma(s0, b0[0], acc7_0);
       acc7_1 = fma(s0, b0[1], acc7_1);
       acc7_2 = fma(s0, b0[2], acc7_2);
       acc7_3 = fma(s0, b0[3], acc7_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.x, 2u));
+      let s0 = vec4f(quadSwapY(a0.x));
       acc8_0 = fma(s0, b0[0], acc8_0);
       acc8_1 = fma(s0, b0[1], acc8_1);
       acc8_2 = fma(s0, b0[2], acc8_2);
       acc8_3 = fma(s0, b0[3], acc8_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.y, 2u));
+      let s0 = vec4f(quadSwapY(a0.y));
       acc9_0 = fma(s0, b0[0], acc9_0);
       acc9_1 = fma(s0, b0[1], acc9_1);
       acc9_2 = fma(s0, b0[2], acc9_2);
       acc9_3 = fma(s0, b0[3], acc9_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.z, 2u));
+      let s0 = vec4f(quadSwapY(a0.z));
       acc10_0 = fma(s0, b0[0], acc10_0);
       acc10_1 = fma(s0, b0[1], acc10_1);
       acc10_2 = fma(s0, b0[2], acc10_2);
       acc10_3 = fma(s0, b0[3], acc10_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.w, 2u));
+      let s0 = vec4f(quadSwapY(a0.w));
       acc11_0 = fma(s0, b0[0], acc11_0);
       acc11_1 = fma(s0, b0[1], acc11_1);
       acc11_2 = fma(s0, b0[2], acc11_2);
       acc11_3 = fma(s0, b0[3], acc11_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.x, 3u));
+      let s0 = vec4f(quadSwapDiagonal(a0.x));
       acc12_0 = fma(s0, b0[0], acc12_0);
       acc12_1 = fma(s0, b0[1], acc12_1);
       acc12_2 = fma(s0, b0[2], acc12_2);
       acc12_3 = fma(s0, b0[3], acc12_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.y, 3u));
+      let s0 = vec4f(quadSwapDiagonal(a0.y));
       acc13_0 = fma(s0, b0[0], acc13_0);
       acc13_1 = fma(s0, b0[1], acc13_1);
       acc13_2 = fma(s0, b0[2], acc13_2);
       acc13_3 = fma(s0, b0[3], acc13_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.z, 3u));
+      let s0 = vec4f(quadSwapDiagonal(a0.z));
       acc14_0 = fma(s0, b0[0], acc14_0);
       acc14_1 = fma(s0, b0[1], acc14_1);
       acc14_2 = fma(s0, b0[2], acc14_2);
       acc14_3 = fma(s0, b0[3], acc14_3);
     }
     {
-      let s0 = vec4f(subgroupBroadcast(a0.w, 3u));
+      let s0 = vec4f(quadSwapDiagonal(a0.w));
       acc15_0 = fma(s0, b0[0], acc15_0);
       acc15_1 = fma(s0, b0[1], acc15_1);
       acc15_2 = fma(s0, b0[2], acc15_2);
@@ -492,14 +496,19 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
     return;
   }
   let cBase = batch * params.cBatchStride;
-  storeRow(cBase, row0, col0, acc0); storeRow(cBase, row0 + 1u, col0, acc1);
-  storeRow(cBase, row0 + 2u, col0, acc2); storeRow(cBase, row0 + 3u, col0, acc3);
-  storeRow(cBase, row0 + 4u, col0, acc4); storeRow(cBase, row0 + 5u, col0, acc5);
-  storeRow(cBase, row0 + 6u, col0, acc6); storeRow(cBase, row0 + 7u, col0, acc7);
-  storeRow(cBase, row0 + 8u, col0, acc8); storeRow(cBase, row0 + 9u, col0, acc9);
-  storeRow(cBase, row0 + 10u, col0, acc10); storeRow(cBase, row0 + 11u, col0, acc11);
-  storeRow(cBase, row0 + 12u, col0, acc12); storeRow(cBase, row0 + 13u, col0, acc13);
-  storeRow(cBase, row0 + 14u, col0, acc14); storeRow(cBase, row0 + 15u, col0, acc15);
+  // Accumulator rows 4g .. 4g + 3 are the rows of lane (lane ^ g)'s A values.
+  let g0 = row0 + 4u * lane;
+  let g1 = row0 + 4u * (lane ^ 1u);
+  let g2 = row0 + 4u * (lane ^ 2u);
+  let g3 = row0 + 4u * (lane ^ 3u);
+  storeRow(cBase, g0, col0, acc0); storeRow(cBase, g0 + 1u, col0, acc1);
+  storeRow(cBase, g0 + 2u, col0, acc2); storeRow(cBase, g0 + 3u, col0, acc3);
+  storeRow(cBase, g1, col0, acc4); storeRow(cBase, g1 + 1u, col0, acc5);
+  storeRow(cBase, g1 + 2u, col0, acc6); storeRow(cBase, g1 + 3u, col0, acc7);
+  storeRow(cBase, g2, col0, acc8); storeRow(cBase, g2 + 1u, col0, acc9);
+  storeRow(cBase, g2 + 2u, col0, acc10); storeRow(cBase, g2 + 3u, col0, acc11);
+  storeRow(cBase, g3, col0, acc12); storeRow(cBase, g3 + 1u, col0, acc13);
+  storeRow(cBase, g3 + 2u, col0, acc14); storeRow(cBase, g3 + 3u, col0, acc15);
 }
 
 fn storeRow(base: u32, row: u32, col: u32, m: mat4x4f) {
