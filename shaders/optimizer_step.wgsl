@@ -23,7 +23,11 @@ struct Params {
 @group(0) @binding(1) var<storage, read> grad: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read_write> slot1: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read_write> slot2: array<vec4<f32>>;
-@group(0) @binding(4) var<storage, read> status: array<u32>;
+// The records' header (stopped flag first). A fixed size, so that status[0] needs no bounds
+// clamp: Tint clamps an index into a runtime-sized array with arrayLength, which SwiftShader
+// computes per lane with integer divisions, and the clamped index makes the load a gather (7.7%
+// of this kernel, bench/HISTORY.md).
+@group(0) @binding(4) var<storage, read> status: array<u32, 4>;
 @group(0) @binding(5) var<uniform> params: Params;
 
 override workgroupSize: u32 = 64;
