@@ -3,14 +3,28 @@
 // rows at one step of k, a texel of B 4 columns at one step of k, so a lane makes 5 texel loads
 // per step of k where the storage-buffer part makes 20 per-lane gathers: 31-44% faster on
 // SwiftShader (bench/HISTORY.md). Batches are stacked along the textures' rows.
+//
+// `aLinear`: A's texels were copied from memory rather than packed, because they already lie in
+// it one after another (A's rows contiguous, a multiple of 4 of them, each step of k right after
+// the last: the x^T of a row-major x, as in a dense layer's weight gradient). Texel t = (k, group)
+// sits at t = k * rows / 4 + group, in texture rows of 8192 texels. A constant width: shifts and
+// masks by a uniform amount are per-lane scalar loops on SwiftShader, by a constant one
+// instruction.
 
 @group(0) @binding(0) var tA: texture_2d<f32>;
 @group(0) @binding(1) var tB: texture_2d<f32>;
 
+override aLinear: bool = false;
+// log2 of a copied A's texture width (src/kernels/matmul.ts: LINEAR_WIDTH).
+const LINEAR_SHIFT = 13u;
+
 struct TileOperands {
-  // Texture row of A holding the lane's 4 rows; first texture row of B of this batch entry.
+  // Texture row of A holding the lane's 4 rows (aLinear: its texel at k = 0); first texture row
+  // of B of this batch entry.
   aRow: u32,
   bRow: u32,
+  // aLinear: texels from one step of k to the next (rows / 4).
+  aStep: u32,
   // Texel columns of B holding the lane's 16 columns (clamped to the last one).
   b: vec4u,
 }
@@ -21,11 +35,16 @@ fn tileOperands(batch: u32, row: u32, col: u32) -> TileOperands {
   return TileOperands(
     batch * params.aLayerRows + min(row / 4u, lastGroup),
     batch * params.bLayerRows,
+    params.rows >> 2u,
     min(vec4u(col / 4u) + vec4u(0u, 1u, 2u, 3u), vec4u(lastTexel)),
   );
 }
 
 fn loadA(k: u32, ops: TileOperands) -> vec4f {
+  if (aLinear) {
+    let t = ops.aRow + k * ops.aStep;
+    return textureLoad(tA, vec2u(t & ((1u << LINEAR_SHIFT) - 1u), t >> LINEAR_SHIFT), 0);
+  }
   return textureLoad(tA, vec2u(k, ops.aRow), 0);
 }
 

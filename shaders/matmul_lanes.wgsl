@@ -61,7 +61,8 @@ struct Params {
   // Subgroup tiles per batch entry along rows (16 each) and columns (64 each).
   tileRows: u32,
   tileCols: u32,
-  // Texture operands only: texture rows per batch entry of A and of B (0: shared by the batch).
+  // Texture operands only: texture rows per batch entry of A and of B (0: shared by the batch;
+  // A copied (gemm_operands_texture.wgsl's aLinear): texels per batch entry).
   aLayerRows: u32,
   bLayerRows: u32,
 }

@@ -103,10 +103,10 @@ export class Recorder {
 
   /**
    * Copies `height` rows of `bytesPerRow` bytes (a multiple of 256), starting at `offset` of
-   * `src`, into the top-left width x height texels of `dst`.
+   * `src`, into the width x height texels of `dst` from row `dstRow` on, at its left edge.
    */
-  copyToTexture(op: string, src: GPUBuffer, offset: number, bytesPerRow: number, dst: GPUTexture, width: number, height: number): void {
-    this.ensureEncoderOutsidePass().copyBufferToTexture({ buffer: src, offset, bytesPerRow, rowsPerImage: height }, { texture: dst }, [width, height]);
+  copyToTexture(op: string, src: GPUBuffer, offset: number, bytesPerRow: number, dst: GPUTexture, width: number, height: number, dstRow = 0): void {
+    this.ensureEncoderOutsidePass().copyBufferToTexture({ buffer: src, offset, bytesPerRow, rowsPerImage: height }, { texture: dst, origin: [0, dstRow] }, [width, height]);
     this.pendingOps.add(op);
   }
 

@@ -126,10 +126,13 @@ export class GpuRuntime {
     this.recorder.copy(op, from, fromOffset + srcOffset, to, toOffset, bytes);
   }
 
-  /** Records a copy of `height` rows of `bytesPerRow` bytes from `src` into a texture (Recorder.copyToTexture). */
-  copyToTexture(op: string, src: BufferBinding, bytesPerRow: number, dst: GPUTexture, width: number, height: number): void {
+  /**
+   * Records a copy of `height` rows of `bytesPerRow` bytes, from `srcOffset` bytes into `src`, to
+   * the texels from row `dstRow` of a texture (Recorder.copyToTexture).
+   */
+  copyToTexture(op: string, src: BufferBinding, bytesPerRow: number, dst: GPUTexture, width: number, height: number, srcOffset = 0, dstRow = 0): void {
     const [buffer, offset] = bufferAndOffset(src);
-    this.recorder.copyToTexture(op, buffer, offset, bytesPerRow, dst, width, height);
+    this.recorder.copyToTexture(op, buffer, offset + srcOffset, bytesPerRow, dst, width, height, dstRow);
   }
 
   async read(op: string, buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {

@@ -256,7 +256,8 @@ export function recordGemm(gpu: GpuRuntime, op: string, variant: string, layout:
   let workgroups: number;
   let kernel;
   let bindings: Binding[];
-  // Texture rows per batch entry of A and of B (lanes-texture; 0 where shared or unused).
+  // Texture rows per batch entry of A and of B (lanes-texture; 0 where shared or unused; texels
+  // for a copied A).
   let layerRows = [0, 0];
   const textures: GPUTexture[] = [];
   // Unused inputs are bound to `a` (read-only aliasing is allowed; the kernel never reads them).
@@ -282,7 +283,7 @@ export function recordGemm(gpu: GpuRuntime, op: string, variant: string, layout:
       const packed = packOperands(gpu, op, layout, buffers);
       textures.push(packed.a, packed.b);
       layerRows = packed.layerRows;
-      kernel = gpu.kernel(LANES_TEXTURE, { ...finish, wholeTiles });
+      kernel = gpu.kernel(LANES_TEXTURE, { ...finish, wholeTiles, aLinear: packed.aLinear ? 1 : 0 });
       bindings = [{ texture: packed.a }, { texture: packed.b }, bias, buffers.out];
       break;
     }
@@ -314,26 +315,68 @@ export function recordGemm(gpu: GpuRuntime, op: string, variant: string, layout:
 
 /**
  * Packs A and B into the textures gemm_operands_texture.wgsl reads (gemm_pack.wgsl): A as 4-row
- * groups by step of k, B as 4-column groups by step of k, batch entries stacked.
+ * groups by step of k, B as 4-column groups by step of k, batch entries stacked. Either is
+ * copied instead where its memory already holds those texels in order (copiesALinear, then
+ * `aLinear`; copiesAsTexture).
  */
-function packOperands(gpu: GpuRuntime, op: string, layout: GemmLayout, buffers: GemmBuffers): { a: GPUTexture; b: GPUTexture; layerRows: number[] } {
+function packOperands(gpu: GpuRuntime, op: string, layout: GemmLayout, buffers: GemmBuffers): { a: GPUTexture; b: GPUTexture; layerRows: number[]; aLinear: boolean } {
   const { a: aSize, b: bSize } = operandTextures(layout);
   const aLayers = layout.aBatchStride === 0 ? 1 : layout.batches;
   const bLayers = layout.bBatchStride === 0 ? 1 : layout.batches;
-  const aLayerRows = aSize[1] / aLayers;
   const bLayerRows = bSize[1] / bLayers;
-  const a = gpu.pool.acquireTexture(aSize[0], aSize[1], `${op} A texture`);
   const b = gpu.pool.acquireTexture(bSize[0], bSize[1], `${op} B texture`);
-  const packed = { a, b, layerRows: [aLayers > 1 ? aLayerRows : 0, bLayers > 1 ? bLayerRows : 0] };
+  const bRows = bLayers > 1 ? bLayerRows : 0;
+  if (layout.depth > 0 && copiesALinear(layout, buffers.a)) {
+    const a = copyLinear(gpu, op, buffers.a as BufferBinding, layout.depth * (layout.rows / 4) * aLayers);
+    packB(gpu, op, layout, buffers, b, bSize, bLayerRows, bLayers);
+    return { a, b, layerRows: [aLayers > 1 ? layout.depth * (layout.rows / 4) : 0, bRows], aLinear: true };
+  }
+  const aLayerRows = aSize[1] / aLayers;
+  const a = gpu.pool.acquireTexture(aSize[0], aSize[1], `${op} A texture`);
+  const packed = { a, b, layerRows: [aLayers > 1 ? aLayerRows : 0, bRows], aLinear: false };
   // With K = 0 the kernel reads neither texture (its k loop runs exactly to depth).
   if (layout.depth === 0) return packed;
   pack(gpu, op, buffers.a, a, aSize, true, [aSize[0], aLayerRows, aLayers, layout.rows, layout.aRowStride, layout.aDepthStride, layout.aBatchStride]);
+  packB(gpu, op, layout, buffers, b, bSize, bLayerRows, bLayers);
+  return packed;
+}
+
+function packB(gpu: GpuRuntime, op: string, layout: GemmLayout, buffers: GemmBuffers, b: GPUTexture, bSize: [number, number], bLayerRows: number, bLayers: number): void {
   if (copiesAsTexture(layout, buffers.b)) {
     gpu.copyToTexture(op, buffers.b as BufferBinding, layout.cols * 4, b, bSize[0], bSize[1]);
   } else {
     pack(gpu, op, buffers.b, b, bSize, false, [bSize[0], bLayerRows, bLayers, layout.cols, layout.bColStride, layout.bDepthStride, layout.bBatchStride]);
   }
-  return packed;
+}
+
+/**
+ * Whether A's texels lie in its memory one after another, in the order (k, then 4-row group) of
+ * aLinear (gemm_operands_texture.wgsl): rows contiguous and a multiple of 4, each step of k right
+ * after the last, batch entries back to back. That is the x^T of a row-major x (a dense layer's
+ * dw = x^T dz), which would otherwise take a packing kernel every training step (0.7 ms of a
+ * 784 x 128 x 256 product where the copy takes a few hundredths; bench/HISTORY.md).
+ */
+function copiesALinear(layout: GemmLayout, a: Binding): boolean {
+  const contiguous = layout.aRowStride === 1 && layout.aDepthStride === layout.rows && layout.rows % 4 === 0;
+  const stacked = layout.aBatchStride === 0 || layout.batches === 1 || layout.aBatchStride === layout.depth * layout.rows;
+  const aligned = !('offset' in a) || a.offset % 16 === 0;
+  return !('texture' in a) && contiguous && stacked && aligned;
+}
+
+/**
+ * Texels a row of a copied A's texture (gemm_operands_texture.wgsl's LINEAR_SHIFT): the least
+ * maxTextureDimension2D, so rows of this width hold any operand whose packed texture would fit.
+ */
+const LINEAR_WIDTH = 8192;
+
+/** Copies `texels` texels from the start of `src` into rows of LINEAR_WIDTH, a last partial row on its own. */
+function copyLinear(gpu: GpuRuntime, op: string, src: BufferBinding, texels: number): GPUTexture {
+  const full = Math.floor(texels / LINEAR_WIDTH);
+  const rest = texels - full * LINEAR_WIDTH;
+  const texture = gpu.pool.acquireTexture(LINEAR_WIDTH, full + (rest > 0 ? 1 : 0), `${op} A texture`);
+  if (full > 0) gpu.copyToTexture(op, src, LINEAR_WIDTH * 16, texture, LINEAR_WIDTH, full);
+  if (rest > 0) gpu.copyToTexture(op, src, LINEAR_WIDTH * 16, texture, rest, 1, full * LINEAR_WIDTH * 16, full);
+  return texture;
 }
 
 /**

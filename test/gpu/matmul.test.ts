@@ -83,6 +83,11 @@ const EDGE_CASES: Case[] = [
   fixedCase('vec4 packing, batched', 12, 8, 20, { batch: 3, aBatched: true, bBatched: true }),
   fixedCase('vec4 packing, batched and transposed', 8, 12, 36, { batch: 2, aBatched: true, bBatched: true, transposeA: true, transposeB: true }),
   fixedCase('batched, both transposed', 33, 20, 45, { batch: 3, aBatched: true, bBatched: true, transposeA: true, transposeB: true }),
+  // A stored transposed with a multiple of 4 rows: lanes-texture copies it into a texture of
+  // 8192-texel rows (here two whole rows and a partial one) instead of packing it; and a shared
+  // A (one partial row).
+  fixedCase('A copied into its texture, texture rows wrapped, batched', 256, 140, 64, { batch: 2, aBatched: true, bBatched: true, transposeA: true }),
+  fixedCase('A copied into its texture, shared', 64, 40, 64, { batch: 2, bBatched: true, transposeA: true }),
   fixedCase('shared b', 31, 9, 70, { batch: 4, aBatched: true }),
   fixedCase('shared a', 70, 9, 31, { batch: 2, bBatched: true, transposeA: true }),
 ];
