@@ -78,6 +78,8 @@ override activation: u32 = 0;
 override hasBias: bool = false;
 // Rows a multiple of 16, columns a multiple of 64, cColStride 1 (set by the host).
 override wholeTiles: bool = false;
+// Depth not a multiple of 8 (set by the host): the accumulation's single-step loop is compiled in.
+override partialK: bool = true;
 
 // Both branches use exp of a non-positive number, so nothing overflows.
 fn sigmoid(v: vec4f) -> vec4f {
@@ -368,119 +370,121 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       acc15_3 = fma(s4, b4[3], acc15_3); acc15_3 = fma(s5, b5[3], acc15_3); acc15_3 = fma(s6, b6[3], acc15_3); acc15_3 = fma(s7, b7[3], acc15_3);
     }
   }
-  for (var k = unrolledEnd; k < params.depth; k++) {
-    let b0 = loadB(k, ops); let a0 = loadA(k, ops);
-    {
-      let s0 = vec4f(a0.x);
-      acc0_0 = fma(s0, b0[0], acc0_0);
-      acc0_1 = fma(s0, b0[1], acc0_1);
-      acc0_2 = fma(s0, b0[2], acc0_2);
-      acc0_3 = fma(s0, b0[3], acc0_3);
-    }
-    {
-      let s0 = vec4f(a0.y);
-      acc1_0 = fma(s0, b0[0], acc1_0);
-      acc1_1 = fma(s0, b0[1], acc1_1);
-      acc1_2 = fma(s0, b0[2], acc1_2);
-      acc1_3 = fma(s0, b0[3], acc1_3);
-    }
-    {
-      let s0 = vec4f(a0.z);
-      acc2_0 = fma(s0, b0[0], acc2_0);
-      acc2_1 = fma(s0, b0[1], acc2_1);
-      acc2_2 = fma(s0, b0[2], acc2_2);
-      acc2_3 = fma(s0, b0[3], acc2_3);
-    }
-    {
-      let s0 = vec4f(a0.w);
-      acc3_0 = fma(s0, b0[0], acc3_0);
-      acc3_1 = fma(s0, b0[1], acc3_1);
-      acc3_2 = fma(s0, b0[2], acc3_2);
-      acc3_3 = fma(s0, b0[3], acc3_3);
-    }
-    {
-      let s0 = vec4f(quadSwapX(a0.x));
-      acc4_0 = fma(s0, b0[0], acc4_0);
-      acc4_1 = fma(s0, b0[1], acc4_1);
-      acc4_2 = fma(s0, b0[2], acc4_2);
-      acc4_3 = fma(s0, b0[3], acc4_3);
-    }
-    {
-      let s0 = vec4f(quadSwapX(a0.y));
-      acc5_0 = fma(s0, b0[0], acc5_0);
-      acc5_1 = fma(s0, b0[1], acc5_1);
-      acc5_2 = fma(s0, b0[2], acc5_2);
-      acc5_3 = fma(s0, b0[3], acc5_3);
-    }
-    {
-      let s0 = vec4f(quadSwapX(a0.z));
-      acc6_0 = fma(s0, b0[0], acc6_0);
-      acc6_1 = fma(s0, b0[1], acc6_1);
-      acc6_2 = fma(s0, b0[2], acc6_2);
-      acc6_3 = fma(s0, b0[3], acc6_3);
-    }
-    {
-      let s0 = vec4f(quadSwapX(a0.w));
-      acc7_0 = fma(s0, b0[0], acc7_0);
-      acc7_1 = fma(s0, b0[1], acc7_1);
-      acc7_2 = fma(s0, b0[2], acc7_2);
-      acc7_3 = fma(s0, b0[3], acc7_3);
-    }
-    {
-      let s0 = vec4f(quadSwapY(a0.x));
-      acc8_0 = fma(s0, b0[0], acc8_0);
-      acc8_1 = fma(s0, b0[1], acc8_1);
-      acc8_2 = fma(s0, b0[2], acc8_2);
-      acc8_3 = fma(s0, b0[3], acc8_3);
-    }
-    {
-      let s0 = vec4f(quadSwapY(a0.y));
-      acc9_0 = fma(s0, b0[0], acc9_0);
-      acc9_1 = fma(s0, b0[1], acc9_1);
-      acc9_2 = fma(s0, b0[2], acc9_2);
-      acc9_3 = fma(s0, b0[3], acc9_3);
-    }
-    {
-      let s0 = vec4f(quadSwapY(a0.z));
-      acc10_0 = fma(s0, b0[0], acc10_0);
-      acc10_1 = fma(s0, b0[1], acc10_1);
-      acc10_2 = fma(s0, b0[2], acc10_2);
-      acc10_3 = fma(s0, b0[3], acc10_3);
-    }
-    {
-      let s0 = vec4f(quadSwapY(a0.w));
-      acc11_0 = fma(s0, b0[0], acc11_0);
-      acc11_1 = fma(s0, b0[1], acc11_1);
-      acc11_2 = fma(s0, b0[2], acc11_2);
-      acc11_3 = fma(s0, b0[3], acc11_3);
-    }
-    {
-      let s0 = vec4f(quadSwapDiagonal(a0.x));
-      acc12_0 = fma(s0, b0[0], acc12_0);
-      acc12_1 = fma(s0, b0[1], acc12_1);
-      acc12_2 = fma(s0, b0[2], acc12_2);
-      acc12_3 = fma(s0, b0[3], acc12_3);
-    }
-    {
-      let s0 = vec4f(quadSwapDiagonal(a0.y));
-      acc13_0 = fma(s0, b0[0], acc13_0);
-      acc13_1 = fma(s0, b0[1], acc13_1);
-      acc13_2 = fma(s0, b0[2], acc13_2);
-      acc13_3 = fma(s0, b0[3], acc13_3);
-    }
-    {
-      let s0 = vec4f(quadSwapDiagonal(a0.z));
-      acc14_0 = fma(s0, b0[0], acc14_0);
-      acc14_1 = fma(s0, b0[1], acc14_1);
-      acc14_2 = fma(s0, b0[2], acc14_2);
-      acc14_3 = fma(s0, b0[3], acc14_3);
-    }
-    {
-      let s0 = vec4f(quadSwapDiagonal(a0.w));
-      acc15_0 = fma(s0, b0[0], acc15_0);
-      acc15_1 = fma(s0, b0[1], acc15_1);
-      acc15_2 = fma(s0, b0[2], acc15_2);
-      acc15_3 = fma(s0, b0[3], acc15_3);
+  if (partialK) {
+    for (var k = unrolledEnd; k < params.depth; k++) {
+      let b0 = loadB(k, ops); let a0 = loadA(k, ops);
+      {
+        let s0 = vec4f(a0.x);
+        acc0_0 = fma(s0, b0[0], acc0_0);
+        acc0_1 = fma(s0, b0[1], acc0_1);
+        acc0_2 = fma(s0, b0[2], acc0_2);
+        acc0_3 = fma(s0, b0[3], acc0_3);
+      }
+      {
+        let s0 = vec4f(a0.y);
+        acc1_0 = fma(s0, b0[0], acc1_0);
+        acc1_1 = fma(s0, b0[1], acc1_1);
+        acc1_2 = fma(s0, b0[2], acc1_2);
+        acc1_3 = fma(s0, b0[3], acc1_3);
+      }
+      {
+        let s0 = vec4f(a0.z);
+        acc2_0 = fma(s0, b0[0], acc2_0);
+        acc2_1 = fma(s0, b0[1], acc2_1);
+        acc2_2 = fma(s0, b0[2], acc2_2);
+        acc2_3 = fma(s0, b0[3], acc2_3);
+      }
+      {
+        let s0 = vec4f(a0.w);
+        acc3_0 = fma(s0, b0[0], acc3_0);
+        acc3_1 = fma(s0, b0[1], acc3_1);
+        acc3_2 = fma(s0, b0[2], acc3_2);
+        acc3_3 = fma(s0, b0[3], acc3_3);
+      }
+      {
+        let s0 = vec4f(quadSwapX(a0.x));
+        acc4_0 = fma(s0, b0[0], acc4_0);
+        acc4_1 = fma(s0, b0[1], acc4_1);
+        acc4_2 = fma(s0, b0[2], acc4_2);
+        acc4_3 = fma(s0, b0[3], acc4_3);
+      }
+      {
+        let s0 = vec4f(quadSwapX(a0.y));
+        acc5_0 = fma(s0, b0[0], acc5_0);
+        acc5_1 = fma(s0, b0[1], acc5_1);
+        acc5_2 = fma(s0, b0[2], acc5_2);
+        acc5_3 = fma(s0, b0[3], acc5_3);
+      }
+      {
+        let s0 = vec4f(quadSwapX(a0.z));
+        acc6_0 = fma(s0, b0[0], acc6_0);
+        acc6_1 = fma(s0, b0[1], acc6_1);
+        acc6_2 = fma(s0, b0[2], acc6_2);
+        acc6_3 = fma(s0, b0[3], acc6_3);
+      }
+      {
+        let s0 = vec4f(quadSwapX(a0.w));
+        acc7_0 = fma(s0, b0[0], acc7_0);
+        acc7_1 = fma(s0, b0[1], acc7_1);
+        acc7_2 = fma(s0, b0[2], acc7_2);
+        acc7_3 = fma(s0, b0[3], acc7_3);
+      }
+      {
+        let s0 = vec4f(quadSwapY(a0.x));
+        acc8_0 = fma(s0, b0[0], acc8_0);
+        acc8_1 = fma(s0, b0[1], acc8_1);
+        acc8_2 = fma(s0, b0[2], acc8_2);
+        acc8_3 = fma(s0, b0[3], acc8_3);
+      }
+      {
+        let s0 = vec4f(quadSwapY(a0.y));
+        acc9_0 = fma(s0, b0[0], acc9_0);
+        acc9_1 = fma(s0, b0[1], acc9_1);
+        acc9_2 = fma(s0, b0[2], acc9_2);
+        acc9_3 = fma(s0, b0[3], acc9_3);
+      }
+      {
+        let s0 = vec4f(quadSwapY(a0.z));
+        acc10_0 = fma(s0, b0[0], acc10_0);
+        acc10_1 = fma(s0, b0[1], acc10_1);
+        acc10_2 = fma(s0, b0[2], acc10_2);
+        acc10_3 = fma(s0, b0[3], acc10_3);
+      }
+      {
+        let s0 = vec4f(quadSwapY(a0.w));
+        acc11_0 = fma(s0, b0[0], acc11_0);
+        acc11_1 = fma(s0, b0[1], acc11_1);
+        acc11_2 = fma(s0, b0[2], acc11_2);
+        acc11_3 = fma(s0, b0[3], acc11_3);
+      }
+      {
+        let s0 = vec4f(quadSwapDiagonal(a0.x));
+        acc12_0 = fma(s0, b0[0], acc12_0);
+        acc12_1 = fma(s0, b0[1], acc12_1);
+        acc12_2 = fma(s0, b0[2], acc12_2);
+        acc12_3 = fma(s0, b0[3], acc12_3);
+      }
+      {
+        let s0 = vec4f(quadSwapDiagonal(a0.y));
+        acc13_0 = fma(s0, b0[0], acc13_0);
+        acc13_1 = fma(s0, b0[1], acc13_1);
+        acc13_2 = fma(s0, b0[2], acc13_2);
+        acc13_3 = fma(s0, b0[3], acc13_3);
+      }
+      {
+        let s0 = vec4f(quadSwapDiagonal(a0.z));
+        acc14_0 = fma(s0, b0[0], acc14_0);
+        acc14_1 = fma(s0, b0[1], acc14_1);
+        acc14_2 = fma(s0, b0[2], acc14_2);
+        acc14_3 = fma(s0, b0[3], acc14_3);
+      }
+      {
+        let s0 = vec4f(quadSwapDiagonal(a0.w));
+        acc15_0 = fma(s0, b0[0], acc15_0);
+        acc15_1 = fma(s0, b0[1], acc15_1);
+        acc15_2 = fma(s0, b0[2], acc15_2);
+        acc15_3 = fma(s0, b0[3], acc15_3);
+      }
     }
   }
   let acc0 = mat4x4f(acc0_0, acc0_1, acc0_2, acc0_3); let acc1 = mat4x4f(acc1_0, acc1_1, acc1_2, acc1_3);

@@ -275,15 +275,17 @@ export function recordGemm(gpu: GpuRuntime, op: string, variant: string, layout:
       workgroups = tileRows * tileCols * layout.batches;
       // Every tile inside the output, rows contiguous: stores without bounds tests.
       const wholeTiles = layout.rows % 16 === 0 && layout.cols % 64 === 0 && layout.cColStride === 1 ? 1 : 0;
+      // Steps of k past the unrolled loop's multiples of 8 (the kernel leaves their loop out otherwise).
+      const partialK = layout.depth % 8 === 0 ? 0 : 1;
       if (variant !== 'lanes-texture') {
-        kernel = gpu.kernel(LANES, { ...finish, wholeTiles });
+        kernel = gpu.kernel(LANES, { ...finish, wholeTiles, partialK });
         bindings = [buffers.a, buffers.b, bias, buffers.out];
         break;
       }
       const packed = packOperands(gpu, op, layout, buffers);
       textures.push(packed.a, packed.b);
       layerRows = packed.layerRows;
-      kernel = gpu.kernel(LANES_TEXTURE, { ...finish, wholeTiles, aLinear: packed.aLinear ? 1 : 0 });
+      kernel = gpu.kernel(LANES_TEXTURE, { ...finish, wholeTiles, partialK, aLinear: packed.aLinear ? 1 : 0 });
       bindings = [{ texture: packed.a }, { texture: packed.b }, bias, buffers.out];
       break;
     }
