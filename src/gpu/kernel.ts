@@ -20,6 +20,11 @@ export interface KernelSpec {
   readonly bindings: readonly BindingKind[];
   /** Device features the WGSL enables (e.g. `subgroups`). */
   readonly features?: readonly GPUFeatureName[];
+  /**
+   * A non-filtering sampler at binding n + 1, after the parameter block (the recorder binds one
+   * nearest-texel sampler there).
+   */
+  readonly sampler?: boolean;
 }
 
 export interface CompiledKernel {
@@ -60,6 +65,7 @@ export function compileKernel(device: GPUDevice, spec: KernelSpec, overrides: Ov
     visibility: SHADER_STAGE_COMPUTE,
     buffer: { type: 'uniform', hasDynamicOffset: true },
   });
+  if (spec.sampler) entries.push({ binding: spec.bindings.length + 1, visibility: SHADER_STAGE_COMPUTE, sampler: { type: 'non-filtering' } });
   const layout = device.createBindGroupLayout({ label, entries });
   const module = device.createShaderModule({ label, code: spec.code });
   const pipeline = device.createComputePipeline({

@@ -66,6 +66,14 @@ export class Recorder {
     return this.encoder;
   }
 
+  private nearestSampler: GPUSampler | null = null;
+
+  /** The nearest-texel sampler of kernels with `sampler` (clamped to the edge, no filtering). */
+  private nearest(): GPUSampler {
+    this.nearestSampler ??= this.device.createSampler({ label: 'webgpu-nn nearest texel' });
+    return this.nearestSampler;
+  }
+
   private paramSlot(params: ArrayBufferView): number {
     const bytes = new Uint8Array(params.buffer, params.byteOffset, params.byteLength);
     if (bytes.byteLength > this.slotBytes) throw new Error(`kernel parameters of ${bytes.byteLength} bytes exceed a slot`);
@@ -87,6 +95,7 @@ export class Recorder {
       resource: 'texture' in b ? b.texture.createView() : 'offset' in b ? b : { buffer: b },
     }));
     entries.push({ binding: bindings.length, resource: { buffer: this.arena, offset: 0, size: this.slotBytes } });
+    if (kernel.spec.sampler) entries.push({ binding: bindings.length + 1, resource: this.nearest() });
     const group = this.device.createBindGroup({ label: kernel.label, layout: kernel.layout, entries });
     const pass = this.ensurePass();
     pass.setPipeline(kernel.pipeline);

@@ -27,6 +27,7 @@ const LANES_TEXTURE: KernelSpec = {
   code: withParts(lanesWgsl, GEMM_OPERANDS_TEXTURE),
   bindings: ['texture', 'texture', 'read', 'write'],
   features: ['subgroups'],
+  sampler: true,
 };
 const PACK: KernelSpec = { name: 'gemm_pack', code: withParts(packWgsl, GEMM_PACK_LAYOUT), bindings: ['read', 'storage-texture'] };
 const PACK_VEC4: KernelSpec = { name: 'gemm_pack_vec4', code: withParts(packVec4Wgsl, GEMM_PACK_LAYOUT), bindings: ['read', 'storage-texture'] };
