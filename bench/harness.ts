@@ -102,6 +102,16 @@ export interface Settings {
   verySlow?: { ms: number; reps: number };
 }
 
+/**
+ * A full garbage collection, where the page exposes gc() (Chromium runs with --expose-gc, see
+ * scripts/chrome.mjs), before each timed run: the CPU impls allocate arrays per op, and without
+ * it their garbage was collected during the next impl's timed run (a webgpu-nn fit-mlp fit right
+ * after a cpu-backend fit: 8-14% slower in three runs of a scratch page; bench/HISTORY.md).
+ */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
 /** Runs `rep` (one interleaved pass over the impls) `min` times, then up to `max` within budget. */
 async function repeat(reps: { min: number; max: number }, budgetMs: number, rep: () => Promise<void>): Promise<void> {
   const t0 = performance.now();
@@ -203,6 +213,7 @@ export async function measureRow(row: Row, settings: Settings): Promise<Result[]
     // sessions initialized): it is their warm-up. Unchecked impls get one untimed run.
     for (let i = 0; i < impls.length; i++) if (timed[i] && statuses[i] === 'unchecked' && !impls[i].outputs) await impls[i].run();
     const timeOnce = async (i: number) => {
+      collectGarbage();
       const ms = await impls[i].run();
       times[i].push(ms);
       const sample = impls[i].checkSampleMs;
@@ -219,7 +230,10 @@ export async function measureRow(row: Row, settings: Settings): Promise<Result[]
     await repeat(settings.roundtripReps, settings.budgetMs / 2, async () => {
       for (let i = 0; i < impls.length; i++) {
         const rt = impls[i].roundtrip;
-        if (timed[i] && rt && roundtrips[i].length < wantRoundtrips(i)) roundtrips[i].push(await rt.call(impls[i]));
+        if (timed[i] && rt && roundtrips[i].length < wantRoundtrips(i)) {
+          collectGarbage();
+          roundtrips[i].push(await rt.call(impls[i]));
+        }
       }
     });
     return impls.map((impl, i) => {
