@@ -7,7 +7,7 @@
 // Texels are read with textureSampleLevel at their centres through a nearest-texel sampler, which
 // returns them exactly, rather than with textureLoad: Tint clamps every textureLoad's coordinates
 // to the texture's size at the requested mip level, which SwiftShader computes per lane with
-// scalar shifts, and sampling needs no such clamp (the sampler clamps to the edge): 12-15% faster
+// scalar shifts, and sampling needs no such clamp (the sampler clamps to the edge): 12-18% faster
 // on the training step's products, the same results (bench/HISTORY.md).
 //
 // `aLinear`: A's texels were copied from memory rather than packed, because they already lie in

@@ -328,28 +328,25 @@ function packOperands(gpu: GpuRuntime, op: string, layout: GemmLayout, buffers: 
   const bLayers = layout.bBatchStride === 0 ? 1 : layout.batches;
   const bLayerRows = bSize[1] / bLayers;
   const b = gpu.pool.acquireTexture(bSize[0], bSize[1], `${op} B texture`);
-  const bRows = bLayers > 1 ? bLayerRows : 0;
-  if (layout.depth > 0 && copiesALinear(layout, buffers.a)) {
-    const a = copyLinear(gpu, op, buffers.a as BufferBinding, layout.depth * (layout.rows / 4) * aLayers);
-    packB(gpu, op, layout, buffers, b, bSize, bLayerRows, bLayers);
-    return { a, b, layerRows: [aLayers > 1 ? layout.depth * (layout.rows / 4) : 0, bRows], aLinear: true };
-  }
-  const aLayerRows = aSize[1] / aLayers;
-  const a = gpu.pool.acquireTexture(aSize[0], aSize[1], `${op} A texture`);
-  const packed = { a, b, layerRows: [aLayers > 1 ? aLayerRows : 0, bRows], aLinear: false };
-  // With K = 0 the kernel reads neither texture (its k loop runs exactly to depth).
-  if (layout.depth === 0) return packed;
-  pack(gpu, op, buffers.a, a, aSize, true, [aSize[0], aLayerRows, aLayers, layout.rows, layout.aRowStride, layout.aDepthStride, layout.aBatchStride]);
-  packB(gpu, op, layout, buffers, b, bSize, bLayerRows, bLayers);
-  return packed;
-}
-
-function packB(gpu: GpuRuntime, op: string, layout: GemmLayout, buffers: GemmBuffers, b: GPUTexture, bSize: [number, number], bLayerRows: number, bLayers: number): void {
-  if (copiesAsTexture(layout, buffers.b)) {
-    gpu.copyToTexture(op, buffers.b as BufferBinding, layout.cols * 4, b, bSize[0], bSize[1]);
+  // With K = 0 the kernel reads neither texture (its k loop runs exactly to depth): nothing to fill.
+  const filled = layout.depth > 0;
+  const aLinear = filled && copiesALinear(layout, buffers.a);
+  let a: GPUTexture;
+  let aRows: number;
+  if (aLinear) {
+    const texelsPerLayer = layout.depth * (layout.rows / 4);
+    a = copyLinear(gpu, op, buffers.a as BufferBinding, texelsPerLayer * aLayers);
+    aRows = texelsPerLayer;
   } else {
-    pack(gpu, op, buffers.b, b, bSize, false, [bSize[0], bLayerRows, bLayers, layout.cols, layout.bColStride, layout.bDepthStride, layout.bBatchStride]);
+    aRows = aSize[1] / aLayers;
+    a = gpu.pool.acquireTexture(aSize[0], aSize[1], `${op} A texture`);
+    if (filled) pack(gpu, op, buffers.a, a, aSize, true, [aSize[0], aRows, aLayers, layout.rows, layout.aRowStride, layout.aDepthStride, layout.aBatchStride]);
   }
+  if (filled) {
+    if (copiesAsTexture(layout, buffers.b)) gpu.copyToTexture(op, buffers.b as BufferBinding, layout.cols * 4, b, bSize[0], bSize[1]);
+    else pack(gpu, op, buffers.b, b, bSize, false, [bSize[0], bLayerRows, bLayers, layout.cols, layout.bColStride, layout.bDepthStride, layout.bBatchStride]);
+  }
+  return { a, b, layerRows: [aLayers > 1 ? aRows : 0, bLayers > 1 ? bLayerRows : 0], aLinear };
 }
 
 /**
