@@ -5,7 +5,8 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   server: { host: '127.0.0.1' },
   build: {
-    lib: { entry: 'src/index.ts', formats: ['es'], fileName: 'index' },
+    // The main entry and the lean `webgpu-nn/core`; code both use lands in a shared chunk.
+    lib: { entry: { index: 'src/index.ts', core: 'src/core.ts' }, formats: ['es'], fileName: (_format, name) => `${name}.js` },
     outDir: 'dist',
     target: 'es2022',
     minify: false,

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bucketKey, pow2Bucket } from '../src/autotune/bucket';
-import { TUNABLE_OPS } from '../src/autotune/ops';
+import { candidateVariants, declaredTuning } from '../src/ops/definition';
 import { adapterKey, TuningStore, type TuningEntry, type TuningStorage } from '../src/autotune/store';
 import { selectVariant, type Measurement, type TrialRunner } from '../src/autotune/select';
 import { createContext, ArgumentError, ShapeError } from '../src/index';
@@ -23,6 +23,16 @@ class FakeStorage implements TuningStorage {
     this.items.set(key, value);
   }
 }
+
+/** The tuning each op's definition declares (the main entry, imported below, declares every op), with its candidates. */
+const TUNABLE_OPS = {
+  get(op: string) {
+    const declared = declaredTuning(op);
+    if (!declared) return undefined;
+    const { variants, tuning } = declared;
+    return { ...tuning, candidates: (gpu: never, problem: unknown) => candidateVariants(variants, gpu, problem) };
+  },
+};
 
 const ADAPTER = { vendor: 'google', architecture: 'swiftshader', device: '', description: 'SwiftShader device' };
 const entry = (variant: string): TuningEntry => ({ variant, timings: { [variant]: 1 }, estimated: false, at: '2020-01-01T00:00:00.000Z' });

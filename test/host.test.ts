@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { foldGrid } from '../src/gpu/grid';
 import { storageSize } from '../src/gpu/buffer-pool';
-import { VariantRegistry } from '../src/kernels/variants';
+import { VariantRegistry } from '../src/ops/variants';
+import { defineVariants } from '../src/ops/definition';
 import { GpuRuntime } from '../src/gpu/runtime';
 import { describeAdapter } from '../src/gpu/device';
 import { GPUOperationError } from '../src/errors';
@@ -29,16 +30,19 @@ describe('storageSize', () => {
 
 describe('VariantRegistry', () => {
   it('pins usable variants, falls back to the rule otherwise, and records what ran', () => {
-    const reg = new VariantRegistry(new Map([['softmax', ['a', 'b']]]));
-    expect(reg.resolve('softmax', 'a', () => true)).toBe('a');
-    reg.pin('softmax', 'b');
-    expect(reg.resolve('softmax', 'a', (v) => v === 'b')).toBe('b');
-    expect(reg.resolve('softmax', 'a', () => false)).toBe('a');
-    expect(reg.lastUsed('softmax')).toBe('a');
-    reg.pin('softmax', 'auto');
-    expect(reg.resolve('softmax', 'a', () => true)).toBe('a');
-    expect(() => reg.pin('softmax', 'c')).toThrow("setKernelVariant: variant \"c\" is not one of softmax's: auto, a, b");
-    expect(() => reg.list('matmul')).toThrow(/unknown op "matmul"/);
+    defineVariants({ op: 'testOp', names: ['a', 'b'], usable: () => true, rule: () => 'a' });
+    const reg = new VariantRegistry();
+    expect(reg.list('testOp')).toEqual(['a', 'b']);
+    expect(reg.resolve('testOp', 'a', () => true)).toBe('a');
+    reg.pin('testOp', 'b');
+    expect(reg.resolve('testOp', 'a', (v) => v === 'b')).toBe('b');
+    expect(reg.resolve('testOp', 'a', () => false)).toBe('a');
+    expect(reg.lastUsed('testOp')).toBe('a');
+    reg.pin('testOp', 'auto');
+    expect(reg.resolve('testOp', 'a', () => true)).toBe('a');
+    expect(() => reg.pin('testOp', 'c')).toThrow("setKernelVariant: variant \"c\" is not one of testOp's: auto, a, b");
+    // Only ops whose definitions this program imports are known.
+    expect(() => reg.list('matmul')).toThrow(/unknown op "matmul"; ops with variants: testOp/);
   });
 });
 

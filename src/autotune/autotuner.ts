@@ -2,7 +2,8 @@
  * Kernel autotuning: times an op's usable variants on the context's device and keeps the fastest
  * per op and shape bucket (src/autotune/bucket.ts), in memory and, in browsers, in localStorage
  * keyed by the adapter (src/autotune/store.ts). The measurement plan and its time budget are in
- * src/autotune/select.ts; the ops it knows in src/autotune/ops.ts.
+ * src/autotune/select.ts; what it knows of each op comes from the op's definition (its variants'
+ * `tuning`), for the ops this program imports.
  *
  * Tuning records into the context's command stream like any op, but never through the op itself,
  * so it neither changes `lastKernelVariant` nor is affected by pinned variants. It reads back only
@@ -11,10 +12,10 @@
 import { ArgumentError } from '../errors.js';
 import { BUFFER_COPY_SRC, BUFFER_QUERY_RESOLVE } from '../gpu/flags.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
-import type { VariantRegistry } from '../kernels/variants.js';
+import type { VariantRegistry } from '../ops/variants.js';
+import { candidateVariants, declaredTuning, tunableOps, type OpTuning, type OpVariants, type PreparedProblem } from '../ops/definition.js';
 import { describe } from '../shape.js';
 import { selectVariant, type Measurement, type TrialRunner } from './select.js';
-import { TUNABLE_OPS, type PreparedProblem, type TunableOp } from './ops.js';
 import { defaultStorage, TuningStore, type TuningEntry, type TuningStorage } from './store.js';
 
 export type { TuningStorage } from './store.js';
@@ -112,37 +113,38 @@ export class Autotuner {
    * context counts (a plain context stays on the fixed rules); in background mode persisted
    * winners count too, and an unknown bucket starts a tuning.
    */
-  lookup(op: string, problem: unknown): string | null {
+  lookup(variants: OpVariants<unknown>, problem: unknown): string | null {
     // Ops call this on every call: a context that never tuned anything answers at once.
     if (!this.background && this.store.memorySize === 0) return null;
-    const spec = TUNABLE_OPS.get(op);
-    if (!spec) return null;
-    const bucket = spec.bucket(problem);
+    const tuning = variants.tuning;
+    if (!tuning) return null;
+    const bucket = tuning.bucket(problem);
     const known = this.store.get(bucket, !this.background);
-    if (known && spec.usable(this.gpu, known.entry.variant, problem)) return known.entry.variant;
-    if (this.background && !known && !this.destroyed && !this.failed.has(bucket) && !this.inflight.has(bucket) && this.variants.pinnedVariant(op) === null) {
+    if (known && variants.usable(this.gpu, known.entry.variant, problem)) return known.entry.variant;
+    if (this.background && !known && !this.destroyed && !this.failed.has(bucket) && !this.inflight.has(bucket) && this.variants.pinnedVariant(tuning.op) === null) {
       // A failed background tuning leaves the bucket on the fixed rule (measure() marks it failed).
-      this.start(spec, problem, bucket, true).catch(() => undefined);
+      this.start(variants, tuning, problem, bucket, true).catch(() => undefined);
     }
     return null;
   }
 
   /** `ctx.autotune(op, shape, options)`. */
   async tune(op: string, shape: readonly number[], axis: number | undefined, force: boolean): Promise<AutotuneResult> {
-    const spec = TUNABLE_OPS.get(op);
-    if (!spec) {
-      throw new ArgumentError('autotune', `op ${JSON.stringify(op)} has no kernel variants to tune; tunable ops: ${[...TUNABLE_OPS.keys()].join(', ')}`);
+    const declared = declaredTuning(op);
+    if (!declared) {
+      throw new ArgumentError('autotune', `op ${JSON.stringify(op)} has no kernel variants to tune; tunable ops: ${tunableOps().join(', ')}`);
     }
-    const problem = spec.problem(shape, axis);
-    const bucket = spec.bucket(problem);
+    const { variants, tuning } = declared;
+    const problem = tuning.problem(shape, axis);
+    const bucket = tuning.bucket(problem);
     const running = this.inflight.get(bucket);
     if (running) return running;
     const known = force ? null : this.store.get(bucket);
-    if (known && spec.usable(this.gpu, known.entry.variant, problem)) {
+    if (known && variants.usable(this.gpu, known.entry.variant, problem)) {
       this.store.remember(bucket, known.entry);
       return this.result(op, bucket, known.entry, known.source, 0, 0);
     }
-    return this.start(spec, problem, bucket, false);
+    return this.start(variants, tuning, problem, bucket, false);
   }
 
   private result(op: string, bucket: string, entry: TuningEntry, source: AutotuneResult['source'], elapsedMs: number, longestStepMs: number, background = false): AutotuneResult {
@@ -161,8 +163,8 @@ export class Autotuner {
     };
   }
 
-  private start(spec: TunableOp<unknown>, problem: unknown, bucket: string, background: boolean): Promise<AutotuneResult> {
-    const task = this.queue.then(() => this.measure(spec, problem, bucket, background));
+  private start(variants: OpVariants<unknown>, tuning: OpTuning<unknown>, problem: unknown, bucket: string, background: boolean): Promise<AutotuneResult> {
+    const task = this.queue.then(() => this.measure(variants, tuning, problem, bucket, background));
     this.queue = task.catch(() => undefined);
     this.inflight.set(bucket, task);
     const done = () => this.inflight.delete(bucket);
@@ -170,22 +172,22 @@ export class Autotuner {
     return task;
   }
 
-  private async measure(spec: TunableOp<unknown>, problem: unknown, bucket: string, background: boolean): Promise<AutotuneResult> {
+  private async measure(variants: OpVariants<unknown>, tuning: OpTuning<unknown>, problem: unknown, bucket: string, background: boolean): Promise<AutotuneResult> {
     this.checkLive();
-    const candidates = spec.candidates(this.gpu, problem);
+    const candidates = candidateVariants(variants, this.gpu, problem);
     if (candidates.length === 1) {
       const entry: TuningEntry = { variant: candidates[0], timings: {}, estimated: false, at: new Date().toISOString() };
       this.store.set(bucket, entry);
-      return this.result(spec.op, bucket, entry, 'single', 0, 0, background);
+      return this.result(tuning.op, bucket, entry, 'single', 0, 0, background);
     }
-    const ladder = spec.ladder(problem);
+    const ladder = tuning.ladder(problem);
     const cases: (PreparedProblem | undefined)[] = [];
     const warmed = new Set<string>();
     const runner: TrialRunner = {
       scales: ladder.map((l) => l.scale),
       run: async (variant, level) => {
         this.checkLive();
-        const c = (cases[level] ??= spec.prepare(this.gpu, ladder[level].problem));
+        const c = (cases[level] ??= tuning.prepare(this.gpu, ladder[level].problem));
         if (!warmed.has(variant)) {
           await this.time(() => c.record(variant));
           warmed.add(variant);
@@ -197,7 +199,7 @@ export class Autotuner {
       const selection = await selectVariant(candidates, runner, { budgetMs: this.budgetMs, maxRounds: MAX_ROUNDS, now: () => performance.now() });
       const entry: TuningEntry = { variant: selection.winner, timings: selection.timings, estimated: selection.estimated, at: new Date().toISOString() };
       this.store.set(bucket, entry);
-      return this.result(spec.op, bucket, entry, 'measured', selection.elapsedMs, selection.longestStepMs, background);
+      return this.result(tuning.op, bucket, entry, 'measured', selection.elapsedMs, selection.longestStepMs, background);
     } catch (error) {
       if (background) this.failed.add(bucket);
       throw error;

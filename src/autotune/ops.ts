@@ -1,56 +1,14 @@
 /**
- * What the autotuner knows about each tunable op: how to read a problem from `autotune`'s shape
- * argument, its bucket, its candidates (usable variants, the fixed rule's first), a reduced probe
- * problem, and how to record one run of a variant on scratch buffers.
- *
- * To make another op tunable, add a `TunableOp` to TUNABLE_OPS and call `ctx.tunedVariant(op,
- * problem)` in the op before its fixed rule (see src/ops/softmax.ts). Tunable now: softmax, the
- * row-wise derivatives (logSoftmax, softmaxVjp, logSoftmaxVjp) and the GEMM of matmul, dense and
- * denseBackward.
+ * Building blocks of the op definitions' tunings (OpTuning in src/ops/definition.ts): the
+ * problem, bucket, ladder and scratch buffers of ops over lines of a tensor and of GEMMs.
  */
 import { normalizeAxis, splitAtAxis, checkShape } from '../shape.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
-import {
-  SOFTMAX_VARIANTS,
-  chooseSoftmaxVariant,
-  recordSoftmax,
-  softmaxVariantUsable,
-  type LineLayout,
-} from '../kernels/softmax.js';
-import {
-  ROWWISE_VARIANTS,
-  LOG_SOFTMAX_KERNELS,
-  LOG_SOFTMAX_VJP_KERNELS,
-  SOFTMAX_VJP_KERNELS,
-  chooseRowwiseVariant,
-  recordRowwise,
-  rowwiseVariantUsable,
-} from '../kernels/rowwise.js';
-import { GEMM_VARIANTS, PLAIN_GEMM, chooseGemmVariant, gemmVariantUsable, recordGemm, rowMajorGemm, type GemmLayout } from '../kernels/matmul.js';
+import type { LineLayout } from '../kernels/softmax.js';
+import type { GemmLayout } from '../kernels/matmul.js';
+import type { OpTuning } from '../ops/definition.js';
 import { ShapeError } from '../errors.js';
 import { bucketKey, pow2Bucket } from './bucket.js';
-
-/** Scratch inputs and outputs of one problem (from the context's pool); `record` records one run of a variant. */
-export interface PreparedProblem {
-  record(variant: string): void;
-  buffers: GPUBuffer[];
-}
-
-export interface TunableOp<P> {
-  op: string;
-  /** The problem of `autotune(op, shape, { axis })`; throws typed errors on bad arguments. */
-  problem(shape: readonly number[], axis: number | undefined): P;
-  bucket(problem: P): string;
-  /** The usable variants, the fixed rule's choice first. */
-  candidates(gpu: GpuRuntime, problem: P): string[];
-  usable(gpu: GpuRuntime, variant: string, problem: P): boolean;
-  /**
-   * Problems of growing size that behave alike, smallest first, the last being `problem` itself,
-   * each with its size ratio full / level (see select.ts).
-   */
-  ladder(problem: P): { problem: P; scale: number }[];
-  prepare(gpu: GpuRuntime, problem: P): PreparedProblem;
-}
 
 /**
  * The reduced sizes of the ladder, in elements: tiny (compiles and weeds out hopeless variants for
@@ -70,17 +28,14 @@ function scratchValues(length: number): Float32Array {
 }
 
 /**
- * A tunable op over lines of a tensor ([outer, length, inner] around its axis): softmax and the
- * row-wise derivatives. `inputs` scratch tensors of the problem's size feed `record`.
+ * The tuning of an op over lines of a tensor ([outer, length, inner] around its axis): softmax and
+ * the row-wise derivatives. `inputs` scratch tensors of the problem's size feed `record`.
  */
-function lineOpTuning(
+export function lineTuning(
   op: string,
-  variants: readonly string[],
-  rule: (gpu: GpuRuntime, layout: LineLayout) => string,
-  usable: (gpu: GpuRuntime, variant: string, layout: LineLayout) => boolean,
   inputs: number,
   record: (gpu: GpuRuntime, variant: string, buffers: GPUBuffer[], layout: LineLayout) => void,
-): TunableOp<LineLayout> {
+): OpTuning<LineLayout> {
   return {
     op,
     problem(shape, axis = -1) {
@@ -95,11 +50,6 @@ function lineOpTuning(
         contiguous: l.inner === 1,
       });
     },
-    candidates(gpu, l) {
-      const first = rule(gpu, l);
-      return [first, ...variants.filter((v) => v !== first && usable(gpu, v, l))];
-    },
-    usable,
     ladder(l) {
       const rowElements = Math.max(1, l.length * l.inner);
       const rows = LADDER_ELEMENTS.map((cap) => Math.max(1, Math.min(l.outer, Math.floor(cap / rowElements))));
@@ -115,15 +65,6 @@ function lineOpTuning(
   };
 }
 
-const SOFTMAX_TUNING = lineOpTuning('softmax', SOFTMAX_VARIANTS, chooseSoftmaxVariant, softmaxVariantUsable, 1, (gpu, variant, [x, y], l) =>
-  recordSoftmax(gpu, 'autotune', variant, x, y, l),
-);
-
-const rowwise = (op: string, kernels: typeof LOG_SOFTMAX_KERNELS, inputs: number) =>
-  lineOpTuning(op, ROWWISE_VARIANTS, chooseRowwiseVariant, (_, variant, l) => rowwiseVariantUsable(variant, l), inputs, (gpu, variant, buffers, l) =>
-    recordRowwise(gpu, 'autotune', kernels, variant, buffers, l),
-  );
-
 /** Elements a strided operand spans: the largest index it addresses, plus one. */
 function span(counts: number[], strides: number[]): number {
   return counts.reduce((last, count, i) => last + (count - 1) * strides[i], 0) + 1;
@@ -135,54 +76,46 @@ const GEMM_MIN_ROWS = 64;
 const GEMM_LADDER_WORK = [1 << 22, 1 << 26];
 
 /**
- * The GEMM behind matmul, dense and denseBackward (they look up 'matmul' with their GEMM
- * layouts): variants differ in tile shapes and in using subgroups or workgroup memory.
- * `autotune('matmul', [M, K, N])` tunes a plain row-major [M, K] x [K, N] product; the ops' own
- * layouts (transposed operands, batches) have buckets of their own.
+ * The tuning of the GEMM behind matmul, dense and denseBackward (they look up 'matmul' with their
+ * GEMM layouts). `autotune('matmul', [M, K, N])` tunes a plain row-major [M, K] x [K, N] product;
+ * the ops' own layouts (transposed operands, batches) have buckets of their own. `rowMajor` makes
+ * that layout and `record` records one run of a variant.
  */
-const GEMM_TUNING: TunableOp<GemmLayout> = {
-  op: 'matmul',
-  problem(shape) {
-    checkShape('autotune', 'shape', shape);
-    if (shape.length !== 3) throw new ShapeError('autotune', `matmul's shape is [M, K, N], got [${shape.join(', ')}]`);
-    const [m, k, n] = shape;
-    return rowMajorGemm(m, k, n);
-  },
-  bucket(l) {
-    return bucketKey('matmul', {
-      rows: pow2Bucket(l.rows),
-      cols: pow2Bucket(l.cols),
-      depth: pow2Bucket(l.depth),
-      batches: pow2Bucket(l.batches),
-      // Which operand dimension is contiguous changes how every variant loads it.
-      aRowMajor: l.aDepthStride === 1,
-      bRowMajor: l.bColStride === 1,
-    });
-  },
-  candidates(gpu, l) {
-    const first = chooseGemmVariant(gpu, l);
-    return [first, ...GEMM_VARIANTS.filter((v) => v !== first && gemmVariantUsable(gpu, v, l))];
-  },
-  usable: (gpu, variant, l) => gemmVariantUsable(gpu, variant, l),
-  ladder(l) {
-    const perRow = Math.max(1, l.cols * l.depth * l.batches);
-    const rows = GEMM_LADDER_WORK.map((work) => Math.min(l.rows, Math.max(GEMM_MIN_ROWS, Math.floor(work / perRow))));
-    return [...new Set([...rows, l.rows])].map((r) => ({ problem: { ...l, rows: r }, scale: l.rows / r }));
-  },
-  prepare(gpu, l) {
-    const a = span([l.batches, l.rows, l.depth], [l.aBatchStride, l.aRowStride, l.aDepthStride]);
-    const b = span([l.batches, l.depth, l.cols], [l.bBatchStride, l.bDepthStride, l.bColStride]);
-    const c = span([l.batches, l.rows, l.cols], [l.cBatchStride, l.cRowStride, l.cColStride]);
-    const buffers = [gpu.upload('autotune', scratchValues(a)), gpu.upload('autotune', scratchValues(b)), gpu.allocate('autotune', c * 4, 'scratch output')];
-    const [ba, bb, out] = buffers;
-    return { record: (variant) => recordGemm(gpu, 'autotune', variant, l, { a: ba, b: bb, out }, PLAIN_GEMM), buffers };
-  },
-};
-
-export const TUNABLE_OPS: ReadonlyMap<string, TunableOp<unknown>> = new Map<string, TunableOp<unknown>>([
-  ['softmax', SOFTMAX_TUNING],
-  ['logSoftmax', rowwise('logSoftmax', LOG_SOFTMAX_KERNELS, 1)],
-  ['softmaxVjp', rowwise('softmaxVjp', SOFTMAX_VJP_KERNELS, 2)],
-  ['logSoftmaxVjp', rowwise('logSoftmaxVjp', LOG_SOFTMAX_VJP_KERNELS, 2)],
-  ['matmul', GEMM_TUNING],
-]);
+export function gemmTuning(
+  rowMajor: (m: number, k: number, n: number) => GemmLayout,
+  record: (gpu: GpuRuntime, variant: string, layout: GemmLayout, buffers: { a: GPUBuffer; b: GPUBuffer; out: GPUBuffer }) => void,
+): OpTuning<GemmLayout> {
+  return {
+    op: 'matmul',
+    problem(shape) {
+      checkShape('autotune', 'shape', shape);
+      if (shape.length !== 3) throw new ShapeError('autotune', `matmul's shape is [M, K, N], got [${shape.join(', ')}]`);
+      const [m, k, n] = shape;
+      return rowMajor(m, k, n);
+    },
+    bucket(l) {
+      return bucketKey('matmul', {
+        rows: pow2Bucket(l.rows),
+        cols: pow2Bucket(l.cols),
+        depth: pow2Bucket(l.depth),
+        batches: pow2Bucket(l.batches),
+        // Which operand dimension is contiguous changes how every variant loads it.
+        aRowMajor: l.aDepthStride === 1,
+        bRowMajor: l.bColStride === 1,
+      });
+    },
+    ladder(l) {
+      const perRow = Math.max(1, l.cols * l.depth * l.batches);
+      const rows = GEMM_LADDER_WORK.map((work) => Math.min(l.rows, Math.max(GEMM_MIN_ROWS, Math.floor(work / perRow))));
+      return [...new Set([...rows, l.rows])].map((r) => ({ problem: { ...l, rows: r }, scale: l.rows / r }));
+    },
+    prepare(gpu, l) {
+      const a = span([l.batches, l.rows, l.depth], [l.aBatchStride, l.aRowStride, l.aDepthStride]);
+      const b = span([l.batches, l.depth, l.cols], [l.bBatchStride, l.bDepthStride, l.bColStride]);
+      const c = span([l.batches, l.rows, l.cols], [l.cBatchStride, l.cRowStride, l.cColStride]);
+      const buffers = [gpu.upload('autotune', scratchValues(a)), gpu.upload('autotune', scratchValues(b)), gpu.allocate('autotune', c * 4, 'scratch output')];
+      const [ba, bb, out] = buffers;
+      return { record: (variant) => record(gpu, variant, l, { a: ba, b: bb, out }), buffers };
+    },
+  };
+}

@@ -9,9 +9,7 @@ import { compileKernel, type CompiledKernel, type KernelSpec, type Overrides } f
 import { foldGrid } from './grid.js';
 import { Recorder, type Binding, type BufferBinding } from './recorder.js';
 import type { AdapterInfo } from './device.js';
-
-/** Broad kind of adapter, which decides kernel variants (see README "Kernel variants"). */
-export type AdapterProfile = 'swiftshader' | 'gpu';
+import { adapterProfile, type AdapterProfile } from './profile.js';
 
 interface PendingError {
   op: string;
@@ -35,7 +33,7 @@ export class GpuRuntime {
     readonly ownsDevice: boolean,
   ) {
     this.limits = device.limits;
-    this.profile = /swiftshader/i.test(`${info.architecture} ${info.description} ${info.vendor}`) ? 'swiftshader' : 'gpu';
+    this.profile = adapterProfile(info);
     // Idle buffers kept for reuse: enough for a training loop's working set, bounded so that a
     // one-off large op does not pin its memory.
     const poolCapacity = Math.min(512 * 2 ** 20, this.limits.maxBufferSize);

@@ -9,7 +9,7 @@ import { ArgumentError, ShapeError } from '../errors.js';
 import type { Context } from '../context.js';
 import { Tensor } from '../tensor.js';
 import { describe, formatShape } from '../shape.js';
-import { recordCheckValues } from '../kernels/training.js';
+import { checkValues as findBadValues } from '../ops/training/ops.js';
 import { LabelKind } from './losses.js';
 import type { ModelCore } from './core.js';
 
@@ -169,30 +169,7 @@ function checkKey(mode: number, classes: number): string {
 /** Finds the first bad value of each tensor not already found valid (GPU: one kernel and a 4-byte read each). */
 async function checkValues(op: string, ctx: Context, all: { arg: string; t: Tensor; mode: number; width: number }[], classes: number): Promise<void> {
   const checks = all.filter((c) => !VALID.get(c.t)?.has(checkKey(c.mode, classes)));
-  const gpu = ctx.gpu;
-  const found: number[] = [];
-  if (!gpu) {
-    for (const c of checks) {
-      const data = c.t.storage!.data!;
-      let bad = -1;
-      for (let i = 0; i < data.length && bad < 0; i++) {
-        const v = data[i];
-        if (c.mode === 0 ? !Number.isFinite(v) : !(Number.isInteger(v) && v >= 0 && v < classes)) bad = i;
-      }
-      found.push(bad);
-    }
-  } else {
-    const results = checks.map((c) => {
-      const result = ctx.tensor(new Int32Array([-1]));
-      gpu.captured(op, () => recordCheckValues(gpu, op, c.t.storage!.buffer!, result.storage!.buffer!, c.t.size, c.mode, classes));
-      return result;
-    });
-    try {
-      for (const r of results) found.push((await r.read())[0]);
-    } finally {
-      results.forEach((r) => r.destroy());
-    }
-  }
+  const found = await findBadValues(ctx, op, checks, classes);
   checks.forEach((c, k) => {
     const i = found[k];
     if (i < 0) return;

@@ -2,25 +2,14 @@
  * model.fit: validate everything (options, context, data) before recording any work, pick the
  * training path, run it, return the History. See train-fused.ts and train-layerwise.ts.
  */
-import type { Context } from '../context.js';
 import { ModelStateError } from './errors.js';
 import type { ModelCore } from './core.js';
 import { prepareData } from './data.js';
 import { makePlan, parseFitOptions, type FitOptions } from './fit-common.js';
 import type { History } from './history.js';
-import { fitsFusedKernel, hasLanes, trainFused } from './train-fused.js';
+import { fitsFusedKernel, trainFused } from './train-fused.js';
 import { trainLayerwise } from './train-layerwise.js';
-import type { FitVariant } from './fit-variants.js';
-
-/** The path `fit` takes on `ctx` for this model (recorded as the 'fit' variant). */
-export function chooseFitPath(ctx: Context, core: ModelCore, stages: Parameters<typeof fitsFusedKernel>[1]): FitVariant {
-  const gpu = ctx.gpu;
-  if (!gpu) return 'layerwise';
-  const small = fitsFusedKernel(core, stages);
-  const lanes = small && hasLanes(gpu);
-  const usable = (v: string) => v === 'layerwise' || (v === 'fused-small' && small) || (v === 'fused-lanes' && lanes);
-  return ctx.variants.resolve('fit', lanes ? 'fused-lanes' : small ? 'fused-small' : 'layerwise', usable) as FitVariant;
-}
+import { chooseFitPath } from './fit-variants.js';
 
 export async function fit(core: ModelCore, stopRequested: () => boolean, x: unknown, y: unknown, options?: FitOptions): Promise<History> {
   const op = 'fit';
@@ -35,7 +24,7 @@ export async function fit(core: ModelCore, stopRequested: () => boolean, x: unkn
     try {
       core.ensureWeights(op);
       const plan = makePlan(op, core, ctx, data, parsed, stopRequested);
-      const path = chooseFitPath(ctx, core, plan.setup.stages);
+      const path = chooseFitPath(ctx, fitsFusedKernel(core, plan.setup.stages));
       if (path === 'layerwise') await trainLayerwise(plan);
       else await trainFused(plan, path === 'fused-lanes');
       return plan.history;

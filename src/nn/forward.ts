@@ -1,13 +1,14 @@
 /**
  * The forward pass through a model's stages with the library's ops: a Dense stage (with its fused
- * activation) is one ctx.dense; a lone Activation stage is one activation kernel (ctx.softmax for
+ * activation) is one dense op; a lone Activation stage is one activation kernel (the softmax op for
  * softmax). Used by predict, evaluate, validation and the layer-wise training path.
  */
 import type { Context } from '../context.js';
 import type { Tensor } from '../tensor.js';
 import type { Stage } from './layers.js';
 import type { ModelCore } from './core.js';
-import { activationForward } from './train-ops.js';
+import { dense } from '../ops/dense.js';
+import { activationForward } from '../ops/training/ops.js';
 
 /** The kernel and bias tensors of Dense stage `dense`. */
 export function stageWeights(core: ModelCore, dense: number): { w: Tensor; b: Tensor | null } {
@@ -29,7 +30,7 @@ export function forwardStages(ctx: Context, op: string, core: ModelCore, stages:
     let y: Tensor;
     if (s.dense >= 0) {
       const { w, b } = stageWeights(core, s.dense);
-      y = ctx.dense(a, w, b, s.activation);
+      y = dense(ctx, a, w, b, s.activation);
     } else {
       y = activationForward(ctx, op, s.activation, a);
     }

@@ -8,6 +8,9 @@
  */
 import { ArgumentError } from '../errors.js';
 import { describe } from '../shape.js';
+import { OptimizerCode, type StepParams } from '../ops/training/reference.js';
+
+export { OptimizerCode, applyUpdate, type StepParams } from '../ops/training/reference.js';
 
 export interface SGDConfig {
   /** Default 0.01. */
@@ -118,33 +121,10 @@ export function parseOptimizer(op: string, value: unknown): Optimizer {
   throw new ArgumentError(op, `optimizer must be 'sgd', 'adam', new SGD({...}) or new Adam({...}), got ${describe(value)}`);
 }
 
-/** The codes the kernels use. */
-export const OptimizerCode = {
-  SGD: 0,
-  Momentum: 1,
-  Nesterov: 2,
-  Adam: 3,
-} as const;
-export type OptimizerCode = (typeof OptimizerCode)[keyof typeof OptimizerCode];
-
 export function optimizerCode(o: Optimizer): OptimizerCode {
   if (o instanceof Adam) return OptimizerCode.Adam;
   if (o.momentum === 0) return OptimizerCode.SGD;
   return o.nesterov ? OptimizerCode.Nesterov : OptimizerCode.Momentum;
-}
-
-/**
- * The parameters of one update step as the kernels take them: `rate` is lr for SGD and Adam's
- * a = lr sqrt(1 - b2^t) / (1 - b1^t) for step t (computed here in float64, so that every backend
- * and path uses the same value).
- */
-export interface StepParams {
-  code: OptimizerCode;
-  rate: number;
-  momentum: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
 }
 
 export function stepParams(o: Optimizer, step: number): StepParams {
@@ -153,39 +133,4 @@ export function stepParams(o: Optimizer, step: number): StepParams {
     return { code: OptimizerCode.Adam, rate, momentum: 0, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon };
   }
   return { code: optimizerCode(o), rate: o.learningRate, momentum: o.momentum, beta1: 0, beta2: 0, epsilon: 0 };
-}
-
-/**
- * The update of `count` parameters in float64 (the CPU backend's optimizer). `grads` are batch
- * sums; `gradScale` (1 / batch size) turns them into means. State slots follow the parameters.
- */
-export function applyUpdate(
-  s: StepParams,
-  params: Float32Array,
-  grads: Float32Array,
-  gradScale: number,
-  slot1: Float32Array,
-  slot2: Float32Array,
-): void {
-  for (let i = 0; i < params.length; i++) {
-    const g = grads[i] * gradScale;
-    switch (s.code) {
-      case OptimizerCode.SGD:
-        params[i] = params[i] - s.rate * g;
-        break;
-      case OptimizerCode.Momentum:
-        slot1[i] = s.momentum * slot1[i] - s.rate * g;
-        params[i] = params[i] + slot1[i];
-        break;
-      case OptimizerCode.Nesterov:
-        slot1[i] = s.momentum * slot1[i] - s.rate * g;
-        params[i] = params[i] + s.momentum * slot1[i] - s.rate * g;
-        break;
-      case OptimizerCode.Adam:
-        slot1[i] = slot1[i] + (g - slot1[i]) * (1 - s.beta1);
-        slot2[i] = slot2[i] + (g * g - slot2[i]) * (1 - s.beta2);
-        params[i] = params[i] - (s.rate * slot1[i]) / (Math.sqrt(slot2[i]) + s.epsilon);
-        break;
-    }
-  }
 }

@@ -11,26 +11,24 @@
  * at most 1024 activation values per sample, at most 16384 parameters. Past that, one invocation doing all the
  * arithmetic loses to the layer-wise path's parallel kernels.
  */
-import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Tensor } from '../tensor.js';
 import {
+  copyElements,
   NO_BIAS,
   NO_PERMUTATION,
-  RECORD_HEADER_WORDS,
   STAGE_WORDS,
   TRAIN_SMALL_MAX_ACTIVATIONS,
   TRAIN_SMALL_MAX_STAGES,
   TRAIN_SMALL_MAX_WIDTH,
-  TRAIN_SMALL_LANES_WIDTH,
-  recordTrainSmall,
+  trainSmall,
   type TrainSmallConfig,
-} from '../kernels/training.js';
+} from '../ops/training/ops.js';
 import { ACTIVATION_CODE } from './activations.js';
 import { Adam, optimizerCode, stepParams } from './optimizers.js';
 import type { Stage } from './layers.js';
 import type { ModelCore } from './core.js';
-import { NonFiniteLossError } from './errors.js';
-import { Permutations, batchLogs, decodeRecords, recordsWords, reportEpochs, type FitPlan } from './fit-common.js';
+import { Permutations, recordsWords, type FitPlan } from './fit-common.js';
+import { runFitLoop } from './fit-loop.js';
 
 export const FUSED_MAX_PARAMS = 16384;
 
@@ -44,11 +42,6 @@ export function fitsFusedKernel(core: ModelCore, stages: readonly Stage[]): bool
   }
   const params = core.params.reduce((a, p) => a + p.size, 0);
   return activations <= TRAIN_SMALL_MAX_ACTIVATIONS && params <= FUSED_MAX_PARAMS;
-}
-
-/** Whether the batch-parallel kernel can run: subgroups, and a subgroup that holds its workgroup. */
-export function hasLanes(gpu: GpuRuntime): boolean {
-  return gpu.hasFeature('subgroups') && (gpu.info.subgroupMinSize ?? 0) >= TRAIN_SMALL_LANES_WIDTH;
 }
 
 /** The stage table of the fused trainers (train_model.wgsl) (8 words per stage). */
@@ -89,7 +82,6 @@ const MAX_AUX_WORDS = 1 << 22;
 
 export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
   const { op, core, ctx, data, setup, options } = plan;
-  const gpu = ctx.gpu as GpuRuntime;
   const stages = setup.stages;
   const optimizer = core.compiled!.optimizer;
   const adam = optimizer instanceof Adam;
@@ -98,8 +90,6 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
   const spe = plan.stepsPerEpoch;
   const epochs = options.epochs;
   const callbacks = options.callbacks;
-  const perBatch = callbacks.onBatchEnd !== undefined;
-  const perEpoch = callbacks.onEpochEnd !== undefined;
   const permutations = new Permutations(options.seed, plan.trainSamples, options.shuffle);
 
   const temps: Tensor[] = [];
@@ -107,14 +97,12 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
   const table = keep(ctx.tensor(stageTable(core, stages)));
   const flat = keep(ctx.tensor(new Float32Array(P)));
   const state = core.ensureOptimizerState();
-  const maxGroupEpochs = Math.max(1, Math.min(epochs, perBatch || perEpoch ? 1 : 1 << 16));
+  const maxGroupEpochs = Math.max(1, Math.min(epochs, callbacks.onBatchEnd || callbacks.onEpochEnd ? 1 : 1 << 16));
   const records = keep(ctx.tensor(new Float32Array(recordsWords(maxGroupEpochs))));
   const weights = core.tensors!;
 
-  const copy = (src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, bytes: number) =>
-    gpu.captured(op, () => gpu.recorder.copy(op, src, srcOffset, dst, dstOffset, bytes));
-  core.params.forEach((p, i) => copy(weights[i].storage!.buffer!, 0, flat.storage!.buffer!, p.offset * 4, p.size * 4));
-  const syncWeights = () => core.params.forEach((p, i) => copy(flat.storage!.buffer!, p.offset * 4, weights[i].storage!.buffer!, 0, p.size * 4));
+  core.params.forEach((p, i) => copyElements(ctx, op, weights[i], 0, flat, p.offset, p.size));
+  const syncWeights = () => core.params.forEach((p, i) => copyElements(ctx, op, flat, p.offset, weights[i], 0, p.size));
 
   const config: TrainSmallConfig = {
     stageCount: stages.length,
@@ -144,25 +132,17 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
 
   let workPerMs = INITIAL_WORK_PER_MS;
   const work = epochWork(plan, realParams);
-  let step = 0;
-  const totalSteps = epochs * spe;
   let measuredGroups = 0;
-  try {
-    while (step < totalSteps) {
-      const epoch = Math.floor(step / spe);
-      // The group: one step (onBatchEnd), one epoch (onEpochEnd), or as many epochs as fit the time budget.
-      let groupSteps: number;
-      if (perBatch) groupSteps = 1;
-      else if (perEpoch) groupSteps = spe;
-      else {
-        const byTime = Math.floor((measuredGroups === 0 ? GROUP_MS / 10 : GROUP_MS) * workPerMs / work);
-        const byAux = options.shuffle ? Math.floor(MAX_AUX_WORDS / (plan.trainSamples + (adam ? spe : 0))) : Infinity;
-        groupSteps = Math.max(1, Math.min(epochs - epoch, maxGroupEpochs, byTime, byAux)) * spe;
-      }
-      groupSteps = Math.min(groupSteps, totalSteps - step);
-      const lastEpoch = Math.floor((step + groupSteps - 1) / spe);
-      const groupEpochs = lastEpoch - epoch + 1;
-
+  await runFitLoop(plan, {
+    records,
+    // As many epochs as fit the time budget (a tenth of it until a group was timed).
+    groupSteps(_step, epoch) {
+      const byTime = Math.floor((measuredGroups === 0 ? GROUP_MS / 10 : GROUP_MS) * workPerMs / work);
+      const byAux = options.shuffle ? Math.floor(MAX_AUX_WORDS / (plan.trainSamples + (adam ? spe : 0))) : Infinity;
+      return Math.max(1, Math.min(epochs - epoch, maxGroupEpochs, byTime, byAux)) * spe;
+    },
+    record(step, groupSteps, epoch) {
+      const groupEpochs = Math.floor((step + groupSteps - 1) / spe) - epoch + 1;
       // aux: the permutations of the group's epochs, then Adam's rate for each of its steps.
       const permWords = options.shuffle ? groupEpochs * plan.trainSamples : 0;
       const aux = new Uint32Array(Math.max(1, permWords + (adam ? groupSteps : 0)));
@@ -172,12 +152,10 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
         for (let k = 0; k < groupSteps; k++) rates[k] = stepParams(optimizer, plan.iterationsBefore + step + k + 1).rate;
       }
       const auxTensor = ctx.tensor(new Int32Array(aux.buffer));
-
-      const t0 = performance.now();
       const stepsPerDispatch = Math.max(1, Math.floor((DISPATCH_MS * workPerMs) / (work / spe)));
-      const bindings = [data.x, data.y, auxTensor, table, flat, state, records].map((t) => t.storage!.buffer!);
+      const bindings = [data.x, data.y, auxTensor, table, flat, state, records];
       for (let s = step; s < step + groupSteps; s += stepsPerDispatch) {
-        recordTrainSmall(gpu, op, lanes, bindings, config, {
+        trainSmall(ctx, op, lanes, bindings, config, {
           ...base,
           firstStep: s,
           stepCount: Math.min(stepsPerDispatch, step + groupSteps - s),
@@ -188,29 +166,16 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
         });
       }
       auxTensor.destroy();
-      const bytes = await gpu.read(op, records.storage!.buffer!, (RECORD_HEADER_WORDS + 4 * groupEpochs) * 4);
-      const ms = performance.now() - t0;
+    },
+    measured(ms, groupSteps) {
       // The first group's time includes compiling the pipeline: it may only raise the estimate.
-      const measured = (work * groupSteps) / spe / Math.max(ms, 1);
-      workPerMs = measuredGroups++ === 0 ? Math.max(workPerMs, measured) : Math.max(1e3, measured);
-      const rec = decodeRecords(bytes);
-
-      if (rec.stopped) {
-        core.iterations = plan.iterationsBefore + rec.stopEpoch * spe + rec.stopBatch;
-        const done = rec.stopEpoch - epoch;
-        await reportEpochs(plan, rec, epoch, done, 0, ms / groupEpochs);
-        throw new NonFiniteLossError(op, rec.stopEpoch, rec.stopBatch, plan.history);
-      }
-      step += groupSteps;
-      core.iterations = plan.iterationsBefore + step;
-      const completeEpochs = Math.floor(step / spe) - epoch;
-      if (perBatch || perEpoch) syncWeights();
-      if (perBatch) await callbacks.onBatchEnd!((step - 1) % spe, batchLogs(plan, rec));
-      const stop = await reportEpochs(plan, rec, epoch, completeEpochs, 0, ms / Math.max(1, completeEpochs));
-      if (stop || (perBatch && plan.stopRequested())) break;
-    }
-  } finally {
-    if (!core.disposed) syncWeights();
-    temps.forEach((t) => t.destroy());
-  }
+      const rate = (work * groupSteps) / spe / Math.max(ms, 1);
+      workPerMs = measuredGroups++ === 0 ? Math.max(workPerMs, rate) : Math.max(1e3, rate);
+    },
+    syncWeights,
+    finish() {
+      if (!core.disposed) syncWeights();
+      temps.forEach((t) => t.destroy());
+    },
+  });
 }

@@ -9,12 +9,15 @@
  * CPU references of every op.
  */
 import type { Tensor } from '../tensor.js';
+import { softmaxCrossEntropy } from '../ops/crossentropy.js';
+import { denseBackward } from '../ops/dense.js';
+import { matmul } from '../ops/matmul.js';
+import { accumulate, activationBackward, columnSums, gatherRows, lossRows, optimizerStep } from '../ops/training/ops.js';
 import { LabelKind, LossCode } from './losses.js';
 import { stepParams } from './optimizers.js';
-import { NonFiniteLossError } from './errors.js';
 import { forwardStages, stageWeights } from './forward.js';
-import { accumulate, activationBackward, columnSums, gatherRows, lossRows, optimizerStep } from './train-ops.js';
-import { Permutations, batchLogs, decodeRecords, recordsWords, reportEpochs, type FitPlan } from './fit-common.js';
+import { Permutations, recordsWords, type FitPlan } from './fit-common.js';
+import { runFitLoop } from './fit-loop.js';
 
 /** Rows per forward pass over the validation samples. */
 const VALIDATION_CHUNK = 4096;
@@ -24,7 +27,7 @@ const STEPS_PER_SUBMIT = 16;
 /** The loss of `outputs` against `labels`: per-row losses and the gradient with respect to the outputs (logits when fused). */
 export function lossAndGradient(plan: Pick<FitPlan, 'ctx' | 'op' | 'setup'>, outputs: Tensor, labels: Tensor, labelKind: LabelKind): { rowLoss: Tensor; grad: Tensor } {
   if (plan.setup.code === LossCode.SoftmaxCrossentropy) {
-    const r = plan.ctx.softmaxCrossEntropy(outputs, labels, { reduction: 'none' });
+    const r = softmaxCrossEntropy(plan.ctx, outputs, labels, { reduction: 'none' });
     return { rowLoss: r.loss, grad: r.grad };
   }
   return lossRows(plan.ctx, plan.op, outputs, labels, plan.setup.code, labelKind);
@@ -35,10 +38,7 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
   const stages = setup.stages;
   const optimizer = core.compiled!.optimizer;
   const spe = plan.stepsPerEpoch;
-  const totalSteps = options.epochs * spe;
   const callbacks = options.callbacks;
-  const perBatch = callbacks.onBatchEnd !== undefined;
-  const perEpoch = callbacks.onEpochEnd !== undefined;
   const units = core.outputWidth;
   const xWidth = core.inputWidth!;
   const yWidth = data.labelKind === LabelKind.Dense ? units : 1;
@@ -47,7 +47,7 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
   const labelKind = floatToInt ? LabelKind.IndexInt : data.labelKind;
   const permutations = new Permutations(options.seed, plan.trainSamples, options.shuffle);
   const state = core.ensureOptimizerState();
-  const maxGroupEpochs = perBatch || perEpoch ? 1 : Math.max(1, Math.min(options.epochs, Math.ceil(64 / spe)));
+  const maxGroupEpochs = callbacks.onBatchEnd || callbacks.onEpochEnd ? 1 : Math.max(1, Math.min(options.epochs, Math.ceil(64 / spe)));
   const records = ctx.tensor(new Float32Array(recordsWords(maxGroupEpochs)));
   let order: Tensor | null = null;
   let orderEpoch = -1;
@@ -67,7 +67,7 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
   // come from dz directly (dw = x^T dz, db = column sums of dz).
   const firstLayerGradients = (x: Tensor, y: Tensor, dy: Tensor, s: (typeof stages)[number]) => {
     const dz = s.activation === 'linear' ? dy : activationBackward(ctx, op, s.activation, y, dy);
-    const dw = ctx.matmul(x, dz, { transposeA: true });
+    const dw = matmul(ctx, x, dz, { transposeA: true });
     const db = s.useBias ? columnSums(ctx, op, dz) : null;
     if (dz !== dy) dz.destroy();
     return { dx: null, dw, db };
@@ -94,7 +94,7 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
       let dx: Tensor | null;
       if (s.dense >= 0) {
         const { w, b } = stageWeights(core, s.dense);
-        const g = i === 0 ? firstLayerGradients(input, outs[0], dy, s) : ctx.denseBackward({ x: input, w, y: outs[i], dy, activation: s.activation, hasBias: s.useBias });
+        const g = i === 0 ? firstLayerGradients(input, outs[0], dy, s) : denseBackward(ctx, { x: input, w, y: outs[i], dy, activation: s.activation, hasBias: s.useBias });
         for (const p of core.params) {
           if (p.dense !== s.dense) continue;
           const gradient = p.kind === 'kernel' ? g.dw : g.db!;
@@ -127,43 +127,25 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
     }
   };
 
-  const captured = (fn: () => void) => (ctx.gpu ? ctx.gpu.captured(op, fn) : fn());
-
-  let step = 0;
-  try {
-    while (step < totalSteps) {
-      const epoch = Math.floor(step / spe);
-      let groupSteps = perBatch ? 1 : perEpoch ? spe : Math.min(maxGroupEpochs, options.epochs - epoch) * spe;
-      groupSteps = Math.min(groupSteps, totalSteps - step);
-      const t0 = performance.now();
+  await runFitLoop(plan, {
+    records,
+    groupSteps: (_step, epoch) => Math.min(maxGroupEpochs, options.epochs - epoch) * spe,
+    record(step, groupSteps, epoch) {
       for (let s = step; s < step + groupSteps; s++) {
         const slot = Math.floor(s / spe) - epoch;
         // One error scope for the whole step instead of one per op (the ops nest in it).
-        captured(() => {
+        ctx.runner.captured(op, () => {
           trainStep(s, slot);
           if (s % spe === spe - 1 && plan.valSamples > 0) validate(Math.floor(s / spe), slot);
         });
         // The group's first step goes out at once, so that the GPU starts while the host records
         // the next ones (recording 16 steps of the fit-mlp bench took 12 ms).
-        if (s === step || (s + 1) % STEPS_PER_SUBMIT === 0) ctx.gpu?.recorder.submit();
+        if (s === step || (s + 1) % STEPS_PER_SUBMIT === 0) ctx.runner.submit();
       }
-      const values = (await records.read()) as Float32Array;
-      const rec = decodeRecords(values.buffer as ArrayBuffer);
-      const ms = performance.now() - t0;
-      if (rec.stopped) {
-        core.iterations = plan.iterationsBefore + rec.stopEpoch * spe + rec.stopBatch;
-        await reportEpochs(plan, rec, epoch, rec.stopEpoch - epoch, 0, ms);
-        throw new NonFiniteLossError(op, rec.stopEpoch, rec.stopBatch, plan.history);
-      }
-      step += groupSteps;
-      core.iterations = plan.iterationsBefore + step;
-      const completeEpochs = Math.floor(step / spe) - epoch;
-      if (perBatch) await callbacks.onBatchEnd!((step - 1) % spe, batchLogs(plan, rec));
-      const stop = await reportEpochs(plan, rec, epoch, completeEpochs, 0, ms / Math.max(1, completeEpochs));
-      if (stop || (perBatch && plan.stopRequested())) break;
-    }
-  } finally {
-    (order as Tensor | null)?.destroy();
-    records.destroy();
-  }
+    },
+    finish() {
+      (order as Tensor | null)?.destroy();
+      records.destroy();
+    },
+  });
 }

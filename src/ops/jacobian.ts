@@ -1,18 +1,36 @@
-/** ctx.softmaxJacobian and ctx.softmaxJacobianFromProbs: validate -> pick a variant -> record. */
-import type { Context } from '../context.js';
+/** softmaxJacobian and softmaxJacobianFromProbs: their definitions and functions. */
+import type { CoreContext } from '../core-context.js';
 import type { Tensor } from '../tensor.js';
 import { SizeLimitError } from '../errors.js';
 import { formatShape } from '../shape.js';
-import { lastAxisLayout, softmaxJacobian as cpuJacobian, softmaxJacobianFromProbs as cpuJacobianFromProbs } from '../cpu/jacobian.js';
+import { lastAxisLayout, softmaxJacobian as referenceJacobian, softmaxJacobianFromProbs as referenceJacobianFromProbs } from '../cpu/jacobian.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import {
   chooseJacobianProbsVariant,
   chooseJacobianVariant,
   jacobianProbsVariantUsable,
   jacobianVariantUsable,
+  JACOBIAN_PROBS_VARIANTS,
+  JACOBIAN_VARIANTS,
   recordJacobian,
   recordJacobianFromProbs,
+  type JacobianLayout,
 } from '../kernels/jacobian.js';
+import { chooseVariant, defineVariants, runOp, type OpDefinition, type OpVariants } from './definition.js';
+
+export const softmaxJacobianVariants = defineVariants<JacobianLayout>({
+  op: 'softmaxJacobian',
+  names: JACOBIAN_VARIANTS,
+  usable: jacobianVariantUsable,
+  rule: chooseJacobianVariant,
+});
+
+export const softmaxJacobianFromProbsVariants = defineVariants<JacobianLayout>({
+  op: 'softmaxJacobianFromProbs',
+  names: JACOBIAN_PROBS_VARIANTS,
+  usable: jacobianProbsVariantUsable,
+  rule: chooseJacobianProbsVariant,
+});
 
 function bytesText(bytes: number): string {
   if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
@@ -32,36 +50,65 @@ function checkOutputSize(gpu: GpuRuntime, op: string, arg: string, inputShape: r
   }
 }
 
-export function softmaxJacobian(ctx: Context, x: Tensor, axis = -1): Tensor {
-  const op = 'softmaxJacobian';
-  ctx.checkUsable(op);
-  ctx.input(op, 'x', x);
-  const layout = lastAxisLayout(op, x.shape, axis);
-  const outShape = [...x.shape, layout.cols];
-  const gpu = ctx.gpu;
-  if (!gpu) return ctx.cpuOutput(outShape, cpuJacobian(x.storage!.data as Float32Array, [...x.shape]));
-  checkOutputSize(gpu, op, 'x', x.shape, outShape);
-  const variant = ctx.variants.resolve(op, chooseJacobianVariant(gpu, layout), (v) => jacobianVariantUsable(gpu, v, layout));
-  return gpu.captured(op, () => {
-    const jac = ctx.gpuOutput(op, outShape);
-    recordJacobian(gpu, op, variant, x.storage!.buffer!, jac.storage!.buffer!, layout);
-    return jac;
-  });
+interface JacobianArgs {
+  input: Tensor;
+  layout: JacobianLayout;
+  outShape: number[];
 }
 
-export function softmaxJacobianFromProbs(ctx: Context, s: Tensor, axis = -1): Tensor {
-  const op = 'softmaxJacobianFromProbs';
-  ctx.checkUsable(op);
-  ctx.input(op, 's', s);
-  const layout = lastAxisLayout(op, s.shape, axis);
-  const outShape = [...s.shape, layout.cols];
-  const gpu = ctx.gpu;
-  if (!gpu) return ctx.cpuOutput(outShape, cpuJacobianFromProbs(s.storage!.data as Float32Array, [...s.shape]));
-  checkOutputSize(gpu, op, 's', s.shape, outShape);
-  const variant = ctx.variants.resolve(op, chooseJacobianProbsVariant(gpu, layout), (v) => jacobianProbsVariantUsable(gpu, v, layout));
-  return gpu.captured(op, () => {
-    const jac = ctx.gpuOutput(op, outShape);
-    recordJacobianFromProbs(gpu, op, variant, s.storage!.buffer!, jac.storage!.buffer!, layout);
-    return jac;
-  });
+/** A Jacobian op: `arg` names its input; `reference` and `record` compute it from that input. */
+function jacobianOp(
+  variants: OpVariants<JacobianLayout>,
+  arg: string,
+  reference: (data: Float32Array, shape: number[]) => Float32Array,
+  record: typeof recordJacobian,
+): OpDefinition<[input: Tensor, axis: number], JacobianArgs, Tensor> {
+  const op = variants.op;
+  return {
+    name: op,
+    check(ctx, input, axis) {
+      ctx.input(op, arg, input);
+      const layout = lastAxisLayout(op, input.shape, axis);
+      return { input, layout, outShape: [...input.shape, layout.cols] };
+    },
+    reference: (ctx, { input, outShape }) => ctx.cpuOutput(outShape, reference(input.storage!.data as Float32Array, [...input.shape])),
+    webgpu(ctx, gpu, { input, layout, outShape }) {
+      checkOutputSize(gpu, op, arg, input.shape, outShape);
+      const variant = chooseVariant(ctx, gpu, variants, layout);
+      return gpu.captured(op, () => {
+        const jac = ctx.gpuOutput(op, outShape);
+        record(gpu, op, variant, input.storage!.buffer!, jac.storage!.buffer!, layout);
+        return jac;
+      });
+    },
+  };
+}
+
+export const softmaxJacobianOp = jacobianOp(softmaxJacobianVariants, 'x', referenceJacobian, recordJacobian);
+export const softmaxJacobianFromProbsOp = jacobianOp(softmaxJacobianFromProbsVariants, 's', referenceJacobianFromProbs, recordJacobianFromProbs);
+
+/**
+ * The Jacobian of softmax over the last axis, from logits: [..., N] -> [..., N, N] with
+ * J[i][j] = s_i * (delta_ij - s_j), i.e. diag(s) - s s^T per row, s = softmax(x) computed in the
+ * same kernel. Outputs larger than a storage binding are written in chunks; outputs larger than
+ * the device's maxBufferSize throw a SizeLimitError. `axis` must name the last axis (for now).
+ *
+ * @example
+ * const J = softmaxJacobian(ctx, ctx.tensor([0, 0]));
+ * await J.read(); // [0.25, -0.25, -0.25, 0.25]  (shape [2, 2])
+ */
+export function softmaxJacobian(ctx: CoreContext, x: Tensor, axis = -1): Tensor {
+  return runOp(ctx, softmaxJacobianOp, x, axis);
+}
+
+/**
+ * The Jacobian of softmax from probabilities s (e.g. the output of `softmax`):
+ * [..., N] -> [..., N, N] with J[i][j] = s_i * (delta_ij - s_j). Same limits as
+ * `softmaxJacobian`.
+ *
+ * @example
+ * const J = softmaxJacobianFromProbs(ctx, softmax(ctx, x));
+ */
+export function softmaxJacobianFromProbs(ctx: CoreContext, s: Tensor, axis = -1): Tensor {
+  return runOp(ctx, softmaxJacobianFromProbsOp, s, axis);
 }

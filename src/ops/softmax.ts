@@ -1,29 +1,43 @@
-/** ctx.softmax: validate -> pick a kernel variant -> record -> return the output tensor. */
-import type { Context } from '../context.js';
+/** softmax: its definition (checks, reference, variants, rule, tuning, kernels) and its function. */
+import type { CoreContext } from '../core-context.js';
 import type { Tensor } from '../tensor.js';
 import { normalizeAxis, splitAtAxis } from '../shape.js';
-import { softmax as cpuSoftmax } from '../cpu/softmax.js';
-import { chooseSoftmaxVariant, recordSoftmax, softmaxVariantUsable } from '../kernels/softmax.js';
+import { softmax as referenceSoftmax } from '../cpu/softmax.js';
+import { chooseSoftmaxVariant, recordSoftmax, SOFTMAX_VARIANTS, softmaxVariantUsable, type LineLayout } from '../kernels/softmax.js';
+import { lineTuning } from '../autotune/ops.js';
+import { chooseVariant, defineVariants, runOp, type OpDefinition } from './definition.js';
+import { recordInto } from './output.js';
 
-export function softmax(ctx: Context, x: Tensor, axis = -1): Tensor<'float32'> {
-  const op = 'softmax';
-  ctx.checkUsable(op);
-  ctx.input(op, 'x', x);
-  const resolvedAxis = normalizeAxis(op, axis, x.rank);
-  const gpu = ctx.gpu;
-  if (!gpu) return ctx.cpuOutput(x.shape, cpuSoftmax(x.storage!.data as Float32Array, [...x.shape], resolvedAxis));
+export const softmaxVariants = defineVariants<LineLayout>({
+  op: 'softmax',
+  names: SOFTMAX_VARIANTS,
+  usable: softmaxVariantUsable,
+  rule: chooseSoftmaxVariant,
+  tuning: lineTuning('softmax', 1, (gpu, variant, [x, y], l) => recordSoftmax(gpu, 'autotune', variant, x, y, l)),
+});
 
-  const layout = splitAtAxis(x.shape, resolvedAxis);
-  const chosen = ctx.tunedVariant(op, layout) ?? chooseSoftmaxVariant(gpu, layout);
-  const variant = ctx.variants.resolve(op, chosen, (v) => softmaxVariantUsable(gpu, v, layout));
-  return gpu.captured(op, () => {
-    const y = ctx.gpuOutput(op, x.shape);
-    try {
-      recordSoftmax(gpu, op, variant, x.storage!.buffer!, y.storage!.buffer!, layout);
-    } catch (error) {
-      y.destroy();
-      throw error;
-    }
-    return y;
-  });
+export const softmaxOp: OpDefinition<[x: Tensor, axis: number], { x: Tensor; axis: number }, Tensor<'float32'>> = {
+  name: 'softmax',
+  check(ctx, x, axis) {
+    ctx.input('softmax', 'x', x);
+    return { x, axis: normalizeAxis('softmax', axis, x.rank) };
+  },
+  reference: (ctx, { x, axis }) => ctx.cpuOutput(x.shape, referenceSoftmax(x.storage!.data as Float32Array, [...x.shape], axis)),
+  webgpu(ctx, gpu, { x, axis }) {
+    const layout = splitAtAxis(x.shape, axis);
+    const variant = chooseVariant(ctx, gpu, softmaxVariants, layout);
+    return recordInto(ctx, gpu, 'softmax', x.shape, (y) => recordSoftmax(gpu, 'softmax', variant, x.storage!.buffer!, y, layout));
+  },
+};
+
+/**
+ * Softmax along `axis` (default: the last). Max-subtracted with an online normalizer; see the
+ * README for how NaN and infinities behave.
+ *
+ * @example
+ * const p = softmax(ctx, ctx.tensor([[1000, 1000], [1, -Infinity]]));
+ * await p.read(); // [0.5, 0.5, 1, 0]
+ */
+export function softmax(ctx: CoreContext, x: Tensor, axis = -1): Tensor<'float32'> {
+  return runOp(ctx, softmaxOp, x, axis);
 }

@@ -5,18 +5,17 @@
  * records the last choice per op so that benchmarks can report what ran.
  */
 import { ArgumentError } from '../errors.js';
+import { declaredVariants, opsWithVariants } from './definition.js';
 
 export class VariantRegistry {
   private readonly pinned = new Map<string, string>();
   private readonly last = new Map<string, string>();
 
-  constructor(private readonly candidates: ReadonlyMap<string, readonly string[]>) {}
-
-  /** Names of the variants of `op`. */
+  /** Names of the variants of `op` (declared by the op definitions this program imports). */
   list(op: string): readonly string[] {
-    const names = this.candidates.get(op);
-    if (!names) throw new ArgumentError('kernelVariants', `unknown op ${JSON.stringify(op)}; ops with variants: ${[...this.candidates.keys()].join(', ')}`);
-    return names;
+    const variants = declaredVariants(op);
+    if (!variants) throw new ArgumentError('kernelVariants', `unknown op ${JSON.stringify(op)}; ops with variants: ${opsWithVariants().join(', ')}`);
+    return variants.names;
   }
 
   pin(op: string, variant: string): void {

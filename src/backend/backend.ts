@@ -1,0 +1,33 @@
+/**
+ * The seam between the context and where tensors live: a small interface that the CPU reference
+ * and WebGPU both implement, so that ops and training code never ask which one they run on.
+ */
+import type { CoreContext } from '../core-context.js';
+import type { OpDefinition } from '../ops/definition.js';
+import type { Tensor, TensorData, TensorStorage } from '../tensor.js';
+import type { GpuRuntime } from '../gpu/runtime.js';
+
+export type BackendName = 'webgpu' | 'cpu';
+
+export interface Backend {
+  readonly name: BackendName;
+  /** The WebGPU runtime (device, pool, recorder), or null on the cpu backend. */
+  readonly gpu: GpuRuntime | null;
+  /** Storage holding a copy of `values`. */
+  upload(op: string, values: TensorData): TensorStorage;
+  /** The first `elements` values of `t` (all of them by default). */
+  read(t: Tensor, elements?: number): Promise<TensorData>;
+  /** Frees storage (back to the pool where there is one). */
+  release(storage: TensorStorage): void;
+  /** Runs `def`'s reference or kernels on checked arguments. */
+  run<In extends unknown[], A, R>(ctx: CoreContext, def: OpDefinition<In, A, R>, args: A): R;
+  /** Runs `fn`, which calls several ops, as one unit of error attribution for `op`. */
+  captured<T>(op: string, fn: () => T): T;
+  /** Starts the work recorded so far without waiting for it. */
+  submit(): void;
+  /** Waits for all work recorded so far; rejects with the first error since the last check. */
+  flush(): Promise<void>;
+  /** Throws if the backend cannot run ops any more (a lost device). */
+  checkAlive(op: string): void;
+  destroy(): void;
+}

@@ -1,0 +1,29 @@
+/** The webgpu backend: tensors are GPU buffers and ops record their kernels into the encoder. */
+import type { GpuRuntime } from '../gpu/runtime.js';
+import type { Backend } from './backend.js';
+
+export function webgpuBackend(gpu: GpuRuntime): Backend {
+  let destroyed = false;
+  return {
+    name: 'webgpu',
+    gpu,
+    upload: (op, values) => ({ buffer: gpu.upload(op, values), data: null }),
+    read: async (t, elements) => {
+      const bytes = await gpu.read('read', t.storage!.buffer!, elements === undefined ? t.byteLength : elements * 4);
+      return t.dtype === 'int32' ? new Int32Array(bytes) : new Float32Array(bytes);
+    },
+    release: (storage) => {
+      if (destroyed) storage.buffer?.destroy();
+      else if (storage.buffer) gpu.pool.release(storage.buffer);
+    },
+    run: (ctx, def, args) => def.webgpu(ctx, gpu, args),
+    captured: (op, fn) => gpu.captured(op, fn),
+    submit: () => gpu.recorder.submit(),
+    flush: () => gpu.flush(),
+    checkAlive: (op) => gpu.checkAlive(op),
+    destroy: () => {
+      destroyed = true;
+      gpu.destroy();
+    },
+  };
+}
