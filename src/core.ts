@@ -22,15 +22,4 @@ export { logSoftmax, softmaxVjp, logSoftmaxVjp } from './ops/rowwise.js';
 export { softmaxJacobian, softmaxJacobianFromProbs } from './ops/jacobian.js';
 export { softmaxCrossEntropy } from './ops/crossentropy.js';
 export type { CrossEntropyOptions, CrossEntropyResult, Reduction } from './cpu/crossentropy.js';
-export {
-  WebGPUNNError,
-  ShapeError,
-  ArgumentError,
-  DTypeError,
-  TensorDestroyedError,
-  ContextMismatchError,
-  SizeLimitError,
-  DeviceLostError,
-  BackendUnavailableError,
-  GPUOperationError,
-} from './errors.js';
+export * from './errors.js';

@@ -9,6 +9,13 @@ export type { MatmulOptions } from './linalg.js';
 export type { DenseBackwardArgs, DenseGradients } from './ops/dense.js';
 export type { CrossEntropyOptions, CrossEntropyResult, Reduction } from './cpu/crossentropy.js';
 export * as cpu from './cpu/index.js';
+// The ops as functions taking the context (the same ones webgpu-nn/core exports; ctx's methods delegate to them).
+export { softmax } from './ops/softmax.js';
+export { matmul } from './ops/matmul.js';
+export { dense, denseBackward } from './ops/dense.js';
+export { logSoftmax, softmaxVjp, logSoftmaxVjp } from './ops/rowwise.js';
+export { softmaxJacobian, softmaxJacobianFromProbs } from './ops/jacobian.js';
+export { softmaxCrossEntropy } from './ops/crossentropy.js';
 export { Sequential } from './nn/model.js';
 export type { CompileOptions, ModelInput, ModelTarget } from './nn/model.js';
 export { Dense, Activation } from './nn/layers.js';
@@ -23,15 +30,4 @@ export type { FitOptions, FitCallbacks, Logs } from './nn/fit-common.js';
 export type { History, FitParams } from './nn/history.js';
 export type { SequentialJSON } from './nn/serialization.js';
 export { ModelStateError, NonFiniteLossError } from './nn/errors.js';
-export {
-  WebGPUNNError,
-  ShapeError,
-  ArgumentError,
-  DTypeError,
-  TensorDestroyedError,
-  ContextMismatchError,
-  SizeLimitError,
-  DeviceLostError,
-  BackendUnavailableError,
-  GPUOperationError,
-} from './errors.js';
+export * from './errors.js';

@@ -54,7 +54,10 @@ interface RowwiseKernels {
   workgroup: KernelSpec;
 }
 
-const readWrite = (inputs: number): BindingKind[] => [...Array<BindingKind>(inputs).fill('read'), 'write'];
+/* @__NO_SIDE_EFFECTS__ */
+function readWrite(inputs: number): BindingKind[] {
+  return [...Array<BindingKind>(inputs).fill('read'), 'write'];
+}
 
 export const LOG_SOFTMAX_KERNELS: RowwiseKernels = {
   lines: { name: 'log_softmax_lines', code: withParts(logSoftmaxLinesWgsl, ROW_PASS_LINES), bindings: readWrite(1) },
@@ -76,6 +79,7 @@ export const LOG_SOFTMAX_KERNELS: RowwiseKernels = {
  * (`scalar`: vjpTerm, vjpValue) for the lines and workgroup kernels and its two vec4 passes
  * (`sum`: vjpSum, `write`: vjpWrite) for rows-vec4 and rows-split.
  */
+/* @__NO_SIDE_EFFECTS__ */
 function vjpKernels(name: string, scalar: string, sum: string, write: string): RowwiseKernels {
   return {
     lines: { name: `${name}_lines`, code: withParts(vjpLinesWgsl, scalar), bindings: readWrite(2) },

@@ -69,7 +69,11 @@ export const TRAIN_MODEL = trainModelWgsl;
 /** The training records layout (stop flags, last batch, per-epoch sums) the trainers and accumulate_epoch share. */
 export const TRAIN_RECORDS = trainRecordsWgsl;
 
-/** `kernelWgsl` with the shared parts it uses appended. */
+/**
+ * `kernelWgsl` with the shared parts it uses appended. Declared free of side effects so that
+ * bundlers drop the kernel specs (and their WGSL) of ops an app does not use.
+ */
+/* @__NO_SIDE_EFFECTS__ */
 export function withParts(kernelWgsl: string, ...parts: string[]): string {
   return [kernelWgsl, ...parts].join('\n');
 }

@@ -24,7 +24,7 @@ function hasLanes(gpu: GpuRuntime): boolean {
   return gpu.hasFeature('subgroups') && (gpu.info.subgroupMinSize ?? 0) >= TRAIN_SMALL_LANES_WIDTH;
 }
 
-const fitVariants = defineVariants<FitProblem>({
+const fitVariants = /* @__PURE__ */ defineVariants<FitProblem>({
   op: 'fit',
   names: FIT_VARIANTS,
   usable: (gpu, v, { small }) => v === 'layerwise' || (v === 'fused-small' && small) || (v === 'fused-lanes' && small && hasLanes(gpu)),

@@ -23,7 +23,7 @@ import {
 } from '../kernels/crossentropy.js';
 import { chooseVariant, defineVariants, runOp, type OpDefinition } from './definition.js';
 
-export const softmaxCrossEntropyVariants = defineVariants<CrossEntropyLayout>({
+export const softmaxCrossEntropyVariants = /* @__PURE__ */ defineVariants<CrossEntropyLayout>({
   op: 'softmaxCrossEntropy',
   names: CROSS_ENTROPY_VARIANTS,
   usable: (_, variant, layout) => crossEntropyVariantUsable(variant, layout),

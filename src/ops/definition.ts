@@ -68,7 +68,8 @@ const REGISTERED = new Map<string, OpVariants<never>>();
 
 /**
  * Declares an op's variants, so that contexts list and pin them. Called at the top of the op's
- * module: a bundle knows the variants of exactly the ops it imports.
+ * module, marked pure there: a bundler drops the declaration with the op when nothing uses the
+ * op, so a bundle declares the variants of exactly the ops it uses.
  */
 export function defineVariants<P>(variants: OpVariants<P>): OpVariants<P> {
   REGISTERED.set(variants.op, variants as unknown as OpVariants<never>);

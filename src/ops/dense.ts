@@ -32,8 +32,8 @@ import { checkBindable, gemmVariants } from './matmul.js';
 import { softmaxVariants } from './softmax.js';
 import { chooseVariant, runOp, type OpDefinition } from './definition.js';
 
-export const denseVariants = gemmVariants('dense');
-export const denseBackwardVariants = gemmVariants('denseBackward');
+export const denseVariants = /* @__PURE__ */ gemmVariants('dense');
+export const denseBackwardVariants = /* @__PURE__ */ gemmVariants('denseBackward');
 
 /**
  * Ranges of batch rows for the dense ops' row-wise tensors (`rowBytes` per row of each), each

@@ -18,14 +18,14 @@ import {
 } from '../kernels/jacobian.js';
 import { chooseVariant, defineVariants, runOp, type OpDefinition, type OpVariants } from './definition.js';
 
-export const softmaxJacobianVariants = defineVariants<JacobianLayout>({
+export const softmaxJacobianVariants = /* @__PURE__ */ defineVariants<JacobianLayout>({
   op: 'softmaxJacobian',
   names: JACOBIAN_VARIANTS,
   usable: jacobianVariantUsable,
   rule: chooseJacobianVariant,
 });
 
-export const softmaxJacobianFromProbsVariants = defineVariants<JacobianLayout>({
+export const softmaxJacobianFromProbsVariants = /* @__PURE__ */ defineVariants<JacobianLayout>({
   op: 'softmaxJacobianFromProbs',
   names: JACOBIAN_PROBS_VARIANTS,
   usable: jacobianProbsVariantUsable,
@@ -84,8 +84,8 @@ function jacobianOp(
   };
 }
 
-export const softmaxJacobianOp = jacobianOp(softmaxJacobianVariants, 'x', referenceJacobian, recordJacobian);
-export const softmaxJacobianFromProbsOp = jacobianOp(softmaxJacobianFromProbsVariants, 's', referenceJacobianFromProbs, recordJacobianFromProbs);
+export const softmaxJacobianOp = /* @__PURE__ */ jacobianOp(softmaxJacobianVariants, 'x', referenceJacobian, recordJacobian);
+export const softmaxJacobianFromProbsOp = /* @__PURE__ */ jacobianOp(softmaxJacobianFromProbsVariants, 's', referenceJacobianFromProbs, recordJacobianFromProbs);
 
 /**
  * The Jacobian of softmax over the last axis, from logits: [..., N] -> [..., N, N] with

@@ -14,14 +14,14 @@ import { chunkRange, planBindingChunks } from '../kernels/chunks.js';
 import { gemmTuning } from '../autotune/ops.js';
 import { chooseVariant, defineVariants, runOp, type OpDefinition, type OpVariants } from './definition.js';
 
-const GEMM_TUNING = gemmTuning(rowMajorGemm, (gpu, variant, layout, buffers) => recordGemm(gpu, 'autotune', variant, layout, buffers, PLAIN_GEMM));
+const GEMM_TUNING = /* @__PURE__ */ gemmTuning(rowMajorGemm, (gpu, variant, layout, buffers) => recordGemm(gpu, 'autotune', variant, layout, buffers, PLAIN_GEMM));
 
 /** The GEMM variants of `op`: matmul's, and dense's and denseBackward's (pinned separately, tuned as matmul). */
 export function gemmVariants(op: string): OpVariants<GemmLayout> {
-  return defineVariants<GemmLayout>({ op, names: GEMM_VARIANTS, usable: gemmVariantUsable, rule: chooseGemmVariant, tuning: GEMM_TUNING });
+  return /* @__PURE__ */ defineVariants<GemmLayout>({ op, names: GEMM_VARIANTS, usable: gemmVariantUsable, rule: chooseGemmVariant, tuning: GEMM_TUNING });
 }
 
-export const matmulVariants = gemmVariants('matmul');
+export const matmulVariants = /* @__PURE__ */ gemmVariants('matmul');
 
 /** Throws if `bytes` of `what` cannot be bound as one storage buffer on this device (`why`: a reason to add). */
 export function checkBindable(gpu: GpuRuntime, op: string, what: string, bytes: number, why = ''): void {

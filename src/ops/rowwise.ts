@@ -25,18 +25,18 @@ import { recordInto } from './output.js';
 type Kernels = typeof LOG_SOFTMAX_KERNELS;
 
 function rowwiseVariants(op: string, kernels: Kernels, inputs: number): OpVariants<LineLayout> {
-  return defineVariants<LineLayout>({
+  return /* @__PURE__ */ defineVariants<LineLayout>({
     op,
     names: ROWWISE_VARIANTS,
     usable: (_, variant, layout) => rowwiseVariantUsable(variant, layout),
     rule: chooseRowwiseVariant,
-    tuning: lineTuning(op, inputs, (gpu, variant, buffers, l) => recordRowwise(gpu, 'autotune', kernels, variant, buffers, l)),
+    tuning: /* @__PURE__ */ lineTuning(op, inputs, (gpu, variant, buffers, l) => recordRowwise(gpu, 'autotune', kernels, variant, buffers, l)),
   });
 }
 
-export const logSoftmaxVariants = rowwiseVariants('logSoftmax', LOG_SOFTMAX_KERNELS, 1);
-export const softmaxVjpVariants = rowwiseVariants('softmaxVjp', SOFTMAX_VJP_KERNELS, 2);
-export const logSoftmaxVjpVariants = rowwiseVariants('logSoftmaxVjp', LOG_SOFTMAX_VJP_KERNELS, 2);
+export const logSoftmaxVariants = /* @__PURE__ */ rowwiseVariants('logSoftmax', LOG_SOFTMAX_KERNELS, 1);
+export const softmaxVjpVariants = /* @__PURE__ */ rowwiseVariants('softmaxVjp', SOFTMAX_VJP_KERNELS, 2);
+export const logSoftmaxVjpVariants = /* @__PURE__ */ rowwiseVariants('logSoftmaxVjp', LOG_SOFTMAX_VJP_KERNELS, 2);
 
 interface RowwiseArgs {
   /** The inputs, all of one shape. */
@@ -73,9 +73,9 @@ function rowwiseOp<In extends Tensor[]>(
   };
 }
 
-export const logSoftmaxOp = rowwiseOp<[Tensor]>(logSoftmaxVariants, LOG_SOFTMAX_KERNELS, ['x'], ([x], shape, axis) => referenceLogSoftmax(x, shape, axis));
-export const softmaxVjpOp = rowwiseOp<[Tensor, Tensor]>(softmaxVjpVariants, SOFTMAX_VJP_KERNELS, ['s', 'dy'], ([s, dy], shape, axis) => referenceSoftmaxVjp(s, dy, shape, axis));
-export const logSoftmaxVjpOp = rowwiseOp<[Tensor, Tensor]>(logSoftmaxVjpVariants, LOG_SOFTMAX_VJP_KERNELS, ['logProbs', 'dy'], ([lp, dy], shape, axis) =>
+export const logSoftmaxOp = /* @__PURE__ */ rowwiseOp<[Tensor]>(logSoftmaxVariants, LOG_SOFTMAX_KERNELS, ['x'], ([x], shape, axis) => referenceLogSoftmax(x, shape, axis));
+export const softmaxVjpOp = /* @__PURE__ */ rowwiseOp<[Tensor, Tensor]>(softmaxVjpVariants, SOFTMAX_VJP_KERNELS, ['s', 'dy'], ([s, dy], shape, axis) => referenceSoftmaxVjp(s, dy, shape, axis));
+export const logSoftmaxVjpOp = /* @__PURE__ */ rowwiseOp<[Tensor, Tensor]>(logSoftmaxVjpVariants, LOG_SOFTMAX_VJP_KERNELS, ['logProbs', 'dy'], ([lp, dy], shape, axis) =>
   referenceLogSoftmaxVjp(lp, dy, shape, axis),
 );
 

@@ -8,12 +8,12 @@ import { lineTuning } from '../autotune/ops.js';
 import { chooseVariant, defineVariants, runOp, type OpDefinition } from './definition.js';
 import { recordInto } from './output.js';
 
-export const softmaxVariants = defineVariants<LineLayout>({
+export const softmaxVariants = /* @__PURE__ */ defineVariants<LineLayout>({
   op: 'softmax',
   names: SOFTMAX_VARIANTS,
   usable: softmaxVariantUsable,
   rule: chooseSoftmaxVariant,
-  tuning: lineTuning('softmax', 1, (gpu, variant, [x, y], l) => recordSoftmax(gpu, 'autotune', variant, x, y, l)),
+  tuning: /* @__PURE__ */ lineTuning('softmax', 1, (gpu, variant, [x, y], l) => recordSoftmax(gpu, 'autotune', variant, x, y, l)),
 });
 
 export const softmaxOp: OpDefinition<[x: Tensor, axis: number], { x: Tensor; axis: number }, Tensor<'float32'>> = {

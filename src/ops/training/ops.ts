@@ -64,7 +64,7 @@ function gatherShape({ source, rows, width, floatToInt }: GatherArgs): { shape: 
   return { shape: width === 1 && source.rank === 1 ? [rows] : [rows, width], dtype: floatToInt || source.dtype === 'int32' ? 'int32' : 'float32' };
 }
 
-const gatherRowsOp = internalOp<GatherArgs, Tensor>(
+const gatherRowsOp = /* @__PURE__ */ internalOp<GatherArgs, Tensor>(
   'gatherRows',
   (ctx, args) => {
     const { source, index, rows, width, first } = args;
@@ -111,7 +111,7 @@ interface LossRows {
   rowLoss: Tensor;
 }
 
-const lossRowsOp = internalOp<LossRowsArgs, LossRows>(
+const lossRowsOp = /* @__PURE__ */ internalOp<LossRowsArgs, LossRows>(
   'lossRows',
   (ctx, { outputs, labels, code, labelKind }) => {
     const [rows, n] = outputs.shape;
@@ -149,7 +149,7 @@ interface AccumulateArgs {
   p: AccumulateParams;
 }
 
-const accumulateOp = internalOp<AccumulateArgs, void>(
+const accumulateOp = /* @__PURE__ */ internalOp<AccumulateArgs, void>(
   'accumulate',
   (_ctx, { rowLoss, outputs, labels, labelKind, records, p }) => {
     const data = f32(records);
@@ -207,7 +207,7 @@ interface OptimizerStepArgs {
   gradScale: number;
 }
 
-const optimizerStepOp = internalOp<OptimizerStepArgs, void>(
+const optimizerStepOp = /* @__PURE__ */ internalOp<OptimizerStepArgs, void>(
   'optimizerStep',
   (_ctx, { param, grad, state, offset, flatSize, records, s, gradScale }) => {
     const count = param.size;
@@ -249,7 +249,7 @@ interface ActivationArgs {
   x: Tensor;
 }
 
-const activationOp = internalOp<ActivationArgs, Tensor>(
+const activationOp = /* @__PURE__ */ internalOp<ActivationArgs, Tensor>(
   'activation',
   (ctx, { act, x }) => {
     const out = f32(x).slice();
@@ -277,7 +277,7 @@ interface ActivationBackwardArgs {
   dy: Tensor;
 }
 
-const activationBackwardOp = internalOp<ActivationBackwardArgs, Tensor>(
+const activationBackwardOp = /* @__PURE__ */ internalOp<ActivationBackwardArgs, Tensor>(
   'activationBackward',
   (ctx, { act, y, dy }) => ctx.cpuOutput(y.shape, referenceActivationBackward(act, f32(y), f32(dy), y.shape[y.rank - 1])),
   (ctx, gpu, { op, act, y, dy }) => {
@@ -298,7 +298,7 @@ export function activationBackward(ctx: CoreContext, op: string, act: Activation
   return runOp(ctx, activationBackwardOp, { op, act, y, dy });
 }
 
-const columnSumsOp = internalOp<{ op: string; a: Tensor }, Tensor>(
+const columnSumsOp = /* @__PURE__ */ internalOp<{ op: string; a: Tensor }, Tensor>(
   'columnSums',
   (ctx, { a }) => {
     const [rows, cols] = a.shape;
@@ -328,7 +328,7 @@ export interface ValueCheck {
   mode: number;
 }
 
-const checkValuesOp = internalOp<{ op: string; checks: ValueCheck[]; classes: number }, Promise<number[]>>(
+const checkValuesOp = /* @__PURE__ */ internalOp<{ op: string; checks: ValueCheck[]; classes: number }, Promise<number[]>>(
   'checkValues',
   async (_ctx, { checks, classes }) =>
     checks.map(({ t, mode }) => {
@@ -369,7 +369,7 @@ interface CopyArgs {
   count: number;
 }
 
-const copyOp = internalOp<CopyArgs, void>(
+const copyOp = /* @__PURE__ */ internalOp<CopyArgs, void>(
   'copy',
   (_ctx, { src, srcOffset, dst, dstOffset, count }) => {
     dst.storage!.data!.set(src.storage!.data!.subarray(srcOffset, srcOffset + count), dstOffset);
