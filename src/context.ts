@@ -9,7 +9,7 @@ import {
   ShapeError,
   TensorDestroyedError,
 } from './errors.js';
-import { requestDevice, describeAdapter, type AdapterInfo } from './gpu/device.js';
+import { requestDevice, describeAdapter, softwareAdapterRefused, type AdapterInfo } from './gpu/device.js';
 import { GpuRuntime } from './gpu/runtime.js';
 import { checkShape, describe, formatShape, type Shape } from './shape.js';
 import { Tensor, type DType, type TensorData, type TensorOwner } from './tensor.js';
@@ -45,6 +45,12 @@ export interface ContextOptions {
    * per adapter in localStorage where available. See `ctx.autotune()`.
    */
   autotune?: boolean | AutotuneOptions;
+  /**
+   * `true`: refuse a software adapter (SwiftShader and other CPU emulations of a GPU, see
+   * `adapterInfo.isFallbackAdapter`). With `backend: 'webgpu'` createContext then rejects with a
+   * BackendUnavailableError; with `'auto'` it falls back to the cpu backend. Default false.
+   */
+  requireHardware?: boolean;
 }
 
 /** What `tensor()` accepts. Nested arrays give a 2-D tensor. */
@@ -91,15 +97,20 @@ export async function createContext(options: ContextOptions = {}): Promise<Conte
     throw new ArgumentError(op, `options.backend must be 'auto', 'webgpu' or 'cpu', got ${describe(backend)}`);
   }
   Autotuner.checkOptions(options.autotune);
+  const requireHardware = options.requireHardware ?? false;
+  if (typeof requireHardware !== 'boolean') {
+    throw new ArgumentError(op, `options.requireHardware must be true or false, got ${describe(requireHardware)}`);
+  }
   if (backend === 'cpu') return new Context(null, null);
   if (options.device) {
     const device = options.device;
     const info = describeAdapter((device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo);
+    if (requireHardware && info.isFallbackAdapter) throw softwareAdapterRefused(info);
     return new Context(new GpuRuntime(device, info, false), null, options.autotune);
   }
   const gpu = options.gpu ?? (globalThis.navigator as Navigator | undefined)?.gpu;
   try {
-    const { device, info } = await requestDevice(gpu);
+    const { device, info } = await requestDevice(gpu, requireHardware);
     return new Context(new GpuRuntime(device, info, true), null, options.autotune);
   } catch (error) {
     if (backend === 'webgpu') throw error;
