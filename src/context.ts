@@ -24,6 +24,8 @@ import { ROWWISE_VARIANTS } from './kernels/rowwise.js';
 import { JACOBIAN_PROBS_VARIANTS, JACOBIAN_VARIANTS } from './kernels/jacobian.js';
 import { CROSS_ENTROPY_VARIANTS } from './kernels/crossentropy.js';
 import { Autotuner, type AutotuneOptions, type AutotuneResult } from './autotune/autotuner.js';
+import { withPersistentStorage } from './autotune/indexeddb-storage.js';
+import { adapterKey } from './autotune/store.js';
 import { logSoftmax, logSoftmaxVjp, softmaxVjp } from './ops/rowwise.js';
 import { softmaxJacobian, softmaxJacobianFromProbs } from './ops/jacobian.js';
 import { softmaxCrossEntropy } from './ops/crossentropy.js';
@@ -106,12 +108,12 @@ export async function createContext(options: ContextOptions = {}): Promise<Conte
     const device = options.device;
     const info = describeAdapter((device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo);
     if (requireHardware && info.isFallbackAdapter) throw softwareAdapterRefused(info);
-    return new Context(new GpuRuntime(device, info, false), null, options.autotune);
+    return new Context(new GpuRuntime(device, info, false), null, await withPersistentStorage(options.autotune, adapterKey(info)));
   }
   const gpu = options.gpu ?? (globalThis.navigator as Navigator | undefined)?.gpu;
   try {
     const { device, info } = await requestDevice(gpu, requireHardware);
-    return new Context(new GpuRuntime(device, info, true), null, options.autotune);
+    return new Context(new GpuRuntime(device, info, true), null, await withPersistentStorage(options.autotune, adapterKey(info)));
   } catch (error) {
     if (backend === 'webgpu') throw error;
     const reason = error instanceof Error ? error.message : String(error);
