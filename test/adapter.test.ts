@@ -51,7 +51,14 @@ describe('createContext({ requireHardware })', () => {
   });
 
   it('refuses a software device passed in', async () => {
-    const device = { adapterInfo: { vendor: 'google', architecture: 'swiftshader' } } as unknown as GPUDevice;
+    const device = {
+      adapterInfo: { vendor: 'google', architecture: 'swiftshader' },
+      createBuffer() {},
+      createComputePipeline() {},
+      queue: {},
+      limits: {},
+      lost: new Promise(() => {}),
+    } as unknown as GPUDevice;
     await expect(createContext({ backend: 'webgpu', device, requireHardware: true })).rejects.toThrow(BackendUnavailableError);
   });
 
