@@ -16,21 +16,22 @@ export interface OptionSchema {
 }
 
 /**
- * Checks that `options` is undefined, null or a plain object whose keys `schema` knows, and
- * returns it as a record (empty for undefined / null). `arg` names the argument in messages.
+ * Checks that `options` is undefined or an object whose keys `schema` knows, and returns it as a
+ * record (empty for undefined). `arg` names the argument in messages (`'arguments'` for a call
+ * that takes all its arguments as one object, like denseBackward).
  *
  * @example
  * const { reduction } = checkOptions('softmaxCrossEntropy', options, { known: ['reduction'] });
  */
 export function checkOptions(call: string, options: unknown, schema: OptionSchema, arg = 'options'): Record<string, unknown> {
-  if (options === undefined || options === null) return {};
-  if (typeof options !== 'object' || Array.isArray(options) || ArrayBuffer.isView(options)) {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options) || ArrayBuffer.isView(options)) {
     throw new ArgumentError(call, `${arg} must be an object, got ${describe(options)}`);
   }
   const record = options as Record<string, unknown>;
   for (const key of Object.keys(record)) {
     if (schema.known.includes(key)) continue;
-    const prefix = arg === 'options' ? 'unknown option' : `unknown option in ${arg}:`;
+    const prefix = arg === 'options' ? 'unknown option' : arg === 'arguments' ? 'unknown argument' : `unknown option in ${arg}:`;
     const unsupported = schema.unsupported?.[key];
     if (unsupported !== undefined) throw new ArgumentError(call, `${prefix} '${key}': ${unsupported}`);
     const alias = schema.aliases?.[key];

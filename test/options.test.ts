@@ -16,10 +16,9 @@ function messageOf(fn: () => unknown): string {
 }
 
 describe('checkOptions', () => {
-  it('returns the options, or an empty record for undefined and null', () => {
+  it('returns the options, or an empty record for undefined', () => {
     expect(checkOptions('op', { reduction: 'sum' }, schema)).toEqual({ reduction: 'sum' });
     expect(checkOptions('op', undefined, schema)).toEqual({});
-    expect(checkOptions('op', null, schema)).toEqual({});
   });
 
   it('refuses an unknown key with a did-you-mean', () => {
@@ -44,10 +43,14 @@ describe('checkOptions', () => {
 
   it('refuses options that are not an object, naming the argument', () => {
     expect(messageOf(() => checkOptions('matmul', 3, schema))).toBe('matmul: options must be an object, got 3');
+    expect(messageOf(() => checkOptions('matmul', null, schema))).toBe('matmul: options must be an object, got null');
     expect(messageOf(() => checkOptions('matmul', [1], schema))).toBe('matmul: options must be an object, got an array of length 1');
     expect(messageOf(() => checkOptions('createContext', 'x', schema, 'options.autotune'))).toBe('createContext: options.autotune must be an object, got "x"');
     expect(messageOf(() => checkOptions('createContext', { budget: 1 }, { known: ['budgetMs'] }, 'options.autotune'))).toBe(
       "createContext: unknown option in options.autotune: 'budget' (did you mean 'budgetMs'?)",
+    );
+    expect(messageOf(() => checkOptions('denseBackward', { dyy: 1 }, { known: ['x', 'dy'] }, 'arguments'))).toBe(
+      "denseBackward: unknown argument 'dyy' (did you mean 'dy'?)",
     );
   });
 });

@@ -9,6 +9,7 @@
  * its own timestamp buffer and never consumes the WebGPU errors of other ops.
  */
 import { ArgumentError } from '../errors.js';
+import { checkOptions } from '../options.js';
 import { BUFFER_COPY_SRC, BUFFER_QUERY_RESOLVE } from '../gpu/flags.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { VariantRegistry } from '../kernels/variants.js';
@@ -93,7 +94,7 @@ export class Autotuner {
     if (options === null || typeof options !== 'object') {
       throw new ArgumentError(op, `options.autotune must be a boolean or an object, got ${describe(options)}`);
     }
-    const o = options as AutotuneOptions;
+    const o = checkOptions(op, options, { known: ['background', 'budgetMs', 'storage'] }, 'options.autotune') as AutotuneOptions;
     if (o.background !== undefined && typeof o.background !== 'boolean') {
       throw new ArgumentError(op, `options.autotune.background must be a boolean, got ${describe(o.background)}`);
     }

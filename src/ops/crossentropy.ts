@@ -36,6 +36,12 @@ export function softmaxCrossEntropy(ctx: Context, logits: Tensor, labels: Tensor
     throw new ShapeError(op, `labels (float32) must have the logits' shape ${formatShape(logits.shape)}, got ${formatShape(labels.shape)}`);
   }
   const lossShape = reduction === 'none' ? leading : [];
+  if (indexLabels) {
+    // On the GPU backend the context keeps the values it uploaded, so that labels can be checked
+    // here, synchronously, before anything is recorded.
+    const values = ctx.int32Values(labels);
+    if (values) checkLabelIndices(op, values, layout.cols);
+  }
 
   const gpu = ctx.gpu;
   if (!gpu) {
@@ -43,12 +49,6 @@ export function softmaxCrossEntropy(ctx: Context, logits: Tensor, labels: Tensor
       reduction,
     });
     return { loss: ctx.cpuOutput(lossShape, result.loss), grad: ctx.cpuOutput(logits.shape, result.grad) };
-  }
-  if (indexLabels) {
-    // Labels live on the GPU; the context keeps the values it uploaded so that they can be
-    // checked here, synchronously, before anything is recorded.
-    const values = ctx.int32Values(labels);
-    if (values) checkLabelIndices(op, values, layout.cols);
   }
   const variant = ctx.variants.resolve(op, chooseCrossEntropyVariant(gpu, layout), (v) => crossEntropyVariantUsable(v, layout));
   // Tensors larger than one storage binding are split into ranges of rows; the 'mean' / 'sum'

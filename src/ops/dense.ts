@@ -8,6 +8,7 @@
  * Tensors larger than one storage binding (a caller's device at default limits) are recorded
  * over ranges of batch rows; the backward pass then sums the ranges' partial dw and db.
  */
+import { checkOptions } from '../options.js';
 import type { Context } from '../context.js';
 import type { Tensor } from '../tensor.js';
 import { ArgumentError, SizeLimitError } from '../errors.js';
@@ -109,10 +110,13 @@ export interface DenseGradients {
   db: Tensor | null;
 }
 
+const DENSE_BACKWARD_ARGS = { known: ['x', 'w', 'y', 'dy', 'activation', 'hasBias'] };
+
 export function denseBackward(ctx: Context, args: DenseBackwardArgs): DenseGradients {
   const op = 'denseBackward';
   ctx.checkUsable(op);
   if (args === null || typeof args !== 'object') throw new ArgumentError(op, `arguments must be an object { x, w, y, dy, activation, hasBias }, got ${describe(args)}`);
+  checkOptions(op, args, DENSE_BACKWARD_ARGS, 'arguments');
   const x = ctx.input(op, 'x', args.x);
   const w = ctx.input(op, 'w', args.w);
   const y = ctx.input(op, 'y', args.y);
