@@ -1,7 +1,7 @@
 /**
  * Sequential on the cpu backend (the reference; the same code as the GPU's layer-wise path):
  * compile/fit/predict/evaluate, History, callbacks, validation split, weights and JSON, context
- * binding, every bad input of issue 5 item 8, TerminateOnNaN, dispose.
+ * binding, every bad input fit and evaluate reject, TerminateOnNaN, dispose.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
