@@ -144,4 +144,11 @@ describe('links', () => {
     expect(checked).toBeGreaterThan(20);
     expect(broken).toEqual([]);
   });
+
+  it("README.md links only to what the package ships with it: docs/, CHANGELOG.md, BENCHMARKS.md", () => {
+    const targets = [...prose(readFileSync(join(ROOT, 'README.md'), 'utf8')).matchAll(/\]\(([^)\s#]*)[^)\s]*\)/g)].map((m) => m[1]);
+    expect(targets.length).toBeGreaterThan(5);
+    const elsewhere = targets.filter((t) => t !== '' && !/^[a-z]+:/i.test(t) && !/^(docs\/[\w-]+\.md|CHANGELOG\.md|BENCHMARKS\.md)$/.test(t));
+    expect(elsewhere).toEqual([]);
+  });
 });
