@@ -310,7 +310,7 @@ describe('Sequential on the cpu backend', () => {
       process.stdout.write = write;
     }
     const text = out.join('');
-    expect(text).toMatch(/^Epoch 1\/2\n2\/2 \[==============================\] - \d+s \d+u?s\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4}\nEpoch 2\/2\n/);
+    expect(text).toMatch(/^Epoch 1\/2\n2\/2 \[==============================\] - \d+s \d+[mu]s\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4}\nEpoch 2\/2\n/);
     model.dispose();
   });
 
