@@ -198,8 +198,8 @@ export class Context implements TensorOwner {
   }
 
   /**
-   * Softmax along `axis` (default: the last). Max-subtracted with an online normalizer; see the
-   * README for how NaN and infinities behave.
+   * Softmax along `axis` (default: the last). Max-subtracted with an online normalizer; see
+   * docs/numerics.md for how NaN and infinities behave.
    *
    * @example
    * const p = ctx.softmax(ctx.tensor([[1000, 1000], [1, -Infinity]]));
@@ -254,7 +254,7 @@ export class Context implements TensorOwner {
   /**
    * Log-softmax along `axis` (default: the last), computed stably as
    * x - max - log(sum(exp(x - max))). A line of only `-Infinity` gives `-Infinity`; NaN and
-   * `+Infinity` follow softmax's rules (see notes/derivatives.md).
+   * `+Infinity` follow softmax's rules (see docs/numerics.md).
    *
    * @example
    * const lp = ctx.logSoftmax(ctx.tensor([[0, 0], [0, -Infinity]]));

@@ -6,7 +6,7 @@
  *   grad = softmax(x) - l                 (the gradient of that loss for such labels)
  * with 'mean' dividing both the summed loss and the gradient by the number of rows B.
  *
- * Special values (the same on the GPU; see notes/derivatives.md):
+ * Special values (the same on the GPU; see docs/numerics.md):
  * - a NaN in a row of logits gives a NaN loss and a NaN gradient row;
  * - entries whose label is 0 contribute nothing to the loss, whatever their logit (a -Inf mask
  *   with label 0 is fine); a nonzero label on a -Inf logit gives an infinite loss;

@@ -10,7 +10,7 @@ import { foldGrid } from './grid.js';
 import { Recorder, type Binding, type BufferBinding } from './recorder.js';
 import type { AdapterInfo } from './device.js';
 
-/** Broad kind of adapter, which decides kernel variants (see README "Kernel variants"). */
+/** Broad kind of adapter, which decides kernel variants (see docs/kernels.md). */
 export type AdapterProfile = 'swiftshader' | 'gpu';
 
 /** The pool's default cap: a training loop's working set fits, a one-off large op is not pinned. */
