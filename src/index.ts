@@ -32,6 +32,7 @@ export {
   ContextMismatchError,
   SizeLimitError,
   DeviceLostError,
+  ContextDestroyedError,
   BackendUnavailableError,
   GPUOperationError,
 } from './errors.js';
