@@ -1,5 +1,5 @@
 /**
- * Checks autotuning against an interleaved re-measurement (issue target: the autotuned variant
+ * Checks autotuning against an interleaved re-measurement (the goal: the autotuned variant
  * within 15% of the best candidate). A fresh context runs `ctx.autotune(op, shape)` with the
  * default budget and no stored results; then every usable variant, pinned in turn, is timed
  * interleaved on the full shape (device time, median). Variants over 10x the best on a 1/16-rows

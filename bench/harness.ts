@@ -106,7 +106,7 @@ export interface Settings {
  * A full garbage collection, where the page exposes gc() (Chromium runs with --expose-gc, see
  * scripts/chrome.mjs), before each timed run: the CPU impls allocate arrays per op, and without
  * it their garbage was collected during the next impl's timed run (a webgpu-nn fit-mlp fit right
- * after a cpu-backend fit: 8-14% slower in three runs of a scratch page; bench/HISTORY.md).
+ * after a cpu-backend fit: 8-14% slower in three measured runs; bench/HISTORY.md).
  */
 function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();

@@ -25,7 +25,7 @@ export interface BenchArgs {
 }
 
 /**
- * The default run: every op at every shape the issues list. `--quick` runs the first shape of
+ * The default run: every op at the shapes the performance targets name. `--quick` runs the first shape of
  * each op at the minimum repetitions.
  */
 const SHAPES = {

@@ -41,7 +41,7 @@ export function comparisons(results) {
   return out;
 }
 
-/** The issue's targets: webgpu-nn's speedup over `vs` on `op` at `shape` is at least `min`. */
+/** The performance targets against other libraries: webgpu-nn's speedup over `vs` on `op` at `shape` is at least `min`. */
 export const TARGETS = [
   { op: 'softmax', shape: [4096, 1024], vs: 'tfjs-webgpu', min: 5 },
   { op: 'softmax', shape: [4096, 1024], vs: 'ort-webgpu', min: 5 },
@@ -57,7 +57,7 @@ export const TARGETS = [
 ];
 
 /**
- * The earlier issues' targets, all measured in the same run: ratios between rows (webgpu-nn over
+ * The targets within webgpu-nn, all measured in the same run: ratios between rows (webgpu-nn over
  * the copy floor, fused over unfused, backward over forward, against the CPU reference) and two
  * absolute numbers (GFLOP/s, the XOR fit's wall time).
  */
@@ -214,7 +214,7 @@ const HOW = [
   '  - `fit-*` rows: wall time of the whole `fit` call (a fresh model, built and compiled before the clock starts), for every impl; the checking run (which includes the first fit\'s pipeline compilation) is one of the timed runs only for an impl that gets 3 runs.',
   '- **roundtrip_ms** (GPU impls): wall time of upload + op + readback to a Float32Array: `ctx.tensor` + op + `read()`; `tf.tensor` + op + `await data()`; a plain `session.run` on a CPU tensor.',
   '- **GB/s**: the fewest bytes the op must read plus write, over `median_ms`. **GFLOP/s**: floating-point operations (2MNK for matmul) over `median_ms`, where arithmetic dominates.',
-  '- **variant**: the webgpu-nn kernel variant that ran (see README "Kernel variants").',
+  '- **variant**: the webgpu-nn kernel variant that ran (see docs/kernels.md).',
   '- **Speedup**: the other impl\'s time over webgpu-nn\'s: `median_ms` on both sides when both have one, else each side\'s roundtrip (CPU impls have none: their wall time stands in).',
 ];
 

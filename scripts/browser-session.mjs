@@ -1,6 +1,6 @@
 // A headless Chromium plus a vite dev server on 127.0.0.1 (WebGPU needs a secure context, which
 // localhost is). The GPU tests, `npm start`, the examples and the benchmarks all run their code in
-// pages of this session; the library is loaded from source (vite compiles TS and inlines WGSL).
+// pages of this one browser; the library is loaded from source (vite compiles TS and inlines WGSL).
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 import puppeteer from 'puppeteer';

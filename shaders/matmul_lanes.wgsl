@@ -35,7 +35,7 @@
 // Fusion: `hasBias` and `activation` finish each output before it is stored. Operands are read as
 // stored: forming dz = dy * act'(y) in the loads (as matmul_tiled.wgsl can) would double the
 // gathers this kernel is bound by, for every tile of output columns; the dense backward pass
-// writes dz once instead (notes/gemm.md).
+// writes dz once instead (docs/swiftshader.md).
 //
 // Requires subgroups of exactly 4 invocations made of consecutive local invocation indices (the
 // host uses this kernel only where the adapter reports that).
@@ -104,7 +104,7 @@ fn activate(v: vec4f) -> vec4f {
 // One subgroup (one tile) per workgroup: a workgroup runs on one CPU thread, so with 16 tiles per
 // workgroup a product of a few tiles ran on one core, and the padding subgroups of the last
 // workgroup recomputed a tile each (a 128 x 256 x 10 product: 7.3 ms at 64 invocations, 0.76 ms
-// at 4; large products measured the same either way, notes/gemm.md).
+// at 4; large products measured the same either way, docs/swiftshader.md).
 @compute @workgroup_size(4)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(subgroup_invocation_id) lane: u32) {

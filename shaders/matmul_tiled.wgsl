@@ -13,7 +13,7 @@
 // transposition the strides describe. An invocation's outputs are spread tileSize/4 apart so that
 // neighbours read neighbouring workgroup-memory words and write neighbouring outputs.
 //
-// Barriers are cheap on GPUs; on SwiftShader they are not (ENVIRONMENT.md), which is why that
+// Barriers are cheap on GPUs; on SwiftShader they are not (docs/swiftshader.md), which is why that
 // profile uses matmul_lanes.wgsl instead.
 
 struct Params {

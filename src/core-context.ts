@@ -5,15 +5,20 @@
  */
 import {
   ArgumentError,
+  ContextDestroyedError,
   ContextMismatchError,
   DTypeError,
   ShapeError,
   TensorDestroyedError,
 } from './errors.js';
-import { requestDevice, describeAdapter, type AdapterInfo } from './gpu/device.js';
+import { requestDevice, describeAdapter, softwareAdapterRefused, type AdapterInfo } from './gpu/device.js';
 import { GpuRuntime } from './gpu/runtime.js';
 import { checkShape, describe, formatShape, type Shape } from './shape.js';
 import { Tensor, type DType, type TensorData, type TensorOwner } from './tensor.js';
+import { checkedShape, toTypedArray } from './tensor-input.js';
+import { checkContextOptions } from './context-options.js';
+import { withPersistentStorage } from './autotune/indexeddb-storage.js';
+import { adapterKey } from './autotune/store.js';
 import { VariantRegistry } from './ops/variants.js';
 import type { OpVariants } from './ops/definition.js';
 import { Autotuner, type AutotuneOptions, type AutotuneResult } from './autotune/autotuner.js';
@@ -35,16 +40,41 @@ export interface ContextOptions {
    * per adapter in localStorage where available. See `ctx.autotune()`.
    */
   autotune?: boolean | AutotuneOptions;
+  /**
+   * The most idle GPU memory, in bytes, the context keeps for reuse (buffers and textures of
+   * destroyed tensors and intermediates); beyond it released memory is destroyed. Default 512 MiB
+   * (or the device's maxBufferSize where smaller). `ctx.memory().pooledBytes` reports the use.
+   */
+  poolBytes?: number;
+  /**
+   * `true`: refuse a software adapter (SwiftShader and other CPU emulations of a GPU, see
+   * `adapterInfo.isFallbackAdapter`). With `backend: 'webgpu'` createContext then rejects with a
+   * BackendUnavailableError; with `'auto'` it falls back to the cpu backend. Default false.
+   */
+  requireHardware?: boolean;
 }
 
 /** What `tensor()` accepts. Nested arrays give a 2-D tensor. */
 export type TensorInput = Float32Array | Int32Array | Uint32Array | number[] | number[][];
 
-/** Live tensor memory of a context. */
+/** What a context holds: its live tensors and, on WebGPU, the memory and pipelines behind them. */
 export interface MemoryInfo {
   /** Tensors created and not yet destroyed. */
-  tensors: number;
+  numTensors: number;
   /** Bytes of their element data. */
+  numBytes: number;
+  /**
+   * Bytes of idle GPU buffers and textures kept for reuse (at most `createContext`'s `poolBytes`);
+   * 0 on cpu.
+   */
+  pooledBytes: number;
+  /** Bytes of the readback buffers of reads in flight; 0 on cpu. */
+  readbackBytes: number;
+  /** Compute pipelines compiled on the device (kept for the device's life); 0 on cpu. */
+  pipelines: number;
+  /** @deprecated Use `numTensors` (removed in 0.3). */
+  tensors: number;
+  /** @deprecated Use `numBytes` (removed in 0.3). */
   bytes: number;
 }
 
@@ -61,25 +91,19 @@ export interface OpenedBackend {
  * with a console warning.
  */
 export async function openBackend(options: ContextOptions = {}): Promise<OpenedBackend> {
-  const op = 'createContext';
-  if (options === null || typeof options !== 'object') {
-    throw new ArgumentError(op, `options must be an object, got ${describe(options)}`);
-  }
-  const backend = options.backend ?? 'auto';
-  if (backend !== 'auto' && backend !== 'webgpu' && backend !== 'cpu') {
-    throw new ArgumentError(op, `options.backend must be 'auto', 'webgpu' or 'cpu', got ${describe(backend)}`);
-  }
+  const { backend, device, gpu, requireHardware, poolBytes } = checkContextOptions(options);
   Autotuner.checkOptions(options.autotune);
   if (backend === 'cpu') return { runner: cpuBackend, fallbackReason: null, autotune: undefined };
-  if (options.device) {
-    const device = options.device;
+  if (device) {
     const info = describeAdapter((device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo);
-    return { runner: webgpuBackend(new GpuRuntime(device, info, false)), fallbackReason: null, autotune: options.autotune };
+    if (requireHardware && info.isFallbackAdapter) throw softwareAdapterRefused(info);
+    const autotune = await withPersistentStorage(options.autotune, adapterKey(info));
+    return { runner: webgpuBackend(new GpuRuntime(device, info, false, poolBytes)), fallbackReason: null, autotune };
   }
-  const gpu = options.gpu ?? (globalThis.navigator as Navigator | undefined)?.gpu;
   try {
-    const { device, info } = await requestDevice(gpu);
-    return { runner: webgpuBackend(new GpuRuntime(device, info, true)), fallbackReason: null, autotune: options.autotune };
+    const found = await requestDevice(gpu ?? (globalThis.navigator as Navigator | undefined)?.gpu, requireHardware);
+    const autotune = await withPersistentStorage(options.autotune, adapterKey(found.info));
+    return { runner: webgpuBackend(new GpuRuntime(found.device, found.info, true, poolBytes)), fallbackReason: null, autotune };
   } catch (error) {
     if (backend === 'webgpu') throw error;
     const reason = error instanceof Error ? error.message : String(error);
@@ -154,7 +178,7 @@ export class CoreContext implements TensorOwner {
     const op = 'tensor';
     this.checkUsable(op);
     const { values, inferred } = toTypedArray(op, data);
-    const finalShape = shape === undefined ? inferred : [...shape];
+    const finalShape = shape === undefined ? inferred : [...checkedShape(op, shape)];
     const size = checkShape(op, 'shape', finalShape);
     if (size !== values.length) {
       throw new ShapeError(op, `data has ${values.length} elements but shape ${formatShape(finalShape)} needs ${size}`);
@@ -222,11 +246,19 @@ export class CoreContext implements TensorOwner {
     return t;
   }
 
-  /** Live tensors and their bytes. */
+  /**
+   * What the context holds now: live tensors and their bytes (TF.js's `numTensors`, `numBytes`),
+   * and on WebGPU the idle pooled memory, readback buffers in flight and compiled pipelines, so
+   * that a long-running page can check that its footprint stays bounded. Answers after destroy().
+   *
+   * @example
+   * const { numTensors, pooledBytes } = ctx.memory();
+   */
   memory(): MemoryInfo {
-    let bytes = 0;
-    for (const t of this.live) bytes += t.byteLength;
-    return { tensors: this.live.size, bytes };
+    let numBytes = 0;
+    for (const t of this.live) numBytes += t.byteLength;
+    const gpu = this.gpu && !this.destroyed ? this.gpu.footprint() : { pooledBytes: 0, readbackBytes: 0, pipelines: 0 };
+    return { numTensors: this.live.size, numBytes, ...gpu, tensors: this.live.size, bytes: numBytes };
   }
 
   /** Names of the kernel variants of `op` (e.g. `'softmax'`). */
@@ -278,7 +310,7 @@ export class CoreContext implements TensorOwner {
 
   /** @internal Throws if the context cannot run ops. */
   checkUsable(op: string): void {
-    if (this.destroyed) throw new ArgumentError(op, 'the context was destroyed');
+    if (this.destroyed) throw new ContextDestroyedError(op);
     this.runner.checkAlive(op);
   }
 
@@ -341,39 +373,3 @@ function collectTensors(value: unknown, into: Set<Tensor>): void {
     for (const v of Object.values(value)) collectTensors(v, into);
   }
 }
-
-function toTypedArray(op: string, data: unknown): { values: Float32Array | Int32Array; inferred: number[] } {
-  if (data instanceof Float32Array || data instanceof Int32Array) return { values: data, inferred: [data.length] };
-  if (data instanceof Uint32Array) {
-    const values = new Int32Array(data.length);
-    for (let i = 0; i < data.length; i++) {
-      if (data[i] > 0x7fffffff) throw new ArgumentError(op, `data[${i}] = ${data[i]} does not fit in int32`);
-      values[i] = data[i];
-    }
-    return { values, inferred: [data.length] };
-  }
-  if (!Array.isArray(data)) {
-    throw new ArgumentError(op, `data must be a Float32Array, Int32Array, Uint32Array, number[] or number[][], got ${describe(data)}`);
-  }
-  if (data.length > 0 && Array.isArray(data[0])) {
-    const cols = (data[0] as unknown[]).length;
-    const values = new Float32Array(data.length * cols);
-    data.forEach((row, r) => {
-      if (!Array.isArray(row) || row.length !== cols) {
-        throw new ShapeError(op, `data is ragged: row ${r} has ${Array.isArray(row) ? row.length : describe(row)} entries, row 0 has ${cols}`);
-      }
-      row.forEach((v, c) => {
-        if (typeof v !== 'number') throw new ArgumentError(op, `data[${r}][${c}] must be a number, got ${describe(v)}`);
-        values[r * cols + c] = v;
-      });
-    });
-    return { values, inferred: [data.length, cols] };
-  }
-  const values = new Float32Array(data.length);
-  data.forEach((v, i) => {
-    if (typeof v !== 'number') throw new ArgumentError(op, `data[${i}] must be a number, got ${describe(v)}`);
-    values[i] = v;
-  });
-  return { values, inferred: [data.length] };
-}
-

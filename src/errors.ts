@@ -32,13 +32,26 @@ export class ContextMismatchError extends WebGPUNNError {}
 /** The request exceeds what the device allows (buffer size, binding size ...). */
 export class SizeLimitError extends WebGPUNNError {}
 
-/** The GPU device was lost; the context cannot run ops any more. */
+/**
+ * The GPU device was lost; the context cannot run ops any more. Reads in flight when it happened
+ * reject with it too (the browser's own error is kept as `cause`).
+ */
 export class DeviceLostError extends WebGPUNNError {
   /** WebGPU's reason: `'destroyed'` or `'unknown'`. */
   readonly reason: string;
-  constructor(op: string, reason: string, message: string) {
-    super(op, `the GPU device was lost (${reason}): ${message}`);
+  constructor(op: string, reason: string, message: string, options?: { cause?: unknown }) {
+    super(op, `the GPU device was lost (${reason})${message ? `: ${message}` : ''}`, options);
     this.reason = reason;
+  }
+}
+
+/**
+ * The context was destroyed: what any call on it throws afterwards, and what reads in flight at
+ * `ctx.destroy()` reject with.
+ */
+export class ContextDestroyedError extends WebGPUNNError {
+  constructor(op: string, options?: { cause?: unknown }) {
+    super(op, 'the context was destroyed (ctx.destroy()); create a new one with createContext()', options);
   }
 }
 
@@ -52,8 +65,8 @@ export class BackendUnavailableError extends WebGPUNNError {}
 export class GPUOperationError extends WebGPUNNError {
   /** `'validation'`, `'out-of-memory'` or `'internal'`. */
   readonly kind: string;
-  constructor(op: string, kind: string, message: string) {
-    super(op, `WebGPU ${kind} error: ${message}`);
+  constructor(op: string, kind: string, message: string, options?: { cause?: unknown }) {
+    super(op, `WebGPU ${kind} error: ${message}`, options);
     this.kind = kind;
   }
 }

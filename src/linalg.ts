@@ -2,6 +2,7 @@
  * Argument checks and shape arithmetic shared by the matmul and dense ops and their CPU
  * references, so that both backends accept the same inputs and fail with the same messages.
  */
+import { checkOptions } from './options.js';
 import { ArgumentError, ShapeError } from './errors.js';
 import { describe, formatShape, type Shape } from './shape.js';
 
@@ -31,16 +32,7 @@ export interface MatmulOptions {
 }
 
 export function checkMatmulOptions(op: string, options: unknown): { transposeA: boolean; transposeB: boolean } {
-  if (options === undefined) return { transposeA: false, transposeB: false };
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ArgumentError(op, `options must be an object, got ${describe(options)}`);
-  }
-  const o = options as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (key !== 'transposeA' && key !== 'transposeB') {
-      throw new ArgumentError(op, `options.${key} is not an option of ${op}; expected transposeA, transposeB`);
-    }
-  }
+  const o = checkOptions(op, options, { known: ['transposeA', 'transposeB'] });
   return {
     transposeA: checkFlag(op, 'options.transposeA', o.transposeA, false),
     transposeB: checkFlag(op, 'options.transposeB', o.transposeB, false),

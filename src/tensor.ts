@@ -7,6 +7,16 @@ export type TensorData = Float32Array | Int32Array;
 /** The typed array a tensor of dtype D reads back as. */
 export type DataOf<D extends DType> = D extends 'int32' ? Int32Array : Float32Array;
 
+/** What `tensor.array()` returns: a number for a scalar, else arrays nested once per dimension. */
+export type NestedArray = number | NestedArray[];
+
+function nest(values: ArrayLike<number>, shape: Shape, dim: number, offset: number): NestedArray {
+  if (dim === shape.length) return values[offset];
+  let stride = 1;
+  for (let d = dim + 1; d < shape.length; d++) stride *= shape[d];
+  return Array.from({ length: shape[dim] }, (_, i) => nest(values, shape, dim + 1, offset + i * stride));
+}
+
 /** What a tensor needs from the context that owns it. */
 export interface TensorOwner {
   readTensor(t: Tensor): Promise<TensorData>;
@@ -72,11 +82,38 @@ export class Tensor<D extends DType = DType> {
     return this.owner.readTensor(this) as Promise<DataOf<D>>;
   }
 
+  /**
+   * The values as TF.js's `data()` gives them: the same as `read()` (a typed array copy).
+   *
+   * @example
+   * const values = await ctx.softmax(x).data();
+   */
+  data(): Promise<DataOf<D>> {
+    return this.read();
+  }
+
+  /**
+   * The values as nested arrays of the tensor's shape (TF.js's `array()`): a number for a scalar,
+   * `number[]` for rank 1, `number[][]` for rank 2, and so on.
+   *
+   * @example
+   * const rows = await ctx.softmax(ctx.tensor([[1, 2], [3, 4]])).array(); // [[0.269, 0.731], [0.269, 0.731]]
+   */
+  async array(): Promise<NestedArray> {
+    const values = await this.read();
+    return nest(values, this.shape, 0, 0);
+  }
+
   /** Frees the tensor's memory. Safe to call twice; ops given a destroyed tensor throw. */
   destroy(): void {
     if (this.storage === null) return;
     this.owner.releaseTensor(this);
     this.storage = null;
+  }
+
+  /** The same as `destroy()`, under TF.js's name. */
+  dispose(): void {
+    this.destroy();
   }
 
   toString(): string {

@@ -64,13 +64,32 @@ describe('context on the cpu backend', () => {
     const ctx = await createContext({ backend: 'cpu' });
     const x = ctx.tensor(new Float32Array(8), [2, 4]);
     const kept = ctx.tidy(() => ctx.softmax(ctx.softmax(x)));
-    expect(ctx.memory()).toEqual({ tensors: 2, bytes: 64 });
+    const cpuMemory = { numTensors: 2, numBytes: 64, pooledBytes: 0, readbackBytes: 0, pipelines: 0, tensors: 2, bytes: 64 };
+    expect(ctx.memory()).toEqual(cpuMemory);
     expect(() => ctx.tidy(() => {
       ctx.softmax(x);
       throw new Error('boom');
     })).toThrow('boom');
-    expect(ctx.memory()).toEqual({ tensors: 2, bytes: 64 });
+    expect(ctx.memory()).toEqual(cpuMemory);
     kept.destroy();
-    expect(ctx.memory().tensors).toBe(1);
+    expect(ctx.memory().numTensors).toBe(1);
+  });
+});
+
+describe('tensor reads and disposal under TF.js names', () => {
+  it('data() is read(), array() nests by the shape, dispose() is destroy()', async () => {
+    const ctx = await createContext({ backend: 'cpu' });
+    const t = ctx.tensor(new Float32Array([1, 2, 3, 4, 5, 6]), [2, 1, 3]);
+    expect(Array.from(await t.data())).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await t.array()).toEqual([[[1, 2, 3]], [[4, 5, 6]]]);
+    expect(await ctx.tensor([7, 8]).array()).toEqual([7, 8]);
+    expect(await ctx.tensor(new Float32Array([9]), []).array()).toBe(9);
+    expect(await ctx.tensor(new Float32Array(0), [2, 0]).array()).toEqual([[], []]);
+    const before = ctx.memory().numTensors;
+    t.dispose();
+    expect(t.destroyed).toBe(true);
+    expect(ctx.memory().numTensors).toBe(before - 1);
+    await expect(t.array()).rejects.toThrow('read: the tensor was destroyed');
+    ctx.destroy();
   });
 });

@@ -1,7 +1,7 @@
 /**
- * CPU reference of the softmax derivatives (issue 3): against float64 finite differences,
+ * CPU reference of the softmax derivatives: against float64 finite differences,
  * structural identities of the Jacobian, the article's worked example, hand values, the numerics
- * rules of notes/derivatives.md, and argument errors on a cpu-backend context.
+ * rules of docs/numerics.md, and argument errors on a cpu-backend context.
  */
 import { describe, expect, it } from 'vitest';
 import { cpu, createContext, ArgumentError, DTypeError, ShapeError, TensorDestroyedError } from '../src/index';

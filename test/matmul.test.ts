@@ -76,7 +76,7 @@ describe('cpu.matmul', () => {
     expect(() => cpu.matmul(new Float32Array(5), [2, 2], new Float32Array(4), [2, 2])).toThrow(/a has 5 elements but its shape \[2, 2\] needs 4/);
     expect(() => cpu.matmul(new Float32Array(4), [2, 2], new Float32Array(4), [2, 2], { transposeA: 1 } as never)).toThrow(ArgumentError);
     expect(() => cpu.matmul(new Float32Array(4), [2, 2], new Float32Array(4), [2, 2], { transpose: true } as never)).toThrow(
-      /options\.transpose is not an option of cpu\.matmul/,
+      "cpu.matmul: unknown option 'transpose' (did you mean 'transposeA'?)",
     );
   });
 });

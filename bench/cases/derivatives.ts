@@ -1,8 +1,8 @@
 /**
- * The softmax derivatives (issue 3): softmaxJacobian against a copy of its output (the write it
+ * The softmax derivatives: softmaxJacobian against a copy of its output (the write it
  * cannot avoid), softmaxVjp, fused softmaxCrossEntropy against softmax + a separate loss/grad
- * kernel, and logSoftmax; each with the CPU reference and the obvious plain-JS version, and (issue
- * 6) TF.js for softmaxVjp, softmaxCrossEntropy and logSoftmax, ONNX Runtime Web for logSoftmax.
+ * kernel, and logSoftmax; each with the CPU reference and the obvious plain-JS version, and
+ * TF.js for softmaxVjp, softmaxCrossEntropy and logSoftmax, ONNX Runtime Web for logSoftmax.
  */
 import unfusedWgsl from '../cross_entropy_unfused.wgsl?raw';
 import { cpu, type Context, type Tensor } from '../../src/index';

@@ -10,6 +10,7 @@
  * its own timestamp buffer and never consumes the WebGPU errors of other ops.
  */
 import { ArgumentError } from '../errors.js';
+import { checkOptions } from '../options.js';
 import { BUFFER_COPY_SRC, BUFFER_QUERY_RESOLVE } from '../gpu/flags.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { VariantRegistry } from '../ops/variants.js';
@@ -94,7 +95,7 @@ export class Autotuner {
     if (options === null || typeof options !== 'object') {
       throw new ArgumentError(op, `options.autotune must be a boolean or an object, got ${describe(options)}`);
     }
-    const o = options as AutotuneOptions;
+    const o = checkOptions(op, options, { known: ['background', 'budgetMs', 'storage'] }, 'options.autotune') as AutotuneOptions;
     if (o.background !== undefined && typeof o.background !== 'boolean') {
       throw new ArgumentError(op, `options.autotune.background must be a boolean, got ${describe(o.background)}`);
     }
@@ -239,7 +240,7 @@ export class Autotuner {
     };
     const { querySet, resolve } = this.timing;
     gpu.captured('autotune', () => gpu.recorder.timed(querySet, resolve, record));
-    const bytes = await gpu.captured('autotune', () => gpu.recorder.readBuffer('autotune', resolve, 16));
+    const bytes = await gpu.readBack('autotune', resolve, 16);
     const ticks = new BigUint64Array(bytes);
     return { deviceMs: Number(ticks[1] - ticks[0]) / 1e6, wallMs: performance.now() - t0 };
   }

@@ -6,7 +6,7 @@
  *   grad = softmax(x) - l                 (the gradient of that loss for such labels)
  * with 'mean' dividing both the summed loss and the gradient by the number of rows B.
  *
- * Special values (the same on the GPU; see notes/derivatives.md):
+ * Special values (the same on the GPU; see docs/numerics.md):
  * - a NaN in a row of logits gives a NaN loss and a NaN gradient row;
  * - entries whose label is 0 contribute nothing to the loss, whatever their logit (a -Inf mask
  *   with label 0 is fine); a nonzero label on a -Inf logit gives an infinite loss;
@@ -17,6 +17,7 @@ import { ArgumentError, ShapeError } from '../errors.js';
 import { describe, formatShape } from '../shape.js';
 import { checkData } from './check.js';
 import { lastAxisLayout } from './jacobian.js';
+import { checkOptions } from '../options.js';
 import { lineStats, softmaxEntry, type LineStats } from './softmax.js';
 
 export type Reduction = 'none' | 'mean' | 'sum';
@@ -37,9 +38,7 @@ export interface CrossEntropyResult<T> {
 
 /** Validates the options object of softmaxCrossEntropy; returns the reduction and axis. */
 export function parseCrossEntropyOptions(op: string, options: unknown): { reduction: Reduction; axis: unknown } {
-  if (options === undefined) return { reduction: 'mean', axis: -1 };
-  if (options === null || typeof options !== 'object') throw new ArgumentError(op, `options must be an object, got ${describe(options)}`);
-  const { reduction = 'mean', axis = -1 } = options as CrossEntropyOptions;
+  const { reduction = 'mean', axis = -1 } = checkOptions(op, options, { known: ['reduction', 'axis'] }) as CrossEntropyOptions;
   if (reduction !== 'none' && reduction !== 'mean' && reduction !== 'sum') {
     throw new ArgumentError(op, `options.reduction must be 'none', 'mean' or 'sum', got ${describe(reduction)}`);
   }

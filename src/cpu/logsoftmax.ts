@@ -4,7 +4,7 @@
  *   logSoftmax(x)_k = x_k - max - log(sum_j exp(x_j - max)),
  *   d/dx of <dy, logSoftmax(x)> = dy - softmax(x) * sum(dy) = dy - exp(logProbs) * sum(dy).
  *
- * Special values (the same on the GPU; see notes/derivatives.md):
+ * Special values (the same on the GPU; see docs/numerics.md):
  * - logSoftmax is the log of softmax under softmax's rules: a NaN in a line gives NaN for the
  *   whole line; +Inf entries get -log(count of +Inf), every other entry -Inf; -Inf entries get
  *   -Inf, and a line of only -Inf gives -Inf everywhere.

@@ -2,7 +2,7 @@
  * Reference softmax in plain TypeScript with float64 accumulation. Written from the definition,
  * independently of the WGSL kernels, so that the two can check each other.
  *
- * Special values, per reduced line (the same rules as the GPU kernels, see README "Numerics"):
+ * Special values, per reduced line (the same rules as the GPU kernels, see docs/numerics.md):
  * - a NaN anywhere gives NaN for the whole line;
  * - +Infinity entries share the line equally, all other entries get 0 (the limit);
  * - -Infinity entries get 0, and a line of only -Infinity gives all zeros (the masking case).

@@ -3,7 +3,7 @@
  * from the definition: with J = diag(s) - s s^T, J^T dy = s * (dy - <dy, s>) along the axis.
  * J is symmetric, so this is also the Jacobian-vector product J v.
  *
- * Special values (the same on the GPU; see notes/derivatives.md): a NaN or infinity anywhere in
+ * Special values (the same on the GPU; see docs/numerics.md): a NaN or infinity anywhere in
  * a line of s or dy makes the whole dx line NaN.
  */
 import { normalizeAxis, splitAtAxis } from '../shape.js';

@@ -38,6 +38,11 @@ export type Overrides = Readonly<Record<string, number>>;
 
 const caches = new WeakMap<GPUDevice, Map<string, CompiledKernel>>();
 
+/** Pipelines compiled on `device` so far (they live as long as the device). */
+export function pipelineCount(device: GPUDevice): number {
+  return caches.get(device)?.size ?? 0;
+}
+
 export function compileKernel(device: GPUDevice, spec: KernelSpec, overrides: Overrides = {}): CompiledKernel {
   let cache = caches.get(device);
   if (!cache) {

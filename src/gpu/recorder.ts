@@ -33,6 +33,8 @@ export class Recorder {
   private dispatches = 0;
   /** Names of the ops recorded into the open command buffer, for error messages. */
   readonly pendingOps = new Set<string>();
+  /** Readback buffers of reads in flight: counted by `ctx.memory()`, destroyed by `destroy()`. */
+  private readonly readbacks = new Set<GPUBuffer>();
 
   constructor(
     private readonly device: GPUDevice,
@@ -164,17 +166,29 @@ export class Recorder {
   async readBuffer(op: string, buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
     const size = Math.max(4, Math.ceil(bytes / 4) * 4);
     const staging = this.device.createBuffer({ label: `${op} readback`, size, usage: BUFFER_MAP_READ | BUFFER_COPY_DST });
+    this.readbacks.add(staging);
     try {
       this.copy(op, buffer, 0, staging, 0, size);
       this.submit();
       await staging.mapAsync(MAP_MODE_READ);
       return staging.getMappedRange(0, size).slice(0, bytes);
     } finally {
+      this.readbacks.delete(staging);
       staging.destroy();
     }
   }
 
+  /** Bytes of the readback buffers of reads in flight. */
+  get readbackBytes(): number {
+    let bytes = 0;
+    for (const b of this.readbacks) bytes += b.size;
+    return bytes;
+  }
+
+  /** Destroys the parameter arena and the readback buffers of reads in flight (they reject). */
   destroy(): void {
+    for (const b of this.readbacks) b.destroy();
+    this.readbacks.clear();
     this.arena.destroy();
   }
 }

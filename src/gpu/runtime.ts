@@ -2,14 +2,17 @@
  * Everything the webgpu backend of a context owns: the device, the buffer pool, the recorder,
  * the error scopes that attribute WebGPU errors to ops, and the device-lost state.
  */
-import { DeviceLostError, GPUOperationError, SizeLimitError } from '../errors.js';
+import { ContextDestroyedError, DeviceLostError, GPUOperationError, SizeLimitError } from '../errors.js';
 import { BufferPool } from './buffer-pool.js';
 import { BUFFER_COPY_SRC, BUFFER_QUERY_RESOLVE } from './flags.js';
-import { compileKernel, type CompiledKernel, type KernelSpec, type Overrides } from './kernel.js';
+import { compileKernel, pipelineCount, type CompiledKernel, type KernelSpec, type Overrides } from './kernel.js';
 import { foldGrid } from './grid.js';
 import { Recorder, type Binding, type BufferBinding } from './recorder.js';
 import type { AdapterInfo } from './device.js';
 import { adapterProfile, type AdapterProfile } from './profile.js';
+
+/** The pool's default cap: a training loop's working set fits, a one-off large op is not pinned. */
+export const DEFAULT_POOL_BYTES = 512 * 2 ** 20;
 
 interface PendingError {
   op: string;
@@ -21,23 +24,32 @@ export class GpuRuntime {
   readonly recorder: Recorder;
   readonly profile: AdapterProfile;
   readonly limits: GPUSupportedLimits;
+  /** The pool's cap on idle memory, in bytes. */
+  readonly poolCapacity: number;
   /** Set once the device is lost. */
   lostInfo: { reason: string; message: string } | null = null;
+  /** Set by destroy(): reads still in flight then reject with ContextDestroyedError. */
+  private destroyed = false;
   private pending: PendingError[] = [];
   private scopeDepth = 0;
   private timing: { querySet: GPUQuerySet; resolve: GPUBuffer } | null = null;
 
+  /**
+   * `poolBytes`: the most idle buffer and texture memory kept for reuse (default: 512 MiB, or the
+   * device's maxBufferSize where that is smaller).
+   */
   constructor(
     readonly device: GPUDevice,
     readonly info: AdapterInfo,
     readonly ownsDevice: boolean,
+    poolBytes?: number,
   ) {
     this.limits = device.limits;
     this.profile = adapterProfile(info);
     // Idle buffers kept for reuse: enough for a training loop's working set, bounded so that a
     // one-off large op does not pin its memory.
-    const poolCapacity = Math.min(512 * 2 ** 20, this.limits.maxBufferSize);
-    this.pool = new BufferPool(device, poolCapacity);
+    this.poolCapacity = poolBytes ?? Math.min(DEFAULT_POOL_BYTES, this.limits.maxBufferSize);
+    this.pool = new BufferPool(device, this.poolCapacity);
     this.recorder = new Recorder(device, this.pool, (ops, submit) => this.captured(describeBatch(ops), submit));
     device.addEventListener?.('uncapturederror', (event) => {
       const error = (event as GPUUncapturedErrorEvent).error;
@@ -133,17 +145,57 @@ export class GpuRuntime {
     this.recorder.copyToTexture(op, buffer, offset + srcOffset, bytesPerRow, dst, width, height, dstRow);
   }
 
+  /**
+   * Reads `bytes` of `buffer` once the recorded work is done. Settles with the library's errors:
+   * DeviceLostError when the device is lost before the data arrives, ContextDestroyedError when
+   * the context is destroyed (the browser's error as `cause`).
+   */
   async read(op: string, buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
-    this.checkAlive(op);
-    const data = await this.captured(op, () => this.recorder.readBuffer(op, buffer, bytes));
+    const data = await this.readBack(op, buffer, bytes);
     await this.checkErrors();
     return data;
+  }
+
+  /** read() without reporting other ops' WebGPU errors (the autotuner's timings use it). */
+  async readBack(op: string, buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
+    this.checkAlive(op);
+    let data: ArrayBuffer;
+    try {
+      data = await this.captured(op, () => this.recorder.readBuffer(op, buffer, bytes));
+    } catch (error) {
+      throw await this.readFailure(op, error);
+    }
+    if (this.destroyed) throw new ContextDestroyedError(op);
+    return data;
+  }
+
+  /**
+   * Why a readback's mapping failed. The library never unmaps or destroys a readback buffer while
+   * it is mapping except in destroy(), so a failure otherwise means the device is gone; its lost
+   * promise settles soon after (bounded wait, so that no read can hang on it).
+   */
+  private async readFailure(op: string, error: unknown): Promise<Error> {
+    if (this.destroyed) return new ContextDestroyedError(op, { cause: error });
+    const lost = this.lostInfo ?? (await Promise.race([this.device.lost, new Promise<null>((r) => setTimeout(() => r(null), LOST_WAIT_MS))]));
+    if (lost) return new DeviceLostError(op, lost.reason, lost.message, { cause: error });
+    if (this.destroyed) return new ContextDestroyedError(op, { cause: error });
+    return new GPUOperationError(op, 'internal', `reading back failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  /** What the context's memory() reports about this device's footprint. */
+  footprint(): { pooledBytes: number; readbackBytes: number; pipelines: number } {
+    return { pooledBytes: this.pool.pooledBytes, readbackBytes: this.recorder.readbackBytes, pipelines: pipelineCount(this.device) };
   }
 
   async flush(): Promise<void> {
     this.checkAlive('flush');
     this.recorder.submit();
-    await this.device.queue.onSubmittedWorkDone();
+    try {
+      await this.device.queue.onSubmittedWorkDone();
+    } catch (error) {
+      throw await this.readFailure('flush', error);
+    }
+    if (this.destroyed) throw new ContextDestroyedError('flush');
     await this.checkErrors();
   }
 
@@ -166,6 +218,7 @@ export class GpuRuntime {
   }
 
   destroy(): void {
+    this.destroyed = true;
     this.timing?.querySet.destroy();
     this.timing?.resolve.destroy();
     this.recorder.submit();
@@ -174,6 +227,9 @@ export class GpuRuntime {
     if (this.ownsDevice) this.device.destroy();
   }
 }
+
+/** How long a failed readback waits for the device's lost promise before calling it an internal error. */
+const LOST_WAIT_MS = 2000;
 
 function describeBatch(ops: string[]): string {
   return ops.length === 1 ? ops[0] : `a command buffer of ${ops.slice(0, 6).join(', ')}${ops.length > 6 ? ', ...' : ''}`;

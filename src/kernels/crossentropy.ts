@@ -1,7 +1,7 @@
 /**
  * Fused softmax cross-entropy kernels (shaders/cross_entropy_*.wgsl): one pass writes the
  * gradient and one loss per row; for the 'mean' and 'sum' reductions loss_reduce.wgsl then adds
- * the row losses into one value. Variants follow softmax's rule (see README "Kernel variants"):
+ * the row losses into one value. Variants follow softmax's rule (see docs/kernels.md):
  * `rows-vec4` / `rows` (one invocation per row, no barriers: SwiftShader), `rows-split` (a few
  * long rows cut into segments, row-split.ts) and `workgroup` (one workgroup per row: real GPUs).
  * Class-index labels use the same kernels with the `indexLabels` override.

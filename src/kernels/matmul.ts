@@ -1,6 +1,6 @@
 /**
  * GEMM kernels (shaders/matmul_*.wgsl), the dense-layer helper kernels, and the rule that picks a
- * GEMM variant per adapter profile and shape. See notes/gemm.md for the measurements behind it.
+ * GEMM variant per adapter profile and shape. See docs/kernels.md for the measurements behind it.
  *
  * One GEMM is described by a `GemmLayout`: output [batches, rows, cols] = A [rows, depth] x
  * B [depth, cols], every operand addressed through element strides. Transposes, shared operands
@@ -218,7 +218,7 @@ function worthPacking(layout: GemmLayout): boolean {
 }
 
 /**
- * The default rule; notes/gemm.md has the measurements behind it. On SwiftShader the lanes kernel
+ * The default rule; docs/kernels.md has the measurements behind it. On SwiftShader the lanes kernel
  * reading packed textures where they fit and the product is large enough to pay for packing
  * them (31-44% faster than its storage loads), else reading the buffers, in whichever
  * orientation runs fewer 16 x 64 tiles (its cost per tile is the same both ways).
@@ -238,7 +238,7 @@ export function chooseGemmVariant(gpu: GpuRuntime, layout: GemmLayout): GemmVari
  * Whether a GEMM variant should read a derivative-scaled operand through its loads (fusion) or
  * from a buffer written once beforehand. The lanes kernels re-load each operand value once per
  * output tile with a per-lane gather, so fusing doubles their most expensive work; one
- * element-wise pass is cheaper there (notes/gemm.md). The tiled kernels stage operands through
+ * element-wise pass is cheaper there (docs/swiftshader.md). The tiled kernels stage operands through
  * workgroup memory with coalesced loads, where fusion saves the pass.
  */
 export function gemmFusesDerivative(variant: string): boolean {

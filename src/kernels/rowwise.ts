@@ -1,7 +1,7 @@
 /**
  * Kernels of the ops that reduce along one axis and then write one value per element:
  * logSoftmax, softmaxVjp and logSoftmaxVjp. Each op has the same four variants and the same rule
- * as softmax (see README "Kernel variants"):
+ * as softmax (see docs/kernels.md):
  * - `lines`: one invocation per line, scalar, any axis (strided for a non-last axis, so no
  *   transpose and no host round trip);
  * - `rows-vec4`: one invocation per row of the last axis, vec4 loads, no barriers (row length a

@@ -59,7 +59,7 @@ export function softmaxVariantUsable(gpu: GpuRuntime, variant: string, layout: L
   }
 }
 
-/** The default rule; see README "Kernel variants" for the measurements behind it. */
+/** The default rule; see docs/kernels.md for the measurements behind it. */
 export function chooseSoftmaxVariant(gpu: GpuRuntime, layout: LineLayout): SoftmaxVariant {
   if (layout.inner !== 1) return 'lines';
   const rows = layout.outer;

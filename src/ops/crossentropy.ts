@@ -56,6 +56,12 @@ export const softmaxCrossEntropyOp: OpDefinition<[logits: Tensor, labels: Tensor
     } else if (!sameShape(labels.shape, logits.shape)) {
       throw new ShapeError(op, `labels (float32) must have the logits' shape ${formatShape(logits.shape)}, got ${formatShape(labels.shape)}`);
     }
+    if (indexLabels) {
+      // On the webgpu backend the context keeps the values it uploaded, so that labels are
+      // checked here, synchronously, on both backends, before anything is recorded.
+      const values = ctx.int32Values(labels);
+      if (values) checkLabelIndices(op, values, layout.cols);
+    }
     const lossShape = reduction === 'none' ? leading : [];
     return { logits, labels, reduction, layout, leading, lossShape };
   },
@@ -66,12 +72,6 @@ export const softmaxCrossEntropyOp: OpDefinition<[logits: Tensor, labels: Tensor
   webgpu(ctx, gpu, { logits, labels, reduction, layout, leading }) {
     const op = 'softmaxCrossEntropy';
     const indexLabels = labels.dtype === 'int32';
-    if (indexLabels) {
-      // Labels live on the GPU; the context keeps the values it uploaded so that they can be
-      // checked here, synchronously, before anything is recorded.
-      const values = ctx.int32Values(labels);
-      if (values) checkLabelIndices(op, values, layout.cols);
-    }
     const variant = chooseVariant(ctx, gpu, softmaxCrossEntropyVariants, layout);
     // Tensors larger than one storage binding are split into ranges of rows; the 'mean' / 'sum'
     // reduction binds all row losses at once.

@@ -9,6 +9,7 @@
  * over ranges of batch rows; the backward pass then sums the ranges' partial dw and db.
  */
 import type { CoreContext } from '../core-context.js';
+import { checkOptions } from '../options.js';
 import type { Tensor } from '../tensor.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import { ArgumentError, SizeLimitError } from '../errors.js';
@@ -136,6 +137,8 @@ export interface DenseGradients {
   db: Tensor | null;
 }
 
+const DENSE_BACKWARD_ARGS = { known: ['x', 'w', 'y', 'dy', 'activation', 'hasBias'] };
+
 interface DenseBackwardChecked extends DensePlan {
   x: Tensor;
   w: Tensor;
@@ -150,6 +153,7 @@ export const denseBackwardOp: OpDefinition<[args: DenseBackwardArgs], DenseBackw
   check(ctx, args) {
     const op = 'denseBackward';
     if (args === null || typeof args !== 'object') throw new ArgumentError(op, `arguments must be an object { x, w, y, dy, activation, hasBias }, got ${describe(args)}`);
+    checkOptions(op, args, DENSE_BACKWARD_ARGS, 'arguments');
     const x = ctx.input(op, 'x', args.x);
     const w = ctx.input(op, 'w', args.w);
     const y = ctx.input(op, 'y', args.y);

@@ -1,6 +1,6 @@
 /**
  * Kernel variant selection. Each op has candidate kernels; a rule picks one per adapter profile
- * and shape (see README "Kernel variants" for the measurements behind the rules). A context can
+ * and shape (see docs/kernels.md for the measurements behind the rules). A context can
  * pin a variant per op (tests use this to check every variant; benchmarks to compare them) and
  * records the last choice per op so that benchmarks can report what ran.
  */

@@ -223,11 +223,11 @@ describe('autotune', () => {
       ctx.destroy();
       await new Promise((resolve) => setTimeout(resolve, 2000));
       window.removeEventListener('unhandledrejection', onRejection);
-      const after = await ctx.autotune('softmax', [1024, 256]).then(() => 'resolved', (e: Error) => e.message);
+      const after = await ctx.autotune('softmax', [1024, 256]).then(() => 'resolved', (e: Error) => `${e.name}: ${e.message}`);
       return { unhandled, after };
     });
     expect(r.unhandled).toEqual([]);
-    expect(r.after).toBe('autotune: the context was destroyed');
+    expect(r.after).toBe('ContextDestroyedError: autotune: the context was destroyed (ctx.destroy()); create a new one with createContext()');
   });
 
   it('stays within its budget', async () => {
