@@ -186,18 +186,19 @@ describe('context on webgpu', () => {
       const m5 = ctx.memory();
       const nestedAlive = !nested.destroyed;
       ctx.destroy();
-      return { m1, m2, m3, m4, m5, asyncError, value, nestedAlive, keptAfter: kept.result.destroyed, after: ctx.memory() };
+      const live = (m: { numTensors: number; numBytes: number }) => ({ numTensors: m.numTensors, numBytes: m.numBytes });
+      return { m1: live(m1), m2: live(m2), m3: live(m3), m4: live(m4), m5: live(m5), asyncError, value, nestedAlive, keptAfter: kept.result.destroyed, after: ctx.memory() };
     });
-    expect(r.m1).toEqual({ tensors: 1, bytes: 4096 });
-    expect(r.m2).toEqual({ tensors: 2, bytes: 8192 });
-    expect(r.m3).toEqual({ tensors: 3, bytes: 12288 });
+    expect(r.m1).toEqual({ numTensors: 1, numBytes: 4096 });
+    expect(r.m2).toEqual({ numTensors: 2, numBytes: 8192 });
+    expect(r.m3).toEqual({ numTensors: 3, numBytes: 12288 });
     expect(r.asyncError).toBe('ArgumentError');
     expect(r.m4).toEqual(r.m3);
     expect(r.value).toBeCloseTo(1 / 256, 7);
-    expect(r.m5).toEqual({ tensors: 2, bytes: 8192 });
+    expect(r.m5).toEqual({ numTensors: 2, numBytes: 8192 });
     expect(r.nestedAlive).toBe(true);
     expect(r.keptAfter).toBe(true);
-    expect(r.after).toEqual({ tensors: 0, bytes: 0 });
+    expect(r.after).toEqual({ numTensors: 0, numBytes: 0, pooledBytes: 0, readbackBytes: 0, pipelines: 0, tensors: 0, bytes: 0 });
   });
 
   it('refuses a tensor larger than maxBufferSize with a SizeLimitError that states both sizes', async () => {
