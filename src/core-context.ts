@@ -14,7 +14,8 @@ import {
 import { requestDevice, describeAdapter, softwareAdapterRefused, type AdapterInfo } from './gpu/device.js';
 import { GpuRuntime } from './gpu/runtime.js';
 import { checkShape, describe, formatShape, type Shape } from './shape.js';
-import { Tensor, type DType, type TensorData, type TensorOwner } from './tensor.js';
+import { Tensor, type DType, type GpuBufferView, type TensorData, type TensorOwner } from './tensor.js';
+import { checkGpuBuffer, type FromGpuBufferOptions } from './gpu-interop.js';
 import { checkedShape, toTypedArray } from './tensor-input.js';
 import { checkContextOptions } from './context-options.js';
 import { withPersistentStorage } from './autotune/indexeddb-storage.js';
@@ -187,6 +188,39 @@ export class CoreContext implements TensorOwner {
     const t = this.track(new Tensor(this, finalShape, dtype, this.runner.upload(op, values)));
     if (values instanceof Int32Array && t.storage!.data === null) this.uploadedInt32.set(t, values.slice());
     return t;
+  }
+
+  /** The context's `GPUDevice` (the one it requested, or the one passed in), or null on cpu. */
+  get device(): GPUDevice | null {
+    return this.runner.gpu?.device ?? null;
+  }
+
+  /**
+   * A tensor over a `GPUBuffer` the app already has, without copying: ops read it (and the app
+   * may write it between calls: nothing caches its values). The buffer needs STORAGE usage (and
+   * COPY_SRC for `read()`), at least 4 bytes per element, and must belong to this context's
+   * device. The app keeps the buffer (destroying the tensor leaves it alive) unless `own: true`.
+   * Work reading it is recorded lazily: do not overwrite the buffer until that work is submitted
+   * (`ctx.flush()`, a `read()`, or `gpuBuffer()` of a result). See docs/api.md, GPU buffers.
+   *
+   * @example
+   * const logits = ctx.fromGpuBuffer(appBuffer, [rows, cols]);
+   * const probs = ctx.softmax(logits).gpuBuffer();   // { buffer, offset, size } for the app's next pass
+   */
+  fromGpuBuffer(buffer: GPUBuffer, shape: Shape, options?: FromGpuBufferOptions): Tensor {
+    this.checkUsable('fromGpuBuffer');
+    const checked = checkGpuBuffer(this.gpu, buffer, shape, options);
+    return this.track(new Tensor(this, [...checked.shape], checked.dtype, { buffer, data: null, external: { own: checked.own } }));
+  }
+
+  /** @internal tensor.gpuBuffer(): submits what is recorded so far and hands out the buffer. */
+  tensorGpuBuffer(t: Tensor): GpuBufferView {
+    const op = 'gpuBuffer';
+    this.checkUsable(op);
+    const gpu = this.gpu;
+    if (!gpu) throw new ArgumentError(op, 'the tensor lives on the cpu backend, which has no GPU buffers; use read()');
+    gpu.recorder.submit();
+    return { buffer: t.storage!.buffer!, offset: 0, size: t.byteLength };
   }
 
   /** @internal The WebGPU runtime, or null on the cpu backend. */

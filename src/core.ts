@@ -10,7 +10,8 @@
  */
 export { createCoreContext as createContext, CoreContext } from './core-context.js';
 export type { ContextOptions, TensorInput, MemoryInfo, BackendName } from './core-context.js';
-export type { Tensor, DType, TensorData, DataOf } from './tensor.js';
+export type { Tensor, DType, TensorData, DataOf, NestedArray, GpuBufferView } from './tensor.js';
+export type { FromGpuBufferOptions } from './gpu-interop.js';
 export type { AdapterInfo } from './gpu/device.js';
 export type { AutotuneOptions, AutotuneResult, TuningStorage } from './autotune/autotuner.js';
 export { softmax } from './ops/softmax.js';

@@ -2,7 +2,8 @@
 export { createContext } from './context.js';
 export type { Context } from './context.js';
 export type { ContextOptions, TensorInput, MemoryInfo, BackendName } from './context.js';
-export type { Tensor, DType, TensorData, DataOf, NestedArray } from './tensor.js';
+export type { Tensor, DType, TensorData, DataOf, NestedArray, GpuBufferView } from './tensor.js';
+export type { FromGpuBufferOptions } from './gpu-interop.js';
 export type { AdapterInfo } from './gpu/device.js';
 export type { AutotuneOptions, AutotuneResult, TuningStorage } from './autotune/autotuner.js';
 export type { MatmulOptions } from './linalg.js';

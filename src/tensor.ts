@@ -21,12 +21,27 @@ function nest(values: ArrayLike<number>, shape: Shape, dim: number, offset: numb
 export interface TensorOwner {
   readTensor(t: Tensor): Promise<TensorData>;
   releaseTensor(t: Tensor): void;
+  tensorGpuBuffer(t: Tensor): GpuBufferView;
 }
 
 /** Storage of one tensor: exactly one of the two is set while the tensor is alive. */
 export interface TensorStorage {
   buffer: GPUBuffer | null;
   data: TensorData | null;
+  /**
+   * Set for a buffer the app handed in (`ctx.fromGpuBuffer`): the app may write it between calls,
+   * so nothing caches a scan of its values; `own` says whether the tensor destroys it.
+   */
+  external?: { own: boolean };
+}
+
+/** Where a tensor's data lies on the GPU, for the app's own passes (`tensor.gpuBuffer()`). */
+export interface GpuBufferView {
+  buffer: GPUBuffer;
+  /** Byte offset of the first element. */
+  offset: number;
+  /** Bytes of element data (4 per element). */
+  size: number;
 }
 
 /**
@@ -109,6 +124,21 @@ export class Tensor<D extends DType = DType> {
     if (this.storage === null) return;
     this.owner.releaseTensor(this);
     this.storage = null;
+  }
+
+  /**
+   * The tensor's GPU buffer, to bind in the app's own passes, after submitting all work recorded
+   * so far (so a pass the app submits afterwards sees the result). Valid until the tensor is
+   * destroyed; the app must not write it while the library may still read it. A typed error on
+   * the cpu backend.
+   *
+   * @example
+   * const { buffer, offset, size } = ctx.softmax(logits).gpuBuffer();
+   * pass.setBindGroup(0, device.createBindGroup({ layout, entries: [{ binding: 0, resource: { buffer, offset, size } }] }));
+   */
+  gpuBuffer(): GpuBufferView {
+    if (this.storage === null) throw new TensorDestroyedError('gpuBuffer', 'the tensor was destroyed');
+    return this.owner.tensorGpuBuffer(this);
   }
 
   /** The same as `destroy()`, under TF.js's name. */

@@ -17,7 +17,7 @@ export interface Backend {
   upload(op: string, values: TensorData): TensorStorage;
   /** The first `elements` values of `t` (all of them by default). */
   read(t: Tensor, elements?: number): Promise<TensorData>;
-  /** Frees storage (back to the pool where there is one). */
+  /** Frees storage (back to the pool where there is one; an app's buffer only if the tensor owns it). */
   release(storage: TensorStorage): void;
   /** Runs `def`'s reference or kernels on checked arguments. */
   run<In extends unknown[], A, R>(ctx: CoreContext, def: OpDefinition<In, A, R>, args: A): R;

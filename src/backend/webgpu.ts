@@ -1,6 +1,8 @@
 /** The webgpu backend: tensors are GPU buffers and ops record their kernels into the encoder. */
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Backend } from './backend.js';
+import { ArgumentError } from '../errors.js';
+import { BUFFER_COPY_SRC } from '../gpu/flags.js';
 
 export function webgpuBackend(gpu: GpuRuntime): Backend {
   let destroyed = false;
@@ -9,11 +11,17 @@ export function webgpuBackend(gpu: GpuRuntime): Backend {
     gpu,
     upload: (op, values) => ({ buffer: gpu.upload(op, values), data: null }),
     read: async (t, elements) => {
-      const bytes = await gpu.read('read', t.storage!.buffer!, elements === undefined ? t.byteLength : elements * 4);
+      const buffer = t.storage!.buffer!;
+      if (t.storage!.external && (buffer.usage & BUFFER_COPY_SRC) === 0) {
+        throw new ArgumentError('read', `the tensor is over an app's buffer ("${buffer.label}") whose usage lacks COPY_SRC, which reading it back needs`);
+      }
+      const bytes = await gpu.read('read', buffer, elements === undefined ? t.byteLength : elements * 4);
       return t.dtype === 'int32' ? new Int32Array(bytes) : new Float32Array(bytes);
     },
     release: (storage) => {
-      if (destroyed) storage.buffer?.destroy();
+      if (storage.external) {
+        if (storage.external.own) storage.buffer?.destroy();
+      } else if (destroyed) storage.buffer?.destroy();
       else if (storage.buffer) gpu.pool.release(storage.buffer);
     },
     run: (ctx, def, args) => def.webgpu(ctx, gpu, args),

@@ -157,8 +157,9 @@ export async function prepareData(op: string, core: ModelCore, ctx: Context, x: 
 
 /**
  * Tensors already found valid, by what they were checked for (finite values, or class indices
- * below a count). A tensor's contents never change after it is made, so fitting or evaluating on
- * the same tensors again (a loop of fit calls) does not scan them again.
+ * below a count). A tensor's contents never change after it is made (except a tensor over an
+ * app's buffer, which is scanned every time), so fitting or evaluating on the same tensors again
+ * (a loop of fit calls) does not scan them again.
  */
 const VALID = new WeakMap<Tensor, Set<string>>();
 
@@ -168,7 +169,7 @@ function checkKey(mode: number, classes: number): string {
 
 /** Finds the first bad value of each tensor not already found valid (GPU: one kernel and a 4-byte read each). */
 async function checkValues(op: string, ctx: Context, all: { arg: string; t: Tensor; mode: number; width: number }[], classes: number): Promise<void> {
-  const checks = all.filter((c) => !VALID.get(c.t)?.has(checkKey(c.mode, classes)));
+  const checks = all.filter((c) => c.t.storage?.external || !VALID.get(c.t)?.has(checkKey(c.mode, classes)));
   const found = await findBadValues(ctx, op, checks, classes);
   checks.forEach((c, k) => {
     const i = found[k];
@@ -180,6 +181,8 @@ async function checkValues(op: string, ctx: Context, all: { arg: string; t: Tens
     throw new ArgumentError(op, `${where}${value} is not a class index in 0..${classes - 1}`);
   });
   for (const c of checks) {
+    // An app's buffer may be rewritten between calls: its scan is never reused.
+    if (c.t.storage?.external) continue;
     const keys = VALID.get(c.t) ?? new Set<string>();
     keys.add(checkKey(c.mode, classes));
     VALID.set(c.t, keys);
