@@ -36,8 +36,7 @@ export async function main(options: { context?: Context; quiet?: boolean } = {})
   model.add(new Dense({ units: 1 }));
   model.add(new Activation('sigmoid'));
   model.compile({ loss: 'mse', optimizer: new SGD({ learningRate }), metrics: ['accuracy'], seed, context: ctx });
-  const summary = model.summary();
-  log(summary);
+  const summary = model.summary(log);
 
   log(`\nfit: ${epochs} epochs, batch ${batchSize}, SGD learning rate ${learningRate}, seed ${seed} (${ctx.backend})`);
   const t0 = performance.now();

@@ -18,7 +18,7 @@ export { logSoftmax, softmaxVjp, logSoftmaxVjp } from './ops/rowwise.js';
 export { softmaxJacobian, softmaxJacobianFromProbs } from './ops/jacobian.js';
 export { softmaxCrossEntropy } from './ops/crossentropy.js';
 export { Sequential } from './nn/model.js';
-export type { CompileOptions, ModelInput, ModelTarget } from './nn/model.js';
+export type { CompileOptions, ModelInput, ModelTarget, SummaryOptions } from './nn/model.js';
 export { Dense, Activation } from './nn/layers.js';
 export type { DenseConfig, ActivationConfig } from './nn/layers.js';
 export type { ActivationName } from './nn/activations.js';

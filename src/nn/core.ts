@@ -4,6 +4,8 @@
  * the compile configuration and the optimizer state. The public class (model.ts) and the
  * fit/predict/evaluate/serialization modules work on this object.
  */
+import { checkOptions } from '../options.js';
+import { COMPILE_OPTIONS } from './options.js';
 import { ArgumentError, ContextMismatchError, ShapeError } from '../errors.js';
 import type { Context } from '../context.js';
 import { Tensor } from '../tensor.js';
@@ -232,6 +234,7 @@ export class ModelCore {
     this.checkAlive(op);
     if (this.training) throw new ModelStateError(op, 'the model is training; compile after fit resolves');
     if (options === null || typeof options !== 'object') throw new ArgumentError(op, `options must be an object like { loss: 'mse', optimizer: 'sgd' }, got ${describe(options)}`);
+    checkOptions(op, options, COMPILE_OPTIONS);
     const o = options as { loss?: unknown; optimizer?: unknown; metrics?: unknown; seed?: unknown; context?: unknown };
     const loss = parseLoss(op, o.loss);
     const optimizer = parseOptimizer(op, o.optimizer ?? 'sgd');

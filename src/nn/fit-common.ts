@@ -4,6 +4,8 @@
  * and turning records into History entries, progress lines and callbacks.
  */
 import { ArgumentError } from '../errors.js';
+import { checkOptions, closestName } from '../options.js';
+import { CALLBACK_HOOKS, FIT_OPTIONS } from './options.js';
 import { describe } from '../shape.js';
 import type { Context } from '../context.js';
 import { Random, randomSeed } from './random.js';
@@ -37,7 +39,8 @@ export interface FitOptions {
   verbose?: 0 | 1 | 2;
   /** Makes shuffling reproducible. */
   seed?: number;
-  callbacks?: FitCallbacks;
+  /** One callback object or an array of them, each delivered in order. */
+  callbacks?: FitCallbacks | FitCallbacks[];
 }
 
 export interface ParsedFitOptions {
@@ -51,9 +54,7 @@ export interface ParsedFitOptions {
 }
 
 export function parseFitOptions(op: string, options: unknown): ParsedFitOptions {
-  if (options === undefined) options = {};
-  if (options === null || typeof options !== 'object') throw new ArgumentError(op, `options must be an object, got ${describe(options)}`);
-  const o = options as FitOptions;
+  const o = checkOptions(op, options, FIT_OPTIONS) as FitOptions;
   const epochs = o.epochs ?? 1;
   if (typeof epochs !== 'number' || !Number.isInteger(epochs) || epochs < 0) throw new ArgumentError(op, `epochs must be a non-negative integer, got ${describe(epochs)}`);
   const batchSize = o.batchSize ?? 32;
@@ -69,12 +70,49 @@ export function parseFitOptions(op: string, options: unknown): ParsedFitOptions 
   if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff)) {
     throw new ArgumentError(op, `seed must be an integer in [0, 2^32), got ${describe(o.seed)}`);
   }
-  const callbacks = o.callbacks ?? {};
-  if (callbacks === null || typeof callbacks !== 'object') throw new ArgumentError(op, `callbacks must be an object { onEpochEnd, onBatchEnd }, got ${describe(callbacks)}`);
-  for (const name of ['onEpochEnd', 'onBatchEnd'] as const) {
-    if (callbacks[name] !== undefined && typeof callbacks[name] !== 'function') throw new ArgumentError(op, `callbacks.${name} must be a function, got ${describe(callbacks[name])}`);
+  return { epochs, batchSize, shuffle, validationSplit, verbose, seed: o.seed ?? randomSeed(), callbacks: parseCallbacks(op, o.callbacks) };
+}
+
+/**
+ * `callbacks`: one object or an array of them (TF.js's and Keras's habit), each delivered in
+ * order. Callback objects may be class instances with fields of their own: only `on*` keys are
+ * checked, and one that fit does not deliver is refused rather than never called.
+ */
+function parseCallbacks(op: string, value: unknown): FitCallbacks {
+  if (value === undefined) return {};
+  const list = Array.isArray(value) ? value : [value];
+  list.forEach((c, i) => {
+    const arg = Array.isArray(value) ? `callbacks[${i}]` : 'callbacks';
+    if (c === null || typeof c !== 'object') throw new ArgumentError(op, `${arg} must be an object with hooks such as onEpochEnd, got ${describe(c)}`);
+    for (const key of allKeys(c)) {
+      if (!/^on[A-Z]/.test(key)) continue;
+      if (!(CALLBACK_HOOKS as readonly string[]).includes(key)) {
+        const guess = closestName(key, CALLBACK_HOOKS);
+        throw new ArgumentError(op, `${arg}.${key} is not a hook fit delivers (${guess ? `did you mean '${guess}'?` : `hooks: ${CALLBACK_HOOKS.join(', ')}`})`);
+      }
+      const hook = (c as Record<string, unknown>)[key];
+      if (hook !== undefined && typeof hook !== 'function') throw new ArgumentError(op, `${arg}.${key} must be a function, got ${describe(hook)}`);
+    }
+  });
+  const objects = list as FitCallbacks[];
+  const merged: FitCallbacks = {};
+  for (const name of CALLBACK_HOOKS) {
+    const hooks = objects.filter((c) => typeof c[name] === 'function');
+    if (hooks.length === 0) continue;
+    merged[name] = async (index: number, logs: Logs) => {
+      for (const c of hooks) await c[name]!.call(c, index, { ...logs });
+    };
   }
-  return { epochs, batchSize, shuffle, validationSplit, verbose, seed: o.seed ?? randomSeed(), callbacks };
+  return merged;
+}
+
+/** Own and inherited method names (a callback may be a class instance). */
+function allKeys(object: object): string[] {
+  const keys = new Set<string>();
+  for (let o: object | null = object; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+    for (const k of Object.getOwnPropertyNames(o)) if (k !== 'constructor') keys.add(k);
+  }
+  return [...keys];
 }
 
 /** How the loss is computed and which metric is recorded. */

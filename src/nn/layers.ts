@@ -7,12 +7,16 @@ import { ArgumentError } from '../errors.js';
 import { describe } from '../shape.js';
 import { parseActivation, type ActivationName } from './activations.js';
 import { parseInitializer, type InitializerName } from './initializers.js';
+import { checkOptions } from '../options.js';
+import { ACTIVATION_CONFIG, DENSE_CONFIG } from './options.js';
 
 export interface DenseConfig {
   /** Number of outputs. */
   units: number;
   /** Shape of one input sample, `[features]`; needed on the first layer unless `fit`/`predict` infer it. */
   inputShape?: number[];
+  /** The same as `inputShape: [inputDim]` (TF.js's spelling). */
+  inputDim?: number;
   /** Activation applied to x W + b (default `'linear'`). */
   activation?: ActivationName;
   /** Whether the layer adds a bias (default true). */
@@ -66,8 +70,12 @@ export class Dense {
   constructor(config: DenseConfig) {
     const op = 'Dense';
     if (config === null || typeof config !== 'object') throw new ArgumentError(op, `config must be an object like { units: 4 }, got ${describe(config)}`);
+    checkOptions(op, config, DENSE_CONFIG);
     this.units = checkPositiveInteger(op, 'units', config.units);
-    if (config.inputShape === undefined) this.inputShape = null;
+    if (config.inputDim !== undefined) {
+      if (config.inputShape !== undefined) throw new ArgumentError(op, 'give inputShape or inputDim, not both');
+      this.inputShape = Object.freeze([checkPositiveInteger(op, 'inputDim', config.inputDim)]);
+    } else if (config.inputShape === undefined) this.inputShape = null;
     else {
       const shape = config.inputShape;
       if (!Array.isArray(shape) || shape.length !== 1) {
@@ -120,6 +128,7 @@ export class Activation {
       this.activation = parseActivation(op, 'activation', config);
       this.name = null;
     } else if (config !== null && typeof config === 'object') {
+      checkOptions(op, config, ACTIVATION_CONFIG);
       this.activation = parseActivation(op, 'activation', config.activation);
       this.name = checkName(op, config.name);
     } else {

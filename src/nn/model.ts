@@ -3,6 +3,8 @@
  * evaluate, summary, weights, JSON). The work is in core.ts, fit.ts, predict.ts,
  * serialization.ts; this class is the public surface.
  */
+import { checkOptions } from '../options.js';
+import { PREDICT_OPTIONS } from './options.js';
 import { ArgumentError } from '../errors.js';
 import type { Context } from '../context.js';
 import type { Tensor } from '../tensor.js';
@@ -49,6 +51,17 @@ export type ModelTarget = Tensor | number[][] | number[];
  * const history = await model.fit([[0, 0], [0, 1], [1, 0], [1, 1]], [[0], [1], [1], [0]], { epochs: 1000, batchSize: 4 });
  * const y = await model.predict([[0, 1]]).read();
  */
+/** `summary()`'s options. */
+export interface SummaryOptions {
+  /** Where the table goes (default `console.log`). */
+  printFn?: (text: string) => void;
+  /** `false`: return the table without printing it. Default true. */
+  print?: boolean;
+}
+
+const SUMMARY_OPTIONS = { known: ['printFn', 'print'], unsupported: { lineLength: 'the table has a fixed width', positions: 'the table has fixed columns' } };
+const SEQUENTIAL_CONFIG = { known: ['layers', 'name'] };
+
 export class Sequential {
   /** Model name (shown by toJSON). */
   name = 'sequential';
@@ -57,10 +70,21 @@ export class Sequential {
   /** @internal */
   readonly core = new ModelCore();
 
-  constructor(layers?: Layer[]) {
-    if (layers !== undefined) {
-      if (!Array.isArray(layers)) throw new ArgumentError('Sequential', `layers must be an array of layers, got ${describe(layers)}`);
-      for (const l of layers) this.add(l);
+  /** `layers`: an array of layers, or TF.js's `{ layers, name }`. */
+  constructor(layers?: Layer[] | { layers?: Layer[]; name?: string }) {
+    const op = 'Sequential';
+    let list = layers;
+    if (layers !== undefined && !Array.isArray(layers)) {
+      const config = checkOptions(op, layers, SEQUENTIAL_CONFIG) as { layers?: Layer[]; name?: string };
+      if (config.name !== undefined) {
+        if (typeof config.name !== 'string' || config.name.length === 0) throw new ArgumentError(op, `name must be a non-empty string, got ${describe(config.name)}`);
+        this.name = config.name;
+      }
+      list = config.layers;
+    }
+    if (list !== undefined) {
+      if (!Array.isArray(list)) throw new ArgumentError(op, `layers must be an array of layers, got ${describe(list)}`);
+      for (const l of list) this.add(l);
     }
   }
 
@@ -96,19 +120,36 @@ export class Sequential {
     return fit(this.core, () => this.stopTraining, x, y, options);
   }
 
-  /** Runs the model forward (synchronous; read the result with `await t.read()`). */
-  predict(x: ModelInput): Tensor<'float32'> {
+  /** Runs the model forward (synchronous; read the result with `await t.read()`). It takes no options yet. */
+  predict(x: ModelInput, options?: Record<string, never>): Tensor<'float32'> {
+    checkOptions('predict', options, PREDICT_OPTIONS);
     return predict(this.core, x);
   }
 
-  /** The loss and metrics over (x, y), as numbers. */
-  evaluate(x: ModelInput, y: ModelTarget): Promise<Record<string, number>> {
+  /** The loss and metrics over (x, y), as numbers. It takes no options yet. */
+  evaluate(x: ModelInput, y: ModelTarget, options?: Record<string, never>): Promise<Record<string, number>> {
+    try {
+      checkOptions('evaluate', options, PREDICT_OPTIONS);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return evaluate(this.core, x, y);
   }
 
-  /** Keras's summary table; printed too with `{ print: true }`. */
-  summary(options: { print?: boolean } = {}): string {
+  /**
+   * Keras's summary table, printed (with `console.log`, or the `printFn` given, positionally as
+   * TF.js takes it or as `{ printFn }`) and returned. `{ print: false }` only returns it.
+   *
+   * @example
+   * model.summary();                        // prints
+   * const text = model.summary({ print: false });
+   * model.summary((line) => lines.push(line));
+   */
+  summary(options: SummaryOptions | ((text: string) => void) = {}): string {
     const op = 'summary';
+    const o = typeof options === 'function' ? { printFn: options } : (checkOptions(op, options, SUMMARY_OPTIONS) as SummaryOptions);
+    if (o.printFn !== undefined && typeof o.printFn !== 'function') throw new ArgumentError(op, `printFn must be a function, got ${describe(o.printFn)}`);
+    if (o.print !== undefined && typeof o.print !== 'boolean') throw new ArgumentError(op, `print must be true or false, got ${describe(o.print)}`);
     const core = this.core;
     core.checkAlive(op);
     core.build(op);
@@ -123,7 +164,7 @@ export class Sequential {
     });
     const total = rows.reduce((a, r) => a + r.params, 0);
     const text = formatSummary(rows, total, 0);
-    if (options?.print) console.log(text);
+    if (o.print !== false) (o.printFn ?? console.log)(text);
     return text;
   }
 

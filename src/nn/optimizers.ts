@@ -8,6 +8,8 @@
  */
 import { ArgumentError } from '../errors.js';
 import { describe } from '../shape.js';
+import { checkOptions } from '../options.js';
+import { ADAM_CONFIG, SGD_CONFIG } from './options.js';
 import { OptimizerCode, type StepParams } from '../ops/training/reference.js';
 
 export { OptimizerCode, applyUpdate, type StepParams } from '../ops/training/reference.js';
@@ -65,6 +67,7 @@ export class SGD {
   constructor(config: SGDConfig = {}) {
     const op = 'SGD';
     checkObject(op, config);
+    checkOptions(op, config, SGD_CONFIG);
     this.learningRate = positiveFinite(op, 'learningRate', config.learningRate ?? 0.01);
     this.momentum = fraction(op, 'momentum', config.momentum ?? 0, true);
     if (config.nesterov !== undefined && typeof config.nesterov !== 'boolean') throw new ArgumentError(op, `nesterov must be a boolean, got ${describe(config.nesterov)}`);
@@ -97,6 +100,7 @@ export class Adam {
   constructor(config: AdamConfig = {}) {
     const op = 'Adam';
     checkObject(op, config);
+    checkOptions(op, config, ADAM_CONFIG);
     this.learningRate = positiveFinite(op, 'learningRate', config.learningRate ?? 0.001);
     this.beta1 = fraction(op, 'beta1', config.beta1 ?? 0.9, true);
     this.beta2 = fraction(op, 'beta2', config.beta2 ?? 0.999, true);

@@ -1,0 +1,78 @@
+/**
+ * The option schemas of the training API, for the strict-options helper (src/options.ts): what
+ * each call accepts, the Keras / TF.js spellings it points to, and the features webgpu-nn does
+ * not offer, each refused with a sentence instead of being silently ignored.
+ */
+import type { OptionSchema } from '../options.js';
+
+const REGULARIZER = 'weight regularizers are not supported (webgpu-nn trains without weight penalties)';
+const CONSTRAINT = 'weight constraints are not supported';
+
+export const DENSE_CONFIG: OptionSchema = {
+  known: ['units', 'inputShape', 'inputDim', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'name'],
+  unsupported: {
+    kernelRegularizer: REGULARIZER,
+    biasRegularizer: REGULARIZER,
+    activityRegularizer: 'activity regularizers are not supported',
+    kernelConstraint: CONSTRAINT,
+    biasConstraint: CONSTRAINT,
+    trainable: 'freezing layers is not supported: every Dense layer trains',
+    batchInputShape: 'give inputShape: [features] (or inputDim) instead',
+  },
+};
+
+export const ACTIVATION_CONFIG: OptionSchema = { known: ['activation', 'name'] };
+
+const OPTIMIZER_UNSUPPORTED = {
+  clipnorm: 'gradient clipping is not supported',
+  clipvalue: 'gradient clipping is not supported',
+  globalClipnorm: 'gradient clipping is not supported',
+  decay: 'learning-rate decay is not supported as an optimizer option',
+};
+
+export const SGD_CONFIG: OptionSchema = {
+  known: ['learningRate', 'momentum', 'nesterov'],
+  aliases: { lr: 'learningRate' },
+  unsupported: OPTIMIZER_UNSUPPORTED,
+};
+
+export const ADAM_CONFIG: OptionSchema = {
+  known: ['learningRate', 'beta1', 'beta2', 'epsilon'],
+  aliases: { lr: 'learningRate' },
+  unsupported: { ...OPTIMIZER_UNSUPPORTED, amsgrad: 'AMSGrad is not supported' },
+};
+
+export const COMPILE_OPTIONS: OptionSchema = {
+  known: ['loss', 'optimizer', 'metrics', 'seed', 'context'],
+  unsupported: {
+    lossWeights: 'loss weights are not supported (a Sequential model has one output)',
+    weightedMetrics: 'weighted metrics are not supported',
+    runEagerly: 'webgpu-nn has no graph mode to leave',
+    jitCompile: 'webgpu-nn has no graph mode to compile',
+  },
+};
+
+export const FIT_OPTIONS: OptionSchema = {
+  known: ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'verbose', 'seed', 'callbacks'],
+  unsupported: {
+    classWeight: 'class weights are not supported; repeat the samples of a class to weight it',
+    sampleWeight: 'sample weights are not supported; repeat a sample to weight it',
+    validationData: 'separate validation data is not supported yet; hold out the last samples with validationSplit',
+    initialEpoch: 'initialEpoch is not supported yet',
+    stepsPerEpoch: 'steps per epoch follow from the sample count and batchSize',
+    validationSteps: 'validation runs over all held-out samples',
+    yieldEvery: 'yieldEvery is not supported yet: callbacks run at the end of each epoch (onEpochEnd) or step (onBatchEnd)',
+  },
+};
+
+/** Callback hooks that fit delivers; other `on*` keys of a callback object are refused. */
+export const CALLBACK_HOOKS = ['onEpochEnd', 'onBatchEnd'] as const;
+
+/** predict and evaluate take no options yet; naming TF.js's ones says what to do instead. */
+export const PREDICT_OPTIONS: OptionSchema = {
+  known: [],
+  unsupported: {
+    batchSize: 'batchSize is not supported yet: the whole input runs at once (the results do not depend on it)',
+    verbose: 'predict and evaluate print nothing',
+  },
+};
