@@ -1,0 +1,201 @@
+/**
+ * The demo site, as a visitor gets it: built into dist-demo/ (as `npm run build:demo` does),
+ * served statically under a sub-path on 127.0.0.1, each page opened at 360 px wide in the shared
+ * headless Chromium. Any request outside the site fails the page, as do console errors, uncaught
+ * rejections, an error shown in the status line, a table cell that is not a finite number where
+ * one is expected, a blank chart, horizontal scrolling and tensors that pile up while the page
+ * runs. The landing page is also opened in a Chromium without WebGPU.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { resolve } from 'node:path';
+import { build } from 'vite';
+import puppeteer, { type Browser, type Page } from 'puppeteer';
+import { serveStatic } from '../../scripts/static-server.mjs';
+import { CHROME_ARGS, findChrome } from '../../scripts/chrome.mjs';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SUB_PATH = '/some/sub/path/';
+
+let site: Awaited<ReturnType<typeof serveStatic>>;
+let browser: Browser;
+
+beforeAll(async () => {
+  await build({ configFile: resolve(ROOT, 'demo/vite.config.ts'), logLevel: 'warn' });
+  site = await serveStatic(resolve(ROOT, 'dist-demo'), SUB_PATH);
+  browser = await puppeteer.connect({ browserWSEndpoint: inject('wsEndpoint'), protocolTimeout: 0 });
+});
+
+afterAll(async () => {
+  await browser?.disconnect();
+  await site?.close();
+});
+
+interface OpenPage {
+  page: Page;
+  /** Console errors, uncaught exceptions and requests outside the site, as they happen. */
+  problems: string[];
+  close(): Promise<void>;
+}
+
+/** Opens `file` of the site at 360 px wide and waits until the page says it is ready. */
+async function open(b: Browser, file: string, query = ''): Promise<OpenPage> {
+  const page = await b.newPage();
+  await page.setViewport({ width: 360, height: 740 });
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`uncaught: ${(e as Error).message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+  });
+  await page.setRequestInterception(true);
+  page.on('request', (request) => {
+    const url = request.url();
+    if (url.startsWith(site.url) || url.startsWith('data:') || url.startsWith('blob:')) void request.continue();
+    else {
+      problems.push(`request outside the site: ${url}`);
+      void request.abort();
+    }
+  });
+  await page.goto(`${site.url}${file}${query}`);
+  await page.waitForFunction('window.demo && window.demo.ready === true', { timeout: 120_000, polling: 100 });
+  return { page, problems, close: () => page.close() };
+}
+
+/** What every page must satisfy once it has shown its results. */
+async function expectHealthy({ page, problems }: OpenPage): Promise<void> {
+  const state = await page.evaluate(() => {
+    const blank: string[] = [];
+    document.querySelectorAll<HTMLElement>('.chart').forEach((chart, k) => {
+      const name = chart.id || `chart ${k}`;
+      const canvas = chart.querySelector('canvas');
+      if (canvas) {
+        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+        let differs = false;
+        for (let i = 4; i < data.length && !differs; i += 4) differs = data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2];
+        if (!differs) blank.push(`${name}: canvas of one colour`);
+        return;
+      }
+      // Plot's marks: groups labelled by their kind; axes, ticks and grids are not marks.
+      const marks = [...chart.querySelectorAll('svg g[aria-label]')].filter((g) => !/axis|tick|grid|label|rule/.test(g.getAttribute('aria-label')!));
+      if (marks.reduce((n, g) => n + g.childElementCount, 0) === 0) blank.push(`${name}: no marks`);
+    });
+    const tables = [...document.querySelectorAll('table')].map((t) => ({
+      id: t.id,
+      cells: [...t.querySelectorAll('tbody td')].map((td) => td.textContent!.trim()),
+    }));
+    return {
+      error: window.demo.error,
+      blank,
+      tables,
+      scrollWidth: document.documentElement.scrollWidth,
+      links: [...document.querySelectorAll('a')].map((a) => a.getAttribute('href')),
+    };
+  });
+  expect(problems).toEqual([]);
+  expect(state.error).toBeNull();
+  expect(state.blank).toEqual([]);
+  for (const t of state.tables) {
+    if (t.id === 'timing') continue; // filled on demand (the playground's timing button)
+    expect(t.cells.length, `table #${t.id} is empty`).toBeGreaterThan(0);
+    expect(t.cells.filter((c) => /^(NaN|-?Infinity|undefined|null)$/.test(c)), `table #${t.id}`).toEqual([]);
+  }
+  expect(state.scrollWidth).toBeLessThanOrEqual(360);
+  expect(state.links).toContain('./index.html');
+}
+
+const liveTensors = (page: Page) =>
+  page.evaluate(() => {
+    const m = window.demo.ctx!.memory() as { tensors: number; numTensors?: number };
+    return m.numTensors ?? m.tensors;
+  });
+
+/** Every control can be reached with Tab and has a label. */
+async function expectLabelledControls(page: Page): Promise<void> {
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLInputElement>('input, select, button')]
+      .filter((c) => !(c.labels?.length || c.getAttribute('aria-label') || (c.tagName === 'BUTTON' && c.textContent!.trim())) || c.tabIndex < 0)
+      .map((c) => c.outerHTML.slice(0, 80)),
+  );
+  expect(unlabelled).toEqual([]);
+}
+
+describe('landing page', () => {
+  it('names the adapter and links every page', async () => {
+    const p = await open(browser, 'index.html');
+    try {
+      await expectHealthy(p);
+      const info = await p.page.evaluate(() => ({
+        facts: document.getElementById('adapter')!.textContent!,
+        cards: [...document.querySelectorAll('.card a')].map((a) => a.getAttribute('href')),
+        thumbnails: document.querySelectorAll('.card svg').length,
+      }));
+      expect(info.facts).toContain('swiftshader');
+      expect(info.facts).toContain('software adapter');
+      expect(info.cards).toEqual(['./playground.html', './softmax.html', './xor.html', './reverse.html', './training.html', './bench.html']);
+      expect(info.thumbnails).toBe(6);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('says plainly that there is no WebGPU in a Chromium without it', async () => {
+    const plain = await puppeteer.launch({ executablePath: findChrome(), args: CHROME_ARGS.filter((a) => a !== '--enable-unsafe-webgpu'), headless: true });
+    try {
+      const p = await open(plain, 'index.html');
+      const shown = await p.page.evaluate(() => ({
+        status: document.getElementById('status')!.textContent!,
+        className: document.getElementById('status')!.className,
+        badges: [...document.querySelectorAll('.card .badge')].map((b) => b.textContent),
+      }));
+      expect(p.problems).toEqual([]);
+      expect(shown.className).toBe('error');
+      expect(shown.status).toContain('This browser has no WebGPU');
+      expect(shown.badges).toEqual([...Array(5).fill('runs on the cpu backend here'), 'needs WebGPU']);
+      await p.close();
+    } finally {
+      await plain.close();
+    }
+  });
+});
+
+describe('softmax playground', () => {
+  it('shows softmax, its chart and Jacobian; errors show and clear; no tensor leaks per edit', async () => {
+    const p = await open(browser, 'playground.html');
+    try {
+      await expectHealthy(p);
+      await expectLabelledControls(p.page);
+      const probs = await p.page.$$eval('#probs tbody td:nth-child(4)', (tds) => tds.map((td) => Number(td.textContent)));
+      const e = [1, 2, 3, 4, 1].map(Math.exp);
+      const sum = e.reduce((a, b) => a + b, 0);
+      probs.forEach((v, i) => expect(v).toBeCloseTo(e[i] / sum, 5));
+      const before = await liveTensors(p.page);
+
+      const input = await p.page.$('#logits');
+      await input!.click({ count: 3 });
+      await input!.type('1, oops');
+      await p.page.waitForFunction(() => document.getElementById('status')!.className === 'error');
+      const color = await p.page.$eval('#status', (s) => getComputedStyle(s).color);
+      expect(color).toBe('rgb(179, 38, 30)');
+      await input!.click({ count: 3 });
+      await input!.type('0, 0, 0, 0');
+      await p.page.waitForFunction(() => document.getElementById('status')!.className === '' && document.querySelectorAll('#probs tbody tr').length === 4);
+      const quarter = await p.page.$$eval('#probs tbody td:nth-child(4)', (tds) => tds.map((td) => Number(td.textContent)));
+      expect(quarter).toEqual([0.25, 0.25, 0.25, 0.25]);
+
+      // Temperature: T = 0.5 doubles the logits.
+      await p.page.$eval('#temperature', (t) => {
+        (t as HTMLInputElement).value = '0.5';
+        t.dispatchEvent(new Event('input'));
+      });
+      await input!.click({ count: 3 });
+      await input!.type('0, 1');
+      await p.page.waitForFunction(() => document.querySelectorAll('#probs tbody tr').length === 2);
+      const sharp = await p.page.$$eval('#probs tbody td:nth-child(4)', (tds) => tds.map((td) => Number(td.textContent)));
+      expect(sharp[1]).toBeCloseTo(1 / (1 + Math.exp(-2)), 5);
+      await expectHealthy(p);
+      expect(await liveTensors(p.page)).toBe(before);
+    } finally {
+      await p.close();
+    }
+  });
+});
