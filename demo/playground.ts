@@ -5,21 +5,11 @@
 import { cpu, type Context } from '../src/index';
 import { element, escapeHtml, pageContext, setStatus, showError, start } from './site';
 import { matrixHeatmap, probabilityBars } from './charts';
+import { parseLogits, serialized } from './playground-input';
 
 const input = element<HTMLInputElement>('logits');
 const temperature = element<HTMLInputElement>('temperature');
 const probsTable = element<HTMLTableElement>('probs');
-
-/** The logits typed in; an entry that is not a number is an error naming it. */
-export function parseLogits(text: string): number[] {
-  const parts = text.split(',').map((t) => t.trim()).filter(Boolean);
-  if (parts.length === 0) throw new Error('Type at least one logit.');
-  return parts.map((t) => {
-    const v = Number(t);
-    if (Number.isNaN(v) && t !== 'NaN') throw new Error(`Not a number: "${t}". Use numbers, -Infinity, Infinity or NaN, separated by commas.`);
-    return v;
-  });
-}
 
 const fixed = (v: number, digits = 6) => (Number.isFinite(v) ? v.toFixed(digits) : String(v));
 
@@ -43,28 +33,6 @@ async function update(ctx: Context, baseStatus: string): Promise<void> {
     s.destroy();
     jac.destroy();
   }
-}
-
-/** Runs `update` for the latest input only: edits that arrive while one runs are coalesced. */
-function serialized(run: () => Promise<void>): () => void {
-  let running = false;
-  let again = false;
-  const loop = async () => {
-    running = true;
-    do {
-      again = false;
-      try {
-        await run();
-      } catch (error) {
-        showError(error);
-      }
-    } while (again);
-    running = false;
-  };
-  return () => {
-    if (running) again = true;
-    else void loop();
-  };
 }
 
 async function benchmark(ctx: Context): Promise<void> {

@@ -13,6 +13,9 @@ import { build } from 'vite';
 import puppeteer, { type Browser, type Page } from 'puppeteer';
 import { serveStatic } from '../../scripts/static-server.mjs';
 import { CHROME_ARGS, findChrome } from '../../scripts/chrome.mjs';
+import { cpu } from '../../src/index';
+import { formatArray } from '../../demo/format';
+import { seeded } from '../../demo/start';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SUB_PATH = '/some/sub/path/';
@@ -193,6 +196,44 @@ describe('softmax playground', () => {
       const sharp = await p.page.$$eval('#probs tbody td:nth-child(4)', (tds) => tds.map((td) => Number(td.textContent)));
       expect(sharp[1]).toBeCloseTo(1 / (1 + Math.exp(-2)), 5);
       await expectHealthy(p);
+      expect(await liveTensors(p.page)).toBe(before);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe('softmax article', () => {
+  it('prints what npm start prints for the seeded logits, with S, J and a checked vector-Jacobian product', async () => {
+    const p = await open(browser, 'softmax.html');
+    try {
+      await expectHealthy(p);
+      await expectLabelledControls(p.page);
+      const x = seeded(5, 5, -2, 2);
+      const printed = await p.page.$eval('#printed', (e) => e.textContent!);
+      expect(printed).toContain("The article's 5-element example (seeded logits):");
+      expect(printed).toContain(`  x = ${formatArray(x, [5])}`);
+      const s = printed.match(/S = softmax\(x\) = \[([^\]]*)\]/)![1].trim().split(/\s+/).map(Number);
+      const ref = cpu.softmax(x, [1, 5]);
+      s.forEach((v, i) => expect(Math.abs(v - ref[i])).toBeLessThan(1e-6));
+      expect(printed).toMatch(/J is symmetric \(max \|J - J\^T\| = [0-9.e+-]+\); each row sums to 0/);
+      const vjp = await p.page.$$eval('#vjp tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => Number(td.textContent))));
+      expect(vjp).toHaveLength(5);
+      // v = e_0: v^T J is J's first row, S_0 (delta_0j - S_j).
+      vjp.forEach(([, , fromKernel, fromJ], j) => {
+        expect(Math.abs(fromKernel - ref[0] * ((j === 0 ? 1 : 0) - ref[j]))).toBeLessThan(1e-6);
+        expect(Math.abs(fromKernel - fromJ)).toBeLessThan(1e-6);
+      });
+      const before = await liveTensors(p.page);
+      const input = await p.page.$('#logits');
+      await input!.click({ count: 3 });
+      await input!.type('1, 2, 3');
+      await p.page.waitForFunction(() => window.demo.error !== null);
+      const vector = await p.page.$('#vector');
+      await vector!.click({ count: 3 });
+      await vector!.type('0, 0, 1');
+      await p.page.waitForFunction(() => window.demo.error === null && document.querySelectorAll('#vjp tbody tr').length === 3);
+      expect(await p.page.$eval('#printed', (e) => e.textContent!)).toContain("The article's 3-element example (your logits):");
       expect(await liveTensors(p.page)).toBe(before);
     } finally {
       await p.close();
