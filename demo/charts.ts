@@ -131,3 +131,18 @@ export function decisionMap(canvas: HTMLCanvasElement, values: ArrayLike<number>
     g.stroke();
   }
 }
+
+/** Signed values side by side per label (the reversal page's weights before and after training). */
+export function groupedBars(container: HTMLElement, bars: Bar[], yLabel: string): void {
+  const groups = [...new Set(bars.map((b) => b.group))];
+  replace(container, Plot.plot({
+    width: widthOf(container, 520),
+    height: 220,
+    marginLeft: 48,
+    x: { axis: null, paddingOuter: 0.2 },
+    fx: { label: null, padding: 0.15 },
+    y: { grid: true, label: yLabel },
+    color: { legend: true, domain: groups, range: ['#9aa9c7', '#2f62c0'] },
+    marks: [Plot.barY(bars, { fx: 'label', x: 'group', y: 'value', fill: 'group', title: (b: Bar) => `${b.group}: ${b.value.toFixed(4)}` }), Plot.ruleY([0])],
+  }));
+}

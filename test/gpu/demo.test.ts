@@ -240,3 +240,52 @@ describe('softmax article', () => {
     }
   });
 });
+
+describe('XOR article', () => {
+  it('trains as npm run example:xor does: the 9-parameter summary, predictions rounding to 0 1 1 0, the boundary', async () => {
+    const p = await open(browser, 'xor.html');
+    try {
+      await expectHealthy(p);
+      await expectLabelledControls(p.page);
+      const shown = await p.page.evaluate(() => ({
+        summary: document.getElementById('summary')!.textContent!,
+        printed: document.getElementById('printed')!.textContent!,
+        rounded: [...document.querySelectorAll('#predictions tbody td:nth-child(4)')].map((td) => td.textContent),
+      }));
+      expect(shown.summary).toMatch(/Total params: 9\b/);
+      expect(shown.printed).toContain(shown.summary);
+      expect(shown.printed).toContain('fit: 100000 epochs, batch 4, SGD learning rate 0.01, seed 16');
+      expect(shown.printed).toMatch(/epoch 100000: loss \d\.\d{6}/);
+      expect(shown.rounded).toEqual(['0', '1', '1', '0']);
+      expect(await liveTensors(p.page)).toBe(0);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe('reversal article', () => {
+  it('shows every training number right, the last digit of every new one wrong, and row 0 unchanged', async () => {
+    const p = await open(browser, 'reverse.html');
+    try {
+      await expectHealthy(p);
+      const shown = await p.page.evaluate(() => {
+        const table = (id: string) => [...document.querySelectorAll(`#${id} tbody tr`)].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent));
+        return { glorot: table('glorot'), zero: table('zero'), weights: table('weights'), printed: document.getElementById('printed')!.textContent! };
+      });
+      for (const rows of [shown.glorot, shown.zero]) {
+        expect(rows.slice(0, 6).map((r) => r[4])).toEqual(Array(6).fill('right'));
+        expect(rows.slice(6).map((r) => r[4])).toEqual(Array(6).fill('wrong'));
+        // Wrong in the last digit only: it should be 1 (the first input digit) and is 0.
+        for (const [, , expected, got] of rows.slice(6)) expect(got).toBe(`${expected!.slice(0, 3)}0`);
+      }
+      expect(shown.weights[0].slice(1)).toEqual(shown.weights[1].slice(1));
+      expect(shown.weights[3].slice(1)).toEqual(['0.0000', '0.0000', '0.0000', '0.0000']);
+      expect(shown.printed).toContain('(unchanged: zero gradient)');
+      expect(shown.printed).toContain('WRONG (last digit should be 1)');
+      expect(await liveTensors(p.page)).toBe(0);
+    } finally {
+      await p.close();
+    }
+  });
+});
