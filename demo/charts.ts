@@ -97,6 +97,12 @@ export function speedupBars(container: HTMLElement, bars: Bar[], groups: string[
   }));
 }
 
+/** Grid points, rows from the top (y high) to the bottom, as decisionMap draws them. */
+export function gridPoints(n: number, [lo, hi]: [number, number]): number[][] {
+  const at = (k: number) => lo + ((k + 0.5) / n) * (hi - lo);
+  return Array.from({ length: n * n }, (_, k) => [at(k % n), at(n - 1 - Math.floor(k / n))]);
+}
+
 /**
  * A 2-D decision map: `values[r * n + c]` (probability of class 1 at grid point (c, r), rows from
  * the top) drawn as pixels, and the training points over it.

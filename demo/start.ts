@@ -4,17 +4,12 @@
  */
 import { createContext, cpu, type Context } from '../src/index';
 import { formatArray } from './format';
+import { mulberry32 } from './random';
 
-/** Seeded uniform numbers (mulberry32), so every run shows the same example. */
+/** Seeded uniform numbers in [lo, hi), so every run shows the same example. */
 export function seeded(seed: number, n: number, lo: number, hi: number): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = lo + (((t ^ (t >>> 14)) >>> 0) / 4294967296) * (hi - lo);
-  }
-  return out;
+  const next = mulberry32(seed);
+  return Float32Array.from({ length: n }, () => lo + next() * (hi - lo));
 }
 
 export async function main(): Promise<void> {

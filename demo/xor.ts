@@ -5,16 +5,10 @@
 import type { Context, Sequential } from '../src/index';
 import { XOR_SETTINGS, XOR_X, XOR_Y, main as trainXor } from '../examples/xor';
 import { element, markReady, pageContext, setStatus, showError, start } from './site';
-import { decisionMap, lineChart } from './charts';
+import { decisionMap, gridPoints, lineChart } from './charts';
 
 const GRID = 64;
 const RANGE: [number, number] = [-0.25, 1.25];
-
-/** Grid points, rows from the top (y high) to the bottom, as decisionMap draws them. */
-export function gridPoints(n: number, [lo, hi]: [number, number]): number[][] {
-  const at = (k: number) => lo + ((k + 0.5) / n) * (hi - lo);
-  return Array.from({ length: n * n }, (_, k) => [at(k % n), at(n - 1 - Math.floor(k / n))]);
-}
 
 async function drawBoundary(model: Sequential): Promise<void> {
   const out = model.predict(gridPoints(GRID, RANGE));

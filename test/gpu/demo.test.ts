@@ -289,3 +289,53 @@ describe('reversal article', () => {
     }
   });
 });
+
+describe('training playground', () => {
+  it('trains live: the loss falls over a few hundred steps, tensors stay flat, TF.js trains the same on request', async () => {
+    const p = await open(browser, 'training.html');
+    try {
+      await expectHealthy(p);
+      await expectLabelledControls(p.page);
+      const steps = () => p.page.$eval('#steps', (e) => Number(e.textContent));
+      const untrained = await liveTensors(p.page);
+      // Tensors are counted while paused (a frame in flight holds its prediction).
+      const trainUntil = async (n: number) => {
+        await p.page.click('#play');
+        await p.page.waitForFunction((n) => Number(document.getElementById('steps')!.textContent) >= n, { timeout: 120_000, polling: 50 }, n);
+        await p.page.click('#play');
+        await p.page.waitForFunction(() => document.getElementById('play')!.textContent === 'Train' && !document.querySelector('button:disabled'));
+        await new Promise((r) => setTimeout(r, 300));
+      };
+      await trainUntil(80);
+      const during = await liveTensors(p.page);
+      await trainUntil(400);
+      expect(await liveTensors(p.page)).toBe(during);
+      const shown = await p.page.evaluate(() => ({
+        first: Number(document.getElementById('first-loss')!.textContent),
+        last: Number(document.getElementById('loss')!.textContent),
+        rate: Number(document.getElementById('rate-shown')!.textContent),
+      }));
+      expect(shown.first).toBeGreaterThan(0.5);
+      expect(shown.last).toBeLessThan(shown.first * 0.5);
+      expect(shown.rate).toBeGreaterThan(0);
+      const paused = await steps();
+      await p.page.click('#step');
+      await p.page.waitForFunction((n) => Number(document.getElementById('steps')!.textContent) === n + 8, {}, paused);
+
+      await p.page.click('#tfjs');
+      await p.page.waitForFunction(() => window.demo.ready && /TF\.js cpu: \d+ steps/.test(document.getElementById('tf-result')!.textContent!), { timeout: 120_000 });
+      const tf = await p.page.$eval('#tf-result', (e) => e.textContent!);
+      const tfLoss = Number(tf.match(/final loss (\d+\.\d+)/)![1]);
+      expect(tfLoss).toBeLessThan(shown.first);
+      expect(await p.page.$$eval('#loss-chart svg g[aria-label="line"] path', (paths) => paths.length)).toBe(2);
+
+      await p.page.select('#dataset', 'spirals');
+      await p.page.waitForFunction(() => document.getElementById('steps')!.textContent === '0');
+      await expectHealthy(p);
+      // A new run on a new dataset: the old run's model and data are freed.
+      expect(await liveTensors(p.page)).toBe(untrained);
+    } finally {
+      await p.close();
+    }
+  });
+});
