@@ -22,6 +22,10 @@ export interface BenchArgs {
   variants: Record<string, string>;
   /** Check autotuning against a re-measurement of every variant (default: true, false for --quick). */
   autotune?: boolean;
+  /** Only the first row (shape) of each op. */
+  firstShapeOnly?: boolean;
+  /** Repetitions instead of SETTINGS' (the bench page's quick mode has its own). */
+  settings?: Settings;
 }
 
 /**
@@ -69,7 +73,7 @@ export interface BenchHooks {
 export async function main(args: BenchArgs, hooks: BenchHooks = {}) {
   const ctx = hooks.context ?? (await createContext({ backend: 'webgpu' }));
   for (const [op, variant] of Object.entries(args.variants)) ctx.setKernelVariant(op, variant);
-  const settings = args.quick ? SETTINGS.quick : SETTINGS.default;
+  const settings = args.settings ?? (args.quick ? SETTINGS.quick : SETTINGS.default);
   const shapes = (list: number[][], quick = list.slice(0, 1)) => (args.quick ? quick : list);
   const libs: Libs | null = args.compare ? await import('./libs/index') : null;
   const rows: Row[] = [
@@ -85,7 +89,9 @@ export async function main(args: BenchArgs, hooks: BenchHooks = {}) {
   ];
   const results: Result[] = [];
   const started = performance.now();
-  const selected = rows.filter((row) => !args.ops || args.ops.includes(row.op));
+  const selected = rows
+    .filter((row) => !args.ops || args.ops.includes(row.op))
+    .filter((row, i, all) => !args.firstShapeOnly || all.findIndex((r) => r.op === row.op) === i);
   for (const [index, row] of selected.entries()) {
     const label = `${row.op} [${row.shape.join(', ')}]`;
     console.log(`bench: ${label} ...`);

@@ -5,15 +5,24 @@
  * bench/render.mjs prints in the report).
  */
 import { main as runBench, type BenchArgs } from '../bench/main';
-import type { Result } from '../bench/harness';
+import type { Result, Settings } from '../bench/harness';
 import { COMPETITORS, comparisons, fmt, TABLE_HEADER, tableCells, type Comparison } from '../bench/report.mjs';
 import { element, escapeHtml, isSoftware, markReady, pageContext, setStatus, showError, start } from './site';
 import { speedupBars, type Bar } from './charts';
 
 type Mode = 'quick' | 'full' | 'smoke';
 
+/**
+ * Quick mode: the first shape of each op, every library, as few runs as give a median (TF.js and
+ * ONNX Runtime Web take seconds a run on a software adapter), so that a machine without a GPU
+ * finishes in about two minutes. The XOR fits are left out: TF.js's webgpu backend needs about a
+ * minute for one there.
+ */
+const QUICK_SETTINGS: Settings = { reps: { min: 3, max: 3 }, roundtripReps: { min: 1, max: 1 }, budgetMs: 0, slow: { ms: 1000, reps: 1, roundtrips: 1 } };
+const QUICK_OPS = ['softmax', 'softmaxJacobian', 'softmaxVjp', 'softmaxCrossEntropy', 'logSoftmax', 'matmul', 'dense', 'denseBackward', 'fit-mlp'];
+
 const MODES: Record<Mode, BenchArgs> = {
-  quick: { quick: true, compare: true, autotune: false, ops: null, impls: null, variants: {} },
+  quick: { quick: true, compare: true, autotune: false, ops: QUICK_OPS, impls: null, variants: {}, firstShapeOnly: true, settings: QUICK_SETTINGS },
   full: { quick: false, compare: true, autotune: true, ops: null, impls: null, variants: {} },
   smoke: { quick: true, compare: true, autotune: false, ops: ['softmax'], impls: ['webgpu-nn', 'tfjs-cpu'], variants: {} },
 };

@@ -16,13 +16,13 @@ function replace(container: HTMLElement, chart: Element): void {
 
 /** Probabilities (or any values in [0, 1]) per index, as bars. */
 export function probabilityBars(container: HTMLElement, values: ArrayLike<number>, label = 'S_i'): void {
-  const data = Array.from(values, (v, i) => ({ i: String(i), v: Number.isFinite(v) ? v : 0 }));
+  const data = Array.from(values, (v, i) => ({ i, v: Number.isFinite(v) ? v : 0 }));
   replace(container, Plot.plot({
     width: widthOf(container, 480),
     height: 200,
     marginLeft: 44,
     y: { domain: [0, 1], grid: true, label },
-    x: { label: 'index i', padding: 0.2 },
+    x: { type: 'band', label: 'index i', padding: 0.2 },
     marks: [Plot.barY(data, { x: 'i', y: 'v', fill: '#2f62c0', title: (d: { v: number }) => d.v.toFixed(6) }), Plot.ruleY([0])],
   }));
 }
@@ -41,7 +41,7 @@ export function matrixHeatmap(container: HTMLElement, values: ArrayLike<number>,
     x: { axis: 'top', label: 'j', domain: Array.from({ length: n }, (_, j) => j) },
     y: { label: 'i', domain: Array.from({ length: n }, (_, i) => i) },
     color: { type: 'diverging', scheme: 'RdBu', domain: [-extent, extent], legend: false },
-    title,
+    caption: title,
     marks: [
       Plot.cell(data, { x: 'col', y: 'row', fill: 'v', title: (d: { v: number }) => d.v.toExponential(3) }),
       ...(n <= 8 ? [Plot.text(data, { x: 'col', y: 'row', text: (d: { v: number }) => d.v.toFixed(3), fontSize: 10, fill: (d: { v: number }) => (Math.abs(d.v) > extent * 0.6 ? 'white' : 'black') })] : []),
@@ -64,7 +64,7 @@ export function lineChart(container: HTMLElement, series: Series[], xLabel: stri
     height: 220,
     marginLeft: 52,
     x: { label: xLabel, grid: true },
-    y: { label: yLabel, type: log ? 'log' : 'linear', grid: true },
+    y: { label: yLabel, type: log ? 'log' : 'linear', grid: true, tickFormat: '~g' },
     color: { legend: series.length > 1, domain: series.map((s) => s.name), range: ['#2f62c0', '#e8710a', '#1e7a3c'] },
     marks: [Plot.line(data, { x: 'x', y: 'y', stroke: 'name', strokeWidth: 2 })],
   }));
@@ -107,7 +107,7 @@ export function gridPoints(n: number, [lo, hi]: [number, number]): number[][] {
  * A 2-D decision map: `values[r * n + c]` (probability of class 1 at grid point (c, r), rows from
  * the top) drawn as pixels, and the training points over it.
  */
-export function decisionMap(canvas: HTMLCanvasElement, values: ArrayLike<number>, n: number, points: { x: number; y: number; label: number }[], range: [number, number]): void {
+export function decisionMap(canvas: HTMLCanvasElement, values: ArrayLike<number>, n: number, points: { x: number; y: number; label: number }[], range: [number, number], radius = 3): void {
   const size = canvas.width;
   const g = canvas.getContext('2d')!;
   const image = g.createImageData(n, n);
@@ -129,11 +129,11 @@ export function decisionMap(canvas: HTMLCanvasElement, values: ArrayLike<number>
     const px = ((pt.x - lo) / (hi - lo)) * size;
     const py = (1 - (pt.y - lo) / (hi - lo)) * size;
     g.beginPath();
-    g.arc(px, py, Math.max(2, size / 110), 0, Math.PI * 2);
+    g.arc(px, py, radius, 0, Math.PI * 2);
     g.fillStyle = pt.label ? '#1f4fb0' : '#d2691e';
     g.fill();
     g.strokeStyle = '#fff';
-    g.lineWidth = 1;
+    g.lineWidth = radius > 4 ? 2 : 1;
     g.stroke();
   }
 }
@@ -145,7 +145,7 @@ export function groupedBars(container: HTMLElement, bars: Bar[], yLabel: string)
     width: widthOf(container, 520),
     height: 220,
     marginLeft: 48,
-    x: { axis: null, paddingOuter: 0.2 },
+    x: { axis: null, domain: groups, paddingOuter: 0.2 },
     fx: { label: null, padding: 0.15 },
     y: { grid: true, label: yLabel },
     color: { legend: true, domain: groups, range: ['#9aa9c7', '#2f62c0'] },

@@ -22,9 +22,9 @@ async function update(ctx: Context, baseStatus: string): Promise<void> {
   const jac = ctx.softmaxJacobian(z);
   try {
     const [probs, jacobian] = await Promise.all([s.read(), jac.read()]);
-    probsTable.innerHTML = '<thead><tr><th scope="col">i</th><th scope="col">x_i</th><th scope="col">x_i / T</th><th scope="col">S_i</th><th scope="col" style="width:10rem">S_i as a bar</th></tr></thead><tbody>' +
-      logits.map((x, i) => `<tr><td>${i}</td><td>${escapeHtml(String(x))}</td><td>${fixed(x / t, 4)}</td><td>${fixed(probs[i])}</td><td><div class="bar" style="width:${(probs[i] * 100) || 0}%"></div></td></tr>`).join('') +
-      `</tbody><tfoot><tr><th scope="row">sum</th><td></td><td></td><td>${fixed(probs.reduce((a, b) => a + b, 0))}</td><td></td></tr></tfoot>`;
+    probsTable.innerHTML = '<thead><tr><th scope="col">i</th><th scope="col">x_i</th><th scope="col">x_i / T</th><th scope="col">S_i</th></tr></thead><tbody>' +
+      logits.map((x, i) => `<tr><td>${i}</td><td>${escapeHtml(String(x))}</td><td>${fixed(x / t, 4)}</td><td>${fixed(probs[i])}</td></tr>`).join('') +
+      `</tbody><tfoot><tr><th scope="row">sum</th><td></td><td></td><td>${fixed(probs.reduce((a, b) => a + b, 0))}</td></tr></tfoot>`;
     probabilityBars(element('probs-chart'), probs);
     matrixHeatmap(element('jacobian-chart'), jacobian, logits.length, `J[i][j] = dS_i/dz_j (${logits.length} × ${logits.length})`);
     setStatus(baseStatus);

@@ -83,9 +83,7 @@ export async function pageContext({ cpuOk }: { cpuOk: boolean }): Promise<Contex
     setStatus(`No WebGPU here (${ctx.fallbackReason}): running on the cpu backend.`);
   } else {
     setStatus(`Running on WebGPU: ${adapterText(ctx)}.`);
-    void ctx.lost.then((info) => {
-      if (info.reason !== 'destroyed') showError(`GPU device lost (${info.reason}): ${info.message}. Reload the page to start again.`);
-    });
+    void ctx.lost.then((info) => showError(`GPU device lost (${info.reason || 'unknown reason'}): ${info.message}. Reload the page to start again.`));
   }
   return ctx;
 }

@@ -15,7 +15,7 @@ async function drawBoundary(model: Sequential): Promise<void> {
   try {
     const values = await out.read();
     const points = XOR_X.map(([x, y], i) => ({ x, y, label: XOR_Y[i][0] }));
-    decisionMap(element<HTMLCanvasElement>('boundary'), values, GRID, points, RANGE);
+    decisionMap(element<HTMLCanvasElement>('boundary'), values, GRID, points, RANGE, 9);
   } finally {
     out.destroy();
   }

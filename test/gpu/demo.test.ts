@@ -201,6 +201,13 @@ describe('softmax playground', () => {
       expect(sharp[1]).toBeCloseTo(1 / (1 + Math.exp(-2)), 5);
       await expectHealthy(p);
       expect(await liveTensors(p.page)).toBe(before);
+
+      // A lost device is shown, and so is the failure of the next op.
+      await p.page.evaluate(() => window.demo.ctx!.gpu!.device.destroy());
+      await p.page.waitForFunction(() => /GPU device lost/.test(window.demo.error ?? ''));
+      await input!.type(', 2');
+      await p.page.waitForFunction(() => /DeviceLostError/.test(window.demo.error ?? ''));
+      expect(await p.page.$eval('#status', (s) => s.className)).toBe('error');
     } finally {
       await p.close();
     }
