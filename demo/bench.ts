@@ -13,18 +13,20 @@ import { speedupBars, type Bar } from './charts';
 type Mode = 'quick' | 'full' | 'smoke';
 
 /**
- * Quick mode: the first shape of each op, every library, as few runs as give a median (TF.js and
- * ONNX Runtime Web take seconds a run on a software adapter), so that a machine without a GPU
- * finishes in about two minutes. The XOR fits are left out: TF.js's webgpu backend needs about a
+ * Quick mode: the first shape of each op, webgpu-nn and the libraries it is compared with (not
+ * the CPU reference, plain JS or the copy floor), as few runs as give a median (TF.js and ONNX
+ * Runtime Web take seconds a run on a software adapter), so that a machine without a GPU
+ * finishes in a few minutes. The XOR fits are left out: TF.js's webgpu backend needs about a
  * minute for one there.
  */
-const QUICK_SETTINGS: Settings = { reps: { min: 3, max: 3 }, roundtripReps: { min: 1, max: 1 }, budgetMs: 0, slow: { ms: 1000, reps: 1, roundtrips: 1 } };
+const QUICK_SETTINGS: Settings = { reps: { min: 3, max: 3 }, roundtripReps: { min: 1, max: 1 }, budgetMs: 0, slow: { ms: 4000, reps: 1, roundtrips: 1 } };
+const QUICK_IMPLS = ['webgpu-nn', 'tfjs-webgpu', 'tfjs-cpu', 'ort-webgpu'];
 const QUICK_OPS = ['softmax', 'softmaxJacobian', 'softmaxVjp', 'softmaxCrossEntropy', 'logSoftmax', 'matmul', 'dense', 'denseBackward', 'fit-mlp'];
 
 const MODES: Record<Mode, BenchArgs> = {
-  quick: { quick: true, compare: true, autotune: false, ops: QUICK_OPS, impls: null, variants: {}, firstShapeOnly: true, settings: QUICK_SETTINGS },
+  quick: { quick: true, compare: true, autotune: false, ops: QUICK_OPS, impls: QUICK_IMPLS, variants: {}, firstShapeOnly: true, settings: QUICK_SETTINGS },
   full: { quick: false, compare: true, autotune: true, ops: null, impls: null, variants: {} },
-  smoke: { quick: true, compare: true, autotune: false, ops: ['softmax'], impls: ['webgpu-nn', 'tfjs-cpu'], variants: {} },
+  smoke: { quick: true, compare: true, autotune: false, ops: ['softmax'], impls: ['webgpu-nn', 'tfjs-cpu'], variants: {}, firstShapeOnly: true, settings: QUICK_SETTINGS },
 };
 
 const shapeText = (shape: number[]) => `[${shape.join(', ')}]`;

@@ -10,14 +10,24 @@ function widthOf(container: HTMLElement, max = 640): number {
   return Math.max(280, Math.min(max, container.clientWidth || max));
 }
 
-function replace(container: HTMLElement, chart: Element): void {
-  container.replaceChildren(chart);
+/** How to draw each chart again at its container's new width. */
+const redraws = new Map<HTMLElement, () => Element>();
+let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => redraws.forEach((make, container) => container.replaceChildren(make())), 150);
+});
+
+/** Draws a chart into `container` now, and again whenever the window is resized. */
+function show(container: HTMLElement, make: () => Element): void {
+  redraws.set(container, make);
+  container.replaceChildren(make());
 }
 
 /** Probabilities (or any values in [0, 1]) per index, as bars. */
 export function probabilityBars(container: HTMLElement, values: ArrayLike<number>, label = 'S_i'): void {
   const data = Array.from(values, (v, i) => ({ i, v: Number.isFinite(v) ? v : 0 }));
-  replace(container, Plot.plot({
+  show(container, () => Plot.plot({
     width: widthOf(container, 480),
     height: 200,
     marginLeft: 44,
@@ -31,10 +41,9 @@ export function probabilityBars(container: HTMLElement, values: ArrayLike<number
 export function matrixHeatmap(container: HTMLElement, values: ArrayLike<number>, n: number, title: string): void {
   const data = Array.from(values, (v, k) => ({ row: Math.floor(k / n), col: k % n, v }));
   const extent = Math.max(1e-12, ...data.map((d) => (Number.isFinite(d.v) ? Math.abs(d.v) : 0)));
-  const size = Math.min(widthOf(container, 360), 360);
-  replace(container, Plot.plot({
-    width: size,
-    height: size,
+  show(container, () => Plot.plot({
+    width: widthOf(container, 360),
+    height: widthOf(container, 360),
     marginLeft: 36,
     marginTop: 30,
     padding: 0.04,
@@ -59,7 +68,7 @@ export function lineChart(container: HTMLElement, series: Series[], xLabel: stri
   const data = series.flatMap((s) => s.points.filter((p) => Number.isFinite(p.y) && p.y > 0).map((p) => ({ ...p, name: s.name })));
   const ys = data.map((d) => d.y);
   const log = ys.length > 1 && Math.max(...ys) / Math.min(...ys) > 10;
-  replace(container, Plot.plot({
+  show(container, () => Plot.plot({
     width: widthOf(container),
     height: 220,
     marginLeft: 52,
@@ -76,22 +85,30 @@ export interface Bar {
   value: number;
 }
 
-/** Horizontal bars on a log scale with a rule at 1 (the bench page's speedups). */
+/**
+ * Horizontal bars on a log scale, one group per label with the label above it (so that narrow
+ * screens need no left margin), and a rule at 1 (the bench page's speedups).
+ */
 export function speedupBars(container: HTMLElement, bars: Bar[], groups: string[]): void {
   const labels = [...new Set(bars.map((b) => b.label))];
   const values = bars.map((b) => b.value);
   const lo = Math.min(0.5, ...values.map((v) => v / 1.5));
-  const hi = Math.max(10, ...values.map((v) => v * 1.5));
-  replace(container, Plot.plot({
+  const hi = Math.max(10, ...values.map((v) => v * 2));
+  // A blank band at the top of each group holds its label.
+  const heading = ' ';
+  show(container, () => Plot.plot({
     width: widthOf(container, 900),
-    height: Math.max(120, labels.length * groups.length * 16 + 70),
-    marginLeft: Math.min(230, Math.max(120, ...labels.map((l) => l.length * 6.5))),
-    x: { type: 'log', domain: [lo, hi], label: "their time / webgpu-nn's (right of 1: webgpu-nn faster)", grid: true },
-    y: { domain: labels, label: null },
-    fy: { domain: labels, axis: null },
+    height: labels.length * ((groups.length + 1) * 14 + 6) + 80,
+    marginLeft: 10,
+    marginRight: 20,
+    x: { type: 'log', domain: [lo, hi], label: "their time / webgpu-nn's (right of 1: webgpu-nn faster)", grid: true, tickFormat: '~g' },
+    y: { domain: [heading, ...groups], axis: null, paddingInner: 0.15 },
+    fy: { domain: labels, axis: null, padding: 0.1 },
     color: { legend: true, domain: groups, range: ['#e8710a', '#f6b26b', '#3c78d8'] },
     marks: [
-      Plot.barX(bars, { x1: () => 1, x2: 'value', y: 'label', fill: 'group', title: (b: Bar) => `${b.group}: ${b.value.toFixed(2)}x`, inset: 0.5, insetTop: 1, insetBottom: 1, dy: 0 }),
+      Plot.barX(bars, { x1: 1, x2: 'value', y: 'group', fy: 'label', fill: 'group', title: (b: Bar) => `${b.group}: ${b.value.toFixed(2)}x` }),
+      Plot.text(bars, { x: 'value', y: 'group', fy: 'label', text: (b: Bar) => `${b.value >= 10 ? b.value.toFixed(0) : b.value.toFixed(1)}x`, textAnchor: 'start', dx: 4, fontSize: 10 }),
+      Plot.text(labels, { fy: (l: string) => l, y: () => heading, x: lo, text: (l: string) => l, textAnchor: 'start', fontWeight: 'bold', fontSize: 11 }),
       Plot.ruleX([1], { stroke: 'black' }),
     ],
   }));
@@ -141,7 +158,7 @@ export function decisionMap(canvas: HTMLCanvasElement, values: ArrayLike<number>
 /** Signed values side by side per label (the reversal page's weights before and after training). */
 export function groupedBars(container: HTMLElement, bars: Bar[], yLabel: string): void {
   const groups = [...new Set(bars.map((b) => b.group))];
-  replace(container, Plot.plot({
+  show(container, () => Plot.plot({
     width: widthOf(container, 520),
     height: 220,
     marginLeft: 48,

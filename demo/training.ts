@@ -14,7 +14,7 @@ const SAMPLES = 200;
 const GRID = 48;
 const RANGE: [number, number] = [-1.3, 1.3];
 /** TF.js's cpu backend trains at most this many steps. */
-const TF_STEP_CAP = 2000;
+const TF_STEP_CAP = 1000;
 
 interface Settings {
   dataset: DatasetName;

@@ -22,6 +22,11 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     chunkSizeWarningLimit: 4096,
-    rollupOptions: { input: Object.fromEntries(PAGES.map((p) => [p, resolve(here, `${p}.html`)])) },
+    rolldownOptions: {
+      input: Object.fromEntries(PAGES.map((p) => [p, resolve(here, `${p}.html`)])),
+      // The library's typed errors take their `name` from their class (DeviceLostError, ...),
+      // which the pages show: minification must not rename the classes.
+      output: { keepNames: true },
+    },
   },
 });

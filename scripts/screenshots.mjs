@@ -37,7 +37,7 @@ const PAGES = [
       await page.waitForFunction(() => /TF\.js cpu: \d+ steps/.test(document.getElementById('tf-result').textContent), { timeout: 300_000 });
     },
   },
-  { name: 'bench', file: 'bench.html#run=quick', timeout: 900_000 },
+  { name: 'bench', file: process.env.BENCH_MODE ? `bench.html#run=${process.env.BENCH_MODE}` : 'bench.html#run=quick', timeout: 900_000 },
 ];
 
 const waitReady = (page, timeout = 300_000) => page.waitForFunction('window.demo && window.demo.ready === true && !document.querySelector("button:disabled")', { timeout, polling: 200 });

@@ -309,6 +309,9 @@ describe('training playground', () => {
       await expectLabelledControls(p.page);
       const steps = () => p.page.$eval('#steps', (e) => Number(e.textContent));
       const untrained = await liveTensors(p.page);
+      // 25 epochs (200 steps) a frame: a few frames reach a few hundred steps.
+      await p.page.select('#epochs', '25');
+      await p.page.waitForFunction(() => document.getElementById('steps')!.textContent === '0' && window.demo.error === null);
       // Tensors are counted while paused (a frame in flight holds its prediction).
       const trainUntil = async (n: number) => {
         await p.page.click('#play');
@@ -317,7 +320,7 @@ describe('training playground', () => {
         await p.page.waitForFunction(() => document.getElementById('play')!.textContent === 'Train' && !document.querySelector('button:disabled'));
         await new Promise((r) => setTimeout(r, 300));
       };
-      await trainUntil(80);
+      await trainUntil(150);
       const during = await liveTensors(p.page);
       await trainUntil(400);
       expect(await liveTensors(p.page)).toBe(during);
@@ -332,6 +335,7 @@ describe('training playground', () => {
       const paused = await steps();
       await p.page.click('#step');
       await p.page.waitForFunction((n) => Number(document.getElementById('steps')!.textContent) === n + 8, {}, paused);
+      expect(await p.page.$eval('#tf-cap', (e) => e.textContent)).toBe('1000');
 
       await p.page.click('#tfjs');
       await p.page.waitForFunction(() => window.demo.ready && /TF\.js cpu: \d+ steps/.test(document.getElementById('tf-result')!.textContent!), { timeout: 120_000 });
