@@ -159,6 +159,16 @@ describe('landing page', () => {
       expect(shown.status).toContain('This browser has no WebGPU');
       expect(shown.badges).toEqual([...Array(5).fill('runs on the cpu backend here'), 'needs WebGPU']);
       await p.close();
+
+      // A page that runs on the cpu backend says so and works; the bench page shows why it cannot.
+      const playground = await open(plain, 'playground.html');
+      expect(playground.problems).toEqual([]);
+      expect(await playground.page.$eval('#status', (e) => e.textContent)).toMatch(/^No WebGPU here .*running on the cpu backend/);
+      expect(await playground.page.$$eval('#probs tbody tr', (rows) => rows.length)).toBe(5);
+      await playground.close();
+      const bench = await open(plain, 'bench.html');
+      expect(await bench.page.$eval('#status', (e) => [e.className, e.textContent])).toEqual(['error', expect.stringContaining('This page needs WebGPU')]);
+      await bench.close();
     } finally {
       await plain.close();
     }
