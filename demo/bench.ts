@@ -16,12 +16,12 @@ type Mode = 'quick' | 'full' | 'smoke';
  * Quick mode: the first shape of each op, webgpu-nn and the libraries it is compared with (not
  * the CPU reference, plain JS or the copy floor), as few runs as give a median (TF.js and ONNX
  * Runtime Web take seconds a run on a software adapter), so that a machine without a GPU
- * finishes in a few minutes. The XOR fits are left out: TF.js's webgpu backend needs about a
- * minute for one there.
+ * finishes in about two minutes. The training rows (`fit-*`) are left out: TF.js's webgpu backend
+ * needs a minute or more for one fit there (the full mode has them).
  */
 const QUICK_SETTINGS: Settings = { reps: { min: 3, max: 3 }, roundtripReps: { min: 1, max: 1 }, budgetMs: 0, slow: { ms: 4000, reps: 1, roundtrips: 1 } };
 const QUICK_IMPLS = ['webgpu-nn', 'tfjs-webgpu', 'tfjs-cpu', 'ort-webgpu'];
-const QUICK_OPS = ['softmax', 'softmaxJacobian', 'softmaxVjp', 'softmaxCrossEntropy', 'logSoftmax', 'matmul', 'dense', 'denseBackward', 'fit-mlp'];
+const QUICK_OPS = ['softmax', 'softmaxJacobian', 'softmaxVjp', 'softmaxCrossEntropy', 'logSoftmax', 'matmul', 'dense', 'denseBackward'];
 
 const MODES: Record<Mode, BenchArgs> = {
   quick: { quick: true, compare: true, autotune: false, ops: QUICK_OPS, impls: QUICK_IMPLS, variants: {}, firstShapeOnly: true, settings: QUICK_SETTINGS },

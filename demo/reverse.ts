@@ -8,12 +8,14 @@ import { element, markReady, pageContext, setStatus, showError, start } from './
 import { groupedBars } from './charts';
 
 function answers(r: RunResult): string {
-  const row = (x: number[], got: number[], seen: boolean) => {
+  const row = (x: number[], got: number[]) => {
     const right = got.join('') === reverse(x).join('');
-    return `<tr><td>${x.join('')}</td><td>${seen ? 'trained on' : 'new'}</td><td>${reverse(x).join('')}</td><td>${got.join('')}</td><td class="${right ? 'ok' : 'wrong'}">${right ? 'right' : 'wrong'}</td></tr>`;
+    return `<tr><td>${x.join('')}</td><td>${reverse(x).join('')}</td><td>${got.join('')}</td><td class="${right ? 'ok' : 'wrong'}">${right ? 'right' : 'wrong'}</td></tr>`;
   };
-  return '<thead><tr><th scope="col">input</th><th scope="col">seen</th><th scope="col">expected</th><th scope="col">rounded output</th><th scope="col">answer</th></tr></thead><tbody>' +
-    TRAIN_X.map((x, i) => row(x, r.train[i], true)).join('') + OFF_X.map((x, i) => row(x, r.off[i], false)).join('') + '</tbody>';
+  const section = (title: string) => `<tr><th colspan="4" scope="rowgroup">${title}</th></tr>`;
+  return '<thead><tr><th scope="col">input</th><th scope="col">expected</th><th scope="col">output</th><th scope="col">answer</th></tr></thead>' +
+    `<tbody>${section('trained on (first digit 0)')}${TRAIN_X.map((x, i) => row(x, r.train[i])).join('')}</tbody>` +
+    `<tbody>${section('new (first digit 1)')}${OFF_X.map((x, i) => row(x, r.off[i])).join('')}</tbody>`;
 }
 
 async function train(ctx: Context, baseStatus: string): Promise<void> {
@@ -28,9 +30,9 @@ async function train(ctx: Context, baseStatus: string): Promise<void> {
     element('glorot').innerHTML = answers(glorot);
     element('zero').innerHTML = answers(zeroRow);
     const cells = (row: number[]) => row.map((v) => `<td>${v.toFixed(4)}</td>`).join('');
-    element('weights').innerHTML = '<thead><tr><th scope="col">kernel row 0 (from the first input)</th><th scope="col">to out 0</th><th scope="col">to out 1</th><th scope="col">to out 2</th><th scope="col">to out 3</th></tr></thead><tbody>' +
-      `<tr><td>1) before training</td>${cells(glorot.rowBefore)}</tr><tr><td>1) after training</td>${cells(glorot.rowAfter)}</tr>` +
-      `<tr><td>2) before training</td>${cells(zeroRow.rowBefore)}</tr><tr><td>2) after training</td>${cells(zeroRow.rowAfter)}</tr></tbody>`;
+    element('weights').innerHTML = '<thead><tr><th scope="col">kernel row 0</th><th scope="col">out 0</th><th scope="col">out 1</th><th scope="col">out 2</th><th scope="col">out 3</th></tr></thead><tbody>' +
+      `<tr><td>1) before</td>${cells(glorot.rowBefore)}</tr><tr><td>1) after</td>${cells(glorot.rowAfter)}</tr>` +
+      `<tr><td>2) before</td>${cells(zeroRow.rowBefore)}</tr><tr><td>2) after</td>${cells(zeroRow.rowAfter)}</tr></tbody>`;
     groupedBars(element('weights-chart'), glorot.rowBefore.flatMap((v, i) => [
       { label: `out ${i}`, group: 'before training', value: v },
       { label: `out ${i}`, group: 'after training', value: glorot.rowAfter[i] },
