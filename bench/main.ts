@@ -1,5 +1,5 @@
 /** Benchmark entry point, run in headless Chromium by bench/run.mjs. */
-import { createContext } from '../src/index';
+import { createContext, type Context } from '../src/index';
 import { measureRow, type Result, type Row, type Settings } from './harness';
 import { softmaxRows } from './cases/softmax';
 import { denseBackwardRows, denseRows, matmulRows } from './cases/matmul';
@@ -22,6 +22,10 @@ export interface BenchArgs {
   variants: Record<string, string>;
   /** Check autotuning against a re-measurement of every variant (default: true, false for --quick). */
   autotune?: boolean;
+  /** Only the first row (shape) of each op. */
+  firstShapeOnly?: boolean;
+  /** Repetitions instead of SETTINGS' (the bench page's quick mode has its own). */
+  settings?: Settings;
 }
 
 /**
@@ -56,10 +60,20 @@ export const SETTINGS: Record<'default' | 'quick', Settings> = {
   quick: { reps: { min: 5, max: 5 }, roundtripReps: { min: 3, max: 3 }, budgetMs: 0, slow: { ms: 2000, reps: 3, roundtrips: 1 } },
 };
 
-export async function main(args: BenchArgs) {
-  const ctx = await createContext({ backend: 'webgpu' });
+/** For a page that shows the run as it goes (the demo site's bench page). */
+export interface BenchHooks {
+  /** The webgpu context to measure on (the page's; left alive), instead of a fresh one. */
+  context?: Context;
+  /** Before each row: its label, its index among the rows that run, and their number. */
+  onRowStart?: (label: string, index: number, total: number) => void;
+  /** After each row, with its results. */
+  onRow?: (results: Result[], index: number, total: number) => void;
+}
+
+export async function main(args: BenchArgs, hooks: BenchHooks = {}) {
+  const ctx = hooks.context ?? (await createContext({ backend: 'webgpu' }));
   for (const [op, variant] of Object.entries(args.variants)) ctx.setKernelVariant(op, variant);
-  const settings = args.quick ? SETTINGS.quick : SETTINGS.default;
+  const settings = args.settings ?? (args.quick ? SETTINGS.quick : SETTINGS.default);
   const shapes = (list: number[][], quick = list.slice(0, 1)) => (args.quick ? quick : list);
   const libs: Libs | null = args.compare ? await import('./libs/index') : null;
   const rows: Row[] = [
@@ -75,13 +89,18 @@ export async function main(args: BenchArgs) {
   ];
   const results: Result[] = [];
   const started = performance.now();
-  for (const row of rows) {
-    if (args.ops && !args.ops.includes(row.op)) continue;
+  const selected = rows
+    .filter((row) => !args.ops || args.ops.includes(row.op))
+    .filter((row, i, all) => !args.firstShapeOnly || all.findIndex((r) => r.op === row.op) === i);
+  for (const [index, row] of selected.entries()) {
     const label = `${row.op} [${row.shape.join(', ')}]`;
     console.log(`bench: ${label} ...`);
+    hooks.onRowStart?.(label, index, selected.length);
     const t0 = performance.now();
     const impls = args.impls;
-    results.push(...(await measureRow(impls ? onlyImpls(row, impls) : row, settings)));
+    const rowResults = await measureRow(impls ? onlyImpls(row, impls) : row, settings);
+    results.push(...rowResults);
+    hooks.onRow?.(rowResults, index, selected.length);
     console.log(`bench: ${label} took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
   const autotune: AutotuneCheck[] = [];
@@ -100,7 +119,7 @@ export async function main(args: BenchArgs) {
     }
   }
   const adapter = ctx.adapterInfo!;
-  ctx.destroy();
+  if (!hooks.context) ctx.destroy();
   return {
     adapter: { vendor: adapter.vendor, architecture: adapter.architecture, description: adapter.description },
     settings,

@@ -106,7 +106,7 @@ export function fmt(v, digits = 2) {
 const shapeText = (shape) => `[${shape.join(', ')}]`;
 const ratioText = (s) => (s ? `${fmt(s.ratio)}x${s.basis === 'roundtrip' ? ' (roundtrip)' : ''}` : '-');
 
-function tableCells(results) {
+export function tableCells(results) {
   return results.map((r) => {
     const ours = results.find((o) => o.impl === 'webgpu-nn' && sameRow(o, r));
     const s = r.impl === 'webgpu-nn' ? null : speedup(ours, r);
@@ -114,7 +114,7 @@ function tableCells(results) {
   });
 }
 
-const TABLE_HEADER = ['op', 'shape', 'impl', 'status', 'variant', 'median ms', 'min ms', 'max ms', 'runs', 'roundtrip ms', 'GB/s', 'GFLOP/s', 'webgpu-nn speedup'];
+export const TABLE_HEADER = ['op', 'shape', 'impl', 'status', 'variant', 'median ms', 'min ms', 'max ms', 'runs', 'roundtrip ms', 'GB/s', 'GFLOP/s', 'webgpu-nn speedup'];
 
 /** The plain-text table printed by `npm run bench`. */
 export function textTable(adapter, results) {

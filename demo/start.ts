@@ -2,19 +2,14 @@
  * `npm start`: what webgpu-nn does, in one run. Softmax of a 4096 x 1024 batch on WebGPU (timed,
  * checked against the CPU reference), then the article's 5-element example and its Jacobian.
  */
-import { createContext, cpu } from '../src/index';
+import { createContext, cpu, type Context } from '../src/index';
 import { formatArray } from './format';
+import { mulberry32 } from './random';
 
-/** Seeded uniform numbers (mulberry32), so every run shows the same example. */
-function seeded(seed: number, n: number, lo: number, hi: number): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = lo + (((t ^ (t >>> 14)) >>> 0) / 4294967296) * (hi - lo);
-  }
-  return out;
+/** Seeded uniform numbers in [lo, hi), so every run shows the same example. */
+export function seeded(seed: number, n: number, lo: number, hi: number): Float32Array {
+  const next = mulberry32(seed);
+  return Float32Array.from({ length: n }, () => lo + next() * (hi - lo));
 }
 
 export async function main(): Promise<void> {
@@ -51,36 +46,59 @@ export async function main(): Promise<void> {
     p.destroy();
   }
 
-  const x5 = seeded(5, 5, -2, 2);
-  const s = ctx.softmax(ctx.tensor(x5));
-  const s5 = await s.read();
-  console.log('\nThe article\'s 5-element example (seeded logits):');
-  console.log(`  x = ${formatArray(x5, [5])}`);
-  console.log(`  S = softmax(x) = ${formatArray(s5, [5])}`);
-  console.log(`  sum(S) = ${s5.reduce((p, v) => p + v, 0).toFixed(7)}`);
+  const example = await jacobianExample(ctx, seeded(5, 5, -2, 2));
+  for (const line of example.lines) console.log(line);
+  ctx.destroy();
+}
+
+/**
+ * The article's example for logits `x5` (n elements; `origin` says where they come from):
+ * S = softmax(x), its Jacobian from one fused kernel, and the lines `npm start` prints about them
+ * (the article page shows the same lines).
+ * The tensors it makes are destroyed before it returns.
+ */
+export async function jacobianExample(ctx: Context, x5: Float32Array, origin = 'seeded logits'): Promise<{ probs: Float32Array; jacobian: Float32Array; lines: string[] }> {
+  const n = x5.length;
+  const x = ctx.tensor(x5);
+  const s = ctx.softmax(x);
+  const jt = ctx.softmaxJacobian(x);
+  let s5: Float32Array;
+  let jac: Float32Array;
+  try {
+    s5 = await s.read();
+    jac = Float32Array.from(await jt.read());
+  } finally {
+    x.destroy();
+    s.destroy();
+    jt.destroy();
+  }
+  const lines: string[] = [];
+  lines.push('', `The article's ${n}-element example (${origin}):`);
+  lines.push(`  x = ${formatArray(x5, [n])}`);
+  lines.push(`  S = softmax(x) = ${formatArray(s5, [n])}`);
+  lines.push(`  sum(S) = ${s5.reduce((p, v) => p + v, 0).toFixed(7)}`);
 
   // The article's next step: dS_i/dx_j = S_i (delta_ij - S_j), i.e. J = diag(S) - S S^T, here
   // from one fused kernel (softmax + outer product) on the logits.
-  const jac = await ctx.softmaxJacobian(ctx.tensor(x5)).read();
-  const J = (i: number, j: number) => jac[i * 5 + j];
+  const J = (i: number, j: number) => jac[i * n + j];
   const f = (v: number) => v.toFixed(8);
-  console.log('\nIts Jacobian, J[i][j] = dS_i/dx_j = S_i * (delta_ij - S_j), i.e. J = diag(S) - S S^T:');
-  console.log(`  diagonal J[i][i]       = ${formatArray(Array.from({ length: 5 }, (_, i) => J(i, i)), [5])}`);
-  console.log(`  S * (1 - S)            = ${formatArray(Array.from(s5, (v) => v * (1 - v)), [5])}`);
-  for (const [i, j] of [[0, 1], [1, 0], [2, 4]]) {
-    console.log(`  J[${i}][${j}] = ${f(J(i, j))}   -S${i}*S${j} = ${f(-s5[i] * s5[j])}`);
+  lines.push('', 'Its Jacobian, J[i][j] = dS_i/dx_j = S_i * (delta_ij - S_j), i.e. J = diag(S) - S S^T:');
+  lines.push(`  diagonal J[i][i]       = ${formatArray(Array.from({ length: n }, (_, i) => J(i, i)), [n])}`);
+  lines.push(`  S * (1 - S)            = ${formatArray(Array.from(s5, (v) => v * (1 - v)), [n])}`);
+  for (const [i, j] of [[0, 1], [1, 0], [2, 4]].filter(([i, j]) => i < n && j < n)) {
+    lines.push(`  J[${i}][${j}] = ${f(J(i, j))}   -S${i}*S${j} = ${f(-s5[i] * s5[j])}`);
   }
   let symmetric = 0;
   let rowSum = 0;
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < n; i++) {
     let sum = 0;
-    for (let j = 0; j < 5; j++) {
+    for (let j = 0; j < n; j++) {
       symmetric = Math.max(symmetric, Math.abs(J(i, j) - J(j, i)));
       sum += J(i, j);
     }
     rowSum = Math.max(rowSum, Math.abs(sum));
   }
-  console.log(`  J is symmetric (max |J - J^T| = ${symmetric.toExponential(1)}); each row sums to 0 (max |sum| = ${rowSum.toExponential(1)})`);
-  console.log(`  J =\n${formatArray(jac, [5, 5]).replace(/^/gm, '  ')}`);
-  ctx.destroy();
+  lines.push(`  J is symmetric (max |J - J^T| = ${symmetric.toExponential(1)}); each row sums to 0 (max |sum| = ${rowSum.toExponential(1)})`);
+  lines.push(`  J =\n${formatArray(jac, [n, n]).replace(/^/gm, '  ')}`);
+  return { probs: s5, jacobian: jac, lines };
 }

@@ -12,7 +12,7 @@
  * initialization left in the row. With the row initialized to zeros, the last digit comes out 0
  * for all six inputs.
  */
-import { createContext, Sequential, Dense, SGD, type Context } from '../src/index';
+import { createContext, Sequential, Dense, SGD, type Context, type Tensor } from '../src/index';
 
 /**
  * Weight seed 3 draws a first kernel row of about [-0.15, 0.11, -0.27, 0.48]: added to the
@@ -43,6 +43,15 @@ export interface ReverseResult {
 
 const round = (rows: Float32Array, n: number) => Array.from({ length: rows.length / n }, (_, r) => Array.from(rows.slice(r * n, r * n + n), (v) => Math.round(v) + 0));
 
+/** The values of a tensor that is needed only once (predictions), freed after the readback. */
+async function readOnce(t: Tensor<'float32'>): Promise<Float32Array> {
+  try {
+    return await t.read();
+  } finally {
+    t.destroy();
+  }
+}
+
 async function run(ctx: Context, zeroFirstRow: boolean, epochs: number): Promise<RunResult> {
   const { learningRate, batchSize, seed } = REVERSE_SETTINGS;
   const model = new Sequential([new Dense({ units: 4, inputShape: [4] })]);
@@ -55,8 +64,8 @@ async function run(ctx: Context, zeroFirstRow: boolean, epochs: number): Promise
   const rowBefore = Array.from((await model.getWeights())[0].slice(0, 4));
   await model.fit(TRAIN_X, TRAIN_X.map(reverse), { epochs, batchSize, seed });
   const rowAfter = Array.from((await model.getWeights())[0].slice(0, 4));
-  const train = round(await model.predict(TRAIN_X).read(), 4);
-  const off = round(await model.predict(OFF_X).read(), 4);
+  const train = round(await readOnce(model.predict(TRAIN_X)), 4);
+  const off = round(await readOnce(model.predict(OFF_X)), 4);
   model.dispose();
   return { rowBefore, rowAfter, train, off };
 }
@@ -71,9 +80,12 @@ function report(log: (s: string) => void, title: string, r: RunResult): void {
   OFF_X.forEach((x, i) => log(`    ${x.join('')} -> ${r.off[i].join('')}  expected ${reverse(x).join('')}${r.off[i].join('') === reverse(x).join('') ? '' : '  WRONG (last digit should be 1)'}`));
 }
 
-/** `epochs` replaces the article's 10,000 (tests of the slower layer-wise path use fewer). */
-export async function main(options: { context?: Context; quiet?: boolean; epochs?: number } = {}): Promise<ReverseResult> {
-  const log = options.quiet ? () => {} : console.log;
+/**
+ * `epochs` replaces the article's 10,000 (tests of the slower layer-wise path use fewer); `log`
+ * receives the printed lines (default console.log; nowhere with `quiet`).
+ */
+export async function main(options: { context?: Context; quiet?: boolean; epochs?: number; log?: (line: string) => void } = {}): Promise<ReverseResult> {
+  const log = options.log ?? (options.quiet ? () => {} : console.log);
   const ctx = options.context ?? (await createContext());
   const { learningRate, batchSize, seed } = REVERSE_SETTINGS;
   const epochs = options.epochs ?? REVERSE_SETTINGS.epochs;

@@ -25,8 +25,17 @@ export interface XorResult {
   path: string | null;
 }
 
-export async function main(options: { context?: Context; quiet?: boolean } = {}): Promise<XorResult> {
-  const log = options.quiet ? () => {} : console.log;
+export interface XorOptions {
+  context?: Context;
+  quiet?: boolean;
+  /** Where the printed lines go (default console.log; nowhere with `quiet`). */
+  log?: (line: string) => void;
+  /** Called with the trained model before it is disposed (the demo page draws its decision boundary). */
+  onTrained?: (model: Sequential) => Promise<void>;
+}
+
+export async function main(options: XorOptions = {}): Promise<XorResult> {
+  const log = options.log ?? (options.quiet ? () => {} : console.log);
   const ctx = options.context ?? (await createContext());
   const { epochs, learningRate, batchSize, seed } = XOR_SETTINGS;
 
@@ -49,11 +58,17 @@ export async function main(options: { context?: Context; quiet?: boolean } = {})
   }
   log(`${epochs} epochs in ${(fitMs / 1000).toFixed(2)} s (training path: ${ctx.lastKernelVariant('fit') ?? 'layerwise'})`);
 
-  const predictions = Array.from(await model.predict(XOR_X).read());
+  const output = model.predict(XOR_X);
+  const predictions = Array.from(await output.read());
+  output.destroy();
   log('\npredictions:');
   XOR_X.forEach((x, i) => log(`  [${x.join(', ')}] -> ${predictions[i].toFixed(4)}   (target ${XOR_Y[i][0]})`));
   const path = ctx.lastKernelVariant('fit');
-  model.dispose();
+  try {
+    await options.onTrained?.(model);
+  } finally {
+    model.dispose();
+  }
   if (!options.context) ctx.destroy();
   return { summary, losses, predictions, fitMs, backend: ctx.backend, path };
 }

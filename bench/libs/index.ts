@@ -4,5 +4,5 @@
  * (bench/node-run.mjs) has no page to run them in, and its bundle leaves them out.
  */
 export { tf, tfjsImpl, useTfBackend } from './tfjs';
-export { ortImpl } from './ort';
+export { ortImpl, ortVersion } from './ort';
 export { oneNodeModel } from '../onnx';

@@ -13,12 +13,18 @@
  * - `variant`: 'webgpu-ep', or 'cpu-ep-fallback' where ORT runs the node on its CPU EP (wasm)
  *   because its WebGPU EP lacks it; the timings are then of that.
  *
- * The wasm files are served from node_modules by the bench's dev server (no CDN, works offline).
+ * The wasm file is an asset of the page's bundle (the dev server serves it from node_modules, the
+ * demo site's build copies it): no CDN, works offline. The `webgpu` bundle of ONNX Runtime Web
+ * carries its JS glue and loads only this wasm.
  */
 import * as ort from 'onnxruntime-web/webgpu';
+import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import type { Impl } from '../harness';
 
-ort.env.wasm.wasmPaths = '/node_modules/onnxruntime-web/dist/';
+ort.env.wasm.wasmPaths = { wasm: wasmUrl };
+
+/** The ONNX Runtime Web version in use (the bench page's JSON records it). */
+export const ortVersion: string = ort.env.versions.web ?? 'unknown';
 ort.env.logLevel = 'error';
 
 const STORAGE = 0x80; // GPUBufferUsage.STORAGE
