@@ -13,8 +13,11 @@ export default defineConfig({
     sourcemap: true,
   },
   test: {
+    // vitest's default reporter (each file's duration), plus a line as each file starts.
+    reporters: ['./test/reporter.ts'],
     // The GPU tests share one headless Chromium (and SwiftShader's CPU threads): run their files
-    // one at a time; Node-only tests run in parallel.
+    // one at a time, in one page whose devices keep what they compiled (test/gpu/page.ts);
+    // Node-only tests run in parallel.
     projects: [
       {
         test: {

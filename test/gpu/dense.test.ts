@@ -138,8 +138,7 @@ describe('dense and denseBackward on webgpu, every GEMM variant against the CPU 
 
   it('runs in ranges of batch rows when x or y outgrow a storage binding, on a device at default limits', async () => {
     const r = await gpu.run(async (nn, util) => {
-      const adapter = await navigator.gpu.requestAdapter();
-      const device = await adapter!.requestDevice();
+      const device = await util.sharedDevice('default');
       const ctx = await nn.createContext({ device });
       const binding = device.limits.maxStorageBufferBindingSize;
       const out = [];
@@ -176,7 +175,6 @@ describe('dense and denseBackward on webgpu, every GEMM variant against the CPU 
       }
       const live = ctx.memory();
       ctx.destroy();
-      device.destroy();
       return { binding, out, live };
     });
     for (const c of r.out) {

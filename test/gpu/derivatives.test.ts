@@ -54,7 +54,7 @@ describe('softmax Jacobians on webgpu', () => {
     const results = await gpu.run(
       async (nn, util, { cases, colsList, tol }) => {
         const C = await (new Function('path', 'return import(path)') as (path: string) => Promise<typeof Cases>)(cases);
-        const ctx = await nn.createContext({ backend: 'webgpu' });
+        const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
         const out = [];
         try {
           for (const cols of colsList) {
@@ -84,7 +84,7 @@ describe('softmax Jacobians on webgpu', () => {
     const results = await gpu.run(
       async (nn, util, { cases, colsList, tol }) => {
         const C = await (new Function('path', 'return import(path)') as (path: string) => Promise<typeof Cases>)(cases);
-        const ctx = await nn.createContext({ backend: 'webgpu' });
+        const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
         const out = [];
         try {
           for (const cols of colsList) {
@@ -114,8 +114,8 @@ describe('softmax Jacobians on webgpu', () => {
   });
 
   it("reproduces the article's worked example: diag(J) = S(1 - S), J[0][1] = -S0*S1, J = diag(S) - S S^T", async () => {
-    const r = await gpu.run(async (nn) => {
-      const ctx = await nn.createContext({ backend: 'webgpu' });
+    const r = await gpu.run(async (nn, util) => {
+      const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
       const x = ctx.tensor([0.5, 1.5, -0.3, 2.2, 0.9]);
       const S = Array.from(await ctx.softmax(x).read());
       const J = Array.from(await ctx.softmaxJacobian(x).read());
@@ -141,8 +141,7 @@ describe('softmax Jacobians on webgpu', () => {
   it('binds outputs larger than maxStorageBufferBindingSize in chunks (device at default limits)', async () => {
     const results = await gpu.run(
       async (nn, util, { tol }) => {
-        const adapter = await navigator.gpu.requestAdapter();
-        const device = await adapter!.requestDevice();
+        const device = await util.sharedDevice('default');
         const ctx = await nn.createContext({ device });
         const binding = device.limits.maxStorageBufferBindingSize;
         const out = [];
@@ -173,7 +172,6 @@ describe('softmax Jacobians on webgpu', () => {
           }
         } finally {
           ctx.destroy();
-          device.destroy();
         }
         return { out, binding };
       },
@@ -185,11 +183,10 @@ describe('softmax Jacobians on webgpu', () => {
   });
 
   it('refuses Jacobians over maxBufferSize with a SizeLimitError stating size and limit, recording nothing', async () => {
-    const r = await gpu.run(async (nn) => {
-      const adapter = await navigator.gpu.requestAdapter();
-      const device = await adapter!.requestDevice();
+    const r = await gpu.run(async (nn, util) => {
+      const device = await util.sharedDevice('default');
       const small = await nn.createContext({ device });
-      const big = await nn.createContext({ backend: 'webgpu' });
+      const big = await nn.createContext({ device: await util.sharedDevice('raised') });
       const messages: string[] = [];
       const names: string[] = [];
       const memory: number[] = [];
@@ -215,7 +212,6 @@ describe('softmax Jacobians on webgpu', () => {
       } finally {
         small.destroy();
         big.destroy();
-        device.destroy();
       }
     });
     expect(r.names).toEqual(['SizeLimitError', 'SizeLimitError', 'SizeLimitError', 'SizeLimitError']);
@@ -233,7 +229,7 @@ describe('row-wise derivative ops on webgpu', () => {
     const results = await gpu.run(
       async (nn, util, { cases, colsList, grad, logTol, logVjpTol }) => {
         const C = await (new Function('path', 'return import(path)') as (path: string) => Promise<typeof Cases>)(cases);
-        const ctx = await nn.createContext({ backend: 'webgpu' });
+        const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
         const out = [];
         try {
           for (const cols of colsList) {
@@ -276,7 +272,7 @@ describe('row-wise derivative ops on webgpu', () => {
   it('rows-split (a few long rows cut into segments) matches the CPU reference for the same ops, with special values in different segments of a row', async () => {
     const results = await gpu.run(
       async (nn, util, { grad, logTol, logVjpTol }) => {
-        const ctx = await nn.createContext({ backend: 'webgpu' });
+        const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
         const out = [];
         try {
           // 7 rows of 4096: 5 segments of 205 vec4s (the last 204). Each row of x, s (from x),
@@ -350,7 +346,7 @@ describe('row-wise derivative ops on webgpu', () => {
   it('handle non-last axes on the GPU (strided kernel) for the same ops', async () => {
     const results = await gpu.run(
       async (nn, util, { grad, logTol, logVjpTol }) => {
-        const ctx = await nn.createContext({ backend: 'webgpu' });
+        const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
         const out = [];
         try {
           for (const shape of [[4, 7, 5], [3, 1, 6], [2, 3, 4, 5], [9, 2]]) {
@@ -393,7 +389,7 @@ describe('fused softmax cross-entropy on webgpu', () => {
     const results = await gpu.run(
       async (nn, util, { cases, colsList, grad, logTol }) => {
         const C = await (new Function('path', 'return import(path)') as (path: string) => Promise<typeof Cases>)(cases);
-        const ctx = await nn.createContext({ backend: 'webgpu' });
+        const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
         const out = [];
         try {
           for (const cols of colsList) {
@@ -443,7 +439,7 @@ describe('fused softmax cross-entropy on webgpu', () => {
     const results = await gpu.run(
       async (nn, util, { cases, grad, logTol }) => {
         const C = await (new Function('path', 'return import(path)') as (path: string) => Promise<typeof Cases>)(cases);
-        const ctx = await nn.createContext({ backend: 'webgpu' });
+        const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
         const out = [];
         try {
           // Rows of 1024 in groups of 3: 4 segments of 64 vec4s each, so the edge rows' specials
@@ -501,8 +497,7 @@ describe('fused softmax cross-entropy on webgpu', () => {
   it('splits tensors larger than a storage binding into ranges of rows on a device at default limits', async () => {
     const r = await gpu.run(
       async (nn, util, { grad, logTol }) => {
-        const adapter = await navigator.gpu.requestAdapter();
-        const device = await adapter!.requestDevice();
+        const device = await util.sharedDevice('default');
         const ctx = await nn.createContext({ device });
         const binding = device.limits.maxStorageBufferBindingSize;
         const out = [];
@@ -538,7 +533,6 @@ describe('fused softmax cross-entropy on webgpu', () => {
         const tooLong = util.thrown(() => ctx.softmaxCrossEntropy(ctx.tensor(new Float32Array(40_000_000), [1, 40_000_000]), ctx.tensor(new Int32Array(1), [1])));
         const live = ctx.memory().tensors;
         ctx.destroy();
-        device.destroy();
         return { binding, out, tooLong, live };
       },
       { grad: GRAD_TOL, logTol: LOG_TOL },
@@ -555,8 +549,8 @@ describe('fused softmax cross-entropy on webgpu', () => {
   });
 
   it('refuses class indices out of range before recording anything', async () => {
-    const r = await gpu.run(async (nn) => {
-      const ctx = await nn.createContext({ backend: 'webgpu' });
+    const r = await gpu.run(async (nn, util) => {
+      const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
       const x = ctx.tensor(new Float32Array(6), [2, 3]);
       const bad = ctx.tensor(new Int32Array([1, 3]));
       const before = ctx.memory().tensors;
@@ -584,7 +578,7 @@ describe('derivative ops on many rows', () => {
   it('match the CPU reference on 70000 rows (3000 for the workgroup-per-row variants), every variant', async () => {
     const results = await gpu.run(
       async (nn, util, { grad, logTol, logVjpTol }) => {
-        const ctx = await nn.createContext({ backend: 'webgpu' });
+        const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
         const out = [];
         type Values = Promise<Float32Array | Int32Array>;
         try {
@@ -637,7 +631,7 @@ describe('derivative ops on many rows', () => {
 
   it('free every intermediate inside tidy (no leaked tensors)', async () => {
     const r = await gpu.run(async (nn, util) => {
-      const ctx = await nn.createContext({ backend: 'webgpu' });
+      const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
       const x = ctx.tensor(util.randomArray(64, 1), [8, 8]);
       const labels = ctx.tensor(new Int32Array(8).fill(2));
       const before = ctx.memory();

@@ -237,8 +237,7 @@ describe('matmul on webgpu, every GEMM variant against cpu.matmul', () => {
 
   it('splits operands larger than a storage binding into ranges of rows or batch entries on a device at default limits', async () => {
     const r = await gpu.run(async (nn, util) => {
-      const adapter = await navigator.gpu.requestAdapter();
-      const device = await adapter!.requestDevice();
+      const device = await util.sharedDevice('default');
       const ctx = await nn.createContext({ device });
       const binding = device.limits.maxStorageBufferBindingSize;
       const out = [];
@@ -276,7 +275,6 @@ describe('matmul on webgpu, every GEMM variant against cpu.matmul', () => {
       ];
       const live = ctx.memory().tensors;
       ctx.destroy();
-      device.destroy();
       return { binding, out, refused, live };
     });
     for (const c of r.out) {

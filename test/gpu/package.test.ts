@@ -1,20 +1,42 @@
 /**
- * The published package: `npm pack` (which builds dist/), install the tarball into a fresh
- * project, then import it from Node (cpu backend) and from a page served as static files
- * (webgpu backend, in the shared headless Chromium).
+ * The published package: `npm pack` (which builds dist/), unpack the tarball into a fresh
+ * project's node_modules, then use it as consumers do: `import` and `require()` from Node (cpu
+ * backend), a strict TypeScript project on TypeScript 5 and 7, and a page served as static files
+ * (webgpu backend, in the shared headless Chromium). Nothing here reaches the registry: the one
+ * dependency, @webgpu/types, is linked from this repository's node_modules.
  */
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { extname, join, normalize } from 'node:path';
+import { extname, join, normalize, relative } from 'node:path';
 import puppeteer from 'puppeteer';
 import { installPackedLibrary, ROOT } from '../util/pack';
 
 let project: string;
+/** The unpacked package: node_modules/webgpu-nn of the consumer project. */
+let packageDir: string;
+
+/** Every file under `dir`, as paths relative to it with forward slashes. */
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split('\\').join('/'))
+    .sort();
+}
+
+/** Runs a compiler's tsc with --listFiles: whether it passed, and the files it read and its diagnostics. */
+function typeCheck(compiler: string, tsconfig: string): { passed: boolean; output: string } {
+  try {
+    return { passed: true, output: execFileSync(process.execPath, [join(ROOT, 'node_modules', compiler, 'bin/tsc'), '-p', tsconfig, '--listFiles'], { cwd: project, encoding: 'utf8' }) };
+  } catch (error) {
+    return { passed: false, output: String((error as { stdout?: string }).stdout || error) };
+  }
+}
 
 beforeAll(() => {
   project = installPackedLibrary('webgpu-nn-pack-');
+  packageDir = join(project, 'node_modules/webgpu-nn');
 });
 
 afterAll(() => {
@@ -22,53 +44,111 @@ afterAll(() => {
 });
 
 describe('the packed library', () => {
-  it('ships an ESM bundle without bare imports, and type declarations', () => {
-    const dir = join(project, 'node_modules/webgpu-nn');
-    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    expect(pkg.dependencies ?? {}).toEqual({});
+  it('ships the bundle, its declarations, README, CHANGELOG and docs/*.md, and nothing else', () => {
+    const files = listFiles(packageDir);
+    const shipped = files.filter((f) => !f.startsWith('dist/'));
+    const inRepository = (name: string) => existsSync(join(ROOT, name));
+    const docs = existsSync(join(ROOT, 'docs')) ? readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`) : [];
+    const expected = ['package.json', ...['README.md', 'CHANGELOG.md', 'LICENSE'].filter(inRepository), ...docs].sort();
+    expect(shipped).toEqual(expected);
+    expect(files).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'dist/core.js', 'dist/core.d.ts']));
     // The two entries share chunks of their own (relative imports); nothing else is imported.
-    const files = readdirSync(join(dir, 'dist')).filter((f) => f.endsWith('.js'));
-    for (const file of files) expect(readFileSync(join(dir, 'dist', file), 'utf8')).not.toMatch(/^\s*import\s[^'"]*['"](?!\.\/)/m);
-    expect(files.map((f) => readFileSync(join(dir, 'dist', f), 'utf8')).join('\n')).toContain('@compute');
-    expect(readdirSync(join(dir, 'dist'))).toContain('index.d.ts');
+    const bundles = files.filter((f) => f.startsWith('dist/') && f.endsWith('.js')).map((f) => readFileSync(join(packageDir, f), 'utf8'));
+    for (const code of bundles) expect(code).not.toMatch(/^\s*import\s[^'"]*['"](?!\.\/)/m);
+    expect(bundles.join('\n')).toContain('@compute');
   });
 
-  it('type-checks for a TypeScript consumer with nodenext resolution', () => {
+  it('depends only on @webgpu/types, which the declarations for TypeScript before 6 reference', () => {
+    const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
+    expect(Object.keys(pkg.dependencies)).toEqual(['@webgpu/types']);
+    for (const entry of ['webgpu-types', 'core-webgpu-types']) {
+      expect(readFileSync(join(packageDir, `dist/${entry}.d.ts`), 'utf8')).toMatch(/^\/\/\/ <reference types="@webgpu\/types"/m);
+    }
+  });
+
+  it("resolves README's relative links in the repository, and those into docs/ in the package too", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    // Inline links and images `[text](target "title")`, and reference definitions `[label]: target`.
+    const targets = [...readme.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g), ...readme.matchAll(/^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+"[^"]*")?\s*$/gm)].map((m) => m[1]);
+    const relativeLinks = targets.filter((t) => !/^[a-z][a-z0-9+.-]*:/i.test(t) && !t.startsWith('#')).map((t) => decodeURIComponent(t.replace(/[?#].*$/, '')));
+    expect(relativeLinks.length).toBeGreaterThan(0);
+    const missing = (dir: string, links: string[]) => links.filter((link) => !existsSync(join(dir, link)));
+    expect(missing(ROOT, relativeLinks), 'README links missing from the repository').toEqual([]);
+    const intoDocs = relativeLinks.filter((link) => normalize(link).startsWith('docs/'));
+    expect(missing(packageDir, intoDocs), 'README links into docs/ missing from the package').toEqual([]);
+  });
+
+  // TypeScript 5 has no WebGPU types of its own and reads @webgpu/types; TypeScript 7's DOM
+  // library declares them, and @webgpu/types there would be a redeclaration.
+  it.each([
+    ['typescript5', /^Version 5\./, true],
+    ['typescript', /^Version 7\./, false],
+  ])('type-checks a strict consumer project (skipLibCheck false) with %s', (compiler, version, readsWebgpuTypes) => {
+    expect(execFileSync(process.execPath, [join(ROOT, 'node_modules', compiler, 'bin/tsc'), '--version'], { encoding: 'utf8' })).toMatch(version);
+    const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
+    // Every entry of the exports map is imported, so each entry's declarations are checked.
+    const entries = Object.keys(pkg.exports).filter((entry) => entry !== './package.json');
     writeFileSync(
       join(project, 'main.ts'),
       `import { createContext, Sequential, Dense, ShapeError } from 'webgpu-nn';
+      ${entries.map((entry, i) => `import * as entry${i} from '${join('webgpu-nn', entry)}';`).join('\n')}
       const ctx = await createContext({ backend: 'cpu' });
       const probs: Float32Array = await ctx.softmax(ctx.tensor([1, 2])).read();
       // @ts-expect-error: read() of a float32 tensor is a Float32Array, not a string
       const wrong: string = await ctx.softmax(ctx.tensor([1, 2])).read();
+      const onDevice = (device: GPUDevice) => createContext({ device });
       const model = new Sequential([new Dense({ units: 1, inputShape: [2] })]);
-      console.log(probs, wrong, model.summary(), ShapeError.name);
+      console.log(probs, wrong, onDevice, model.summary(), ShapeError.name, ${entries.map((_, i) => `entry${i}`).join(', ')});
+      `,
+    );
+    // A CommonJS module of the same project: require() of the package's ES module, as Node does.
+    writeFileSync(
+      join(project, 'legacy.cts'),
+      `import nn = require('webgpu-nn');
+      const error: typeof nn.ShapeError = nn.ShapeError;
+      export const created: Promise<{ backend: string }> = nn.createContext({ backend: 'cpu' });
+      console.log(error.name);
       `,
     );
     writeFileSync(
       join(project, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022', 'dom'], strict: true, noEmit: true, skipLibCheck: true }, files: ['main.ts'] }),
+      JSON.stringify({
+        compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2022', 'dom'], strict: true, noEmit: true, skipLibCheck: false },
+        files: ['main.ts', 'legacy.cts'],
+      }),
     );
-    // The repository's own tsc, resolving 'webgpu-nn' from the consumer's node_modules: types
-    // that failed to resolve would be `any`, and the @ts-expect-error above would then fail.
-    let output = '';
-    try {
-      execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(project, 'tsconfig.json')], { cwd: project, encoding: 'utf8' });
-    } catch (error) {
-      output = String((error as { stdout?: string }).stdout ?? error);
-    }
-    expect(output).toBe('');
+    // Types that failed to resolve would be `any`, and the @ts-expect-error above would then fail.
+    const { passed, output } = typeCheck(compiler, join(project, 'tsconfig.json'));
+    expect(output.split('\n').filter((line) => /error TS\d+/.test(line))).toEqual([]);
+    expect(passed, output).toBe(true);
+    expect(output).toContain(join(packageDir, 'dist/index.d.ts'));
+    expect(output.includes(join('@webgpu/types', 'dist/index.d.ts'))).toBe(readsWebgpuTypes);
   });
 
+  const script = (load: string) => `
+    ${load}
+    const ctx = await createContext({ backend: 'cpu' });
+    const y = await ctx.softmax(ctx.tensor([[1000, 1000]])).read();
+    console.log(JSON.stringify({ backend: ctx.backend, y: Array.from(y), ref: Array.from(cpu.softmax(new Float32Array([0, 0]), [2])), error: typeof ShapeError }));
+  `;
+  const expected = { backend: 'cpu', y: [0.5, 0.5], ref: [0.5, 0.5], error: 'function' };
+
   it('imports in Node and runs on the cpu backend', () => {
-    const script = `
-      import { createContext, cpu, ShapeError } from 'webgpu-nn';
-      const ctx = await createContext({ backend: 'cpu' });
-      const y = await ctx.softmax(ctx.tensor([[1000, 1000]])).read();
-      console.log(JSON.stringify({ backend: ctx.backend, y: Array.from(y), ref: Array.from(cpu.softmax(new Float32Array([0, 0]), [2])), error: typeof ShapeError }));
-    `;
-    const out = execFileSync('node', ['--input-type=module', '-e', script], { cwd: project, encoding: 'utf8' });
-    expect(JSON.parse(out)).toEqual({ backend: 'cpu', y: [0.5, 0.5], ref: [0.5, 0.5], error: 'function' });
+    const out = execFileSync('node', ['--input-type=module', '-e', script(`import { createContext, cpu, ShapeError } from 'webgpu-nn';`)], { cwd: project, encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual(expected);
+  });
+
+  it('loads with require() in Node and runs on the cpu backend', () => {
+    // A CommonJS script (no top-level await there: the body runs in an async function).
+    const body = script(`const { createContext, cpu, ShapeError } = require('webgpu-nn');`);
+    const out = execFileSync('node', ['--input-type=commonjs', '-e', `(async () => {${body}})().catch((e) => { console.error(e); process.exit(1); });`], {
+      cwd: project,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    expect(JSON.parse(out)).toEqual(expected);
+    const version = execFileSync('node', ['--input-type=commonjs', '-e', `console.log(require('webgpu-nn/package.json').version)`], { cwd: project, encoding: 'utf8' });
+    expect(version.trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
   });
 
   it('imports in a browser page served as static files and runs on webgpu', async () => {

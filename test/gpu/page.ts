@@ -1,16 +1,20 @@
 /**
- * Node-side handle on the shared headless Chromium: each GPU test file opens one page with the
- * library (`nn`, from source) and the comparison helpers (`util`) loaded, and runs test bodies in
- * it with `run(fn, args)`. `fn` is sent as source, so it may use only its parameters.
+ * Node-side handle on the shared headless Chromium: the GPU test files run their bodies with
+ * `run(fn, args)` in one page that has the library (`nn`, from source), the comparison helpers
+ * and the shared devices (`util`) loaded. `fn` is sent as source, so it may use only its
+ * parameters. The files run one at a time and share the page, which lives for the whole run, so
+ * that contexts on its shared devices (test/gpu/devices.ts) reuse the pipelines earlier files
+ * compiled.
  */
 import { inject, expect } from 'vitest';
 import puppeteer, { type Browser, type Page } from 'puppeteer';
 import type * as Library from '../../src/index';
-import type * as Util from '../util/compare';
+import type * as Compare from '../util/compare';
+import type * as Devices from './devices';
 import { formatComparison, type Comparison } from '../util/compare';
 
 export type NN = typeof Library;
-export type UtilModule = typeof Util;
+export type UtilModule = typeof Compare & typeof Devices;
 
 export interface GpuPage {
   page: Page;
@@ -18,20 +22,22 @@ export interface GpuPage {
   close(): Promise<void>;
 }
 
+const PAGE = '/test/gpu/page.html';
+
 export async function openGpuPage(): Promise<GpuPage> {
   const browser: Browser = await puppeteer.connect({ browserWSEndpoint: inject('wsEndpoint'), protocolTimeout: 0 });
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push((e as Error).message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  await page.goto(`${inject('baseUrl')}/test/gpu/page.html`);
-  await page.waitForFunction('window.ready === true', { timeout: 60_000 });
+  const url = `${inject('baseUrl')}${PAGE}`;
+  let page = (await browser.pages()).find((p) => p.url() === url);
+  if (!page) {
+    page = await browser.newPage();
+    await page.goto(url);
+    await page.waitForFunction('window.ready === true', { timeout: 60_000 });
+  }
+  const shared = page;
   return {
-    page,
+    page: shared,
     run: (fn, args) =>
-      page.evaluate(
+      shared.evaluate(
         async (source: string, input: unknown) => {
           const w = window as unknown as { nn: unknown; util: unknown };
           const body = new Function(`return (${source});`)();
@@ -41,7 +47,6 @@ export async function openGpuPage(): Promise<GpuPage> {
         args as unknown,
       ) as Promise<never>,
     async close() {
-      await page.close();
       await browser.disconnect();
     },
   };
@@ -51,22 +56,16 @@ export async function openGpuPage(): Promise<GpuPage> {
 export type Ctx = Awaited<ReturnType<NN['createContext']>>;
 
 /**
- * `openGpuPage` plus one webgpu context for the whole file, kept in the page as `window.ctx`
- * (destroyed by `close()`): SwiftShader compiles each pipeline (kernel x overrides) in 1-3 s, once
- * per device, so a context per test would repeat that work.
+ * `openGpuPage` plus the page's webgpu context `window.ctx`, on the shared 'raised' device,
+ * created by the first file that asks for it and kept for the run.
  */
 export async function openGpuPageWithContext(): Promise<GpuPage> {
   const gpu = await openGpuPage();
-  await gpu.run(async (nn) => {
-    (window as unknown as { ctx: unknown }).ctx = await nn.createContext({ backend: 'webgpu' });
+  await gpu.run(async (nn, util) => {
+    const w = window as unknown as { ctx?: unknown };
+    w.ctx ??= await nn.createContext({ device: await util.sharedDevice('raised') });
   });
-  return {
-    ...gpu,
-    async close() {
-      await gpu.run(async () => (window as unknown as { ctx: { destroy(): void } }).ctx.destroy());
-      await gpu.close();
-    },
-  };
+  return gpu;
 }
 
 /** Asserts a GPU-vs-reference comparison made in the page, printing the worst errors if it fails. */

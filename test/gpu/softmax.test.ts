@@ -29,7 +29,7 @@ describe.each(VARIANTS)('softmax variant %s', (variant) => {
   it('gives the documented results for special values', async () => {
     const r = await gpu.run(
       async (nn, util, { variant }) => {
-        const ctx = await nn.createContext({ backend: 'webgpu' });
+        const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
         ctx.setKernelVariant('softmax', variant);
         const I = Infinity;
         // Rows of 4 so that the vec4 variant can run them all.
@@ -73,7 +73,7 @@ describe.each(VARIANTS)('softmax variant %s', (variant) => {
   it('matches the CPU reference over row lengths and random data', async () => {
     const results = await gpu.run(
       async (nn, util, { variant, atol, rtol }) => {
-        const ctx = await nn.createContext({ backend: 'webgpu' });
+        const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
         ctx.setKernelVariant('softmax', variant);
         const out = [];
         const cases = [
@@ -118,7 +118,7 @@ describe('softmax on webgpu', () => {
   it('handles very long rows (1 << 20 entries) with the default rule and the workgroup kernel', async () => {
     const results = await gpu.run(
       async (nn, util, { atol, rtol }) => {
-        const ctx = await nn.createContext({ backend: 'webgpu' });
+        const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
         const cols = 1 << 20;
         const data = util.randomArray(2 * cols, 42, -30, 30);
         const ref = nn.cpu.softmax(data, [2, cols]);
@@ -144,7 +144,7 @@ describe('softmax on webgpu', () => {
   it('rows-split (a few long rows cut into segments) matches the CPU reference, with special values in different segments of a row', async () => {
     const results = await gpu.run(
       async (nn, util, { atol, rtol }) => {
-        const ctx = await nn.createContext({ backend: 'webgpu' });
+        const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
         // 7 rows of 4096: 5 segments of 205 vec4s (the last 204), so the entries set below fall
         // in different segments than the rows' other extremes.
         const [rows, cols] = [7, 4096];
@@ -187,7 +187,7 @@ describe('softmax on webgpu', () => {
   it('handles a million rows, folding grids over 65535 workgroups', async () => {
     const results = await gpu.run(
       async (nn, util, { atol, rtol }) => {
-        const ctx = await nn.createContext({ backend: 'webgpu' });
+        const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
         const out = [];
         // [1e6, 3] runs one invocation per row; [5e6, 1] needs 78125 workgroups of 64; the
         // subgroup kernel runs one workgroup per row, so 1e6 rows fold into a 2-D grid.
@@ -210,7 +210,7 @@ describe('softmax on webgpu', () => {
   it('takes any axis, on the GPU', async () => {
     const results = await gpu.run(
       async (nn, util, { atol, rtol }) => {
-        const ctx = await nn.createContext({ backend: 'webgpu' });
+        const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
         const out = [];
         for (const [shape, axis] of [
           [[4, 5, 6], 0], [[4, 5, 6], 1], [[4, 5, 6], -1], [[4, 5, 6], -3], [[7, 33], 0], [[1, 9, 1], 1],
@@ -234,7 +234,7 @@ describe('softmax on webgpu', () => {
   it('matches the CPU reference on seeded random shapes', async () => {
     const results = await gpu.run(
       async (nn, util, { atol, rtol }) => {
-        const ctx = await nn.createContext({ backend: 'webgpu' });
+        const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
         const dims = util.randomArray(60, 2024, 0, 1);
         const out = [];
         for (let i = 0; i < 20; i++) {
@@ -255,8 +255,8 @@ describe('softmax on webgpu', () => {
   });
 
   it('chains ops on the GPU and handles empty tensors', async () => {
-    const r = await gpu.run(async (nn) => {
-      const ctx = await nn.createContext({ backend: 'webgpu' });
+    const r = await gpu.run(async (nn, util) => {
+      const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
       const x = ctx.tensor([[0, Math.log(3)], [5, 5]]);
       const twice = Array.from(await ctx.softmax(ctx.softmax(x)).read());
       const empty = ctx.softmax(ctx.tensor(new Float32Array(0), [0, 5]));
@@ -274,8 +274,7 @@ describe('softmax on webgpu', () => {
   it('splits tensors larger than a storage binding into chunks on a device at default limits', async () => {
     const r = await gpu.run(
       async (nn, util, { atol, rtol }) => {
-        const adapter = await navigator.gpu.requestAdapter();
-        const device = await adapter!.requestDevice();
+        const device = await util.sharedDevice('default');
         const ctx = await nn.createContext({ device });
         const binding = device.limits.maxStorageBufferBindingSize;
         const out = [];
@@ -300,7 +299,6 @@ describe('softmax on webgpu', () => {
         const tooLong = util.thrown(() => ctx.softmax(ctx.tensor(new Float32Array(40_000_000), [1, 40_000_000])));
         const live = ctx.memory().tensors;
         ctx.destroy();
-        device.destroy();
         return { binding, out, tooLong, live };
       },
       { atol: ATOL, rtol: RTOL },

@@ -75,7 +75,7 @@ describe('training paths agree with the cpu backend', () => {
           },
         };
         const c = configs[name];
-        const gpuCtx = await nn.createContext({ backend: 'webgpu' });
+        const gpuCtx = await nn.createContext({ device: await util.sharedDevice('raised') });
         const cpuCtx = await nn.createContext({ backend: 'cpu' });
         const out: Record<string, { weights: number[]; loss: number[]; accuracy: number[]; ran: string | null }> = {};
         for (const [label, ctx, variant] of [['lanes', gpuCtx, 'fused-lanes'], ['fused', gpuCtx, 'fused-small'], ['layerwise', gpuCtx, 'layerwise'], ['cpu', cpuCtx, null]] as const) {
@@ -116,8 +116,8 @@ describe('training paths agree with the cpu backend', () => {
 
 describe('the examples', () => {
   it('XOR: the article run (100,000 epochs, SGD 0.01) ends below 0.1 for the 0s and above 0.9 for the 1s', async () => {
-    const r = await gpu.run(async (nn) => {
-      const ctx = await nn.createContext({ backend: 'webgpu' });
+    const r = await gpu.run(async (nn, util) => {
+      const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
       // (an import() written here would be rewritten by vitest's transform; the page must do it)
       const load = new Function('path', 'return import(path)') as (path: string) => Promise<{ main: (o: unknown) => Promise<never> }>;
       const example = await load('/examples/xor.ts');
@@ -146,8 +146,8 @@ describe('the examples', () => {
     ['layerwise', 1_000],
   ])('reverse (%s, %i epochs): row 0 keeps its initial value; zeroed, the last digit is wrong for all six new inputs', async (variant, epochs) => {
     const r = await gpu.run(
-      async (nn, _util, { variant, epochs }) => {
-        const ctx = await nn.createContext({ backend: 'webgpu' });
+      async (nn, util, { variant, epochs }) => {
+        const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
         ctx.setKernelVariant('fit', variant);
         const load = new Function('path', 'return import(path)') as (path: string) => Promise<Record<string, unknown> & { main: (o: unknown) => Promise<never> }>;
         const example = await load('/examples/reverse.ts');
@@ -186,8 +186,8 @@ describe('the examples', () => {
 describe('fit on WebGPU', () => {
   it.each(['fused-lanes', 'fused-small', 'layerwise'])('%s: stops at a non-finite loss and keeps the weights of the last good step', async (variant) => {
     const r = await gpu.run(
-      async (nn, _util, { variant }) => {
-        const ctx = await nn.createContext({ backend: 'webgpu' });
+      async (nn, util, { variant }) => {
+        const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
         ctx.setKernelVariant('fit', variant);
         const x = [[1e10, 1e10], [1, 1]];
         const y = [[1], [1]];
@@ -226,7 +226,7 @@ describe('fit on WebGPU', () => {
   it('assembles batches on the GPU as the cpu backend does: shuffled and contiguous rows, 32-bit and vec4 copies, class indices', async () => {
     const r = await gpu.run(async (nn, util) => {
       const ops = await (new Function('path', 'return import(path)') as (path: string) => Promise<typeof import('../../src/ops/training/ops')>)('/src/ops/training/ops.ts');
-      const gpuCtx = await nn.createContext({ backend: 'webgpu' });
+      const gpuCtx = await nn.createContext({ device: await util.sharedDevice('raised') });
       const cpuCtx = await nn.createContext({ backend: 'cpu' });
       const out = [];
       const samples = 50;
@@ -268,8 +268,8 @@ describe('fit on WebGPU', () => {
   });
 
   it('checks GPU tensors before training: NaN in x, bad class indices', async () => {
-    const r = await gpu.run(async (nn) => {
-      const ctx = await nn.createContext({ backend: 'webgpu' });
+    const r = await gpu.run(async (nn, util) => {
+      const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
       const model = new nn.Sequential([new nn.Dense({ units: 3, inputShape: [2], activation: 'softmax' })]);
       model.compile({ loss: 'sparseCategoricalCrossentropy', optimizer: 'sgd', seed: 1, context: ctx });
       const before = (await model.getWeights()).map((w) => Array.from(w));
@@ -296,8 +296,8 @@ describe('fit on WebGPU', () => {
   });
 
   it('the data check reads 4 entries at a time: the first bad entry wherever it sits, padding ignored', async () => {
-    const r = await gpu.run(async (nn) => {
-      const ctx = await nn.createContext({ backend: 'webgpu' });
+    const r = await gpu.run(async (nn, util) => {
+      const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
       const model = new nn.Sequential([new nn.Dense({ units: 3, inputShape: [3], activation: 'softmax' })]);
       model.compile({ loss: 'sparseCategoricalCrossentropy', optimizer: 'sgd', seed: 1, context: ctx });
       // 9 x 3 = 27 entries: six whole vec4s and one with 3 entries and a padding word.
@@ -395,8 +395,8 @@ describe('fit on WebGPU', () => {
 
   it.each(['fused-lanes', 'fused-small', 'layerwise'])('%s: Adam continues across fit calls (two fits equal one)', async (variant) => {
     const r = await gpu.run(
-      async (nn, _util, { variant }) => {
-        const ctx = await nn.createContext({ backend: 'webgpu' });
+      async (nn, util, { variant }) => {
+        const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
         ctx.setKernelVariant('fit', variant);
         const x = [[0, 0], [0, 1], [1, 0], [1, 1]];
         const y = [[0], [1], [1], [0]];
@@ -419,8 +419,8 @@ describe('fit on WebGPU', () => {
   });
 
   it('picks the fused kernel for small models and the layer-wise path past its limits', async () => {
-    const r = await gpu.run(async (nn) => {
-      const ctx = await nn.createContext({ backend: 'webgpu' });
+    const r = await gpu.run(async (nn, util) => {
+      const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
       const ran: (string | null)[] = [];
       for (const units of [64, 65]) {
         const model = new nn.Sequential([new nn.Dense({ units, inputShape: [3], activation: 'relu' }), new nn.Dense({ units: 1 })]);
