@@ -5,7 +5,7 @@ export type { ContextOptions, TensorInput, MemoryInfo, BackendName } from './con
 export type { Tensor, DType, TensorData, DataOf } from './tensor.js';
 export type { AdapterInfo } from './gpu/device.js';
 export type { AutotuneOptions, AutotuneResult, TuningStorage } from './autotune/autotuner.js';
-export type { MatmulOptions } from './linalg.js';
+export type { DenseOptions, MatmulOptions } from './linalg.js';
 export type { DenseBackwardArgs, DenseGradients } from './ops/dense.js';
 export type { CrossEntropyOptions, CrossEntropyResult, Reduction } from './cpu/crossentropy.js';
 export * as cpu from './cpu/index.js';

@@ -1,7 +1,7 @@
 /** Activation names, their codes in the WGSL kernels, and their CPU definitions. */
 import { ArgumentError } from '../errors.js';
 import { describe } from '../shape.js';
-import type { Activation } from '../linalg.js';
+import { ACTIVATIONS as ACTIVATION_NAMES, LEAKY_RELU_ALPHA, type Activation } from '../linalg.js';
 import { softmaxVjpLine } from '../cpu/vjp.js';
 import { ACTIVATION_CODE as POINTWISE_CODE } from '../kernels/activation.js';
 
@@ -11,7 +11,7 @@ import { ACTIVATION_CODE as POINTWISE_CODE } from '../kernels/activation.js';
  */
 export type ActivationName = Activation;
 
-export const ACTIVATIONS: readonly ActivationName[] = ['linear', 'sigmoid', 'relu', 'tanh', 'softmax'];
+export const ACTIVATIONS: readonly ActivationName[] = ACTIVATION_NAMES;
 
 /**
  * The code each kernel uses for an activation: the element-wise ones' codes (kernels/activation.ts,
@@ -27,9 +27,12 @@ export function parseActivation(op: string, arg: string, value: unknown): Activa
   return value as ActivationName;
 }
 
-/** Applies `act` to each row of `z` ([rows, cols], in place), float64 arithmetic. */
-export function applyActivation(act: ActivationName, z: Float32Array, cols: number): void {
+/** Applies `act` to each row of `z` ([rows, cols], in place), float64 arithmetic; `alpha`: leakyRelu's slope. */
+export function applyActivation(act: ActivationName, z: Float32Array, cols: number, alpha = LEAKY_RELU_ALPHA): void {
   switch (act) {
+    case 'leakyRelu':
+      for (let i = 0; i < z.length; i++) z[i] = z[i] >= 0 ? z[i] : alpha * z[i];
+      return;
     case 'linear':
       return;
     case 'sigmoid':
@@ -57,9 +60,12 @@ export function applyActivation(act: ActivationName, z: Float32Array, cols: numb
  * Back through the activation: given its output y and dL/dy, returns dL/dz per row
  * (softmax: y * (dy - <dy, y>), cpu.softmaxVjp's line).
  */
-export function activationBackward(act: ActivationName, y: Float32Array, dy: Float32Array, cols: number): Float32Array {
+export function activationBackward(act: ActivationName, y: Float32Array, dy: Float32Array, cols: number, alpha = LEAKY_RELU_ALPHA): Float32Array {
   const dz = new Float32Array(y.length);
   switch (act) {
+    case 'leakyRelu':
+      for (let i = 0; i < y.length; i++) dz[i] = y[i] > 0 ? dy[i] : alpha * dy[i];
+      break;
     case 'linear':
       dz.set(dy);
       break;

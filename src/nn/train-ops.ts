@@ -5,6 +5,7 @@
  * The layer-wise path, predict and evaluate call these next to ctx.dense / ctx.denseBackward /
  * ctx.softmaxCrossEntropy, so one piece of code runs on both backends.
  */
+import { LEAKY_RELU_ALPHA } from '../linalg.js';
 import type { Context } from '../context.js';
 import type { Tensor } from '../tensor.js';
 import {
@@ -147,33 +148,33 @@ export function optimizerStep(ctx: Context, op: string, param: Tensor, grad: Ten
 }
 
 /** act(x) for an Activation stage that runs on its own. */
-export function activationForward(ctx: Context, op: string, act: ActivationName, x: Tensor): Tensor {
+export function activationForward(ctx: Context, op: string, act: ActivationName, x: Tensor, alpha = LEAKY_RELU_ALPHA): Tensor {
   if (act === 'softmax') return ctx.softmax(x);
   const gpu = ctx.gpu;
   if (!gpu) {
     const out = f32(x).slice();
-    applyActivation(act, out, x.shape[x.rank - 1]);
+    applyActivation(act, out, x.shape[x.rank - 1], alpha);
     return ctx.cpuOutput(x.shape, out);
   }
   return gpu.captured(op, () => {
     const y = ctx.gpuOutput(op, x.shape, 'float32', 'activation');
     const xb = x.storage!.buffer!;
-    recordActivation(gpu, op, xb, xb, y.storage!.buffer!, x.size, act, 0);
+    recordActivation(gpu, op, xb, xb, y.storage!.buffer!, x.size, act, 0, alpha);
     return y;
   });
 }
 
 /** dL/dx of an Activation stage from its output y and dL/dy. */
-export function activationBackward(ctx: Context, op: string, act: ActivationName, y: Tensor, dy: Tensor): Tensor {
+export function activationBackward(ctx: Context, op: string, act: ActivationName, y: Tensor, dy: Tensor, alpha = LEAKY_RELU_ALPHA): Tensor {
   const cols = y.shape[y.rank - 1];
   const gpu = ctx.gpu;
-  if (!gpu) return ctx.cpuOutput(y.shape, cpuActivationBackward(act, f32(y), f32(dy), cols));
+  if (!gpu) return ctx.cpuOutput(y.shape, cpuActivationBackward(act, f32(y), f32(dy), cols, alpha));
   return gpu.captured(op, () => {
     const dx = ctx.gpuOutput(op, y.shape, 'float32', 'activation gradient');
     const yb = y.storage!.buffer!;
     const dyb = dy.storage!.buffer!;
     if (act === 'softmax') recordSoftmaxVjpRows(gpu, op, yb, dyb, dx.storage!.buffer!, y.size / Math.max(cols, 1), cols);
-    else recordActivation(gpu, op, yb, dyb, dx.storage!.buffer!, y.size, act, 1);
+    else recordActivation(gpu, op, yb, dyb, dx.storage!.buffer!, y.size, act, 1, alpha);
     return dx;
   });
 }

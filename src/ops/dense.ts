@@ -12,7 +12,7 @@ import type { Context } from '../context.js';
 import type { Tensor } from '../tensor.js';
 import { ArgumentError, SizeLimitError } from '../errors.js';
 import { describe } from '../shape.js';
-import { checkActivation, checkFlag, planDense, planDenseBackward, type Activation } from '../linalg.js';
+import { activationOptions, activationSpec, checkDenseOptions, checkFlag, planDense, planDenseBackward, type Activation, type DenseOptions } from '../linalg.js';
 import { dense as cpuDense, denseBackward as cpuDenseBackward } from '../cpu/dense.js';
 import {
   chooseGemmVariant,
@@ -47,17 +47,17 @@ function batchRows(ctx: Context, op: string, batch: number, rowBytes: readonly n
   return rows;
 }
 
-export function dense(ctx: Context, x: Tensor, w: Tensor, b?: Tensor | null, activation: Activation = 'linear'): Tensor {
+export function dense(ctx: Context, x: Tensor, w: Tensor, b?: Tensor | null, activation: Activation | DenseOptions = 'linear'): Tensor {
   const op = 'dense';
   ctx.checkUsable(op);
   ctx.input(op, 'x', x);
   ctx.input(op, 'w', w);
   const bias = b === undefined || b === null ? null : ctx.input(op, 'b', b);
-  const act = checkActivation(op, activation);
+  const { activation: act, alpha } = checkDenseOptions(op, activation);
   const { batch, inputs, units } = planDense(op, x.shape, w.shape, bias ? bias.shape : null);
   const gpu = ctx.gpu;
   if (!gpu) {
-    const data = cpuDense(x.storage!.data as Float32Array, [...x.shape], w.storage!.data as Float32Array, [...w.shape], bias ? (bias.storage!.data as Float32Array) : null, act);
+    const data = cpuDense(x.storage!.data as Float32Array, [...x.shape], w.storage!.data as Float32Array, [...w.shape], bias ? (bias.storage!.data as Float32Array) : null, activationOptions({ activation: act, alpha }));
     return ctx.cpuOutput([batch, units], data);
   }
   checkBindable(ctx, op, 'w', w.byteLength);
@@ -65,7 +65,7 @@ export function dense(ctx: Context, x: Tensor, w: Tensor, b?: Tensor | null, act
   const rows = batchRows(ctx, op, batch, [inputs * 4, units * 4]);
 
   const layout = rowMajorGemm(batch, inputs, units, { biasPerColumn: true });
-  const fusion: GemmFusion = { aDerivative: 'linear', bDerivative: 'linear', bias: bias !== null, activation: act === 'softmax' ? 'linear' : act };
+  const fusion: GemmFusion = { aDerivative: 'linear', bDerivative: 'linear', bias: bias !== null, activation: act === 'softmax' ? 'linear' : act, alpha };
   const chosen = ctx.tunedVariant('matmul', layout) ?? chooseGemmVariant(gpu, layout);
   const variant = ctx.variants.resolve(op, chosen, (v) => gemmVariantUsable(gpu, v, layout));
   return gpu.captured(op, () => {
@@ -99,6 +99,8 @@ export interface DenseBackwardArgs {
   dy: Tensor;
   /** The layer's activation (default 'linear'). */
   activation?: Activation;
+  /** leakyRelu's slope for negative inputs (default 0.2); only with activation 'leakyRelu'. */
+  alpha?: number;
   /** Whether the layer has a bias (default true); db is null when false. */
   hasBias?: boolean;
 }
@@ -112,12 +114,12 @@ export interface DenseGradients {
 export function denseBackward(ctx: Context, args: DenseBackwardArgs): DenseGradients {
   const op = 'denseBackward';
   ctx.checkUsable(op);
-  if (args === null || typeof args !== 'object') throw new ArgumentError(op, `arguments must be an object { x, w, y, dy, activation, hasBias }, got ${describe(args)}`);
+  if (args === null || typeof args !== 'object') throw new ArgumentError(op, `arguments must be an object { x, w, y, dy, activation, alpha, hasBias }, got ${describe(args)}`);
   const x = ctx.input(op, 'x', args.x);
   const w = ctx.input(op, 'w', args.w);
   const y = ctx.input(op, 'y', args.y);
   const dy = ctx.input(op, 'dy', args.dy);
-  const act = checkActivation(op, args.activation ?? 'linear');
+  const { activation: act, alpha } = activationSpec(op, args.activation, args.alpha);
   const hasBias = checkFlag(op, 'hasBias', args.hasBias, true);
   const { batch, inputs, units } = planDenseBackward(op, x.shape, w.shape, y.shape, dy.shape);
   const gpu = ctx.gpu;
@@ -129,7 +131,7 @@ export function denseBackward(ctx: Context, args: DenseBackwardArgs): DenseGradi
       wShape: [...w.shape],
       y: y.storage!.data as Float32Array,
       dy: dy.storage!.data as Float32Array,
-      activation: act,
+      ...activationOptions({ activation: act, alpha }),
       hasBias,
     });
     return {
@@ -156,8 +158,8 @@ export function denseBackward(ctx: Context, args: DenseBackwardArgs): DenseGradi
   const dwVariant = ctx.variants.resolve(op, ctx.tunedVariant('matmul', dwLayout) ?? chooseGemmVariant(gpu, dwLayout), (v) => gemmVariantUsable(gpu, v, dwLayout));
   const fused = pointwise !== 'linear' && gemmFusesDerivative(dxVariant) && gemmFusesDerivative(dwVariant);
   const materialized = act === 'softmax' || (pointwise !== 'linear' && !fused);
-  const dxFusion: GemmFusion = fused ? { ...PLAIN_GEMM, aDerivative: pointwise } : PLAIN_GEMM;
-  const dwFusion: GemmFusion = fused ? { ...PLAIN_GEMM, bDerivative: pointwise } : PLAIN_GEMM;
+  const dxFusion: GemmFusion = fused ? { ...PLAIN_GEMM, aDerivative: pointwise, alpha } : PLAIN_GEMM;
+  const dwFusion: GemmFusion = fused ? { ...PLAIN_GEMM, bDerivative: pointwise, alpha } : PLAIN_GEMM;
 
   return gpu.captured(op, () => {
     const dx = ctx.gpuOutput(op, [batch, inputs]);
@@ -178,7 +180,7 @@ export function denseBackward(ctx: Context, args: DenseBackwardArgs): DenseGradi
       if (scratch.dz) {
         const formed = unitRows(scratch.dz, chunk);
         if (act === 'softmax') recordSoftmaxVjpRows(gpu, op, yRows, dz, formed, chunk.count, units);
-        else recordActivation(gpu, op, yRows, dz, formed, chunk.count * units, pointwise, 1);
+        else recordActivation(gpu, op, yRows, dz, formed, chunk.count * units, pointwise, 1, alpha);
         dz = formed;
       }
       // The first range writes dw and db; the others write scratch and add it in.
@@ -186,7 +188,7 @@ export function denseBackward(ctx: Context, args: DenseBackwardArgs): DenseGradi
       const dbOut = db && (i === 0 ? db.storage!.buffer! : scratch.db!);
       recordGemm(gpu, op, dxVariant, rowMajorGemm(chunk.count, units, inputs, { transposeB: true }), { a: dz, aAux: yRows, b: wBuffer, out: inputRows(dx.storage!.buffer!, chunk) }, dxFusion);
       recordGemm(gpu, op, dwVariant, rowMajorGemm(inputs, chunk.count, units, { transposeA: true }), { a: inputRows(xBuffer, chunk), b: dz, bAux: yRows, out: dwOut }, dwFusion);
-      if (dbOut) recordBiasGrad(gpu, op, dz, yRows, dbOut, chunk.count, units, fused ? pointwise : 'linear');
+      if (dbOut) recordBiasGrad(gpu, op, dz, yRows, dbOut, chunk.count, units, fused ? pointwise : 'linear', alpha);
       if (i > 0) {
         recordAddInto(gpu, op, scratch.dw!, dw.storage!.buffer!, inputs * units);
         if (db) recordAddInto(gpu, op, scratch.db!, db.storage!.buffer!, units);
