@@ -20,7 +20,8 @@ interface Settings {
   dataset: DatasetName;
   noise: number;
   hidden: number[];
-  activation: ActivationName;
+  /** The page offers activations that TF.js's layers name the same way, for the comparison run. */
+  activation: Exclude<ActivationName, 'leakyRelu'>;
   optimizer: 'adam' | 'sgd';
   learningRate: number;
   batchSize: number;
@@ -43,7 +44,7 @@ function readSettings(): Settings {
     dataset: select('dataset').value as DatasetName,
     noise: Number(element<HTMLInputElement>('noise').value),
     hidden: parseHidden(element<HTMLInputElement>('layers').value),
-    activation: select('activation').value as ActivationName,
+    activation: select('activation').value as Settings['activation'],
     optimizer: select('optimizer').value as 'adam' | 'sgd',
     learningRate: Number(select('rate').value),
     batchSize: Number(select('batch').value),

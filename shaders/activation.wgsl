@@ -1,6 +1,6 @@
-// An activation applied on its own, element-wise (codes as in train_small.wgsl: 0 linear,
-// 1 sigmoid, 2 relu, 3 tanh; softmax goes through ctx.softmax forward and the softmax VJP
-// kernels backward):
+// An activation applied on its own, element-wise (the math and the codes are in
+// parts/activation.wgsl, which the host appends; softmax goes through ctx.softmax forward and the
+// softmax VJP kernels backward):
 // mode 0: out = act(a), for an Activation layer that cannot run inside a Dense kernel;
 // mode 1: out = b * act'(a), from the forward output a and the gradient b: the gradient dz of a
 //         lone activation, and the dz that the dense backward pass writes once for its GEMMs.
@@ -22,31 +22,18 @@ override workgroupSize: u32 = 64;
 // The activation code and the mode are pipeline overrides: SwiftShader runs every arm of a
 // run-time switch, which made this kernel pay for exp and tanh on every element.
 override act: u32 = 0u;
+override alpha: f32 = 0.2;
 override mode: u32 = 0u;
+
+alias ActValue = vec4f;
 
 @compute @workgroup_size(workgroupSize)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * workgroupSize + lid;
   if (i * 4u >= params.count) { return; }
-  switch mode {
-    case 0u: {
-      let v = a[i];
-      switch act {
-        case 1u: { out[i] = 1.0 / (1.0 + exp(-v)); }
-        case 2u: { out[i] = max(v, vec4f(0.0)); }
-        case 3u: { out[i] = tanh(v); }
-        default: { out[i] = v; }
-      }
-    }
-    default: {
-      let y = a[i];
-      let dy = b[i];
-      switch act {
-        case 1u: { out[i] = dy * (y * (1.0 - y)); }
-        case 2u: { out[i] = select(vec4f(0.0), dy, y > vec4f(0.0)); }
-        case 3u: { out[i] = dy * (1.0 - y * y); }
-        default: { out[i] = dy; }
-      }
-    }
+  if (mode == 0u) {
+    out[i] = activate(act, alpha, a[i]);
+  } else {
+    out[i] = b[i] * activationSlope(act, alpha, a[i]);
   }
 }

@@ -1,5 +1,5 @@
 // Bias gradient of a dense layer: db[j] = sum over rows b of dz[b, j], with dz = dy * act'(y)
-// formed as it is read (`derivative` as in matmul_lanes.wgsl; 0 reads dz itself from `dy`).
+// formed as it is read.
 // One invocation per column; neighbouring invocations read neighbouring columns of a row, so
 // the reads coalesce. Traffic: dy (and y) read once, db written once. Accumulates in f32 over the
 // rows in order.
@@ -15,16 +15,12 @@ struct Params {
 @group(0) @binding(3) var<uniform> params: Params;
 
 override workgroupSize: u32 = 64;
+// An activation code of parts/activation.wgsl (appended by the host); ACT_LINEAR reads dz itself
+// from `dy`. `alpha`: leakyRelu's slope.
 override derivative: u32 = 0;
+override alpha: f32 = 0.2;
 
-fn slope(v: f32) -> f32 {
-  switch derivative {
-    case 1u: { return v * (1.0 - v); }
-    case 2u: { return select(0.0, 1.0, v > 0.0); }
-    case 3u: { return 1.0 - v * v; }
-    default: { return 1.0; }
-  }
-}
+alias ActValue = f32;
 
 @compute @workgroup_size(workgroupSize)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
@@ -36,10 +32,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   var sum = 0.0;
   for (var row = 0u; row < params.rows; row++) {
     let at = row * params.cols + col;
-    if (derivative == 0u) {
+    if (derivative == ACT_LINEAR) {
       sum += dy[at];
     } else {
-      sum += dy[at] * slope(y[at]);
+      sum += dy[at] * activationSlope(derivative, alpha, y[at]);
     }
   }
   db[col] = sum;

@@ -47,13 +47,16 @@ struct Params {
 
 // Output tile edge: 64 (16x16 invocations) or 32 (8x8).
 override tileSize: u32 = 64;
-// 0: the operand as stored; 1 sigmoid, 2 relu, 3 tanh: operand * act'(aux), with act' taken from
-// the activation's output.
+// Activation codes of parts/activation.wgsl (appended by the host). aDerivative / bDerivative:
+// ACT_LINEAR reads the operand as stored, another code reads operand * act'(aux), with act' taken
+// from the activation's output. `alpha` is leakyRelu's slope, for whichever of the three uses it.
 override aDerivative: u32 = 0;
 override bDerivative: u32 = 0;
-// 0 linear, 1 sigmoid, 2 relu, 3 tanh.
 override activation: u32 = 0;
+override alpha: f32 = 0.2;
 override hasBias: bool = false;
+
+alias ActValue = f32;
 
 const TILE_DEPTH = 16u;
 override spread: u32 = tileSize / 4u;
@@ -62,46 +65,18 @@ override spread: u32 = tileSize / 4u;
 var<workgroup> panelA: array<f32, tileSize * TILE_DEPTH>;
 var<workgroup> panelB: array<f32, tileSize * TILE_DEPTH>;
 
-fn sigmoid(v: f32) -> f32 {
-  let e = exp(-abs(v));
-  return select(e, 1.0, v >= 0.0) / (1.0 + e);
-}
-
-fn tanhStable(v: f32) -> f32 {
-  let e = exp(-2.0 * abs(v));
-  return sign(v) * (1.0 - e) / (1.0 + e);
-}
-
-fn activate(v: f32) -> f32 {
-  switch activation {
-    case 1u: { return sigmoid(v); }
-    case 2u: { return max(v, 0.0); }
-    case 3u: { return tanhStable(v); }
-    default: { return v; }
-  }
-}
-
-fn derivative(kind: u32, y: f32) -> f32 {
-  switch kind {
-    case 1u: { return y * (1.0 - y); }
-    case 2u: { return select(0.0, 1.0, y > 0.0); }
-    case 3u: { return 1.0 - y * y; }
-    default: { return 1.0; }
-  }
-}
-
 fn loadA(at: u32) -> f32 {
-  if (aDerivative == 0u) {
+  if (aDerivative == ACT_LINEAR) {
     return a[at];
   }
-  return a[at] * derivative(aDerivative, aAux[at]);
+  return a[at] * activationSlope(aDerivative, alpha, aAux[at]);
 }
 
 fn loadB(at: u32) -> f32 {
-  if (bDerivative == 0u) {
+  if (bDerivative == ACT_LINEAR) {
     return b[at];
   }
-  return b[at] * derivative(bDerivative, bAux[at]);
+  return b[at] * activationSlope(bDerivative, alpha, bAux[at]);
 }
 
 @compute @workgroup_size(spread, spread)
@@ -187,7 +162,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         if (hasBias) {
           z += bias[row * params.biasRowStride + col * params.biasColStride];
         }
-        c[cBase + row * params.cRowStride + col * params.cColStride] = activate(z);
+        c[cBase + row * params.cRowStride + col * params.cColStride] = activate(activation, alpha, z);
       }
     }
   }

@@ -72,6 +72,15 @@ override act4: u32 = 0u;
 override act5: u32 = 0u;
 override act6: u32 = 0u;
 override act7: u32 = 0u;
+// leakyRelu's slope of each stage (read only by a stage whose code is ACT_LEAKY_RELU).
+override alpha0: f32 = 0.2;
+override alpha1: f32 = 0.2;
+override alpha2: f32 = 0.2;
+override alpha3: f32 = 0.2;
+override alpha4: f32 = 0.2;
+override alpha5: f32 = 0.2;
+override alpha6: f32 = 0.2;
+override alpha7: f32 = 0.2;
 
 const MAX_STAGES = 8u;
 const MAX_WIDTH = 64u;
@@ -79,12 +88,6 @@ const MAX_ACTIVATIONS = 1024u;
 const NO_BIAS = 0xffffffffu;
 const NO_PERMUTATION = 0xffffffffu;
 const EXPONENT_BITS = 0x7f800000u;
-
-const ACT_LINEAR = 0u;
-const ACT_SIGMOID = 1u;
-const ACT_RELU = 2u;
-const ACT_TANH = 3u;
-const ACT_SOFTMAX = 4u;
 
 const LOSS_MSE = 0u;
 const LOSS_BCE = 1u;
@@ -114,53 +117,35 @@ fn isFinite(v: f32) -> bool {
   return (bitcast<u32>(v) & EXPONENT_BITS) != EXPONENT_BITS;
 }
 
-fn activate(act: u32, at: u32, n: u32) {
-  switch act {
-    case ACT_SIGMOID: {
-      for (var j = 0u; j < n; j++) { acts[at + j] = 1.0 / (1.0 + exp(-acts[at + j])); }
+// The element-wise math is parts/activation.wgsl's (the host appends it); softmax is row-wise.
+alias ActValue = f32;
+
+fn activateRange(act: u32, alpha: f32, at: u32, n: u32) {
+  if (act == ACT_LINEAR) { return; }
+  if (act == ACT_SOFTMAX) {
+    var m = acts[at];
+    for (var j = 1u; j < n; j++) { m = max(m, acts[at + j]); }
+    var sum = 0.0;
+    for (var j = 0u; j < n; j++) {
+      let e = exp(acts[at + j] - m);
+      acts[at + j] = e;
+      sum += e;
     }
-    case ACT_RELU: {
-      for (var j = 0u; j < n; j++) { acts[at + j] = max(acts[at + j], 0.0); }
-    }
-    case ACT_TANH: {
-      for (var j = 0u; j < n; j++) { acts[at + j] = tanh(acts[at + j]); }
-    }
-    case ACT_SOFTMAX: {
-      var m = acts[at];
-      for (var j = 1u; j < n; j++) { m = max(m, acts[at + j]); }
-      var sum = 0.0;
-      for (var j = 0u; j < n; j++) {
-        let e = exp(acts[at + j] - m);
-        acts[at + j] = e;
-        sum += e;
-      }
-      for (var j = 0u; j < n; j++) { acts[at + j] = acts[at + j] / sum; }
-    }
-    default: {}
+    for (var j = 0u; j < n; j++) { acts[at + j] = acts[at + j] / sum; }
+    return;
   }
+  for (var j = 0u; j < n; j++) { acts[at + j] = activate(act, alpha, acts[at + j]); }
 }
 
 // dz = delta * act'(y), y = acts[at ..].
-fn activationBackward(act: u32, at: u32, n: u32) {
-  switch act {
-    case ACT_SIGMOID: {
-      for (var j = 0u; j < n; j++) { let v = acts[at + j]; dz[j] = delta[j] * v * (1.0 - v); }
-    }
-    case ACT_RELU: {
-      for (var j = 0u; j < n; j++) { dz[j] = select(0.0, delta[j], acts[at + j] > 0.0); }
-    }
-    case ACT_TANH: {
-      for (var j = 0u; j < n; j++) { let v = acts[at + j]; dz[j] = delta[j] * (1.0 - v * v); }
-    }
-    case ACT_SOFTMAX: {
-      var dot = 0.0;
-      for (var j = 0u; j < n; j++) { dot += delta[j] * acts[at + j]; }
-      for (var j = 0u; j < n; j++) { dz[j] = acts[at + j] * (delta[j] - dot); }
-    }
-    default: {
-      for (var j = 0u; j < n; j++) { dz[j] = delta[j]; }
-    }
+fn activationBackward(act: u32, alpha: f32, at: u32, n: u32) {
+  if (act == ACT_SOFTMAX) {
+    var dot = 0.0;
+    for (var j = 0u; j < n; j++) { dot += delta[j] * acts[at + j]; }
+    for (var j = 0u; j < n; j++) { dz[j] = acts[at + j] * (delta[j] - dot); }
+    return;
   }
+  for (var j = 0u; j < n; j++) { dz[j] = delta[j] * activationSlope(act, alpha, acts[at + j]); }
 }
 
 fn targetValue(sample: u32, j: u32) -> f32 {
@@ -190,8 +175,8 @@ fn stageAt(s: u32) -> Stage {
   return Stage(stages[e + 1u], stages[e + 2u], stages[e + 4u], stages[e + 5u], stages[e + 6u], stages[e + 7u]);
 }
 
-// Forward through stage s (a constant at each call site, as is its activation).
-fn stageForward(s: u32, act: u32) {
+// Forward through stage s (a constant at each call site, as are its activation and alpha).
+fn stageForward(s: u32, act: u32, alpha: f32) {
   let st = stageAt(s);
   if (((denseMask >> s) & 1u) != 0u) {
     for (var j = 0u; j < st.units; j++) {
@@ -203,21 +188,21 @@ fn stageForward(s: u32, act: u32) {
   } else {
     for (var j = 0u; j < st.units; j++) { acts[st.out + j] = acts[st.src + j]; }
   }
-  activate(act, st.out, st.units);
+  activateRange(act, alpha, st.out, st.units);
 }
 
 // Runs one sample forward; returns where the model's output starts in `acts`.
 fn forward(sample: u32) -> u32 {
   let inputWidth = params.inputWidth;
   for (var i = 0u; i < inputWidth; i++) { acts[i] = x[sample * inputWidth + i]; }
-  stageForward(0u, act0);
-  if (stageCount > 1u) { stageForward(1u, act1); }
-  if (stageCount > 2u) { stageForward(2u, act2); }
-  if (stageCount > 3u) { stageForward(3u, act3); }
-  if (stageCount > 4u) { stageForward(4u, act4); }
-  if (stageCount > 5u) { stageForward(5u, act5); }
-  if (stageCount > 6u) { stageForward(6u, act6); }
-  if (stageCount > 7u) { stageForward(7u, act7); }
+  stageForward(0u, act0, alpha0);
+  if (stageCount > 1u) { stageForward(1u, act1, alpha1); }
+  if (stageCount > 2u) { stageForward(2u, act2, alpha2); }
+  if (stageCount > 3u) { stageForward(3u, act3, alpha3); }
+  if (stageCount > 4u) { stageForward(4u, act4, alpha4); }
+  if (stageCount > 5u) { stageForward(5u, act5, alpha5); }
+  if (stageCount > 6u) { stageForward(6u, act6, alpha6); }
+  if (stageCount > 7u) { stageForward(7u, act7, alpha7); }
   return stages[(stageCount - 1u) * 8u + 7u];
 }
 
@@ -309,14 +294,14 @@ fn metric(sample: u32, at: u32) -> f32 {
 
 // Backward pass of one sample whose forward pass is in `acts` and loss gradient in `delta`.
 fn backward() {
-  if (stageCount > 7u) { stageBackward(7u, act7); }
-  if (stageCount > 6u) { stageBackward(6u, act6); }
-  if (stageCount > 5u) { stageBackward(5u, act5); }
-  if (stageCount > 4u) { stageBackward(4u, act4); }
-  if (stageCount > 3u) { stageBackward(3u, act3); }
-  if (stageCount > 2u) { stageBackward(2u, act2); }
-  if (stageCount > 1u) { stageBackward(1u, act1); }
-  stageBackward(0u, act0);
+  if (stageCount > 7u) { stageBackward(7u, act7, alpha7); }
+  if (stageCount > 6u) { stageBackward(6u, act6, alpha6); }
+  if (stageCount > 5u) { stageBackward(5u, act5, alpha5); }
+  if (stageCount > 4u) { stageBackward(4u, act4, alpha4); }
+  if (stageCount > 3u) { stageBackward(3u, act3, alpha3); }
+  if (stageCount > 2u) { stageBackward(2u, act2, alpha2); }
+  if (stageCount > 1u) { stageBackward(1u, act1, alpha1); }
+  stageBackward(0u, act0, alpha0);
 }
 
 // The optimizer over parameters [start, start + n), with their batch-summed gradients (zeroed

@@ -7,7 +7,7 @@ import type { Tensor } from './tensor.js';
 import { softmax } from './ops/softmax.js';
 import { matmul } from './ops/matmul.js';
 import { dense, denseBackward, type DenseBackwardArgs, type DenseGradients } from './ops/dense.js';
-import type { Activation, MatmulOptions } from './linalg.js';
+import type { Activation, DenseOptions, MatmulOptions } from './linalg.js';
 import { logSoftmax, logSoftmaxVjp, softmaxVjp } from './ops/rowwise.js';
 import { softmaxJacobian, softmaxJacobianFromProbs } from './ops/jacobian.js';
 import { softmaxCrossEntropy } from './ops/crossentropy.js';
@@ -58,15 +58,17 @@ export class Context extends CoreContext {
 
   /**
    * A dense layer, act(x w + b), for x [batch, inputs], w [inputs, units], b [units] (optional),
-   * activation 'linear' (default), 'sigmoid', 'relu', 'tanh' or 'softmax' (row-wise). One fused
-   * kernel: the bias and the activation are applied as outputs are stored (softmax as a second
-   * pass over the rows).
+   * activation 'linear' (default), 'sigmoid', 'relu', 'tanh', 'leakyRelu' or 'softmax'
+   * (row-wise), given by name or as options `{ activation, alpha }` (alpha: leakyRelu's slope for
+   * negative inputs, default 0.2). One fused kernel: the bias and the activation are applied as
+   * outputs are stored (softmax as a second pass over the rows).
    *
    * @example
    * const y = ctx.dense(ctx.tensor([[0, 1], [1, 1]]), ctx.tensor([[1], [2]]), ctx.tensor([-1]), 'relu');
    * await y.read(); // [1, 2]
+   * ctx.dense(x, w, b, { activation: 'leakyRelu', alpha: 0.1 });
    */
-  dense(x: Tensor, w: Tensor, b?: Tensor | null, activation: Activation = 'linear'): Tensor {
+  dense(x: Tensor, w: Tensor, b?: Tensor | null, activation: Activation | DenseOptions = 'linear'): Tensor {
     return dense(this, x, w, b, activation);
   }
 

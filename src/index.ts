@@ -6,7 +6,7 @@ export type { Tensor, DType, TensorData, DataOf, NestedArray, GpuBufferView } fr
 export type { FromGpuBufferOptions } from './gpu-interop.js';
 export type { AdapterInfo } from './gpu/device.js';
 export type { AutotuneOptions, AutotuneResult, TuningStorage } from './autotune/autotuner.js';
-export type { MatmulOptions } from './linalg.js';
+export type { DenseOptions, MatmulOptions } from './linalg.js';
 export type { DenseBackwardArgs, DenseGradients } from './ops/dense.js';
 export type { CrossEntropyOptions, CrossEntropyResult, Reduction } from './cpu/crossentropy.js';
 export * as cpu from './cpu/index.js';

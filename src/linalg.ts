@@ -6,9 +6,68 @@ import { checkOptions } from './options.js';
 import { ArgumentError, ShapeError } from './errors.js';
 import { describe, formatShape, type Shape } from './shape.js';
 
-/** Activations of a dense layer (Keras names). `softmax` is row-wise over the units. */
-export type Activation = 'linear' | 'sigmoid' | 'relu' | 'tanh' | 'softmax';
-export const ACTIVATIONS: readonly Activation[] = ['linear', 'sigmoid', 'relu', 'tanh', 'softmax'];
+/**
+ * Activations of a dense layer (Keras names). `softmax` is row-wise over the units; `leakyRelu` is
+ * v for v >= 0, alpha * v below (alpha default LEAKY_RELU_ALPHA).
+ */
+export type Activation = 'linear' | 'sigmoid' | 'relu' | 'tanh' | 'softmax' | 'leakyRelu';
+export const ACTIVATIONS: readonly Activation[] = ['linear', 'sigmoid', 'relu', 'tanh', 'softmax', 'leakyRelu'];
+
+/** leakyRelu's default slope for negative inputs, as Keras 3's `leaky_relu` activation and `tf.leakyRelu`. */
+export const LEAKY_RELU_ALPHA = 0.2;
+
+/** An activation with its parameter: `alpha` is read by leakyRelu only. */
+export interface ActivationSpec {
+  activation: Activation;
+  alpha: number;
+}
+
+/**
+ * leakyRelu's alpha (default LEAKY_RELU_ALPHA): a finite number >= 0, since the backward passes
+ * read the slope off the forward output's sign.
+ */
+export function checkAlpha(op: string, value: unknown, arg = 'alpha'): number {
+  if (value === undefined) return LEAKY_RELU_ALPHA;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new ArgumentError(op, `${arg} must be a finite number >= 0, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** Options of `dense`: the activation and its parameter. */
+export interface DenseOptions {
+  /** Default 'linear'. */
+  activation?: Activation;
+  /** leakyRelu's slope for negative inputs (default 0.2); only with activation 'leakyRelu'. */
+  alpha?: number;
+}
+
+/** `dense`'s last argument: an activation name, or DenseOptions. */
+export function checkDenseOptions(op: string, value: unknown): ActivationSpec {
+  if (value === undefined || typeof value === 'string') return { activation: checkActivation(op, value ?? 'linear'), alpha: LEAKY_RELU_ALPHA };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ArgumentError(op, `activation must be an activation name or an options object { activation, alpha }, got ${describe(value)}`);
+  }
+  const o = value as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (key !== 'activation' && key !== 'alpha') throw new ArgumentError(op, `options.${key} is not an option of ${op}; expected activation, alpha`);
+  }
+  return activationSpec(op, o.activation, o.alpha, 'options.');
+}
+
+/** A checked activation as `dense` and `denseBackward` take it: alpha only with leakyRelu. */
+export function activationOptions(spec: ActivationSpec): DenseOptions {
+  return spec.activation === 'leakyRelu' ? { activation: spec.activation, alpha: spec.alpha } : { activation: spec.activation };
+}
+
+/** Checks an activation name and its alpha (given only with 'leakyRelu'). */
+export function activationSpec(op: string, activation: unknown, alpha: unknown, prefix = ''): ActivationSpec {
+  const act = checkActivation(op, activation ?? 'linear', `${prefix}activation`);
+  if (alpha !== undefined && act !== 'leakyRelu') {
+    throw new ArgumentError(op, `${prefix}alpha is a parameter of the 'leakyRelu' activation, got it with '${act}'`);
+  }
+  return { activation: act, alpha: checkAlpha(op, alpha, `${prefix}alpha`) };
+}
 
 export function checkActivation(op: string, value: unknown, arg = 'activation'): Activation {
   if (typeof value !== 'string' || !(ACTIVATIONS as readonly string[]).includes(value)) {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext, cpu, ArgumentError, ShapeError, type ActivationName as Activation, type Context } from '../src/index';
 import { compare, formatComparison, randomArray } from './util/compare';
 
-const ACTIVATIONS: Activation[] = ['linear', 'sigmoid', 'relu', 'tanh', 'softmax'];
+const ACTIVATIONS: Activation[] = ['linear', 'sigmoid', 'relu', 'tanh', 'softmax', 'leakyRelu'];
 
 function expectClose(label: string, actual: ArrayLike<number>, expected: ArrayLike<number>, atol: number, rtol: number): void {
   const c = compare(actual, expected, atol, rtol);
@@ -10,7 +10,7 @@ function expectClose(label: string, actual: ArrayLike<number>, expected: ArrayLi
 }
 
 /** The dense forward in float64, from the definition, for finite differences (independent of src/). */
-function forward64(x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | null, batch: number, inputs: number, units: number, act: Activation): Float64Array {
+function forward64(x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | null, batch: number, inputs: number, units: number, act: Activation, alpha = 0.2): Float64Array {
   const y = new Float64Array(batch * units);
   for (let r = 0; r < batch; r++) {
     const z: number[] = [];
@@ -26,7 +26,7 @@ function forward64(x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<numb
       e.forEach((v, j) => (y[r * units + j] = v / sum));
     } else {
       z.forEach((v, j) => {
-        y[r * units + j] = act === 'sigmoid' ? 1 / (1 + Math.exp(-v)) : act === 'relu' ? Math.max(v, 0) : act === 'tanh' ? Math.tanh(v) : v;
+        y[r * units + j] = act === 'sigmoid' ? 1 / (1 + Math.exp(-v)) : act === 'relu' ? Math.max(v, 0) : act === 'tanh' ? Math.tanh(v) : act === 'leakyRelu' ? (v >= 0 ? v : alpha * v) : v;
       });
     }
   }
@@ -52,12 +52,14 @@ describe('cpu.dense', () => {
       relu: z.map((v) => Math.max(v, 0)),
       tanh: z.map(Math.tanh),
       softmax: [...softmaxRow(z.slice(0, 3)), ...softmaxRow(z.slice(3))],
+      leakyRelu: z.map((v) => (v >= 0 ? v : 0.2 * v)),
     };
     for (const act of ACTIVATIONS) {
       // float64 math rounded once to f32: 1 ulp of the outputs (all below 8 in magnitude).
       expectClose(act, cpu.dense(x, [2, 2], w, [2, 3], b, act), expected[act], 0, 2 ** -23);
     }
     expectClose('no bias', cpu.dense(x, [2, 2], w, [2, 3]), [0.5, -1.5, 2, 1.5, 0, 0], 0, 0);
+    expectClose('leakyRelu alpha 0.1', cpu.dense(x, [2, 2], w, [2, 3], b, { activation: 'leakyRelu', alpha: 0.1 }), z.map((v) => (v >= 0 ? v : 0.1 * v)), 0, 2 ** -23);
   });
 });
 
@@ -128,7 +130,7 @@ describe('dense argument errors', () => {
     expect(call).toThrow(ShapeError);
     expect(call).toThrow(/^dense: b \[4\] must have shape \[5\]: w \[3, 5\] has 5 units$/);
     expect(() => ctx.dense(x, w, null, 'gelu' as never)).toThrow(ArgumentError);
-    expect(() => ctx.dense(x, w, null, 'gelu' as never)).toThrow(/^dense: activation must be one of 'linear', 'sigmoid', 'relu', 'tanh', 'softmax', got "gelu"$/);
+    expect(() => ctx.dense(x, w, null, 'gelu' as never)).toThrow(/^dense: activation must be one of 'linear', 'sigmoid', 'relu', 'tanh', 'softmax', 'leakyRelu', got "gelu"$/);
     expect(() => ctx.dense(vector, w)).toThrow(/dense: x must be 2-D \[batch, inputs\], got shape \[3\]/);
     expect(() => cpu.dense(new Float32Array(6), [2, 3], new Float32Array(15), [3, 5], new Float32Array(2))).toThrow(
       /^cpu\.dense: b \[2\] must have shape \[5\]/,

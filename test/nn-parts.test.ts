@@ -185,13 +185,14 @@ describe('losses', () => {
   it('activation gradients match finite differences', () => {
     const z = new Float64Array([-1.3, 0.4, 2.2]);
     const dy = new Float32Array([0.3, -0.8, 0.5]);
-    for (const act of ['linear', 'sigmoid', 'relu', 'tanh', 'softmax'] as ActivationName[]) {
+    const cases: [ActivationName, number?][] = [['linear'], ['sigmoid'], ['relu'], ['tanh'], ['softmax'], ['leakyRelu'], ['leakyRelu', 0.1]];
+    for (const [act, alpha] of cases) {
       const y = new Float32Array(z);
-      applyActivation(act, y, 3);
-      const dz = activationBackward(act, y, dy, 3);
+      applyActivation(act, y, 3, alpha);
+      const dz = activationBackward(act, y, dy, 3, alpha);
       const f = (x: Float64Array) => {
         const v = new Float32Array(x);
-        applyActivation(act, v, 3);
+        applyActivation(act, v, 3, alpha);
         return v.reduce((a, yi, j) => a + yi * dy[j], 0);
       };
       // float32 activations inside f: differences good to ~1e-4 with h = 1e-3.

@@ -8,7 +8,7 @@
  * dw = x^T dz, db = column sums of dz.
  */
 import { ArgumentError } from '../errors.js';
-import { checkActivation, checkFlag, planDense, type Activation } from '../linalg.js';
+import { activationSpec, checkDenseOptions, checkFlag, planDense, type Activation, type DenseOptions } from '../linalg.js';
 import { describe } from '../shape.js';
 import { checkData } from './check.js';
 import { softmaxVjpLine } from './vjp.js';
@@ -17,9 +17,11 @@ function sigmoid(v: number): number {
   return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
 }
 
-/** act(z) for the element-wise activations. */
-function activate(activation: Activation, v: number): number {
+/** act(z) for the element-wise activations; `alpha`: leakyRelu's slope. */
+function activate(activation: Activation, alpha: number, v: number): number {
   switch (activation) {
+    case 'leakyRelu':
+      return v >= 0 ? v : alpha * v;
     case 'sigmoid':
       return sigmoid(v);
     case 'relu':
@@ -32,8 +34,10 @@ function activate(activation: Activation, v: number): number {
 }
 
 /** act'(z) expressed through y = act(z), which is what the backward pass has. */
-function slopeFromOutput(activation: Activation, y: number): number {
+function slopeFromOutput(activation: Activation, alpha: number, y: number): number {
   switch (activation) {
+    case 'leakyRelu':
+      return y > 0 ? 1 : alpha;
     case 'sigmoid':
       return y * (1 - y);
     case 'relu':
@@ -58,13 +62,13 @@ export function dense(
   w: Float32Array,
   wShape: number[],
   b?: Float32Array | null,
-  activation: Activation = 'linear',
+  activation: Activation | DenseOptions = 'linear',
 ): Float32Array {
   const op = 'cpu.dense';
   checkData(op, 'x', x, xShape);
   checkData(op, 'w', w, wShape);
   if (b !== undefined && b !== null) checkData(op, 'b', b, [b.length]);
-  const act = checkActivation(op, activation);
+  const { activation: act, alpha } = checkDenseOptions(op, activation);
   const { batch, inputs, units } = planDense(op, xShape, wShape, b ? [b.length] : null);
   const out = new Float32Array(batch * units);
   const z = new Float64Array(units);
@@ -82,7 +86,7 @@ export function dense(
       for (let j = 0; j < units; j++) sum += Math.exp(z[j] - max);
       for (let j = 0; j < units; j++) out[r * units + j] = Math.exp(z[j] - max) / sum;
     } else {
-      for (let j = 0; j < units; j++) out[r * units + j] = activate(act, z[j]);
+      for (let j = 0; j < units; j++) out[r * units + j] = activate(act, alpha, z[j]);
     }
   }
   return out;
@@ -99,6 +103,8 @@ export interface CpuDenseBackwardArgs {
   /** dL/dy, same shape as y. */
   dy: Float32Array;
   activation?: Activation;
+  /** leakyRelu's slope for negative inputs (default 0.2); only with activation 'leakyRelu'. */
+  alpha?: number;
   /** Whether the layer has a bias; db is null when false. Default true. */
   hasBias?: boolean;
 }
@@ -122,7 +128,7 @@ export function denseBackward(args: CpuDenseBackwardArgs): CpuDenseGradients {
   const { x, xShape, w, wShape, y, dy } = args;
   checkData(op, 'x', x, xShape);
   checkData(op, 'w', w, wShape);
-  const act = checkActivation(op, args.activation ?? 'linear');
+  const { activation: act, alpha } = activationSpec(op, args.activation, args.alpha);
   const hasBias = checkFlag(op, 'hasBias', args.hasBias, true);
   const { batch, inputs, units } = planDense(op, xShape, wShape, null);
   checkData(op, 'y', y, [batch, units]);
@@ -134,7 +140,7 @@ export function denseBackward(args: CpuDenseBackwardArgs): CpuDenseGradients {
     if (act === 'softmax') {
       softmaxVjpLine(y, dy, dz, at, units);
     } else {
-      for (let j = 0; j < units; j++) dz[at + j] = dy[at + j] * slopeFromOutput(act, y[at + j]);
+      for (let j = 0; j < units; j++) dz[at + j] = dy[at + j] * slopeFromOutput(act, alpha, y[at + j]);
     }
   }
 

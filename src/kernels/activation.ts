@@ -5,15 +5,31 @@
  */
 import activationWgsl from '../../shaders/activation.wgsl?raw';
 import type { KernelSpec } from '../gpu/kernel.js';
+import { ACTIVATION_PART, withParts } from './wgsl-parts.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding } from '../gpu/recorder.js';
-import type { Activation } from '../linalg.js';
+import { LEAKY_RELU_ALPHA, type Activation } from '../linalg.js';
 
-/** Element-wise activations as the kernels number them (softmax runs as its own pass). */
+/**
+ * Element-wise activations as the kernels number them (softmax runs as its own pass). The same
+ * numbers are the ACT_* constants of shaders/parts/activation.wgsl (a test compares them).
+ */
 export type PointwiseActivation = Exclude<Activation, 'softmax'>;
-export const ACTIVATION_CODE: Record<PointwiseActivation, number> = { linear: 0, sigmoid: 1, relu: 2, tanh: 3 };
+export const ACTIVATION_CODE: Record<PointwiseActivation, number> = { linear: 0, sigmoid: 1, relu: 2, tanh: 3, leakyRelu: 5 };
 
-const ACTIVATION: KernelSpec = { name: 'activation', code: activationWgsl, bindings: ['read', 'read', 'write'] };
+/**
+ * The pipeline overrides that select activations in a kernel (`codeNames` maps each override name
+ * to its activation), plus `alpha` where one of them is leakyRelu: other activations leave it out
+ * of the pipeline key, so they share one pipeline whatever alpha is.
+ */
+export function activationOverrides(codeNames: Record<string, PointwiseActivation>, alpha: number): Record<string, number> {
+  const overrides: Record<string, number> = {};
+  for (const [name, act] of Object.entries(codeNames)) overrides[name] = ACTIVATION_CODE[act];
+  if (Object.values(codeNames).includes('leakyRelu')) overrides.alpha = alpha;
+  return overrides;
+}
+
+const ACTIVATION: KernelSpec = { name: 'activation', code: withParts(activationWgsl, ACTIVATION_PART), bindings: ['read', 'read', 'write'] };
 const WORKGROUP = 64;
 
 /**
@@ -26,9 +42,12 @@ function wholeVec4s(binding: Binding): Binding {
   return 'offset' in binding ? { ...binding, size: Math.ceil(binding.size / 16) * 16 } : binding;
 }
 
-/** mode 0: out = act(a); mode 1: out = b * act'(a), a the forward output, b the incoming gradient. */
-export function recordActivation(gpu: GpuRuntime, op: string, a: Binding, b: Binding, out: Binding, count: number, act: PointwiseActivation, mode: 0 | 1): void {
+/**
+ * mode 0: out = act(a); mode 1: out = b * act'(a), a the forward output, b the incoming gradient.
+ * `alpha`: leakyRelu's slope.
+ */
+export function recordActivation(gpu: GpuRuntime, op: string, a: Binding, b: Binding, out: Binding, count: number, act: PointwiseActivation, mode: 0 | 1, alpha = LEAKY_RELU_ALPHA): void {
   if (count === 0) return;
-  const kernel = gpu.kernel(ACTIVATION, { workgroupSize: WORKGROUP, act: ACTIVATION_CODE[act], mode });
+  const kernel = gpu.kernel(ACTIVATION, { workgroupSize: WORKGROUP, ...activationOverrides({ act }, alpha), mode });
   gpu.dispatch(op, kernel, [a, b, out].map(wholeVec4s), new Uint32Array([count]), Math.ceil(count / 4 / WORKGROUP));
 }

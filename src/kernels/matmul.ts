@@ -15,24 +15,25 @@ import packVec4Wgsl from '../../shaders/gemm_pack_vec4.wgsl?raw';
 import type { KernelSpec } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding, BufferBinding } from '../gpu/recorder.js';
-import { GEMM_OPERANDS_BUFFER, GEMM_OPERANDS_TEXTURE, GEMM_PACK_LAYOUT, withParts } from './wgsl-parts.js';
+import { ACTIVATION_PART, GEMM_OPERANDS_BUFFER, GEMM_OPERANDS_TEXTURE, GEMM_PACK_LAYOUT, withParts } from './wgsl-parts.js';
 import { dispatchPerLine } from './per-line.js';
-import { ACTIVATION_CODE, type PointwiseActivation } from './activation.js';
+import { activationOverrides, type PointwiseActivation } from './activation.js';
+import { LEAKY_RELU_ALPHA } from '../linalg.js';
 
 // Bindings: a, b, bias, out (lanes; a and b as textures for lanes-texture); a, aAux, b, bAux,
 // bias, out (tiled).
-const LANES: KernelSpec = { name: 'matmul_lanes', code: withParts(lanesWgsl, GEMM_OPERANDS_BUFFER), bindings: ['read', 'read', 'read', 'write'], features: ['subgroups'] };
+const LANES: KernelSpec = { name: 'matmul_lanes', code: withParts(lanesWgsl, GEMM_OPERANDS_BUFFER, ACTIVATION_PART), bindings: ['read', 'read', 'read', 'write'], features: ['subgroups'] };
 const LANES_TEXTURE: KernelSpec = {
   name: 'matmul_lanes_texture',
-  code: withParts(lanesWgsl, GEMM_OPERANDS_TEXTURE),
+  code: withParts(lanesWgsl, GEMM_OPERANDS_TEXTURE, ACTIVATION_PART),
   bindings: ['texture', 'texture', 'read', 'write'],
   features: ['subgroups'],
   sampler: true,
 };
 const PACK: KernelSpec = { name: 'gemm_pack', code: withParts(packWgsl, GEMM_PACK_LAYOUT), bindings: ['read', 'storage-texture'] };
 const PACK_VEC4: KernelSpec = { name: 'gemm_pack_vec4', code: withParts(packVec4Wgsl, GEMM_PACK_LAYOUT), bindings: ['read', 'storage-texture'] };
-const TILED: KernelSpec = { name: 'matmul_tiled', code: tiledWgsl, bindings: ['read', 'read', 'read', 'read', 'read', 'write'] };
-const BIAS_GRAD: KernelSpec = { name: 'dense_bias_grad', code: biasGradWgsl, bindings: ['read', 'read', 'write'] };
+const TILED: KernelSpec = { name: 'matmul_tiled', code: withParts(tiledWgsl, ACTIVATION_PART), bindings: ['read', 'read', 'read', 'read', 'read', 'write'] };
+const BIAS_GRAD: KernelSpec = { name: 'dense_bias_grad', code: withParts(biasGradWgsl, ACTIVATION_PART), bindings: ['read', 'read', 'write'] };
 const ADD_INTO: KernelSpec = { name: 'add_into', code: addIntoWgsl, bindings: ['read', 'write'] };
 
 /**
@@ -123,6 +124,8 @@ export interface GemmFusion {
   bDerivative: PointwiseActivation;
   bias: boolean;
   activation: PointwiseActivation;
+  /** leakyRelu's slope, for whichever of the activations above is leakyRelu (default 0.2). */
+  alpha?: number;
 }
 
 export const PLAIN_GEMM: GemmFusion = { aDerivative: 'linear', bDerivative: 'linear', bias: false, activation: 'linear' };
@@ -203,11 +206,8 @@ export function gemmVariantUsable(gpu: GpuRuntime, variant: string, layout?: Gem
 
 /**
  * Below this many steps of k over all 16 x 64 tiles (in the orientation that runs fewer), packing
- * the textures (two more dispatches) costs more than their cheaper loads save. SwiftShader, one
- * run, device time, median of 10, lanes-texture / buffer kernel in its better orientation, ms:
- * [M, K, N] 128 x 256 x 10 (2 tiles x 256) 1.51 / 0.91, 256 x 128 x 10 (4 x 128) 1.54 / 1.07,
- * 64^3 (4 x 64) 0.84 / 0.69, 128 x 64 x 128 (16 x 64) 1.77 / 1.63, 128^3 (16 x 128) 1.95 / 2.23,
- * 32 x 784 x 128 (4 x 784) 2.32 / 3.34.
+ * the textures (two more dispatches) costs more than their cheaper loads save (the measurements:
+ * docs/swiftshader.md, The GEMM).
  */
 const TEXTURE_MIN_TILE_STEPS = 1024;
 
@@ -251,7 +251,8 @@ export function recordGemm(gpu: GpuRuntime, op: string, variant: string, layout:
   if (variant === 'lanes-transposed' || (variant === 'lanes-texture' && fewerTilesTransposed(layout))) {
     [layout, buffers] = transposed(layout, buffers);
   }
-  const finish = { activation: ACTIVATION_CODE[fusion.activation], hasBias: fusion.bias ? 1 : 0 };
+  const alpha = fusion.alpha ?? LEAKY_RELU_ALPHA;
+  const finish = { ...activationOverrides({ activation: fusion.activation }, alpha), hasBias: fusion.bias ? 1 : 0 };
   let tileRows: number;
   let tileCols: number;
   let workgroups: number;
@@ -296,8 +297,8 @@ export function recordGemm(gpu: GpuRuntime, op: string, variant: string, layout:
       tileRows = Math.ceil(layout.rows / tileSize);
       tileCols = Math.ceil(layout.cols / tileSize);
       workgroups = tileRows * tileCols * layout.batches;
-      const derivatives = { aDerivative: ACTIVATION_CODE[fusion.aDerivative], bDerivative: ACTIVATION_CODE[fusion.bDerivative] };
-      kernel = gpu.kernel(TILED, { ...finish, ...derivatives, tileSize });
+      const codes = activationOverrides({ activation: fusion.activation, aDerivative: fusion.aDerivative, bDerivative: fusion.bDerivative }, alpha);
+      kernel = gpu.kernel(TILED, { ...finish, ...codes, tileSize });
       bindings = [buffers.a, buffers.aAux ?? buffers.a, buffers.b, buffers.bAux ?? buffers.b, bias, buffers.out];
       break;
     }
@@ -417,10 +418,10 @@ function copiesAsTexture(layout: GemmLayout, b: Binding): boolean {
   return !('texture' in b) && layout.cols % 64 === 0 && rowMajor && stacked && aligned;
 }
 
-/** db[j] = column sums of dy * act'(y) over `rows` rows of `cols` ('linear': of dy itself). */
-export function recordBiasGrad(gpu: GpuRuntime, op: string, dy: Binding, y: Binding, db: Binding, rows: number, cols: number, derivative: PointwiseActivation): void {
+/** db[j] = column sums of dy * act'(y) over `rows` rows of `cols` ('linear': of dy itself); `alpha`: leakyRelu's slope. */
+export function recordBiasGrad(gpu: GpuRuntime, op: string, dy: Binding, y: Binding, db: Binding, rows: number, cols: number, derivative: PointwiseActivation, alpha = LEAKY_RELU_ALPHA): void {
   if (cols === 0) return;
-  dispatchPerLine(gpu, op, BIAS_GRAD, { derivative: ACTIVATION_CODE[derivative] }, [dy, y, db], new Uint32Array([rows, cols]), cols);
+  dispatchPerLine(gpu, op, BIAS_GRAD, activationOverrides({ derivative }, alpha), [dy, y, db], new Uint32Array([rows, cols]), cols);
 }
 
 /** y += x over `count` floats (partial gradients summed across ranges of batch rows). */

@@ -8,19 +8,20 @@ import accumulateWgsl from '../../shaders/accumulate_epoch.wgsl?raw';
 import optimizerWgsl from '../../shaders/optimizer_step.wgsl?raw';
 import columnSumsWgsl from '../../shaders/column_sums.wgsl?raw';
 import type { KernelSpec } from '../gpu/kernel.js';
-import { TRAIN_MODEL, TRAIN_RECORDS, withParts } from './wgsl-parts.js';
+import { ACTIVATION_PART, TRAIN_MODEL, TRAIN_RECORDS, withParts } from './wgsl-parts.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding, BufferBinding } from '../gpu/recorder.js';
 import { dispatchPerLine } from './per-line.js';
+import { ACTIVATION_CODE } from './activation.js';
 
 export const TRAIN_SMALL: KernelSpec = {
   name: 'train_small',
-  code: withParts(trainSmallWgsl, TRAIN_MODEL, TRAIN_RECORDS),
+  code: withParts(trainSmallWgsl, TRAIN_MODEL, TRAIN_RECORDS, ACTIVATION_PART),
   bindings: ['read', 'read', 'read', 'read', 'write', 'write', 'write'],
 };
 export const TRAIN_SMALL_LANES: KernelSpec = {
   name: 'train_small_lanes',
-  code: withParts(trainSmallLanesWgsl, TRAIN_MODEL, TRAIN_RECORDS),
+  code: withParts(trainSmallLanesWgsl, TRAIN_MODEL, TRAIN_RECORDS, ACTIVATION_PART),
   bindings: ['read', 'read', 'read', 'read', 'write', 'write', 'write'],
   features: ['subgroups'],
 };
@@ -91,6 +92,8 @@ export interface TrainSmallConfig {
   biasMask: number;
   /** Activation code per stage. */
   activations: number[];
+  /** leakyRelu's alpha per stage (read only where the stage's code is leakyRelu's). */
+  alphas: number[];
 }
 
 export const TRAIN_SMALL_MAX_STAGES = 8;
@@ -112,7 +115,10 @@ export function recordTrainSmall(gpu: GpuRuntime, op: string, lanes: boolean, bi
     denseMask: config.denseMask,
     biasMask: config.biasMask,
   };
-  config.activations.forEach((a, i) => (overrides[`act${i}`] = a));
+  config.activations.forEach((a, i) => {
+    overrides[`act${i}`] = a;
+    if (a === ACTIVATION_CODE.leakyRelu) overrides[`alpha${i}`] = config.alphas[i];
+  });
   gpu.dispatch(op, gpu.kernel(lanes ? TRAIN_SMALL_LANES : TRAIN_SMALL, overrides), bindings, u, 1);
 }
 

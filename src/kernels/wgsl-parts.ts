@@ -6,6 +6,7 @@
  * `diagnostic`) first, where WGSL requires them, and the line numbers in compiler messages about
  * the kernel's own code the same as in its file.
  */
+import activationPartWgsl from '../../shaders/parts/activation.wgsl?raw';
 import crossEntropyWriteVec4Wgsl from '../../shaders/cross_entropy_write_vec4.wgsl?raw';
 import gemmOperandsBufferWgsl from '../../shaders/gemm_operands_buffer.wgsl?raw';
 import gemmOperandsTextureWgsl from '../../shaders/gemm_operands_texture.wgsl?raw';
@@ -27,6 +28,11 @@ import trainModelWgsl from '../../shaders/train_model.wgsl?raw';
 import trainRecordsWgsl from '../../shaders/train_records.wgsl?raw';
 import workgroupSumWgsl from '../../shaders/workgroup_sum.wgsl?raw';
 
+/**
+ * The element-wise activations, forward and derivative, and their codes: every kernel that applies
+ * an activation appends this part (a test fails on a kernel that spells one itself).
+ */
+export const ACTIVATION_PART = activationPartWgsl;
 /** The lanes GEMM's operands (bindings 0 and 1 and their loads): storage buffers or packed textures. */
 export const GEMM_OPERANDS_BUFFER = gemmOperandsBufferWgsl;
 export const GEMM_OPERANDS_TEXTURE = gemmOperandsTextureWgsl;

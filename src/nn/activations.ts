@@ -1,7 +1,7 @@
 /** Activation names, their codes in the WGSL kernels, and their CPU definitions. */
 import { ArgumentError } from '../errors.js';
 import { describe } from '../shape.js';
-import type { Activation } from '../linalg.js';
+import { ACTIVATIONS as ACTIVATION_NAMES, type Activation } from '../linalg.js';
 
 export { ACTIVATION_CODE, activationBackward, applyActivation } from '../ops/training/reference.js';
 
@@ -11,7 +11,7 @@ export { ACTIVATION_CODE, activationBackward, applyActivation } from '../ops/tra
  */
 export type ActivationName = Activation;
 
-export const ACTIVATIONS: readonly ActivationName[] = ['linear', 'sigmoid', 'relu', 'tanh', 'softmax'];
+export const ACTIVATIONS: readonly ActivationName[] = ACTIVATION_NAMES;
 
 export function parseActivation(op: string, arg: string, value: unknown): ActivationName {
   if (typeof value !== 'string' || !(ACTIVATIONS as readonly string[]).includes(value)) {

@@ -6,6 +6,7 @@
 import type { Context } from '../context.js';
 import type { Tensor } from '../tensor.js';
 import type { Stage } from './layers.js';
+import { activationOptions } from '../linalg.js';
 import type { ModelCore } from './core.js';
 import { dense } from '../ops/dense.js';
 import { activationForward } from '../ops/training/ops.js';
@@ -30,9 +31,9 @@ export function forwardStages(ctx: Context, op: string, core: ModelCore, stages:
     let y: Tensor;
     if (s.dense >= 0) {
       const { w, b } = stageWeights(core, s.dense);
-      y = dense(ctx, a, w, b, s.activation);
+      y = dense(ctx, a, w, b, activationOptions(s));
     } else {
-      y = activationForward(ctx, op, s.activation, a);
+      y = activationForward(ctx, op, s.activation, a, s.alpha);
     }
     outputs.push(y);
     a = y;

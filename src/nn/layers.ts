@@ -6,6 +6,7 @@
 import { ArgumentError } from '../errors.js';
 import { describe } from '../shape.js';
 import { parseActivation, type ActivationName } from './activations.js';
+import { activationSpec } from '../linalg.js';
 import { parseInitializer, type InitializerName } from './initializers.js';
 import { checkOptions } from '../options.js';
 import { ACTIVATION_CONFIG, DENSE_CONFIG } from './options.js';
@@ -19,6 +20,8 @@ export interface DenseConfig {
   inputDim?: number;
   /** Activation applied to x W + b (default `'linear'`). */
   activation?: ActivationName;
+  /** leakyRelu's slope for negative inputs (default 0.2); only with activation `'leakyRelu'`. */
+  alpha?: number;
   /** Whether the layer adds a bias (default true). */
   useBias?: boolean;
   /** Default `'glorotUniform'`. */
@@ -31,6 +34,8 @@ export interface DenseConfig {
 
 export interface ActivationConfig {
   activation: ActivationName;
+  /** leakyRelu's slope for negative inputs (default 0.2); only with `'leakyRelu'`. */
+  alpha?: number;
   name?: string;
 }
 
@@ -59,6 +64,8 @@ export class Dense {
   readonly units: number;
   readonly inputShape: readonly number[] | null;
   readonly activation: ActivationName;
+  /** leakyRelu's slope (0.2 unless given; read only for 'leakyRelu'). */
+  readonly alpha: number;
   readonly useBias: boolean;
   readonly kernelInitializer: InitializerName;
   readonly biasInitializer: InitializerName;
@@ -85,6 +92,7 @@ export class Dense {
       this.inputShape = Object.freeze([shape[0]]);
     }
     this.activation = parseActivation(op, 'activation', config.activation ?? 'linear');
+    this.alpha = activationSpec(op, this.activation, config.alpha).alpha;
     if (config.useBias !== undefined && typeof config.useBias !== 'boolean') throw new ArgumentError(op, `useBias must be a boolean, got ${describe(config.useBias)}`);
     this.useBias = config.useBias ?? true;
     this.kernelInitializer = parseInitializer(op, 'kernelInitializer', config.kernelInitializer ?? 'glorotUniform');
@@ -97,6 +105,7 @@ export class Dense {
     const config: DenseConfig = {
       units: this.units,
       activation: this.activation,
+      ...(this.activation === 'leakyRelu' ? { alpha: this.alpha } : {}),
       useBias: this.useBias,
       kernelInitializer: this.kernelInitializer,
       biasInitializer: this.biasInitializer,
@@ -118,6 +127,8 @@ export class Dense {
 export class Activation {
   readonly className = 'Activation';
   readonly activation: ActivationName;
+  /** leakyRelu's slope (0.2 unless given; read only for 'leakyRelu'). */
+  readonly alpha: number;
   name: string | null;
   /** @internal */
   owner: object | null = null;
@@ -126,10 +137,12 @@ export class Activation {
     const op = 'Activation';
     if (typeof config === 'string') {
       this.activation = parseActivation(op, 'activation', config);
+      this.alpha = activationSpec(op, this.activation, undefined).alpha;
       this.name = null;
     } else if (config !== null && typeof config === 'object') {
       checkOptions(op, config, ACTIVATION_CONFIG);
       this.activation = parseActivation(op, 'activation', config.activation);
+      this.alpha = activationSpec(op, this.activation, config.alpha).alpha;
       this.name = checkName(op, config.name);
     } else {
       throw new ArgumentError(op, `expected an activation name such as 'sigmoid' or { activation }, got ${describe(config)}`);
@@ -137,7 +150,10 @@ export class Activation {
   }
 
   getConfig(): ActivationConfig {
-    return this.name ? { activation: this.activation, name: this.name } : { activation: this.activation };
+    const config: ActivationConfig = { activation: this.activation };
+    if (this.activation === 'leakyRelu') config.alpha = this.alpha;
+    if (this.name) config.name = this.name;
+    return config;
   }
 }
 
@@ -151,8 +167,11 @@ export interface Stage {
   outputs: number;
   /** The activation the stage applies (a Dense's own, or that of the Activation layer fused into it). */
   activation: ActivationName;
+  /** leakyRelu's slope, with the activation it belongs to. */
+  alpha: number;
   useBias: boolean;
 }
+
 
 /**
  * Groups layers into stages: a Dense with a linear activation followed by an Activation layer is
@@ -165,15 +184,16 @@ export function buildStages(layers: readonly Layer[], inputWidth: number): Stage
   let lastFusable: Stage | null = null;
   for (const layer of layers) {
     if (layer instanceof Dense) {
-      const stage: Stage = { dense: denseIndex++, inputs: width, outputs: layer.units, activation: layer.activation, useBias: layer.useBias };
+      const stage: Stage = { dense: denseIndex++, inputs: width, outputs: layer.units, activation: layer.activation, alpha: layer.alpha, useBias: layer.useBias };
       stages.push(stage);
       width = layer.units;
       lastFusable = layer.activation === 'linear' ? stage : null;
     } else if (lastFusable) {
       lastFusable.activation = layer.activation;
+      lastFusable.alpha = layer.alpha;
       lastFusable = null;
     } else {
-      stages.push({ dense: -1, inputs: width, outputs: width, activation: layer.activation, useBias: false });
+      stages.push({ dense: -1, inputs: width, outputs: width, activation: layer.activation, alpha: layer.alpha, useBias: false });
     }
   }
   return stages;

@@ -113,6 +113,7 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
     denseMask: stages.reduce((m, s, i) => (s.dense >= 0 ? m | (1 << i) : m), 0),
     biasMask: stages.reduce((m, s, i) => (s.dense >= 0 && s.useBias ? m | (1 << i) : m), 0),
     activations: stages.map((s) => ACTIVATION_CODE[s.activation]),
+    alphas: stages.map((s) => s.alpha),
   };
   const base = {
     stepsPerEpoch: spe,

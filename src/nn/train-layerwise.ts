@@ -8,6 +8,7 @@
  * once (every epoch or batch when a callback asks). On the cpu backend the same code runs the
  * CPU references of every op.
  */
+import { activationOptions } from '../linalg.js';
 import type { Tensor } from '../tensor.js';
 import { softmaxCrossEntropy } from '../ops/crossentropy.js';
 import { denseBackward } from '../ops/dense.js';
@@ -66,7 +67,7 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
   // The first layer's dx = dz w^T would be a GEMM as large as its dw, for nothing: its gradients
   // come from dz directly (dw = x^T dz, db = column sums of dz).
   const firstLayerGradients = (x: Tensor, y: Tensor, dy: Tensor, s: (typeof stages)[number]) => {
-    const dz = s.activation === 'linear' ? dy : activationBackward(ctx, op, s.activation, y, dy);
+    const dz = s.activation === 'linear' ? dy : activationBackward(ctx, op, s.activation, y, dy, s.alpha);
     const dw = matmul(ctx, x, dz, { transposeA: true });
     const db = s.useBias ? columnSums(ctx, op, dz) : null;
     if (dz !== dy) dz.destroy();
@@ -94,7 +95,7 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
       let dx: Tensor | null;
       if (s.dense >= 0) {
         const { w, b } = stageWeights(core, s.dense);
-        const g = i === 0 ? firstLayerGradients(input, outs[0], dy, s) : denseBackward(ctx, { x: input, w, y: outs[i], dy, activation: s.activation, hasBias: s.useBias });
+        const g = i === 0 ? firstLayerGradients(input, outs[0], dy, s) : denseBackward(ctx, { x: input, w, y: outs[i], dy, ...activationOptions(s), hasBias: s.useBias });
         for (const p of core.params) {
           if (p.dense !== s.dense) continue;
           const gradient = p.kind === 'kernel' ? g.dw : g.db!;
@@ -104,7 +105,7 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
         g.db?.destroy();
         dx = g.dx;
       } else {
-        dx = activationBackward(ctx, op, s.activation, outs[i], dy);
+        dx = activationBackward(ctx, op, s.activation, outs[i], dy, s.alpha);
       }
       dy.destroy();
       if (dx === null) break;

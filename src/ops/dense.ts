@@ -14,7 +14,7 @@ import type { Tensor } from '../tensor.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import { ArgumentError, SizeLimitError } from '../errors.js';
 import { describe } from '../shape.js';
-import { checkActivation, checkFlag, planDense, planDenseBackward, type Activation, type DensePlan } from '../linalg.js';
+import { activationOptions, activationSpec, checkDenseOptions, checkFlag, planDense, planDenseBackward, type Activation, type DenseOptions, type DensePlan } from '../linalg.js';
 import { dense as referenceDense, denseBackward as referenceDenseBackward } from '../cpu/dense.js';
 import {
   gemmFusesDerivative,
@@ -56,30 +56,32 @@ interface DenseArgs extends DensePlan {
   w: Tensor;
   bias: Tensor | null;
   act: Activation;
+  /** leakyRelu's slope for negative inputs. */
+  alpha: number;
 }
 
-export const denseOp: OpDefinition<[x: Tensor, w: Tensor, b: Tensor | null | undefined, activation: Activation], DenseArgs, Tensor> = {
+export const denseOp: OpDefinition<[x: Tensor, w: Tensor, b: Tensor | null | undefined, activation: Activation | DenseOptions], DenseArgs, Tensor> = {
   name: 'dense',
   check(ctx, x, w, b, activation) {
     const op = 'dense';
     ctx.input(op, 'x', x);
     ctx.input(op, 'w', w);
     const bias = b === undefined || b === null ? null : ctx.input(op, 'b', b);
-    const act = checkActivation(op, activation);
-    return { x, w, bias, act, ...planDense(op, x.shape, w.shape, bias ? bias.shape : null) };
+    const { activation: act, alpha } = checkDenseOptions(op, activation);
+    return { x, w, bias, act, alpha, ...planDense(op, x.shape, w.shape, bias ? bias.shape : null) };
   },
-  reference(ctx, { x, w, bias, act, batch, units }) {
-    const data = referenceDense(x.storage!.data as Float32Array, [...x.shape], w.storage!.data as Float32Array, [...w.shape], bias ? (bias.storage!.data as Float32Array) : null, act);
+  reference(ctx, { x, w, bias, act, alpha, batch, units }) {
+    const data = referenceDense(x.storage!.data as Float32Array, [...x.shape], w.storage!.data as Float32Array, [...w.shape], bias ? (bias.storage!.data as Float32Array) : null, activationOptions({ activation: act, alpha }));
     return ctx.cpuOutput([batch, units], data);
   },
-  webgpu(ctx, gpu, { x, w, bias, act, batch, inputs, units }) {
+  webgpu(ctx, gpu, { x, w, bias, act, alpha, batch, inputs, units }) {
     const op = 'dense';
     checkBindable(gpu, op, 'w', w.byteLength);
     // x and y larger than one binding are recorded over ranges of batch rows.
     const rows = batchRows(gpu, op, batch, [inputs * 4, units * 4]);
 
     const layout = rowMajorGemm(batch, inputs, units, { biasPerColumn: true });
-    const fusion: GemmFusion = { aDerivative: 'linear', bDerivative: 'linear', bias: bias !== null, activation: act === 'softmax' ? 'linear' : act };
+    const fusion: GemmFusion = { aDerivative: 'linear', bDerivative: 'linear', bias: bias !== null, activation: act === 'softmax' ? 'linear' : act, alpha };
     const variant = chooseVariant(ctx, gpu, denseVariants, layout);
     return gpu.captured(op, () => {
       const y = ctx.gpuOutput(op, [batch, units]);
@@ -103,15 +105,17 @@ export const denseOp: OpDefinition<[x: Tensor, w: Tensor, b: Tensor | null | und
 
 /**
  * A dense layer, act(x w + b), for x [batch, inputs], w [inputs, units], b [units] (optional),
- * activation 'linear' (default), 'sigmoid', 'relu', 'tanh' or 'softmax' (row-wise). One fused
- * kernel: the bias and the activation are applied as outputs are stored (softmax as a second
- * pass over the rows).
+ * activation 'linear' (default), 'sigmoid', 'relu', 'tanh', 'leakyRelu' or 'softmax' (row-wise),
+ * by name or as options `{ activation, alpha }` (alpha: leakyRelu's slope, default 0.2). One
+ * fused kernel: the bias and the activation are applied as outputs are stored (softmax as a
+ * second pass over the rows).
  *
  * @example
  * const y = dense(ctx, ctx.tensor([[0, 1], [1, 1]]), ctx.tensor([[1], [2]]), ctx.tensor([-1]), 'relu');
  * await y.read(); // [1, 2]
+ * dense(ctx, x, w, b, { activation: 'leakyRelu', alpha: 0.1 });
  */
-export function dense(ctx: CoreContext, x: Tensor, w: Tensor, b?: Tensor | null, activation: Activation = 'linear'): Tensor {
+export function dense(ctx: CoreContext, x: Tensor, w: Tensor, b?: Tensor | null, activation: Activation | DenseOptions = 'linear'): Tensor {
   return runOp(ctx, denseOp, x, w, b, activation);
 }
 
@@ -127,6 +131,8 @@ export interface DenseBackwardArgs {
   dy: Tensor;
   /** The layer's activation (default 'linear'). */
   activation?: Activation;
+  /** leakyRelu's slope for negative inputs (default 0.2); only with activation 'leakyRelu'. */
+  alpha?: number;
   /** Whether the layer has a bias (default true); db is null when false. */
   hasBias?: boolean;
 }
@@ -137,7 +143,7 @@ export interface DenseGradients {
   db: Tensor | null;
 }
 
-const DENSE_BACKWARD_ARGS = { known: ['x', 'w', 'y', 'dy', 'activation', 'hasBias'] };
+const DENSE_BACKWARD_ARGS = { known: ['x', 'w', 'y', 'dy', 'activation', 'alpha', 'hasBias'] };
 
 interface DenseBackwardChecked extends DensePlan {
   x: Tensor;
@@ -145,6 +151,8 @@ interface DenseBackwardChecked extends DensePlan {
   y: Tensor;
   dy: Tensor;
   act: Activation;
+  /** leakyRelu's slope for negative inputs. */
+  alpha: number;
   hasBias: boolean;
 }
 
@@ -152,17 +160,17 @@ export const denseBackwardOp: OpDefinition<[args: DenseBackwardArgs], DenseBackw
   name: 'denseBackward',
   check(ctx, args) {
     const op = 'denseBackward';
-    if (args === null || typeof args !== 'object') throw new ArgumentError(op, `arguments must be an object { x, w, y, dy, activation, hasBias }, got ${describe(args)}`);
+    if (args === null || typeof args !== 'object') throw new ArgumentError(op, `arguments must be an object { x, w, y, dy, activation, alpha, hasBias }, got ${describe(args)}`);
     checkOptions(op, args, DENSE_BACKWARD_ARGS, 'arguments');
     const x = ctx.input(op, 'x', args.x);
     const w = ctx.input(op, 'w', args.w);
     const y = ctx.input(op, 'y', args.y);
     const dy = ctx.input(op, 'dy', args.dy);
-    const act = checkActivation(op, args.activation ?? 'linear');
+    const { activation: act, alpha } = activationSpec(op, args.activation, args.alpha);
     const hasBias = checkFlag(op, 'hasBias', args.hasBias, true);
-    return { x, w, y, dy, act, hasBias, ...planDenseBackward(op, x.shape, w.shape, y.shape, dy.shape) };
+    return { x, w, y, dy, act, alpha, hasBias, ...planDenseBackward(op, x.shape, w.shape, y.shape, dy.shape) };
   },
-  reference(ctx, { x, w, y, dy, act, hasBias, batch, inputs, units }) {
+  reference(ctx, { x, w, y, dy, act, alpha, hasBias, batch, inputs, units }) {
     const g = referenceDenseBackward({
       x: x.storage!.data as Float32Array,
       xShape: [...x.shape],
@@ -170,7 +178,7 @@ export const denseBackwardOp: OpDefinition<[args: DenseBackwardArgs], DenseBackw
       wShape: [...w.shape],
       y: y.storage!.data as Float32Array,
       dy: dy.storage!.data as Float32Array,
-      activation: act,
+      ...activationOptions({ activation: act, alpha }),
       hasBias,
     });
     return {
@@ -179,7 +187,7 @@ export const denseBackwardOp: OpDefinition<[args: DenseBackwardArgs], DenseBackw
       db: g.db ? ctx.cpuOutput([units], g.db) : null,
     };
   },
-  webgpu(ctx, gpu, { x, w, y, dy, act, hasBias, batch, inputs, units }) {
+  webgpu(ctx, gpu, { x, w, y, dy, act, alpha, hasBias, batch, inputs, units }) {
     const op = 'denseBackward';
     checkBindable(gpu, op, 'w', w.byteLength);
     checkBindable(gpu, op, `dw [${inputs}, ${units}]`, inputs * units * 4);
@@ -198,8 +206,8 @@ export const denseBackwardOp: OpDefinition<[args: DenseBackwardArgs], DenseBackw
     const dwVariant = chooseVariant(ctx, gpu, denseBackwardVariants, dwLayout);
     const fused = pointwise !== 'linear' && gemmFusesDerivative(dxVariant) && gemmFusesDerivative(dwVariant);
     const materialized = act === 'softmax' || (pointwise !== 'linear' && !fused);
-    const dxFusion: GemmFusion = fused ? { ...PLAIN_GEMM, aDerivative: pointwise } : PLAIN_GEMM;
-    const dwFusion: GemmFusion = fused ? { ...PLAIN_GEMM, bDerivative: pointwise } : PLAIN_GEMM;
+    const dxFusion: GemmFusion = fused ? { ...PLAIN_GEMM, aDerivative: pointwise, alpha } : PLAIN_GEMM;
+    const dwFusion: GemmFusion = fused ? { ...PLAIN_GEMM, bDerivative: pointwise, alpha } : PLAIN_GEMM;
 
     return gpu.captured(op, () => {
       const dx = ctx.gpuOutput(op, [batch, inputs]);
@@ -220,7 +228,7 @@ export const denseBackwardOp: OpDefinition<[args: DenseBackwardArgs], DenseBackw
         if (scratch.dz) {
           const formed = unitRows(scratch.dz, chunk);
           if (act === 'softmax') recordSoftmaxVjpRows(gpu, op, yRows, dz, formed, chunk.count, units);
-          else recordActivation(gpu, op, yRows, dz, formed, chunk.count * units, pointwise, 1);
+          else recordActivation(gpu, op, yRows, dz, formed, chunk.count * units, pointwise, 1, alpha);
           dz = formed;
         }
         // The first range writes dw and db; the others write scratch and add it in.
@@ -228,7 +236,7 @@ export const denseBackwardOp: OpDefinition<[args: DenseBackwardArgs], DenseBackw
         const dbOut = db && (i === 0 ? db.storage!.buffer! : scratch.db!);
         recordGemm(gpu, op, dxVariant, rowMajorGemm(chunk.count, units, inputs, { transposeB: true }), { a: dz, aAux: yRows, b: wBuffer, out: inputRows(dx.storage!.buffer!, chunk) }, dxFusion);
         recordGemm(gpu, op, dwVariant, rowMajorGemm(inputs, chunk.count, units, { transposeA: true }), { a: inputRows(xBuffer, chunk), b: dz, bAux: yRows, out: dwOut }, dwFusion);
-        if (dbOut) recordBiasGrad(gpu, op, dz, yRows, dbOut, chunk.count, units, fused ? pointwise : 'linear');
+        if (dbOut) recordBiasGrad(gpu, op, dz, yRows, dbOut, chunk.count, units, fused ? pointwise : 'linear', alpha);
         if (i > 0) {
           recordAddInto(gpu, op, scratch.dw!, dw.storage!.buffer!, inputs * units);
           if (db) recordAddInto(gpu, op, scratch.db!, db.storage!.buffer!, units);

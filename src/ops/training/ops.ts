@@ -7,7 +7,7 @@
  */
 import type { CoreContext } from '../../core-context.js';
 import type { Tensor } from '../../tensor.js';
-import type { Activation } from '../../linalg.js';
+import { LEAKY_RELU_ALPHA, type Activation } from '../../linalg.js';
 import {
   RECORD_HEADER_WORDS,
   recordAccumulate,
@@ -247,27 +247,29 @@ interface ActivationArgs {
   op: string;
   act: Exclude<Activation, 'softmax'>;
   x: Tensor;
+  /** leakyRelu's slope for negative inputs. */
+  alpha: number;
 }
 
 const activationOp = /* @__PURE__ */ internalOp<ActivationArgs, Tensor>(
   'activation',
-  (ctx, { act, x }) => {
+  (ctx, { act, x, alpha }) => {
     const out = f32(x).slice();
-    applyActivation(act, out, x.shape[x.rank - 1]);
+    applyActivation(act, out, x.shape[x.rank - 1], alpha);
     return ctx.cpuOutput(x.shape, out);
   },
-  (ctx, gpu, { op, act, x }) =>
+  (ctx, gpu, { op, act, x, alpha }) =>
     gpu.captured(op, () => {
       const y = ctx.gpuOutput(op, x.shape, 'float32', 'activation');
       const xb = x.storage!.buffer!;
-      recordActivation(gpu, op, xb, xb, y.storage!.buffer!, x.size, act, 0);
+      recordActivation(gpu, op, xb, xb, y.storage!.buffer!, x.size, act, 0, alpha);
       return y;
     }),
 );
 
 /** act(x) for an Activation stage that runs on its own (softmax is the softmax op). */
-export function activationForward(ctx: CoreContext, op: string, act: Activation, x: Tensor): Tensor {
-  return act === 'softmax' ? softmax(ctx, x) : runOp(ctx, activationOp, { op, act, x });
+export function activationForward(ctx: CoreContext, op: string, act: Activation, x: Tensor, alpha = LEAKY_RELU_ALPHA): Tensor {
+  return act === 'softmax' ? softmax(ctx, x) : runOp(ctx, activationOp, { op, act, x, alpha });
 }
 
 interface ActivationBackwardArgs {
@@ -275,27 +277,29 @@ interface ActivationBackwardArgs {
   act: Activation;
   y: Tensor;
   dy: Tensor;
+  /** leakyRelu's slope for negative inputs. */
+  alpha: number;
 }
 
 const activationBackwardOp = /* @__PURE__ */ internalOp<ActivationBackwardArgs, Tensor>(
   'activationBackward',
-  (ctx, { act, y, dy }) => ctx.cpuOutput(y.shape, referenceActivationBackward(act, f32(y), f32(dy), y.shape[y.rank - 1])),
-  (ctx, gpu, { op, act, y, dy }) => {
+  (ctx, { act, y, dy, alpha }) => ctx.cpuOutput(y.shape, referenceActivationBackward(act, f32(y), f32(dy), y.shape[y.rank - 1], alpha)),
+  (ctx, gpu, { op, act, y, dy, alpha }) => {
     const cols = y.shape[y.rank - 1];
     return gpu.captured(op, () => {
       const dx = ctx.gpuOutput(op, y.shape, 'float32', 'activation gradient');
       const yb = y.storage!.buffer!;
       const dyb = dy.storage!.buffer!;
       if (act === 'softmax') recordSoftmaxVjpRows(gpu, op, yb, dyb, dx.storage!.buffer!, y.size / Math.max(cols, 1), cols);
-      else recordActivation(gpu, op, yb, dyb, dx.storage!.buffer!, y.size, act, 1);
+      else recordActivation(gpu, op, yb, dyb, dx.storage!.buffer!, y.size, act, 1, alpha);
       return dx;
     });
   },
 );
 
 /** dL/dx of an Activation stage from its output y and dL/dy. */
-export function activationBackward(ctx: CoreContext, op: string, act: Activation, y: Tensor, dy: Tensor): Tensor {
-  return runOp(ctx, activationBackwardOp, { op, act, y, dy });
+export function activationBackward(ctx: CoreContext, op: string, act: Activation, y: Tensor, dy: Tensor, alpha = LEAKY_RELU_ALPHA): Tensor {
+  return runOp(ctx, activationBackwardOp, { op, act, y, dy, alpha });
 }
 
 const columnSumsOp = /* @__PURE__ */ internalOp<{ op: string; a: Tensor }, Tensor>(

@@ -4,7 +4,7 @@
  * These are what the cpu backend runs for the training ops (ops.ts), written independently of
  * the WGSL.
  */
-import type { Activation } from '../../linalg.js';
+import { LEAKY_RELU_ALPHA, type Activation } from '../../linalg.js';
 import { softmaxVjpLine } from '../../cpu/vjp.js';
 import { ACTIVATION_CODE as POINTWISE_CODE } from '../../kernels/activation.js';
 
@@ -200,9 +200,12 @@ export function applyUpdate(
  */
 export const ACTIVATION_CODE: Record<Activation, number> = { ...POINTWISE_CODE, softmax: 4 };
 
-/** Applies `act` to each row of `z` ([rows, cols], in place), float64 arithmetic. */
-export function applyActivation(act: Activation, z: Float32Array, cols: number): void {
+/** Applies `act` to each row of `z` ([rows, cols], in place), float64 arithmetic; `alpha`: leakyRelu's slope. */
+export function applyActivation(act: Activation, z: Float32Array, cols: number, alpha = LEAKY_RELU_ALPHA): void {
   switch (act) {
+    case 'leakyRelu':
+      for (let i = 0; i < z.length; i++) z[i] = z[i] >= 0 ? z[i] : alpha * z[i];
+      return;
     case 'linear':
       return;
     case 'sigmoid':
@@ -230,9 +233,12 @@ export function applyActivation(act: Activation, z: Float32Array, cols: number):
  * Back through the activation: given its output y and dL/dy, returns dL/dz per row
  * (softmax: y * (dy - <dy, y>), cpu.softmaxVjp's line).
  */
-export function activationBackward(act: Activation, y: Float32Array, dy: Float32Array, cols: number): Float32Array {
+export function activationBackward(act: Activation, y: Float32Array, dy: Float32Array, cols: number, alpha = LEAKY_RELU_ALPHA): Float32Array {
   const dz = new Float32Array(y.length);
   switch (act) {
+    case 'leakyRelu':
+      for (let i = 0; i < y.length; i++) dz[i] = y[i] > 0 ? dy[i] : alpha * dy[i];
+      break;
     case 'linear':
       dz.set(dy);
       break;

@@ -17,20 +17,19 @@
 // accumulators) to memory with a lane mask on each back edge, so one iteration per step of k
 // costs more than the multiply-adds. Within an iteration the 8 steps' operands are loaded first,
 // then each accumulator column takes its 8 multiply-adds in a row, one accumulator after another
-// (a chain the JIT keeps in registers), rather than every accumulator once per step: 7-12%
-// faster on the products of a training step, the same results to the bit (bench/HISTORY.md).
+// (a chain the JIT keeps in registers), rather than every accumulator once per step: faster, the
+// same results to the bit (docs/swiftshader.md, The GEMM).
 // That loop is written by scripts/generate-matmul-lanes.mjs (64 accumulators, 2048
 // multiply-adds per iteration). A quad swap is one shuffle on SwiftShader, where subgroupBroadcast
-// masks the lanes and ORs them together: 6-10% faster on the training step's products, the same
-// results to the bit; scalar swaps where a row needs them, not vec4 swaps of each step's A values
-// kept for the iteration (bench/HISTORY.md).
+// masks the lanes and ORs them together (faster, the same results to the bit); scalar swaps where
+// a row needs them, not vec4 swaps of each step's A values kept for the iteration.
 //
 // Edges: rows and columns past the end are clamped to the last one for loading (always in
 // bounds, the duplicates are discarded) and masked when storing; k runs exactly to depth. Any
 // size works, including 1 and sizes that are not multiples of 4 or of the tile. Where every tile
 // lies inside the output and its rows are contiguous, the host sets `wholeTiles` and the stores
-// skip their bounds tests: SwiftShader runs each masked store's branch for every lane (a 784 x
-// 256 product: 4.60 -> 3.59 ms at K = 8, where the per-tile cost dominates; bench/HISTORY.md).
+// skip their bounds tests: SwiftShader runs each masked store's branch for every lane (measured:
+// bench/HISTORY.md).
 //
 // Fusion: `hasBias` and `activation` finish each output before it is stored. Operands are read as
 // stored: forming dz = dy * act'(y) in the loads (as matmul_tiled.wgsl can) would double the
@@ -73,38 +72,20 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;
 @group(0) @binding(4) var<uniform> params: Params;
 
-// 0 linear, 1 sigmoid, 2 relu, 3 tanh.
+// An activation code of parts/activation.wgsl (appended by the host), and leakyRelu's slope.
 override activation: u32 = 0;
+override alpha: f32 = 0.2;
 override hasBias: bool = false;
 // Rows a multiple of 16, columns a multiple of 64, cColStride 1 (set by the host).
 override wholeTiles: bool = false;
 // Depth not a multiple of 8 (set by the host): the accumulation's single-step loop is compiled in.
 override partialK: bool = true;
 
-// Both branches use exp of a non-positive number, so nothing overflows.
-fn sigmoid(v: vec4f) -> vec4f {
-  let e = exp(-abs(v));
-  return select(e, vec4f(1.0), v >= vec4f(0.0)) / (1.0 + e);
-}
-
-fn tanhStable(v: vec4f) -> vec4f {
-  let e = exp(-2.0 * abs(v));
-  return sign(v) * (1.0 - e) / (1.0 + e);
-}
-
-fn activate(v: vec4f) -> vec4f {
-  switch activation {
-    case 1u: { return sigmoid(v); }
-    case 2u: { return max(v, vec4f(0.0)); }
-    case 3u: { return tanhStable(v); }
-    default: { return v; }
-  }
-}
+alias ActValue = vec4f;
 
 // One subgroup (one tile) per workgroup: a workgroup runs on one CPU thread, so with 16 tiles per
 // workgroup a product of a few tiles ran on one core, and the padding subgroups of the last
-// workgroup recomputed a tile each (a 128 x 256 x 10 product: 7.3 ms at 64 invocations, 0.76 ms
-// at 4; large products measured the same either way, docs/swiftshader.md).
+// workgroup recomputed a tile each (measured: docs/swiftshader.md, The GEMM).
 @compute @workgroup_size(4)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(subgroup_invocation_id) lane: u32) {
@@ -536,7 +517,7 @@ fn storeVec(base: u32, row: u32, col: u32, v: vec4f) {
     let at = row * params.biasRowStride + min(vec4u(col) + vec4u(0u, 1u, 2u, 3u), vec4u(params.cols - 1u)) * params.biasColStride;
     z += vec4f(bias[at.x], bias[at.y], bias[at.z], bias[at.w]);
   }
-  let y = activate(z);
+  let y = activate(activation, alpha, z);
   let at = base + row * params.cRowStride + col * params.cColStride;
   if (wholeTiles) {
     c[at] = y.x;

@@ -1,0 +1,49 @@
+// Part: the element-wise activations, forward and derivative. Every kernel that applies an
+// activation appends this part (src/kernels/wgsl-parts.ts) instead of spelling the math itself.
+// Reads: `ActValue`, an alias the kernel declares (`alias ActValue = f32;` or `= vec4f;`), so one
+//   text serves scalar and vec4 kernels.
+// Defines: the codes ACT_* (the TypeScript table ACTIVATION_CODE in src/kernels/activation.ts
+//   holds the same numbers, checked by a test), activate(code, alpha, v) and
+//   activationSlope(code, alpha, y).
+// `code` and `alpha` are pipeline overrides at every call site, so the switch is resolved when the
+// pipeline is compiled (SwiftShader runs every arm of a switch on a run-time value).
+// `alpha` is leakyRelu's slope for negative inputs; the other activations ignore it.
+
+const ACT_LINEAR = 0u;
+const ACT_SIGMOID = 1u;
+const ACT_RELU = 2u;
+const ACT_TANH = 3u;
+// Softmax is row-wise, not element-wise: its code is reserved here and the kernels that fuse it
+// (the trainers) write it themselves.
+const ACT_SOFTMAX = 4u;
+const ACT_LEAKY_RELU = 5u;
+
+// sigmoid and tanh take exp of -|v| only, so no intermediate overflows for any finite v: a
+// compiler's built-in tanh, or 1 / (1 + exp(-v)), may give NaN or Inf for large |v| on some GPUs.
+fn activate(code: u32, alpha: f32, v: ActValue) -> ActValue {
+  switch code {
+    case ACT_SIGMOID: {
+      let e = exp(-abs(v));
+      return select(e, ActValue(1.0), v >= ActValue(0.0)) / (1.0 + e);
+    }
+    case ACT_RELU: { return max(v, ActValue(0.0)); }
+    case ACT_TANH: {
+      let e = exp(-2.0 * abs(v));
+      return sign(v) * (1.0 - e) / (1.0 + e);
+    }
+    case ACT_LEAKY_RELU: { return select(alpha * v, v, v >= ActValue(0.0)); }
+    default: { return v; }
+  }
+}
+
+// act'(z) written in terms of the forward output y = act(z), as the backward passes receive it.
+// leakyRelu's alpha is non-negative (checked by the host), so y > 0 exactly where z > 0.
+fn activationSlope(code: u32, alpha: f32, y: ActValue) -> ActValue {
+  switch code {
+    case ACT_SIGMOID: { return y * (1.0 - y); }
+    case ACT_RELU: { return select(ActValue(0.0), ActValue(1.0), y > ActValue(0.0)); }
+    case ACT_TANH: { return 1.0 - y * y; }
+    case ACT_LEAKY_RELU: { return select(ActValue(alpha), ActValue(1.0), y > ActValue(0.0)); }
+    default: { return ActValue(1.0); }
+  }
+}
