@@ -99,12 +99,6 @@ export function isSoftware(architecture: string, description = ''): boolean {
   return /swiftshader|llvmpipe|lavapipe|software|warp/i.test(`${architecture} ${description}`);
 }
 
-/** Tensors alive in `ctx` (`numTensors` where the library reports it, else `tensors`). */
-export function liveTensors(ctx: Context): number {
-  const m = ctx.memory() as { tensors: number; numTensors?: number };
-  return m.numTensors ?? m.tensors;
-}
-
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -6,7 +6,7 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const root = resolve(here, '..');
 
 /** The demo site's pages: one HTML entry each, all at the top of demo/. */
-export const PAGES = ['index', 'playground', 'softmax', 'xor', 'reverse', 'training', 'bench'] as const;
+const PAGES = ['index', 'playground', 'softmax', 'xor', 'reverse', 'training', 'bench'] as const;
 
 // The demo site (`npm run demo`, `npm run build:demo`): relative URLs (base './') so that
 // dist-demo/ works from any static host under any sub-path; TF.js, ONNX Runtime Web and its wasm
