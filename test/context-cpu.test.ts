@@ -93,3 +93,16 @@ describe('tensor reads and disposal under TF.js names', () => {
     ctx.destroy();
   });
 });
+
+describe('error classes', () => {
+  it("name themselves with a literal (a minifying bundler renames classes, not strings)", async () => {
+    const nn = await import('../src/index');
+    const classes = Object.entries(nn).filter(([, v]) => typeof v === 'function' && v.prototype instanceof Error);
+    expect(classes.length).toBeGreaterThanOrEqual(13);
+    for (const [exported, Class] of classes) {
+      const error = new (Class as new (...args: unknown[]) => Error)('op', 'message', 'reason');
+      expect(error.name).toBe(exported);
+      expect(Object.getOwnPropertyDescriptor(error, 'name')?.value ?? error.name).toBe(exported);
+    }
+  });
+});

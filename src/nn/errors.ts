@@ -5,7 +5,9 @@ import { WebGPUNNError } from '../errors.js';
  * The model is not in a state that allows the call: `fit` before `compile`, `summary` before the
  * input shape is known, any call after `dispose()`, a model bound to another context.
  */
-export class ModelStateError extends WebGPUNNError {}
+export class ModelStateError extends WebGPUNNError {
+  override readonly name: string = 'ModelStateError';
+}
 
 /**
  * The training loss stopped being a finite number (Keras's TerminateOnNaN). Training stopped
@@ -13,6 +15,7 @@ export class ModelStateError extends WebGPUNNError {}
  * that gave a finite loss.
  */
 export class NonFiniteLossError extends WebGPUNNError {
+  override readonly name: string = 'NonFiniteLossError';
   /** Epoch (0-based) of the batch whose loss was not finite. */
   readonly epoch: number;
   /** Batch within that epoch (0-based). */
