@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Writes the accumulation loop of shaders/matmul_lanes.wgsl (the lines between its BEGIN and END
+// Writes the accumulation loop of shaders/swiftshader/matmul_lanes.wgsl (the lines between its BEGIN and END
 // markers): 64 accumulators and the multiply-adds of eight steps of k per iteration, in the order
 // the kernel's header explains, too long and too regular to keep by hand. Run it after changing
 // the layout (`node scripts/generate-matmul-lanes.mjs`); `--check` exits 1 where the shader
@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const SHADER = fileURLToPath(new URL('../shaders/matmul_lanes.wgsl', import.meta.url));
+export const SHADER = fileURLToPath(new URL('../shaders/swiftshader/matmul_lanes.wgsl', import.meta.url));
 const BEGIN = '  // BEGIN accumulation, written by scripts/generate-matmul-lanes.mjs';
 const END = '  // END accumulation';
 

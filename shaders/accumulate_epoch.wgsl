@@ -24,23 +24,13 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> records: Records;
 @group(0) @binding(4) var<uniform> params: Params;
 
-const EXPONENT_BITS = 0x7f800000u;
-
 // Pipeline overrides (no run-time switch: SwiftShader would run every arm for every row).
 override metricCode: u32 = 0u;
 override labelKind: u32 = 0u;
 
-fn targetValue(r: u32, j: u32) -> f32 {
-  switch labelKind {
-    case 0u: { return bitcast<f32>(labels[r * params.n + j]); }
-    case 1u: { return select(0.0, 1.0, u32(bitcast<f32>(labels[r])) == j); }
-    default: { return select(0.0, 1.0, labels[r] == j); }
-  }
-}
-
-fn classIndex(r: u32) -> u32 {
-  if (labelKind == 1u) { return u32(bitcast<f32>(labels[r])); }
-  return labels[r];
+// Targets: parts/labels.wgsl.
+fn labelWidth() -> u32 {
+  return params.n;
 }
 
 fn argmaxRow(r: u32) -> u32 {
@@ -53,7 +43,7 @@ fn argmaxRow(r: u32) -> u32 {
 fn metric(r: u32) -> f32 {
   let n = params.n;
   switch metricCode {
-    case 1u: {
+    case METRIC_BINARY: {
       var right = 0.0;
       for (var j = 0u; j < n; j++) {
         let predicted = select(0.0, 1.0, outputs[r * n + j] > 0.5);
@@ -61,12 +51,12 @@ fn metric(r: u32) -> f32 {
       }
       return right / f32(n);
     }
-    case 2u: {
+    case METRIC_CATEGORICAL: {
       var best = 0u;
       for (var j = 1u; j < n; j++) { if (targetValue(r, j) > targetValue(r, best)) { best = j; } }
       return select(0.0, 1.0, argmaxRow(r) == best);
     }
-    case 3u: {
+    case METRIC_SPARSE: {
       return select(0.0, 1.0, argmaxRow(r) == classIndex(r));
     }
     default: { return 0.0; }

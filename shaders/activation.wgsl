@@ -9,14 +9,10 @@
 // per invocation). Bindings cover whole vec4s (buffers are padded to 16 bytes; the host rounds
 // range bindings up); entries past `count` are computed and never read.
 
-struct Params {
-  count: u32,
-}
-
 @group(0) @binding(0) var<storage, read> a: array<vec4f>;
 @group(0) @binding(1) var<storage, read> b: array<vec4f>;
 @group(0) @binding(2) var<storage, read_write> out: array<vec4f>;
-@group(0) @binding(3) var<uniform> params: Params;
+@group(0) @binding(3) var<uniform> params: CountParams;
 
 override workgroupSize: u32 = 64;
 // The activation code and the mode are pipeline overrides: SwiftShader runs every arm of a
@@ -29,7 +25,7 @@ alias ActValue = vec4f;
 
 @compute @workgroup_size(workgroupSize)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * workgroupSize + lid;
+  let i = gridIndex(wid, nwg) * workgroupSize + lid;
   if (i * 4u >= params.count) { return; }
   if (mode == 0u) {
     out[i] = activate(act, alpha, a[i]);

@@ -19,8 +19,6 @@ struct Params {
 override workgroupSize: u32 = 64;
 override mode: u32 = 0u;
 
-const EXPONENT_BITS = vec4u(0x7f800000u);
-
 const NONE = 0xffffffffu;
 
 // Index of the first bad entry among the 4 of vec4 `at`, whose first entry is entry `first`
@@ -29,12 +27,12 @@ fn firstBad(at: u32, first: u32) -> u32 {
   let bits = values[at];
   var bad: vec4<bool>;
   switch mode {
-    case 0u: {
-      bad = (bits & EXPONENT_BITS) == EXPONENT_BITS;
+    case LABEL_DENSE: {
+      bad = (bits & vec4u(EXPONENT_BITS)) == vec4u(EXPONENT_BITS);
     }
-    case 1u: {
+    case LABEL_INDEX_FLOAT: {
       let v = bitcast<vec4f>(bits);
-      bad = ((bits & EXPONENT_BITS) == EXPONENT_BITS) | (v < vec4f(0.0)) | (v >= vec4f(f32(params.classes))) | (v != floor(v));
+      bad = ((bits & vec4u(EXPONENT_BITS)) == vec4u(EXPONENT_BITS)) | (v < vec4f(0.0)) | (v >= vec4f(f32(params.classes))) | (v != floor(v));
     }
     default: {
       bad = (bitcast<vec4i>(bits) < vec4i(0)) | (bits >= vec4u(params.classes));
@@ -46,7 +44,7 @@ fn firstBad(at: u32, first: u32) -> u32 {
 
 @compute @workgroup_size(workgroupSize)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let first = ((wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * workgroupSize + lid) * 16u;
+  let first = (gridIndex(wid, nwg) * workgroupSize + lid) * 16u;
   if (first >= params.count) { return; }
   let last = (params.count - 1u) / 4u;
   let q = first / 4u;

@@ -31,14 +31,6 @@ struct Params {
 override workgroupSize: u32 = 64;
 override indexLabels: bool = false;
 
-const QUIET_NAN_BITS = 0x7fc00000u;
-
-// NaN and +Inf made at run time: WGSL rejects them in constant expressions.
-fn fromBits(bits: u32) -> f32 {
-  var b = bits;
-  return bitcast<f32>(b);
-}
-
 struct RowStats {
   max: f32,
   invSum: f32,
@@ -67,7 +59,7 @@ fn negativeLogProbability(v: f32, st: RowStats) -> f32 {
 @compute @workgroup_size(workgroupSize)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) lid: u32) {
-  let row = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * workgroupSize + lid;
+  let row = gridIndex(wid, nwg) * workgroupSize + lid;
   if (row >= params.rows) {
     return;
   }

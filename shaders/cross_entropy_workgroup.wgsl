@@ -25,18 +25,10 @@ struct Params {
 override workgroupSize: u32 = 256;
 override indexLabels: bool = false;
 
-const QUIET_NAN_BITS = 0x7fc00000u;
-
-// NaN and +Inf made at run time: WGSL rejects them in constant expressions.
-fn fromBits(bits: u32) -> f32 {
-  var b = bits;
-  return bitcast<f32>(b);
-}
-
 @compute @workgroup_size(workgroupSize)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) t: u32) {
-  let row = wid.x + nwg.x * (wid.y + nwg.y * wid.z);
+  let row = gridIndex(wid, nwg);
   if (row >= params.rows) {
     return;
   }

@@ -12,14 +12,6 @@
 // sum_j l_j * ((max - x_j) + log(sum)): every term is >= 0 for labels >= 0, so nothing cancels
 // even for logits of +-1e4. Special values as in cross_entropy_rows.wgsl.
 
-const QUIET_NAN_BITS = 0x7fc00000u;
-
-// NaN and +Inf made at run time: WGSL rejects them in constant expressions.
-fn fromBits(bits: u32) -> f32 {
-  var b = bits;
-  return bitcast<f32>(b);
-}
-
 struct CrossEntropyRow {
   // First vec4 of the row.
   rowStart: u32,

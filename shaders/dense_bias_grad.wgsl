@@ -4,15 +4,10 @@
 // the reads coalesce. Traffic: dy (and y) read once, db written once. Accumulates in f32 over the
 // rows in order.
 
-struct Params {
-  rows: u32,
-  cols: u32,
-}
-
 @group(0) @binding(0) var<storage, read> dy: array<f32>;
 @group(0) @binding(1) var<storage, read> y: array<f32>;
 @group(0) @binding(2) var<storage, read_write> db: array<f32>;
-@group(0) @binding(3) var<uniform> params: Params;
+@group(0) @binding(3) var<uniform> params: RowParams;
 
 override workgroupSize: u32 = 64;
 // An activation code of parts/activation.wgsl (appended by the host); ACT_LINEAR reads dz itself
@@ -25,7 +20,7 @@ alias ActValue = f32;
 @compute @workgroup_size(workgroupSize)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) lid: u32) {
-  let col = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * workgroupSize + lid;
+  let col = gridIndex(wid, nwg) * workgroupSize + lid;
   if (col >= params.cols) {
     return;
   }

@@ -37,7 +37,7 @@ fn sourceRow(r: u32) -> u32 {
 
 @compute @workgroup_size(workgroupSize)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let start = ((wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * workgroupSize + lid) * words;
+  let start = (gridIndex(wid, nwg) * workgroupSize + lid) * words;
   let total = params.rows * params.width;
   if (start >= total) { return; }
   let end = min(start + words, total);

@@ -31,23 +31,10 @@ struct Params {
 
 override workgroupSize: u32 = 64;
 
-const EXPONENT_BITS = 0x7f800000u;
-const POSITIVE_INFINITY_BITS = 0x7f800000u;
-const QUIET_NAN_BITS = 0x7fc00000u;
-const LOWEST_FINITE = -0x1.fffffep+127f;
-// exp() of anything below this is 0 in f32; clamping keeps exp's argument finite.
-const EXP_FLOOR = -104.0;
-
-// A NaN made at run time: WGSL rejects NaN in constant expressions.
-fn quietNaN() -> f32 {
-  var bits = QUIET_NAN_BITS;
-  return bitcast<f32>(bits);
-}
-
 @compute @workgroup_size(workgroupSize)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) lid: u32) {
-  let id = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * workgroupSize + lid;
+  let id = gridIndex(wid, nwg) * workgroupSize + lid;
   let row = id / params.parts;
   if (row >= params.rows) {
     return;

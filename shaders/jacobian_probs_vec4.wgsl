@@ -23,7 +23,7 @@ override workgroupSize: u32 = 64;
 @compute @workgroup_size(workgroupSize)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) lid: u32) {
-  let e = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * workgroupSize + lid;
+  let e = gridIndex(wid, nwg) * workgroupSize + lid;
   if (e >= params.vecs) {
     return;
   }

@@ -27,20 +27,12 @@ struct Params {
 override workgroupSize: u32 = 64;
 override maxCols: u32 = 1024;
 
-const QUIET_NAN_BITS = 0x7fc00000u;
-
-// A NaN made at run time: WGSL rejects NaN in constant expressions.
-fn quietNaN() -> f32 {
-  var bits = QUIET_NAN_BITS;
-  return bitcast<f32>(bits);
-}
-
 var<workgroup> probs: array<f32, maxCols>;
 
 @compute @workgroup_size(workgroupSize)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) t: u32) {
-  let row = wid.x + nwg.x * (wid.y + nwg.y * wid.z);
+  let row = gridIndex(wid, nwg);
   if (row >= params.rows) {
     return;
   }

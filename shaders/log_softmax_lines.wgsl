@@ -9,31 +9,16 @@
 // rules. Any NaN -> the whole line is NaN; +Inf entries get -log(count of +Inf), the rest -Inf;
 // -Inf entries get -Inf, and a line of only -Inf is all -Inf.
 
-struct Params {
-  outer: u32,
-  length: u32,
-  inner: u32,
-}
-
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
-@group(0) @binding(2) var<uniform> params: Params;
+@group(0) @binding(2) var<uniform> params: LineParams;
 
 override workgroupSize: u32 = 64;
-
-const NEGATIVE_INFINITY_BITS = 0xff800000u;
-const QUIET_NAN_BITS = 0x7fc00000u;
-
-// NaN and -Inf made at run time: WGSL rejects them in constant expressions.
-fn fromBits(bits: u32) -> f32 {
-  var b = bits;
-  return bitcast<f32>(b);
-}
 
 @compute @workgroup_size(workgroupSize)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) lid: u32) {
-  let line = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * workgroupSize + lid;
+  let line = gridIndex(wid, nwg) * workgroupSize + lid;
   if (line >= params.outer * params.inner) {
     return;
   }

@@ -7,21 +7,16 @@
 // Traffic: 12 bytes per element. A row with a NaN or an infinity is redone by the careful path
 // (carefulRowPass, writeCarefulLogRow), which classifies every entry.
 
-struct Params {
-  rows: u32,
-  vecsPerRow: u32,
-}
-
 @group(0) @binding(0) var<storage, read> x: array<vec4f>;
 @group(0) @binding(1) var<storage, read_write> y: array<vec4f>;
-@group(0) @binding(2) var<uniform> params: Params;
+@group(0) @binding(2) var<uniform> params: Vec4RowParams;
 
 override workgroupSize: u32 = 64;
 
 @compute @workgroup_size(workgroupSize)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) lid: u32) {
-  let row = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * workgroupSize + lid;
+  let row = gridIndex(wid, nwg) * workgroupSize + lid;
   if (row >= params.rows) {
     return;
   }

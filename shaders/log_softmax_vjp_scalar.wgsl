@@ -7,16 +7,6 @@
 // the sum finds it) and the whole dx line NaN; a NaN or +Inf in y gives NaN at that entry;
 // y = -Inf (probability 0) gives dx = dy there.
 
-const EXPONENT_BITS = 0x7f800000u;
-const NEGATIVE_INFINITY_BITS = 0xff800000u;
-const QUIET_NAN_BITS = 0x7fc00000u;
-
-// A NaN made at run time: WGSL rejects NaN in constant expressions.
-fn quietNaN() -> f32 {
-  var bits = QUIET_NAN_BITS;
-  return bitcast<f32>(bits);
-}
-
 // Entry i's term of the line's sum.
 fn vjpTerm(i: u32) -> f32 {
   return dy[i];

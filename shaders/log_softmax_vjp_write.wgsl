@@ -5,16 +5,6 @@
 // Special values as in log_softmax_vjp_scalar.wgsl: a non-finite dy makes the whole dx row NaN;
 // a NaN or +Inf in y gives NaN at that entry; y = -Inf (a probability of 0) gives dx = dy there.
 
-const EXPONENT_BITS = 0x7f800000u;
-const NEGATIVE_INFINITY_BITS = 0xff800000u;
-const QUIET_NAN_BITS = 0x7fc00000u;
-
-// A NaN made at run time: WGSL rejects NaN in constant expressions.
-fn quietNaN() -> f32 {
-  var bits = QUIET_NAN_BITS;
-  return bitcast<f32>(bits);
-}
-
 fn vjpWrite(start: u32, end: u32, total: f32) {
   let nan = vec4f(quietNaN());
   if ((bitcast<u32>(total) & EXPONENT_BITS) == EXPONENT_BITS) {

@@ -7,30 +7,16 @@
 //
 // Special values as in log_softmax_lines.wgsl.
 
-struct Params {
-  rows: u32,
-  cols: u32,
-}
-
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
-@group(0) @binding(2) var<uniform> params: Params;
+@group(0) @binding(2) var<uniform> params: RowParams;
 
 override workgroupSize: u32 = 256;
-
-const NEGATIVE_INFINITY_BITS = 0xff800000u;
-const QUIET_NAN_BITS = 0x7fc00000u;
-
-// NaN and -Inf made at run time: WGSL rejects them in constant expressions.
-fn fromBits(bits: u32) -> f32 {
-  var b = bits;
-  return bitcast<f32>(b);
-}
 
 @compute @workgroup_size(workgroupSize)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) t: u32) {
-  let row = wid.x + nwg.x * (wid.y + nwg.y * wid.z);
+  let row = gridIndex(wid, nwg);
   if (row >= params.rows) {
     return;
   }

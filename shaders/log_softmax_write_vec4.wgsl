@@ -6,15 +6,6 @@
 // Special values as in log_softmax_lines.wgsl: NaN poisons the row; +Inf entries get
 // -log(count of +Inf), the rest -Inf; -Inf entries get -Inf; a row of only -Inf is all -Inf.
 
-const NEGATIVE_INFINITY_BITS = 0xff800000u;
-const QUIET_NAN_BITS = 0x7fc00000u;
-
-// NaN and -Inf made at run time: WGSL rejects them in constant expressions.
-fn fromBits(bits: u32) -> f32 {
-  var b = bits;
-  return bitcast<f32>(b);
-}
-
 // A row without NaN or infinities: (x - rowMax) - log(sum).
 fn writeLogRow(start: u32, end: u32, rowMax: f32, logSum: f32) {
   for (var j = start; j < end; j++) {

@@ -24,22 +24,19 @@ override labelKind: u32 = 0u;
 const EPSILON = 1e-7f;
 const ONE_MINUS_EPSILON = 0.99999988f;
 
-fn targetValue(r: u32, j: u32) -> f32 {
-  switch labelKind {
-    case 0u: { return bitcast<f32>(labels[r * params.n + j]); }
-    case 1u: { return select(0.0, 1.0, u32(bitcast<f32>(labels[r])) == j); }
-    default: { return select(0.0, 1.0, labels[r] == j); }
-  }
+// Targets: parts/labels.wgsl.
+fn labelWidth() -> u32 {
+  return params.n;
 }
 
 @compute @workgroup_size(workgroupSize)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let r = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * workgroupSize + lid;
+  let r = gridIndex(wid, nwg) * workgroupSize + lid;
   if (r >= params.rows) { return; }
   let n = params.n;
   let at = r * n;
   switch lossCode {
-    case 0u: {
+    case LOSS_MSE: {
       var sum = 0.0;
       for (var j = 0u; j < n; j++) {
         let d = outputs[at + j] - targetValue(r, j);
@@ -48,7 +45,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       }
       rowLoss[r] = sum / f32(n);
     }
-    case 1u: {
+    case LOSS_BCE: {
       var sum = 0.0;
       for (var j = 0u; j < n; j++) {
         let o = outputs[at + j];

@@ -83,7 +83,7 @@ fn loadB(at: u32) -> f32 {
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_id) local: vec3u, @builtin(local_invocation_index) lid: u32) {
   let tilesPerBatch = params.tileRows * params.tileCols;
-  let linear = wid.x + nwg.x * (wid.y + nwg.y * wid.z);
+  let linear = gridIndex(wid, nwg);
   if (linear >= tilesPerBatch * params.batches) {
     return;
   }

@@ -36,20 +36,20 @@ override code: u32 = 0u;
 
 @compute @workgroup_size(workgroupSize)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * workgroupSize + lid;
+  let i = gridIndex(wid, nwg) * workgroupSize + lid;
   if (i >= params.count || status[0] != 0u) { return; }
   let g = grad[i] * params.gradScale;
   let rate = params.rate;
   switch code {
-    case 0u: {
+    case OPT_SGD: {
       param[i] = param[i] - rate * g;
     }
-    case 1u: {
+    case OPT_MOMENTUM: {
       let v = params.momentum * slot1[i] - rate * g;
       slot1[i] = v;
       param[i] = param[i] + v;
     }
-    case 2u: {
+    case OPT_NESTEROV: {
       let v = params.momentum * slot1[i] - rate * g;
       slot1[i] = v;
       param[i] = param[i] + params.momentum * v - rate * g;

@@ -9,12 +9,6 @@
 // plus the block count, not with the line. +Inf entries are counted and NaNs noted, for the
 // kernels' special-value rules.
 
-const EXPONENT_BITS = 0x7f800000u;
-const POSITIVE_INFINITY_BITS = 0x7f800000u;
-const LOWEST_FINITE = -0x1.fffffep+127f;
-// exp() of anything below this is 0 in f32; clamping keeps exp's argument finite when the
-// difference of two extreme finite values overflows.
-const EXP_FLOOR = -104.0;
 const SUM_BLOCK = 256u;
 
 struct LinePass {

@@ -12,12 +12,6 @@
 // vec4 cost three operations; with the blocks as a nested loop instead of a modulo test, 6-7%
 // faster on SwiftShader: bench/HISTORY.md.)
 
-const EXPONENT_BITS = 0x7f800000u;
-const POSITIVE_INFINITY_BITS = 0x7f800000u;
-const LOWEST_FINITE = -0x1.fffffep+127f;
-// exp() of anything below this is 0 in f32; clamping keeps exp's argument finite when the
-// difference of two extreme finite values overflows.
-const EXP_FLOOR = -104.0;
 const SUM_BLOCK = 64u;
 
 fn isSpecial(v: vec4f) -> vec4<bool> {

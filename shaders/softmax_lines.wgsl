@@ -12,30 +12,16 @@
 // whole line is NaN; +Inf entries share the line equally, the rest get 0; -Inf entries get 0, and
 // a line of only -Inf is all zeros.
 
-struct Params {
-  outer: u32,
-  length: u32,
-  inner: u32,
-}
-
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
-@group(0) @binding(2) var<uniform> params: Params;
+@group(0) @binding(2) var<uniform> params: LineParams;
 
 override workgroupSize: u32 = 64;
-
-const QUIET_NAN_BITS = 0x7fc00000u;
-
-// A NaN made at run time: WGSL rejects NaN in constant expressions.
-fn quietNaN() -> f32 {
-  var bits = QUIET_NAN_BITS;
-  return bitcast<f32>(bits);
-}
 
 @compute @workgroup_size(workgroupSize)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) lid: u32) {
-  let line = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * workgroupSize + lid;
+  let line = gridIndex(wid, nwg) * workgroupSize + lid;
   if (line >= params.outer * params.inner) {
     return;
   }

@@ -7,15 +7,6 @@
 // non-finite (0 * Inf is NaN), and a non-finite term keeps the sum non-finite, so one bit test on
 // the dot finds it: the whole dx line is then NaN.
 
-const EXPONENT_BITS = 0x7f800000u;
-const QUIET_NAN_BITS = 0x7fc00000u;
-
-// A NaN made at run time: WGSL rejects NaN in constant expressions.
-fn quietNaN() -> f32 {
-  var bits = QUIET_NAN_BITS;
-  return bitcast<f32>(bits);
-}
-
 // Entry i's term of the line's sum.
 fn vjpTerm(i: u32) -> f32 {
   return y[i] * dy[i];

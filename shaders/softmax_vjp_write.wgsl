@@ -5,15 +5,6 @@
 // Special values as in softmax_vjp_scalar.wgsl: a non-finite entry in the row of s or dy makes
 // the dot non-finite (0 * Inf is NaN), and the whole dx row is NaN.
 
-const EXPONENT_BITS = 0x7f800000u;
-const QUIET_NAN_BITS = 0x7fc00000u;
-
-// A NaN made at run time: WGSL rejects NaN in constant expressions.
-fn quietNaN() -> f32 {
-  var bits = QUIET_NAN_BITS;
-  return bitcast<f32>(bits);
-}
-
 fn vjpWrite(start: u32, end: u32, dot: f32) {
   if ((bitcast<u32>(dot) & EXPONENT_BITS) == EXPONENT_BITS) {
     let nan = vec4f(quietNaN());

@@ -6,14 +6,6 @@
 // Special values as in softmax_lines.wgsl: NaN poisons the row, +Inf entries share the row,
 // -Inf entries get 0, a row of only -Inf is all zeros.
 
-const QUIET_NAN_BITS = 0x7fc00000u;
-
-// A NaN made at run time: WGSL rejects NaN in constant expressions.
-fn quietNaN() -> f32 {
-  var bits = QUIET_NAN_BITS;
-  return bitcast<f32>(bits);
-}
-
 // A row without NaN or infinities: exp(x - rowMax) * invSum.
 fn writeRow(start: u32, end: u32, rowMax: f32, invSum: f32) {
   for (var j = start; j < end; j++) {

@@ -46,7 +46,7 @@ struct Params {
 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> y: array<u32>;
+@group(0) @binding(1) var<storage, read> labels: array<u32>;
 @group(0) @binding(2) var<storage, read> aux: array<u32>;
 @group(0) @binding(3) var<storage, read> stages: array<u32>;
 @group(0) @binding(4) var<storage, read_write> weights: array<f32>;
@@ -87,24 +87,6 @@ const MAX_WIDTH = 64u;
 const MAX_ACTIVATIONS = 1024u;
 const NO_BIAS = 0xffffffffu;
 const NO_PERMUTATION = 0xffffffffu;
-const EXPONENT_BITS = 0x7f800000u;
-
-const LOSS_MSE = 0u;
-const LOSS_BCE = 1u;
-const LOSS_CCE = 2u;
-const LOSS_SOFTMAX_CE = 3u;
-
-const LABEL_DENSE = 0u;
-const LABEL_INDEX_FLOAT = 1u;
-
-const METRIC_BINARY = 1u;
-const METRIC_CATEGORICAL = 2u;
-const METRIC_SPARSE = 3u;
-
-const OPT_SGD = 0u;
-const OPT_MOMENTUM = 1u;
-const OPT_NESTEROV = 2u;
-const OPT_ADAM = 3u;
 
 const EPSILON = 1e-7f;
 const ONE_MINUS_EPSILON = 0.99999988f;
@@ -148,15 +130,9 @@ fn activationBackward(act: u32, alpha: f32, at: u32, n: u32) {
   for (var j = 0u; j < n; j++) { dz[j] = delta[j] * activationSlope(act, alpha, acts[at + j]); }
 }
 
-fn targetValue(sample: u32, j: u32) -> f32 {
-  let n = params.outputWidth;
-  if (labelKind == LABEL_DENSE) { return bitcast<f32>(y[sample * n + j]); }
-  return select(0.0, 1.0, j == classIndex(sample));
-}
-
-fn classIndex(sample: u32) -> u32 {
-  if (labelKind == LABEL_INDEX_FLOAT) { return u32(bitcast<f32>(y[sample])); }
-  return y[sample];
+// Targets: parts/labels.wgsl.
+fn labelWidth() -> u32 {
+  return params.outputWidth;
 }
 
 // Row s of the stage table (its words: see the header).

@@ -41,7 +41,6 @@ fn stageBackward(s: u32, act: u32, alpha: f32) {
   }
 }
 
-
 @compute @workgroup_size(1)
 fn main() {
   if (records.stopped != 0u) { return; }

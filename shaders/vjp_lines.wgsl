@@ -7,23 +7,17 @@
 // twice, dx written once (the second read from cache when the line fits). No barriers, no shared
 // memory.
 
-struct Params {
-  outer: u32,
-  length: u32,
-  inner: u32,
-}
-
 @group(0) @binding(0) var<storage, read> y: array<f32>;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dx: array<f32>;
-@group(0) @binding(3) var<uniform> params: Params;
+@group(0) @binding(3) var<uniform> params: LineParams;
 
 override workgroupSize: u32 = 64;
 
 @compute @workgroup_size(workgroupSize)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) lid: u32) {
-  let line = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * workgroupSize + lid;
+  let line = gridIndex(wid, nwg) * workgroupSize + lid;
   if (line >= params.outer * params.inner) {
     return;
   }

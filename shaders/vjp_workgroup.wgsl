@@ -6,22 +6,17 @@
 // partial sums are added by a tree in workgroup memory (log2 W barriers). Traffic: the row read
 // twice, dx written once. workgroupSize must be a power of two.
 
-struct Params {
-  rows: u32,
-  cols: u32,
-}
-
 @group(0) @binding(0) var<storage, read> y: array<f32>;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dx: array<f32>;
-@group(0) @binding(3) var<uniform> params: Params;
+@group(0) @binding(3) var<uniform> params: RowParams;
 
 override workgroupSize: u32 = 256;
 
 @compute @workgroup_size(workgroupSize)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) t: u32) {
-  let row = wid.x + nwg.x * (wid.y + nwg.y * wid.z);
+  let row = gridIndex(wid, nwg);
   if (row >= params.rows) {
     return;
   }

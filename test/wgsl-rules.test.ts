@@ -1,14 +1,18 @@
 /**
  * One place for each rule of the WGSL: the activation math lives in shaders/parts/activation.wgsl
- * only, and the codes that TypeScript and WGSL share are the TypeScript tables' numbers.
+ * only, the codes that TypeScript and WGSL share are the TypeScript tables' numbers, and what the
+ * prelude (shaders/parts/prelude.wgsl) defines is defined nowhere else.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ACTIVATION_CODE } from '../src/nn/activations';
+import { LabelKind, LossCode, MetricCode } from '../src/nn/losses';
+import { OptimizerCode } from '../src/nn/optimizers';
 
 const SHADERS = 'shaders';
 const ACTIVATION_PART = join(SHADERS, 'parts', 'activation.wgsl');
+const PRELUDE = join(SHADERS, 'parts', 'prelude.wgsl');
 
 function wgslFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -42,6 +46,58 @@ function wgslActivationCodes(source: string): Record<string, number> {
   }
   return codes;
 }
+
+describe('the prelude', () => {
+  const defined = [...code(PRELUDE).matchAll(/^(?:const|fn|struct)\s+(\w+)/gm)].map((m) => m[1]);
+
+  it('defines the grid index, the special-value constants and tests, and the shared parameter blocks', () => {
+    expect(defined).toEqual(expect.arrayContaining(['gridIndex', 'EXPONENT_BITS', 'QUIET_NAN_BITS', 'quietNaN', 'isNaNBits', 'RowParams', 'LineParams']));
+  });
+
+  it('nothing else defines what it defines, or spells out the grid index', () => {
+    const offenders: string[] = [];
+    for (const path of wgslFiles(SHADERS)) {
+      if (path === PRELUDE) continue;
+      const source = code(path);
+      for (const name of defined) {
+        if (new RegExp(`^\\s*(const|fn|struct)\\s+${name}\\b`, 'm').test(source)) offenders.push(`${path}: ${name}`);
+      }
+      if (/wid\.x\s*\+\s*nwg\.x\s*\*/.test(source)) offenders.push(`${path}: the grid index`);
+    }
+    expect(offenders).toEqual([]);
+  });
+});
+
+describe('the training codes', () => {
+  const wgsl: Record<string, number> = {};
+  for (const m of readFileSync(join(SHADERS, 'parts', 'training_codes.wgsl'), 'utf8').matchAll(/const (\w+)\s*=\s*(\d+)u;/g)) wgsl[m[1]] = Number(m[2]);
+
+  it("are the TypeScript tables' numbers", () => {
+    const names: [Record<string, number>, Record<string, string>][] = [
+      [LossCode, { MeanSquaredError: 'LOSS_MSE', BinaryCrossentropy: 'LOSS_BCE', CategoricalCrossentropy: 'LOSS_CCE', SoftmaxCrossentropy: 'LOSS_SOFTMAX_CE' }],
+      [LabelKind, { Dense: 'LABEL_DENSE', IndexFloat: 'LABEL_INDEX_FLOAT', IndexInt: 'LABEL_INDEX_INT' }],
+      [MetricCode, { None: 'METRIC_NONE', BinaryAccuracy: 'METRIC_BINARY', CategoricalAccuracy: 'METRIC_CATEGORICAL', SparseCategoricalAccuracy: 'METRIC_SPARSE' }],
+      [OptimizerCode, { SGD: 'OPT_SGD', Momentum: 'OPT_MOMENTUM', Nesterov: 'OPT_NESTEROV', Adam: 'OPT_ADAM' }],
+    ];
+    const expected: Record<string, number> = {};
+    for (const [table, wgslNames] of names) {
+      expect(Object.keys(wgslNames).sort()).toEqual(Object.keys(table).sort());
+      for (const [key, name] of Object.entries(wgslNames)) expected[name] = table[key];
+    }
+    expect(wgsl).toEqual(expected);
+  });
+
+  it('the kernels that switch on them name them, never a bare number', () => {
+    const kernels = ['loss_rows', 'accumulate_epoch', 'optimizer_step', 'check_values', 'train_model', 'train_small', 'train_small_lanes'];
+    const offenders: string[] = [];
+    for (const k of kernels) {
+      const source = code(join(SHADERS, `${k}.wgsl`));
+      for (const m of source.matchAll(/\bcase\s+\d+u?\b|\b(lossCode|labelKind|metricCode|optimizerCode)\s*[=!]=\s*\d/g)) offenders.push(`${k}: ${m[0]}`);
+      for (const name of Object.keys(wgsl)) if (new RegExp(`const\\s+${name}\\b`).test(source)) offenders.push(`${k}: defines ${name}`);
+    }
+    expect(offenders).toEqual([]);
+  });
+});
 
 describe('activation math in one WGSL part', () => {
   it('no kernel or other part spells an activation itself', () => {

@@ -15,7 +15,7 @@ fn entry(base: u32, line: u32, k: u32) -> f32 {
 @compute @workgroup_size(workgroupSize)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) lid: u32) {
-  let id = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * workgroupSize + lid;
+  let id = gridIndex(wid, nwg) * workgroupSize + lid;
   let x = id % params.width;
   let y = id / params.width;
   if (y >= params.layerRows * params.layers) {

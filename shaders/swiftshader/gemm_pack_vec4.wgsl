@@ -16,7 +16,7 @@ override alongK: bool = false;
 @compute @workgroup_size(workgroupSize)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) lid: u32) {
-  let id = (wid.x + nwg.x * (wid.y + nwg.y * wid.z)) * workgroupSize + lid;
+  let id = gridIndex(wid, nwg) * workgroupSize + lid;
   // The invocation's (first) texel; with alongK, its 4 texels run along k from there.
   var x: u32;
   var y: u32;

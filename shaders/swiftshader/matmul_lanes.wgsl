@@ -91,7 +91,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(subgroup_invocation_id) lane: u32) {
   let tilesPerBatch = params.tileRows * params.tileCols;
   let tileCount = tilesPerBatch * params.batches;
-  let linear = wid.x + nwg.x * (wid.y + nwg.y * wid.z);
+  let linear = gridIndex(wid, nwg);
   // Workgroups past the end of a folded grid compute the last tile again and store nothing.
   let tile = min(linear, tileCount - 1u);
   let batch = tile / tilesPerBatch;

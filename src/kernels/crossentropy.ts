@@ -8,8 +8,8 @@
  */
 import rowsWgsl from '../../shaders/cross_entropy_rows.wgsl?raw';
 import rowsVec4Wgsl from '../../shaders/cross_entropy_rows_vec4.wgsl?raw';
-import splitLossWgsl from '../../shaders/cross_entropy_split_loss.wgsl?raw';
-import splitWriteWgsl from '../../shaders/cross_entropy_split_write.wgsl?raw';
+import splitLossWgsl from '../../shaders/swiftshader/cross_entropy_split_loss.wgsl?raw';
+import splitWriteWgsl from '../../shaders/swiftshader/cross_entropy_split_write.wgsl?raw';
 import workgroupWgsl from '../../shaders/cross_entropy_workgroup.wgsl?raw';
 import reduceWgsl from '../../shaders/loss_reduce.wgsl?raw';
 import {

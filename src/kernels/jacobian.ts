@@ -35,12 +35,12 @@ import { splitRows } from './per-line.js';
 const IO = ['read', 'write'] as const;
 const ROWS: KernelSpec = { name: 'jacobian_rows', code: withParts(rowsWgsl, ROW_PASS_LINES), bindings: IO };
 const BLOCK: KernelSpec = { name: 'jacobian_block', code: withParts(blockWgsl, ROW_PASS_LINES), bindings: IO };
-const BLOCK_VEC4: KernelSpec = { name: 'jacobian_block_vec4', code: blockVec4Wgsl, bindings: IO };
+const BLOCK_VEC4: KernelSpec = { name: 'jacobian_block_vec4', code: withParts(blockVec4Wgsl), bindings: IO };
 const WORKGROUP: KernelSpec = { name: 'jacobian_workgroup', code: withParts(workgroupWgsl, ROW_PASS_LINES, ROW_PASS_WORKGROUP), bindings: IO };
-const PROBS: KernelSpec = { name: 'jacobian_probs', code: probsWgsl, bindings: IO };
-const PROBS_VEC4: KernelSpec = { name: 'jacobian_probs_vec4', code: probsVec4Wgsl, bindings: IO };
-const PROBS_BLOCK: KernelSpec = { name: 'jacobian_probs_block', code: probsBlockWgsl, bindings: IO };
-const PROBS_BLOCK_VEC4: KernelSpec = { name: 'jacobian_probs_block_vec4', code: probsBlockVec4Wgsl, bindings: IO };
+const PROBS: KernelSpec = { name: 'jacobian_probs', code: withParts(probsWgsl), bindings: IO };
+const PROBS_VEC4: KernelSpec = { name: 'jacobian_probs_vec4', code: withParts(probsVec4Wgsl), bindings: IO };
+const PROBS_BLOCK: KernelSpec = { name: 'jacobian_probs_block', code: withParts(probsBlockWgsl), bindings: IO };
+const PROBS_BLOCK_VEC4: KernelSpec = { name: 'jacobian_probs_block_vec4', code: withParts(probsBlockVec4Wgsl), bindings: IO };
 
 export const JACOBIAN_VARIANTS = ['block-vec4', 'block', 'workgroup', 'rows'] as const;
 export const JACOBIAN_PROBS_VARIANTS = ['block-vec4', 'block', 'elements-vec4', 'elements'] as const;

@@ -6,12 +6,12 @@
  * B [depth, cols], every operand addressed through element strides. Transposes, shared operands
  * (batch stride 0) and transposed outputs are strides, so nothing is ever copied to reorder it.
  */
-import lanesWgsl from '../../shaders/matmul_lanes.wgsl?raw';
+import lanesWgsl from '../../shaders/swiftshader/matmul_lanes.wgsl?raw';
 import tiledWgsl from '../../shaders/matmul_tiled.wgsl?raw';
 import biasGradWgsl from '../../shaders/dense_bias_grad.wgsl?raw';
 import addIntoWgsl from '../../shaders/add_into.wgsl?raw';
-import packWgsl from '../../shaders/gemm_pack.wgsl?raw';
-import packVec4Wgsl from '../../shaders/gemm_pack_vec4.wgsl?raw';
+import packWgsl from '../../shaders/swiftshader/gemm_pack.wgsl?raw';
+import packVec4Wgsl from '../../shaders/swiftshader/gemm_pack_vec4.wgsl?raw';
 import type { KernelSpec } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding, BufferBinding } from '../gpu/recorder.js';
@@ -34,7 +34,7 @@ const PACK: KernelSpec = { name: 'gemm_pack', code: withParts(packWgsl, GEMM_PAC
 const PACK_VEC4: KernelSpec = { name: 'gemm_pack_vec4', code: withParts(packVec4Wgsl, GEMM_PACK_LAYOUT), bindings: ['read', 'storage-texture'] };
 const TILED: KernelSpec = { name: 'matmul_tiled', code: withParts(tiledWgsl, ACTIVATION_PART), bindings: ['read', 'read', 'read', 'read', 'read', 'write'] };
 const BIAS_GRAD: KernelSpec = { name: 'dense_bias_grad', code: withParts(biasGradWgsl, ACTIVATION_PART), bindings: ['read', 'read', 'write'] };
-const ADD_INTO: KernelSpec = { name: 'add_into', code: addIntoWgsl, bindings: ['read', 'write'] };
+const ADD_INTO: KernelSpec = { name: 'add_into', code: withParts(addIntoWgsl), bindings: ['read', 'write'] };
 
 /**
  * - `lanes`: subgroup-blocked registers, no shared memory (matmul_lanes.wgsl), output rows along

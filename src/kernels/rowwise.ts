@@ -13,13 +13,13 @@
  */
 import logSoftmaxLinesWgsl from '../../shaders/log_softmax_lines.wgsl?raw';
 import logSoftmaxRowsVec4Wgsl from '../../shaders/log_softmax_rows_vec4.wgsl?raw';
-import logSoftmaxSplitWriteWgsl from '../../shaders/log_softmax_split_write.wgsl?raw';
+import logSoftmaxSplitWriteWgsl from '../../shaders/swiftshader/log_softmax_split_write.wgsl?raw';
 import logSoftmaxWorkgroupWgsl from '../../shaders/log_softmax_workgroup.wgsl?raw';
 import vjpLinesWgsl from '../../shaders/vjp_lines.wgsl?raw';
 import vjpWorkgroupWgsl from '../../shaders/vjp_workgroup.wgsl?raw';
 import vjpRowsVec4Wgsl from '../../shaders/vjp_rows_vec4.wgsl?raw';
-import vjpSplitSumWgsl from '../../shaders/vjp_split_sum.wgsl?raw';
-import vjpSplitWriteWgsl from '../../shaders/vjp_split_write.wgsl?raw';
+import vjpSplitSumWgsl from '../../shaders/swiftshader/vjp_split_sum.wgsl?raw';
+import vjpSplitWriteWgsl from '../../shaders/swiftshader/vjp_split_write.wgsl?raw';
 import {
   LOG_SOFTMAX_VJP_SCALAR,
   LOG_SOFTMAX_VJP_SUM,

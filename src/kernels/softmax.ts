@@ -1,8 +1,8 @@
 /** Softmax kernels (shaders/softmax_*.wgsl) and the rule that picks one per adapter and shape. */
 import linesWgsl from '../../shaders/softmax_lines.wgsl?raw';
 import rowsVec4Wgsl from '../../shaders/softmax_rows_vec4.wgsl?raw';
-import splitStatsWgsl from '../../shaders/softmax_split_stats.wgsl?raw';
-import splitWriteWgsl from '../../shaders/softmax_split_write.wgsl?raw';
+import splitStatsWgsl from '../../shaders/swiftshader/softmax_split_stats.wgsl?raw';
+import splitWriteWgsl from '../../shaders/swiftshader/softmax_split_write.wgsl?raw';
 import subgroupWgsl from '../../shaders/softmax_subgroup.wgsl?raw';
 import workgroupWgsl from '../../shaders/softmax_workgroup.wgsl?raw';
 import { ROW_PASS_LINES, ROW_PASS_VEC4, ROW_PASS_WORKGROUP, ROW_SPLIT_SEGMENT, SOFTMAX_SPLIT_MERGE, SOFTMAX_WRITE_VEC4, withParts } from './wgsl-parts.js';
@@ -22,7 +22,7 @@ const SPLIT: RowSplitKernels = {
   write: { name: 'softmax_split_write', code: withParts(splitWriteWgsl, ROW_SPLIT_SEGMENT, SOFTMAX_SPLIT_MERGE, SOFTMAX_WRITE_VEC4, ROW_PASS_VEC4), bindings: ['read', 'read', 'write'] },
   partialBytes: 16,
 };
-const SUBGROUP: KernelSpec = { name: 'softmax_subgroup', code: subgroupWgsl, bindings: ['read', 'write'], features: ['subgroups'] };
+const SUBGROUP: KernelSpec = { name: 'softmax_subgroup', code: withParts(subgroupWgsl), bindings: ['read', 'write'], features: ['subgroups'] };
 const WORKGROUP: KernelSpec = { name: 'softmax_workgroup', code: withParts(workgroupWgsl, ROW_PASS_LINES, ROW_PASS_WORKGROUP), bindings: ['read', 'write'] };
 
 export const SOFTMAX_VARIANTS = ['lines', 'rows-vec4', 'rows-split', 'subgroup', 'workgroup'] as const;

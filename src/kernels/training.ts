@@ -8,7 +8,7 @@ import accumulateWgsl from '../../shaders/accumulate_epoch.wgsl?raw';
 import optimizerWgsl from '../../shaders/optimizer_step.wgsl?raw';
 import columnSumsWgsl from '../../shaders/column_sums.wgsl?raw';
 import type { KernelSpec } from '../gpu/kernel.js';
-import { ACTIVATION_PART, TRAIN_MODEL, TRAIN_RECORDS, withParts } from './wgsl-parts.js';
+import { ACTIVATION_PART, LABELS, TRAINING_CODES, TRAIN_MODEL, TRAIN_RECORDS, withParts } from './wgsl-parts.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding, BufferBinding } from '../gpu/recorder.js';
 import { dispatchPerLine } from './per-line.js';
@@ -16,18 +16,18 @@ import { ACTIVATION_CODE } from './activation.js';
 
 export const TRAIN_SMALL: KernelSpec = {
   name: 'train_small',
-  code: withParts(trainSmallWgsl, TRAIN_MODEL, TRAIN_RECORDS, ACTIVATION_PART),
+  code: withParts(trainSmallWgsl, TRAIN_MODEL, TRAIN_RECORDS, ACTIVATION_PART, TRAINING_CODES, LABELS),
   bindings: ['read', 'read', 'read', 'read', 'write', 'write', 'write'],
 };
 export const TRAIN_SMALL_LANES: KernelSpec = {
   name: 'train_small_lanes',
-  code: withParts(trainSmallLanesWgsl, TRAIN_MODEL, TRAIN_RECORDS, ACTIVATION_PART),
+  code: withParts(trainSmallLanesWgsl, TRAIN_MODEL, TRAIN_RECORDS, ACTIVATION_PART, TRAINING_CODES, LABELS),
   bindings: ['read', 'read', 'read', 'read', 'write', 'write', 'write'],
   features: ['subgroups'],
 };
 /** Invocations of train_small_lanes.wgsl's workgroup (its LANES): a subgroup must hold them. */
 export const TRAIN_SMALL_LANES_WIDTH = 4;
-const CHECK_VALUES: KernelSpec = { name: 'check_values', code: checkValuesWgsl, bindings: ['read', 'write'] };
+const CHECK_VALUES: KernelSpec = { name: 'check_values', code: withParts(checkValuesWgsl, TRAINING_CODES), bindings: ['read', 'write'] };
 const GATHER_ROWS: KernelSpec = {
   name: 'gather_rows',
   code: withParts(gatherRowsWgsl, 'alias Word = u32;\nalias FloatWord = f32;\nalias IntWord = i32;'),
@@ -38,10 +38,10 @@ const GATHER_ROWS_VEC4: KernelSpec = {
   code: withParts(gatherRowsWgsl, 'alias Word = vec4u;\nalias FloatWord = vec4f;\nalias IntWord = vec4i;'),
   bindings: ['read', 'read', 'write'],
 };
-const LOSS_ROWS: KernelSpec = { name: 'loss_rows', code: lossRowsWgsl, bindings: ['read', 'read', 'write', 'write'] };
-const ACCUMULATE: KernelSpec = { name: 'accumulate_epoch', code: withParts(accumulateWgsl, TRAIN_RECORDS), bindings: ['read', 'read', 'read', 'write'] };
-const OPTIMIZER: KernelSpec = { name: 'optimizer_step', code: optimizerWgsl, bindings: ['write', 'read', 'write', 'write', 'read'] };
-const COLUMN_SUMS: KernelSpec = { name: 'column_sums', code: columnSumsWgsl, bindings: ['read', 'write'] };
+const LOSS_ROWS: KernelSpec = { name: 'loss_rows', code: withParts(lossRowsWgsl, TRAINING_CODES, LABELS), bindings: ['read', 'read', 'write', 'write'] };
+const ACCUMULATE: KernelSpec = { name: 'accumulate_epoch', code: withParts(accumulateWgsl, TRAIN_RECORDS, TRAINING_CODES, LABELS), bindings: ['read', 'read', 'read', 'write'] };
+const OPTIMIZER: KernelSpec = { name: 'optimizer_step', code: withParts(optimizerWgsl, TRAINING_CODES), bindings: ['write', 'read', 'write', 'write', 'read'] };
+const COLUMN_SUMS: KernelSpec = { name: 'column_sums', code: withParts(columnSumsWgsl), bindings: ['read', 'write'] };
 
 const WORKGROUP = 64;
 /** Output words per invocation of gather_rows.wgsl (its `words`): 8 32-bit words, or 4 vec4s. */

@@ -7,10 +7,13 @@
  * the kernel's own code the same as in its file.
  */
 import activationPartWgsl from '../../shaders/parts/activation.wgsl?raw';
+import preludeWgsl from '../../shaders/parts/prelude.wgsl?raw';
+import labelsPartWgsl from '../../shaders/parts/labels.wgsl?raw';
+import trainingCodesWgsl from '../../shaders/parts/training_codes.wgsl?raw';
 import crossEntropyWriteVec4Wgsl from '../../shaders/cross_entropy_write_vec4.wgsl?raw';
-import gemmOperandsBufferWgsl from '../../shaders/gemm_operands_buffer.wgsl?raw';
-import gemmOperandsTextureWgsl from '../../shaders/gemm_operands_texture.wgsl?raw';
-import gemmPackLayoutWgsl from '../../shaders/gemm_pack_layout.wgsl?raw';
+import gemmOperandsBufferWgsl from '../../shaders/swiftshader/gemm_operands_buffer.wgsl?raw';
+import gemmOperandsTextureWgsl from '../../shaders/swiftshader/gemm_operands_texture.wgsl?raw';
+import gemmPackLayoutWgsl from '../../shaders/swiftshader/gemm_pack_layout.wgsl?raw';
 import logSoftmaxVjpScalarWgsl from '../../shaders/log_softmax_vjp_scalar.wgsl?raw';
 import logSoftmaxVjpSumWgsl from '../../shaders/log_softmax_vjp_sum.wgsl?raw';
 import logSoftmaxVjpWriteWgsl from '../../shaders/log_softmax_vjp_write.wgsl?raw';
@@ -18,8 +21,8 @@ import logSoftmaxWriteVec4Wgsl from '../../shaders/log_softmax_write_vec4.wgsl?r
 import rowPassLinesWgsl from '../../shaders/row_pass_lines.wgsl?raw';
 import rowPassVec4Wgsl from '../../shaders/row_pass_vec4.wgsl?raw';
 import rowPassWorkgroupWgsl from '../../shaders/row_pass_workgroup.wgsl?raw';
-import rowSplitSegmentWgsl from '../../shaders/row_split_segment.wgsl?raw';
-import softmaxSplitMergeWgsl from '../../shaders/softmax_split_merge.wgsl?raw';
+import rowSplitSegmentWgsl from '../../shaders/swiftshader/row_split_segment.wgsl?raw';
+import softmaxSplitMergeWgsl from '../../shaders/swiftshader/softmax_split_merge.wgsl?raw';
 import softmaxVjpScalarWgsl from '../../shaders/softmax_vjp_scalar.wgsl?raw';
 import softmaxVjpSumWgsl from '../../shaders/softmax_vjp_sum.wgsl?raw';
 import softmaxVjpWriteWgsl from '../../shaders/softmax_vjp_write.wgsl?raw';
@@ -33,6 +36,10 @@ import workgroupSumWgsl from '../../shaders/workgroup_sum.wgsl?raw';
  * an activation appends this part (a test fails on a kernel that spells one itself).
  */
 export const ACTIVATION_PART = activationPartWgsl;
+/** The codes of losses, label kinds, metrics and optimizers the training kernels switch on. */
+export const TRAINING_CODES = trainingCodesWgsl;
+/** targetValue / classIndex over the kernel's `labels`, for every label kind (reads TRAINING_CODES). */
+export const LABELS = labelsPartWgsl;
 /** The lanes GEMM's operands (bindings 0 and 1 and their loads): storage buffers or packed textures. */
 export const GEMM_OPERANDS_BUFFER = gemmOperandsBufferWgsl;
 export const GEMM_OPERANDS_TEXTURE = gemmOperandsTextureWgsl;
@@ -76,10 +83,16 @@ export const TRAIN_MODEL = trainModelWgsl;
 export const TRAIN_RECORDS = trainRecordsWgsl;
 
 /**
- * `kernelWgsl` with the shared parts it uses appended. Declared free of side effects so that
- * bundlers drop the kernel specs (and their WGSL) of ops an app does not use.
+ * The prelude (shaders/parts/prelude.wgsl: grid index, special-value bit tests and constants, the
+ * common parameter blocks), which withParts appends to every kernel.
+ */
+export const PRELUDE = preludeWgsl;
+
+/**
+ * `kernelWgsl` with the shared parts it uses and the prelude appended. Declared free of side
+ * effects so that bundlers drop the kernel specs (and their WGSL) of ops an app does not use.
  */
 /* @__NO_SIDE_EFFECTS__ */
 export function withParts(kernelWgsl: string, ...parts: string[]): string {
-  return [kernelWgsl, ...parts].join('\n');
+  return [kernelWgsl, ...parts, PRELUDE].join('\n');
 }

@@ -24,6 +24,18 @@ interface PartCase {
 }
 
 const CASES: PartCase[] = [
+  { label: 'prelude', code: part('prelude') },
+  { label: 'training_codes', code: part('training_codes') },
+  {
+    label: 'labels',
+    code: [
+      '@group(0) @binding(0) var<storage, read> labels: array<u32>;',
+      'override labelKind: u32 = 0u;',
+      'fn labelWidth() -> u32 { return 1u; }',
+      part('training_codes'),
+      part('labels'),
+    ].join('\n'),
+  },
   { label: 'activation (scalar)', code: `alias ActValue = f32;\n${part('activation')}` },
   { label: 'activation (vec4)', code: `alias ActValue = vec4f;\n${part('activation')}` },
 ];
