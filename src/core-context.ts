@@ -18,6 +18,7 @@ import { Tensor, type DType, type GpuBufferView, type TensorData, type TensorOwn
 import { checkGpuBuffer, type FromGpuBufferOptions } from './gpu-interop.js';
 import { checkedShape, toTypedArray } from './tensor-input.js';
 import { checkContextOptions } from './context-options.js';
+import { checkOptions } from './options.js';
 import { withPersistentStorage } from './autotune/indexeddb-storage.js';
 import { adapterKey } from './autotune/store.js';
 import { VariantRegistry } from './ops/variants.js';
@@ -125,6 +126,8 @@ export async function openBackend(options: ContextOptions = {}): Promise<OpenedB
 export async function createCoreContext(options: ContextOptions = {}): Promise<CoreContext> {
   return new CoreContext(await openBackend(options));
 }
+
+const AUTOTUNE_CALL_OPTIONS = { known: ['axis', 'force'] };
 
 export class CoreContext implements TensorOwner {
   /** `'webgpu'` or `'cpu'`. */
@@ -324,6 +327,7 @@ export class CoreContext implements TensorOwner {
   async autotune(op: string, shape: readonly number[], options: { axis?: number; force?: boolean } = {}): Promise<AutotuneResult> {
     this.checkUsable('autotune');
     if (typeof op !== 'string') throw new ArgumentError('autotune', `op must be a string, got ${describe(op)}`);
+    checkOptions('autotune', options, AUTOTUNE_CALL_OPTIONS);
     if (!this.autotuner) {
       const bucket = `${op}:cpu`;
       return { op, bucket, variant: null, source: 'cpu', background: false, timings: {}, estimated: false, pinned: null, elapsedMs: 0, budgetMs: 0, longestStepMs: 0 };

@@ -48,10 +48,7 @@ export function checkDenseOptions(op: string, value: unknown): ActivationSpec {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ArgumentError(op, `activation must be an activation name or an options object { activation, alpha }, got ${describe(value)}`);
   }
-  const o = value as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (key !== 'activation' && key !== 'alpha') throw new ArgumentError(op, `options.${key} is not an option of ${op}; expected activation, alpha`);
-  }
+  const o = checkOptions(op, value, { known: ['activation', 'alpha'] });
   return activationSpec(op, o.activation, o.alpha, 'options.');
 }
 

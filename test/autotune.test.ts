@@ -307,6 +307,7 @@ describe('autotune options and the cpu backend', () => {
   it('resolves with no variant on the cpu backend', async () => {
     const ctx = await createContext({ backend: 'cpu', autotune: true });
     await expect(ctx.autotune('softmax', [4, 4])).resolves.toMatchObject({ variant: null, source: 'cpu' });
+    await expect(ctx.autotune('softmax', [4, 4], { forse: true } as never)).rejects.toThrow("autotune: unknown option 'forse' (did you mean 'force'?)");
     expect(Array.from(await ctx.softmax(ctx.tensor([[0, 0]])).read())).toEqual([0.5, 0.5]);
     ctx.destroy();
     await expect(ctx.autotune('softmax', [4, 4])).rejects.toThrow('autotune: the context was destroyed');

@@ -129,7 +129,7 @@ describe('leakyRelu', () => {
       'ArgumentError: dense: options.alpha must be a finite number >= 0, got -1',
       'ArgumentError: dense: options.alpha must be a finite number >= 0, got NaN',
       "ArgumentError: dense: options.alpha is a parameter of the 'leakyRelu' activation, got it with 'relu'",
-      'ArgumentError: dense: options.slope is not an option of dense; expected activation, alpha',
+      "ArgumentError: dense: unknown option 'slope' (known options: 'activation', 'alpha')",
       "ArgumentError: denseBackward: alpha is a parameter of the 'leakyRelu' activation, got it with 'tanh'",
     ]);
   });
