@@ -155,6 +155,11 @@ describe('Sequential on the cpu backend', () => {
     expect(() => model.setWeights(weights.slice(1))).toThrow(ShapeError);
     expect(() => model.setWeights([weights[0], new Float32Array(3), weights[2], weights[3]])).toThrow(/setWeights: weights\[1\] \(dense_1\/bias\) must have 2 values for shape \[2\], got 3/);
     expect(() => Sequential.fromJSON({ ...json, format: 'x' } as never)).toThrow(ArgumentError);
+    // A bad layer config names the load and the entry, not the layer constructor.
+    const badLayer = { ...json, layers: [{ className: 'Dense', config: { units: 0 } }] };
+    expect(() => Sequential.fromJSON(badLayer as never)).toThrow(
+      new ArgumentError('fromJSON', 'json.layers[0] (Dense) has a bad config: units must be a positive integer, got 0'),
+    );
     for (const m of [model, copy, fromString]) m.dispose();
   });
 

@@ -2,7 +2,7 @@
  * toJSON / fromJSON: the architecture (layer configs) and the weights, exactly (each weight array
  * as the base64 of its little-endian float32 bytes, so every value, NaN included, round-trips).
  */
-import { ArgumentError } from '../errors.js';
+import { ArgumentError, WebGPUNNError } from '../errors.js';
 import { describe } from '../shape.js';
 import { Activation, Dense, type ActivationConfig, type DenseConfig } from './layers.js';
 import type { ModelCore } from './core.js';
@@ -82,8 +82,16 @@ export function parseModelJSON(op: string, json: unknown): { name: string; layer
   if (!Array.isArray(j.layers)) throw new ArgumentError(op, `json.layers must be an array, got ${describe(j.layers)}`);
   const layers = j.layers.map((l, i) => {
     if (!l || typeof l !== 'object') throw new ArgumentError(op, `json.layers[${i}] must be an object, got ${describe(l)}`);
-    if (l.className === 'Dense') return new Dense(l.config as DenseConfig);
-    if (l.className === 'Activation') return new Activation(l.config as ActivationConfig);
+    if (l.className === 'Dense' || l.className === 'Activation') {
+      try {
+        return l.className === 'Dense' ? new Dense(l.config as DenseConfig) : new Activation(l.config as ActivationConfig);
+      } catch (error) {
+        // Name the load and the entry, not the layer constructor the caller never called.
+        if (!(error instanceof WebGPUNNError)) throw error;
+        const reason = error.message.slice(error.op.length + 2);
+        throw new ArgumentError(op, `json.layers[${i}] (${l.className}) has a bad config: ${reason}`, { cause: error });
+      }
+    }
     throw new ArgumentError(op, `json.layers[${i}].className must be 'Dense' or 'Activation', got ${describe((l as { className?: unknown }).className)}`);
   });
   let inputWidth: number | null = null;
