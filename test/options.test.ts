@@ -63,3 +63,14 @@ describe('closestName', () => {
     expect(closestName('zzz', ['axis'])).toBeNull();
   });
 });
+
+describe('the cpu references take strict options too', () => {
+  it('refuses a misspelt key of cpu.denseBackward and cpu.softmaxCrossEntropy', async () => {
+    const { cpu } = await import('../src/index');
+    const one = new Float32Array([1]);
+    expect(() => cpu.denseBackward({ x: one, xShape: [1, 1], w: one, wShape: [1, 1], y: one, dy: one, hasbias: false } as never)).toThrow(
+      "cpu.denseBackward: unknown argument 'hasbias' (did you mean 'hasBias'?)",
+    );
+    expect(() => cpu.softmaxCrossEntropy(one, new Int32Array([0]), [1, 1], { reduce: 'sum' } as never)).toThrow(/^cpu.softmaxCrossEntropy: unknown option 'reduce'/);
+  });
+});

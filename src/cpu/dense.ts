@@ -8,6 +8,7 @@
  * dw = x^T dz, db = column sums of dz.
  */
 import { ArgumentError } from '../errors.js';
+import { checkOptions } from '../options.js';
 import { activationSpec, checkDenseOptions, checkFlag, planDense, type Activation, type DenseOptions } from '../linalg.js';
 import { describe } from '../shape.js';
 import { checkData } from './check.js';
@@ -122,9 +123,12 @@ export interface CpuDenseGradients {
  * const g = cpu.denseBackward({ x, xShape: [4, 2], w, wShape: [2, 1], y, dy, activation: 'sigmoid' });
  * g.dw; // [2, 1]
  */
+const CPU_DENSE_BACKWARD_ARGS = { known: ['x', 'xShape', 'w', 'wShape', 'y', 'dy', 'activation', 'alpha', 'hasBias'] };
+
 export function denseBackward(args: CpuDenseBackwardArgs): CpuDenseGradients {
   const op = 'cpu.denseBackward';
   if (args === null || typeof args !== 'object') throw new ArgumentError(op, `arguments must be an object, got ${describe(args)}`);
+  checkOptions(op, args, CPU_DENSE_BACKWARD_ARGS, 'arguments');
   const { x, xShape, w, wShape, y, dy } = args;
   checkData(op, 'x', x, xShape);
   checkData(op, 'w', w, wShape);
