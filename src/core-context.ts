@@ -16,7 +16,7 @@ import { GpuRuntime } from './gpu/runtime.js';
 import { checkShape, describe, formatShape, type Shape } from './shape.js';
 import { Tensor, type DType, type GpuBufferView, type TensorData, type TensorOwner } from './tensor.js';
 import { checkGpuBuffer, type FromGpuBufferOptions } from './gpu-interop.js';
-import { checkedShape, toTypedArray } from './tensor-input.js';
+import { toTypedArray } from './tensor-input.js';
 import { checkContextOptions } from './context-options.js';
 import { checkOptions } from './options.js';
 import { withPersistentStorage } from './autotune/indexeddb-storage.js';
@@ -182,7 +182,9 @@ export class CoreContext implements TensorOwner {
     const op = 'tensor';
     this.checkUsable(op);
     const { values, inferred } = toTypedArray(op, data);
-    const finalShape = shape === undefined ? inferred : [...checkedShape(op, shape)];
+    // checkShape refuses non-arrays (a number, null) with a ShapeError before the shape is used;
+    // the Tensor keeps its own frozen copy.
+    const finalShape: Shape = shape === undefined ? inferred : shape;
     const size = checkShape(op, 'shape', finalShape);
     if (size !== values.length) {
       throw new ShapeError(op, `data has ${values.length} elements but shape ${formatShape(finalShape)} needs ${size}`);

@@ -4,13 +4,7 @@
  * (they would otherwise read as 0), and every message describes the value actually given.
  */
 import { ArgumentError, ShapeError } from './errors.js';
-import { checkShape, describe, type Shape } from './shape.js';
-
-/** `shape` when it is an array of non-negative integers; a ShapeError naming it otherwise. */
-export function checkedShape(op: string, shape: unknown): Shape {
-  checkShape(op, 'shape', shape);
-  return shape as Shape;
-}
+import { describe } from './shape.js';
 
 const ACCEPTED = 'a Float32Array, Int32Array, Uint32Array, number[] or number[][]';
 
