@@ -9,9 +9,8 @@
 // per range): the output write is the whole cost. No barriers, no shared memory: the fast shape on
 // adapters with slow barriers (SwiftShader). jacobian_block_vec4.wgsl is the same with vec4
 // accesses.
-// Special values follow softmax (softmax_lines.wgsl): a NaN in the row makes the whole block NaN;
-// +Inf entries share the row equally; -Inf entries have probability 0; a row of only -Inf gives
-// J = 0.
+// Special values follow softmax (row_softmax.wgsl): a NaN in the row makes the whole block NaN
+// (NaN times anything); a row of only -Inf gives J = 0.
 
 struct Params {
   // Batch rows in the bound output chunk.
@@ -41,13 +40,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   let n = params.cols;
   let start = params.xStart + row * n;
 
-  let pass1 = linePass(start, n, 1u);
-  let m = pass1.max;
-  let positiveInfinities = pass1.positiveInfinities;
-  let sawNaN = pass1.sawNaN;
-  let invSum = 1.0 / pass1.sum;
-  let infinityShare = 1.0 / f32(max(positiveInfinities, 1u));
-
+  let softmaxRow = rowSoftmax(linePass(start, n, 1u));
   let firstRow = (id % params.parts) * params.rowsPerPart;
   if (firstRow >= n) {
     return;
@@ -55,25 +48,9 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   let endRow = min(firstRow + params.rowsPerPart, n);
   let begin = (row * n + firstRow) * n;
   let end = (row * n + endRow) * n;
-  if (sawNaN) {
-    let nan = quietNaN();
-    for (var k = begin; k < end; k++) {
-      jac[k] = nan;
-    }
-    return;
-  }
-
   let stage = end - n;
   for (var k = 0u; k < n; k++) {
-    let v = x[start + k];
-    let bits = bitcast<u32>(v);
-    var p: f32;
-    if (positiveInfinities > 0u) {
-      p = select(0.0, infinityShare, bits == POSITIVE_INFINITY_BITS);
-    } else {
-      p = select(exp(v - m) * invSum, 0.0, (bits & EXPONENT_BITS) == EXPONENT_BITS);
-    }
-    jac[stage + k] = p;
+    jac[stage + k] = softmaxEntry(x[start + k], softmaxRow);
   }
 
   var out = begin;

@@ -6,8 +6,8 @@
 // 1 for a run that has some, 2 if it has a NaN. The statistics are those of fastRowPass and
 // carefulRowPass (row_pass_vec4.wgsl, appended by the host with row_split_segment.wgsl),
 // over the run.
-// softmax_split_write.wgsl and log_softmax_split_write.wgsl merge a row's partials and write the row
-// (the logSoftmax rows-split shares this pass).
+// normalize_split_write.wgsl (softmax and logSoftmax) and cross_entropy_split_write.wgsl merge a
+// row's partials and write the row.
 
 @group(0) @binding(0) var<storage, read> x: array<vec4f>;
 @group(0) @binding(1) var<storage, read_write> partials: array<vec4f>;

@@ -17,6 +17,7 @@ import {
   ROW_PASS_LINES,
   ROW_PASS_VEC4,
   ROW_PASS_WORKGROUP,
+  ROW_SOFTMAX,
   ROW_SPLIT_SEGMENT,
   SOFTMAX_SPLIT_MERGE,
   WORKGROUP_SUM,
@@ -31,7 +32,7 @@ import { rowSegments, rowSplitParams, rowSplitUsable } from './row-split.js';
 import { SOFTMAX_SPLIT_STATS } from './softmax.js';
 
 const BINDINGS = ['read', 'read', 'write', 'write'] as const;
-const ROWS: KernelSpec = { name: 'cross_entropy_rows', code: withParts(rowsWgsl, ROW_PASS_LINES), bindings: BINDINGS };
+const ROWS: KernelSpec = { name: 'cross_entropy_rows', code: withParts(rowsWgsl, ROW_PASS_LINES, ROW_SOFTMAX), bindings: BINDINGS };
 const ROWS_VEC4: KernelSpec = { name: 'cross_entropy_rows_vec4', code: withParts(rowsVec4Wgsl, CROSS_ENTROPY_WRITE_VEC4, ROW_PASS_VEC4), bindings: BINDINGS };
 const SPLIT_WRITE: KernelSpec = {
   name: 'cross_entropy_split_write',
@@ -39,7 +40,7 @@ const SPLIT_WRITE: KernelSpec = {
   bindings: ['read', 'read', 'read', 'write', 'write'],
 };
 const SPLIT_LOSS: KernelSpec = { name: 'cross_entropy_split_loss', code: withParts(splitLossWgsl, ROW_SPLIT_SEGMENT), bindings: ['read', 'write'] };
-const WORKGROUP: KernelSpec = { name: 'cross_entropy_workgroup', code: withParts(workgroupWgsl, ROW_PASS_LINES, ROW_PASS_WORKGROUP), bindings: BINDINGS };
+const WORKGROUP: KernelSpec = { name: 'cross_entropy_workgroup', code: withParts(workgroupWgsl, ROW_PASS_WORKGROUP, ROW_PASS_LINES, ROW_SOFTMAX), bindings: BINDINGS };
 const REDUCE: KernelSpec = { name: 'loss_reduce', code: withParts(reduceWgsl, WORKGROUP_SUM), bindings: ['read', 'write'] };
 
 export const CROSS_ENTROPY_VARIANTS = ['rows-vec4', 'rows', 'rows-split', 'workgroup'] as const;

@@ -11,16 +11,17 @@
  *   real GPUs, where one invocation per row leaves loads uncoalesced.
  * The two VJPs share their kernels (vjp_*.wgsl), which run the op's math from its parts.
  */
-import logSoftmaxLinesWgsl from '../../shaders/log_softmax_lines.wgsl?raw';
-import logSoftmaxRowsVec4Wgsl from '../../shaders/log_softmax_rows_vec4.wgsl?raw';
-import logSoftmaxSplitWriteWgsl from '../../shaders/swiftshader/log_softmax_split_write.wgsl?raw';
-import logSoftmaxWorkgroupWgsl from '../../shaders/log_softmax_workgroup.wgsl?raw';
+import normalizeLinesWgsl from '../../shaders/normalize_lines.wgsl?raw';
+import normalizeRowsVec4Wgsl from '../../shaders/normalize_rows_vec4.wgsl?raw';
+import normalizeSplitWriteWgsl from '../../shaders/swiftshader/normalize_split_write.wgsl?raw';
+import normalizeWorkgroupWgsl from '../../shaders/normalize_workgroup.wgsl?raw';
 import vjpLinesWgsl from '../../shaders/vjp_lines.wgsl?raw';
 import vjpWorkgroupWgsl from '../../shaders/vjp_workgroup.wgsl?raw';
 import vjpRowsVec4Wgsl from '../../shaders/vjp_rows_vec4.wgsl?raw';
 import vjpSplitSumWgsl from '../../shaders/swiftshader/vjp_split_sum.wgsl?raw';
 import vjpSplitWriteWgsl from '../../shaders/swiftshader/vjp_split_write.wgsl?raw';
 import {
+  LOG_SOFTMAX_OUTPUT,
   LOG_SOFTMAX_VJP_SCALAR,
   LOG_SOFTMAX_VJP_SUM,
   LOG_SOFTMAX_VJP_WRITE,
@@ -28,6 +29,7 @@ import {
   ROW_PASS_LINES,
   ROW_PASS_VEC4,
   ROW_PASS_WORKGROUP,
+  ROW_SOFTMAX,
   ROW_SPLIT_SEGMENT,
   SOFTMAX_SPLIT_MERGE,
   SOFTMAX_VJP_SCALAR,
@@ -60,18 +62,18 @@ function readWrite(inputs: number): BindingKind[] {
 }
 
 export const LOG_SOFTMAX_KERNELS: RowwiseKernels = {
-  lines: { name: 'log_softmax_lines', code: withParts(logSoftmaxLinesWgsl, ROW_PASS_LINES), bindings: readWrite(1) },
-  rowsVec4: { name: 'log_softmax_rows_vec4', code: withParts(logSoftmaxRowsVec4Wgsl, LOG_SOFTMAX_WRITE_VEC4, ROW_PASS_VEC4), bindings: readWrite(1) },
+  lines: { name: 'log_softmax_lines', code: withParts(normalizeLinesWgsl, LOG_SOFTMAX_OUTPUT, ROW_PASS_LINES, ROW_SOFTMAX), bindings: readWrite(1) },
+  rowsVec4: { name: 'log_softmax_rows_vec4', code: withParts(normalizeRowsVec4Wgsl, LOG_SOFTMAX_WRITE_VEC4, ROW_PASS_VEC4), bindings: readWrite(1) },
   split: {
     stats: SOFTMAX_SPLIT_STATS,
     write: {
       name: 'log_softmax_split_write',
-      code: withParts(logSoftmaxSplitWriteWgsl, ROW_SPLIT_SEGMENT, SOFTMAX_SPLIT_MERGE, LOG_SOFTMAX_WRITE_VEC4, ROW_PASS_VEC4),
+      code: withParts(normalizeSplitWriteWgsl, ROW_SPLIT_SEGMENT, SOFTMAX_SPLIT_MERGE, LOG_SOFTMAX_WRITE_VEC4, ROW_PASS_VEC4),
       bindings: readWrite(2),
     },
     partialBytes: 16,
   },
-  workgroup: { name: 'log_softmax_workgroup', code: withParts(logSoftmaxWorkgroupWgsl, ROW_PASS_LINES, ROW_PASS_WORKGROUP), bindings: readWrite(1) },
+  workgroup: { name: 'log_softmax_workgroup', code: withParts(normalizeWorkgroupWgsl, LOG_SOFTMAX_OUTPUT, ROW_PASS_WORKGROUP, ROW_PASS_LINES, ROW_SOFTMAX), bindings: readWrite(1) },
 };
 
 /**

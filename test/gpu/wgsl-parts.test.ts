@@ -16,6 +16,15 @@ afterAll(async () => {
 });
 
 const part = (name: string) => readFileSync(`shaders/parts/${name}.wgsl`, 'utf8');
+const swiftshaderPart = (name: string) => readFileSync(`shaders/swiftshader/${name}.wgsl`, 'utf8');
+/** Sources joined as the host joins them: the prelude last. */
+const withPrelude = (...sources: string[]) => [...sources, part('prelude')].join('\n');
+
+// The kernel bindings that parts declare as inputs.
+const SCALAR_X = '@group(0) @binding(0) var<storage, read> x: array<f32>;';
+const VEC4_X = '@group(0) @binding(0) var<storage, read> x: array<vec4f>;';
+const VEC4_Y = '@group(0) @binding(1) var<storage, read_write> y: array<vec4f>;';
+const SPLIT_PARAMS = '@group(0) @binding(2) var<uniform> params: Params;';
 
 /** A part with the declarations that stand for its declared inputs, and a trivial entry point. */
 interface PartCase {
@@ -38,6 +47,22 @@ const CASES: PartCase[] = [
   },
   { label: 'activation (scalar)', code: `alias ActValue = f32;\n${part('activation')}` },
   { label: 'activation (vec4)', code: `alias ActValue = vec4f;\n${part('activation')}` },
+  { label: 'row_softmax', code: withPrelude(part('row_softmax')) },
+  { label: 'softmax_output', code: withPrelude(part('softmax_output'), part('row_softmax')) },
+  { label: 'log_softmax_output', code: withPrelude(part('log_softmax_output'), part('row_softmax')) },
+  { label: 'row_pass_lines', code: withPrelude(SCALAR_X, part('row_pass_lines'), part('row_softmax')) },
+  {
+    label: 'row_pass_workgroup',
+    code: withPrelude('override workgroupSize: u32 = 64;', part('row_pass_workgroup'), SCALAR_X, part('row_pass_lines'), part('row_softmax')),
+  },
+  { label: 'row_pass_vec4', code: withPrelude(VEC4_X, part('row_pass_vec4')) },
+  { label: 'softmax_write_vec4', code: withPrelude(VEC4_X, VEC4_Y, part('softmax_write_vec4'), part('row_pass_vec4')) },
+  { label: 'log_softmax_write_vec4', code: withPrelude(VEC4_X, VEC4_Y, part('log_softmax_write_vec4'), part('row_pass_vec4')) },
+  { label: 'row_split_segment', code: withPrelude(SPLIT_PARAMS, swiftshaderPart('row_split_segment')) },
+  {
+    label: 'softmax_split_merge',
+    code: withPrelude(SPLIT_PARAMS, '@group(0) @binding(1) var<storage, read> partials: array<vec4f>;', swiftshaderPart('softmax_split_merge'), swiftshaderPart('row_split_segment')),
+  },
 ];
 
 /** Compiles each source in the page (createShaderModule + getCompilationInfo); returns the errors. */

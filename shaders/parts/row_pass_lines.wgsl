@@ -1,7 +1,8 @@
-// Not a kernel: the host appends this to the kernels that reduce a row (or a strided line) in
-// one invocation, one entry at a time: softmax_lines.wgsl, log_softmax_lines.wgsl,
-// cross_entropy_rows.wgsl, jacobian_rows.wgsl, jacobian_block.wgsl (src/kernels/wgsl-parts.ts).
-// Their pass 1 over the including kernel's `x: array<f32>`.
+// Part: pass 1 of the kernels that reduce a row (or a strided line) in one invocation, one entry
+// at a time (normalize_lines.wgsl, cross_entropy_rows.wgsl, jacobian_rows.wgsl,
+// jacobian_block.wgsl), and of each invocation in row_pass_workgroup.wgsl.
+// Reads: the kernel's `x: array<f32>`, RowStats (row_softmax.wgsl), the prelude.
+// Defines: linePass(start, length, stride) and laneLinePass(start, end, lane, lanes).
 //
 // An online max and normalizer over the finite entries that rescales only when the max grows
 // (rare after the first entries: about one exp per element), summed in blocks of SUM_BLOCK
@@ -11,17 +12,8 @@
 
 const SUM_BLOCK = 256u;
 
-struct LinePass {
-  // Max of the finite entries (LOWEST_FINITE if none) and the sum of exp(x - max) over them.
-  max: f32,
-  sum: f32,
-  positiveInfinities: u32,
-  // The line holds a NaN.
-  sawNaN: bool,
-}
-
 // Pass 1 over x[start], x[start + stride], ... (`length` entries).
-fn linePass(start: u32, length: u32, stride: u32) -> LinePass {
+fn linePass(start: u32, length: u32, stride: u32) -> RowStats {
   var m = LOWEST_FINITE;
   var s = 0.0;
   var total = 0.0;
@@ -36,7 +28,7 @@ fn linePass(start: u32, length: u32, stride: u32) -> LinePass {
       let v = x[start + k * stride];
       let bits = bitcast<u32>(v);
       if ((bits & EXPONENT_BITS) == EXPONENT_BITS) {
-        sawNaN = sawNaN || (bits & 0x7fffffffu) != POSITIVE_INFINITY_BITS;
+        sawNaN = sawNaN || (bits & ABS_BITS) != POSITIVE_INFINITY_BITS;
         positiveInfinities += select(0u, 1u, bits == POSITIVE_INFINITY_BITS);
       } else {
         if (v > m) {
@@ -49,5 +41,12 @@ fn linePass(start: u32, length: u32, stride: u32) -> LinePass {
       }
     }
   }
-  return LinePass(m, total + s, positiveInfinities, sawNaN);
+  return RowStats(m, total + s, positiveInfinities, sawNaN);
+}
+
+// Lane `lane` of `lanes` cooperating on x[start .. end): pass 1 over entries start + lane,
+// start + lane + lanes, ... (contiguous across the lanes).
+fn laneLinePass(start: u32, end: u32, lane: u32, lanes: u32) -> RowStats {
+  let length = select(0u, (end - start - lane + lanes - 1u) / lanes, start + lane < end);
+  return linePass(start + lane, length, lanes);
 }

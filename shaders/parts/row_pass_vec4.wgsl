@@ -1,6 +1,8 @@
-// Not a kernel: the host appends this to softmax_rows_vec4.wgsl, log_softmax_rows_vec4.wgsl and
-// cross_entropy_rows_vec4.wgsl (src/kernels/wgsl-parts.ts). Their shared row statistics and pass 1
-// (fast and careful), over rows of the including kernel's `x: array<vec4f>`.
+// Part: the row statistics and pass 1 (fast and careful) of the vec4 row kernels
+// (normalize_rows_vec4.wgsl, cross_entropy_rows_vec4.wgsl and the rows-split kernels over a run).
+// Reads: the kernel's `x: array<vec4f>`, the prelude.
+// Defines: isSpecial(v), rowStats(m, s), RowPass and fastRowPass(start, end), CarefulRowPass and
+//   carefulRowPass(start, end), SUM_BLOCK.
 //
 // fastRowPass reads a row once, keeping a running max and normalizer per vec4 lane; it takes the
 // max of four vec4s before rescaling, so it costs about one exp per element. The normalizer is
@@ -92,7 +94,7 @@ fn carefulRowPass(start: u32, end: u32) -> CarefulRowPass {
     let v = x[j];
     let bits = bitcast<vec4u>(v);
     let specials = isSpecial(v);
-    sawNaN = sawNaN || any(specials & ((bits & vec4u(0x7fffffffu)) != vec4u(POSITIVE_INFINITY_BITS)));
+    sawNaN = sawNaN || any(specials & ((bits & vec4u(ABS_BITS)) != vec4u(POSITIVE_INFINITY_BITS)));
     positiveInfinities += dot(select(vec4u(0u), vec4u(1u), bits == vec4u(POSITIVE_INFINITY_BITS)), vec4u(1u));
     let finite = select(v, m, specials);
     let mNew = max(m, finite);

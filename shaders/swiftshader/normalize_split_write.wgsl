@@ -1,8 +1,8 @@
-// Log-softmax over the last axis for a few long rows, pass 2 of 2 (rows-split; pass 1 is the
-// softmax's, softmax_split_stats.wgsl): one invocation per (row, segment) merges the row's
-// partials (mergeRowStats) and writes its segment as log_softmax_rows_vec4.wgsl writes a row
-// (writeLogRow, writeCarefulLogRow). The host appends row_split_segment.wgsl,
-// softmax_split_merge.wgsl, log_softmax_write_vec4.wgsl and row_pass_vec4.wgsl.
+// Softmax or log-softmax over the last axis for a few long rows, pass 2 of 2 (rows-split; pass 1
+// is softmax_split_stats.wgsl): one invocation per (row, segment) merges the row's partials
+// (mergeRowStats) and writes its segment as normalize_rows_vec4.wgsl writes a row, with the op's
+// writeRow and writeCarefulRow (softmax_write_vec4.wgsl or log_softmax_write_vec4.wgsl). Traffic:
+// x read twice, y written once (12 bytes per element) plus 16 bytes per segment and row.
 
 @group(0) @binding(0) var<storage, read> x: array<vec4f>;
 @group(0) @binding(1) var<storage, read> partials: array<vec4f>;
@@ -20,10 +20,9 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   }
   let segment = segmentOf(id);
   let row = mergeRowStats(segment.row);
-  let logSum = log(row.stats.y);
   if (row.flags == 0.0) {
-    writeLogRow(segment.start, segment.end, row.stats.x, logSum);
+    writeRow(segment.start, segment.end, row.stats);
   } else {
-    writeCarefulLogRow(segment.start, segment.end, row.stats.x, logSum, row.positiveInfinities, row.flags == 2.0);
+    writeCarefulRow(segment.start, segment.end, row.stats, row.positiveInfinities, row.flags == 2.0);
   }
 }

@@ -1,10 +1,12 @@
-// Not a kernel: the host appends this, with row_pass_lines.wgsl, to the workgroup-per-row kernels
-// (softmax_workgroup.wgsl, log_softmax_workgroup.wgsl, cross_entropy_workgroup.wgsl,
-// jacobian_workgroup.wgsl; src/kernels/wgsl-parts.ts). Their row statistics over the including kernel's `x: array<f32>`,
-// with its override `workgroupSize` (a power of two).
+// Part: the row statistics of the workgroup-per-row kernels (normalize_workgroup.wgsl,
+// cross_entropy_workgroup.wgsl, jacobian_workgroup.wgsl).
+// Reads: the kernel's override `workgroupSize` (a power of two), laneLinePass
+//   (row_pass_lines.wgsl), RowStats (row_softmax.wgsl), the prelude.
+// Defines: workgroupRowPass(start, end, t), NAN_FLAG and the workgroup arrays partialMax,
+//   partialSum, partialSpecial.
 //
-// Invocation t runs linePass (row_pass_lines.wgsl, appended with this part) over entries
-// start + t, start + t + W, ... (contiguous across the workgroup); the W partial results are
+// Invocation t runs laneLinePass (row_pass_lines.wgsl) over entries start + t,
+// start + t + W, ... (contiguous across the workgroup); the W partial results are
 // merged by a tree in workgroup memory (log2 W barriers). Every invocation of the workgroup must
 // call it. A kernel may reuse the partial arrays after a workgroupBarrier() (so that every
 // invocation has read the result first).
@@ -16,19 +18,9 @@ var<workgroup> partialSum: array<f32, workgroupSize>;
 // Count of +Inf entries, with NAN_FLAG set when a NaN was seen.
 var<workgroup> partialSpecial: array<u32, workgroupSize>;
 
-struct WorkgroupRowPass {
-  // Max of the finite entries (LOWEST_FINITE if none) and the sum of exp(x - max) over them.
-  max: f32,
-  sum: f32,
-  positiveInfinities: u32,
-  // The row holds a NaN.
-  sawNaN: bool,
-}
-
 // The statistics of x[start .. end), as every invocation t of the workgroup sees them.
-fn workgroupRowPass(start: u32, end: u32, t: u32) -> WorkgroupRowPass {
-  let length = select(0u, (end - start - t + workgroupSize - 1u) / workgroupSize, start + t < end);
-  let own = linePass(start + t, length, workgroupSize);
+fn workgroupRowPass(start: u32, end: u32, t: u32) -> RowStats {
+  let own = laneLinePass(start, end, t, workgroupSize);
   var m = own.max;
   var s = own.sum;
   var special = select(0u, NAN_FLAG, own.sawNaN) | own.positiveInfinities;
@@ -51,5 +43,5 @@ fn workgroupRowPass(start: u32, end: u32, t: u32) -> WorkgroupRowPass {
   }
   workgroupBarrier();
   let rowSpecial = partialSpecial[0];
-  return WorkgroupRowPass(partialMax[0], partialSum[0], rowSpecial & ~NAN_FLAG, (rowSpecial & NAN_FLAG) != 0u);
+  return RowStats(partialMax[0], partialSum[0], rowSpecial & ~NAN_FLAG, (rowSpecial & NAN_FLAG) != 0u);
 }
