@@ -10,19 +10,9 @@
 // Special values follow softmax (row_softmax.wgsl): a NaN in the row makes the whole block NaN
 // (NaN times anything); -Inf entries have probability 0, so their rows and columns of J are 0.
 
-struct Params {
-  // Jacobian rows in the bound output chunk.
-  jacobianRows: u32,
-  cols: u32,
-  // Row index (within its block) of the chunk's first Jacobian row.
-  firstRowInBlock: u32,
-  // Element offset of the first batch row of the chunk in the bound x range.
-  xStart: u32,
-}
-
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read_write> jac: array<f32>;
-@group(0) @binding(2) var<uniform> params: Params;
+@group(0) @binding(2) var<uniform> params: JacobianRowsParams;
 
 override workgroupSize: u32 = 64;
 
@@ -30,18 +20,18 @@ override workgroupSize: u32 = 64;
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) lid: u32) {
   let r = gridIndex(wid, nwg) * workgroupSize + lid;
-  if (r >= params.jacobianRows) {
+  if (r >= params.count) {
     return;
   }
-  let n = params.cols;
+  let n = params.width;
   let q = params.firstRowInBlock + r;
   let i = q % n;
-  let start = params.xStart + (q / n) * n;
+  let start = params.inputStart + (q / n) * n;
 
   let row = rowSoftmax(linePass(start, n, 1u));
   let si = softmaxEntry(x[start + i], row);
   let out = r * n;
   for (var j = 0u; j < n; j++) {
-    jac[out + j] = si * (select(0.0, 1.0, j == i) - softmaxEntry(x[start + j], row));
+    jac[out + j] = jacobianEntry(si, softmaxEntry(x[start + j], row), j == i);
   }
 }

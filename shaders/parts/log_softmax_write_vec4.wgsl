@@ -2,8 +2,8 @@
 // swiftshader/normalize_split_write.wgsl); softmax_write_vec4.wgsl is the other op they run.
 // Their pass 2 over a run of vec4s of a row, from the row's statistics (max, sum of exp(x - max)
 // over its finite entries).
-// Reads: the kernel's `x: array<vec4f>` and `y: array<vec4f>`, isSpecial (row_pass_vec4.wgsl),
-//   the prelude.
+// Reads: the kernel's `x: array<vec4f>` and `y: array<vec4f>`, RowStats, rowSoftmax and
+//   logSoftmaxEntry4 (row_softmax.wgsl).
 // Defines: writeRow (a row without NaN or infinities: (x - max) - log(sum)) and writeCarefulRow
 //   (one with some).
 //
@@ -19,20 +19,8 @@ fn writeRow(start: u32, end: u32, stats: vec2f) {
 }
 
 fn writeCarefulRow(start: u32, end: u32, stats: vec2f, positiveInfinities: u32, sawNaN: bool) {
-  let rowMax = stats.x;
-  let logSum = log(stats.y);
-  let negativeInfinity = vec4f(fromBits(NEGATIVE_INFINITY_BITS));
-  if (sawNaN || positiveInfinities > 0u) {
-    let nan = vec4f(quietNaN());
-    let infinityLog = vec4f(-log(f32(max(positiveInfinities, 1u))));
-    for (var j = start; j < end; j++) {
-      let onInfinity = bitcast<vec4u>(x[j]) == vec4u(POSITIVE_INFINITY_BITS);
-      y[j] = select(select(negativeInfinity, infinityLog, onInfinity), nan, vec4<bool>(sawNaN));
-    }
-    return;
-  }
+  let row = rowSoftmax(RowStats(stats.x, stats.y, positiveInfinities, sawNaN));
   for (var j = start; j < end; j++) {
-    let v = x[j];
-    y[j] = select((v - rowMax) - logSum, negativeInfinity, isSpecial(v));
+    y[j] = logSoftmaxEntry4(x[j], row);
   }
 }

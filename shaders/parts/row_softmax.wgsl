@@ -4,7 +4,8 @@
 // Reads: the prelude (bit constants, isSpecialBits, fromBits, quietNaN).
 // Defines: RowStats (what a pass 1 finds: max and normalizer of the finite entries, the count of
 //   +Inf entries, whether a NaN was seen), RowSoftmax and rowSoftmax(stats) (the row's constants,
-//   computed once per row), softmaxEntry(v, row) and logSoftmaxEntry(v, row).
+//   computed once per row), softmaxEntry(v, row) and logSoftmaxEntry(v, row), and their vec4
+//   forms softmaxEntry4 and logSoftmaxEntry4.
 //
 // The rules (README, "Special values"): any NaN -> the whole row is NaN; +Inf entries share the
 // row equally and the rest get 0; -Inf entries get 0, and a row of only -Inf is all zeros.
@@ -52,4 +53,27 @@ fn logSoftmaxEntry(v: f32, row: RowSoftmax) -> f32 {
     return select(negativeInfinity, -log(f32(row.positiveInfinities)), bits == POSITIVE_INFINITY_BITS);
   }
   return select((v - row.max) - row.logSum, negativeInfinity, isSpecialBits(bits));
+}
+
+fn softmaxEntry4(v: vec4f, row: RowSoftmax) -> vec4f {
+  let bits = bitcast<vec4u>(v);
+  if (row.sawNaN) {
+    return vec4f(quietNaN());
+  }
+  if (row.positiveInfinities > 0u) {
+    return select(vec4f(0.0), vec4f(1.0 / f32(row.positiveInfinities)), bits == vec4u(POSITIVE_INFINITY_BITS));
+  }
+  return select(exp(v - row.max) * row.invSum, vec4f(0.0), (bits & vec4u(EXPONENT_BITS)) == vec4u(EXPONENT_BITS));
+}
+
+fn logSoftmaxEntry4(v: vec4f, row: RowSoftmax) -> vec4f {
+  let bits = bitcast<vec4u>(v);
+  if (row.sawNaN) {
+    return vec4f(quietNaN());
+  }
+  let negativeInfinity = vec4f(fromBits(NEGATIVE_INFINITY_BITS));
+  if (row.positiveInfinities > 0u) {
+    return select(negativeInfinity, vec4f(-log(f32(row.positiveInfinities))), bits == vec4u(POSITIVE_INFINITY_BITS));
+  }
+  return select((v - row.max) - row.logSum, negativeInfinity, (bits & vec4u(EXPONENT_BITS)) == vec4u(EXPONENT_BITS));
 }

@@ -2,8 +2,8 @@
 // swiftshader/normalize_split_write.wgsl); log_softmax_write_vec4.wgsl is the other op they run.
 // Their pass 2 over a run of vec4s of a row, from the row's statistics (max, sum of exp(x - max)
 // over its finite entries).
-// Reads: the kernel's `x: array<vec4f>` and `y: array<vec4f>`, isSpecial (row_pass_vec4.wgsl),
-//   the prelude.
+// Reads: the kernel's `x: array<vec4f>` and `y: array<vec4f>`, RowStats, rowSoftmax and
+//   softmaxEntry4 (row_softmax.wgsl).
 // Defines: writeRow (a row without NaN or infinities) and writeCarefulRow (one with some).
 //
 // Special values as in row_softmax.wgsl: NaN poisons the row, +Inf entries share the row, -Inf
@@ -18,19 +18,8 @@ fn writeRow(start: u32, end: u32, stats: vec2f) {
 }
 
 fn writeCarefulRow(start: u32, end: u32, stats: vec2f, positiveInfinities: u32, sawNaN: bool) {
-  let rowMax = stats.x;
-  let invSum = 1.0 / stats.y;
-  let infinityShare = 1.0 / f32(max(positiveInfinities, 1u));
+  let row = rowSoftmax(RowStats(stats.x, stats.y, positiveInfinities, sawNaN));
   for (var j = start; j < end; j++) {
-    let v = x[j];
-    var p: vec4f;
-    if (sawNaN) {
-      p = vec4f(quietNaN());
-    } else if (positiveInfinities > 0u) {
-      p = select(vec4f(0.0), vec4f(infinityShare), bitcast<vec4u>(v) == vec4u(POSITIVE_INFINITY_BITS));
-    } else {
-      p = select(exp(v - rowMax) * invSum, vec4f(0.0), isSpecial(v));
-    }
-    y[j] = p;
+    y[j] = softmaxEntry4(x[j], row);
   }
 }

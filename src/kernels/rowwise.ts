@@ -63,12 +63,12 @@ function readWrite(inputs: number): BindingKind[] {
 
 export const LOG_SOFTMAX_KERNELS: RowwiseKernels = {
   lines: { name: 'log_softmax_lines', code: withParts(normalizeLinesWgsl, LOG_SOFTMAX_OUTPUT, ROW_PASS_LINES, ROW_SOFTMAX), bindings: readWrite(1) },
-  rowsVec4: { name: 'log_softmax_rows_vec4', code: withParts(normalizeRowsVec4Wgsl, LOG_SOFTMAX_WRITE_VEC4, ROW_PASS_VEC4), bindings: readWrite(1) },
+  rowsVec4: { name: 'log_softmax_rows_vec4', code: withParts(normalizeRowsVec4Wgsl, LOG_SOFTMAX_WRITE_VEC4, ROW_PASS_VEC4, ROW_SOFTMAX), bindings: readWrite(1) },
   split: {
     stats: SOFTMAX_SPLIT_STATS,
     write: {
       name: 'log_softmax_split_write',
-      code: withParts(normalizeSplitWriteWgsl, ROW_SPLIT_SEGMENT, SOFTMAX_SPLIT_MERGE, LOG_SOFTMAX_WRITE_VEC4, ROW_PASS_VEC4),
+      code: withParts(normalizeSplitWriteWgsl, ROW_SPLIT_SEGMENT, SOFTMAX_SPLIT_MERGE, LOG_SOFTMAX_WRITE_VEC4, ROW_PASS_VEC4, ROW_SOFTMAX),
       bindings: readWrite(2),
     },
     partialBytes: 16,

@@ -24,12 +24,12 @@ import { dispatchPerLine } from './per-line.js';
 import { dispatchRowSplit, rowSplitUsable, type RowSplitKernels } from './row-split.js';
 
 const LINES: KernelSpec = { name: 'softmax_lines', code: withParts(linesWgsl, SOFTMAX_OUTPUT, ROW_PASS_LINES, ROW_SOFTMAX), bindings: ['read', 'write'] };
-const ROWS_VEC4: KernelSpec = { name: 'softmax_rows_vec4', code: withParts(rowsVec4Wgsl, SOFTMAX_WRITE_VEC4, ROW_PASS_VEC4), bindings: ['read', 'write'] };
+const ROWS_VEC4: KernelSpec = { name: 'softmax_rows_vec4', code: withParts(rowsVec4Wgsl, SOFTMAX_WRITE_VEC4, ROW_PASS_VEC4, ROW_SOFTMAX), bindings: ['read', 'write'] };
 /** Softmax's rows-split passes; logSoftmax's rows-split shares the first (same statistics). */
 export const SOFTMAX_SPLIT_STATS: KernelSpec = { name: 'softmax_split_stats', code: withParts(splitStatsWgsl, ROW_SPLIT_SEGMENT, ROW_PASS_VEC4), bindings: ['read', 'write'] };
 const SPLIT: RowSplitKernels = {
   stats: SOFTMAX_SPLIT_STATS,
-  write: { name: 'softmax_split_write', code: withParts(splitWriteWgsl, ROW_SPLIT_SEGMENT, SOFTMAX_SPLIT_MERGE, SOFTMAX_WRITE_VEC4, ROW_PASS_VEC4), bindings: ['read', 'read', 'write'] },
+  write: { name: 'softmax_split_write', code: withParts(splitWriteWgsl, ROW_SPLIT_SEGMENT, SOFTMAX_SPLIT_MERGE, SOFTMAX_WRITE_VEC4, ROW_PASS_VEC4, ROW_SOFTMAX), bindings: ['read', 'read', 'write'] },
   partialBytes: 16,
 };
 const SUBGROUP: KernelSpec = { name: 'softmax_subgroup', code: withParts(subgroupWgsl, ROW_PASS_LINES, ROW_SOFTMAX), bindings: ['read', 'write'], features: ['subgroups'] };

@@ -8,6 +8,7 @@
  */
 import activationPartWgsl from '../../shaders/parts/activation.wgsl?raw';
 import preludeWgsl from '../../shaders/parts/prelude.wgsl?raw';
+import jacobianPartWgsl from '../../shaders/parts/jacobian.wgsl?raw';
 import labelsPartWgsl from '../../shaders/parts/labels.wgsl?raw';
 import logSoftmaxOutputWgsl from '../../shaders/parts/log_softmax_output.wgsl?raw';
 import rowSoftmaxWgsl from '../../shaders/parts/row_softmax.wgsl?raw';
@@ -53,6 +54,8 @@ export const GEMM_PACK_LAYOUT = gemmPackLayoutWgsl;
  * scalar kernel that writes softmax, log-softmax, the cross-entropy gradient or the Jacobian.
  */
 export const ROW_SOFTMAX = rowSoftmaxWgsl;
+/** The Jacobian kernels' parameter blocks and jacobianEntry. */
+export const JACOBIAN = jacobianPartWgsl;
 /** The op of the shared normalize_* kernels (rowOutput): softmax, or log-softmax. */
 export const SOFTMAX_OUTPUT = softmaxOutputWgsl;
 export const LOG_SOFTMAX_OUTPUT = logSoftmaxOutputWgsl;

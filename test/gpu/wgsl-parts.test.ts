@@ -56,8 +56,9 @@ const CASES: PartCase[] = [
     code: withPrelude('override workgroupSize: u32 = 64;', part('row_pass_workgroup'), SCALAR_X, part('row_pass_lines'), part('row_softmax')),
   },
   { label: 'row_pass_vec4', code: withPrelude(VEC4_X, part('row_pass_vec4')) },
-  { label: 'softmax_write_vec4', code: withPrelude(VEC4_X, VEC4_Y, part('softmax_write_vec4'), part('row_pass_vec4')) },
-  { label: 'log_softmax_write_vec4', code: withPrelude(VEC4_X, VEC4_Y, part('log_softmax_write_vec4'), part('row_pass_vec4')) },
+  { label: 'softmax_write_vec4', code: withPrelude(VEC4_X, VEC4_Y, part('softmax_write_vec4'), part('row_softmax')) },
+  { label: 'log_softmax_write_vec4', code: withPrelude(VEC4_X, VEC4_Y, part('log_softmax_write_vec4'), part('row_softmax')) },
+  { label: 'jacobian', code: part('jacobian') },
   { label: 'row_split_segment', code: withPrelude(SPLIT_PARAMS, swiftshaderPart('row_split_segment')) },
   {
     label: 'softmax_split_merge',
