@@ -21,16 +21,9 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> loss: array<f32>;
 @group(0) @binding(4) var<uniform> params: Params;
 
-override workgroupSize: u32 = 256;
 override indexLabels: bool = false;
 
-@compute @workgroup_size(workgroupSize)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
-        @builtin(local_invocation_index) t: u32) {
-  let row = gridIndex(wid, nwg);
-  if (row >= params.rows) {
-    return;
-  }
+fn runWorkgroupRow(row: u32, t: u32) {
   let n = params.cols;
   let start = row * n;
   let end = start + n;

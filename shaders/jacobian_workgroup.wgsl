@@ -23,18 +23,11 @@ struct Params {
 @group(0) @binding(1) var<storage, read_write> jac: array<f32>;
 @group(0) @binding(2) var<uniform> params: Params;
 
-override workgroupSize: u32 = 64;
 override maxCols: u32 = 1024;
 
 var<workgroup> probs: array<f32, maxCols>;
 
-@compute @workgroup_size(workgroupSize)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
-        @builtin(local_invocation_index) t: u32) {
-  let row = gridIndex(wid, nwg);
-  if (row >= params.rows) {
-    return;
-  }
+fn runWorkgroupRow(row: u32, t: u32) {
   let n = params.cols;
   let start = params.xStart + row * n;
 

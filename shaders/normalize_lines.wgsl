@@ -1,8 +1,6 @@
-// Softmax or log-softmax along one axis, one invocation per line: the op is the appended rowOutput
-// (softmax_output.wgsl or log_softmax_output.wgsl). A tensor is viewed as [outer, length, inner]
-// around the axis; line (o, i) is the `length` entries o*length*inner + k*inner + i. For the last
-// axis (inner = 1) each invocation owns a row; for other axes neighbouring invocations read
-// neighbouring addresses, so the strided case is coalesced without a transpose.
+// Softmax or log-softmax along one axis, one invocation per line (entry_lines.wgsl finds it: a
+// strided line for a non-last axis, coalesced without a transpose); the op is the appended
+// rowOutput (softmax_output.wgsl or log_softmax_output.wgsl).
 //
 // Two passes over the line: an online max/normalizer pass (read once; linePass,
 // row_pass_lines.wgsl), then the output pass (read again, write once): 12 bytes of traffic per
@@ -12,20 +10,10 @@
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
 @group(0) @binding(2) var<uniform> params: LineParams;
 
-override workgroupSize: u32 = 64;
-
-@compute @workgroup_size(workgroupSize)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
-        @builtin(local_invocation_index) lid: u32) {
-  let line = gridIndex(wid, nwg) * workgroupSize + lid;
-  if (line >= params.outer * params.inner) {
-    return;
-  }
-  let inner = params.inner;
-  let start = (line / inner) * params.length * inner + line % inner;
-  let row = rowSoftmax(linePass(start, params.length, inner));
-  for (var k = 0u; k < params.length; k++) {
-    let at = start + k * inner;
+fn runLine(start: u32, length: u32, stride: u32) {
+  let row = rowSoftmax(linePass(start, length, stride));
+  for (var k = 0u; k < length; k++) {
+    let at = start + k * stride;
     y[at] = rowOutput(x[at], row);
   }
 }

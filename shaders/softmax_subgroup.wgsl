@@ -10,15 +10,7 @@ enable subgroups;
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
 @group(0) @binding(2) var<uniform> params: RowParams;
 
-override workgroupSize: u32 = 32;
-
-@compute @workgroup_size(workgroupSize)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
-        @builtin(local_invocation_index) lane: u32) {
-  let rowIndex = gridIndex(wid, nwg);
-  if (rowIndex >= params.rows) {
-    return;
-  }
+fn runWorkgroupRow(rowIndex: u32, lane: u32) {
   let start = rowIndex * params.cols;
   let end = start + params.cols;
 

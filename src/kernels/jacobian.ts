@@ -21,7 +21,7 @@ import rowsWgsl from '../../shaders/jacobian_rows.wgsl?raw';
 import blockWgsl from '../../shaders/jacobian_block.wgsl?raw';
 import blockVec4Wgsl from '../../shaders/jacobian_block_vec4.wgsl?raw';
 import workgroupWgsl from '../../shaders/jacobian_workgroup.wgsl?raw';
-import { JACOBIAN, ROW_PASS_LINES, ROW_PASS_VEC4, ROW_PASS_WORKGROUP, ROW_SOFTMAX, withParts } from './wgsl-parts.js';
+import { ENTRY_WORKGROUP_ROWS, JACOBIAN, ROW_PASS_LINES, ROW_PASS_VEC4, ROW_PASS_WORKGROUP, ROW_SOFTMAX, withParts } from './wgsl-parts.js';
 import probsWgsl from '../../shaders/jacobian_probs.wgsl?raw';
 import probsVec4Wgsl from '../../shaders/jacobian_probs_vec4.wgsl?raw';
 import type { KernelSpec } from '../gpu/kernel.js';
@@ -35,7 +35,7 @@ const ROWS: KernelSpec = { name: 'jacobian_rows', code: withParts(rowsWgsl, JACO
 // The block kernels serve both ops: the override fromLogits picks the source of s.
 const BLOCK: KernelSpec = { name: 'jacobian_block', code: withParts(blockWgsl, JACOBIAN, ROW_PASS_LINES, ROW_SOFTMAX), bindings: IO };
 const BLOCK_VEC4: KernelSpec = { name: 'jacobian_block_vec4', code: withParts(blockVec4Wgsl, JACOBIAN, ROW_PASS_VEC4, ROW_SOFTMAX), bindings: IO };
-const WORKGROUP: KernelSpec = { name: 'jacobian_workgroup', code: withParts(workgroupWgsl, ROW_PASS_WORKGROUP, ROW_PASS_LINES, ROW_SOFTMAX), bindings: IO };
+const WORKGROUP: KernelSpec = { name: 'jacobian_workgroup', code: withParts(workgroupWgsl, ENTRY_WORKGROUP_ROWS, ROW_PASS_WORKGROUP, ROW_PASS_LINES, ROW_SOFTMAX), bindings: IO };
 const PROBS: KernelSpec = { name: 'jacobian_probs', code: withParts(probsWgsl, JACOBIAN), bindings: IO };
 const PROBS_VEC4: KernelSpec = { name: 'jacobian_probs_vec4', code: withParts(probsVec4Wgsl, JACOBIAN), bindings: IO };
 

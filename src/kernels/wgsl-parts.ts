@@ -8,6 +8,10 @@
  */
 import activationPartWgsl from '../../shaders/parts/activation.wgsl?raw';
 import preludeWgsl from '../../shaders/parts/prelude.wgsl?raw';
+import entryLinesWgsl from '../../shaders/parts/entry_lines.wgsl?raw';
+import entryRowsWgsl from '../../shaders/parts/entry_rows.wgsl?raw';
+import entryWorkgroupRowsWgsl from '../../shaders/parts/entry_workgroup_rows.wgsl?raw';
+import entrySegmentsWgsl from '../../shaders/swiftshader/entry_segments.wgsl?raw';
 import jacobianPartWgsl from '../../shaders/parts/jacobian.wgsl?raw';
 import labelsPartWgsl from '../../shaders/parts/labels.wgsl?raw';
 import logSoftmaxOutputWgsl from '../../shaders/parts/log_softmax_output.wgsl?raw';
@@ -54,6 +58,15 @@ export const GEMM_PACK_LAYOUT = gemmPackLayoutWgsl;
  * scalar kernel that writes softmax, log-softmax, the cross-entropy gradient or the Jacobian.
  */
 export const ROW_SOFTMAX = rowSoftmaxWgsl;
+/**
+ * The entry points of the row-wise kernels, one per way of giving out the work: an invocation
+ * per line (runLine), per row (runRow), per rows-split segment (runSegment), or a workgroup per
+ * row (runWorkgroupRow). Each finds its item in the folded grid and calls the kernel's function.
+ */
+export const ENTRY_LINES = entryLinesWgsl;
+export const ENTRY_ROWS = entryRowsWgsl;
+export const ENTRY_SEGMENTS = entrySegmentsWgsl;
+export const ENTRY_WORKGROUP_ROWS = entryWorkgroupRowsWgsl;
 /** The Jacobian kernels' parameter blocks and jacobianEntry. */
 export const JACOBIAN = jacobianPartWgsl;
 /** The op of the shared normalize_* kernels (rowOutput): softmax, or log-softmax. */

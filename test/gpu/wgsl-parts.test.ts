@@ -59,6 +59,19 @@ const CASES: PartCase[] = [
   { label: 'softmax_write_vec4', code: withPrelude(VEC4_X, VEC4_Y, part('softmax_write_vec4'), part('row_softmax')) },
   { label: 'log_softmax_write_vec4', code: withPrelude(VEC4_X, VEC4_Y, part('log_softmax_write_vec4'), part('row_softmax')) },
   { label: 'jacobian', code: part('jacobian') },
+  {
+    label: 'entry_lines',
+    code: withPrelude('@group(0) @binding(0) var<uniform> params: LineParams;', 'fn runLine(start: u32, length: u32, stride: u32) {}', part('entry_lines')),
+  },
+  { label: 'entry_rows', code: withPrelude('@group(0) @binding(0) var<uniform> params: RowParams;', 'fn runRow(row: u32) {}', part('entry_rows')) },
+  {
+    label: 'entry_workgroup_rows',
+    code: withPrelude('@group(0) @binding(0) var<uniform> params: RowParams;', 'fn runWorkgroupRow(row: u32, t: u32) {}', part('entry_workgroup_rows')),
+  },
+  {
+    label: 'entry_segments',
+    code: withPrelude(SPLIT_PARAMS, 'fn runSegment(id: u32, segment: Segment) {}', swiftshaderPart('entry_segments'), swiftshaderPart('row_split_segment')),
+  },
   { label: 'row_split_segment', code: withPrelude(SPLIT_PARAMS, swiftshaderPart('row_split_segment')) },
   {
     label: 'softmax_split_merge',
