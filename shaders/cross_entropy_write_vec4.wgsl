@@ -4,8 +4,8 @@
 // over a run of vec4s of a row from `x`, `labels` and the row's statistics, and returns the run's
 // part of the row's loss: crossEntropyRun for rows without NaN or infinities,
 // carefulCrossEntropyRun for the others. Two functions, not one with a flag: SwiftShader would
-// run the careful code's straight-line parts, lanes masked, after the fast path too (13% slower
-// on [4096, 1024], measured).
+// run the careful code's straight-line parts, lanes masked, after the fast path too
+// (docs/swiftshader.md, "Branches on run-time values cost every arm").
 //
 // grad = (softmax(x) - labels) * scale (for class indices: softmax * scale, then the label's entry
 // is corrected); the loss -sum_j l_j * logSoftmax(x)_j accumulates as
@@ -36,7 +36,7 @@ fn crossEntropyRun(start: u32, end: u32, row: CrossEntropyRow) -> f32 {
   let logSum = log(row.stats.y);
   if (indexLabels) {
     // softmax * scale everywhere, then the label's entry alone gets (p - 1) * scale: the loop is
-    // softmax's own write pass (a one-hot select per element made it about 20% slower).
+    // softmax's own write pass (a one-hot select per element was slower: bench/HISTORY.md).
     let invSumScaled = invSum * scale;
     for (var j = start; j < end; j++) {
       grad[j] = exp(x[j] - rowMax) * invSumScaled;

@@ -1,7 +1,7 @@
 // Part: the row statistics and pass 1 (fast and careful) of the vec4 row kernels
 // (normalize_rows_vec4.wgsl, cross_entropy_rows_vec4.wgsl and the rows-split kernels over a run).
 // Reads: the kernel's `x: array<vec4f>`, the prelude.
-// Defines: isSpecial(v), rowStats(m, s), RowPass and fastRowPass(start, end), CarefulRowPass and
+// Defines: isSpecial(v), mergeLanes(m, s), RowPass and fastRowPass(start, end), CarefulRowPass and
 //   carefulRowPass(start, end), SUM_BLOCK.
 //
 // fastRowPass reads a row once, keeping a running max and normalizer per vec4 lane; it takes the
@@ -11,8 +11,8 @@
 // the row: a NaN or an infinity anywhere makes that sum NaN or infinite (so does a sum of finite
 // values that overflows, which merely takes the careful path), and the kernels redo such rows
 // with carefulRowPass, which classifies every entry. (One add per vec4, where a bit test per
-// vec4 cost three operations; with the blocks as a nested loop instead of a modulo test, 6-7%
-// faster on SwiftShader: bench/HISTORY.md.)
+// vec4 cost three operations; the blocks are a nested loop rather than a modulo test, faster on
+// SwiftShader: bench/HISTORY.md.)
 
 const SUM_BLOCK = 64u;
 
@@ -21,7 +21,7 @@ fn isSpecial(v: vec4f) -> vec4<bool> {
 }
 
 // Merges the four lanes' (max, normalizer) into the row's.
-fn rowStats(m: vec4f, s: vec4f) -> vec2f {
+fn mergeLanes(m: vec4f, s: vec4f) -> vec2f {
   let rowMax = max(max(m.x, m.y), max(m.z, m.w));
   return vec2f(rowMax, dot(s, exp(max(m - rowMax, vec4f(EXP_FLOOR)))));
 }
@@ -67,7 +67,7 @@ fn fastRowPass(start: u32, end: u32) -> RowPass {
     total = total * rescale;
     m = mNew;
   }
-  return RowPass(rowStats(m, s + total), any(isSpecial(probe)));
+  return RowPass(mergeLanes(m, s + total), any(isSpecial(probe)));
 }
 
 struct CarefulRowPass {
@@ -103,5 +103,5 @@ fn carefulRowPass(start: u32, end: u32) -> CarefulRowPass {
     total = total * rescale;
     m = mNew;
   }
-  return CarefulRowPass(rowStats(m, total + s), positiveInfinities, sawNaN);
+  return CarefulRowPass(mergeLanes(m, total + s), positiveInfinities, sawNaN);
 }

@@ -12,20 +12,7 @@ import splitLossWgsl from '../../shaders/swiftshader/cross_entropy_split_loss.wg
 import splitWriteWgsl from '../../shaders/swiftshader/cross_entropy_split_write.wgsl?raw';
 import workgroupWgsl from '../../shaders/cross_entropy_workgroup.wgsl?raw';
 import reduceWgsl from '../../shaders/loss_reduce.wgsl?raw';
-import {
-  CROSS_ENTROPY_WRITE_VEC4,
-  ENTRY_ROWS,
-  ENTRY_SEGMENTS,
-  ENTRY_WORKGROUP_ROWS,
-  ROW_PASS_LINES,
-  ROW_PASS_VEC4,
-  ROW_PASS_WORKGROUP,
-  ROW_SOFTMAX,
-  ROW_SPLIT_SEGMENT,
-  SOFTMAX_SPLIT_MERGE,
-  WORKGROUP_SUM,
-  withParts,
-} from './wgsl-parts.js';
+import { CROSS_ENTROPY_WRITE_VEC4, ENTRY_ROWS, ENTRY_SEGMENTS, ENTRY_WORKGROUP_ROWS, ROW_PASS_LINES, ROW_PASS_VEC4, ROW_PASS_WORKGROUP, ROW_SOFTMAX, ROW_SPLIT_SEGMENT, SOFTMAX_SPLIT_MERGE, WORKGROUP_SUM, withParts } from './wgsl-parts.js';
 import type { KernelSpec } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding } from '../gpu/recorder.js';

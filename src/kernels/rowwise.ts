@@ -20,28 +20,9 @@ import vjpWorkgroupWgsl from '../../shaders/vjp_workgroup.wgsl?raw';
 import vjpRowsVec4Wgsl from '../../shaders/vjp_rows_vec4.wgsl?raw';
 import vjpSplitSumWgsl from '../../shaders/swiftshader/vjp_split_sum.wgsl?raw';
 import vjpSplitWriteWgsl from '../../shaders/swiftshader/vjp_split_write.wgsl?raw';
-import {
-  ENTRY_LINES,
-  ENTRY_ROWS,
-  ENTRY_SEGMENTS,
-  ENTRY_WORKGROUP_ROWS,
-  LOG_SOFTMAX_OUTPUT,
-  LOG_SOFTMAX_VJP_SCALAR,
-  LOG_SOFTMAX_VJP_SUM,
-  LOG_SOFTMAX_VJP_WRITE,
-  LOG_SOFTMAX_WRITE_VEC4,
-  ROW_PASS_LINES,
-  ROW_PASS_VEC4,
-  ROW_PASS_WORKGROUP,
-  ROW_SOFTMAX,
-  ROW_SPLIT_SEGMENT,
-  SOFTMAX_SPLIT_MERGE,
-  SOFTMAX_VJP_SCALAR,
-  SOFTMAX_VJP_SUM,
-  SOFTMAX_VJP_WRITE,
-  WORKGROUP_SUM,
-  withParts,
-} from './wgsl-parts.js';
+// WGSL parts, in two lists to keep the lines short.
+import { ENTRY_LINES, ENTRY_ROWS, ENTRY_SEGMENTS, ENTRY_WORKGROUP_ROWS, ROW_PASS_LINES, ROW_PASS_VEC4, ROW_PASS_WORKGROUP, ROW_SOFTMAX, ROW_SPLIT_SEGMENT, withParts } from './wgsl-parts.js';
+import { LOG_SOFTMAX_OUTPUT, LOG_SOFTMAX_VJP_SCALAR, LOG_SOFTMAX_VJP_SUM, LOG_SOFTMAX_VJP_WRITE, LOG_SOFTMAX_WRITE_VEC4, SOFTMAX_SPLIT_MERGE, SOFTMAX_VJP_SCALAR, SOFTMAX_VJP_SUM, SOFTMAX_VJP_WRITE, WORKGROUP_SUM } from './wgsl-parts.js';
 import type { BindingKind, KernelSpec } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding } from '../gpu/recorder.js';

@@ -5,21 +5,7 @@ import splitStatsWgsl from '../../shaders/swiftshader/softmax_split_stats.wgsl?r
 import splitWriteWgsl from '../../shaders/swiftshader/normalize_split_write.wgsl?raw';
 import subgroupWgsl from '../../shaders/softmax_subgroup.wgsl?raw';
 import workgroupWgsl from '../../shaders/normalize_workgroup.wgsl?raw';
-import {
-  ENTRY_LINES,
-  ENTRY_ROWS,
-  ENTRY_SEGMENTS,
-  ENTRY_WORKGROUP_ROWS,
-  ROW_PASS_LINES,
-  ROW_PASS_VEC4,
-  ROW_PASS_WORKGROUP,
-  ROW_SOFTMAX,
-  ROW_SPLIT_SEGMENT,
-  SOFTMAX_OUTPUT,
-  SOFTMAX_SPLIT_MERGE,
-  SOFTMAX_WRITE_VEC4,
-  withParts,
-} from './wgsl-parts.js';
+import { ENTRY_LINES, ENTRY_ROWS, ENTRY_SEGMENTS, ENTRY_WORKGROUP_ROWS, ROW_PASS_LINES, ROW_PASS_VEC4, ROW_PASS_WORKGROUP, ROW_SOFTMAX, ROW_SPLIT_SEGMENT, SOFTMAX_OUTPUT, SOFTMAX_SPLIT_MERGE, SOFTMAX_WRITE_VEC4, withParts } from './wgsl-parts.js';
 import type { KernelSpec } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding } from '../gpu/recorder.js';
