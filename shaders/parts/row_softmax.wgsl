@@ -7,7 +7,7 @@
 //   computed once per row), softmaxEntry(v, row) and logSoftmaxEntry(v, row), and their vec4
 //   forms softmaxEntry4 and logSoftmaxEntry4.
 //
-// The rules (README, "Special values"): any NaN -> the whole row is NaN; +Inf entries share the
+// The rules (docs/numerics.md): any NaN -> the whole row is NaN; +Inf entries share the
 // row equally and the rest get 0; -Inf entries get 0, and a row of only -Inf is all zeros.
 // log-softmax is the log of each: -log(count of +Inf) on +Inf entries, -Inf where softmax is 0.
 
