@@ -1,9 +1,10 @@
-// Not a kernel: the host appends this to cross_entropy_rows_vec4.wgsl and
-// cross_entropy_split_write.wgsl (src/kernels/crossentropy.ts), with row_pass_vec4.wgsl for
-// isSpecial and the constants. Their pass 2: writes the including kernel's `grad: array<vec4f>`
-// over a run of vec4s of a row from `x`, `labels` and the row's statistics, and returns the run's
-// part of the row's loss: crossEntropyRun for rows without NaN or infinities,
-// carefulCrossEntropyRun for the others. Two functions, not one with a flag: SwiftShader would
+// Part: pass 2 of the vec4 cross-entropy kernels (cross_entropy_rows_vec4.wgsl,
+// cross_entropy_split_write.wgsl): writes the gradient over a run of vec4s of a row from the
+// logits, the labels and the row's statistics, and returns the run's part of the row's loss:
+// crossEntropyRun for rows without NaN or infinities, carefulCrossEntropyRun for the others.
+// Reads: the kernel's `x: array<vec4f>`, `labels: array<vec4u>`, `grad: array<vec4f>`, `params`
+//   (its field `scale`) and override `indexLabels`, isSpecial (row_pass_vec4.wgsl), the prelude.
+// Defines: CrossEntropyRow, labelVec, crossEntropyRun, carefulCrossEntropyRun. Two functions, not one with a flag: SwiftShader would
 // run the careful code's straight-line parts, lanes masked, after the fast path too
 // (docs/swiftshader.md, "Branches on run-time values cost every arm").
 //

@@ -1,7 +1,7 @@
-// Not a kernel: the host appends this to the kernels that add one value per invocation over a
-// workgroup (vjp_workgroup.wgsl, loss_reduce.wgsl;
-// src/kernels/wgsl-parts.ts), with the including kernel's override `workgroupSize` (a power of
-// two). The values are added by a tree in workgroup memory (log2 W barriers).
+// Part: one value per invocation added over the workgroup by a tree in workgroup memory (log2 W
+// barriers), for vjp_workgroup.wgsl and loss_reduce.wgsl.
+// Reads: the kernel's override `workgroupSize` (a power of two).
+// Defines: the workgroup array partialTotals and workgroupSum(t, value).
 
 var<workgroup> partialTotals: array<f32, workgroupSize>;
 

@@ -1,6 +1,8 @@
-// Not a kernel: the host appends this to vjp_rows_vec4.wgsl and vjp_split_write.wgsl for
-// ctx.logSoftmaxVjp (src/kernels/rowwise.ts), where y is the log-softmax output (log-probabilities).
-// Pass 2 of dx = dy - exp(y) * sum(dy): writes a run of vec4s from the row's sum.
+// Part: pass 2 of logSoftmaxVjp for the vec4 vjp kernels (vjp_rows_vec4.wgsl, vjp_split_write.wgsl),
+// where y is the log-softmax output (log-probabilities): writes dx = dy - exp(y) * sum(dy) over a
+// run of vec4s from the row's sum.
+// Reads: the kernel's `y`, `dy` and `dx` (array<vec4f>), the prelude.
+// Defines: vjpWrite(start, end, total).
 //
 // Special values as in log_softmax_vjp_scalar.wgsl: a non-finite dy makes the whole dx row NaN;
 // a NaN or +Inf in y gives NaN at that entry; y = -Inf (a probability of 0) gives dx = dy there.

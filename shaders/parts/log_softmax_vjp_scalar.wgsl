@@ -1,7 +1,8 @@
-// Not a kernel: the host appends this to vjp_lines.wgsl and vjp_workgroup.wgsl for
-// ctx.logSoftmaxVjp (src/kernels/rowwise.ts), where y is the log-softmax output (log-probabilities):
-// dx = dy - exp(y) * sum(dy), one entry at a time (log_softmax_vjp_sum.wgsl and
-// log_softmax_vjp_write.wgsl are the vec4 passes).
+// Part: logSoftmaxVjp's math for the scalar vjp kernels (vjp_lines.wgsl, vjp_workgroup.wgsl), where
+// y is the log-softmax output (log-probabilities): dx = dy - exp(y) * sum(dy), one entry at a
+// time (log_softmax_vjp_sum.wgsl and log_softmax_vjp_write.wgsl are the vec4 passes).
+// Reads: the kernel's `y`, `dy` and `dx` (array<f32>), the prelude.
+// Defines: vjpTerm(i) (entry i's term of the line's sum) and vjpValue(i, total) (dx at entry i).
 //
 // Special values: a NaN or infinity in the line of dy makes sum(dy) non-finite (one bit test on
 // the sum finds it) and the whole dx line NaN; a NaN or +Inf in y gives NaN at that entry;

@@ -1,6 +1,7 @@
-// Not a kernel: the host appends this to vjp_rows_vec4.wgsl and vjp_split_sum.wgsl for
-// ctx.softmaxVjp (src/kernels/rowwise.ts), where y is the softmax output s. Pass 1 of
-// dx = s * (dy - <dy, s>): the dot over a run of vec4s.
+// Part: pass 1 of softmaxVjp for the vec4 vjp kernels (vjp_rows_vec4.wgsl, vjp_split_sum.wgsl),
+// where y is the softmax output s: the dot <dy, s> of dx = s * (dy - <dy, s>) over a run of vec4s.
+// Reads: the kernel's `y` and `dy` (array<vec4f>).
+// Defines: vjpSum(start, end).
 
 // <y, dy> over vec4s start .. end, kept as a vec4 of partial sums, four vec4s per iteration
 // (independent loads in flight) and added up at the end.

@@ -1,6 +1,8 @@
-// Not a kernel: the host appends this to vjp_rows_vec4.wgsl and vjp_split_write.wgsl for
-// ctx.softmaxVjp (src/kernels/rowwise.ts), where y is the softmax output s. Pass 2 of
-// dx = s * (dy - <dy, s>): writes a run of vec4s from the row's dot.
+// Part: pass 2 of softmaxVjp for the vec4 vjp kernels (vjp_rows_vec4.wgsl, vjp_split_write.wgsl),
+// where y is the softmax output s: writes dx = s * (dy - <dy, s>) over a run of vec4s from the
+// row's dot.
+// Reads: the kernel's `y`, `dy` and `dx` (array<vec4f>), the prelude.
+// Defines: vjpWrite(start, end, dot).
 //
 // Special values as in softmax_vjp_scalar.wgsl: a non-finite entry in the row of s or dy makes
 // the dot non-finite (0 * Inf is NaN), and the whole dx row is NaN.

@@ -1,6 +1,7 @@
-// Not a kernel: the host appends this to vjp_rows_vec4.wgsl and vjp_split_sum.wgsl for
-// ctx.logSoftmaxVjp (src/kernels/rowwise.ts), where y is the log-softmax output (log-probabilities).
-// Pass 1 of dx = dy - exp(y) * sum(dy): the sum of dy over a run of vec4s (y is not read).
+// Part: pass 1 of logSoftmaxVjp for the vec4 vjp kernels (vjp_rows_vec4.wgsl, vjp_split_sum.wgsl):
+// the sum(dy) of dx = dy - exp(y) * sum(dy) over a run of vec4s (y is not read).
+// Reads: the kernel's `dy` (array<vec4f>).
+// Defines: vjpSum(start, end).
 
 // Two-level blocked summation per lane (8 vec4s, then 8 blocks) keeps the rounding error of the
 // sum near (8 + 8 + length/256) ulp instead of length/4 ulp; where a probability is near 1, dx
