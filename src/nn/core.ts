@@ -6,7 +6,7 @@
  */
 import { checkOptions } from '../options.js';
 import { COMPILE_OPTIONS } from './options.js';
-import { ArgumentError, ContextMismatchError, ShapeError } from '../errors.js';
+import { ArgumentError, ContextMismatchError, DeviceLostError, ShapeError } from '../errors.js';
 import type { Context } from '../context.js';
 import { Tensor } from '../tensor.js';
 import { describe, formatShape } from '../shape.js';
@@ -39,6 +39,21 @@ export interface CompileConfig {
   metrics: string[];
 }
 
+/**
+ * What the model keeps on the host so that it can continue on another context when its device is
+ * lost: the weights (Keras order), the optimizer's state slots and its iteration count (Adam's t,
+ * the position of a learning-rate schedule).
+ */
+export interface HostState {
+  weights: Float32Array[];
+  /**
+   * The optimizer's state slots (`optimizer.slots` blocks of the flat layout: SGD's velocity,
+   * Adam's moments), or null for a fresh optimizer (zeros).
+   */
+  optimizer: Float32Array | null;
+  iterations: number;
+}
+
 export class ModelCore {
   readonly layers: Layer[] = [];
   /** Features per input sample, once known. */
@@ -60,6 +75,11 @@ export class ModelCore {
   optimizerState: Tensor | null = null;
   /** Optimizer steps taken since compile (Adam's t). */
   iterations = 0;
+  /**
+   * The host copy of the weights and optimizer state while the model is bound: set whenever the
+   * host gives the weights (initialization, setWeights), and by fit at the end of its epochs.
+   */
+  kept: HostState | null = null;
   disposed = false;
   /** True while fit runs (a second fit or a dispose must wait). */
   training = false;
@@ -165,6 +185,58 @@ export class ModelCore {
     const old = this.tensors;
     this.tensors = values.map((v, i) => ctx.keep(ctx.tensor(v, this.params[i].shape)));
     old?.forEach((t) => t.destroy());
+    this.kept = { weights: values.map((v) => v.slice()), optimizer: this.kept?.optimizer ?? null, iterations: this.iterations };
+  }
+
+  /**
+   * Reads the weights and the optimizer's state slots from the bound context (`iterations`: the
+   * optimizer's count they correspond to). The reads are recorded before the first await, so
+   * they see exactly the work recorded before the call.
+   */
+  async captureHost(iterations: number): Promise<HostState> {
+    const ctx = this.ctx!;
+    const slots = this.compiled?.optimizer.slots ?? 0;
+    const state = this.optimizerState;
+    const [weights, slotValues] = await Promise.all([
+      Promise.all(this.tensors!.map((t) => ctx.readTensor(t) as Promise<Float32Array>)),
+      state && slots > 0 ? (ctx.readTensor(state, (1 + slots) * this.flatSize) as Promise<Float32Array>) : null,
+    ]);
+    return { weights, optimizer: slotValues ? slotValues.slice(this.flatSize) : null, iterations };
+  }
+
+  /**
+   * Moves the model to `ctx` (useContext): its weights and optimizer state, read from the old
+   * context when it still works, else the copy kept on the host (a lost device).
+   */
+  async moveTo(op: string, ctx: Context): Promise<void> {
+    ctx.checkUsable(op);
+    const old = this.ctx;
+    if (old === ctx) return;
+    if (!old) {
+      this.bind(op, ctx);
+      return;
+    }
+    // A model whose weights were never made has nothing to move; otherwise the old context's
+    // values when it still answers, else the host copy.
+    let state = this.tensors ? this.kept : null;
+    if (this.tensors && old.alive) {
+      try {
+        state = await this.captureHost(this.iterations);
+      } catch (error) {
+        if (!(error instanceof DeviceLostError)) throw error;
+      }
+    }
+    if (this.ctx !== old) throw new ModelStateError(op, 'the model moved to another context while useContext ran');
+    this.tensors?.forEach((t) => t.destroy());
+    this.optimizerState?.destroy();
+    this.tensors = null;
+    this.optimizerState = null;
+    this.ctx = ctx;
+    this.kept = state;
+    if (!state) return;
+    this.iterations = state.iterations;
+    this.replaceWeights(state.weights);
+    if (state.optimizer) this.ensureOptimizerState(state.optimizer);
   }
 
   /** Binds the model to `ctx` (once); uploads weights held on the host. */
@@ -217,10 +289,14 @@ export class ModelCore {
     return found;
   }
 
-  /** Optimizer state on the bound context, created (zeros) on first need. */
-  ensureOptimizerState(): Tensor {
+  /** Optimizer state on the bound context, created on first need: zeros, or the slots given (HostState.optimizer). */
+  ensureOptimizerState(slots?: Float32Array): Tensor {
     const ctx = this.ctx!;
-    if (!this.optimizerState) this.optimizerState = ctx.keep(ctx.tensor(new Float32Array(3 * this.flatSize)));
+    if (!this.optimizerState) {
+      const values = new Float32Array(3 * this.flatSize);
+      if (slots) values.set(slots, this.flatSize);
+      this.optimizerState = ctx.keep(ctx.tensor(values));
+    }
     return this.optimizerState;
   }
 
@@ -228,6 +304,7 @@ export class ModelCore {
     this.optimizerState?.destroy();
     this.optimizerState = null;
     this.iterations = 0;
+    if (this.kept) this.kept = { ...this.kept, optimizer: null, iterations: 0 };
   }
 
   compile(op: string, options: unknown): void {
@@ -265,6 +342,7 @@ export class ModelCore {
         this.tensors?.forEach((t) => t.destroy());
         this.tensors = null;
         this.hostWeights = null;
+        this.kept = null;
       }
     }
     if (this.built && !this.tensors && !this.hostWeights) {
@@ -297,6 +375,7 @@ export class ModelCore {
     this.tensors?.forEach((t) => t.destroy());
     this.tensors = null;
     this.hostWeights = null;
+    this.kept = null;
     this.optimizerState?.destroy();
     this.optimizerState = null;
     this.disposed = true;

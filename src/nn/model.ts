@@ -6,7 +6,7 @@
 import { checkOptions } from '../options.js';
 import { PREDICT_OPTIONS } from './options.js';
 import { ArgumentError } from '../errors.js';
-import type { Context } from '../context.js';
+import { Context } from '../context.js';
 import type { Tensor } from '../tensor.js';
 import { describe } from '../shape.js';
 import { ModelCore } from './core.js';
@@ -96,6 +96,37 @@ export class Sequential {
   /** The context the model is bound to, or null before it binds. */
   get context(): Context | null {
     return this.core.ctx;
+  }
+
+  /**
+   * Moves the model to `ctx`: its weights, its optimizer's state (moments, velocity, step count)
+   * and its compiled configuration; the old context's tensors of the model are destroyed. When the
+   * old context's device was lost, the copy kept on the host is used: the weights and optimizer
+   * state as of the last epoch end `fit` kept (see DeviceLostError), or as last set. Resolves once
+   * the model runs on `ctx`.
+   *
+   * @example
+   * try {
+   *   await model.fit(x, y, { epochs: 50, seed: 7 });
+   * } catch (error) {
+   *   if (!(error instanceof DeviceLostError)) throw error;
+   *   const ctx = await createContext();
+   *   await model.useContext(ctx);
+   *   await model.fit(ctx.tensor(xs), ctx.tensor(ys), { epochs: 50, seed: 7, initialEpoch: error.epoch! + 1 });
+   * }
+   */
+  async useContext(ctx: Context): Promise<void> {
+    const op = 'useContext';
+    const core = this.core;
+    core.checkAlive(op);
+    if (!(ctx instanceof Context)) throw new ArgumentError(op, `ctx must be a Context from createContext(), got ${describe(ctx)}`);
+    if (core.training) throw new ModelStateError(op, 'the model is training; move it after fit settles');
+    core.training = true;
+    try {
+      await core.moveTo(op, ctx);
+    } finally {
+      core.training = false;
+    }
   }
 
   /** Appends a layer (before the model has weights). */
