@@ -100,3 +100,113 @@ describe('a device lost in the middle of fit', () => {
     expect(r.freshTensorsAfter).toBe(0);
   });
 });
+
+describe('a device lost at any point of fit', () => {
+  // The device goes after the Nth submit of the fit's work (inside a group of steps, not at a
+  // callback): whatever epoch the model kept, continuing from it reaches the uninterrupted weights.
+  it('with and without recoverable, on the fused path, at several points', async () => {
+    const r = await gpu.run(async (nn, util) => {
+      const x = Array.from({ length: 12 }, (_, i) => [Math.sin(i), Math.cos(2 * i), (i % 4) / 4]);
+      const y = x.map(([a, b, c]) => [a - b + c > 0 ? 1 : 0]);
+      const build = (ctx: InstanceType<typeof nn.Sequential>['context']) => {
+        const model = new nn.Sequential([new nn.Dense({ units: 4, inputShape: [3], activation: 'tanh' }), new nn.Dense({ units: 1, activation: 'sigmoid' })]);
+        model.compile({ loss: 'binaryCrossentropy', optimizer: new nn.Adam({ learningRate: 0.05 }), seed: 5, context: ctx! });
+        return model;
+      };
+      const options = { epochs: 12, batchSize: 4, seed: 9 };
+      const fresh = await nn.createContext({ device: await util.sharedDevice('raised') });
+      fresh.setKernelVariant('fit', 'fused-small');
+      const reference = build(fresh);
+      await reference.fit(x, y, options);
+      const expected = (await reference.getWeights()).flatMap((w) => Array.from(w));
+      reference.dispose();
+      const runs = [];
+      for (const [recoverable, submits] of [[true, 9], [false, 2], [true, 1]] as const) {
+        const device = await (await navigator.gpu.requestAdapter())!.requestDevice();
+        const submit = device.queue.submit.bind(device.queue);
+        let count = 0;
+        device.queue.submit = (buffers: Iterable<GPUCommandBuffer>) => {
+          submit(buffers);
+          if (++count === submits) device.destroy();
+        };
+        const doomed = await nn.createContext({ device });
+        doomed.setKernelVariant('fit', 'fused-small');
+        const model = build(doomed);
+        const error = await model.fit(x, y, { ...options, recoverable }).then(() => null, (e: InstanceType<typeof nn.DeviceLostError>) => e);
+        await model.useContext(fresh);
+        await model.fit(x, y, { ...options, initialEpoch: error!.epoch! + 1 });
+        const weights = (await model.getWeights()).flatMap((w) => Array.from(w));
+        runs.push({ recoverable, name: error?.name, epoch: error?.epoch, step: error?.step, historyEpochs: (error?.history as { epoch: number[] }).epoch, weights: util.compare(weights, expected, 1e-5, 1e-4) });
+        model.dispose();
+        doomed.destroy();
+      }
+      fresh.destroy();
+      return runs;
+    });
+    for (const run of r) {
+      expect(run.name).toBe('DeviceLostError');
+      // The copy kept is of the last epoch reported; the steps done reach at least its end.
+      expect(run.historyEpochs).toEqual(Array.from({ length: run.epoch! + 1 }, (_, i) => i));
+      expect(run.step!).toBeGreaterThanOrEqual(3 * (run.epoch! + 1) - 1);
+      expectClose(`resumed from epoch ${run.epoch} (recoverable: ${run.recoverable})`, run.weights);
+    }
+    // Recoverable keeps every epoch: after 9 submits it has kept more than none.
+    expect(r[0].epoch!).toBeGreaterThanOrEqual(0);
+    // Lost at the first submit: nothing was kept, the run starts over from the initial weights.
+    expect(r[2].epoch).toBe(-1);
+  });
+});
+
+describe('after a loss', () => {
+  it('work in flight rejects with DeviceLostError; the lost tensors destroy; memory answers; the default context is replaced', async () => {
+    const r = await gpu.run(async (nn) => {
+      const device = await (await navigator.gpu.requestAdapter())!.requestDevice();
+      const ctx = await nn.createContext({ device });
+      nn.setDefaultContext(ctx);
+      const x = ctx.tensor([[0, 1], [1, 0], [1, 1]]);
+      const y = ctx.tensor([[1], [1], [0]]);
+      const model = new nn.Sequential([new nn.Dense({ units: 1, inputShape: [2], activation: 'sigmoid' })]);
+      model.compile({ loss: 'mse', optimizer: 'sgd', seed: 1 });
+      await model.fit(x, y, { epochs: 2 });
+      const trained = await model.getWeights();
+      const inFlight = [ctx.softmax(x).read(), model.predict(x).read(), model.evaluate(x, y), ctx.autotune('softmax', [64, 32], { force: true })];
+      device.destroy();
+      const settled = await Promise.allSettled(inFlight);
+      await ctx.lost;
+      const rejected = (p: Promise<unknown>) => p.then(() => 'resolved', (e: Error) => e.name);
+      const later = {
+        read: await rejected(x.read()),
+        fit: await rejected(model.fit(x, y, { epochs: 1 })),
+        predict: await rejected(Promise.resolve().then(() => model.predict([[1, 1]]))),
+        autotune: await rejected(ctx.autotune('softmax', [64, 32])),
+      };
+      const before = ctx.memory();
+      x.destroy();
+      y.destroy();
+      const after = ctx.memory();
+      // The default context was lost: the next model without a context gets a new one.
+      const other = new nn.Sequential([new nn.Dense({ units: 1, inputShape: [2] })]);
+      await other.getWeights();
+      const replacement = other.context!;
+      // The model bound to the lost context moves to it with the weights fit kept.
+      await model.useContext(replacement);
+      const moved = await model.getWeights();
+      other.dispose();
+      model.dispose();
+      ctx.destroy();
+      return {
+        inFlight: settled.map((s) => (s.status === 'rejected' ? (s.reason as Error).name : 'resolved')),
+        later,
+        tensors: [before.numTensors, after.numTensors],
+        replaced: replacement !== ctx && replacement.backend === 'webgpu',
+        moved: moved.map((w) => Array.from(w)),
+        trained: trained.map((w) => Array.from(w)),
+      };
+    });
+    expect(r.inFlight).toEqual(['DeviceLostError', 'DeviceLostError', 'DeviceLostError', 'DeviceLostError']);
+    expect(r.later).toEqual({ read: 'DeviceLostError', fit: 'DeviceLostError', predict: 'DeviceLostError', autotune: 'DeviceLostError' });
+    expect(r.tensors[0] - r.tensors[1]).toBe(2);
+    expect(r.replaced).toBe(true);
+    expect(r.moved).toEqual(r.trained);
+  });
+});
