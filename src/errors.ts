@@ -77,7 +77,9 @@ export class DeviceLostError extends WebGPUNNError {
   readonly history: unknown;
   constructor(op: string, reason: string, message: string, options?: { cause?: unknown; progress?: TrainingProgress }) {
     const progress = options?.progress;
-    const where = progress ? ` during fit, after step ${progress.step} (the model kept the end of epoch ${progress.epoch})` : '';
+    const where = progress
+      ? ` during fit, ${progress.step >= 0 ? `after step ${progress.step}` : 'before its first step'}; the model kept ${progress.epoch >= 0 ? `the end of epoch ${progress.epoch}` : 'its weights from before epoch 0'}`
+      : '';
     super(op, `the GPU device was lost (${reason})${message ? `: ${message}` : ''}${where}`, options && 'cause' in options ? { cause: options.cause } : undefined);
     this.reason = reason;
     this.epoch = progress?.epoch ?? null;

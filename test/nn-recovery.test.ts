@@ -6,7 +6,7 @@
  * in the middle of a fit) is in test/gpu/recovery.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { Adam, ArgumentError, Dense, ModelStateError, SGD, Sequential, createContext, type Context } from '../src/index';
+import { Adam, ArgumentError, Dense, ModelStateError, SGD, Sequential, createContext, setDefaultContext, type Context } from '../src/index';
 
 const X = Array.from({ length: 10 }, (_, i) => [Math.sin(i), Math.cos(3 * i), (i % 3) - 1]);
 const Y = X.map(([a, b, c]) => [a * 0.5 - b + 0.25 * c > 0 ? 1 : 0]);
@@ -122,5 +122,20 @@ describe('fit({ initialEpoch }) and useContext on the cpu backend', () => {
     await m.fit(X, Y, { epochs: 3, batchSize: 4, seed: 2, initialEpoch: 2 });
     expect(await m.getWeights()).toEqual(await ref.getWeights());
     b.destroy();
+  });
+
+  it('a destroyed default context is replaced by a new one on next need; models bound to it move with useContext', async () => {
+    const first = await createContext({ backend: 'cpu' });
+    setDefaultContext(first);
+    const bound = new Sequential([new Dense({ units: 1, inputShape: [3] })]);
+    const weights = await bound.getWeights();
+    expect(bound.context).toBe(first);
+    first.destroy();
+    const next = new Sequential([new Dense({ units: 1, inputShape: [3] })]);
+    await next.getWeights();
+    expect(next.context).not.toBe(first);
+    expect(next.context!.backend).toBe('cpu');
+    await bound.useContext(next.context!);
+    expect(await bound.getWeights()).toEqual(weights);
   });
 });

@@ -53,5 +53,8 @@ export function defaultContextIfReady(): Context | null {
 }
 
 function dropIfLost(): void {
-  if (current && !current.alive) current = null;
+  if (current && !current.alive) {
+    current = null;
+    pending = null;
+  }
 }

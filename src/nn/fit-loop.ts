@@ -63,7 +63,7 @@ export async function runFitLoop(plan: FitPlan, runner: FitRunner): Promise<void
         keptEpoch = step / spe - 1;
       }
       const completeEpochs = Math.floor(step / spe) - epoch;
-      if (onBatchEnd || onEpochEnd) runner.syncWeights?.();
+      if ((onBatchEnd || onEpochEnd) && !endsEpoch) runner.syncWeights?.();
       if (onBatchEnd) await onBatchEnd((step - 1) % spe, batchLogs(plan, rec));
       const stop = await reportEpochs(plan, rec, epoch, completeEpochs, 0, ms / Math.max(1, completeEpochs));
       if (stop || (onBatchEnd && plan.stopRequested())) break;

@@ -191,6 +191,13 @@ describe('after a loss', () => {
       // The model bound to the lost context moves to it with the weights fit kept.
       await model.useContext(replacement);
       const moved = await model.getWeights();
+      // A default context made automatically is replaced the same way when it is lost.
+      replacement.device!.destroy();
+      await replacement.lost;
+      const third = new nn.Sequential([new nn.Dense({ units: 1, inputShape: [2] })]);
+      await third.getWeights();
+      const replacedAgain = third.context !== replacement && (await third.context!.tensor([5]).read())[0] === 5;
+      third.dispose();
       other.dispose();
       model.dispose();
       ctx.destroy();
@@ -199,6 +206,7 @@ describe('after a loss', () => {
         later,
         tensors: [before.numTensors, after.numTensors],
         replaced: replacement !== ctx && replacement.backend === 'webgpu',
+        replacedAgain,
         moved: moved.map((w) => Array.from(w)),
         trained: trained.map((w) => Array.from(w)),
       };
@@ -207,6 +215,7 @@ describe('after a loss', () => {
     expect(r.later).toEqual({ read: 'DeviceLostError', fit: 'DeviceLostError', predict: 'DeviceLostError', autotune: 'DeviceLostError' });
     expect(r.tensors[0] - r.tensors[1]).toBe(2);
     expect(r.replaced).toBe(true);
+    expect(r.replacedAgain).toBe(true);
     expect(r.moved).toEqual(r.trained);
   });
 });
