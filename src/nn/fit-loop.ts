@@ -6,7 +6,8 @@
  * At the end of every group that ends an epoch the model's weights and optimizer state are read
  * back with the records and kept on the host (ModelCore.kept); a lost device rejects the fit with
  * a DeviceLostError saying which epoch that copy holds, so that the model can continue on a new
- * context (docs/training.md: useContext, then fit with initialEpoch). The runners (train-fused.ts, train-layerwise.ts) only record steps.
+ * context (docs/training.md: useContext, then fit with initialEpoch). The runners
+ * (train-fused.ts, train-layerwise.ts) only record steps.
  */
 import type { Tensor } from '../tensor.js';
 import { DeviceLostError } from '../errors.js';
