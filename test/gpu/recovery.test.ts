@@ -196,17 +196,25 @@ describe('after a loss', () => {
       await replacement.lost;
       const third = new nn.Sequential([new nn.Dense({ units: 1, inputShape: [2] })]);
       await third.getWeights();
-      const replacedAgain = third.context !== replacement && (await third.context!.tensor([5]).read())[0] === 5;
+      const thirdContext = third.context!;
+      const replacedAgain = thirdContext !== replacement && (await thirdContext.tensor([5]).read())[0] === 5;
       third.dispose();
       other.dispose();
       model.dispose();
       ctx.destroy();
+      replacement.destroy();
+      // The page is shared: destroyed, the last default context is dropped, so the files after
+      // this one find no default context, as before it.
+      thirdContext.destroy();
+      const unbound = new nn.Sequential([new nn.Dense({ units: 1, inputShape: [2] })]);
+      const noDefault = await Promise.resolve().then(() => unbound.predict([[1, 2]])).then(() => 'resolved', (e: Error) => e.name);
       return {
         inFlight: settled.map((s) => (s.status === 'rejected' ? (s.reason as Error).name : 'resolved')),
         later,
         tensors: [before.numTensors, after.numTensors],
         replaced: replacement !== ctx && replacement.backend === 'webgpu',
         replacedAgain,
+        noDefault,
         moved: moved.map((w) => Array.from(w)),
         trained: trained.map((w) => Array.from(w)),
       };
@@ -216,6 +224,7 @@ describe('after a loss', () => {
     expect(r.tensors[0] - r.tensors[1]).toBe(2);
     expect(r.replaced).toBe(true);
     expect(r.replacedAgain).toBe(true);
+    expect(r.noDefault).toBe('ModelStateError');
     expect(r.moved).toEqual(r.trained);
   });
 });
