@@ -82,6 +82,14 @@ describe('app bundles', () => {
     for (const kernel of ['matmul_tiled', 'log_softmax_lines', 'cross_entropy_rows', 'jacobian_rows', 'train_small']) expect(sizes.everything.code, kernel).toContain(header(kernel));
   });
 
+  it("keeps node:fs out of browser bundles (the file-path destinations import it only when used, in Node)", () => {
+    for (const [name, { code }] of Object.entries(sizes)) {
+      expect(code, name).not.toMatch(/node:fs|__vite-browser-external/);
+    }
+    // The everything app carries the saving code that imports it.
+    expect(sizes.everything.code).toContain('file paths work in Node only');
+  });
+
   it('grows with what an app uses: softmax only < training < everything', () => {
     expect(sizes.softmax.gzip).toBeLessThan(sizes.training.gzip);
     expect(sizes.training.gzip).toBeLessThanOrEqual(sizes.everything.gzip);
