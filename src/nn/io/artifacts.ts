@@ -6,7 +6,7 @@
  */
 import { describe, formatShape } from '../../shape.js';
 import { ModelFormatError } from './errors.js';
-import { modelTopology, readTopology, GENERATED_BY } from './topology.js';
+import { isRecord, modelTopology, readTopology, GENERATED_BY } from './topology.js';
 import { OPTIMIZER_DEFAULTS, OPTIMIZER_FREE_KEYS, OPTIMIZER_ROWS } from './tables.js';
 import { Dense, type Layer } from '../layers.js';
 import { parseLoss } from '../losses.js';
@@ -23,10 +23,6 @@ const STORED_BYTES: Readonly<Record<string, number>> = { float32: 4, float16: 2,
 
 /** TF.js's group of the optimizer's state (saved with includeOptimizer): loading skips it, since compiling starts it afresh. */
 const OPTIMIZER_GROUP = 'optimizer';
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 /** TF.js's trainingConfig of a compiled model. */
 export function trainingConfig(core: ModelCore): TrainingConfig | undefined {

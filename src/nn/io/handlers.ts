@@ -71,6 +71,9 @@ export async function loadFrom(op: string, source: unknown): Promise<ModelArtifa
   if (s === 'indexeddb://') return loadIndexedDB(op, source, storeName(op, source, s));
   if (s === 'localstorage://') return loadLocalStorage(op, source, storeName(op, source, s));
   if (s === 'http://' || s === 'https://') return loadHttp(op, source);
+  // In a page, a URL without a scheme is relative to the page; in Node it is a path.
+  const page = (globalThis as { location?: Location }).location;
+  if (s === null && !isNode() && page) return loadHttp(op, new URL(source, page.href).href);
   if (s === null || s === 'file://') return loadPath(op, source);
   throw new ArgumentError(op, `${source}: cannot load from ${s} (webgpu-nn loads from indexeddb://, localstorage://, http(s)://, file://, a path, File objects or artifacts)`);
 }
@@ -148,12 +151,15 @@ interface NodeFs {
 }
 
 /**
- * node:fs, imported when a path is used. The module name is assembled at run time so that
+ * Node's file system module, imported when a path is used. The module name is assembled at run time so that
  * bundlers do not follow it into browser builds.
  */
+function isNode(): boolean {
+  return typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+}
+
 async function nodeFs(op: string, path: string): Promise<NodeFs> {
-  const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
-  if (!node) throw new ModelIOError(op, `${path}: file paths work in Node only; in a browser use indexeddb://, localstorage://, downloads://, http(s):// or File objects`);
+  if (!isNode()) throw new ModelIOError(op, `${path}: file paths work in Node only; in a browser use indexeddb://, localstorage://, downloads://, http(s):// or File objects`);
   const name = ['node', 'fs/promises'].join(':');
   return (await import(/* @vite-ignore */ name)) as NodeFs;
 }

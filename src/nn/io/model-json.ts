@@ -6,6 +6,7 @@
 import { describe } from '../../shape.js';
 import { ModelFormatError } from './errors.js';
 import { checkSpecs, concatenate, weightBytes } from './artifacts.js';
+import { isRecord } from './topology.js';
 import type { ModelArtifacts, ModelJSON, WeightSpec } from './types.js';
 
 /** model.json for artifacts whose weights are stored in one file at `weightsPath`. */
@@ -20,10 +21,6 @@ export function toModelJSON(artifacts: ModelArtifacts, weightsPath: string): Mod
   if (artifacts.trainingConfig) json.trainingConfig = artifacts.trainingConfig;
   if (artifacts.userDefinedMetadata) json.userDefinedMetadata = artifacts.userDefinedMetadata;
   return json;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /** Parses model.json's text; `file` names it in messages. */

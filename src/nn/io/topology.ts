@@ -77,19 +77,17 @@ export function modelTopology(modelName: string, layers: readonly Layer[], input
       else out.push({ class_name: 'Activation', config: { activation: row.keras![0], name, trainable: true, ...batchInputShape, dtype: 'float32' } });
     }
   });
-  return { class_name: 'Sequential', config: { name: modelName, layers: out }, keras_version: `${GENERATED_BY}`, backend: 'webgpu-nn' };
+  return { class_name: 'Sequential', config: { name: modelName, layers: out }, keras_version: GENERATED_BY, backend: GENERATED_BY };
 }
 
 // ---- reading ----
 
-/** Where in the file a value is, for messages: `modelTopology.config.layers[2] (Dense 'dense_1')`. */
-type Part = string;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
+/** A plain JSON object (not null, not an array). */
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** Keras 3 wraps configs it serializes as { module, class_name, config, registered_name }. */
+/** float32, as a string (TF.js, Keras 2) or Keras 3's DTypePolicy object `{ module, class_name, config: { name }, registered_name }`. */
 function isFloat32DType(v: unknown): boolean {
   if (v === 'float32') return true;
   return isRecord(v) && v.class_name === 'DTypePolicy' && isRecord(v.config) && v.config.name === 'float32';
@@ -125,7 +123,8 @@ interface LayerReader {
 class Reader {
   readonly layers: Layer[] = [];
   inputWidth: number | null = null;
-  part: Part = 'modelTopology';
+  /** Where in the file the reader is, for messages: `modelTopology.config.layers[2] (Dense 'dense_1')`. */
+  part = 'modelTopology';
   constructor(readonly op: string) {}
 
   fail(message: string): never {
