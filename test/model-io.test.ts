@@ -244,6 +244,29 @@ describe('round trips', () => {
     model.dispose();
   });
 
+  it('reads any number of groups and shards, and leaves the model uncompiled (saying why) for a trainingConfig it cannot honour', async () => {
+    const model = new Sequential([new Dense({ units: 3, inputShape: [2], activation: 'tanh' }), new Dense({ units: 2, activation: 'sigmoid' })]);
+    model.compile({ loss: 'binaryCrossentropy', seed: 6, context: ctx });
+    const x = inputs(4, 2, 3);
+    const expected = Array.from(await model.predict(x).read());
+    const artifacts = await model.serialize();
+    const bytes = new Uint8Array(artifacts.weightData as ArrayBuffer);
+    const specs = artifacts.weightSpecs!;
+    // Group 1: the first layer's kernel and bias in three shards; group 2: the second layer in one.
+    const path = join(dir, 'groups');
+    mkdirSync(path, { recursive: true });
+    const cut = [0, 10, 20, (6 + 3) * 4, bytes.length];
+    ['a.bin', 'b.bin', 'c.bin', 'd.bin'].forEach((f, i) => writeFileSync(join(path, f), bytes.slice(cut[i], cut[i + 1])));
+    const trainingConfig = { ...artifacts.trainingConfig!, optimizer_config: { class_name: 'Ftrl', config: { learning_rate: 0.001 } } };
+    const json = { modelTopology: artifacts.modelTopology, trainingConfig, weightsManifest: [{ paths: ['a.bin', 'b.bin', 'c.bin'], weights: specs.slice(0, 2) }, { paths: ['d.bin'], weights: specs.slice(2) }] };
+    writeFileSync(join(path, 'model.json'), JSON.stringify(json));
+    const copy = await loadModel(path, { context: ctx });
+    expect(copy.loadInfo!.compiled).toBe(false);
+    expect(copy.loadInfo!.reason).toMatch(/^trainingConfig: optimizer Ftrl is not supported \(webgpu-nn has SGD, Momentum, Adam/);
+    expect(Array.from(await copy.predict(x).read())).toEqual(expected);
+    for (const m of [model, copy]) m.dispose();
+  });
+
   it('saving while fit runs is a ModelStateError', async () => {
     const model = new Sequential([new Dense({ units: 2, inputShape: [3], activation: 'softmax' })]);
     model.compile({ loss: 'categoricalCrossentropy', optimizer: 'sgd', seed: 1, context: ctx });
