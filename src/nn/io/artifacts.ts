@@ -170,31 +170,32 @@ function assignWeights(op: string, layers: readonly Layer[], inputWidth: number,
   const dense = layers.filter((l): l is Dense => l instanceof Dense);
   const layerOf = (name: string) => name.split('/').slice(-2, -1)[0];
   const byName = checked.every((c) => dense.some((d) => d.name === layerOf(c.spec.name)));
-  const out: Float32Array[] = [];
-  let next = 0;
+  // Each Dense layer's expected shapes, and the manifest entries it takes.
   let width = inputWidth;
-  for (const layer of dense) {
-    const own = byName ? checked.map((_, k) => k).filter((k) => layerOf(checked[k].spec.name) === layer.name) : null;
-    const expected: number[][] = [[width, layer.units], ...(layer.useBias ? [[layer.units]] : [])];
-    const indices = own ?? expected.map(() => next++);
-    if (indices.length !== expected.length || indices.some((k) => k >= checked.length)) {
-      throw new ModelFormatError(op, `weights: layer '${layer.name}' (Dense) takes ${expected.length} weight arrays (${expected.map((s) => formatShape(s)).join(', ')}), the manifest has ${own ? own.length : Math.max(0, checked.length - (next - expected.length))} for it`);
-    }
-    indices.forEach((k, j) => {
-      const c = checked[k];
-      const shape = c.spec.shape;
-      if (shape.length !== expected[j].length || shape.some((d, a) => d !== expected[j][a])) {
-        const kind = j === 0 ? 'kernel' : 'bias';
-        throw new ModelFormatError(op, `${c.part}: shape ${formatShape(shape)} does not fit layer '${layer.name}' (Dense, ${width} inputs, ${layer.units} units), whose ${kind} is ${formatShape(expected[j])}`);
-      }
-      out.push(values[k]);
-    });
+  const plan = dense.map((layer) => {
+    const shapes: number[][] = [[width, layer.units], ...(layer.useBias ? [[layer.units]] : [])];
+    const inputs = width;
     width = layer.units;
+    return { layer, inputs, shapes, own: byName ? checked.map((_, k) => k).filter((k) => layerOf(checked[k].spec.name) === layer.name) : null };
+  });
+  const wanted = plan.reduce((a, p) => a + p.shapes.length, 0);
+  if (!byName && wanted !== checked.length) {
+    throw new ModelFormatError(op, `weights: the model's Dense layers take ${wanted} weight arrays (${plan.map((p) => `${p.layer.name} ${p.shapes.map((s) => formatShape(s)).join(' + ')}`).join(', ')}), the manifest has ${checked.length}`);
   }
-  if (!byName && next !== checked.length) {
-    throw new ModelFormatError(op, `weights: the model takes ${next} weight arrays, the manifest has ${checked.length} (${checked.slice(next).map((c) => c.spec.name).join(', ')} left over)`);
-  }
-  return out;
+  let next = 0;
+  return plan.flatMap(({ layer, inputs, shapes, own }) => {
+    const indices = own ?? shapes.map(() => next++);
+    if (indices.length !== shapes.length) {
+      throw new ModelFormatError(op, `weights: layer '${layer.name}' (Dense) takes ${shapes.length} weight arrays (${shapes.map((s) => formatShape(s)).join(', ')}), the manifest has ${indices.length} named for it`);
+    }
+    return indices.map((k, j) => {
+      const { spec, part } = checked[k];
+      if (spec.shape.length !== shapes[j].length || spec.shape.some((d, a) => d !== shapes[j][a])) {
+        throw new ModelFormatError(op, `${part}: shape ${formatShape(spec.shape)} does not fit layer '${layer.name}' (Dense, ${inputs} inputs, ${layer.units} units), whose ${j === 0 ? 'kernel' : 'bias'} is ${formatShape(shapes[j])}`);
+      }
+      return values[k];
+    });
+  });
 }
 
 /** Reads trainingConfig into compile options, or says why the model stays uncompiled. */
