@@ -33,49 +33,17 @@ function initializerJSON(name: InitializerName): { class_name: string; config: R
 }
 
 /** The layer TF.js uses for an activation that has no activation string (LeakyReLU with its alpha). */
-function activationLayerJSON(row: ActivationRow, alpha: number, name: string): LayerJSON {
+function activationLayerJSON(row: ActivationRow, alpha: number, name: string, first: object): LayerJSON {
   const layer = row.layer!;
-  return { class_name: layer.className, config: { [layer.params.alpha[0]]: alpha, name, trainable: true, dtype: 'float32' } };
+  return { class_name: layer.className, config: { [layer.params.alpha[0]]: alpha, name, trainable: true, ...first, dtype: 'float32' } };
 }
 
 /** The topology of a model with these layers (inputWidth: null while the input shape is unknown). */
 export function modelTopology(modelName: string, layers: readonly Layer[], inputWidth: number | null): ModelTopology {
-  const out: LayerJSON[] = [];
-  layers.forEach((layer, i) => {
-    const name = layer.name!;
-    // TF.js puts the input shape on the first layer; an InputLayer carries its own.
-    const batchInputShape = i === 0 && inputWidth !== null && !(layer instanceof InputLayer) ? { batch_input_shape: [null, inputWidth] } : {};
-    if (layer instanceof InputLayer) {
-      out.push({ class_name: 'InputLayer', config: { batch_input_shape: [null, layer.inputShape[0]], dtype: 'float32', sparse: false, name } });
-    } else if (layer instanceof Flatten) {
-      out.push({ class_name: 'Flatten', config: { name, trainable: true, ...batchInputShape, dtype: 'float32' } });
-    } else if (layer instanceof Dense) {
-      const row = activationRow(layer.activation);
-      out.push({
-        class_name: 'Dense',
-        config: {
-          units: layer.units,
-          activation: row.layer ? 'linear' : row.keras![0],
-          use_bias: layer.useBias,
-          kernel_initializer: initializerJSON(layer.kernelInitializer),
-          bias_initializer: initializerJSON(layer.biasInitializer),
-          kernel_regularizer: null,
-          bias_regularizer: null,
-          activity_regularizer: null,
-          kernel_constraint: null,
-          bias_constraint: null,
-          name,
-          trainable: true,
-          ...batchInputShape,
-          dtype: 'float32',
-        },
-      });
-      if (row.layer) out.push(activationLayerJSON(row, layer.alpha, `${name}_${row.layer.className.toLowerCase()}`));
-    } else {
-      const row = activationRow(layer.activation);
-      if (row.layer) out.push(activationLayerJSON(row, layer.alpha, name));
-      else out.push({ class_name: 'Activation', config: { activation: row.keras![0], name, trainable: true, ...batchInputShape, dtype: 'float32' } });
-    }
+  const out = layers.flatMap((layer, i) => {
+    // TF.js puts the input shape on the first layer (an InputLayer writes its own).
+    const first = i === 0 && inputWidth !== null ? { batch_input_shape: [null, inputWidth] } : {};
+    return LAYER_CLASSES[layer.className].write!(layer, layer.name!, first);
   });
   return { class_name: 'Sequential', config: { name: modelName, layers: out }, keras_version: GENERATED_BY, backend: GENERATED_BY };
 }
@@ -114,10 +82,15 @@ const DEFAULT_KEYS: Readonly<Record<string, { ok: (v: unknown) => boolean; featu
 /** Keys of a layer entry (beside class_name and config) that carry nothing webgpu-nn needs. */
 const ENTRY_KEYS = ['class_name', 'config', 'module', 'registered_name', 'build_config', 'name', 'inbound_nodes'];
 
-/** The reader of one layer class: the config keys it reads, and what it adds to the model. */
-interface LayerReader {
+/**
+ * One layer class of the format: the config keys it reads, what it adds to the model, and (for
+ * webgpu-nn's own layer classes) the layers it is written as. `first` is the input shape entry a
+ * first layer carries (empty otherwise).
+ */
+interface LayerFormat {
   keys: readonly string[];
   read(r: Reader, config: Record<string, unknown>, name: string | undefined): void;
+  write?(layer: Layer, name: string, first: object): LayerJSON[];
 }
 
 class Reader {
@@ -191,9 +164,10 @@ class Reader {
 
 const INPUT_KEYS = ['batch_input_shape', 'batch_shape'];
 
-const LAYER_READERS: Record<string, LayerReader> = {
+const LAYER_CLASSES: Record<string, LayerFormat> = {
   InputLayer: {
     keys: [...INPUT_KEYS, 'input_shape'],
+    write: (layer, name) => [{ class_name: 'InputLayer', config: { batch_input_shape: [null, (layer as InputLayer).inputShape[0]], dtype: 'float32', sparse: false, name } }],
     read(r, c, name) {
       const width = c.input_shape !== undefined ? r.batchShape('input_shape', [null, ...(c.input_shape as unknown[])]) : r.batchShape(c.batch_shape !== undefined ? 'batch_shape' : 'batch_input_shape', c.batch_shape ?? c.batch_input_shape);
       r.setInputWidth(width);
@@ -202,6 +176,27 @@ const LAYER_READERS: Record<string, LayerReader> = {
   },
   Dense: {
     keys: ['units', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer', ...INPUT_KEYS],
+    write(layer, name, first) {
+      const dense = layer as Dense;
+      const row = activationRow(dense.activation);
+      const config = {
+        units: dense.units,
+        activation: row.layer ? 'linear' : row.keras![0],
+        use_bias: dense.useBias,
+        kernel_initializer: initializerJSON(dense.kernelInitializer),
+        bias_initializer: initializerJSON(dense.biasInitializer),
+        kernel_regularizer: null,
+        bias_regularizer: null,
+        activity_regularizer: null,
+        kernel_constraint: null,
+        bias_constraint: null,
+        name,
+        trainable: true,
+        ...first,
+        dtype: 'float32',
+      };
+      return [{ class_name: 'Dense', config }, ...(row.layer ? [activationLayerJSON(row, dense.alpha, `${name}_${row.layer.className.toLowerCase()}`, {})] : [])];
+    },
     read(r, c, name) {
       readInputShape(r, c);
       const activation = r.activation(c.activation ?? 'linear');
@@ -213,6 +208,11 @@ const LAYER_READERS: Record<string, LayerReader> = {
   },
   Activation: {
     keys: ['activation', ...INPUT_KEYS],
+    write(layer, name, first) {
+      const row = activationRow((layer as Activation).activation);
+      if (row.layer) return [activationLayerJSON(row, (layer as Activation).alpha, name, first)];
+      return [{ class_name: 'Activation', config: { activation: row.keras![0], name, trainable: true, ...first, dtype: 'float32' } }];
+    },
     read(r, c, name) {
       readInputShape(r, c);
       const activation = r.activation(c.activation);
@@ -221,6 +221,7 @@ const LAYER_READERS: Record<string, LayerReader> = {
   },
   Flatten: {
     keys: INPUT_KEYS,
+    write: (_layer, name, first) => [{ class_name: 'Flatten', config: { name, trainable: true, ...first, dtype: 'float32' } }],
     read(r, c, name) {
       readInputShape(r, c);
       r.layers.push(r.make(() => new Flatten({ name })));
@@ -232,7 +233,7 @@ const LAYER_READERS: Record<string, LayerReader> = {
 for (const row of ACTIVATION_ROWS) {
   if (!row.layer) continue;
   const alphaKeys = row.layer.params.alpha;
-  LAYER_READERS[row.layer.className] = {
+  LAYER_CLASSES[row.layer.className] = {
     keys: [...alphaKeys, ...INPUT_KEYS],
     read(r, c, name) {
       readInputShape(r, c);
@@ -283,8 +284,8 @@ export function readTopology(op: string, topology: unknown): { name: string; lay
     if (!isRecord(entry) || !isRecord(entry.config)) r.fail(`expected { class_name, config }, got ${describe(entry)}`);
     for (const key of Object.keys(entry)) if (!ENTRY_KEYS.includes(key)) r.fail(`unknown key '${key}'`);
     const className = entry.class_name;
-    const reader = typeof className === 'string' ? LAYER_READERS[className] : undefined;
-    if (!reader) r.fail(`layer class ${describe(className)} is not supported (webgpu-nn has ${Object.keys(LAYER_READERS).join(', ')})`);
+    const reader = typeof className === 'string' ? LAYER_CLASSES[className] : undefined;
+    if (!reader) r.fail(`layer class ${describe(className)} is not supported (webgpu-nn has ${Object.keys(LAYER_CLASSES).join(', ')})`);
     const c = entry.config;
     const name = c.name === undefined ? undefined : String(c.name);
     r.part = `${base}.config.layers[${i}] (${className}${name === undefined ? '' : ` '${name}'`})`;
