@@ -10,7 +10,7 @@ import { ArgumentError, ContextMismatchError, DeviceLostError, ShapeError } from
 import type { Context } from '../context.js';
 import { Tensor } from '../tensor.js';
 import { describe, formatShape } from '../shape.js';
-import { Activation, Dense, buildStages, type Layer, type Stage } from './layers.js';
+import { Activation, Dense, Flatten, InputLayer, buildStages, type Layer, type Stage } from './layers.js';
 import { initialize } from './initializers.js';
 import { Random, randomSeed } from './random.js';
 import { ModelStateError } from './errors.js';
@@ -31,6 +31,9 @@ export interface ParamSpec {
   /** Offset (floats) in the flat layout, a multiple of PARAM_ALIGN. */
   offset: number;
 }
+
+/** The default names' stems (Keras's): dense_1, activation_1, input_layer_1, flatten_1. */
+const LAYER_NAME_PREFIX: Record<Layer['className'], string> = { Dense: 'dense', Activation: 'activation', InputLayer: 'input_layer', Flatten: 'flatten' };
 
 export interface CompileConfig {
   loss: LossName;
@@ -90,13 +93,14 @@ export class ModelCore {
 
   add(op: string, layer: unknown): void {
     this.checkAlive(op);
-    if (!(layer instanceof Dense) && !(layer instanceof Activation)) {
-      throw new ArgumentError(op, `layer must be a Dense or an Activation, got ${describe(layer)}`);
+    if (!(layer instanceof Dense) && !(layer instanceof Activation) && !(layer instanceof InputLayer) && !(layer instanceof Flatten)) {
+      throw new ArgumentError(op, `layer must be a Dense, Activation, InputLayer or Flatten, got ${describe(layer)}`);
     }
     if (layer.owner) throw new ArgumentError(op, `layer ${layer.name ?? layer.className} already belongs to a model; create a new layer`);
     if (this.tensors || this.hostWeights) throw new ModelStateError(op, 'layers cannot be added once the model has weights');
-    if (this.layers.length === 0 && layer instanceof Dense && layer.inputShape) this.inputWidth = layer.inputShape[0];
-    const prefix = layer instanceof Dense ? 'dense' : 'activation';
+    if (layer instanceof InputLayer && this.layers.length > 0) throw new ArgumentError(op, 'an InputLayer must be the first layer');
+    if (this.layers.length === 0 && (layer instanceof InputLayer || (layer instanceof Dense && layer.inputShape))) this.inputWidth = layer.inputShape![0];
+    const prefix = LAYER_NAME_PREFIX[layer.className];
     if (!layer.name) {
       const count = this.layers.filter((l) => l.className === layer.className).length + 1;
       let name = `${prefix}_${count}`;

@@ -23,6 +23,13 @@ export const DENSE_CONFIG: OptionSchema = {
 
 export const ACTIVATION_CONFIG: OptionSchema = { known: ['activation', 'alpha', 'name'] };
 
+export const INPUT_LAYER_CONFIG: OptionSchema = {
+  known: ['inputShape', 'name'],
+  unsupported: { batchInputShape: 'give inputShape: [features] instead', batchSize: 'the batch size is set per call, not by the model', sparse: 'sparse inputs are not supported' },
+};
+
+export const FLATTEN_CONFIG: OptionSchema = { known: ['name'], unsupported: { dataFormat: 'samples are rows of features; there is no channel axis to order' } };
+
 const OPTIMIZER_UNSUPPORTED = {
   clipnorm: 'gradient clipping is not supported',
   clipvalue: 'gradient clipping is not supported',
