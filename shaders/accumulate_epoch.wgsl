@@ -33,34 +33,9 @@ fn labelWidth() -> u32 {
   return params.n;
 }
 
-fn argmaxRow(r: u32) -> u32 {
-  let at = r * params.n;
-  var best = 0u;
-  for (var j = 1u; j < params.n; j++) { if (outputs[at + j] > outputs[at + best]) { best = j; } }
-  return best;
-}
-
-fn metric(r: u32) -> f32 {
-  let n = params.n;
-  switch metricCode {
-    case METRIC_BINARY: {
-      var right = 0.0;
-      for (var j = 0u; j < n; j++) {
-        let predicted = select(0.0, 1.0, outputs[r * n + j] > 0.5);
-        if (predicted == targetValue(r, j)) { right += 1.0; }
-      }
-      return right / f32(n);
-    }
-    case METRIC_CATEGORICAL: {
-      var best = 0u;
-      for (var j = 1u; j < n; j++) { if (targetValue(r, j) > targetValue(r, best)) { best = j; } }
-      return select(0.0, 1.0, argmaxRow(r) == best);
-    }
-    case METRIC_SPARSE: {
-      return select(0.0, 1.0, argmaxRow(r) == classIndex(r));
-    }
-    default: { return 0.0; }
-  }
+// The accessor parts/metrics.wgsl reads: row r's outputs start at r * n.
+fn outputValue(at: u32, j: u32) -> f32 {
+  return outputs[at + j];
 }
 
 @compute @workgroup_size(1)
@@ -70,7 +45,7 @@ fn main() {
   var metricSum = 0.0;
   for (var r = 0u; r < params.rows; r++) {
     lossSum += rowLoss[r];
-    metricSum += metric(r);
+    metricSum += sampleMetric(r, r * params.n, params.n);
   }
   let slot = params.slot;
   if (params.validation == 0u) {

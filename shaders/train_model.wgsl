@@ -35,7 +35,7 @@ struct Params {
   recordEpoch: u32,
   // Row e - permEpoch of `aux` is epoch e's sample order; NO_PERMUTATION: samples in order.
   permEpoch: u32,
-  // Adam's per-step rate for step s is aux[rateBase + s - rateStep] (bits of an f32).
+  // Adam's (and AdamW's) per-step rate for step s is aux[rateBase + s - rateStep] (bits of an f32).
   rateBase: u32,
   rateStep: u32,
   learningRate: f32,
@@ -43,6 +43,8 @@ struct Params {
   beta1: f32,
   beta2: f32,
   epsilon: f32,
+  rho: f32,
+  decay: f32,
 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -87,9 +89,6 @@ const MAX_WIDTH = 64u;
 const MAX_ACTIVATIONS = 1024u;
 const NO_BIAS = 0xffffffffu;
 const NO_PERMUTATION = 0xffffffffu;
-
-const EPSILON = 1e-7f;
-const ONE_MINUS_EPSILON = 0.99999988f;
 
 var<private> acts: array<f32, MAX_ACTIVATIONS>;
 var<private> delta: array<f32, MAX_WIDTH>;
@@ -182,90 +181,18 @@ fn forward(sample: u32) -> u32 {
   return stages[(stageCount - 1u) * 8u + 7u];
 }
 
-// The sample's loss; leaves dL/d(output) in `delta` (dL/d(logits) for the fused softmax loss).
-fn loss(sample: u32, at: u32) -> f32 {
-  let n = params.outputWidth;
-  switch lossCode {
-    case LOSS_MSE: {
-      var sum = 0.0;
-      for (var j = 0u; j < n; j++) {
-        let d = acts[at + j] - targetValue(sample, j);
-        sum += d * d;
-        delta[j] = 2.0 * d / f32(n);
-      }
-      return sum / f32(n);
-    }
-    case LOSS_BCE: {
-      var sum = 0.0;
-      for (var j = 0u; j < n; j++) {
-        let o = acts[at + j];
-        let p = clamp(o, EPSILON, ONE_MINUS_EPSILON);
-        let t = targetValue(sample, j);
-        sum -= t * log(p) + (1.0 - t) * log(1.0 - p);
-        delta[j] = select(0.0, (p - t) / (p * (1.0 - p)) / f32(n), o >= EPSILON && o <= ONE_MINUS_EPSILON);
-      }
-      return sum / f32(n);
-    }
-    case LOSS_CCE: {
-      var total = 0.0;
-      for (var j = 0u; j < n; j++) { total += acts[at + j]; }
-      var l = 0.0;
-      var weighted = 0.0;
-      for (var j = 0u; j < n; j++) {
-        let q = acts[at + j] / total;
-        let t = targetValue(sample, j);
-        l -= t * log(clamp(q, EPSILON, ONE_MINUS_EPSILON));
-        let g = select(0.0, -t / q, q >= EPSILON && q <= ONE_MINUS_EPSILON);
-        delta[j] = g;
-        weighted += g * q;
-      }
-      for (var j = 0u; j < n; j++) { delta[j] = (delta[j] - weighted) / total; }
-      return l;
-    }
-    default: {
-      var m = acts[at];
-      for (var j = 1u; j < n; j++) { m = max(m, acts[at + j]); }
-      var sum = 0.0;
-      for (var j = 0u; j < n; j++) { sum += exp(acts[at + j] - m); }
-      let logSum = m + log(sum);
-      var l = 0.0;
-      for (var j = 0u; j < n; j++) {
-        let t = targetValue(sample, j);
-        if (t != 0.0) { l -= t * (acts[at + j] - logSum); }
-        delta[j] = exp(acts[at + j] - m) / sum - t;
-      }
-      return l;
-    }
-  }
+// The accessors parts/losses.wgsl and parts/metrics.wgsl read: the sample's outputs in `acts`
+// from `at`, the loss gradient in `delta` (dL/d(logits) for the losses from logits).
+fn outputValue(at: u32, j: u32) -> f32 {
+  return acts[at + j];
 }
 
-fn argmaxOutput(at: u32, n: u32) -> u32 {
-  var best = 0u;
-  for (var j = 1u; j < n; j++) { if (acts[at + j] > acts[at + best]) { best = j; } }
-  return best;
+fn lossGradient(at: u32, j: u32) -> f32 {
+  return delta[j];
 }
 
-fn metric(sample: u32, at: u32) -> f32 {
-  let n = params.outputWidth;
-  switch metricCode {
-    case METRIC_BINARY: {
-      var right = 0.0;
-      for (var j = 0u; j < n; j++) {
-        let predicted = select(0.0, 1.0, acts[at + j] > 0.5);
-        if (predicted == targetValue(sample, j)) { right += 1.0; }
-      }
-      return right / f32(n);
-    }
-    case METRIC_CATEGORICAL: {
-      var best = 0u;
-      for (var j = 1u; j < n; j++) { if (targetValue(sample, j) > targetValue(sample, best)) { best = j; } }
-      return select(0.0, 1.0, argmaxOutput(at, n) == best);
-    }
-    case METRIC_SPARSE: {
-      return select(0.0, 1.0, argmaxOutput(at, n) == classIndex(sample));
-    }
-    default: { return 0.0; }
-  }
+fn setLossGradient(at: u32, j: u32, g: f32) {
+  delta[j] = g;
 }
 
 // Backward pass of one sample whose forward pass is in `acts` and loss gradient in `delta`.
@@ -280,60 +207,44 @@ fn backward() {
   stageBackward(0u, act0, alpha0);
 }
 
+// The accessors parts/optimizer.wgsl reads: slot k of parameter p is state[k * paramCount + p]
+// (slot 0 holds the batch's summed gradients).
+alias OptValue = f32;
+
+fn loadParam(p: u32) -> f32 {
+  return weights[p];
+}
+
+fn storeParam(p: u32, v: f32) {
+  weights[p] = v;
+}
+
+fn loadSlot(k: u32, p: u32) -> f32 {
+  return state[k * params.paramCount + p];
+}
+
+fn storeSlot(k: u32, p: u32, v: f32) {
+  state[k * params.paramCount + p] = v;
+}
+
 // The optimizer over parameters [start, start + n), with their batch-summed gradients (zeroed
-// for the next step) and state slots; one loop per update rule, so the loop body has no branch.
-fn updateRange(start: u32, n: u32, rate: f32, scale: f32) {
-  let count = params.paramCount;
-  let momentum = params.momentum;
+// for the next step) and state slots.
+fn updateRange(start: u32, n: u32, rule: StepRule, scale: f32) {
   let end = start + n;
-  switch optimizerCode {
-    case OPT_SGD: {
-      for (var p = start; p < end; p++) {
-        weights[p] -= rate * (state[p] * scale);
-        state[p] = 0.0;
-      }
-    }
-    case OPT_MOMENTUM: {
-      for (var p = start; p < end; p++) {
-        let v = momentum * state[count + p] - rate * (state[p] * scale);
-        state[count + p] = v;
-        weights[p] += v;
-        state[p] = 0.0;
-      }
-    }
-    case OPT_NESTEROV: {
-      for (var p = start; p < end; p++) {
-        let g = state[p] * scale;
-        let v = momentum * state[count + p] - rate * g;
-        state[count + p] = v;
-        weights[p] += momentum * v - rate * g;
-        state[p] = 0.0;
-      }
-    }
-    default: {
-      let b1 = 1.0 - params.beta1;
-      let b2 = 1.0 - params.beta2;
-      for (var p = start; p < end; p++) {
-        let g = state[p] * scale;
-        let m = state[count + p] + (g - state[count + p]) * b1;
-        let v = state[2u * count + p] + (g * g - state[2u * count + p]) * b2;
-        state[count + p] = m;
-        state[2u * count + p] = v;
-        weights[p] -= rate * m / (sqrt(v) + params.epsilon);
-        state[p] = 0.0;
-      }
-    }
+  for (var p = start; p < end; p++) {
+    optimizerUpdate(p, state[p] * scale, rule);
+    state[p] = 0.0;
   }
 }
 
 // One optimizer step over every parameter tensor (the Dense stages' kernels and biases).
 fn update(step: u32, scale: f32) {
-  var rate = params.learningRate;
-  if (optimizerCode == OPT_ADAM) { rate = bitcast<f32>(aux[params.rateBase + step - params.rateStep]); }
+  var rule = StepRule(params.learningRate, params.momentum, params.beta1, params.beta2, params.epsilon, params.rho, params.decay);
+  if (optimizerCode == OPT_ADAM || optimizerCode == OPT_ADAMW) { rule.rate = bitcast<f32>(aux[params.rateBase + step - params.rateStep]); }
   for (var s = 0u; s < stageCount; s++) {
     if (((denseMask >> s) & 1u) == 0u) { continue; }
     let st = stageAt(s);
-    updateRange(st.kernel, st.inputs * st.units, rate, scale);
-    if (((biasMask >> s) & 1u) != 0u) { updateRange(st.bias, st.units, rate, scale); }
+    updateRange(st.kernel, st.inputs * st.units, rule, scale);
+    if (((biasMask >> s) & 1u) != 0u) { updateRange(st.bias, st.units, rule, scale); }
   }
 }

@@ -59,8 +59,8 @@ fn main() {
       var sample = r;
       if (params.permEpoch != NO_PERMUTATION) { sample = aux[(epoch - params.permEpoch) * params.trainSamples + r]; }
       let at = forward(sample);
-      metricSum += metric(sample, at);
-      lossSum += loss(sample, at);
+      metricSum += sampleMetric(sample, at, params.outputWidth);
+      lossSum += sampleLoss(sample, at, params.outputWidth);
       backward();
     }
     if (!isFinite(lossSum)) {
@@ -83,8 +83,8 @@ fn main() {
       for (var v = 0u; v < params.valCount; v++) {
         let sample = params.valStart + v;
         let at = forward(sample);
-        valMetric += metric(sample, at);
-        valLoss += loss(sample, at);
+        valMetric += sampleMetric(sample, at, params.outputWidth);
+        valLoss += sampleLoss(sample, at, params.outputWidth);
       }
       records.epochs[slot].z = valLoss;
       records.epochs[slot].w = valMetric;

@@ -89,8 +89,8 @@ fn main(@builtin(local_invocation_index) laneIndex: u32) {
       laneValid = r < end;
       let sample = trainSample(epoch, select(start, r, laneValid));
       let at = forward(sample);
-      let m = metric(sample, at);
-      let l = loss(sample, at);
+      let m = sampleMetric(sample, at, params.outputWidth);
+      let l = sampleLoss(sample, at, params.outputWidth);
       if (laneValid) {
         metricSum += m;
         lossSum += l;
@@ -130,8 +130,8 @@ fn main(@builtin(local_invocation_index) laneIndex: u32) {
         let valid = v < params.valCount;
         let sample = params.valStart + select(0u, v, valid);
         let at = forward(sample);
-        let m = metric(sample, at);
-        let l = loss(sample, at);
+        let m = sampleMetric(sample, at, params.outputWidth);
+        let l = sampleLoss(sample, at, params.outputWidth);
         if (valid) {
           valMetric += m;
           valLoss += l;

@@ -8,6 +8,9 @@ const LOSS_MSE = 0u;
 const LOSS_BCE = 1u;
 const LOSS_CCE = 2u;
 const LOSS_SOFTMAX_CE = 3u;
+const LOSS_MAE = 4u;
+const LOSS_HUBER = 5u;
+const LOSS_SIGMOID_CE = 6u;
 
 const LABEL_DENSE = 0u;
 const LABEL_INDEX_FLOAT = 1u;
@@ -22,3 +25,7 @@ const OPT_SGD = 0u;
 const OPT_MOMENTUM = 1u;
 const OPT_NESTEROV = 2u;
 const OPT_ADAM = 3u;
+const OPT_ADAMW = 4u;
+const OPT_RMSPROP = 5u;
+const OPT_RMSPROP_CENTERED = 6u;
+const OPT_ADAGRAD = 7u;

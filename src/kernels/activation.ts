@@ -8,24 +8,24 @@ import type { KernelSpec } from '../gpu/kernel.js';
 import { ACTIVATION_PART, withParts } from './wgsl-parts.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding } from '../gpu/recorder.js';
-import { LEAKY_RELU_ALPHA, type Activation } from '../linalg.js';
+import { LEAKY_RELU_ALPHA, takesAlpha, type Activation } from '../linalg.js';
 
 /**
  * Element-wise activations as the kernels number them (softmax runs as its own pass). The same
  * numbers are the ACT_* constants of shaders/parts/activation.wgsl (a test compares them).
  */
 export type PointwiseActivation = Exclude<Activation, 'softmax'>;
-export const ACTIVATION_CODE: Record<PointwiseActivation, number> = { linear: 0, sigmoid: 1, relu: 2, tanh: 3, leakyRelu: 5 };
+export const ACTIVATION_CODE: Record<PointwiseActivation, number> = { linear: 0, sigmoid: 1, relu: 2, tanh: 3, leakyRelu: 5, elu: 6, softplus: 7 };
 
 /**
  * The pipeline overrides that select activations in a kernel (`codeNames` maps each override name
- * to its activation), plus `alpha` where one of them is leakyRelu: other activations leave it out
+ * to its activation), plus `alpha` where one of them takes it (leakyRelu, elu): other activations leave it out
  * of the pipeline key, so they share one pipeline whatever alpha is.
  */
 export function activationOverrides(codeNames: Record<string, PointwiseActivation>, alpha: number): Record<string, number> {
   const overrides: Record<string, number> = {};
   for (const [name, act] of Object.entries(codeNames)) overrides[name] = ACTIVATION_CODE[act];
-  if (Object.values(codeNames).includes('leakyRelu')) overrides.alpha = alpha;
+  if (Object.values(codeNames).some(takesAlpha)) overrides.alpha = alpha;
   return overrides;
 }
 

@@ -8,7 +8,7 @@ import accumulateWgsl from '../../shaders/accumulate_epoch.wgsl?raw';
 import optimizerWgsl from '../../shaders/optimizer_step.wgsl?raw';
 import columnSumsWgsl from '../../shaders/column_sums.wgsl?raw';
 import type { KernelSpec } from '../gpu/kernel.js';
-import { ACTIVATION_PART, LABELS, TRAINING_CODES, TRAIN_MODEL, TRAIN_RECORDS, withParts } from './wgsl-parts.js';
+import { ACTIVATION_PART, LABELS, LOSSES, METRICS, OPTIMIZER_PART, TRAINING_CODES, TRAIN_MODEL, TRAIN_RECORDS, withParts } from './wgsl-parts.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding, BufferBinding } from '../gpu/recorder.js';
 import { dispatchPerLine } from './per-line.js';
@@ -16,12 +16,12 @@ import { ACTIVATION_CODE } from './activation.js';
 
 export const TRAIN_SMALL: KernelSpec = {
   name: 'train_small',
-  code: withParts(trainSmallWgsl, TRAIN_MODEL, TRAIN_RECORDS, ACTIVATION_PART, TRAINING_CODES, LABELS),
+  code: withParts(trainSmallWgsl, TRAIN_MODEL, TRAIN_RECORDS, ACTIVATION_PART, TRAINING_CODES, LABELS, LOSSES, METRICS, OPTIMIZER_PART),
   bindings: ['read', 'read', 'read', 'read', 'write', 'write', 'write'],
 };
 export const TRAIN_SMALL_LANES: KernelSpec = {
   name: 'train_small_lanes',
-  code: withParts(trainSmallLanesWgsl, TRAIN_MODEL, TRAIN_RECORDS, ACTIVATION_PART, TRAINING_CODES, LABELS),
+  code: withParts(trainSmallLanesWgsl, TRAIN_MODEL, TRAIN_RECORDS, ACTIVATION_PART, TRAINING_CODES, LABELS, LOSSES, METRICS, OPTIMIZER_PART),
   bindings: ['read', 'read', 'read', 'read', 'write', 'write', 'write'],
   features: ['subgroups'],
 };
@@ -38,9 +38,9 @@ const GATHER_ROWS_VEC4: KernelSpec = {
   code: withParts(gatherRowsWgsl, 'alias Word = vec4u;\nalias FloatWord = vec4f;\nalias IntWord = vec4i;'),
   bindings: ['read', 'read', 'write'],
 };
-const LOSS_ROWS: KernelSpec = { name: 'loss_rows', code: withParts(lossRowsWgsl, TRAINING_CODES, LABELS), bindings: ['read', 'read', 'write', 'write'] };
-const ACCUMULATE: KernelSpec = { name: 'accumulate_epoch', code: withParts(accumulateWgsl, TRAIN_RECORDS, TRAINING_CODES, LABELS), bindings: ['read', 'read', 'read', 'write'] };
-const OPTIMIZER: KernelSpec = { name: 'optimizer_step', code: withParts(optimizerWgsl, TRAINING_CODES), bindings: ['write', 'read', 'write', 'write', 'read'] };
+const LOSS_ROWS: KernelSpec = { name: 'loss_rows', code: withParts(lossRowsWgsl, TRAINING_CODES, LABELS, LOSSES, ACTIVATION_PART), bindings: ['read', 'read', 'write', 'write'] };
+const ACCUMULATE: KernelSpec = { name: 'accumulate_epoch', code: withParts(accumulateWgsl, TRAIN_RECORDS, TRAINING_CODES, LABELS, METRICS), bindings: ['read', 'read', 'read', 'write'] };
+const OPTIMIZER: KernelSpec = { name: 'optimizer_step', code: withParts(optimizerWgsl, TRAINING_CODES, OPTIMIZER_PART), bindings: ['write', 'read', 'write', 'write', 'write', 'read'] };
 const COLUMN_SUMS: KernelSpec = { name: 'column_sums', code: withParts(columnSumsWgsl), bindings: ['read', 'write'] };
 
 const WORKGROUP = 64;
@@ -79,6 +79,8 @@ export interface TrainSmallParams {
   beta1: number;
   beta2: number;
   epsilon: number;
+  rho: number;
+  decay: number;
 }
 
 /** The pipeline overrides of train_model.wgsl: what the kernel branches on, fixed per model. */
@@ -100,12 +102,12 @@ export const TRAIN_SMALL_MAX_STAGES = 8;
 const TRAIN_SMALL_U32_FIELDS = 14;
 
 export function recordTrainSmall(gpu: GpuRuntime, op: string, lanes: boolean, bindings: Binding[], config: TrainSmallConfig, p: TrainSmallParams): void {
-  const buffer = new ArrayBuffer(20 * 4);
+  const buffer = new ArrayBuffer(21 * 4);
   const u = new Uint32Array(buffer);
   const f = new Float32Array(buffer);
   const ints = [p.firstStep, p.stepCount, p.stepsPerEpoch, p.trainSamples, p.batchSize, p.valStart, p.valCount, p.inputWidth, p.outputWidth, p.paramCount, p.recordEpoch, p.permEpoch, p.rateBase, p.rateStep];
   ints.forEach((v, i) => (u[i] = v));
-  [p.learningRate, p.momentum, p.beta1, p.beta2, p.epsilon].forEach((v, i) => (f[TRAIN_SMALL_U32_FIELDS + i] = v));
+  [p.learningRate, p.momentum, p.beta1, p.beta2, p.epsilon, p.rho, p.decay].forEach((v, i) => (f[TRAIN_SMALL_U32_FIELDS + i] = v));
   const overrides: Record<string, number> = {
     stageCount: config.stageCount,
     lossCode: config.lossCode,
@@ -117,7 +119,7 @@ export function recordTrainSmall(gpu: GpuRuntime, op: string, lanes: boolean, bi
   };
   config.activations.forEach((a, i) => {
     overrides[`act${i}`] = a;
-    if (a === ACTIVATION_CODE.leakyRelu) overrides[`alpha${i}`] = config.alphas[i];
+    if (a === ACTIVATION_CODE.leakyRelu || a === ACTIVATION_CODE.elu) overrides[`alpha${i}`] = config.alphas[i];
   });
   gpu.dispatch(op, gpu.kernel(lanes ? TRAIN_SMALL_LANES : TRAIN_SMALL, overrides), bindings, u, 1);
 }
@@ -177,26 +179,33 @@ export function recordAccumulate(gpu: GpuRuntime, op: string, rowLoss: Binding, 
   gpu.dispatch(op, gpu.kernel(ACCUMULATE, { metricCode: p.metricCode, labelKind: p.labelKind }), [rowLoss, outputs, labels, records], params, 1);
 }
 
-export interface OptimizerStepParams {
+/** optimizer_step.wgsl's parameters: the count of values, 1 / batch size, and the step's rule. */
+export interface OptimizerStepParams extends StepRule {
   count: number;
   code: number;
   gradScale: number;
+}
+
+/** parts/optimizer.wgsl's StepRule, in field order. */
+export interface StepRule {
   rate: number;
   momentum: number;
   beta1: number;
   beta2: number;
   epsilon: number;
+  rho: number;
+  decay: number;
 }
 
-export function recordOptimizerStep(gpu: GpuRuntime, op: string, param: Binding, grad: Binding, slot1: Binding, slot2: Binding, status: Binding, p: OptimizerStepParams): void {
-  const buffer = new ArrayBuffer(32);
+export function recordOptimizerStep(gpu: GpuRuntime, op: string, param: Binding, grad: Binding, slots: [Binding, Binding, Binding], status: Binding, p: OptimizerStepParams): void {
+  const buffer = new ArrayBuffer(40);
   const u = new Uint32Array(buffer);
   const f = new Float32Array(buffer);
   const vec4s = Math.ceil(p.count / 4);
   u[0] = vec4s;
-  [p.gradScale, p.rate, p.momentum, p.beta1, p.beta2, p.epsilon].forEach((v, i) => (f[2 + i] = v));
-  const kernel = gpu.kernel(OPTIMIZER, { workgroupSize: WORKGROUP, code: p.code });
-  gpu.dispatch(op, kernel, [param, grad, slot1, slot2, status], u, Math.ceil(vec4s / WORKGROUP));
+  [p.gradScale, p.rate, p.momentum, p.beta1, p.beta2, p.epsilon, p.rho, p.decay].forEach((v, i) => (f[2 + i] = v));
+  const kernel = gpu.kernel(OPTIMIZER, { workgroupSize: WORKGROUP, optimizerCode: p.code });
+  gpu.dispatch(op, kernel, [param, grad, ...slots, status], u, Math.ceil(vec4s / WORKGROUP));
 }
 
 /** out[j] = sum over rows of a[r, j]. */

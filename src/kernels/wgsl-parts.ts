@@ -9,6 +9,9 @@
 import activationPartWgsl from '../../shaders/parts/activation.wgsl?raw';
 import preludeWgsl from '../../shaders/parts/prelude.wgsl?raw';
 import labelsPartWgsl from '../../shaders/parts/labels.wgsl?raw';
+import lossesPartWgsl from '../../shaders/parts/losses.wgsl?raw';
+import metricsPartWgsl from '../../shaders/parts/metrics.wgsl?raw';
+import optimizerPartWgsl from '../../shaders/parts/optimizer.wgsl?raw';
 import trainingCodesWgsl from '../../shaders/parts/training_codes.wgsl?raw';
 import crossEntropyWriteVec4Wgsl from '../../shaders/cross_entropy_write_vec4.wgsl?raw';
 import gemmOperandsBufferWgsl from '../../shaders/swiftshader/gemm_operands_buffer.wgsl?raw';
@@ -40,6 +43,12 @@ export const ACTIVATION_PART = activationPartWgsl;
 export const TRAINING_CODES = trainingCodesWgsl;
 /** targetValue / classIndex over the kernel's `labels`, for every label kind (reads TRAINING_CODES). */
 export const LABELS = labelsPartWgsl;
+/** sampleLoss: every loss and its gradient, over the kernel's accessors (reads LABELS, ACTIVATION_PART). */
+export const LOSSES = lossesPartWgsl;
+/** sampleMetric: every metric, over the kernel's accessor of the outputs (reads LABELS). */
+export const METRICS = metricsPartWgsl;
+/** optimizerUpdate: every optimizer's update rule, over the kernel's accessors of parameters and state slots. */
+export const OPTIMIZER_PART = optimizerPartWgsl;
 /** The lanes GEMM's operands (bindings 0 and 1 and their loads): storage buffers or packed textures. */
 export const GEMM_OPERANDS_BUFFER = gemmOperandsBufferWgsl;
 export const GEMM_OPERANDS_TEXTURE = gemmOperandsTextureWgsl;
@@ -77,7 +86,7 @@ export const SOFTMAX_VJP_SUM = softmaxVjpSumWgsl;
 export const SOFTMAX_VJP_WRITE = softmaxVjpWriteWgsl;
 export const LOG_SOFTMAX_VJP_SUM = logSoftmaxVjpSumWgsl;
 export const LOG_SOFTMAX_VJP_WRITE = logSoftmaxVjpWriteWgsl;
-/** The model of the fused small-model trainers: bindings, forward pass, losses, metrics, optimizers. */
+/** The model of the fused small-model trainers: bindings, forward pass, the accessors the loss, metric and optimizer parts read. */
 export const TRAIN_MODEL = trainModelWgsl;
 /** The training records layout (stop flags, last batch, per-epoch sums) the trainers and accumulate_epoch share. */
 export const TRAIN_RECORDS = trainRecordsWgsl;

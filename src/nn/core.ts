@@ -15,7 +15,7 @@ import { initialize } from './initializers.js';
 import { Random, randomSeed } from './random.js';
 import { ModelStateError } from './errors.js';
 import { parseLoss, type LossName } from './losses.js';
-import { parseOptimizer, type Optimizer } from './optimizers.js';
+import { initialSlotValue, parseOptimizer, type Optimizer } from './optimizers.js';
 import { defaultContextIfReady, getDefaultContext } from './default-context.js';
 
 /** Floats per alignment unit of the flat parameter layout: 64 floats = 256 bytes, the offset alignment of storage bindings. */
@@ -34,6 +34,8 @@ export interface ParamSpec {
 
 export interface CompileConfig {
   loss: LossName;
+  /** A cross-entropy on logits (compile's `{ name, fromLogits: true }`). */
+  fromLogits: boolean;
   optimizer: Optimizer;
   /** Metric names as given ('accuracy' or 'acc'). */
   metrics: string[];
@@ -220,7 +222,12 @@ export class ModelCore {
   /** Optimizer state on the bound context, created (zeros) on first need. */
   ensureOptimizerState(): Tensor {
     const ctx = this.ctx!;
-    if (!this.optimizerState) this.optimizerState = ctx.keep(ctx.tensor(new Float32Array(3 * this.flatSize)));
+    if (!this.optimizerState) {
+      // Slot 0 (the fused trainers' gradient sums) and slots 1 to 3 (optimizer state).
+      const state = new Float32Array(4 * this.flatSize);
+      state.fill(initialSlotValue(this.compiled!.optimizer), this.flatSize, 2 * this.flatSize);
+      this.optimizerState = ctx.keep(ctx.tensor(state));
+    }
     return this.optimizerState;
   }
 
@@ -257,7 +264,7 @@ export class ModelCore {
       }
       this.bind(op, ctx);
     }
-    this.compiled = { loss, optimizer, metrics };
+    this.compiled = { loss: loss.name, fromLogits: loss.fromLogits, optimizer, metrics };
     this.resetOptimizer();
     if (o.seed !== undefined) {
       this.seed = o.seed as number;

@@ -125,22 +125,39 @@ export interface LossSetup {
   stages: Stage[];
 }
 
-export function lossSetup(core: ModelCore, labelKind: LabelKind): LossSetup {
+/** Output activations whose values lie in [0, 1], as a cross-entropy on probabilities needs. */
+const PROBABILITY_OUTPUTS: readonly string[] = ['sigmoid', 'softmax'];
+
+export function lossSetup(op: string, core: ModelCore, labelKind: LabelKind): LossSetup {
   const compiled = core.compiled!;
   const units = core.outputWidth;
   const sparse = compiled.loss === 'sparseCategoricalCrossentropy';
   let stages = core.stages;
+  const last = stages[stages.length - 1];
   let code: LossCode;
   switch (compiled.loss) {
     case 'meanSquaredError':
       code = LossCode.MeanSquaredError;
       break;
-    case 'binaryCrossentropy':
-      code = LossCode.BinaryCrossentropy;
+    case 'meanAbsoluteError':
+      code = LossCode.MeanAbsoluteError;
+      break;
+    case 'huber':
+      code = LossCode.Huber;
       break;
     default: {
-      const last = stages[stages.length - 1];
-      if (last.activation === 'softmax' && units >= 2) {
+      if (compiled.fromLogits) {
+        code = compiled.loss === 'binaryCrossentropy' ? LossCode.SigmoidCrossentropy : LossCode.SoftmaxCrossentropy;
+        break;
+      }
+      if (!PROBABILITY_OUTPUTS.includes(last.activation)) {
+        throw new ArgumentError(
+          op,
+          `loss '${compiled.loss}' takes probabilities, but the output layer's activation is '${last.activation}' (unbounded): add a ${compiled.loss === 'binaryCrossentropy' ? 'sigmoid' : 'softmax'} activation to the output layer, or compile with loss: { name: '${compiled.loss}', fromLogits: true }`,
+        );
+      }
+      if (compiled.loss === 'binaryCrossentropy') code = LossCode.BinaryCrossentropy;
+      else if (last.activation === 'softmax' && units >= 2) {
         code = LossCode.SoftmaxCrossentropy;
         stages = [...stages.slice(0, -1), { ...last, activation: 'linear' }];
       } else code = LossCode.CategoricalCrossentropy;
@@ -179,7 +196,7 @@ export function makePlan(op: string, core: ModelCore, ctx: Context, data: Traini
   if (options.validationSplit > 0 && valSamples === 0) throw new ArgumentError(op, `validationSplit ${options.validationSplit} leaves no validation samples out of ${samples}`);
   const batchSize = Math.min(options.batchSize, trainSamples);
   const stepsPerEpoch = Math.ceil(trainSamples / batchSize);
-  const setup = lossSetup(core, data.labelKind);
+  const setup = lossSetup(op, core, data.labelKind);
   const keys = ['loss'];
   if (setup.metricKey) keys.push(setup.metricKey);
   if (valSamples > 0) keys.push(...keys.map((k) => `val_${k}`));

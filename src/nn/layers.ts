@@ -6,7 +6,7 @@
 import { ArgumentError } from '../errors.js';
 import { describe } from '../shape.js';
 import { parseActivation, type ActivationName } from './activations.js';
-import { activationSpec } from '../linalg.js';
+import { activationSpec, takesAlpha } from '../linalg.js';
 import { parseInitializer, type InitializerName } from './initializers.js';
 import { checkOptions } from '../options.js';
 import { ACTIVATION_CONFIG, DENSE_CONFIG } from './options.js';
@@ -20,7 +20,7 @@ export interface DenseConfig {
   inputDim?: number;
   /** Activation applied to x W + b (default `'linear'`). */
   activation?: ActivationName;
-  /** leakyRelu's slope for negative inputs (default 0.2); only with activation `'leakyRelu'`. */
+  /** leakyRelu's slope for negative inputs (default 0.2) or elu's scale of them (default 1); only with `'leakyRelu'` or `'elu'`. */
   alpha?: number;
   /** Whether the layer adds a bias (default true). */
   useBias?: boolean;
@@ -34,7 +34,7 @@ export interface DenseConfig {
 
 export interface ActivationConfig {
   activation: ActivationName;
-  /** leakyRelu's slope for negative inputs (default 0.2); only with `'leakyRelu'`. */
+  /** leakyRelu's slope for negative inputs (default 0.2) or elu's scale of them (default 1); only with `'leakyRelu'` or `'elu'`. */
   alpha?: number;
   name?: string;
 }
@@ -64,7 +64,7 @@ export class Dense {
   readonly units: number;
   readonly inputShape: readonly number[] | null;
   readonly activation: ActivationName;
-  /** leakyRelu's slope (0.2 unless given; read only for 'leakyRelu'). */
+  /** leakyRelu's slope or elu's scale (their defaults unless given; read only by those two). */
   readonly alpha: number;
   readonly useBias: boolean;
   readonly kernelInitializer: InitializerName;
@@ -105,7 +105,7 @@ export class Dense {
     const config: DenseConfig = {
       units: this.units,
       activation: this.activation,
-      ...(this.activation === 'leakyRelu' ? { alpha: this.alpha } : {}),
+      ...(takesAlpha(this.activation) ? { alpha: this.alpha } : {}),
       useBias: this.useBias,
       kernelInitializer: this.kernelInitializer,
       biasInitializer: this.biasInitializer,
@@ -127,7 +127,7 @@ export class Dense {
 export class Activation {
   readonly className = 'Activation';
   readonly activation: ActivationName;
-  /** leakyRelu's slope (0.2 unless given; read only for 'leakyRelu'). */
+  /** leakyRelu's slope or elu's scale (their defaults unless given; read only by those two). */
   readonly alpha: number;
   name: string | null;
   /** @internal */
@@ -151,7 +151,7 @@ export class Activation {
 
   getConfig(): ActivationConfig {
     const config: ActivationConfig = { activation: this.activation };
-    if (this.activation === 'leakyRelu') config.alpha = this.alpha;
+    if (takesAlpha(this.activation)) config.alpha = this.alpha;
     if (this.name) config.name = this.name;
     return config;
   }
@@ -167,7 +167,7 @@ export interface Stage {
   outputs: number;
   /** The activation the stage applies (a Dense's own, or that of the Activation layer fused into it). */
   activation: ActivationName;
-  /** leakyRelu's slope, with the activation it belongs to. */
+  /** leakyRelu's slope or elu's scale, with the activation it belongs to. */
   alpha: number;
   useBias: boolean;
 }

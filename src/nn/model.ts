@@ -17,15 +17,19 @@ import { evaluate, predict } from './predict.js';
 import { modelToJSON, parseModelJSON, type SequentialJSON } from './serialization.js';
 import type { FitOptions } from './fit-common.js';
 import type { History } from './history.js';
-import type { LossName } from './losses.js';
+import type { LossConfig, LossName } from './losses.js';
 import type { Optimizer } from './optimizers.js';
 import { ModelStateError } from './errors.js';
 
 export interface CompileOptions {
-  /** 'mse' (or 'meanSquaredError'), 'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy'. */
-  loss: LossName | 'mse';
-  /** 'sgd' (default), 'adam', or an SGD / Adam instance. */
-  optimizer?: 'sgd' | 'adam' | Optimizer;
+  /**
+   * 'mse' (or 'meanSquaredError'), 'mae' (or 'meanAbsoluteError'), 'huber', 'binaryCrossentropy',
+   * 'categoricalCrossentropy', 'sparseCategoricalCrossentropy'; or `{ name, fromLogits: true }`
+   * for a cross-entropy on logits.
+   */
+  loss: LossName | 'mse' | 'mae' | LossConfig;
+  /** 'sgd' (default), 'adam', 'adamw', 'rmsprop', 'adagrad', or an optimizer instance. */
+  optimizer?: 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad' | Optimizer;
   /** ['accuracy'] (Keras's rule picks binary, categorical or sparse categorical accuracy). */
   metrics?: ('accuracy' | 'acc')[];
   /** Seed of the weight initialization (reproducible weights). */

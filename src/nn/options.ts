@@ -42,6 +42,27 @@ export const ADAM_CONFIG: OptionSchema = {
   unsupported: { ...OPTIMIZER_UNSUPPORTED, amsgrad: 'AMSGrad is not supported' },
 };
 
+export const RMSPROP_CONFIG: OptionSchema = {
+  known: ['learningRate', 'rho', 'momentum', 'epsilon', 'centered'],
+  aliases: { lr: 'learningRate' },
+  unsupported: OPTIMIZER_UNSUPPORTED,
+};
+
+export const ADAGRAD_CONFIG: OptionSchema = {
+  known: ['learningRate', 'initialAccumulatorValue', 'epsilon'],
+  aliases: { lr: 'learningRate' },
+  unsupported: OPTIMIZER_UNSUPPORTED,
+};
+
+export const ADAMW_CONFIG: OptionSchema = {
+  known: ['learningRate', 'weightDecay', 'beta1', 'beta2', 'epsilon'],
+  aliases: { lr: 'learningRate' },
+  unsupported: { ...OPTIMIZER_UNSUPPORTED, amsgrad: 'AMSGrad is not supported' },
+};
+
+/** compile's `loss` in its object form. */
+export const LOSS_CONFIG: OptionSchema = { known: ['name', 'fromLogits'], aliases: { from_logits: 'fromLogits' } };
+
 export const COMPILE_OPTIONS: OptionSchema = {
   known: ['loss', 'optimizer', 'metrics', 'seed', 'context'],
   unsupported: {

@@ -39,7 +39,7 @@ export async function evaluate(core: ModelCore, x: unknown, y: unknown): Promise
   const records = ctx.tensor(new Float32Array(recordsWords(1)));
   try {
     core.ensureWeights(op);
-    const setup = lossSetup(core, data.labelKind);
+    const setup = lossSetup(op, core, data.labelKind);
     const plan = { ctx, op, setup };
     const units = core.outputWidth;
     const floatToInt = setup.code === LossCode.SoftmaxCrossentropy && data.labelKind === LabelKind.IndexFloat;

@@ -2,7 +2,7 @@
  * Training path 'fused-small': shaders/train_small.wgsl runs many whole steps in one dispatch
  * (one invocation walks the batch, the forward and backward passes and the optimizer update), so
  * that a small model's step costs microseconds instead of a dozen dispatches. The host uploads
- * the epochs' permutations (and Adam's per-step rates) for a group of epochs, records the group
+ * the epochs' permutations (and Adam's or AdamW's per-step rates) for a group of epochs, records the group
  * as a few dispatches of bounded length, and reads the group's per-epoch records once. With
  * onEpochEnd a group is one epoch, with onBatchEnd one step, so callbacks see the current
  * weights (they are copied back into the model's tensors before each callback).
@@ -24,7 +24,7 @@ import {
   type TrainSmallConfig,
 } from '../ops/training/ops.js';
 import { ACTIVATION_CODE } from './activations.js';
-import { Adam, optimizerCode, stepParams } from './optimizers.js';
+import { optimizerCode, ratePerStep, stepParams } from './optimizers.js';
 import type { Stage } from './layers.js';
 import type { ModelCore } from './core.js';
 import { Permutations, recordsWords, type FitPlan } from './fit-common.js';
@@ -84,7 +84,7 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
   const { op, core, ctx, data, setup, options } = plan;
   const stages = setup.stages;
   const optimizer = core.compiled!.optimizer;
-  const adam = optimizer instanceof Adam;
+  const adam = ratePerStep(optimizer);
   const P = core.flatSize;
   const realParams = core.params.reduce((a, p) => a + p.size, 0);
   const spe = plan.stepsPerEpoch;
@@ -124,11 +124,6 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
     inputWidth: core.inputWidth!,
     outputWidth: core.outputWidth,
     paramCount: P,
-    learningRate: optimizer.learningRate,
-    momentum: optimizer instanceof Adam ? 0 : optimizer.momentum,
-    beta1: adam ? optimizer.beta1 : 0,
-    beta2: adam ? optimizer.beta2 : 0,
-    epsilon: adam ? optimizer.epsilon : 0,
   };
 
   let workPerMs = INITIAL_WORK_PER_MS;
@@ -144,7 +139,7 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
     },
     record(step, groupSteps, epoch) {
       const groupEpochs = Math.floor((step + groupSteps - 1) / spe) - epoch + 1;
-      // aux: the permutations of the group's epochs, then Adam's rate for each of its steps.
+      // aux: the permutations of the group's epochs, then Adam's (AdamW's) rate for each of its steps.
       const permWords = options.shuffle ? groupEpochs * plan.trainSamples : 0;
       const aux = new Uint32Array(Math.max(1, permWords + (adam ? groupSteps : 0)));
       if (options.shuffle) for (let e = 0; e < groupEpochs; e++) aux.set(permutations.epoch(epoch + e), e * plan.trainSamples);
@@ -152,12 +147,16 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
         const rates = new Float32Array(aux.buffer, permWords * 4, groupSteps);
         for (let k = 0; k < groupSteps; k++) rates[k] = stepParams(optimizer, plan.iterationsBefore + step + k + 1).rate;
       }
+      // The rule as the optimizer is now: a learning rate set by a callback applies from the next group.
+      const { rate, momentum, beta1, beta2, epsilon, rho, decay } = stepParams(optimizer, plan.iterationsBefore + step + 1);
+      const rule = { learningRate: rate, momentum, beta1, beta2, epsilon, rho, decay };
       const auxTensor = ctx.tensor(new Int32Array(aux.buffer));
       const stepsPerDispatch = Math.max(1, Math.floor((DISPATCH_MS * workPerMs) / (work / spe)));
       const bindings = [data.x, data.y, auxTensor, table, flat, state, records];
       for (let s = step; s < step + groupSteps; s += stepsPerDispatch) {
         trainSmall(ctx, op, lanes, bindings, config, {
           ...base,
+          ...rule,
           firstStep: s,
           stepCount: Math.min(stepsPerDispatch, step + groupSteps - s),
           recordEpoch: epoch,

@@ -22,6 +22,7 @@ import {
   type TrainSmallParams,
 } from '../../kernels/training.js';
 import { recordSoftmaxVjpRows } from '../../kernels/rowwise.js';
+import type { BufferBinding } from '../../gpu/recorder.js';
 import { recordActivation } from '../../kernels/activation.js';
 import { activationBackward as referenceActivationBackward, applyActivation, applyUpdate, LabelKind, lossRow, metricRow, type LossCode, type StepParams } from './reference.js';
 import { runOp, type OpDefinition } from '../definition.js';
@@ -214,7 +215,8 @@ const optimizerStepOp = /* @__PURE__ */ internalOp<OptimizerStepArgs, void>(
     const header = new Uint32Array(f32(records).buffer, f32(records).byteOffset, 1);
     if (header[0] !== 0) return;
     const st = f32(state);
-    applyUpdate(s, f32(param), f32(grad), gradScale, st.subarray(flatSize + offset, flatSize + offset + count), st.subarray(2 * flatSize + offset, 2 * flatSize + offset + count));
+    const slot = (k: number) => st.subarray(k * flatSize + offset, k * flatSize + offset + count);
+    applyUpdate(s, f32(param), f32(grad), gradScale, [slot(1), slot(2), slot(3)]);
   },
   (_ctx, gpu, { op, param, grad, state, offset, flatSize, records, s, gradScale }) => {
     const count = param.size;
@@ -226,10 +228,9 @@ const optimizerStepOp = /* @__PURE__ */ internalOp<OptimizerStepArgs, void>(
         op,
         param.storage!.buffer!,
         grad.storage!.buffer!,
-        { buffer, offset: (flatSize + offset) * 4, size: bytes },
-        { buffer, offset: (2 * flatSize + offset) * 4, size: bytes },
+        [1, 2, 3].map((k) => ({ buffer, offset: (k * flatSize + offset) * 4, size: bytes })) as [BufferBinding, BufferBinding, BufferBinding],
         { buffer: records.storage!.buffer!, offset: 0, size: 16 },
-        { count, code: s.code, gradScale, rate: s.rate, momentum: s.momentum, beta1: s.beta1, beta2: s.beta2, epsilon: s.epsilon },
+        { ...s, count, gradScale },
       ),
     );
   },
@@ -237,7 +238,7 @@ const optimizerStepOp = /* @__PURE__ */ internalOp<OptimizerStepArgs, void>(
 
 /**
  * One optimizer update of `param` from its batch-summed gradient; its state slots are at
- * `offset` in slots 1 and 2 of the flat optimizer state. Skipped once `records` says stopped.
+ * `offset` in slots 1 to 3 of the flat optimizer state. Skipped once `records` says stopped.
  */
 export function optimizerStep(ctx: CoreContext, op: string, param: Tensor, grad: Tensor, state: Tensor, offset: number, flatSize: number, records: Tensor, s: StepParams, gradScale: number): void {
   runOp(ctx, optimizerStepOp, { op, param, grad, state, offset, flatSize, records, s, gradScale });

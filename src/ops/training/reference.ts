@@ -6,6 +6,7 @@
  */
 import { LEAKY_RELU_ALPHA, type Activation } from '../../linalg.js';
 import { softmaxVjpLine } from '../../cpu/vjp.js';
+import { activate, slopeFromOutput } from '../../cpu/dense.js';
 import { ACTIVATION_CODE as POINTWISE_CODE } from '../../kernels/activation.js';
 
 /** The per-sample loss as the kernels compute it. */
@@ -14,8 +15,12 @@ export const LossCode = {
   BinaryCrossentropy: 1,
   /** Categorical cross-entropy on probabilities (normalized, clipped). */
   CategoricalCrossentropy: 2,
-  /** Softmax cross-entropy from logits: the output stage runs without its softmax. */
+  /** Softmax cross-entropy from logits: the output stage runs without its softmax (or has none, fromLogits). */
   SoftmaxCrossentropy: 3,
+  MeanAbsoluteError: 4,
+  Huber: 5,
+  /** Binary cross-entropy from logits (fromLogits). */
+  SigmoidCrossentropy: 6,
 } as const;
 export type LossCode = (typeof LossCode)[keyof typeof LossCode];
 
@@ -41,6 +46,8 @@ export type MetricCode = (typeof MetricCode)[keyof typeof MetricCode];
 /** Keras's clipping epsilon, and 1 - epsilon, as float32 values (the bounds the kernels use). */
 export const EPSILON = Math.fround(1e-7);
 export const ONE_MINUS_EPSILON = Math.fround(1 - 1e-7);
+/** The huber loss's delta (Keras's default). */
+export const HUBER_DELTA = 1;
 
 /**
  * One row's loss and dL/d(output) (for SoftmaxCrossentropy: dL/d(logits)), float64 arithmetic.
@@ -64,6 +71,34 @@ export function lossRow(
         const d = out[offset + j] - t(j);
         sum += d * d;
         grad[offset + j] = (2 * d) / n;
+      }
+      return sum / n;
+    }
+    case LossCode.MeanAbsoluteError: {
+      let sum = 0;
+      for (let j = 0; j < n; j++) {
+        const d = out[offset + j] - t(j);
+        sum += Math.abs(d);
+        grad[offset + j] = Math.sign(d) / n;
+      }
+      return sum / n;
+    }
+    case LossCode.Huber: {
+      let sum = 0;
+      for (let j = 0; j < n; j++) {
+        const d = out[offset + j] - t(j);
+        const a = Math.abs(d);
+        sum += a <= HUBER_DELTA ? 0.5 * d * d : HUBER_DELTA * (a - 0.5 * HUBER_DELTA);
+        grad[offset + j] = Math.min(Math.max(d, -HUBER_DELTA), HUBER_DELTA) / n;
+      }
+      return sum / n;
+    }
+    case LossCode.SigmoidCrossentropy: {
+      let sum = 0;
+      for (let j = 0; j < n; j++) {
+        const z = out[offset + j];
+        sum += activate('softplus', 0, z) - z * t(j);
+        grad[offset + j] = (activate('sigmoid', 0, z) - t(j)) / n;
       }
       return sum / n;
     }
@@ -142,13 +177,18 @@ export const OptimizerCode = {
   Momentum: 1,
   Nesterov: 2,
   Adam: 3,
+  AdamW: 4,
+  RMSprop: 5,
+  RMSpropCentered: 6,
+  Adagrad: 7,
 } as const;
 export type OptimizerCode = (typeof OptimizerCode)[keyof typeof OptimizerCode];
 
 /**
- * The parameters of one update step as the kernels take them: `rate` is lr for SGD and Adam's
- * a = lr sqrt(1 - b2^t) / (1 - b1^t) for step t (computed here in float64, so that every backend
- * and path uses the same value).
+ * The parameters of one update step as the kernels take them (parts/optimizer.wgsl's StepRule):
+ * `rate` is lr, or for Adam and AdamW a = lr sqrt(1 - b2^t) / (1 - b1^t) for step t (computed
+ * here in float64, so that every backend and path uses the same value); `rho` is RMSprop's,
+ * `decay` AdamW's lr times weight decay.
  */
 export interface StepParams {
   code: OptimizerCode;
@@ -157,20 +197,17 @@ export interface StepParams {
   beta1: number;
   beta2: number;
   epsilon: number;
+  rho: number;
+  decay: number;
 }
 
 /**
  * The update of `count` parameters in float64 (the CPU backend's optimizer). `grads` are batch
- * sums; `gradScale` (1 / batch size) turns them into means. State slots follow the parameters.
+ * sums; `gradScale` (1 / batch size) turns them into means. `slots` are the parameters' state
+ * slots 1 to 3.
  */
-export function applyUpdate(
-  s: StepParams,
-  params: Float32Array,
-  grads: Float32Array,
-  gradScale: number,
-  slot1: Float32Array,
-  slot2: Float32Array,
-): void {
+export function applyUpdate(s: StepParams, params: Float32Array, grads: Float32Array, gradScale: number, slots: [Float32Array, Float32Array, Float32Array]): void {
+  const [slot1, slot2, slot3] = slots;
   for (let i = 0; i < params.length; i++) {
     const g = grads[i] * gradScale;
     switch (s.code) {
@@ -186,9 +223,28 @@ export function applyUpdate(
         params[i] = params[i] + s.momentum * slot1[i] - s.rate * g;
         break;
       case OptimizerCode.Adam:
+      case OptimizerCode.AdamW: {
+        const p = s.code === OptimizerCode.AdamW ? params[i] - params[i] * s.decay : params[i];
         slot1[i] = slot1[i] + (g - slot1[i]) * (1 - s.beta1);
         slot2[i] = slot2[i] + (g * g - slot2[i]) * (1 - s.beta2);
-        params[i] = params[i] - (s.rate * slot1[i]) / (Math.sqrt(slot2[i]) + s.epsilon);
+        params[i] = p - (s.rate * slot1[i]) / (Math.sqrt(slot2[i]) + s.epsilon);
+        break;
+      }
+      case OptimizerCode.RMSprop:
+      case OptimizerCode.RMSpropCentered: {
+        slot1[i] = s.rho * slot1[i] + (1 - s.rho) * g * g;
+        let denominator = slot1[i] + s.epsilon;
+        if (s.code === OptimizerCode.RMSpropCentered) {
+          slot3[i] = s.rho * slot3[i] + (1 - s.rho) * g;
+          denominator = slot1[i] - slot3[i] * slot3[i] + s.epsilon;
+        }
+        slot2[i] = s.momentum * slot2[i] + (s.rate * g) / Math.sqrt(denominator);
+        params[i] = params[i] - slot2[i];
+        break;
+      }
+      case OptimizerCode.Adagrad:
+        slot1[i] = slot1[i] + g * g;
+        params[i] = params[i] - (s.rate * g) / Math.sqrt(slot1[i] + s.epsilon);
         break;
     }
   }
@@ -200,32 +256,18 @@ export function applyUpdate(
  */
 export const ACTIVATION_CODE: Record<Activation, number> = { ...POINTWISE_CODE, softmax: 4 };
 
-/** Applies `act` to each row of `z` ([rows, cols], in place), float64 arithmetic; `alpha`: leakyRelu's slope. */
+/** Applies `act` to each row of `z` ([rows, cols], in place), float64 arithmetic; `alpha`: leakyRelu's slope, elu's scale. */
 export function applyActivation(act: Activation, z: Float32Array, cols: number, alpha = LEAKY_RELU_ALPHA): void {
-  switch (act) {
-    case 'leakyRelu':
-      for (let i = 0; i < z.length; i++) z[i] = z[i] >= 0 ? z[i] : alpha * z[i];
-      return;
-    case 'linear':
-      return;
-    case 'sigmoid':
-      for (let i = 0; i < z.length; i++) z[i] = 1 / (1 + Math.exp(-z[i]));
-      return;
-    case 'relu':
-      for (let i = 0; i < z.length; i++) z[i] = z[i] > 0 ? z[i] : 0;
-      return;
-    case 'tanh':
-      for (let i = 0; i < z.length; i++) z[i] = Math.tanh(z[i]);
-      return;
-    case 'softmax':
-      for (let r = 0; r < z.length; r += cols) {
-        let max = -Infinity;
-        for (let c = 0; c < cols; c++) max = Math.max(max, z[r + c]);
-        let sum = 0;
-        for (let c = 0; c < cols; c++) sum += Math.exp(z[r + c] - max);
-        for (let c = 0; c < cols; c++) z[r + c] = Math.exp(z[r + c] - max) / sum;
-      }
-      return;
+  if (act !== 'softmax') {
+    for (let i = 0; i < z.length; i++) z[i] = activate(act, alpha, z[i]);
+    return;
+  }
+  for (let r = 0; r < z.length; r += cols) {
+    let max = -Infinity;
+    for (let c = 0; c < cols; c++) max = Math.max(max, z[r + c]);
+    let sum = 0;
+    for (let c = 0; c < cols; c++) sum += Math.exp(z[r + c] - max);
+    for (let c = 0; c < cols; c++) z[r + c] = Math.exp(z[r + c] - max) / sum;
   }
 }
 
@@ -235,25 +277,10 @@ export function applyActivation(act: Activation, z: Float32Array, cols: number, 
  */
 export function activationBackward(act: Activation, y: Float32Array, dy: Float32Array, cols: number, alpha = LEAKY_RELU_ALPHA): Float32Array {
   const dz = new Float32Array(y.length);
-  switch (act) {
-    case 'leakyRelu':
-      for (let i = 0; i < y.length; i++) dz[i] = y[i] > 0 ? dy[i] : alpha * dy[i];
-      break;
-    case 'linear':
-      dz.set(dy);
-      break;
-    case 'sigmoid':
-      for (let i = 0; i < y.length; i++) dz[i] = dy[i] * y[i] * (1 - y[i]);
-      break;
-    case 'relu':
-      for (let i = 0; i < y.length; i++) dz[i] = y[i] > 0 ? dy[i] : 0;
-      break;
-    case 'tanh':
-      for (let i = 0; i < y.length; i++) dz[i] = dy[i] * (1 - y[i] * y[i]);
-      break;
-    case 'softmax':
-      for (let r = 0; r < y.length; r += cols) softmaxVjpLine(y, dy, dz, r, cols);
-      break;
+  if (act === 'softmax') {
+    for (let r = 0; r < y.length; r += cols) softmaxVjpLine(y, dy, dz, r, cols);
+  } else {
+    for (let i = 0; i < y.length; i++) dz[i] = dy[i] * slopeFromOutput(act, alpha, y[i]);
   }
   return dz;
 }
