@@ -11,16 +11,11 @@ struct Params {
   count: u32,
   pad: u32,
   gradScale: f32,
-  rate: f32,
-  momentum: f32,
-  beta1: f32,
-  beta2: f32,
-  epsilon: f32,
-  rho: f32,
-  decay: f32,
+  pad2: u32,
+  rule: StepRule,
 }
 
-@group(0) @binding(0) var<storage, read_write> param: array<vec4<f32>>;
+@group(0) @binding(0) var<storage, read_write> weights: array<vec4<f32>>;
 @group(0) @binding(1) var<storage, read> grad: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read_write> slot1: array<vec4<f32>>;
 @group(0) @binding(3) var<storage, read_write> slot2: array<vec4<f32>>;
@@ -35,15 +30,8 @@ struct Params {
 override workgroupSize: u32 = 64;
 override optimizerCode: u32 = 0u;
 
+// The state accessors parts/optimizer.wgsl reads.
 alias OptValue = vec4f;
-
-fn loadParam(i: u32) -> vec4f {
-  return param[i];
-}
-
-fn storeParam(i: u32, v: vec4f) {
-  param[i] = v;
-}
 
 fn loadSlot(k: u32, i: u32) -> vec4f {
   if (k == 1u) { return slot1[i]; }
@@ -59,6 +47,5 @@ fn storeSlot(k: u32, i: u32, v: vec4f) {
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = gridIndex(wid, nwg) * workgroupSize + lid;
   if (i >= params.count || status[0] != 0u) { return; }
-  let rule = StepRule(params.rate, params.momentum, params.beta1, params.beta2, params.epsilon, params.rho, params.decay);
-  optimizerUpdate(i, grad[i] * params.gradScale, rule);
+  optimizerUpdate(i, grad[i] * params.gradScale, params.rule);
 }

@@ -3,9 +3,10 @@
 // a stage (stageBackward) and the entry point, which each kernel defines: the scalar kernel
 // accumulates one sample's gradients, the lanes kernel sums them over its lanes first.
 //
-// The model is a table of stages (a Dense with its fused activation, or a lone activation), 8
-// words each: kind, inputs, outputs, activation, kernel offset, bias offset (NO_BIAS if none),
-// offset of the stage's input and of its output in the per-sample activation array. The choices
+// The model is a table of stages (a Dense with its fused activation, a lone activation, or a
+// Dropout), 8 words each: kind, inputs, outputs, activation, kernel offset, bias offset (NO_BIAS
+// if none), offset of the stage's input and of its output in the per-sample activation array (a
+// Dropout's words 3 to 5: see dropoutAt). The choices
 // that branch (loss, metric, label kind, optimizer, each stage's activation and kind, the stage
 // count) are pipeline overrides: SwiftShader runs every arm of a branch it cannot prove uniform,
 // with lanes masked, so a kernel that switched on them at run time paid for every activation,
@@ -38,13 +39,11 @@ struct Params {
   // Adam's (and AdamW's) per-step rate for step s is aux[rateBase + s - rateStep] (bits of an f32).
   rateBase: u32,
   rateStep: u32,
-  learningRate: f32,
-  momentum: f32,
-  beta1: f32,
-  beta2: f32,
-  epsilon: f32,
-  rho: f32,
-  decay: f32,
+  // Optimizer iterations before this fit: step s's Dropout masks hash iterations + s.
+  iterations: u32,
+  pad0: u32,
+  // The optimizer's step (parts/optimizer.wgsl); Adam's and AdamW's rate is replaced per step.
+  rule: StepRule,
 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -59,12 +58,18 @@ struct Params {
 
 override stageCount: u32 = 1u;
 override lossCode: u32 = 0u;
-override metricCode: u32 = 0u;
+// Up to four metrics (parts/metrics.wgsl), and whether they read softmax of the outputs.
+override metricCode0: u32 = 0u;
+override metricCode1: u32 = 0u;
+override metricCode2: u32 = 0u;
+override metricCode3: u32 = 0u;
+override softmaxForMetrics: u32 = 0u;
 override labelKind: u32 = 0u;
 override optimizerCode: u32 = 0u;
-// Bit s set: stage s is a Dense (else a lone activation) / has a bias.
+// Bit s set: stage s is a Dense (else a lone activation or a Dropout) / has a bias / is a Dropout.
 override denseMask: u32 = 1u;
 override biasMask: u32 = 1u;
+override dropoutMask: u32 = 0u;
 // Activation code of each stage.
 override act0: u32 = 0u;
 override act1: u32 = 0u;
@@ -91,6 +96,11 @@ const NO_BIAS = 0xffffffffu;
 const NO_PERMUTATION = 0xffffffffu;
 
 var<private> acts: array<f32, MAX_ACTIVATIONS>;
+// Where the sample being run sits: its step and row in the batch (the Dropout masks' counters),
+// and whether Dropout is on (training) or off (validation).
+var<private> dropoutOn: bool;
+var<private> dropoutStep: u32;
+var<private> dropoutRow: u32;
 var<private> delta: array<f32, MAX_WIDTH>;
 var<private> dz: array<f32, MAX_WIDTH>;
 
@@ -161,9 +171,23 @@ fn stageForward(s: u32, act: u32, alpha: f32) {
       acts[st.out + j] = z;
     }
   } else {
-    for (var j = 0u; j < st.units; j++) { acts[st.out + j] = acts[st.src + j]; }
+    for (var j = 0u; j < st.units; j++) { acts[st.out + j] = acts[st.src + j] * dropoutAt(s, j); }
   }
   activateRange(act, alpha, st.out, st.units);
+}
+
+// The factor Dropout stage s applies to unit j of this sample (parts/dropout.wgsl); 1 for other
+// stages and off training. A Dropout stage's words 3 to 5 are its scale (f32 bits), threshold and
+// seed.
+fn dropoutAt(s: u32, j: u32) -> f32 {
+  if (((dropoutMask >> s) & 1u) == 0u || !dropoutOn) { return 1.0; }
+  let e = s * 8u;
+  return dropoutFactor(stages[e + 5u], dropoutStep, dropoutRow * stages[e + 2u] + j, stages[e + 4u], bitcast<f32>(stages[e + 3u]));
+}
+
+// Back through a stage without parameters: dL/d(input) = dz (times the Dropout mask).
+fn passBack(s: u32, n: u32) {
+  for (var j = 0u; j < n; j++) { delta[j] = dz[j] * dropoutAt(s, j); }
 }
 
 // Runs one sample forward; returns where the model's output starts in `acts`.
@@ -207,17 +231,9 @@ fn backward() {
   stageBackward(0u, act0, alpha0);
 }
 
-// The accessors parts/optimizer.wgsl reads: slot k of parameter p is state[k * paramCount + p]
-// (slot 0 holds the batch's summed gradients).
+// The state accessors parts/optimizer.wgsl reads: slot k of parameter p is
+// state[k * paramCount + p] (slot 0 holds the batch's summed gradients).
 alias OptValue = f32;
-
-fn loadParam(p: u32) -> f32 {
-  return weights[p];
-}
-
-fn storeParam(p: u32, v: f32) {
-  weights[p] = v;
-}
 
 fn loadSlot(k: u32, p: u32) -> f32 {
   return state[k * params.paramCount + p];
@@ -239,7 +255,7 @@ fn updateRange(start: u32, n: u32, rule: StepRule, scale: f32) {
 
 // One optimizer step over every parameter tensor (the Dense stages' kernels and biases).
 fn update(step: u32, scale: f32) {
-  var rule = StepRule(params.learningRate, params.momentum, params.beta1, params.beta2, params.epsilon, params.rho, params.decay);
+  var rule = params.rule;
   if (optimizerCode == OPT_ADAM || optimizerCode == OPT_ADAMW) { rule.rate = bitcast<f32>(aux[params.rateBase + step - params.rateStep]); }
   for (var s = 0u; s < stageCount; s++) {
     if (((denseMask >> s) & 1u) == 0u) { continue; }

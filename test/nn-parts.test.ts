@@ -150,6 +150,9 @@ describe('losses', () => {
     ['mse', LossCode.MeanSquaredError, (o: number[], t: number[]) => o.reduce((a, v, j) => a + (v - t[j]) ** 2, 0) / o.length],
     ['binary cross-entropy', LossCode.BinaryCrossentropy, (o: number[], t: number[]) => o.reduce((a, v, j) => a - (t[j] * Math.log(v) + (1 - t[j]) * Math.log(1 - v)), 0) / o.length],
     ['categorical cross-entropy (probabilities)', LossCode.CategoricalCrossentropy, (o: number[], t: number[]) => { const s = o.reduce((a, v) => a + v, 0); return -o.reduce((a, v, j) => a + t[j] * Math.log(v / s), 0); }],
+    ['mae', LossCode.MeanAbsoluteError, (o: number[], t: number[]) => o.reduce((a, v, j) => a + Math.abs(v - t[j]), 0) / o.length],
+    ['huber (quadratic part)', LossCode.Huber, (o: number[], t: number[]) => o.reduce((a, v, j) => a + 0.5 * (v - t[j]) ** 2, 0) / o.length],
+    ['sigmoid cross-entropy (logits)', LossCode.SigmoidCrossentropy, (o: number[], t: number[]) => o.reduce((a, z, j) => { const p = 1 / (1 + Math.exp(-z)); return a - (t[j] * Math.log(p) + (1 - t[j]) * Math.log(1 - p)); }, 0) / o.length],
     ['softmax cross-entropy (logits)', LossCode.SoftmaxCrossentropy, (o: number[], t: number[]) => { const m = Math.max(...o); const lse = m + Math.log(o.reduce((a, v) => a + Math.exp(v - m), 0)); return -o.reduce((a, v, j) => a + t[j] * (v - lse), 0); }],
   ] as const)('%s: value and gradient (float64 finite differences)', (_name, code, definition) => {
     const grad = new Float32Array(3);
@@ -164,6 +167,14 @@ describe('losses', () => {
     expect(Array.from(byIndex)).toEqual(Array.from(grad));
   });
 
+  it('huber is linear past delta 1; the losses from logits stay finite for large logits', () => {
+    const grad = new Float32Array(2);
+    expect(lossRow(LossCode.Huber, [3, -2.5], 0, 2, [0, 0], 0, -1, grad)).toBeCloseTo(((3 - 0.5) + (2.5 - 0.5)) / 2, 12);
+    expect(Array.from(grad)).toEqual([0.5, -0.5]);
+    expect(lossRow(LossCode.SigmoidCrossentropy, [1000, -1000], 0, 2, [0, 1], 0, -1, grad)).toBeCloseTo(1000, 9);
+    expect(Array.from(grad)).toEqual([0.5, -0.5]);
+  });
+
   it("clips probabilities as Keras does (1e-7), with no gradient where the clip is active", () => {
     const grad = new Float32Array(2);
     const loss = lossRow(LossCode.BinaryCrossentropy, [0, 1], 0, 2, [1, 0], 0, -1, grad);
@@ -172,10 +183,15 @@ describe('losses', () => {
     expect(Number.isFinite(lossRow(LossCode.CategoricalCrossentropy, [0, 1], 0, 2, [1, 0], 0, -1, grad))).toBe(true);
   });
 
-  it("picks the accuracy by Keras's shape rule and computes it per row", () => {
-    expect(accuracyKind(1, false)).toBe(MetricCode.BinaryAccuracy);
-    expect(accuracyKind(3, true)).toBe(MetricCode.SparseCategoricalAccuracy);
-    expect(accuracyKind(3, false)).toBe(MetricCode.CategoricalAccuracy);
+  it("picks the accuracy by Keras's rule and computes each metric per row", () => {
+    expect(accuracyKind('meanSquaredError', 1, false)).toBe(MetricCode.BinaryAccuracy);
+    expect(accuracyKind('binaryCrossentropy', 3, false)).toBe(MetricCode.BinaryAccuracy);
+    expect(accuracyKind('sparseCategoricalCrossentropy', 3, true)).toBe(MetricCode.SparseCategoricalAccuracy);
+    expect(accuracyKind('meanSquaredError', 3, true)).toBe(MetricCode.SparseCategoricalAccuracy);
+    expect(accuracyKind('categoricalCrossentropy', 3, false)).toBe(MetricCode.CategoricalAccuracy);
+    expect(metricRow(MetricCode.MeanAbsoluteError, [0.5, -1], 0, 2, [1, 1], 0, -1)).toBe(1.25);
+    expect(metricRow(MetricCode.MeanSquaredError, [0.5, -1], 0, 2, [1, 1], 0, -1)).toBe(2.125);
+    expect(metricRow(MetricCode.MeanSquaredError, [0.5, 0], 0, 2, null, 0, 1)).toBe(0.625);
     expect(metricRow(MetricCode.BinaryAccuracy, [0.7, 0.4], 0, 2, [1, 1], 0, -1)).toBe(0.5);
     expect(metricRow(MetricCode.BinaryAccuracy, [0.5], 0, 1, [1], 0, -1)).toBe(0);
     expect(metricRow(MetricCode.CategoricalAccuracy, [0.1, 0.6, 0.3], 0, 3, [0, 1, 0], 0, -1)).toBe(1);

@@ -76,7 +76,7 @@ describe('the training codes', () => {
     const names: [Record<string, number>, Record<string, string>][] = [
       [LossCode, { MeanSquaredError: 'LOSS_MSE', BinaryCrossentropy: 'LOSS_BCE', CategoricalCrossentropy: 'LOSS_CCE', SoftmaxCrossentropy: 'LOSS_SOFTMAX_CE', MeanAbsoluteError: 'LOSS_MAE', Huber: 'LOSS_HUBER', SigmoidCrossentropy: 'LOSS_SIGMOID_CE' }],
       [LabelKind, { Dense: 'LABEL_DENSE', IndexFloat: 'LABEL_INDEX_FLOAT', IndexInt: 'LABEL_INDEX_INT' }],
-      [MetricCode, { None: 'METRIC_NONE', BinaryAccuracy: 'METRIC_BINARY', CategoricalAccuracy: 'METRIC_CATEGORICAL', SparseCategoricalAccuracy: 'METRIC_SPARSE' }],
+      [MetricCode, { None: 'METRIC_NONE', BinaryAccuracy: 'METRIC_BINARY', CategoricalAccuracy: 'METRIC_CATEGORICAL', SparseCategoricalAccuracy: 'METRIC_SPARSE', MeanAbsoluteError: 'METRIC_MAE', MeanSquaredError: 'METRIC_MSE' }],
       [OptimizerCode, { SGD: 'OPT_SGD', Momentum: 'OPT_MOMENTUM', Nesterov: 'OPT_NESTEROV', Adam: 'OPT_ADAM', AdamW: 'OPT_ADAMW', RMSprop: 'OPT_RMSPROP', RMSpropCentered: 'OPT_RMSPROP_CENTERED', Adagrad: 'OPT_ADAGRAD' }],
     ];
     const expected: Record<string, number> = {};

@@ -1,5 +1,5 @@
 // Part: the codes that select a training kernel's rules, as the host passes them in pipeline
-// overrides (lossCode, labelKind, metricCode, optimizer code; check_values' mode is a label kind).
+// overrides (lossCode, labelKind, metricCode0-3, optimizerCode; check_values' mode is a label kind).
 // Reads: nothing.
 // Defines: LOSS_*, LABEL_*, METRIC_*, OPT_*: the numbers of LossCode, LabelKind and MetricCode
 //   (src/nn/losses.ts) and OptimizerCode (src/nn/optimizers.ts); a test compares them.
@@ -20,6 +20,8 @@ const METRIC_NONE = 0u;
 const METRIC_BINARY = 1u;
 const METRIC_CATEGORICAL = 2u;
 const METRIC_SPARSE = 3u;
+const METRIC_MAE = 4u;
+const METRIC_MSE = 5u;
 
 const OPT_SGD = 0u;
 const OPT_MOMENTUM = 1u;

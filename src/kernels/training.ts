@@ -8,7 +8,7 @@ import accumulateWgsl from '../../shaders/accumulate_epoch.wgsl?raw';
 import optimizerWgsl from '../../shaders/optimizer_step.wgsl?raw';
 import columnSumsWgsl from '../../shaders/column_sums.wgsl?raw';
 import type { KernelSpec } from '../gpu/kernel.js';
-import { ACTIVATION_PART, LABELS, LOSSES, METRICS, OPTIMIZER_PART, TRAINING_CODES, TRAIN_MODEL, TRAIN_RECORDS, withParts } from './wgsl-parts.js';
+import { ACTIVATION_PART, DROPOUT_PART, LABELS, LOSSES, METRICS, OPTIMIZER_PART, TRAINING_CODES, TRAIN_MODEL, TRAIN_RECORDS, withParts } from './wgsl-parts.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding, BufferBinding } from '../gpu/recorder.js';
 import { dispatchPerLine } from './per-line.js';
@@ -16,12 +16,12 @@ import { ACTIVATION_CODE } from './activation.js';
 
 export const TRAIN_SMALL: KernelSpec = {
   name: 'train_small',
-  code: withParts(trainSmallWgsl, TRAIN_MODEL, TRAIN_RECORDS, ACTIVATION_PART, TRAINING_CODES, LABELS, LOSSES, METRICS, OPTIMIZER_PART),
+  code: withParts(trainSmallWgsl, TRAIN_MODEL, TRAIN_RECORDS, ACTIVATION_PART, TRAINING_CODES, LABELS, LOSSES, METRICS, OPTIMIZER_PART, DROPOUT_PART),
   bindings: ['read', 'read', 'read', 'read', 'write', 'write', 'write'],
 };
 export const TRAIN_SMALL_LANES: KernelSpec = {
   name: 'train_small_lanes',
-  code: withParts(trainSmallLanesWgsl, TRAIN_MODEL, TRAIN_RECORDS, ACTIVATION_PART, TRAINING_CODES, LABELS, LOSSES, METRICS, OPTIMIZER_PART),
+  code: withParts(trainSmallLanesWgsl, TRAIN_MODEL, TRAIN_RECORDS, ACTIVATION_PART, TRAINING_CODES, LABELS, LOSSES, METRICS, OPTIMIZER_PART, DROPOUT_PART),
   bindings: ['read', 'read', 'read', 'read', 'write', 'write', 'write'],
   features: ['subgroups'],
 };
@@ -55,8 +55,42 @@ export const TRAIN_SMALL_MAX_ACTIVATIONS = 1024;
 export const STAGE_WORDS = 8;
 export const NO_BIAS = -1;
 export const NO_PERMUTATION = 0xffffffff;
-/** Words before the per-epoch records (stopped, stopEpoch, stopBatch, completedSteps, lastBatchLoss, lastBatchMetric, 2 pad). */
-export const RECORD_HEADER_WORDS = 8;
+/** Words before the per-epoch records (stopped, stopEpoch, stopBatch, completedSteps, lastBatchLoss, 3 pad, lastBatchMetrics). */
+export const RECORD_HEADER_WORDS = 12;
+/** Words per epoch record (train_records.wgsl's EpochRecord): losses (train, validation, 2 pad), metrics, validation metrics. */
+export const EPOCH_RECORD_WORDS = 12;
+/** Metrics one fit records (the components of a vec4 in parts/metrics.wgsl). */
+export const MAX_METRICS = 4;
+
+/** The metrics a kernel computes (parts/metrics.wgsl's overrides): their codes, and whether they read softmax of the outputs. */
+export interface MetricSetup {
+  codes: number[];
+  softmax: boolean;
+}
+
+function metricOverrides(m: MetricSetup): Record<string, number> {
+  const overrides: Record<string, number> = { softmaxForMetrics: m.softmax ? 1 : 0 };
+  m.codes.forEach((code, i) => (overrides[`metricCode${i}`] = code));
+  return overrides;
+}
+
+/** parts/optimizer.wgsl's StepRule. */
+export interface StepRule {
+  rate: number;
+  momentum: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  rho: number;
+  decay: number;
+}
+
+const STEP_RULE_WORDS = 7;
+
+/** A StepRule into a uniform block at word `at`, in the WGSL struct's field order. */
+function writeStepRule(f: Float32Array, at: number, r: StepRule): void {
+  f.set([r.rate, r.momentum, r.beta1, r.beta2, r.epsilon, r.rho, r.decay], at);
+}
 
 /** The uniform block of train_model.wgsl (both fused trainers), in field order. */
 export interface TrainSmallParams {
@@ -74,24 +108,23 @@ export interface TrainSmallParams {
   permEpoch: number;
   rateBase: number;
   rateStep: number;
-  learningRate: number;
-  momentum: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  rho: number;
-  decay: number;
+  /** Optimizer iterations before the fit: step s's Dropout masks hash iterations + s. */
+  iterations: number;
+  /** The optimizer's step (Adam's and AdamW's rate is replaced per step from aux). */
+  rule: StepRule;
 }
 
 /** The pipeline overrides of train_model.wgsl: what the kernel branches on, fixed per model. */
 export interface TrainSmallConfig {
   stageCount: number;
   lossCode: number;
-  metricCode: number;
+  metrics: MetricSetup;
   labelKind: number;
   optimizerCode: number;
   denseMask: number;
   biasMask: number;
+  /** Bit s set: stage s is a Dropout. */
+  dropoutMask: number;
   /** Activation code per stage. */
   activations: number[];
   /** leakyRelu's alpha per stage (read only where the stage's code is leakyRelu's). */
@@ -99,23 +132,25 @@ export interface TrainSmallConfig {
 }
 
 export const TRAIN_SMALL_MAX_STAGES = 8;
-const TRAIN_SMALL_U32_FIELDS = 14;
+/** Words of train_model.wgsl's Params before its StepRule (15 fields and 1 of padding: a struct member starts at a multiple of 16 bytes). */
+const TRAIN_SMALL_RULE_WORD = 16;
 
 export function recordTrainSmall(gpu: GpuRuntime, op: string, lanes: boolean, bindings: Binding[], config: TrainSmallConfig, p: TrainSmallParams): void {
-  const buffer = new ArrayBuffer(21 * 4);
+  const buffer = new ArrayBuffer((TRAIN_SMALL_RULE_WORD + STEP_RULE_WORDS) * 4);
   const u = new Uint32Array(buffer);
   const f = new Float32Array(buffer);
-  const ints = [p.firstStep, p.stepCount, p.stepsPerEpoch, p.trainSamples, p.batchSize, p.valStart, p.valCount, p.inputWidth, p.outputWidth, p.paramCount, p.recordEpoch, p.permEpoch, p.rateBase, p.rateStep];
+  const ints = [p.firstStep, p.stepCount, p.stepsPerEpoch, p.trainSamples, p.batchSize, p.valStart, p.valCount, p.inputWidth, p.outputWidth, p.paramCount, p.recordEpoch, p.permEpoch, p.rateBase, p.rateStep, p.iterations];
   ints.forEach((v, i) => (u[i] = v));
-  [p.learningRate, p.momentum, p.beta1, p.beta2, p.epsilon, p.rho, p.decay].forEach((v, i) => (f[TRAIN_SMALL_U32_FIELDS + i] = v));
+  writeStepRule(f, TRAIN_SMALL_RULE_WORD, p.rule);
   const overrides: Record<string, number> = {
     stageCount: config.stageCount,
     lossCode: config.lossCode,
-    metricCode: config.metricCode,
+    ...metricOverrides(config.metrics),
     labelKind: config.labelKind,
     optimizerCode: config.optimizerCode,
     denseMask: config.denseMask,
     biasMask: config.biasMask,
+    dropoutMask: config.dropoutMask,
   };
   config.activations.forEach((a, i) => {
     overrides[`act${i}`] = a;
@@ -165,7 +200,7 @@ export function recordLossRows(gpu: GpuRuntime, op: string, outputs: Binding, la
 export interface AccumulateParams {
   rows: number;
   n: number;
-  metricCode: number;
+  metrics: MetricSetup;
   labelKind: number;
   slot: number;
   validation: boolean;
@@ -176,7 +211,7 @@ export interface AccumulateParams {
 
 export function recordAccumulate(gpu: GpuRuntime, op: string, rowLoss: Binding, outputs: Binding, labels: Binding, records: Binding, p: AccumulateParams): void {
   const params = new Uint32Array([p.rows, p.n, p.slot, p.validation ? 1 : 0, p.reset ? 1 : 0, p.epoch, p.batch]);
-  gpu.dispatch(op, gpu.kernel(ACCUMULATE, { metricCode: p.metricCode, labelKind: p.labelKind }), [rowLoss, outputs, labels, records], params, 1);
+  gpu.dispatch(op, gpu.kernel(ACCUMULATE, { ...metricOverrides(p.metrics), labelKind: p.labelKind }), [rowLoss, outputs, labels, records], params, 1);
 }
 
 /** optimizer_step.wgsl's parameters: the count of values, 1 / batch size, and the step's rule. */
@@ -186,26 +221,25 @@ export interface OptimizerStepParams extends StepRule {
   gradScale: number;
 }
 
-/** parts/optimizer.wgsl's StepRule, in field order. */
-export interface StepRule {
-  rate: number;
-  momentum: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  rho: number;
-  decay: number;
-}
-
 export function recordOptimizerStep(gpu: GpuRuntime, op: string, param: Binding, grad: Binding, slots: [Binding, Binding, Binding], status: Binding, p: OptimizerStepParams): void {
-  const buffer = new ArrayBuffer(40);
+  // count, pad, gradScale, pad, then the StepRule at a multiple of 16 bytes.
+  const buffer = new ArrayBuffer((4 + STEP_RULE_WORDS) * 4);
   const u = new Uint32Array(buffer);
   const f = new Float32Array(buffer);
   const vec4s = Math.ceil(p.count / 4);
   u[0] = vec4s;
-  [p.gradScale, p.rate, p.momentum, p.beta1, p.beta2, p.epsilon, p.rho, p.decay].forEach((v, i) => (f[2 + i] = v));
+  f[2] = p.gradScale;
+  writeStepRule(f, 4, p);
   const kernel = gpu.kernel(OPTIMIZER, { workgroupSize: WORKGROUP, optimizerCode: p.code });
   gpu.dispatch(op, kernel, [param, grad, ...slots, status], u, Math.ceil(vec4s / WORKGROUP));
+}
+
+/** Dropout's mask at one step: the hash's seed, the threshold on its top 24 bits, the kept values' scale. */
+export interface DropoutMask {
+  seed: number;
+  step: number;
+  threshold: number;
+  scale: number;
 }
 
 /** out[j] = sum over rows of a[r, j]. */

@@ -12,6 +12,7 @@ import labelsPartWgsl from '../../shaders/parts/labels.wgsl?raw';
 import lossesPartWgsl from '../../shaders/parts/losses.wgsl?raw';
 import metricsPartWgsl from '../../shaders/parts/metrics.wgsl?raw';
 import optimizerPartWgsl from '../../shaders/parts/optimizer.wgsl?raw';
+import dropoutPartWgsl from '../../shaders/parts/dropout.wgsl?raw';
 import trainingCodesWgsl from '../../shaders/parts/training_codes.wgsl?raw';
 import crossEntropyWriteVec4Wgsl from '../../shaders/cross_entropy_write_vec4.wgsl?raw';
 import gemmOperandsBufferWgsl from '../../shaders/swiftshader/gemm_operands_buffer.wgsl?raw';
@@ -49,6 +50,8 @@ export const LOSSES = lossesPartWgsl;
 export const METRICS = metricsPartWgsl;
 /** optimizerUpdate: every optimizer's update rule, over the kernel's accessors of parameters and state slots. */
 export const OPTIMIZER_PART = optimizerPartWgsl;
+/** dropoutFactor: Dropout's mask, the hash the CPU reference writes in TypeScript. */
+export const DROPOUT_PART = dropoutPartWgsl;
 /** The lanes GEMM's operands (bindings 0 and 1 and their loads): storage buffers or packed textures. */
 export const GEMM_OPERANDS_BUFFER = gemmOperandsBufferWgsl;
 export const GEMM_OPERANDS_TEXTURE = gemmOperandsTextureWgsl;

@@ -10,11 +10,11 @@ import { ArgumentError, ContextMismatchError, ShapeError } from '../errors.js';
 import type { Context } from '../context.js';
 import { Tensor } from '../tensor.js';
 import { describe, formatShape } from '../shape.js';
-import { Activation, Dense, buildStages, type Layer, type Stage } from './layers.js';
+import { Activation, Dense, Dropout, buildStages, type Layer, type Stage } from './layers.js';
 import { initialize } from './initializers.js';
 import { Random, randomSeed } from './random.js';
 import { ModelStateError } from './errors.js';
-import { parseLoss, type LossName } from './losses.js';
+import { parseLoss, parseMetrics, type LossName } from './losses.js';
 import { initialSlotValue, parseOptimizer, type Optimizer } from './optimizers.js';
 import { defaultContextIfReady, getDefaultContext } from './default-context.js';
 
@@ -37,7 +37,7 @@ export interface CompileConfig {
   /** A cross-entropy on logits (compile's `{ name, fromLogits: true }`). */
   fromLogits: boolean;
   optimizer: Optimizer;
-  /** Metric names as given ('accuracy' or 'acc'). */
+  /** Metric names as given (their History keys). */
   metrics: string[];
 }
 
@@ -72,13 +72,13 @@ export class ModelCore {
 
   add(op: string, layer: unknown): void {
     this.checkAlive(op);
-    if (!(layer instanceof Dense) && !(layer instanceof Activation)) {
-      throw new ArgumentError(op, `layer must be a Dense or an Activation, got ${describe(layer)}`);
+    if (!(layer instanceof Dense) && !(layer instanceof Activation) && !(layer instanceof Dropout)) {
+      throw new ArgumentError(op, `layer must be a Dense, an Activation or a Dropout, got ${describe(layer)}`);
     }
     if (layer.owner) throw new ArgumentError(op, `layer ${layer.name ?? layer.className} already belongs to a model; create a new layer`);
     if (this.tensors || this.hostWeights) throw new ModelStateError(op, 'layers cannot be added once the model has weights');
     if (this.layers.length === 0 && layer instanceof Dense && layer.inputShape) this.inputWidth = layer.inputShape[0];
-    const prefix = layer instanceof Dense ? 'dense' : 'activation';
+    const prefix = layer.className.toLowerCase();
     if (!layer.name) {
       const count = this.layers.filter((l) => l.className === layer.className).length + 1;
       let name = `${prefix}_${count}`;
@@ -245,15 +245,7 @@ export class ModelCore {
     const o = options as { loss?: unknown; optimizer?: unknown; metrics?: unknown; seed?: unknown; context?: unknown };
     const loss = parseLoss(op, o.loss);
     const optimizer = parseOptimizer(op, o.optimizer ?? 'sgd');
-    const metrics: string[] = [];
-    if (o.metrics !== undefined) {
-      if (!Array.isArray(o.metrics)) throw new ArgumentError(op, `metrics must be an array like ['accuracy'], got ${describe(o.metrics)}`);
-      for (const m of o.metrics) {
-        if (m !== 'accuracy' && m !== 'acc') throw new ArgumentError(op, `metrics may contain 'accuracy' (or 'acc'), got ${describe(m)}`);
-        if (!metrics.includes(m)) metrics.push(m);
-      }
-      if (metrics.length > 1) throw new ArgumentError(op, "metrics: give 'accuracy' once");
-    }
+    const metrics = parseMetrics(op, o.metrics);
     if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff)) {
       throw new ArgumentError(op, `seed must be an integer in [0, 2^32), got ${describe(o.seed)}`);
     }

@@ -11,11 +11,11 @@ import type { Context } from '../context.js';
 import { Random, randomSeed } from './random.js';
 import { History } from './history.js';
 import { Progress } from './progress.js';
-import { LossCode, MetricCode, accuracyKind, type LabelKind } from './losses.js';
+import { LabelKind, LossCode, MetricCode, metricCode } from './losses.js';
 import type { Stage } from './layers.js';
 import type { ModelCore } from './core.js';
 import type { TrainingData } from './data.js';
-import { RECORD_HEADER_WORDS } from '../ops/training/ops.js';
+import { EPOCH_RECORD_WORDS, MAX_METRICS, RECORD_HEADER_WORDS, type MetricSetup } from '../ops/training/ops.js';
 
 export type Logs = Record<string, number>;
 
@@ -115,12 +115,13 @@ function allKeys(object: object): string[] {
   return [...keys];
 }
 
-/** How the loss is computed and which metric is recorded. */
+/** How the loss is computed and which metrics are recorded. */
 export interface LossSetup {
   code: LossCode;
-  metric: MetricCode;
-  /** History key of the metric ('accuracy' or 'acc'), or null. */
-  metricKey: string | null;
+  /** The metrics' codes, and whether they read softmax of the outputs (the softmax ran inside the loss). */
+  metrics: MetricSetup;
+  /** History keys of the metrics (the names compile was given), in the order of `metrics.codes`. */
+  metricKeys: string[];
   /** The stages as training runs them: with the fused softmax loss, the last one without its softmax. */
   stages: Stage[];
 }
@@ -163,9 +164,13 @@ export function lossSetup(op: string, core: ModelCore, labelKind: LabelKind): Lo
       } else code = LossCode.CategoricalCrossentropy;
     }
   }
-  const metricKey = compiled.metrics[0] ?? null;
-  const metric = metricKey ? accuracyKind(units, sparse || labelKind !== 0) : MetricCode.None;
-  return { code, metric, metricKey, stages };
+  const sparseTargets = labelKind !== LabelKind.Dense;
+  const codes = compiled.metrics.map((name) => metricCode(name, compiled.loss, units, sparse || sparseTargets));
+  if (codes.includes(MetricCode.SparseCategoricalAccuracy) && !sparseTargets) {
+    throw new ArgumentError(op, "metric 'sparseCategoricalAccuracy' takes class-index targets (one per sample), got one-hot rows; use 'categoricalAccuracy'");
+  }
+  const softmax = code === LossCode.SoftmaxCrossentropy && !compiled.fromLogits;
+  return { code, metrics: { codes, softmax }, metricKeys: compiled.metrics, stages };
 }
 
 export interface FitPlan {
@@ -197,8 +202,7 @@ export function makePlan(op: string, core: ModelCore, ctx: Context, data: Traini
   const batchSize = Math.min(options.batchSize, trainSamples);
   const stepsPerEpoch = Math.ceil(trainSamples / batchSize);
   const setup = lossSetup(op, core, data.labelKind);
-  const keys = ['loss'];
-  if (setup.metricKey) keys.push(setup.metricKey);
+  const keys = ['loss', ...setup.metricKeys];
   if (valSamples > 0) keys.push(...keys.map((k) => `val_${k}`));
   const history = new History({ epochs: options.epochs, steps: stepsPerEpoch, samples: trainSamples, validationSamples: valSamples, batchSize }, keys);
   return {
@@ -242,18 +246,18 @@ export class Permutations {
   }
 }
 
-/** The records buffer both paths write: a header, then (loss, metric, val loss, val metric) sums per epoch. */
+/** The records buffer both paths write: a header, then per epoch the loss, metric and validation sums (train_records.wgsl). */
 export interface Records {
   stopped: boolean;
   stopEpoch: number;
   stopBatch: number;
   lastBatchLoss: number;
-  lastBatchMetric: number;
+  lastBatchMetrics: Float32Array;
   epochs: Float32Array;
 }
 
 export function recordsWords(epochs: number): number {
-  return RECORD_HEADER_WORDS + 4 * epochs;
+  return RECORD_HEADER_WORDS + EPOCH_RECORD_WORDS * epochs;
 }
 
 export function decodeRecords(bytes: ArrayBuffer): Records {
@@ -264,26 +268,36 @@ export function decodeRecords(bytes: ArrayBuffer): Records {
     stopEpoch: u[1],
     stopBatch: u[2],
     lastBatchLoss: f[4],
-    lastBatchMetric: f[5],
+    lastBatchMetrics: f.subarray(8, 8 + MAX_METRICS),
     epochs: new Float32Array(bytes, RECORD_HEADER_WORDS * 4),
   };
 }
 
-/** Logs of one epoch from its record sums. */
-export function epochLogs(plan: FitPlan, sums: Float32Array, slot: number): Logs {
-  const logs: Logs = { loss: sums[4 * slot] / plan.trainSamples };
-  const key = plan.setup.metricKey;
-  if (key) logs[key] = sums[4 * slot + 1] / plan.trainSamples;
-  if (plan.valSamples > 0) {
-    logs.val_loss = sums[4 * slot + 2] / plan.valSamples;
-    if (key) logs[`val_${key}`] = sums[4 * slot + 3] / plan.valSamples;
+/** Epoch `slot`'s sums in `epochs`: the training loss, the validation loss, and where each metric set starts. */
+function epochSums(epochs: Float32Array, slot: number): { loss: number; valLoss: number; metrics: Float32Array; valMetrics: Float32Array } {
+  const at = EPOCH_RECORD_WORDS * slot;
+  return { loss: epochs[at], valLoss: epochs[at + 1], metrics: epochs.subarray(at + 4, at + 8), valMetrics: epochs.subarray(at + 8, at + 12) };
+}
+
+/** Logs of one epoch from its record sums (validation values with `validationSamples` > 0). */
+export function recordLogs(keys: readonly string[], epochs: Float32Array, slot: number, samples: number, validationSamples: number): Logs {
+  const sums = epochSums(epochs, slot);
+  const logs: Logs = { loss: sums.loss / samples };
+  keys.forEach((key, k) => (logs[key] = sums.metrics[k] / samples));
+  if (validationSamples > 0) {
+    logs.val_loss = sums.valLoss / validationSamples;
+    keys.forEach((key, k) => (logs[`val_${key}`] = sums.valMetrics[k] / validationSamples));
   }
   return logs;
 }
 
+export function epochLogs(plan: FitPlan, epochs: Float32Array, slot: number): Logs {
+  return recordLogs(plan.setup.metricKeys, epochs, slot, plan.trainSamples, plan.valSamples);
+}
+
 export function batchLogs(plan: FitPlan, records: Records): Logs {
   const logs: Logs = { loss: records.lastBatchLoss };
-  if (plan.setup.metricKey) logs[plan.setup.metricKey] = records.lastBatchMetric;
+  plan.setup.metricKeys.forEach((key, k) => (logs[key] = records.lastBatchMetrics[k]));
   return logs;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Layers of a Sequential model: `Dense` and `Activation`. A layer object holds configuration only;
+ * Layers of a Sequential model: `Dense`, `Activation` and `Dropout`. A layer object holds configuration only;
  * the weights belong to the model it is added to (which also gives it its name, counted per model:
  * dense_1, activation_1, dense_2, ...).
  */
@@ -9,7 +9,9 @@ import { parseActivation, type ActivationName } from './activations.js';
 import { activationSpec, takesAlpha } from '../linalg.js';
 import { parseInitializer, type InitializerName } from './initializers.js';
 import { checkOptions } from '../options.js';
-import { ACTIVATION_CONFIG, DENSE_CONFIG } from './options.js';
+import { ACTIVATION_CONFIG, DENSE_CONFIG, DROPOUT_CONFIG } from './options.js';
+import { randomSeed } from './random.js';
+import { dropoutRule } from '../ops/training/reference.js';
 
 export interface DenseConfig {
   /** Number of outputs. */
@@ -157,7 +159,51 @@ export class Activation {
   }
 }
 
-export type Layer = Dense | Activation;
+export interface DropoutConfig {
+  /** The fraction of the inputs dropped while training, in [0, 1). */
+  rate: number;
+  /** Seed of the masks (an integer in [0, 2^32)); a random one unless given. */
+  seed?: number;
+  name?: string;
+}
+
+/**
+ * Inverted dropout: while training, each input is zeroed with probability `rate` and the others
+ * are scaled by 1 / (1 - rate); predict and evaluate pass the inputs through. The mask of a step
+ * is a hash of (seed, step, element), the same on every backend and path.
+ *
+ * @example
+ * model.add(new Dropout({ rate: 0.2 }));
+ */
+export class Dropout {
+  readonly className = 'Dropout';
+  readonly rate: number;
+  readonly seed: number;
+  name: string | null;
+  /** @internal */
+  owner: object | null = null;
+
+  constructor(config: DropoutConfig) {
+    const op = 'Dropout';
+    if (config === null || typeof config !== 'object') throw new ArgumentError(op, `config must be an object like { rate: 0.2 }, got ${describe(config)}`);
+    checkOptions(op, config, DROPOUT_CONFIG);
+    if (typeof config.rate !== 'number' || !(config.rate >= 0 && config.rate < 1)) throw new ArgumentError(op, `rate must be a number in [0, 1), got ${describe(config.rate)}`);
+    if (config.seed !== undefined && (typeof config.seed !== 'number' || !Number.isInteger(config.seed) || config.seed < 0 || config.seed > 0xffffffff)) {
+      throw new ArgumentError(op, `seed must be an integer in [0, 2^32), got ${describe(config.seed)}`);
+    }
+    this.rate = config.rate;
+    this.seed = config.seed ?? randomSeed();
+    this.name = checkName(op, config.name);
+  }
+
+  getConfig(): DropoutConfig {
+    const config: DropoutConfig = { rate: this.rate, seed: this.seed };
+    if (this.name) config.name = this.name;
+    return config;
+  }
+}
+
+export type Layer = Dense | Activation | Dropout;
 
 /** Which stage of the compiled network a run of layers becomes. */
 export interface Stage {
@@ -170,12 +216,15 @@ export interface Stage {
   /** leakyRelu's slope or elu's scale, with the activation it belongs to. */
   alpha: number;
   useBias: boolean;
+  /** A Dropout stage's seed, threshold and scale (dropoutRule); null for other stages. */
+  dropout: { seed: number; threshold: number; scale: number } | null;
 }
 
 
 /**
  * Groups layers into stages: a Dense with a linear activation followed by an Activation layer is
- * one stage (the activation runs in the Dense kernel); any other Activation is a stage of its own.
+ * one stage (the activation runs in the Dense kernel); any other Activation, and each Dropout, is
+ * a stage of its own.
  */
 export function buildStages(layers: readonly Layer[], inputWidth: number): Stage[] {
   const stages: Stage[] = [];
@@ -184,16 +233,19 @@ export function buildStages(layers: readonly Layer[], inputWidth: number): Stage
   let lastFusable: Stage | null = null;
   for (const layer of layers) {
     if (layer instanceof Dense) {
-      const stage: Stage = { dense: denseIndex++, inputs: width, outputs: layer.units, activation: layer.activation, alpha: layer.alpha, useBias: layer.useBias };
+      const stage: Stage = { dense: denseIndex++, inputs: width, outputs: layer.units, activation: layer.activation, alpha: layer.alpha, useBias: layer.useBias, dropout: null };
       stages.push(stage);
       width = layer.units;
       lastFusable = layer.activation === 'linear' ? stage : null;
+    } else if (layer instanceof Dropout) {
+      stages.push({ dense: -1, inputs: width, outputs: width, activation: 'linear', alpha: 0, useBias: false, dropout: { seed: layer.seed, ...dropoutRule(layer.rate) } });
+      lastFusable = null;
     } else if (lastFusable) {
       lastFusable.activation = layer.activation;
       lastFusable.alpha = layer.alpha;
       lastFusable = null;
     } else {
-      stages.push({ dense: -1, inputs: width, outputs: width, activation: layer.activation, alpha: layer.alpha, useBias: false });
+      stages.push({ dense: -1, inputs: width, outputs: width, activation: layer.activation, alpha: layer.alpha, useBias: false, dropout: null });
     }
   }
   return stages;

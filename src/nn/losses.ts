@@ -1,5 +1,5 @@
 /**
- * Losses and the accuracy metric, as Keras defines them, with the codes the kernels use. Per
+ * Losses and metrics, as Keras defines them, with the codes the kernels use. Per
  * sample (row) of outputs o and targets t, with n outputs:
  * - meanSquaredError: mean_j (o_j - t_j)^2;
  * - meanAbsoluteError: mean_j |o_j - t_j| (gradient sign(o_j - t_j), 0 where equal);
@@ -16,9 +16,12 @@
  * The batch loss is the mean of the per-sample losses; the epoch loss is the sample-weighted mean
  * of the batch losses (Keras's `loss` in the history).
  *
- * 'accuracy' follows Keras's rule (by the shapes of targets and outputs): one output unit ->
- * binary accuracy (o > 0.5 equals t); class-index targets -> sparse categorical accuracy
- * (argmax o equals the index); otherwise categorical accuracy (argmax o equals argmax t).
+ * Metrics: binaryAccuracy (o > 0.5 equals t, the fraction of a row's outputs), categoricalAccuracy
+ * (argmax o equals argmax t), sparseCategoricalAccuracy (argmax o equals the class index), mae and
+ * mse (means over a row's outputs); after a softmax output whose softmax runs inside the loss they
+ * read the probabilities. 'accuracy' follows Keras's rule: binary accuracy for binary
+ * cross-entropy or one output unit; sparse categorical accuracy for class-index targets;
+ * otherwise categorical accuracy.
  */
 import { ArgumentError } from '../errors.js';
 import { describe } from '../shape.js';
@@ -77,8 +80,67 @@ export function parseLoss(op: string, value: unknown): ParsedLoss {
   return { name, fromLogits };
 }
 
-/** Which accuracy 'accuracy' means for these outputs and targets (Keras's shape rule). */
-export function accuracyKind(units: number, sparseTargets: boolean): MetricCode {
-  if (units === 1) return MetricCode.BinaryAccuracy;
+/** A metric compile accepts; it is also the metric's History and logs key. */
+export type MetricName =
+  | 'accuracy'
+  | 'acc'
+  | 'binaryAccuracy'
+  | 'categoricalAccuracy'
+  | 'sparseCategoricalAccuracy'
+  | 'mae'
+  | 'meanAbsoluteError'
+  | 'mse'
+  | 'meanSquaredError';
+
+/** The metric names compile accepts (Keras's and TF.js's spellings), by code; 'accuracy' and 'acc' are resolved per fit. */
+const METRIC_NAMES: Record<string, MetricCode | 'accuracy'> = {
+  accuracy: 'accuracy',
+  acc: 'accuracy',
+  binaryAccuracy: MetricCode.BinaryAccuracy,
+  binary_accuracy: MetricCode.BinaryAccuracy,
+  categoricalAccuracy: MetricCode.CategoricalAccuracy,
+  categorical_accuracy: MetricCode.CategoricalAccuracy,
+  sparseCategoricalAccuracy: MetricCode.SparseCategoricalAccuracy,
+  sparse_categorical_accuracy: MetricCode.SparseCategoricalAccuracy,
+  mae: MetricCode.MeanAbsoluteError,
+  meanAbsoluteError: MetricCode.MeanAbsoluteError,
+  mean_absolute_error: MetricCode.MeanAbsoluteError,
+  mse: MetricCode.MeanSquaredError,
+  meanSquaredError: MetricCode.MeanSquaredError,
+  mean_squared_error: MetricCode.MeanSquaredError,
+};
+
+/** Metrics one model records at most. */
+export const MAX_METRIC_COUNT = 4;
+
+/** compile's `metrics`: distinct known names, at most MAX_METRIC_COUNT; each name is its History key. */
+export function parseMetrics(op: string, value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new ArgumentError(op, `metrics must be an array like ['accuracy'], got ${describe(value)}`);
+  const names: string[] = [];
+  value.forEach((m, i) => {
+    if (typeof m !== 'string' || !Object.hasOwn(METRIC_NAMES, m)) {
+      throw new ArgumentError(op, `metrics[${i}] must be one of ${Object.keys(METRIC_NAMES).filter((n) => !n.includes('_')).map((n) => `'${n}'`).join(', ')}, got ${describe(m)}`);
+    }
+    if (names.includes(m)) throw new ArgumentError(op, `metrics[${i}]: '${m}' is given twice`);
+    names.push(m);
+  });
+  if (names.length > MAX_METRIC_COUNT) throw new ArgumentError(op, `metrics: at most ${MAX_METRIC_COUNT} metrics, got ${names.length}`);
+  return names;
+}
+
+/**
+ * Which accuracy 'accuracy' means for this loss and these outputs and targets (Keras's rule):
+ * binary accuracy for binary cross-entropy or one output unit, sparse categorical accuracy for
+ * class-index targets, categorical accuracy otherwise.
+ */
+export function accuracyKind(loss: LossName, units: number, sparseTargets: boolean): MetricCode {
+  if (loss === 'binaryCrossentropy' || units === 1) return MetricCode.BinaryAccuracy;
   return sparseTargets ? MetricCode.SparseCategoricalAccuracy : MetricCode.CategoricalAccuracy;
+}
+
+/** The code of a metric name parseMetrics accepted. */
+export function metricCode(name: string, loss: LossName, units: number, sparseTargets: boolean): MetricCode {
+  const code = METRIC_NAMES[name];
+  return code === 'accuracy' ? accuracyKind(loss, units, sparseTargets) : code;
 }

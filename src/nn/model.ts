@@ -17,7 +17,7 @@ import { evaluate, predict } from './predict.js';
 import { modelToJSON, parseModelJSON, type SequentialJSON } from './serialization.js';
 import type { FitOptions } from './fit-common.js';
 import type { History } from './history.js';
-import type { LossConfig, LossName } from './losses.js';
+import type { LossConfig, LossName, MetricName } from './losses.js';
 import type { Optimizer } from './optimizers.js';
 import { ModelStateError } from './errors.js';
 
@@ -30,8 +30,12 @@ export interface CompileOptions {
   loss: LossName | 'mse' | 'mae' | LossConfig;
   /** 'sgd' (default), 'adam', 'adamw', 'rmsprop', 'adagrad', or an optimizer instance. */
   optimizer?: 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad' | Optimizer;
-  /** ['accuracy'] (Keras's rule picks binary, categorical or sparse categorical accuracy). */
-  metrics?: ('accuracy' | 'acc')[];
+  /**
+   * Up to 4 of 'accuracy' (Keras's rule picks binary, categorical or sparse categorical accuracy
+   * from the loss and the targets), 'binaryAccuracy', 'categoricalAccuracy',
+   * 'sparseCategoricalAccuracy', 'mae', 'mse' (snake_case too); each name is its History key.
+   */
+  metrics?: (MetricName | 'binary_accuracy' | 'categorical_accuracy' | 'sparse_categorical_accuracy' | 'mean_absolute_error' | 'mean_squared_error')[];
   /** Seed of the weight initialization (reproducible weights). */
   seed?: number;
   /** The context the model runs on (binds the model to it). */

@@ -23,6 +23,11 @@ export const DENSE_CONFIG: OptionSchema = {
 
 export const ACTIVATION_CONFIG: OptionSchema = { known: ['activation', 'alpha', 'name'] };
 
+export const DROPOUT_CONFIG: OptionSchema = {
+  known: ['rate', 'seed', 'name'],
+  unsupported: { noiseShape: 'noiseShape is not supported: Dropout drops each element on its own' },
+};
+
 const OPTIMIZER_UNSUPPORTED = {
   clipnorm: 'gradient clipping is not supported',
   clipvalue: 'gradient clipping is not supported',

@@ -4,7 +4,7 @@
  */
 import { ArgumentError, WebGPUNNError } from '../errors.js';
 import { describe } from '../shape.js';
-import { Activation, Dense, type ActivationConfig, type DenseConfig } from './layers.js';
+import { Activation, Dense, Dropout, type ActivationConfig, type DenseConfig, type DropoutConfig, type Layer } from './layers.js';
 import type { ModelCore } from './core.js';
 
 export const JSON_FORMAT = 'webgpu-nn/sequential';
@@ -24,7 +24,7 @@ export interface SequentialJSON {
   name: string;
   /** Input features, or null while the model is not built. */
   inputShape: number[] | null;
-  layers: ({ className: 'Dense'; config: DenseConfig } | { className: 'Activation'; config: ActivationConfig })[];
+  layers: ({ className: 'Dense'; config: DenseConfig } | { className: 'Activation'; config: ActivationConfig } | { className: 'Dropout'; config: DropoutConfig })[];
   /** Keras order; null when the model had no weights yet (not built). */
   weights: WeightJSON[] | null;
 }
@@ -60,13 +60,15 @@ export function modelToJSON(name: string, core: ModelCore, weights: Float32Array
     formatVersion: JSON_FORMAT_VERSION,
     name,
     inputShape: core.inputWidth === null ? null : [core.inputWidth],
-    layers: core.layers.map((l) => (l instanceof Dense ? { className: 'Dense' as const, config: l.getConfig() } : { className: 'Activation' as const, config: l.getConfig() })),
+    layers: core.layers.map((l) =>
+      l instanceof Dense ? { className: 'Dense' as const, config: l.getConfig() } : l instanceof Dropout ? { className: 'Dropout' as const, config: l.getConfig() } : { className: 'Activation' as const, config: l.getConfig() },
+    ),
     weights: weights ? weights.map((w, i) => ({ name: core.params[i].name, shape: [...core.params[i].shape], dtype: 'float32' as const, data: toBase64(w) })) : null,
   };
 }
 
 /** Parses and checks a SequentialJSON (or its string); returns the layers, input width and weights. */
-export function parseModelJSON(op: string, json: unknown): { name: string; layers: (Dense | Activation)[]; inputWidth: number | null; weights: Float32Array[] | null } {
+export function parseModelJSON(op: string, json: unknown): { name: string; layers: Layer[]; inputWidth: number | null; weights: Float32Array[] | null } {
   let value = json;
   if (typeof value === 'string') {
     try {
@@ -82,8 +84,9 @@ export function parseModelJSON(op: string, json: unknown): { name: string; layer
   if (!Array.isArray(j.layers)) throw new ArgumentError(op, `json.layers must be an array, got ${describe(j.layers)}`);
   const layers = j.layers.map((l, i) => {
     if (!l || typeof l !== 'object') throw new ArgumentError(op, `json.layers[${i}] must be an object, got ${describe(l)}`);
-    if (l.className === 'Dense' || l.className === 'Activation') {
+    if (l.className === 'Dense' || l.className === 'Activation' || l.className === 'Dropout') {
       try {
+        if (l.className === 'Dropout') return new Dropout(l.config);
         return l.className === 'Dense' ? new Dense(l.config as DenseConfig) : new Activation(l.config as ActivationConfig);
       } catch (error) {
         // Name the load and the entry, not the layer constructor the caller never called.
@@ -92,7 +95,7 @@ export function parseModelJSON(op: string, json: unknown): { name: string; layer
         throw new ArgumentError(op, `json.layers[${i}] (${l.className}) has a bad config: ${reason}`, { cause: error });
       }
     }
-    throw new ArgumentError(op, `json.layers[${i}].className must be 'Dense' or 'Activation', got ${describe((l as { className?: unknown }).className)}`);
+    throw new ArgumentError(op, `json.layers[${i}].className must be 'Dense', 'Activation' or 'Dropout', got ${describe((l as { className?: unknown }).className)}`);
   });
   let inputWidth: number | null = null;
   if (j.inputShape !== null && j.inputShape !== undefined) {

@@ -44,7 +44,7 @@ export function fitsFusedKernel(core: ModelCore, stages: readonly Stage[]): bool
   return activations <= TRAIN_SMALL_MAX_ACTIVATIONS && params <= FUSED_MAX_PARAMS;
 }
 
-/** The stage table of the fused trainers (train_model.wgsl) (8 words per stage). */
+/** The stage table of the fused trainers (train_model.wgsl) (8 words per stage; a Dropout's words 3 to 5 are its scale, threshold and seed). */
 function stageTable(core: ModelCore, stages: readonly Stage[]): Int32Array {
   const table = new Int32Array(Math.max(1, stages.length) * STAGE_WORDS);
   let src = 0;
@@ -61,6 +61,12 @@ function stageTable(core: ModelCore, stages: readonly Stage[]): Int32Array {
     table[e + 5] = bias ? bias.offset : NO_BIAS;
     table[e + 6] = src;
     table[e + 7] = out;
+    if (s.dropout) {
+      table[e] = 2;
+      table[e + 3] = new Int32Array(new Float32Array([s.dropout.scale]).buffer)[0];
+      table[e + 4] = s.dropout.threshold;
+      table[e + 5] = s.dropout.seed | 0;
+    }
     src = out;
     out += s.outputs;
   });
@@ -107,11 +113,12 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
   const config: TrainSmallConfig = {
     stageCount: stages.length,
     lossCode: setup.code,
-    metricCode: setup.metric,
+    metrics: setup.metrics,
     labelKind: data.labelKind,
     optimizerCode: optimizerCode(optimizer),
     denseMask: stages.reduce((m, s, i) => (s.dense >= 0 ? m | (1 << i) : m), 0),
     biasMask: stages.reduce((m, s, i) => (s.dense >= 0 && s.useBias ? m | (1 << i) : m), 0),
+    dropoutMask: stages.reduce((m, s, i) => (s.dropout ? m | (1 << i) : m), 0),
     activations: stages.map((s) => ACTIVATION_CODE[s.activation]),
     alphas: stages.map((s) => s.alpha),
   };
@@ -124,6 +131,7 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
     inputWidth: core.inputWidth!,
     outputWidth: core.outputWidth,
     paramCount: P,
+    iterations: plan.iterationsBefore,
   };
 
   let workPerMs = INITIAL_WORK_PER_MS;
@@ -148,15 +156,14 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
         for (let k = 0; k < groupSteps; k++) rates[k] = stepParams(optimizer, plan.iterationsBefore + step + k + 1).rate;
       }
       // The rule as the optimizer is now: a learning rate set by a callback applies from the next group.
-      const { rate, momentum, beta1, beta2, epsilon, rho, decay } = stepParams(optimizer, plan.iterationsBefore + step + 1);
-      const rule = { learningRate: rate, momentum, beta1, beta2, epsilon, rho, decay };
+      const rule = stepParams(optimizer, plan.iterationsBefore + step + 1);
       const auxTensor = ctx.tensor(new Int32Array(aux.buffer));
       const stepsPerDispatch = Math.max(1, Math.floor((DISPATCH_MS * workPerMs) / (work / spe)));
       const bindings = [data.x, data.y, auxTensor, table, flat, state, records];
       for (let s = step; s < step + groupSteps; s += stepsPerDispatch) {
         trainSmall(ctx, op, lanes, bindings, config, {
           ...base,
-          ...rule,
+          rule,
           firstStep: s,
           stepCount: Math.min(stepsPerDispatch, step + groupSteps - s),
           recordEpoch: epoch,

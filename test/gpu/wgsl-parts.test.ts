@@ -53,7 +53,8 @@ const CASES: PartCase[] = [
   {
     label: 'metrics',
     code: [
-      'override metricCode: u32 = 0u;',
+      ...[0, 1, 2, 3].map((i) => `override metricCode${i}: u32 = 0u;`),
+      'override softmaxForMetrics: u32 = 0u;',
       'fn targetValue(sample: u32, j: u32) -> f32 { return 0.0; }',
       'fn classIndex(sample: u32) -> u32 { return 0u; }',
       'fn outputValue(at: u32, j: u32) -> f32 { return 0.0; }',
@@ -74,6 +75,7 @@ const CASES: PartCase[] = [
       part('optimizer'),
     ].join('\n'),
   })),
+  { label: 'dropout', code: part('dropout') },
   { label: 'activation (scalar)', code: `alias ActValue = f32;\n${part('activation')}` },
   { label: 'activation (vec4)', code: `alias ActValue = vec4f;\n${part('activation')}` },
 ];

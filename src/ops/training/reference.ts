@@ -8,6 +8,7 @@ import { LEAKY_RELU_ALPHA, type Activation } from '../../linalg.js';
 import { softmaxVjpLine } from '../../cpu/vjp.js';
 import { activate, slopeFromOutput } from '../../cpu/dense.js';
 import { ACTIVATION_CODE as POINTWISE_CODE } from '../../kernels/activation.js';
+import type { DropoutMask, StepRule } from '../../kernels/training.js';
 
 /** The per-sample loss as the kernels compute it. */
 export const LossCode = {
@@ -40,6 +41,8 @@ export const MetricCode = {
   BinaryAccuracy: 1,
   CategoricalAccuracy: 2,
   SparseCategoricalAccuracy: 3,
+  MeanAbsoluteError: 4,
+  MeanSquaredError: 5,
 } as const;
 export type MetricCode = (typeof MetricCode)[keyof typeof MetricCode];
 
@@ -146,7 +149,10 @@ export function lossRow(
   }
 }
 
-/** One row's metric value (1 correct, 0 wrong; binary accuracy: the fraction of outputs right). */
+/**
+ * One row's metric value (1 correct, 0 wrong; binary accuracy: the fraction of outputs right;
+ * mae, mse: the mean over the outputs).
+ */
 export function metricRow(code: MetricCode, out: ArrayLike<number>, offset: number, n: number, target: ArrayLike<number> | null, targetOffset: number, index: number): number {
   const argmax = (values: ArrayLike<number>, at: number) => {
     let best = 0;
@@ -169,6 +175,15 @@ export function metricRow(code: MetricCode, out: ArrayLike<number>, offset: numb
       return argmax(out, offset) === argmax(target!, targetOffset) ? 1 : 0;
     case MetricCode.SparseCategoricalAccuracy:
       return argmax(out, offset) === index ? 1 : 0;
+    case MetricCode.MeanAbsoluteError:
+    case MetricCode.MeanSquaredError: {
+      let sum = 0;
+      for (let j = 0; j < n; j++) {
+        const d = out[offset + j] - (target ? target[targetOffset + j] : j === index ? 1 : 0);
+        sum += code === MetricCode.MeanAbsoluteError ? Math.abs(d) : d * d;
+      }
+      return sum / n;
+    }
   }
 }
 /** The codes the kernels use. */
@@ -190,15 +205,8 @@ export type OptimizerCode = (typeof OptimizerCode)[keyof typeof OptimizerCode];
  * here in float64, so that every backend and path uses the same value); `rho` is RMSprop's,
  * `decay` AdamW's lr times weight decay.
  */
-export interface StepParams {
+export interface StepParams extends StepRule {
   code: OptimizerCode;
-  rate: number;
-  momentum: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  rho: number;
-  decay: number;
 }
 
 /**
@@ -283,4 +291,31 @@ export function activationBackward(act: Activation, y: Float32Array, dy: Float32
     for (let i = 0; i < y.length; i++) dz[i] = dy[i] * slopeFromOutput(act, alpha, y[i]);
   }
   return dz;
+}
+
+/** A rate's threshold and scale: an element is dropped where its hash's top 24 bits are below ceil(rate 2^24). */
+export function dropoutRule(rate: number): { threshold: number; scale: number } {
+  return { threshold: Math.ceil(rate * 2 ** 24), scale: Math.fround(1 / (1 - rate)) };
+}
+
+function dropoutMix(x: number): number {
+  let h = x >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d) >>> 0;
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b) >>> 0;
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** The counter-based hash of (seed, step, element) that shaders/parts/dropout.wgsl writes in WGSL. */
+export function dropoutHash(seed: number, step: number, element: number): number {
+  return dropoutMix((dropoutMix((dropoutMix(seed) ^ step) >>> 0) ^ element) >>> 0);
+}
+
+/** out[i] = x[i] * (0 where element i is dropped, else the scale): Dropout forward, and its gradient. */
+export function applyDropout(x: Float32Array, m: DropoutMask): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = (dropoutHash(m.seed, m.step, i) >>> 8) >= m.threshold ? x[i] * m.scale : 0;
+  return out;
 }
