@@ -58,7 +58,7 @@ export class ModelCore {
   weightsAreInitial = false;
   compiled: CompileConfig | null = null;
   seed: number | null = null;
-  /** [gradients | slot 1 | slot 2] in the flat layout, on the bound context. */
+  /** [gradients | slot 1 | slot 2 | slot 3] in the flat layout, on the bound context. */
   optimizerState: Tensor | null = null;
   /** Optimizer steps taken since compile (Adam's t). */
   iterations = 0;

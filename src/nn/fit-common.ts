@@ -169,7 +169,9 @@ export function lossSetup(op: string, core: ModelCore, labelKind: LabelKind): Lo
   if (codes.includes(MetricCode.SparseCategoricalAccuracy) && !sparseTargets) {
     throw new ArgumentError(op, "metric 'sparseCategoricalAccuracy' takes class-index targets (one per sample), got one-hot rows; use 'categoricalAccuracy'");
   }
-  const softmax = code === LossCode.SoftmaxCrossentropy && !compiled.fromLogits;
+  // Only the metrics that read values need the probabilities: argmax is the same on the logits.
+  const readsValues = codes.some((c) => c !== MetricCode.CategoricalAccuracy && c !== MetricCode.SparseCategoricalAccuracy);
+  const softmax = code === LossCode.SoftmaxCrossentropy && !compiled.fromLogits && readsValues;
   return { code, metrics: { codes, softmax }, metricKeys: compiled.metrics, stages };
 }
 

@@ -37,6 +37,8 @@ describe('training paths agree with the cpu backend', () => {
           y: number[][] | number[];
           epochs: number;
           batch: number;
+          /** validationSplit: the validation losses are compared too. */
+          split?: number;
         };
         const configs: Record<string, Config> = {
           'xor-mse-sgd': {
@@ -138,8 +140,10 @@ describe('training paths agree with the cpu backend', () => {
             compile: { loss: 'categoricalCrossentropy', optimizer: new nn.Adam({ learningRate: 0.01 }) },
             x: x5,
             y: y3,
-            epochs: 10,
-            batch: 4,
+            // 16 training samples in batches of 8; the validation passes run without Dropout.
+            epochs: 25,
+            batch: 8,
+            split: 0.2,
           },
         };
         const c = configs[name];
@@ -152,13 +156,13 @@ describe('training paths agree with the cpu backend', () => {
           const model = c.build();
           const { compile, callbacks } = typeof c.compile === 'function' ? c.compile() : { compile: c.compile, callbacks: undefined };
           model.compile({ ...compile, metrics, seed: 42, context: ctx } as never);
-          const h = await model.fit(c.x, c.y, { epochs: c.epochs, batchSize: c.batch, seed: 5, callbacks });
-          out[label] = { weights: (await model.getWeights()).flatMap((w) => Array.from(w)), loss: h.loss, metrics: metrics.flatMap((m) => h.history[m]), ran: ctx.lastKernelVariant('fit') };
+          const h = await model.fit(c.x, c.y, { epochs: c.epochs, batchSize: c.batch, seed: 5, callbacks, validationSplit: c.split ?? 0 });
+          out[label] = { weights: (await model.getWeights()).flatMap((w) => Array.from(w)), loss: [...h.loss, ...(h.history.val_loss ?? [])], metrics: metrics.flatMap((m) => h.history[m]), ran: ctx.lastKernelVariant('fit') };
           model.dispose();
         }
         gpuCtx.destroy();
         cpuCtx.destroy();
-        const steps = c.epochs * Math.ceil(c.x.length / c.batch);
+        const steps = c.epochs * Math.ceil(Math.floor(c.x.length * (1 - (c.split ?? 0))) / c.batch);
         return {
           steps,
           ran: [out.lanes.ran, out.fused.ran, out.layerwise.ran],

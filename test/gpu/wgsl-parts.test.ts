@@ -67,8 +67,7 @@ const CASES: PartCase[] = [
     code: [
       'override optimizerCode: u32 = 0u;',
       `alias OptValue = ${t};`,
-      `fn loadParam(i: u32) -> ${t} { return ${t}(0.0); }`,
-      `fn storeParam(i: u32, v: ${t}) {}`,
+      `@group(0) @binding(0) var<storage, read_write> weights: array<${t}>;`,
       `fn loadSlot(k: u32, i: u32) -> ${t} { return ${t}(0.0); }`,
       `fn storeSlot(k: u32, i: u32, v: ${t}) {}`,
       part('training_codes'),
