@@ -8,7 +8,7 @@ import { describe } from '../shape.js';
 import { parseActivation, type ActivationName } from './activations.js';
 import { activationSpec, takesAlpha } from '../linalg.js';
 import { parseInitializer, type InitializerName } from './initializers.js';
-import { checkOptions } from '../options.js';
+import { checkOptions, type OptionSchema } from '../options.js';
 import { ACTIVATION_CONFIG, DENSE_CONFIG, DROPOUT_CONFIG } from './options.js';
 import { randomSeed } from './random.js';
 import { dropoutRule } from '../ops/training/reference.js';
@@ -41,6 +41,21 @@ export interface ActivationConfig {
   name?: string;
 }
 
+/** What every layer has: its name and the model it belongs to. */
+abstract class LayerBase {
+  /** The name given in the config, or the one the model assigned (null before it is added). */
+  name: string | null = null;
+  /** @internal Set when added to a model. */
+  owner: object | null = null;
+
+  /** With a schema: checks that `config` is an object (like `example`) with the schema's keys only. */
+  protected constructor(op: string, config?: unknown, schema?: OptionSchema, example?: string) {
+    if (!schema) return;
+    if (config === null || typeof config !== 'object') throw new ArgumentError(op, `config must be an object like ${example}, got ${describe(config)}`);
+    checkOptions(op, config, schema);
+  }
+}
+
 function checkName(op: string, name: unknown): string | null {
   if (name === undefined) return null;
   if (typeof name !== 'string' || name.length === 0) throw new ArgumentError(op, `name must be a non-empty string, got ${describe(name)}`);
@@ -61,7 +76,7 @@ function checkPositiveInteger(op: string, arg: string, value: unknown): number {
  * model.add(new Dense({ units: 2, inputShape: [2] }));
  * model.add(new Dense({ units: 10, activation: 'softmax' }));
  */
-export class Dense {
+export class Dense extends LayerBase {
   readonly className = 'Dense';
   readonly units: number;
   readonly inputShape: readonly number[] | null;
@@ -71,15 +86,10 @@ export class Dense {
   readonly useBias: boolean;
   readonly kernelInitializer: InitializerName;
   readonly biasInitializer: InitializerName;
-  /** The name given in the config, or the one the model assigned (null before it is added). */
-  name: string | null;
-  /** @internal Set when added to a model. */
-  owner: object | null = null;
 
   constructor(config: DenseConfig) {
-    const op = 'Dense';
-    if (config === null || typeof config !== 'object') throw new ArgumentError(op, `config must be an object like { units: 4 }, got ${describe(config)}`);
-    checkOptions(op, config, DENSE_CONFIG);
+    super('Dense', config, DENSE_CONFIG, '{ units: 4 }');
+    const op = this.className;
     this.units = checkPositiveInteger(op, 'units', config.units);
     if (config.inputDim !== undefined) {
       if (config.inputShape !== undefined) throw new ArgumentError(op, 'give inputShape or inputDim, not both');
@@ -126,16 +136,14 @@ export class Dense {
  * model.add(new Dense({ units: 1 }));
  * model.add(new Activation('sigmoid'));
  */
-export class Activation {
+export class Activation extends LayerBase {
   readonly className = 'Activation';
   readonly activation: ActivationName;
   /** leakyRelu's slope or elu's scale (their defaults unless given; read only by those two). */
   readonly alpha: number;
-  name: string | null;
-  /** @internal */
-  owner: object | null = null;
 
   constructor(config: ActivationName | ActivationConfig) {
+    super('Activation');
     const op = 'Activation';
     if (typeof config === 'string') {
       this.activation = parseActivation(op, 'activation', config);
@@ -175,18 +183,14 @@ export interface DropoutConfig {
  * @example
  * model.add(new Dropout({ rate: 0.2 }));
  */
-export class Dropout {
+export class Dropout extends LayerBase {
   readonly className = 'Dropout';
   readonly rate: number;
   readonly seed: number;
-  name: string | null;
-  /** @internal */
-  owner: object | null = null;
 
   constructor(config: DropoutConfig) {
-    const op = 'Dropout';
-    if (config === null || typeof config !== 'object') throw new ArgumentError(op, `config must be an object like { rate: 0.2 }, got ${describe(config)}`);
-    checkOptions(op, config, DROPOUT_CONFIG);
+    super('Dropout', config, DROPOUT_CONFIG, '{ rate: 0.2 }');
+    const op = this.className;
     if (typeof config.rate !== 'number' || !(config.rate >= 0 && config.rate < 1)) throw new ArgumentError(op, `rate must be a number in [0, 1), got ${describe(config.rate)}`);
     if (config.seed !== undefined && (typeof config.seed !== 'number' || !Number.isInteger(config.seed) || config.seed < 0 || config.seed > 0xffffffff)) {
       throw new ArgumentError(op, `seed must be an integer in [0, 2^32), got ${describe(config.seed)}`);

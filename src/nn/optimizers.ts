@@ -95,20 +95,20 @@ function flag(op: string, arg: string, value: unknown, fallback: boolean): boole
   return value;
 }
 
-function checkConfig(op: string, config: unknown, schema: OptionSchema): void {
-  if (config === null || typeof config !== 'object') throw new ArgumentError(op, `config must be an object, got ${describe(config)}`);
-  checkOptions(op, config, schema);
-}
-
-/** What every optimizer shares: its learning rate, checked on every assignment. */
+/** What every optimizer shares: its checked config and its learning rate, checked on every assignment. */
 abstract class LearningRate {
   private rate: number;
 
+  /** Checks `config` against the optimizer's schema and takes its learning rate (or the default). */
   protected constructor(
-    private readonly op: string,
-    learningRate: unknown,
+    protected readonly op: string,
+    config: unknown,
+    schema: OptionSchema,
+    defaultRate: number,
   ) {
-    this.rate = positiveFinite(op, 'learningRate', learningRate);
+    if (config === null || typeof config !== 'object') throw new ArgumentError(op, `config must be an object, got ${describe(config)}`);
+    checkOptions(op, config, schema);
+    this.rate = positiveFinite(op, 'learningRate', (config as { learningRate?: unknown }).learningRate ?? defaultRate);
   }
 
   /** Settable between and during fits: each training step reads it when it is recorded. */
@@ -133,11 +133,9 @@ export class SGD extends LearningRate {
   readonly nesterov: boolean;
 
   constructor(config: SGDConfig = {}) {
-    const op = 'SGD';
-    checkConfig(op, config, SGD_CONFIG);
-    super(op, config.learningRate ?? 0.01);
-    this.momentum = fraction(op, 'momentum', config.momentum ?? 0, true);
-    this.nesterov = flag(op, 'nesterov', config.nesterov, false);
+    super('SGD', config, SGD_CONFIG, 0.01);
+    this.momentum = fraction(this.op, 'momentum', config.momentum ?? 0, true);
+    this.nesterov = flag(this.op, 'nesterov', config.nesterov, false);
   }
 
   getConfig(): Required<SGDConfig> {
@@ -158,8 +156,7 @@ export class Adam extends LearningRate {
   readonly epsilon: number;
 
   constructor(config: AdamConfig = {}, op = 'Adam', schema: OptionSchema = ADAM_CONFIG) {
-    checkConfig(op, config, schema);
-    super(op, config.learningRate ?? 0.001);
+    super(op, config, schema, 0.001);
     this.beta1 = fraction(op, 'beta1', config.beta1 ?? 0.9, true);
     this.beta2 = fraction(op, 'beta2', config.beta2 ?? 0.999, true);
     this.epsilon = positiveFinite(op, 'epsilon', config.epsilon ?? 1e-7);
@@ -205,13 +202,11 @@ export class RMSprop extends LearningRate {
   readonly centered: boolean;
 
   constructor(config: RMSpropConfig = {}) {
-    const op = 'RMSprop';
-    checkConfig(op, config, RMSPROP_CONFIG);
-    super(op, config.learningRate ?? 0.001);
-    this.rho = fraction(op, 'rho', config.rho ?? 0.9, true);
-    this.momentum = fraction(op, 'momentum', config.momentum ?? 0, true);
-    this.epsilon = positiveFinite(op, 'epsilon', config.epsilon ?? 1e-7);
-    this.centered = flag(op, 'centered', config.centered, false);
+    super('RMSprop', config, RMSPROP_CONFIG, 0.001);
+    this.rho = fraction(this.op, 'rho', config.rho ?? 0.9, true);
+    this.momentum = fraction(this.op, 'momentum', config.momentum ?? 0, true);
+    this.epsilon = positiveFinite(this.op, 'epsilon', config.epsilon ?? 1e-7);
+    this.centered = flag(this.op, 'centered', config.centered, false);
   }
 
   getConfig(): Required<RMSpropConfig> {
@@ -231,11 +226,9 @@ export class Adagrad extends LearningRate {
   readonly epsilon: number;
 
   constructor(config: AdagradConfig = {}) {
-    const op = 'Adagrad';
-    checkConfig(op, config, ADAGRAD_CONFIG);
-    super(op, config.learningRate ?? 0.001);
-    this.initialAccumulatorValue = nonNegativeFinite(op, 'initialAccumulatorValue', config.initialAccumulatorValue ?? 0.1);
-    this.epsilon = positiveFinite(op, 'epsilon', config.epsilon ?? 1e-7);
+    super('Adagrad', config, ADAGRAD_CONFIG, 0.001);
+    this.initialAccumulatorValue = nonNegativeFinite(this.op, 'initialAccumulatorValue', config.initialAccumulatorValue ?? 0.1);
+    this.epsilon = positiveFinite(this.op, 'epsilon', config.epsilon ?? 1e-7);
   }
 
   getConfig(): Required<AdagradConfig> {
