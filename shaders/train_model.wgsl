@@ -39,7 +39,7 @@ struct Params {
   // Adam's (and AdamW's) per-step rate for step s is aux[rateBase + s - rateStep] (bits of an f32).
   rateBase: u32,
   rateStep: u32,
-  // Optimizer iterations before this fit: step s's Dropout masks hash iterations + s.
+  // Step s's optimizer iteration is iterations + s (wrapping): its Dropout masks' counter.
   iterations: u32,
   pad0: u32,
   // The optimizer's step (parts/optimizer.wgsl); Adam's and AdamW's rate is replaced per step.

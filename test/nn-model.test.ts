@@ -6,19 +6,25 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   Activation,
+  Adagrad,
   Adam,
+  AdamW,
   ArgumentError,
   ContextMismatchError,
   Dense,
   Dropout,
+  ModelFormatError,
   ModelStateError,
   NonFiniteLossError,
+  RMSprop,
   SGD,
   Sequential,
   ShapeError,
   createContext,
+  loadModel,
   setDefaultContext,
   type Context,
+  type ModelArtifacts,
 } from '../src/index';
 import { applyDropout, dropoutHash, dropoutRule } from '../src/ops/training/reference';
 
@@ -29,6 +35,18 @@ beforeAll(async () => {
 });
 
 const X = [[0, 0], [0, 1], [1, 0], [1, 1]];
+
+/** What model.save writes, caught by an IO handler. */
+async function savedArtifacts(model: Sequential): Promise<ModelArtifacts> {
+  let saved: ModelArtifacts | null = null;
+  await model.save({
+    save: async (artifacts: ModelArtifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' as const } };
+    },
+  });
+  return saved!;
+}
 const Y = [[0], [1], [1], [0]];
 
 function xorModel(): Sequential {
@@ -132,7 +150,7 @@ describe('Sequential on the cpu backend', () => {
     model.dispose();
   });
 
-  it('round-trips weights and JSON exactly', async () => {
+  it('round-trips weights exactly through setWeights and serialize / deserialize', async () => {
     const model = xorModel();
     model.compile({ loss: 'mse', optimizer: 'sgd', seed: 3, context: ctx });
     await model.fit(X, Y, { epochs: 5, batchSize: 2 });
@@ -143,26 +161,24 @@ describe('Sequential on the cpu backend', () => {
     special[1][1] = -0;
     special[3][0] = 1e-45;
     model.setWeights(special);
-    const json = await model.toJSON();
-    const copy = Sequential.fromJSON(JSON.parse(JSON.stringify(json)));
-    const fromString = Sequential.fromJSON(JSON.stringify(json));
+    const copy = Sequential.deserialize(await model.serialize());
     expect(copy.summary()).toBe(model.summary());
     expect(copy.layers.map((l) => l.name)).toEqual(['dense_1', 'activation_1', 'dense_2', 'activation_2']);
     const bits = (ws: Float32Array[]) => ws.map((w) => Array.from(new Uint32Array(w.buffer, w.byteOffset, w.length)));
     expect(bits(await copy.getWeights())).toEqual(bits(special));
-    expect(bits(await fromString.getWeights())).toEqual(bits(special));
     model.setWeights(weights);
     copy.setWeights(weights);
     expect(Array.from(await copy.predict(X).read())).toEqual(Array.from(await model.predict(X).read()));
     expect(() => model.setWeights(weights.slice(1))).toThrow(ShapeError);
     expect(() => model.setWeights([weights[0], new Float32Array(3), weights[2], weights[3]])).toThrow(/setWeights: weights\[1\] \(dense_1\/bias\) must have 2 values for shape \[2\], got 3/);
-    expect(() => Sequential.fromJSON({ ...json, format: 'x' } as never)).toThrow(ArgumentError);
-    // A bad layer config names the load and the entry, not the layer constructor.
-    const badLayer = { ...json, layers: [{ className: 'Dense', config: { units: 0 } }] };
-    expect(() => Sequential.fromJSON(badLayer as never)).toThrow(
-      new ArgumentError('fromJSON', 'json.layers[0] (Dense) has a bad config: units must be a positive integer, got 0'),
+    // A bad layer config names the call and the layer entry, not the layer constructor.
+    const artifacts = await model.serialize();
+    const topology = structuredClone(artifacts.modelTopology) as { config: { layers: { config: Record<string, unknown> }[] } };
+    topology.config.layers[0].config.units = 0;
+    expect(() => Sequential.deserialize({ ...artifacts, modelTopology: topology })).toThrow(
+      new ModelFormatError('deserialize', "modelTopology.config.layers[0] (Dense 'dense_1'): units must be a positive integer, got 0"),
     );
-    for (const m of [model, copy, fromString]) m.dispose();
+    for (const m of [model, copy]) m.dispose();
   });
 
   it('keeps the optimizer state across fit calls (Adam continues its steps); compile resets it', async () => {
@@ -272,7 +288,7 @@ describe('Sequential on the cpu backend', () => {
     await again.fit(X, Y, { epochs: 2, batchSize: 2, seed: 1 });
     expect(await again.getWeights()).toEqual(await withDropout.getWeights());
     expect(await plain.getWeights()).not.toEqual(await withDropout.getWeights());
-    const loaded = Sequential.fromJSON(await withDropout.toJSON());
+    const loaded = await loadModel(await savedArtifacts(withDropout), { context: ctx });
     expect(loaded.layers[1]).toBeInstanceOf(Dropout);
     expect((loaded.layers[1] as Dropout).getConfig()).toEqual({ rate: 0.5, seed: 1, name: 'dropout_1' });
     for (const m of [withDropout, plain, again, loaded]) m.dispose();
@@ -280,6 +296,19 @@ describe('Sequential on the cpu backend', () => {
     expect(() => new Dropout({ rate: 0.1, seed: -1 })).toThrow(/^Dropout: seed must be an integer in \[0, 2\^32\)/);
     expect(() => new Dropout({ rate: 0.1, noiseShape: [1] } as never)).toThrow("Dropout: unknown option 'noiseShape': noiseShape is not supported");
     expect(new Dropout({ rate: 0.1 }).seed).toBeGreaterThanOrEqual(0);
+  });
+
+  it('saves and loads elu, softplus, the new optimizers, losses on logits and several metrics', async () => {
+    const optimizers = [new AdamW({ learningRate: 0.01, weightDecay: 0.1 }), new RMSprop({ rho: 0.8, momentum: 0.5, centered: true }), new Adagrad({ initialAccumulatorValue: 0.2 })];
+    for (const optimizer of optimizers) {
+      const model = new Sequential([new Dense({ units: 3, inputShape: [2], activation: 'elu', alpha: 0.5 }), new Dense({ units: 2, activation: 'softplus' }), new Dense({ units: 2 })]);
+      model.compile({ loss: { name: 'categoricalCrossentropy', fromLogits: true }, optimizer, metrics: ['accuracy', 'mae'], context: ctx });
+      const loaded = await loadModel(await savedArtifacts(model), { context: ctx });
+      expect(loaded.layers.map((l) => l.getConfig())).toEqual(model.layers.map((l) => l.getConfig()));
+      expect(Array.from(await loaded.predict(X).read())).toEqual(Array.from(await model.predict(X).read()));
+      expect(await loaded.evaluate(X, [[1, 0], [0, 1], [1, 0], [0, 1]])).toEqual(await model.evaluate(X, [[1, 0], [0, 1], [1, 0], [0, 1]]));
+      for (const m of [model, loaded]) m.dispose();
+    }
   });
 
   it('rejects bad input with typed errors that name the argument', async () => {

@@ -108,7 +108,7 @@ export interface TrainSmallParams {
   permEpoch: number;
   rateBase: number;
   rateStep: number;
-  /** Optimizer iterations before the fit: step s's Dropout masks hash iterations + s. */
+  /** Step s's optimizer iteration t is iterations + s (modulo 2^32): its Dropout masks' counter. */
   iterations: number;
   /** The optimizer's step (Adam's and AdamW's rate is replaced per step from aux). */
   rule: StepRule;

@@ -1,7 +1,8 @@
 /**
- * Layers of a Sequential model: `Dense`, `Activation` and `Dropout`. A layer object holds configuration only;
- * the weights belong to the model it is added to (which also gives it its name, counted per model:
- * dense_1, activation_1, dense_2, ...).
+ * Layers of a Sequential model: `Dense`, `Activation`, `Dropout`, and the shape layers
+ * `InputLayer` and `Flatten`. A layer object holds configuration only; the weights belong to the
+ * model it is added to (which also gives it its name, counted per model: dense_1, activation_1,
+ * dense_2, ...).
  */
 import { ArgumentError } from '../errors.js';
 import { describe } from '../shape.js';
@@ -9,7 +10,7 @@ import { parseActivation, type ActivationName } from './activations.js';
 import { activationSpec, takesAlpha } from '../linalg.js';
 import { parseInitializer, type InitializerName } from './initializers.js';
 import { checkOptions, type OptionSchema } from '../options.js';
-import { ACTIVATION_CONFIG, DENSE_CONFIG, DROPOUT_CONFIG } from './options.js';
+import { ACTIVATION_CONFIG, DENSE_CONFIG, DROPOUT_CONFIG, FLATTEN_CONFIG, INPUT_LAYER_CONFIG } from './options.js';
 import { randomSeed } from './random.js';
 import { dropoutRule } from '../ops/training/reference.js';
 
@@ -62,6 +63,14 @@ function checkName(op: string, name: unknown): string | null {
   return name;
 }
 
+function checkInputShape(op: string, shape: unknown): readonly number[] {
+  if (!Array.isArray(shape) || shape.length !== 1) {
+    throw new ArgumentError(op, `inputShape must be [features] (the model takes rank-2 input [batch, features]), got ${describe(shape)}`);
+  }
+  checkPositiveInteger(op, 'inputShape[0]', shape[0]);
+  return Object.freeze([shape[0] as number]);
+}
+
 function checkPositiveInteger(op: string, arg: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
     throw new ArgumentError(op, `${arg} must be a positive integer, got ${describe(value)}`);
@@ -95,14 +104,7 @@ export class Dense extends LayerBase {
       if (config.inputShape !== undefined) throw new ArgumentError(op, 'give inputShape or inputDim, not both');
       this.inputShape = Object.freeze([checkPositiveInteger(op, 'inputDim', config.inputDim)]);
     } else if (config.inputShape === undefined) this.inputShape = null;
-    else {
-      const shape = config.inputShape;
-      if (!Array.isArray(shape) || shape.length !== 1) {
-        throw new ArgumentError(op, `inputShape must be [features] (Dense takes rank-2 input [batch, features]), got ${describe(shape)}`);
-      }
-      checkPositiveInteger(op, 'inputShape[0]', shape[0]);
-      this.inputShape = Object.freeze([shape[0]]);
-    }
+    else this.inputShape = checkInputShape(op, config.inputShape);
     this.activation = parseActivation(op, 'activation', config.activation ?? 'linear');
     this.alpha = activationSpec(op, this.activation, config.alpha).alpha;
     if (config.useBias !== undefined && typeof config.useBias !== 'boolean') throw new ArgumentError(op, `useBias must be a boolean, got ${describe(config.useBias)}`);
@@ -175,6 +177,12 @@ export interface DropoutConfig {
   name?: string;
 }
 
+export interface InputLayerConfig {
+  /** Shape of one input sample, `[features]`. */
+  inputShape: number[];
+  name?: string;
+}
+
 /**
  * Inverted dropout: while training, each input is zeroed with probability `rate` and the others
  * are scaled by 1 / (1 - rate); predict and evaluate pass the inputs through. The mask of a step
@@ -207,7 +215,59 @@ export class Dropout extends LayerBase {
   }
 }
 
-export type Layer = Dense | Activation | Dropout;
+/**
+ * Declares the model's input shape as a layer of its own (Keras's `InputLayer`); it must come
+ * first and has no weights. The same as giving the first Dense an `inputShape`.
+ *
+ * @example
+ * const model = new Sequential([new InputLayer({ inputShape: [784] }), new Dense({ units: 10 })]);
+ */
+export class InputLayer {
+  readonly className = 'InputLayer';
+  readonly inputShape: readonly number[];
+  name: string | null;
+  /** @internal */
+  owner: object | null = null;
+
+  constructor(config: InputLayerConfig) {
+    const op = 'InputLayer';
+    if (config === null || typeof config !== 'object') throw new ArgumentError(op, `config must be an object like { inputShape: [4] }, got ${describe(config)}`);
+    checkOptions(op, config, INPUT_LAYER_CONFIG);
+    this.inputShape = checkInputShape(op, config.inputShape);
+    this.name = checkName(op, config.name);
+  }
+
+  getConfig(): InputLayerConfig {
+    return { inputShape: [...this.inputShape], ...(this.name ? { name: this.name } : {}) };
+  }
+}
+
+/**
+ * Flattens each sample to one dimension (Keras's `Flatten`). webgpu-nn's samples are already
+ * rows of features, so it changes nothing; it exists so that models that carry it load and save.
+ *
+ * @example
+ * model.add(new Flatten());
+ */
+export class Flatten {
+  readonly className = 'Flatten';
+  name: string | null;
+  /** @internal */
+  owner: object | null = null;
+
+  constructor(config: { name?: string } = {}) {
+    const op = 'Flatten';
+    if (config === null || typeof config !== 'object') throw new ArgumentError(op, `config must be an object, got ${describe(config)}`);
+    checkOptions(op, config, FLATTEN_CONFIG);
+    this.name = checkName(op, config.name);
+  }
+
+  getConfig(): { name?: string } {
+    return this.name ? { name: this.name } : {};
+  }
+}
+
+export type Layer = Dense | Activation | Dropout | InputLayer | Flatten;
 
 /** Which stage of the compiled network a run of layers becomes. */
 export interface Stage {
@@ -244,6 +304,9 @@ export function buildStages(layers: readonly Layer[], inputWidth: number): Stage
     } else if (layer instanceof Dropout) {
       stages.push({ dense: -1, inputs: width, outputs: width, activation: 'linear', alpha: 0, useBias: false, dropout: { seed: layer.seed, ...dropoutRule(layer.rate) } });
       lastFusable = null;
+    } else if (layer instanceof InputLayer || layer instanceof Flatten) {
+      // No computation: a linear Dense before them still takes the Activation after them.
+      continue;
     } else if (lastFusable) {
       lastFusable.activation = layer.activation;
       lastFusable.alpha = layer.alpha;

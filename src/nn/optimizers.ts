@@ -111,6 +111,9 @@ abstract class LearningRate {
     this.rate = positiveFinite(op, 'learningRate', (config as { learningRate?: unknown }).learningRate ?? defaultRate);
   }
 
+  /** Optimizer state values per parameter (state slots 1 to `slots` of the model's optimizer state). */
+  abstract get slots(): number;
+
   /** Settable between and during fits: each training step reads it when it is recorded. */
   get learningRate(): number {
     return this.rate;
@@ -138,6 +141,11 @@ export class SGD extends LearningRate {
     this.nesterov = flag(this.op, 'nesterov', config.nesterov, false);
   }
 
+  /** The velocity, when there is momentum. */
+  get slots(): number {
+    return this.momentum === 0 ? 0 : 1;
+  }
+
   getConfig(): Required<SGDConfig> {
     return { learningRate: this.learningRate, momentum: this.momentum, nesterov: this.nesterov };
   }
@@ -160,6 +168,11 @@ export class Adam extends LearningRate {
     this.beta1 = fraction(op, 'beta1', config.beta1 ?? 0.9, true);
     this.beta2 = fraction(op, 'beta2', config.beta2 ?? 0.999, true);
     this.epsilon = positiveFinite(op, 'epsilon', config.epsilon ?? 1e-7);
+  }
+
+  /** The first and second moments. */
+  get slots(): number {
+    return 2;
   }
 
   getConfig(): Required<AdamConfig> {
@@ -209,6 +222,11 @@ export class RMSprop extends LearningRate {
     this.centered = flag(this.op, 'centered', config.centered, false);
   }
 
+  /** The mean square and the velocity, and the mean gradient when centered. */
+  get slots(): number {
+    return this.centered ? 3 : 2;
+  }
+
   getConfig(): Required<RMSpropConfig> {
     return { learningRate: this.learningRate, rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
   }
@@ -229,6 +247,11 @@ export class Adagrad extends LearningRate {
     super('Adagrad', config, ADAGRAD_CONFIG, 0.001);
     this.initialAccumulatorValue = nonNegativeFinite(this.op, 'initialAccumulatorValue', config.initialAccumulatorValue ?? 0.1);
     this.epsilon = positiveFinite(this.op, 'epsilon', config.epsilon ?? 1e-7);
+  }
+
+  /** The accumulator. */
+  get slots(): number {
+    return 1;
   }
 
   getConfig(): Required<AdagradConfig> {

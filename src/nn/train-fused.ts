@@ -27,7 +27,7 @@ import { ACTIVATION_CODE } from './activations.js';
 import { optimizerCode, ratePerStep, stepParams } from './optimizers.js';
 import type { Stage } from './layers.js';
 import type { ModelCore } from './core.js';
-import { Permutations, recordsWords, type FitPlan } from './fit-common.js';
+import { iterationOf, Permutations, recordsWords, type FitPlan } from './fit-common.js';
 import { runFitLoop } from './fit-loop.js';
 
 export const FUSED_MAX_PARAMS = 16384;
@@ -103,7 +103,7 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
   const table = keep(ctx.tensor(stageTable(core, stages)));
   const flat = keep(ctx.tensor(new Float32Array(P)));
   const state = core.ensureOptimizerState();
-  const maxGroupEpochs = Math.max(1, Math.min(epochs, callbacks.onBatchEnd || callbacks.onEpochEnd ? 1 : 1 << 16));
+  const maxGroupEpochs = Math.max(1, Math.min(epochs, callbacks.onBatchEnd || callbacks.onEpochEnd || options.recoverable ? 1 : 1 << 16));
   const records = keep(ctx.tensor(new Float32Array(recordsWords(maxGroupEpochs))));
   const weights = core.tensors!;
 
@@ -131,7 +131,8 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
     inputWidth: core.inputWidth!,
     outputWidth: core.outputWidth,
     paramCount: P,
-    iterations: plan.iterationsBefore,
+    // iterations + step is the optimizer's iteration t of a step (iterationOf), modulo 2^32.
+    iterations: (plan.iterationsBefore - plan.firstStep + 1) >>> 0,
   };
 
   let workPerMs = INITIAL_WORK_PER_MS;
@@ -153,10 +154,10 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
       if (options.shuffle) for (let e = 0; e < groupEpochs; e++) aux.set(permutations.epoch(epoch + e), e * plan.trainSamples);
       if (adam) {
         const rates = new Float32Array(aux.buffer, permWords * 4, groupSteps);
-        for (let k = 0; k < groupSteps; k++) rates[k] = stepParams(optimizer, plan.iterationsBefore + step + k + 1).rate;
+        for (let k = 0; k < groupSteps; k++) rates[k] = stepParams(optimizer, iterationOf(plan, step + k)).rate;
       }
       // The rule as the optimizer is now: a learning rate set by a callback applies from the next group.
-      const rule = stepParams(optimizer, plan.iterationsBefore + step + 1);
+      const rule = stepParams(optimizer, iterationOf(plan, step));
       const auxTensor = ctx.tensor(new Int32Array(aux.buffer));
       const stepsPerDispatch = Math.max(1, Math.floor((DISPATCH_MS * workPerMs) / (work / spe)));
       const bindings = [data.x, data.y, auxTensor, table, flat, state, records];
@@ -181,7 +182,7 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
     },
     syncWeights,
     finish() {
-      if (!core.disposed) syncWeights();
+      if (!core.disposed && ctx.alive) syncWeights();
       temps.forEach((t) => t.destroy());
     },
   });
