@@ -1,7 +1,7 @@
-// Adds one batch's loss and metric to the epoch's record, on the GPU, so that a training loop
+// Adds one batch's loss and metrics to the epoch's record, on the GPU, so that a training loop
 // needs no readback per step. One invocation (a batch is at most a few thousand rows; a
 // reduction tree would cost more in barriers than it saves here): sums the per-row losses,
-// computes the metric from the outputs (or logits) and the targets, and for a training batch
+// computes the metrics from the outputs (or logits) and the targets, and for a training batch
 // checks the loss: a NaN or infinite batch loss sets `stopped` (the optimizer kernels then skip
 // their update and every later step does nothing) and records the epoch and batch.
 
@@ -25,7 +25,11 @@ struct Params {
 @group(0) @binding(4) var<uniform> params: Params;
 
 // Pipeline overrides (no run-time switch: SwiftShader would run every arm for every row).
-override metricCode: u32 = 0u;
+override metricCode0: u32 = 0u;
+override metricCode1: u32 = 0u;
+override metricCode2: u32 = 0u;
+override metricCode3: u32 = 0u;
+override softmaxForMetrics: u32 = 0u;
 override labelKind: u32 = 0u;
 
 // Targets: parts/labels.wgsl.
@@ -33,44 +37,19 @@ fn labelWidth() -> u32 {
   return params.n;
 }
 
-fn argmaxRow(r: u32) -> u32 {
-  let at = r * params.n;
-  var best = 0u;
-  for (var j = 1u; j < params.n; j++) { if (outputs[at + j] > outputs[at + best]) { best = j; } }
-  return best;
-}
-
-fn metric(r: u32) -> f32 {
-  let n = params.n;
-  switch metricCode {
-    case METRIC_BINARY: {
-      var right = 0.0;
-      for (var j = 0u; j < n; j++) {
-        let predicted = select(0.0, 1.0, outputs[r * n + j] > 0.5);
-        if (predicted == targetValue(r, j)) { right += 1.0; }
-      }
-      return right / f32(n);
-    }
-    case METRIC_CATEGORICAL: {
-      var best = 0u;
-      for (var j = 1u; j < n; j++) { if (targetValue(r, j) > targetValue(r, best)) { best = j; } }
-      return select(0.0, 1.0, argmaxRow(r) == best);
-    }
-    case METRIC_SPARSE: {
-      return select(0.0, 1.0, argmaxRow(r) == classIndex(r));
-    }
-    default: { return 0.0; }
-  }
+// The accessor parts/metrics.wgsl reads: row r's outputs start at r * n.
+fn outputValue(at: u32, j: u32) -> f32 {
+  return outputs[at + j];
 }
 
 @compute @workgroup_size(1)
 fn main() {
   if (records.stopped != 0u) { return; }
   var lossSum = 0.0;
-  var metricSum = 0.0;
+  var metricSum = vec4f(0.0);
   for (var r = 0u; r < params.rows; r++) {
     lossSum += rowLoss[r];
-    metricSum += metric(r);
+    metricSum += sampleMetrics(r, r * params.n, params.n);
   }
   let slot = params.slot;
   if (params.validation == 0u) {
@@ -81,20 +60,20 @@ fn main() {
       return;
     }
     if (params.reset != 0u) {
-      records.epochs[slot].x = 0.0;
-      records.epochs[slot].y = 0.0;
+      records.epochs[slot].losses.x = 0.0;
+      records.epochs[slot].metrics = vec4f(0.0);
     }
-    records.epochs[slot].x += lossSum;
-    records.epochs[slot].y += metricSum;
+    records.epochs[slot].losses.x += lossSum;
+    records.epochs[slot].metrics += metricSum;
     records.lastBatchLoss = lossSum / f32(params.rows);
-    records.lastBatchMetric = metricSum / f32(params.rows);
+    records.lastBatchMetrics = metricSum / f32(params.rows);
     records.completedSteps += 1u;
   } else {
     if (params.reset != 0u) {
-      records.epochs[slot].z = 0.0;
-      records.epochs[slot].w = 0.0;
+      records.epochs[slot].losses.y = 0.0;
+      records.epochs[slot].valMetrics = vec4f(0.0);
     }
-    records.epochs[slot].z += lossSum;
-    records.epochs[slot].w += metricSum;
+    records.epochs[slot].losses.y += lossSum;
+    records.epochs[slot].valMetrics += metricSum;
   }
 }

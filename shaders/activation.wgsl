@@ -1,17 +1,28 @@
-// An activation applied on its own, element-wise (the math and the codes are in
+// An element-wise layer on its own: an activation (the math and the codes are in
 // parts/activation.wgsl, which the host appends; softmax goes through ctx.softmax forward and the
-// softmax VJP kernels backward):
+// softmax VJP kernels backward) or Dropout's mask (parts/dropout.wgsl):
 // mode 0: out = act(a), for an Activation layer that cannot run inside a Dense kernel;
 // mode 1: out = b * act'(a), from the forward output a and the gradient b: the gradient dz of a
-//         lone activation, and the dz that the dense backward pass writes once for its GEMMs.
+//         lone activation, and the dz that the dense backward pass writes once for its GEMMs;
+// mode 2: out = a * the mask's factor of each element (Dropout forward, and its gradient).
 // One invocation per 4 elements, as vec4s: on SwiftShader every load is a per-lane access, so
-// one vec4 costs about what one scalar does (bench/HISTORY.md, "Training kernels"). Bindings cover whole vec4s (buffers are padded to 16 bytes; the host rounds
-// range bindings up); entries past `count` are computed and never read.
+// one vec4 costs about what one scalar does (bench/HISTORY.md, "Training kernels"). Bindings
+// cover whole vec4s (buffers are padded to 16 bytes; the host rounds range bindings up); entries
+// past `count` are computed and never read.
 
 @group(0) @binding(0) var<storage, read> a: array<vec4f>;
 @group(0) @binding(1) var<storage, read> b: array<vec4f>;
 @group(0) @binding(2) var<storage, read_write> out: array<vec4f>;
-@group(0) @binding(3) var<uniform> params: CountParams;
+@group(0) @binding(3) var<uniform> params: Params;
+
+// `count` elements; the rest is Dropout's mask (mode 2 only).
+struct Params {
+  count: u32,
+  seed: u32,
+  step: u32,
+  threshold: u32,
+  scale: f32,
+}
 
 override workgroupSize: u32 = 64;
 // The activation code and the mode are pipeline overrides: SwiftShader runs every arm of a
@@ -28,7 +39,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   if (i * 4u >= params.count) { return; }
   if (mode == 0u) {
     out[i] = activate(act, alpha, a[i]);
-  } else {
+  } else if (mode == 1u) {
     out[i] = b[i] * activationSlope(act, alpha, a[i]);
+  } else {
+    var factor = vec4f(0.0);
+    for (var k = 0u; k < 4u; k++) { factor[k] = dropoutFactor(params.seed, params.step, i * 4u + k, params.threshold, params.scale); }
+    out[i] = a[i] * factor;
   }
 }

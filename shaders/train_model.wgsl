@@ -3,9 +3,10 @@
 // a stage (stageBackward) and the entry point, which each kernel defines: the scalar kernel
 // accumulates one sample's gradients, the lanes kernel sums them over its lanes first.
 //
-// The model is a table of stages (a Dense with its fused activation, or a lone activation), 8
-// words each: kind, inputs, outputs, activation, kernel offset, bias offset (NO_BIAS if none),
-// offset of the stage's input and of its output in the per-sample activation array. The choices
+// The model is a table of stages (a Dense with its fused activation, a lone activation, or a
+// Dropout), 8 words each: kind, inputs, outputs, activation, kernel offset, bias offset (NO_BIAS
+// if none), offset of the stage's input and of its output in the per-sample activation array (a
+// Dropout's words 3 to 5: see dropoutAt). The choices
 // that branch (loss, metric, label kind, optimizer, each stage's activation and kind, the stage
 // count) are pipeline overrides: SwiftShader runs every arm of a branch it cannot prove uniform,
 // with lanes masked, so a kernel that switched on them at run time paid for every activation,
@@ -35,14 +36,14 @@ struct Params {
   recordEpoch: u32,
   // Row e - permEpoch of `aux` is epoch e's sample order; NO_PERMUTATION: samples in order.
   permEpoch: u32,
-  // Adam's per-step rate for step s is aux[rateBase + s - rateStep] (bits of an f32).
+  // Adam's (and AdamW's) per-step rate for step s is aux[rateBase + s - rateStep] (bits of an f32).
   rateBase: u32,
   rateStep: u32,
-  learningRate: f32,
-  momentum: f32,
-  beta1: f32,
-  beta2: f32,
-  epsilon: f32,
+  // Step s's optimizer iteration is iterations + s (wrapping): its Dropout masks' counter.
+  iterations: u32,
+  pad0: u32,
+  // The optimizer's step (parts/optimizer.wgsl); Adam's and AdamW's rate is replaced per step.
+  rule: StepRule,
 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -57,12 +58,18 @@ struct Params {
 
 override stageCount: u32 = 1u;
 override lossCode: u32 = 0u;
-override metricCode: u32 = 0u;
+// Up to four metrics (parts/metrics.wgsl), and whether they read softmax of the outputs.
+override metricCode0: u32 = 0u;
+override metricCode1: u32 = 0u;
+override metricCode2: u32 = 0u;
+override metricCode3: u32 = 0u;
+override softmaxForMetrics: u32 = 0u;
 override labelKind: u32 = 0u;
 override optimizerCode: u32 = 0u;
-// Bit s set: stage s is a Dense (else a lone activation) / has a bias.
+// Bit s set: stage s is a Dense (else a lone activation or a Dropout) / has a bias / is a Dropout.
 override denseMask: u32 = 1u;
 override biasMask: u32 = 1u;
+override dropoutMask: u32 = 0u;
 // Activation code of each stage.
 override act0: u32 = 0u;
 override act1: u32 = 0u;
@@ -88,10 +95,12 @@ const MAX_ACTIVATIONS = 1024u;
 const NO_BIAS = 0xffffffffu;
 const NO_PERMUTATION = 0xffffffffu;
 
-const EPSILON = 1e-7f;
-const ONE_MINUS_EPSILON = 0.99999988f;
-
 var<private> acts: array<f32, MAX_ACTIVATIONS>;
+// Where the sample being run sits: its step and row in the batch (the Dropout masks' counters),
+// and whether Dropout is on (training) or off (validation).
+var<private> dropoutOn: bool;
+var<private> dropoutStep: u32;
+var<private> dropoutRow: u32;
 var<private> delta: array<f32, MAX_WIDTH>;
 var<private> dz: array<f32, MAX_WIDTH>;
 
@@ -162,9 +171,23 @@ fn stageForward(s: u32, act: u32, alpha: f32) {
       acts[st.out + j] = z;
     }
   } else {
-    for (var j = 0u; j < st.units; j++) { acts[st.out + j] = acts[st.src + j]; }
+    for (var j = 0u; j < st.units; j++) { acts[st.out + j] = acts[st.src + j] * dropoutAt(s, j); }
   }
   activateRange(act, alpha, st.out, st.units);
+}
+
+// The factor Dropout stage s applies to unit j of this sample (parts/dropout.wgsl); 1 for other
+// stages and off training. A Dropout stage's words 3 to 5 are its scale (f32 bits), threshold and
+// seed.
+fn dropoutAt(s: u32, j: u32) -> f32 {
+  if (((dropoutMask >> s) & 1u) == 0u || !dropoutOn) { return 1.0; }
+  let e = s * 8u;
+  return dropoutFactor(stages[e + 5u], dropoutStep, dropoutRow * stages[e + 2u] + j, stages[e + 4u], bitcast<f32>(stages[e + 3u]));
+}
+
+// Back through a stage without parameters: dL/d(input) = dz (times the Dropout mask).
+fn passBack(s: u32, n: u32) {
+  for (var j = 0u; j < n; j++) { delta[j] = dz[j] * dropoutAt(s, j); }
 }
 
 // Runs one sample forward; returns where the model's output starts in `acts`.
@@ -182,90 +205,18 @@ fn forward(sample: u32) -> u32 {
   return stages[(stageCount - 1u) * 8u + 7u];
 }
 
-// The sample's loss; leaves dL/d(output) in `delta` (dL/d(logits) for the fused softmax loss).
-fn loss(sample: u32, at: u32) -> f32 {
-  let n = params.outputWidth;
-  switch lossCode {
-    case LOSS_MSE: {
-      var sum = 0.0;
-      for (var j = 0u; j < n; j++) {
-        let d = acts[at + j] - targetValue(sample, j);
-        sum += d * d;
-        delta[j] = 2.0 * d / f32(n);
-      }
-      return sum / f32(n);
-    }
-    case LOSS_BCE: {
-      var sum = 0.0;
-      for (var j = 0u; j < n; j++) {
-        let o = acts[at + j];
-        let p = clamp(o, EPSILON, ONE_MINUS_EPSILON);
-        let t = targetValue(sample, j);
-        sum -= t * log(p) + (1.0 - t) * log(1.0 - p);
-        delta[j] = select(0.0, (p - t) / (p * (1.0 - p)) / f32(n), o >= EPSILON && o <= ONE_MINUS_EPSILON);
-      }
-      return sum / f32(n);
-    }
-    case LOSS_CCE: {
-      var total = 0.0;
-      for (var j = 0u; j < n; j++) { total += acts[at + j]; }
-      var l = 0.0;
-      var weighted = 0.0;
-      for (var j = 0u; j < n; j++) {
-        let q = acts[at + j] / total;
-        let t = targetValue(sample, j);
-        l -= t * log(clamp(q, EPSILON, ONE_MINUS_EPSILON));
-        let g = select(0.0, -t / q, q >= EPSILON && q <= ONE_MINUS_EPSILON);
-        delta[j] = g;
-        weighted += g * q;
-      }
-      for (var j = 0u; j < n; j++) { delta[j] = (delta[j] - weighted) / total; }
-      return l;
-    }
-    default: {
-      var m = acts[at];
-      for (var j = 1u; j < n; j++) { m = max(m, acts[at + j]); }
-      var sum = 0.0;
-      for (var j = 0u; j < n; j++) { sum += exp(acts[at + j] - m); }
-      let logSum = m + log(sum);
-      var l = 0.0;
-      for (var j = 0u; j < n; j++) {
-        let t = targetValue(sample, j);
-        if (t != 0.0) { l -= t * (acts[at + j] - logSum); }
-        delta[j] = exp(acts[at + j] - m) / sum - t;
-      }
-      return l;
-    }
-  }
+// The accessors parts/losses.wgsl and parts/metrics.wgsl read: the sample's outputs in `acts`
+// from `at`, the loss gradient in `delta` (dL/d(logits) for the losses from logits).
+fn outputValue(at: u32, j: u32) -> f32 {
+  return acts[at + j];
 }
 
-fn argmaxOutput(at: u32, n: u32) -> u32 {
-  var best = 0u;
-  for (var j = 1u; j < n; j++) { if (acts[at + j] > acts[at + best]) { best = j; } }
-  return best;
+fn lossGradient(at: u32, j: u32) -> f32 {
+  return delta[j];
 }
 
-fn metric(sample: u32, at: u32) -> f32 {
-  let n = params.outputWidth;
-  switch metricCode {
-    case METRIC_BINARY: {
-      var right = 0.0;
-      for (var j = 0u; j < n; j++) {
-        let predicted = select(0.0, 1.0, acts[at + j] > 0.5);
-        if (predicted == targetValue(sample, j)) { right += 1.0; }
-      }
-      return right / f32(n);
-    }
-    case METRIC_CATEGORICAL: {
-      var best = 0u;
-      for (var j = 1u; j < n; j++) { if (targetValue(sample, j) > targetValue(sample, best)) { best = j; } }
-      return select(0.0, 1.0, argmaxOutput(at, n) == best);
-    }
-    case METRIC_SPARSE: {
-      return select(0.0, 1.0, argmaxOutput(at, n) == classIndex(sample));
-    }
-    default: { return 0.0; }
-  }
+fn setLossGradient(at: u32, j: u32, g: f32) {
+  delta[j] = g;
 }
 
 // Backward pass of one sample whose forward pass is in `acts` and loss gradient in `delta`.
@@ -280,60 +231,36 @@ fn backward() {
   stageBackward(0u, act0, alpha0);
 }
 
+// The state accessors parts/optimizer.wgsl reads: slot k of parameter p is
+// state[k * paramCount + p] (slot 0 holds the batch's summed gradients).
+alias OptValue = f32;
+
+fn loadSlot(k: u32, p: u32) -> f32 {
+  return state[k * params.paramCount + p];
+}
+
+fn storeSlot(k: u32, p: u32, v: f32) {
+  state[k * params.paramCount + p] = v;
+}
+
 // The optimizer over parameters [start, start + n), with their batch-summed gradients (zeroed
-// for the next step) and state slots; one loop per update rule, so the loop body has no branch.
-fn updateRange(start: u32, n: u32, rate: f32, scale: f32) {
-  let count = params.paramCount;
-  let momentum = params.momentum;
+// for the next step) and state slots.
+fn updateRange(start: u32, n: u32, rule: StepRule, scale: f32) {
   let end = start + n;
-  switch optimizerCode {
-    case OPT_SGD: {
-      for (var p = start; p < end; p++) {
-        weights[p] -= rate * (state[p] * scale);
-        state[p] = 0.0;
-      }
-    }
-    case OPT_MOMENTUM: {
-      for (var p = start; p < end; p++) {
-        let v = momentum * state[count + p] - rate * (state[p] * scale);
-        state[count + p] = v;
-        weights[p] += v;
-        state[p] = 0.0;
-      }
-    }
-    case OPT_NESTEROV: {
-      for (var p = start; p < end; p++) {
-        let g = state[p] * scale;
-        let v = momentum * state[count + p] - rate * g;
-        state[count + p] = v;
-        weights[p] += momentum * v - rate * g;
-        state[p] = 0.0;
-      }
-    }
-    default: {
-      let b1 = 1.0 - params.beta1;
-      let b2 = 1.0 - params.beta2;
-      for (var p = start; p < end; p++) {
-        let g = state[p] * scale;
-        let m = state[count + p] + (g - state[count + p]) * b1;
-        let v = state[2u * count + p] + (g * g - state[2u * count + p]) * b2;
-        state[count + p] = m;
-        state[2u * count + p] = v;
-        weights[p] -= rate * m / (sqrt(v) + params.epsilon);
-        state[p] = 0.0;
-      }
-    }
+  for (var p = start; p < end; p++) {
+    optimizerUpdate(p, state[p] * scale, rule);
+    state[p] = 0.0;
   }
 }
 
 // One optimizer step over every parameter tensor (the Dense stages' kernels and biases).
 fn update(step: u32, scale: f32) {
-  var rate = params.learningRate;
-  if (optimizerCode == OPT_ADAM) { rate = bitcast<f32>(aux[params.rateBase + step - params.rateStep]); }
+  var rule = params.rule;
+  if (optimizerCode == OPT_ADAM || optimizerCode == OPT_ADAMW) { rule.rate = bitcast<f32>(aux[params.rateBase + step - params.rateStep]); }
   for (var s = 0u; s < stageCount; s++) {
     if (((denseMask >> s) & 1u) == 0u) { continue; }
     let st = stageAt(s);
-    updateRange(st.kernel, st.inputs * st.units, rate, scale);
-    if (((biasMask >> s) & 1u) != 0u) { updateRange(st.bias, st.units, rate, scale); }
+    updateRange(st.kernel, st.inputs * st.units, rule, scale);
+    if (((biasMask >> s) & 1u) != 0u) { updateRange(st.bias, st.units, rule, scale); }
   }
 }

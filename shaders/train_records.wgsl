@@ -1,7 +1,15 @@
 // Not a kernel: the training records that the fused trainers (train_model.wgsl) and the
 // layer-wise path's accumulate_epoch.wgsl write and the host reads back (RECORD_HEADER_WORDS in
-// src/kernels/training.ts): where training stopped, the last batch's loss and metric, then one
+// src/kernels/training.ts): where training stopped, the last batch's loss and metrics, then one
 // record per epoch. The host appends it (src/kernels/wgsl-parts.ts).
+
+// Sums over an epoch's samples: x of `losses` the training loss, y the validation loss; each
+// component of `metrics` and `valMetrics` one metric (parts/metrics.wgsl).
+struct EpochRecord {
+  losses: vec4f,
+  metrics: vec4f,
+  valMetrics: vec4f,
+}
 
 struct Records {
   stopped: u32,
@@ -9,9 +17,9 @@ struct Records {
   stopBatch: u32,
   completedSteps: u32,
   lastBatchLoss: f32,
-  lastBatchMetric: f32,
   pad0: u32,
   pad1: u32,
-  // (loss sum, metric sum, validation loss sum, validation metric sum) per epoch.
-  epochs: array<vec4<f32>>,
+  pad2: u32,
+  lastBatchMetrics: vec4f,
+  epochs: array<EpochRecord>,
 }

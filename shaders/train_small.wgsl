@@ -4,8 +4,8 @@
 // epoch's order (a permutation uploaded by the host), for each sample run the forward pass
 // through every stage, the loss and its gradient, and the backward pass accumulating parameter
 // gradients; then, if the batch loss is finite, apply the optimizer to every parameter; at the
-// end of an epoch run the validation samples forward. Per-epoch sums (loss, metric, validation
-// loss, validation metric) go to `records`; a non-finite batch loss stops training before its
+// end of an epoch run the validation samples forward. Per-epoch sums (loss, metrics, validation
+// loss, validation metrics) go to `records`; a non-finite batch loss stops training before its
 // update and records where (later steps and dispatches then do nothing).
 //
 // The model, its bindings, forward pass, losses and optimizers are in train_model.wgsl, which the
@@ -37,7 +37,7 @@ fn stageBackward(s: u32, act: u32, alpha: f32) {
       }
     }
   } else {
-    for (var j = 0u; j < st.units; j++) { delta[j] = dz[j]; }
+    passBack(s, st.units);
   }
 }
 
@@ -50,17 +50,20 @@ fn main() {
     let epoch = step / steps;
     let batch = step % steps;
     let slot = epoch - params.recordEpoch;
-    if (batch == 0u) { records.epochs[slot] = vec4<f32>(0.0); }
+    if (batch == 0u) { records.epochs[slot] = EpochRecord(vec4f(0.0), vec4f(0.0), vec4f(0.0)); }
     let start = batch * params.batchSize;
     let end = min(start + params.batchSize, params.trainSamples);
     var lossSum = 0.0;
-    var metricSum = 0.0;
+    var metricSum = vec4f(0.0);
+    dropoutOn = true;
+    dropoutStep = params.iterations + step;
     for (var r = start; r < end; r++) {
+      dropoutRow = r - start;
       var sample = r;
       if (params.permEpoch != NO_PERMUTATION) { sample = aux[(epoch - params.permEpoch) * params.trainSamples + r]; }
       let at = forward(sample);
-      metricSum += metric(sample, at);
-      lossSum += loss(sample, at);
+      metricSum += sampleMetrics(sample, at, params.outputWidth);
+      lossSum += sampleLoss(sample, at, params.outputWidth);
       backward();
     }
     if (!isFinite(lossSum)) {
@@ -72,22 +75,23 @@ fn main() {
     }
     let count = f32(end - start);
     update(step, 1.0 / count);
-    records.epochs[slot].x += lossSum;
-    records.epochs[slot].y += metricSum;
+    records.epochs[slot].losses.x += lossSum;
+    records.epochs[slot].metrics += metricSum;
     records.lastBatchLoss = lossSum / count;
-    records.lastBatchMetric = metricSum / count;
+    records.lastBatchMetrics = metricSum / count;
     records.completedSteps = step + 1u;
     if (batch == steps - 1u && params.valCount > 0u) {
       var valLoss = 0.0;
-      var valMetric = 0.0;
+      var valMetric = vec4f(0.0);
+      dropoutOn = false;
       for (var v = 0u; v < params.valCount; v++) {
         let sample = params.valStart + v;
         let at = forward(sample);
-        valMetric += metric(sample, at);
-        valLoss += loss(sample, at);
+        valMetric += sampleMetrics(sample, at, params.outputWidth);
+        valLoss += sampleLoss(sample, at, params.outputWidth);
       }
-      records.epochs[slot].z = valLoss;
-      records.epochs[slot].w = valMetric;
+      records.epochs[slot].losses.y = valLoss;
+      records.epochs[slot].valMetrics = valMetric;
     }
   }
 }

@@ -60,7 +60,7 @@ fn stageBackward(s: u32, act: u32, alpha: f32) {
       delta[i] = back;
     }
   } else {
-    for (var j = 0u; j < st.units; j++) { delta[j] = dz[j]; }
+    passBack(s, st.units);
   }
 }
 
@@ -83,14 +83,17 @@ fn main(@builtin(local_invocation_index) laneIndex: u32) {
     let start = batch * params.batchSize;
     let end = min(start + params.batchSize, params.trainSamples);
     var lossSum = 0.0;
-    var metricSum = 0.0;
+    var metricSum = vec4f(0.0);
+    dropoutOn = true;
+    dropoutStep = params.iterations + step;
     for (var base = start; base < end; base += LANES) {
       let r = base + lane;
+      dropoutRow = r - start;
       laneValid = r < end;
       let sample = trainSample(epoch, select(start, r, laneValid));
       let at = forward(sample);
-      let m = metric(sample, at);
-      let l = loss(sample, at);
+      let m = sampleMetrics(sample, at, params.outputWidth);
+      let l = sampleLoss(sample, at, params.outputWidth);
       if (laneValid) {
         metricSum += m;
         lossSum += l;
@@ -113,25 +116,26 @@ fn main(@builtin(local_invocation_index) laneIndex: u32) {
     if (lane == 0u) {
       let count = f32(end - start);
       update(step, 1.0 / count);
-      if (batch == 0u) { records.epochs[slot] = vec4<f32>(0.0); }
-      records.epochs[slot].x += lossSum;
-      records.epochs[slot].y += metricSum;
+      if (batch == 0u) { records.epochs[slot] = EpochRecord(vec4f(0.0), vec4f(0.0), vec4f(0.0)); }
+      records.epochs[slot].losses.x += lossSum;
+      records.epochs[slot].metrics += metricSum;
       records.lastBatchLoss = lossSum / count;
-      records.lastBatchMetric = metricSum / count;
+      records.lastBatchMetrics = metricSum / count;
       records.completedSteps = step + 1u;
     }
     // The new weights reach every lane before the next forward pass.
     storageBarrier();
     if (batch == steps - 1u && params.valCount > 0u) {
       var valLoss = 0.0;
-      var valMetric = 0.0;
+      var valMetric = vec4f(0.0);
+      dropoutOn = false;
       for (var base = 0u; base < params.valCount; base += LANES) {
         let v = base + lane;
         let valid = v < params.valCount;
         let sample = params.valStart + select(0u, v, valid);
         let at = forward(sample);
-        let m = metric(sample, at);
-        let l = loss(sample, at);
+        let m = sampleMetrics(sample, at, params.outputWidth);
+        let l = sampleLoss(sample, at, params.outputWidth);
         if (valid) {
           valMetric += m;
           valLoss += l;
@@ -140,8 +144,8 @@ fn main(@builtin(local_invocation_index) laneIndex: u32) {
       valLoss = subgroupAdd(valLoss);
       valMetric = subgroupAdd(valMetric);
       if (lane == 0u) {
-        records.epochs[slot].z = valLoss;
-        records.epochs[slot].w = valMetric;
+        records.epochs[slot].losses.y = valLoss;
+        records.epochs[slot].valMetrics = valMetric;
       }
     }
   }

@@ -8,26 +8,34 @@ import { describe, formatShape, type Shape } from './shape.js';
 
 /**
  * Activations of a dense layer (Keras names). `softmax` is row-wise over the units; `leakyRelu` is
- * v for v >= 0, alpha * v below (alpha default LEAKY_RELU_ALPHA).
+ * v for v >= 0, alpha * v below (alpha default LEAKY_RELU_ALPHA); `elu` is v for v >= 0,
+ * alpha (exp(v) - 1) below (alpha default 1); `softplus` is log(1 + exp(v)).
  */
-export type Activation = 'linear' | 'sigmoid' | 'relu' | 'tanh' | 'softmax' | 'leakyRelu';
-export const ACTIVATIONS: readonly Activation[] = ['linear', 'sigmoid', 'relu', 'tanh', 'softmax', 'leakyRelu'];
+export type Activation = 'linear' | 'sigmoid' | 'relu' | 'tanh' | 'softmax' | 'leakyRelu' | 'elu' | 'softplus';
+export const ACTIVATIONS: readonly Activation[] = ['linear', 'sigmoid', 'relu', 'tanh', 'softmax', 'leakyRelu', 'elu', 'softplus'];
 
 /** leakyRelu's default slope for negative inputs, as Keras 3's `leaky_relu` activation and `tf.leakyRelu`. */
 export const LEAKY_RELU_ALPHA = 0.2;
 
-/** An activation with its parameter: `alpha` is read by leakyRelu only. */
+/** The activations that take `alpha`, with its default (Keras's): the only place that says which. */
+export const ALPHA_DEFAULTS: Partial<Record<Activation, number>> = { leakyRelu: LEAKY_RELU_ALPHA, elu: 1 };
+
+export function takesAlpha(activation: Activation): boolean {
+  return ALPHA_DEFAULTS[activation] !== undefined;
+}
+
+/** An activation with its parameter: `alpha` is read by leakyRelu and elu only. */
 export interface ActivationSpec {
   activation: Activation;
   alpha: number;
 }
 
 /**
- * leakyRelu's alpha (default LEAKY_RELU_ALPHA): a finite number >= 0, since the backward passes
- * read the slope off the forward output's sign.
+ * leakyRelu's or elu's alpha (default: ALPHA_DEFAULTS'): a finite number >= 0, since the backward
+ * passes read the slope off the forward output's sign.
  */
-export function checkAlpha(op: string, value: unknown, arg = 'alpha'): number {
-  if (value === undefined) return LEAKY_RELU_ALPHA;
+export function checkAlpha(op: string, value: unknown, arg = 'alpha', activation: Activation = 'leakyRelu'): number {
+  if (value === undefined) return ALPHA_DEFAULTS[activation] ?? LEAKY_RELU_ALPHA;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new ArgumentError(op, `${arg} must be a finite number >= 0, got ${describe(value)}`);
   }
@@ -38,13 +46,16 @@ export function checkAlpha(op: string, value: unknown, arg = 'alpha'): number {
 export interface DenseOptions {
   /** Default 'linear'. */
   activation?: Activation;
-  /** leakyRelu's slope for negative inputs (default 0.2); only with activation 'leakyRelu'. */
+  /** leakyRelu's slope for negative inputs (default 0.2) or elu's scale of them (default 1); only with those two. */
   alpha?: number;
 }
 
 /** `dense`'s last argument: an activation name, or DenseOptions. */
 export function checkDenseOptions(op: string, value: unknown): ActivationSpec {
-  if (value === undefined || typeof value === 'string') return { activation: checkActivation(op, value ?? 'linear'), alpha: LEAKY_RELU_ALPHA };
+  if (value === undefined || typeof value === 'string') {
+    const activation = checkActivation(op, value ?? 'linear');
+    return { activation, alpha: checkAlpha(op, undefined, 'alpha', activation) };
+  }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ArgumentError(op, `activation must be an activation name or an options object { activation, alpha }, got ${describe(value)}`);
   }
@@ -52,18 +63,18 @@ export function checkDenseOptions(op: string, value: unknown): ActivationSpec {
   return activationSpec(op, o.activation, o.alpha, 'options.');
 }
 
-/** A checked activation as `dense` and `denseBackward` take it: alpha only with leakyRelu. */
+/** A checked activation as `dense` and `denseBackward` take it: alpha only with an activation that takes it. */
 export function activationOptions(spec: ActivationSpec): DenseOptions {
-  return spec.activation === 'leakyRelu' ? { activation: spec.activation, alpha: spec.alpha } : { activation: spec.activation };
+  return takesAlpha(spec.activation) ? { activation: spec.activation, alpha: spec.alpha } : { activation: spec.activation };
 }
 
-/** Checks an activation name and its alpha (given only with 'leakyRelu'). */
+/** Checks an activation name and its alpha (given only with 'leakyRelu' or 'elu'). */
 export function activationSpec(op: string, activation: unknown, alpha: unknown, prefix = ''): ActivationSpec {
   const act = checkActivation(op, activation ?? 'linear', `${prefix}activation`);
-  if (alpha !== undefined && act !== 'leakyRelu') {
-    throw new ArgumentError(op, `${prefix}alpha is a parameter of the 'leakyRelu' activation, got it with '${act}'`);
+  if (alpha !== undefined && !takesAlpha(act)) {
+    throw new ArgumentError(op, `${prefix}alpha is a parameter of the 'leakyRelu' and 'elu' activations, got it with '${act}'`);
   }
-  return { activation: act, alpha: checkAlpha(op, alpha, `${prefix}alpha`) };
+  return { activation: act, alpha: checkAlpha(op, alpha, `${prefix}alpha`, act) };
 }
 
 export function checkActivation(op: string, value: unknown, arg = 'activation'): Activation {

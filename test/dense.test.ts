@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext, cpu, ArgumentError, ShapeError, type ActivationName as Activation, type Context } from '../src/index';
 import { compare, formatComparison, randomArray } from './util/compare';
 
-const ACTIVATIONS: Activation[] = ['linear', 'sigmoid', 'relu', 'tanh', 'softmax', 'leakyRelu'];
+const ACTIVATIONS: Activation[] = ['linear', 'sigmoid', 'relu', 'tanh', 'softmax', 'leakyRelu', 'elu', 'softplus'];
 
 function expectClose(label: string, actual: ArrayLike<number>, expected: ArrayLike<number>, atol: number, rtol: number): void {
   const c = compare(actual, expected, atol, rtol);
@@ -26,7 +26,7 @@ function forward64(x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<numb
       e.forEach((v, j) => (y[r * units + j] = v / sum));
     } else {
       z.forEach((v, j) => {
-        y[r * units + j] = act === 'sigmoid' ? 1 / (1 + Math.exp(-v)) : act === 'relu' ? Math.max(v, 0) : act === 'tanh' ? Math.tanh(v) : act === 'leakyRelu' ? (v >= 0 ? v : alpha * v) : v;
+        y[r * units + j] = act === 'sigmoid' ? 1 / (1 + Math.exp(-v)) : act === 'relu' ? Math.max(v, 0) : act === 'tanh' ? Math.tanh(v) : act === 'leakyRelu' ? (v >= 0 ? v : alpha * v) : act === 'elu' ? (v >= 0 ? v : Math.expm1(v)) : act === 'softplus' ? Math.log1p(Math.exp(v)) : v;
       });
     }
   }
@@ -53,6 +53,8 @@ describe('cpu.dense', () => {
       tanh: z.map(Math.tanh),
       softmax: [...softmaxRow(z.slice(0, 3)), ...softmaxRow(z.slice(3))],
       leakyRelu: z.map((v) => (v >= 0 ? v : 0.2 * v)),
+      elu: z.map((v) => (v >= 0 ? v : Math.expm1(v))),
+      softplus: z.map((v) => Math.log1p(Math.exp(v))),
     };
     for (const act of ACTIVATIONS) {
       // float64 math rounded once to f32: 1 ulp of the outputs (all below 8 in magnitude).
@@ -130,7 +132,7 @@ describe('dense argument errors', () => {
     expect(call).toThrow(ShapeError);
     expect(call).toThrow(/^dense: b \[4\] must have shape \[5\]: w \[3, 5\] has 5 units$/);
     expect(() => ctx.dense(x, w, null, 'gelu' as never)).toThrow(ArgumentError);
-    expect(() => ctx.dense(x, w, null, 'gelu' as never)).toThrow(/^dense: activation must be one of 'linear', 'sigmoid', 'relu', 'tanh', 'softmax', 'leakyRelu', got "gelu"$/);
+    expect(() => ctx.dense(x, w, null, 'gelu' as never)).toThrow(/^dense: activation must be one of 'linear', 'sigmoid', 'relu', 'tanh', 'softmax', 'leakyRelu', 'elu', 'softplus', got "gelu"$/);
     expect(() => ctx.dense(vector, w)).toThrow(/dense: x must be 2-D \[batch, inputs\], got shape \[3\]/);
     expect(() => cpu.dense(new Float32Array(6), [2, 3], new Float32Array(15), [3, 5], new Float32Array(2))).toThrow(
       /^cpu\.dense: b \[2\] must have shape \[5\]/,
@@ -151,7 +153,7 @@ describe('dense argument errors', () => {
     expect(() => ctx.denseBackward({ x, w, y: wide, dy: y })).toThrow(
       /^denseBackward: y \[2, 5\] must have shape \[2, 4\] \(x \[2, 3\] times w \[3, 4\]\)$/,
     );
-    expect(() => ctx.denseBackward({ x, w, y, dy: y, activation: 'elu' as never })).toThrow(/denseBackward: activation must be one of/);
+    expect(() => ctx.denseBackward({ x, w, y, dy: y, activation: 'selu' as never })).toThrow(/denseBackward: activation must be one of/);
     expect(() => ctx.denseBackward({ x, w, y, dy: y, hasBias: 'yes' as never })).toThrow(/denseBackward: hasBias must be a boolean, got "yes"/);
     expect(() => ctx.denseBackward(null as never)).toThrow(/denseBackward: arguments must be an object/);
     expect(() => ctx.denseBackward({ x, w, y } as never)).toThrow(/denseBackward: dy must be a Tensor, got undefined/);

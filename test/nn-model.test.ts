@@ -6,20 +6,27 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   Activation,
+  Adagrad,
   Adam,
+  AdamW,
   ArgumentError,
   ContextMismatchError,
   Dense,
+  Dropout,
   ModelFormatError,
   ModelStateError,
   NonFiniteLossError,
+  RMSprop,
   SGD,
   Sequential,
   ShapeError,
   createContext,
+  loadModel,
   setDefaultContext,
   type Context,
+  type ModelArtifacts,
 } from '../src/index';
+import { applyDropout, dropoutHash, dropoutRule } from '../src/ops/training/reference';
 
 let ctx: Context;
 beforeAll(async () => {
@@ -28,6 +35,18 @@ beforeAll(async () => {
 });
 
 const X = [[0, 0], [0, 1], [1, 0], [1, 1]];
+
+/** What model.save writes, caught by an IO handler. */
+async function savedArtifacts(model: Sequential): Promise<ModelArtifacts> {
+  let saved: ModelArtifacts | null = null;
+  await model.save({
+    save: async (artifacts: ModelArtifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' as const } };
+    },
+  });
+  return saved!;
+}
 const Y = [[0], [1], [1], [0]];
 
 function xorModel(): Sequential {
@@ -191,12 +210,113 @@ describe('Sequential on the cpu backend', () => {
     b.dispose();
   });
 
+  it('takes a loss object with fromLogits; a cross-entropy on an unbounded output says what to do', async () => {
+    const linear = new Sequential([new Dense({ units: 3, inputShape: [2] })]);
+    linear.compile({ loss: 'categoricalCrossentropy', optimizer: 'sgd', context: ctx });
+    const y3 = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0]];
+    const message = "fit: loss 'categoricalCrossentropy' takes probabilities, but the output layer's activation is 'linear' (unbounded): add a softmax activation to the output layer, or compile with loss: { name: 'categoricalCrossentropy', fromLogits: true }";
+    await expect(linear.fit(X, y3)).rejects.toThrow(new ArgumentError('fit', message.slice(5)));
+    await expect(linear.evaluate(X, y3)).rejects.toThrow(/evaluate: loss 'categoricalCrossentropy' takes probabilities/);
+    linear.compile({ loss: 'binaryCrossentropy', optimizer: 'sgd' });
+    await expect(linear.fit(X, y3)).rejects.toThrow(/add a sigmoid activation to the output layer, or compile with loss: \{ name: 'binaryCrossentropy', fromLogits: true \}/);
+    linear.compile({ loss: { name: 'categoricalCrossentropy', fromLogits: true }, optimizer: 'sgd' });
+    const h = await linear.fit(X, y3, { epochs: 2 });
+    expect(h.loss.every(Number.isFinite)).toBe(true);
+    expect(() => linear.compile({ loss: { name: 'mse', fromLogits: true } })).toThrow(new ArgumentError('compile', "loss.fromLogits applies to the cross-entropy losses, got it with 'meanSquaredError'"));
+    expect(() => linear.compile({ loss: { name: 'hinge' } as never })).toThrow(/compile: loss.name must be 'mse'/);
+    expect(() => linear.compile({ loss: { name: 'binaryCrossentropy', from_logits: true } as never })).toThrow("compile: unknown option in loss: 'from_logits' (webgpu-nn calls it 'fromLogits')");
+    expect(() => linear.compile({ loss: { name: 'binaryCrossentropy', fromLogits: 1 } as never })).toThrow('compile: loss.fromLogits must be a boolean, got 1');
+    linear.dispose();
+  });
+
+  it('records several metrics under the names given; evaluate computes them from the predictions', async () => {
+    const model = new Sequential([new Dense({ units: 4, inputShape: [2], activation: 'tanh' }), new Dense({ units: 3, activation: 'softmax' })]);
+    const names = ['accuracy', 'mae', 'mean_squared_error', 'binaryAccuracy'] as const;
+    model.compile({ loss: 'categoricalCrossentropy', optimizer: 'adam', metrics: [...names], seed: 3, context: ctx });
+    const y3 = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0]];
+    const logs: Record<string, number>[] = [];
+    const h = await model.fit(X, y3, { epochs: 3, batchSize: 2, validationSplit: 0.25, callbacks: { onEpochEnd: (_e, l) => void logs.push(l) } });
+    expect(Object.keys(h.history).sort()).toEqual(['loss', ...names, 'val_loss', ...names.map((n) => `val_${n}`)].sort());
+    expect(logs[2]).toEqual(Object.fromEntries(Object.entries(h.history).map(([k, v]) => [k, v[2]])));
+    // The softmax runs inside the loss; the metrics still see probabilities.
+    const p = Array.from(await model.predict(X).read());
+    const t = y3.flat();
+    const mean = (f: (i: number) => number, n: number) => Array.from({ length: n }, (_, i) => f(i)).reduce((a, b) => a + b, 0) / n;
+    const argmax = (row: number[]) => row.indexOf(Math.max(...row));
+    const expected = {
+      accuracy: mean((r) => (argmax(p.slice(3 * r, 3 * r + 3)) === argmax(t.slice(3 * r, 3 * r + 3)) ? 1 : 0), 4),
+      mae: mean((i) => Math.abs(p[i] - t[i]), 12),
+      mean_squared_error: mean((i) => (p[i] - t[i]) ** 2, 12),
+      binaryAccuracy: mean((i) => ((p[i] > 0.5 ? 1 : 0) === t[i] ? 1 : 0), 12),
+    };
+    const result = await model.evaluate(X, y3);
+    for (const n of names) expect(result[n], n).toBeCloseTo(expected[n], 6);
+    expect(() => model.compile({ loss: 'mse', metrics: ['accuracy', 'mae', 'mse', 'acc', 'binaryAccuracy'] })).toThrow(new ArgumentError('compile', 'metrics: at most 4 metrics, got 5'));
+    expect(() => model.compile({ loss: 'mse', metrics: ['mae', 'mae'] })).toThrow("compile: metrics[1]: 'mae' is given twice");
+    expect(() => model.compile({ loss: 'mse', metrics: ['f1' as never] })).toThrow(/^compile: metrics\[0\] must be one of 'accuracy', 'acc', 'binaryAccuracy'/);
+    model.compile({ loss: 'categoricalCrossentropy', metrics: ['sparseCategoricalAccuracy'] });
+    await expect(model.fit(X, y3)).rejects.toThrow(/fit: metric 'sparseCategoricalAccuracy' takes class-index targets/);
+    model.dispose();
+  });
+
+  it('Dropout: the counter hash drops about `rate` of the elements, scales the rest, and is off in predict and evaluate', async () => {
+    const mask = { seed: 9, step: 3, ...dropoutRule(0.25) };
+    const kept = applyDropout(new Float32Array(4000).fill(1), mask);
+    const dropped = kept.filter((v) => v === 0).length;
+    expect(dropped / 4000).toBeGreaterThan(0.22);
+    expect(dropped / 4000).toBeLessThan(0.28);
+    expect(kept.every((v) => v === 0 || v === Math.fround(1 / 0.75))).toBe(true);
+    // The same (seed, step, element) gives the same mask; another step or seed another one.
+    expect(applyDropout(new Float32Array(64).fill(1), mask)).toEqual(kept.subarray(0, 64));
+    expect(applyDropout(new Float32Array(64).fill(1), { ...mask, step: 4 })).not.toEqual(kept.subarray(0, 64));
+    expect(applyDropout(new Float32Array(64).fill(1), { ...mask, seed: 10 })).not.toEqual(kept.subarray(0, 64));
+    // Known values of the hash (computed apart, in Python), which shaders/parts/dropout.wgsl reproduces on the GPU paths.
+    expect([dropoutHash(0, 0, 0), dropoutHash(1, 2, 3), dropoutHash(0xffffffff, 7, 1000)]).toEqual([0, 1066372762, 3629125284]);
+
+    const build = () => new Sequential([new Dense({ units: 4, inputShape: [2], activation: 'relu' }), new Dropout({ rate: 0.5, seed: 1 }), new Dense({ units: 1 })]);
+    const withDropout = build();
+    const plain = new Sequential([new Dense({ units: 4, inputShape: [2], activation: 'relu' }), new Dense({ units: 1 })]);
+    for (const m of [withDropout, plain]) m.compile({ loss: 'mse', optimizer: 'sgd', seed: 4, context: ctx });
+    expect(Array.from(await withDropout.predict(X).read())).toEqual(Array.from(await plain.predict(X).read()));
+    expect(await withDropout.evaluate(X, Y)).toEqual(await plain.evaluate(X, Y));
+    expect(withDropout.summary({ print: false })).toMatch(/dropout_1 \(Dropout\) +\(None, 4\) +0 /);
+    // Training applies it: the two models' first steps differ, and the run is reproducible.
+    await withDropout.fit(X, Y, { epochs: 2, batchSize: 2, seed: 1 });
+    await plain.fit(X, Y, { epochs: 2, batchSize: 2, seed: 1 });
+    const again = build();
+    again.compile({ loss: 'mse', optimizer: 'sgd', seed: 4, context: ctx });
+    await again.fit(X, Y, { epochs: 2, batchSize: 2, seed: 1 });
+    expect(await again.getWeights()).toEqual(await withDropout.getWeights());
+    expect(await plain.getWeights()).not.toEqual(await withDropout.getWeights());
+    const loaded = await loadModel(await savedArtifacts(withDropout), { context: ctx });
+    expect(loaded.layers[1]).toBeInstanceOf(Dropout);
+    expect((loaded.layers[1] as Dropout).getConfig()).toEqual({ rate: 0.5, seed: 1, name: 'dropout_1' });
+    for (const m of [withDropout, plain, again, loaded]) m.dispose();
+    expect(() => new Dropout({ rate: 1 })).toThrow(new ArgumentError('Dropout', 'rate must be a number in [0, 1), got 1'));
+    expect(() => new Dropout({ rate: 0.1, seed: -1 })).toThrow(/^Dropout: seed must be an integer in \[0, 2\^32\)/);
+    expect(() => new Dropout({ rate: 0.1, noiseShape: [1] } as never)).toThrow("Dropout: unknown option 'noiseShape': noiseShape is not supported");
+    expect(new Dropout({ rate: 0.1 }).seed).toBeGreaterThanOrEqual(0);
+  });
+
+  it('saves and loads elu, softplus, the new optimizers, losses on logits and several metrics', async () => {
+    const optimizers = [new AdamW({ learningRate: 0.01, weightDecay: 0.1 }), new RMSprop({ rho: 0.8, momentum: 0.5, centered: true }), new Adagrad({ initialAccumulatorValue: 0.2 })];
+    for (const optimizer of optimizers) {
+      const model = new Sequential([new Dense({ units: 3, inputShape: [2], activation: 'elu', alpha: 0.5 }), new Dense({ units: 2, activation: 'softplus' }), new Dense({ units: 2 })]);
+      model.compile({ loss: { name: 'categoricalCrossentropy', fromLogits: true }, optimizer, metrics: ['accuracy', 'mae'], context: ctx });
+      const loaded = await loadModel(await savedArtifacts(model), { context: ctx });
+      expect(loaded.layers.map((l) => l.getConfig())).toEqual(model.layers.map((l) => l.getConfig()));
+      expect(Array.from(await loaded.predict(X).read())).toEqual(Array.from(await model.predict(X).read()));
+      expect(await loaded.evaluate(X, [[1, 0], [0, 1], [1, 0], [0, 1]])).toEqual(await model.evaluate(X, [[1, 0], [0, 1], [1, 0], [0, 1]]));
+      for (const m of [model, loaded]) m.dispose();
+    }
+  });
+
   it('rejects bad input with typed errors that name the argument', async () => {
     const model = xorModel();
     await expect(model.fit(X, Y)).rejects.toThrow(ModelStateError);
     await expect(model.fit(X, Y)).rejects.toThrow('fit: compile the model before fit');
     expect(() => model.compile({ loss: 'hinge' as never })).toThrow(/compile: loss must be 'mse'/);
-    expect(() => model.compile({ loss: 'mse', optimizer: 'rmsprop' as never })).toThrow(/compile: optimizer must be/);
+    expect(() => model.compile({ loss: 'mse', optimizer: 'nadam' as never })).toThrow(/compile: optimizer must be one of 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad'/);
     model.compile({ loss: 'mse', optimizer: 'sgd', seed: 1, context: ctx });
     await expect(model.fit(X, Y.slice(1))).rejects.toThrow(new ShapeError('fit', 'x has 4 samples but y has 3'));
     await expect(model.fit(X, [[0, 1], [1, 0], [1, 1], [0, 0]])).rejects.toThrow(/fit: y has shape \[4, 2\], but the last layer outputs \(None, 1\)/);

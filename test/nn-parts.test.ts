@@ -4,12 +4,12 @@
  * values), the optimizer update rules (against Keras's formulas written out by hand).
  */
 import { describe, expect, it } from 'vitest';
-import { Activation, Adam, ArgumentError, Dense, SGD, Sequential } from '../src/index';
+import { Activation, Adagrad, Adam, AdamW, ArgumentError, Dense, RMSprop, SGD, Sequential } from '../src/index';
 import { formatSummary } from '../src/nn/summary';
 import { initialize } from '../src/nn/initializers';
 import { Random } from '../src/nn/random';
 import { EPSILON, LossCode, MetricCode, ONE_MINUS_EPSILON, accuracyKind, lossRow, metricRow } from '../src/nn/losses';
-import { applyUpdate, stepParams } from '../src/nn/optimizers';
+import { applyUpdate, initialSlotValue, parseOptimizer, stepParams, type Optimizer } from '../src/nn/optimizers';
 import { activationBackward, applyActivation, type ActivationName } from '../src/nn/activations';
 
 const XOR_SUMMARY = [
@@ -150,6 +150,9 @@ describe('losses', () => {
     ['mse', LossCode.MeanSquaredError, (o: number[], t: number[]) => o.reduce((a, v, j) => a + (v - t[j]) ** 2, 0) / o.length],
     ['binary cross-entropy', LossCode.BinaryCrossentropy, (o: number[], t: number[]) => o.reduce((a, v, j) => a - (t[j] * Math.log(v) + (1 - t[j]) * Math.log(1 - v)), 0) / o.length],
     ['categorical cross-entropy (probabilities)', LossCode.CategoricalCrossentropy, (o: number[], t: number[]) => { const s = o.reduce((a, v) => a + v, 0); return -o.reduce((a, v, j) => a + t[j] * Math.log(v / s), 0); }],
+    ['mae', LossCode.MeanAbsoluteError, (o: number[], t: number[]) => o.reduce((a, v, j) => a + Math.abs(v - t[j]), 0) / o.length],
+    ['huber (quadratic part)', LossCode.Huber, (o: number[], t: number[]) => o.reduce((a, v, j) => a + 0.5 * (v - t[j]) ** 2, 0) / o.length],
+    ['sigmoid cross-entropy (logits)', LossCode.SigmoidCrossentropy, (o: number[], t: number[]) => o.reduce((a, z, j) => { const p = 1 / (1 + Math.exp(-z)); return a - (t[j] * Math.log(p) + (1 - t[j]) * Math.log(1 - p)); }, 0) / o.length],
     ['softmax cross-entropy (logits)', LossCode.SoftmaxCrossentropy, (o: number[], t: number[]) => { const m = Math.max(...o); const lse = m + Math.log(o.reduce((a, v) => a + Math.exp(v - m), 0)); return -o.reduce((a, v, j) => a + t[j] * (v - lse), 0); }],
   ] as const)('%s: value and gradient (float64 finite differences)', (_name, code, definition) => {
     const grad = new Float32Array(3);
@@ -164,6 +167,14 @@ describe('losses', () => {
     expect(Array.from(byIndex)).toEqual(Array.from(grad));
   });
 
+  it('huber is linear past delta 1; the losses from logits stay finite for large logits', () => {
+    const grad = new Float32Array(2);
+    expect(lossRow(LossCode.Huber, [3, -2.5], 0, 2, [0, 0], 0, -1, grad)).toBeCloseTo(((3 - 0.5) + (2.5 - 0.5)) / 2, 12);
+    expect(Array.from(grad)).toEqual([0.5, -0.5]);
+    expect(lossRow(LossCode.SigmoidCrossentropy, [1000, -1000], 0, 2, [0, 1], 0, -1, grad)).toBeCloseTo(1000, 9);
+    expect(Array.from(grad)).toEqual([0.5, -0.5]);
+  });
+
   it("clips probabilities as Keras does (1e-7), with no gradient where the clip is active", () => {
     const grad = new Float32Array(2);
     const loss = lossRow(LossCode.BinaryCrossentropy, [0, 1], 0, 2, [1, 0], 0, -1, grad);
@@ -172,10 +183,15 @@ describe('losses', () => {
     expect(Number.isFinite(lossRow(LossCode.CategoricalCrossentropy, [0, 1], 0, 2, [1, 0], 0, -1, grad))).toBe(true);
   });
 
-  it("picks the accuracy by Keras's shape rule and computes it per row", () => {
-    expect(accuracyKind(1, false)).toBe(MetricCode.BinaryAccuracy);
-    expect(accuracyKind(3, true)).toBe(MetricCode.SparseCategoricalAccuracy);
-    expect(accuracyKind(3, false)).toBe(MetricCode.CategoricalAccuracy);
+  it("picks the accuracy by Keras's rule and computes each metric per row", () => {
+    expect(accuracyKind('meanSquaredError', 1, false)).toBe(MetricCode.BinaryAccuracy);
+    expect(accuracyKind('binaryCrossentropy', 3, false)).toBe(MetricCode.BinaryAccuracy);
+    expect(accuracyKind('sparseCategoricalCrossentropy', 3, true)).toBe(MetricCode.SparseCategoricalAccuracy);
+    expect(accuracyKind('meanSquaredError', 3, true)).toBe(MetricCode.SparseCategoricalAccuracy);
+    expect(accuracyKind('categoricalCrossentropy', 3, false)).toBe(MetricCode.CategoricalAccuracy);
+    expect(metricRow(MetricCode.MeanAbsoluteError, [0.5, -1], 0, 2, [1, 1], 0, -1)).toBe(1.25);
+    expect(metricRow(MetricCode.MeanSquaredError, [0.5, -1], 0, 2, [1, 1], 0, -1)).toBe(2.125);
+    expect(metricRow(MetricCode.MeanSquaredError, [0.5, 0], 0, 2, null, 0, 1)).toBe(0.625);
     expect(metricRow(MetricCode.BinaryAccuracy, [0.7, 0.4], 0, 2, [1, 1], 0, -1)).toBe(0.5);
     expect(metricRow(MetricCode.BinaryAccuracy, [0.5], 0, 1, [1], 0, -1)).toBe(0);
     expect(metricRow(MetricCode.CategoricalAccuracy, [0.1, 0.6, 0.3], 0, 3, [0, 1, 0], 0, -1)).toBe(1);
@@ -204,12 +220,11 @@ describe('losses', () => {
 describe('optimizers', () => {
   it("apply Keras's update rules", () => {
     const g = 0.5;
-    const run = (opt: SGD | Adam, steps: number) => {
+    const run = (opt: Optimizer, steps: number) => {
       const p = new Float32Array([1]);
-      const s1 = new Float32Array(1);
-      const s2 = new Float32Array(1);
+      const slots: [Float32Array, Float32Array, Float32Array] = [new Float32Array([initialSlotValue(opt)]), new Float32Array(1), new Float32Array(1)];
       // grads are batch sums: a sum of 2 * g over a batch of 2 is a mean of g.
-      for (let t = 1; t <= steps; t++) applyUpdate(stepParams(opt, t), p, new Float32Array([2 * g]), 0.5, s1, s2);
+      for (let t = 1; t <= steps; t++) applyUpdate(stepParams(opt, t), p, new Float32Array([2 * g]), 0.5, slots);
       return p[0];
     };
     expect(run(new SGD({ learningRate: 0.1 }), 2)).toBeCloseTo(1 - 2 * 0.1 * g, 7);
@@ -230,11 +245,61 @@ describe('optimizers', () => {
       p -= (alpha * m) / (Math.sqrt(v) + 1e-7);
     }
     expect(run(new Adam({ learningRate: 0.01 }), 2)).toBeCloseTo(p, 6);
+    // AdamW: the same steps after shrinking the weight by lr * weightDecay each step
+    p = 1;
+    m = 0;
+    v = 0;
+    for (let t = 1; t <= 2; t++) {
+      const alpha = (0.01 * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t);
+      p -= p * 0.01 * 0.1;
+      m += (g - m) * (1 - 0.9);
+      v += (g * g - v) * (1 - 0.999);
+      p -= (alpha * m) / (Math.sqrt(v) + 1e-7);
+    }
+    expect(run(new AdamW({ learningRate: 0.01, weightDecay: 0.1 }), 2)).toBeCloseTo(p, 6);
+    // RMSprop: s1 = 0.1 g^2, p1 = 1 - lr g / sqrt(s1 + eps); s2 = 0.9 s1 + 0.1 g^2
+    const s1 = 0.1 * g * g;
+    const s2 = 0.9 * s1 + 0.1 * g * g;
+    const rms = 1 - (0.01 * g) / Math.sqrt(s1 + 1e-7) - (0.01 * g) / Math.sqrt(s2 + 1e-7);
+    expect(run(new RMSprop({ learningRate: 0.01 }), 2)).toBeCloseTo(rms, 6);
+    // with momentum 0.5 the second increment adds half the first
+    expect(run(new RMSprop({ learningRate: 0.01, momentum: 0.5 }), 2)).toBeCloseTo(rms - 0.5 * (0.01 * g) / Math.sqrt(s1 + 1e-7), 6);
+    // centered: the denominator subtracts the squared running mean of g (0.1 g, then 0.19 g)
+    const centered = 1 - (0.01 * g) / Math.sqrt(s1 - (0.1 * g) ** 2 + 1e-7) - (0.01 * g) / Math.sqrt(s2 - (0.19 * g) ** 2 + 1e-7);
+    expect(run(new RMSprop({ learningRate: 0.01, centered: true }), 2)).toBeCloseTo(centered, 6);
+    // Adagrad: the accumulator starts at 0.1 and adds g^2 each step
+    const ada = 1 - (0.01 * g) / Math.sqrt(0.1 + g * g + 1e-7) - (0.01 * g) / Math.sqrt(0.1 + 2 * g * g + 1e-7);
+    expect(run(new Adagrad({ learningRate: 0.01 }), 2)).toBeCloseTo(ada, 6);
+  });
+
+  it('take a new learning rate from the next step, checked on assignment', () => {
+    for (const opt of [new SGD(), new Adam(), new AdamW(), new RMSprop(), new Adagrad()]) {
+      opt.learningRate = 0.25;
+      expect(opt.learningRate).toBe(0.25);
+      expect(opt.getConfig().learningRate).toBe(0.25);
+      expect(() => (opt.learningRate = -1)).toThrow(ArgumentError);
+      expect(() => (opt.learningRate = -1)).toThrow(new RegExp(`^${opt.className}.learningRate: learningRate must be a positive finite number, got -1$`));
+      expect(opt.learningRate).toBe(0.25);
+    }
+    expect(stepParams(new SGD({ learningRate: 0.5 }), 1).rate).toBe(0.5);
+    const adam = new Adam({ learningRate: 0.1 });
+    const before = stepParams(adam, 3).rate;
+    adam.learningRate = 0.05;
+    expect(stepParams(adam, 3).rate).toBeCloseTo(before / 2, 12);
   });
 
   it("have Keras's defaults and reject bad settings", () => {
     expect(new SGD().getConfig()).toEqual({ learningRate: 0.01, momentum: 0, nesterov: false });
     expect(new Adam().getConfig()).toEqual({ learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
+    expect(new AdamW().getConfig()).toEqual({ learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0.004 });
+    expect(new RMSprop().getConfig()).toEqual({ learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false });
+    expect(new Adagrad().getConfig()).toEqual({ learningRate: 0.001, initialAccumulatorValue: 0.1, epsilon: 1e-7 });
+    expect(['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad'].map((n) => parseOptimizer('compile', n).className)).toEqual(['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad']);
+    expect(() => new RMSprop({ rho: 1 })).toThrow(/RMSprop: rho must be a number in \[0, 1\)/);
+    expect(() => new RMSprop({ centered: 1 as never })).toThrow(/RMSprop: centered must be a boolean/);
+    expect(() => new Adagrad({ initialAccumulatorValue: -1 })).toThrow(/Adagrad: initialAccumulatorValue must be a finite number >= 0/);
+    expect(() => new AdamW({ weightDecay: NaN })).toThrow(/AdamW: weightDecay must be a finite number >= 0/);
+    expect(() => new AdamW({ amsgrad: true } as never)).toThrow(/AdamW: unknown option 'amsgrad': AMSGrad is not supported/);
     for (const lr of [0, -0.1, NaN, Infinity, '0.1']) {
       expect(() => new SGD({ learningRate: lr as number })).toThrow(ArgumentError);
       expect(() => new SGD({ learningRate: lr as number })).toThrow(/SGD: learningRate must be a positive finite number/);

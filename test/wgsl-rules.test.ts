@@ -74,10 +74,10 @@ describe('the training codes', () => {
 
   it("are the TypeScript tables' numbers", () => {
     const names: [Record<string, number>, Record<string, string>][] = [
-      [LossCode, { MeanSquaredError: 'LOSS_MSE', BinaryCrossentropy: 'LOSS_BCE', CategoricalCrossentropy: 'LOSS_CCE', SoftmaxCrossentropy: 'LOSS_SOFTMAX_CE' }],
+      [LossCode, { MeanSquaredError: 'LOSS_MSE', BinaryCrossentropy: 'LOSS_BCE', CategoricalCrossentropy: 'LOSS_CCE', SoftmaxCrossentropy: 'LOSS_SOFTMAX_CE', MeanAbsoluteError: 'LOSS_MAE', Huber: 'LOSS_HUBER', SigmoidCrossentropy: 'LOSS_SIGMOID_CE' }],
       [LabelKind, { Dense: 'LABEL_DENSE', IndexFloat: 'LABEL_INDEX_FLOAT', IndexInt: 'LABEL_INDEX_INT' }],
-      [MetricCode, { None: 'METRIC_NONE', BinaryAccuracy: 'METRIC_BINARY', CategoricalAccuracy: 'METRIC_CATEGORICAL', SparseCategoricalAccuracy: 'METRIC_SPARSE' }],
-      [OptimizerCode, { SGD: 'OPT_SGD', Momentum: 'OPT_MOMENTUM', Nesterov: 'OPT_NESTEROV', Adam: 'OPT_ADAM' }],
+      [MetricCode, { None: 'METRIC_NONE', BinaryAccuracy: 'METRIC_BINARY', CategoricalAccuracy: 'METRIC_CATEGORICAL', SparseCategoricalAccuracy: 'METRIC_SPARSE', MeanAbsoluteError: 'METRIC_MAE', MeanSquaredError: 'METRIC_MSE' }],
+      [OptimizerCode, { SGD: 'OPT_SGD', Momentum: 'OPT_MOMENTUM', Nesterov: 'OPT_NESTEROV', Adam: 'OPT_ADAM', AdamW: 'OPT_ADAMW', RMSprop: 'OPT_RMSPROP', RMSpropCentered: 'OPT_RMSPROP_CENTERED', Adagrad: 'OPT_ADAGRAD' }],
     ];
     const expected: Record<string, number> = {};
     for (const [table, wgslNames] of names) {
@@ -88,7 +88,7 @@ describe('the training codes', () => {
   });
 
   it('the kernels that switch on them name them, never a bare number', () => {
-    const kernels = ['loss_rows', 'accumulate_epoch', 'optimizer_step', 'check_values', 'train_model', 'train_small', 'train_small_lanes'];
+    const kernels = ['loss_rows', 'accumulate_epoch', 'optimizer_step', 'check_values', 'train_model', 'train_small', 'train_small_lanes', 'parts/losses', 'parts/metrics', 'parts/optimizer'];
     const offenders: string[] = [];
     for (const k of kernels) {
       const source = code(join(SHADERS, `${k}.wgsl`));

@@ -18,11 +18,15 @@ function sigmoid(v: number): number {
   return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
 }
 
-/** act(z) for the element-wise activations; `alpha`: leakyRelu's slope. */
-function activate(activation: Activation, alpha: number, v: number): number {
+/** act(z) for the element-wise activations; `alpha`: leakyRelu's slope, elu's scale. */
+export function activate(activation: Activation, alpha: number, v: number): number {
   switch (activation) {
     case 'leakyRelu':
       return v >= 0 ? v : alpha * v;
+    case 'elu':
+      return v >= 0 ? v : alpha * Math.expm1(v);
+    case 'softplus':
+      return Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
     case 'sigmoid':
       return sigmoid(v);
     case 'relu':
@@ -34,11 +38,18 @@ function activate(activation: Activation, alpha: number, v: number): number {
   }
 }
 
-/** act'(z) expressed through y = act(z), which is what the backward pass has. */
-function slopeFromOutput(activation: Activation, alpha: number, y: number): number {
+/**
+ * act'(z) expressed through y = act(z), which is what the backward pass has: elu's alpha exp(z)
+ * is y + alpha below 0, softplus' sigmoid(z) is 1 - exp(-y).
+ */
+export function slopeFromOutput(activation: Activation, alpha: number, y: number): number {
   switch (activation) {
     case 'leakyRelu':
       return y > 0 ? 1 : alpha;
+    case 'elu':
+      return y > 0 ? 1 : y + alpha;
+    case 'softplus':
+      return -Math.expm1(-y);
     case 'sigmoid':
       return y * (1 - y);
     case 'relu':

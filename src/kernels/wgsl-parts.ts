@@ -17,6 +17,10 @@ import labelsPartWgsl from '../../shaders/parts/labels.wgsl?raw';
 import logSoftmaxOutputWgsl from '../../shaders/parts/log_softmax_output.wgsl?raw';
 import rowSoftmaxWgsl from '../../shaders/parts/row_softmax.wgsl?raw';
 import softmaxOutputWgsl from '../../shaders/parts/softmax_output.wgsl?raw';
+import lossesPartWgsl from '../../shaders/parts/losses.wgsl?raw';
+import metricsPartWgsl from '../../shaders/parts/metrics.wgsl?raw';
+import optimizerPartWgsl from '../../shaders/parts/optimizer.wgsl?raw';
+import dropoutPartWgsl from '../../shaders/parts/dropout.wgsl?raw';
 import trainingCodesWgsl from '../../shaders/parts/training_codes.wgsl?raw';
 import crossEntropyWriteVec4Wgsl from '../../shaders/parts/cross_entropy_write_vec4.wgsl?raw';
 import gemmOperandsBufferWgsl from '../../shaders/swiftshader/gemm_operands_buffer.wgsl?raw';
@@ -48,6 +52,14 @@ export const ACTIVATION_PART = activationPartWgsl;
 export const TRAINING_CODES = trainingCodesWgsl;
 /** targetValue / classIndex over the kernel's `labels`, for every label kind (reads TRAINING_CODES). */
 export const LABELS = labelsPartWgsl;
+/** sampleLoss: every loss and its gradient, over the kernel's accessors (reads LABELS, ACTIVATION_PART). */
+export const LOSSES = lossesPartWgsl;
+/** sampleMetric: every metric, over the kernel's accessor of the outputs (reads LABELS). */
+export const METRICS = metricsPartWgsl;
+/** optimizerUpdate: every optimizer's update rule, over the kernel's accessors of parameters and state slots. */
+export const OPTIMIZER_PART = optimizerPartWgsl;
+/** dropoutFactor: Dropout's mask, the hash the CPU reference writes in TypeScript. */
+export const DROPOUT_PART = dropoutPartWgsl;
 /** The lanes GEMM's operands (bindings 0 and 1 and their loads): storage buffers or packed textures. */
 export const GEMM_OPERANDS_BUFFER = gemmOperandsBufferWgsl;
 export const GEMM_OPERANDS_TEXTURE = gemmOperandsTextureWgsl;
@@ -109,7 +121,7 @@ export const SOFTMAX_VJP_SUM = softmaxVjpSumWgsl;
 export const SOFTMAX_VJP_WRITE = softmaxVjpWriteWgsl;
 export const LOG_SOFTMAX_VJP_SUM = logSoftmaxVjpSumWgsl;
 export const LOG_SOFTMAX_VJP_WRITE = logSoftmaxVjpWriteWgsl;
-/** The model of the fused small-model trainers: bindings, forward pass, losses, metrics, optimizers. */
+/** The model of the fused small-model trainers: bindings, forward pass, the accessors the loss, metric and optimizer parts read. */
 export const TRAIN_MODEL = trainModelWgsl;
 /** The training records layout (stop flags, last batch, per-epoch sums) the trainers and accumulate_epoch share. */
 export const TRAIN_RECORDS = trainRecordsWgsl;

@@ -10,12 +10,12 @@ import { ArgumentError, ContextMismatchError, DeviceLostError, ShapeError } from
 import type { Context } from '../context.js';
 import { Tensor } from '../tensor.js';
 import { describe, formatShape } from '../shape.js';
-import { Activation, Dense, Flatten, InputLayer, buildStages, type Layer, type Stage } from './layers.js';
+import { Activation, Dense, Dropout, Flatten, InputLayer, buildStages, type Layer, type Stage } from './layers.js';
 import { initialize } from './initializers.js';
 import { Random, randomSeed } from './random.js';
 import { ModelStateError } from './errors.js';
-import { parseLoss, type LossName } from './losses.js';
-import { parseOptimizer, type Optimizer } from './optimizers.js';
+import { parseLoss, parseMetrics, type LossName } from './losses.js';
+import { initialSlotValue, parseOptimizer, type Optimizer } from './optimizers.js';
 import { defaultContextIfReady, getDefaultContext } from './default-context.js';
 
 /** Floats per alignment unit of the flat parameter layout: 64 floats = 256 bytes, the offset alignment of storage bindings. */
@@ -32,13 +32,15 @@ export interface ParamSpec {
   offset: number;
 }
 
-/** The default names' stems (Keras's): dense_1, activation_1, input_layer_1, flatten_1. */
-const LAYER_NAME_PREFIX: Record<Layer['className'], string> = { Dense: 'dense', Activation: 'activation', InputLayer: 'input_layer', Flatten: 'flatten' };
+/** The default names' stems (Keras's): dense_1, activation_1, dropout_1, input_layer_1, flatten_1. */
+const LAYER_NAME_PREFIX: Record<Layer['className'], string> = { Dense: 'dense', Activation: 'activation', Dropout: 'dropout', InputLayer: 'input_layer', Flatten: 'flatten' };
 
 export interface CompileConfig {
   loss: LossName;
+  /** A cross-entropy on logits (compile's `{ name, fromLogits: true }`). */
+  fromLogits: boolean;
   optimizer: Optimizer;
-  /** Metric names as given ('accuracy' or 'acc'). */
+  /** Metric names as given (their History keys). */
   metrics: string[];
 }
 
@@ -74,7 +76,7 @@ export class ModelCore {
   weightsAreInitial = false;
   compiled: CompileConfig | null = null;
   seed: number | null = null;
-  /** [gradients | slot 1 | slot 2] in the flat layout, on the bound context. */
+  /** [gradients | slot 1 | slot 2 | slot 3] in the flat layout, on the bound context. */
   optimizerState: Tensor | null = null;
   /** Optimizer steps taken since compile (Adam's t). */
   iterations = 0;
@@ -93,8 +95,8 @@ export class ModelCore {
 
   add(op: string, layer: unknown): void {
     this.checkAlive(op);
-    if (!(layer instanceof Dense) && !(layer instanceof Activation) && !(layer instanceof InputLayer) && !(layer instanceof Flatten)) {
-      throw new ArgumentError(op, `layer must be a Dense, Activation, InputLayer or Flatten, got ${describe(layer)}`);
+    if (!(layer instanceof Dense) && !(layer instanceof Activation) && !(layer instanceof Dropout) && !(layer instanceof InputLayer) && !(layer instanceof Flatten)) {
+      throw new ArgumentError(op, `layer must be a Dense, Activation, Dropout, InputLayer or Flatten, got ${describe(layer)}`);
     }
     if (layer.owner) throw new ArgumentError(op, `layer ${layer.name ?? layer.className} already belongs to a model; create a new layer`);
     if (this.tensors || this.hostWeights) throw new ModelStateError(op, 'layers cannot be added once the model has weights');
@@ -297,8 +299,10 @@ export class ModelCore {
   ensureOptimizerState(slots?: Float32Array): Tensor {
     const ctx = this.ctx!;
     if (!this.optimizerState) {
-      const values = new Float32Array(3 * this.flatSize);
+      // Slot 0 (the fused trainers' gradient sums) and slots 1 to 3 (optimizer state).
+      const values = new Float32Array(4 * this.flatSize);
       if (slots) values.set(slots, this.flatSize);
+      else values.fill(initialSlotValue(this.compiled!.optimizer), this.flatSize, 2 * this.flatSize);
       this.optimizerState = ctx.keep(ctx.tensor(values));
     }
     return this.optimizerState;
@@ -319,15 +323,7 @@ export class ModelCore {
     const o = options as { loss?: unknown; optimizer?: unknown; metrics?: unknown; seed?: unknown; context?: unknown };
     const loss = parseLoss(op, o.loss);
     const optimizer = parseOptimizer(op, o.optimizer ?? 'sgd');
-    const metrics: string[] = [];
-    if (o.metrics !== undefined) {
-      if (!Array.isArray(o.metrics)) throw new ArgumentError(op, `metrics must be an array like ['accuracy'], got ${describe(o.metrics)}`);
-      for (const m of o.metrics) {
-        if (m !== 'accuracy' && m !== 'acc') throw new ArgumentError(op, `metrics may contain 'accuracy' (or 'acc'), got ${describe(m)}`);
-        if (!metrics.includes(m)) metrics.push(m);
-      }
-      if (metrics.length > 1) throw new ArgumentError(op, "metrics: give 'accuracy' once");
-    }
+    const metrics = parseMetrics(op, o.metrics);
     if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff)) {
       throw new ArgumentError(op, `seed must be an integer in [0, 2^32), got ${describe(o.seed)}`);
     }
@@ -338,7 +334,7 @@ export class ModelCore {
       }
       this.bind(op, ctx);
     }
-    this.compiled = { loss, optimizer, metrics };
+    this.compiled = { loss: loss.name, fromLogits: loss.fromLogits, optimizer, metrics };
     this.resetOptimizer();
     if (o.seed !== undefined) {
       this.seed = o.seed as number;

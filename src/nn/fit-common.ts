@@ -11,11 +11,11 @@ import type { Context } from '../context.js';
 import { Random, randomSeed } from './random.js';
 import { History } from './history.js';
 import { Progress } from './progress.js';
-import { LossCode, MetricCode, accuracyKind, type LabelKind } from './losses.js';
+import { LabelKind, LossCode, MetricCode, metricCode } from './losses.js';
 import type { Stage } from './layers.js';
 import type { ModelCore } from './core.js';
 import type { TrainingData } from './data.js';
-import { RECORD_HEADER_WORDS } from '../ops/training/ops.js';
+import { EPOCH_RECORD_WORDS, MAX_METRICS, RECORD_HEADER_WORDS, type MetricSetup } from '../ops/training/ops.js';
 
 export type Logs = Record<string, number>;
 
@@ -137,40 +137,64 @@ function allKeys(object: object): string[] {
   return [...keys];
 }
 
-/** How the loss is computed and which metric is recorded. */
+/** How the loss is computed and which metrics are recorded. */
 export interface LossSetup {
   code: LossCode;
-  metric: MetricCode;
-  /** History key of the metric ('accuracy' or 'acc'), or null. */
-  metricKey: string | null;
+  /** The metrics' codes, and whether they read softmax of the outputs (the softmax ran inside the loss). */
+  metrics: MetricSetup;
+  /** History keys of the metrics (the names compile was given), in the order of `metrics.codes`. */
+  metricKeys: string[];
   /** The stages as training runs them: with the fused softmax loss, the last one without its softmax. */
   stages: Stage[];
 }
 
-export function lossSetup(core: ModelCore, labelKind: LabelKind): LossSetup {
+/** Output activations whose values lie in [0, 1], as a cross-entropy on probabilities needs. */
+const PROBABILITY_OUTPUTS: readonly string[] = ['sigmoid', 'softmax'];
+
+export function lossSetup(op: string, core: ModelCore, labelKind: LabelKind): LossSetup {
   const compiled = core.compiled!;
   const units = core.outputWidth;
   const sparse = compiled.loss === 'sparseCategoricalCrossentropy';
   let stages = core.stages;
+  const last = stages[stages.length - 1];
   let code: LossCode;
   switch (compiled.loss) {
     case 'meanSquaredError':
       code = LossCode.MeanSquaredError;
       break;
-    case 'binaryCrossentropy':
-      code = LossCode.BinaryCrossentropy;
+    case 'meanAbsoluteError':
+      code = LossCode.MeanAbsoluteError;
+      break;
+    case 'huber':
+      code = LossCode.Huber;
       break;
     default: {
-      const last = stages[stages.length - 1];
-      if (last.activation === 'softmax' && units >= 2) {
+      if (compiled.fromLogits) {
+        code = compiled.loss === 'binaryCrossentropy' ? LossCode.SigmoidCrossentropy : LossCode.SoftmaxCrossentropy;
+        break;
+      }
+      if (!PROBABILITY_OUTPUTS.includes(last.activation)) {
+        throw new ArgumentError(
+          op,
+          `loss '${compiled.loss}' takes probabilities, but the output layer's activation is '${last.activation}' (unbounded): add a ${compiled.loss === 'binaryCrossentropy' ? 'sigmoid' : 'softmax'} activation to the output layer, or compile with loss: { name: '${compiled.loss}', fromLogits: true }`,
+        );
+      }
+      if (compiled.loss === 'binaryCrossentropy') code = LossCode.BinaryCrossentropy;
+      else if (last.activation === 'softmax' && units >= 2) {
         code = LossCode.SoftmaxCrossentropy;
         stages = [...stages.slice(0, -1), { ...last, activation: 'linear' }];
       } else code = LossCode.CategoricalCrossentropy;
     }
   }
-  const metricKey = compiled.metrics[0] ?? null;
-  const metric = metricKey ? accuracyKind(units, sparse || labelKind !== 0) : MetricCode.None;
-  return { code, metric, metricKey, stages };
+  const sparseTargets = labelKind !== LabelKind.Dense;
+  const codes = compiled.metrics.map((name) => metricCode(name, compiled.loss, units, sparse || sparseTargets));
+  if (codes.includes(MetricCode.SparseCategoricalAccuracy) && !sparseTargets) {
+    throw new ArgumentError(op, "metric 'sparseCategoricalAccuracy' takes class-index targets (one per sample), got one-hot rows; use 'categoricalAccuracy'");
+  }
+  // Only the metrics that read values need the probabilities: argmax is the same on the logits.
+  const readsValues = codes.some((c) => c !== MetricCode.CategoricalAccuracy && c !== MetricCode.SparseCategoricalAccuracy);
+  const softmax = code === LossCode.SoftmaxCrossentropy && !compiled.fromLogits && readsValues;
+  return { code, metrics: { codes, softmax }, metricKeys: compiled.metrics, stages };
 }
 
 export interface FitPlan {
@@ -203,9 +227,8 @@ export function makePlan(op: string, core: ModelCore, ctx: Context, data: Traini
   if (options.validationSplit > 0 && valSamples === 0) throw new ArgumentError(op, `validationSplit ${options.validationSplit} leaves no validation samples out of ${samples}`);
   const batchSize = Math.min(options.batchSize, trainSamples);
   const stepsPerEpoch = Math.ceil(trainSamples / batchSize);
-  const setup = lossSetup(core, data.labelKind);
-  const keys = ['loss'];
-  if (setup.metricKey) keys.push(setup.metricKey);
+  const setup = lossSetup(op, core, data.labelKind);
+  const keys = ['loss', ...setup.metricKeys];
   if (valSamples > 0) keys.push(...keys.map((k) => `val_${k}`));
   const history = new History({ epochs: options.epochs, steps: stepsPerEpoch, samples: trainSamples, validationSamples: valSamples, batchSize }, keys);
   return {
@@ -262,18 +285,18 @@ function epochSeed(seed: number, epoch: number): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
-/** The records buffer both paths write: a header, then (loss, metric, val loss, val metric) sums per epoch. */
+/** The records buffer both paths write: a header, then per epoch the loss, metric and validation sums (train_records.wgsl). */
 export interface Records {
   stopped: boolean;
   stopEpoch: number;
   stopBatch: number;
   lastBatchLoss: number;
-  lastBatchMetric: number;
+  lastBatchMetrics: Float32Array;
   epochs: Float32Array;
 }
 
 export function recordsWords(epochs: number): number {
-  return RECORD_HEADER_WORDS + 4 * epochs;
+  return RECORD_HEADER_WORDS + EPOCH_RECORD_WORDS * epochs;
 }
 
 export function decodeRecords(bytes: ArrayBuffer): Records {
@@ -284,26 +307,36 @@ export function decodeRecords(bytes: ArrayBuffer): Records {
     stopEpoch: u[1],
     stopBatch: u[2],
     lastBatchLoss: f[4],
-    lastBatchMetric: f[5],
+    lastBatchMetrics: f.subarray(8, 8 + MAX_METRICS),
     epochs: new Float32Array(bytes, RECORD_HEADER_WORDS * 4),
   };
 }
 
-/** Logs of one epoch from its record sums. */
-export function epochLogs(plan: FitPlan, sums: Float32Array, slot: number): Logs {
-  const logs: Logs = { loss: sums[4 * slot] / plan.trainSamples };
-  const key = plan.setup.metricKey;
-  if (key) logs[key] = sums[4 * slot + 1] / plan.trainSamples;
-  if (plan.valSamples > 0) {
-    logs.val_loss = sums[4 * slot + 2] / plan.valSamples;
-    if (key) logs[`val_${key}`] = sums[4 * slot + 3] / plan.valSamples;
+/** Epoch `slot`'s sums in `epochs`: the training loss, the validation loss, and where each metric set starts. */
+function epochSums(epochs: Float32Array, slot: number): { loss: number; valLoss: number; metrics: Float32Array; valMetrics: Float32Array } {
+  const at = EPOCH_RECORD_WORDS * slot;
+  return { loss: epochs[at], valLoss: epochs[at + 1], metrics: epochs.subarray(at + 4, at + 8), valMetrics: epochs.subarray(at + 8, at + 12) };
+}
+
+/** Logs of one epoch from its record sums (validation values with `validationSamples` > 0). */
+export function recordLogs(keys: readonly string[], epochs: Float32Array, slot: number, samples: number, validationSamples: number): Logs {
+  const sums = epochSums(epochs, slot);
+  const logs: Logs = { loss: sums.loss / samples };
+  keys.forEach((key, k) => (logs[key] = sums.metrics[k] / samples));
+  if (validationSamples > 0) {
+    logs.val_loss = sums.valLoss / validationSamples;
+    keys.forEach((key, k) => (logs[`val_${key}`] = sums.valMetrics[k] / validationSamples));
   }
   return logs;
 }
 
+export function epochLogs(plan: FitPlan, epochs: Float32Array, slot: number): Logs {
+  return recordLogs(plan.setup.metricKeys, epochs, slot, plan.trainSamples, plan.valSamples);
+}
+
 export function batchLogs(plan: FitPlan, records: Records): Logs {
   const logs: Logs = { loss: records.lastBatchLoss };
-  if (plan.setup.metricKey) logs[plan.setup.metricKey] = records.lastBatchMetric;
+  plan.setup.metricKeys.forEach((key, k) => (logs[key] = records.lastBatchMetrics[k]));
   return logs;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The forward pass through a model's stages with the library's ops: a Dense stage (with its fused
  * activation) is one dense op; a lone Activation stage is one activation kernel (the softmax op for
- * softmax). Used by predict, evaluate, validation and the layer-wise training path.
+ * softmax); a Dropout stage one dropout kernel while training. Used by predict, evaluate, validation and the layer-wise training path.
  */
 import type { Context } from '../context.js';
 import type { Tensor } from '../tensor.js';
@@ -9,7 +9,7 @@ import type { Stage } from './layers.js';
 import { activationOptions } from '../linalg.js';
 import type { ModelCore } from './core.js';
 import { dense } from '../ops/dense.js';
-import { activationForward } from '../ops/training/ops.js';
+import { activationForward, dropout } from '../ops/training/ops.js';
 
 /** The kernel and bias tensors of Dense stage `dense`. */
 export function stageWeights(core: ModelCore, dense: number): { w: Tensor; b: Tensor | null } {
@@ -23,13 +23,20 @@ export function stageWeights(core: ModelCore, dense: number): { w: Tensor; b: Te
   return { w: w!, b };
 }
 
-/** Outputs of every stage for input `x` (the caller destroys them). */
-export function forwardStages(ctx: Context, op: string, core: ModelCore, stages: readonly Stage[], x: Tensor): Tensor[] {
+/**
+ * Outputs of every stage for input `x` (the caller destroys them). `step`: the training step
+ * (its Dropout masks); null outside training, where Dropout stages pass their input through and
+ * add no output.
+ */
+export function forwardStages(ctx: Context, op: string, core: ModelCore, stages: readonly Stage[], x: Tensor, step: number | null): Tensor[] {
   const outputs: Tensor[] = [];
   let a = x;
   for (const s of stages) {
     let y: Tensor;
-    if (s.dense >= 0) {
+    if (s.dropout) {
+      if (step === null) continue;
+      y = dropout(ctx, op, a, { ...s.dropout, step });
+    } else if (s.dense >= 0) {
       const { w, b } = stageWeights(core, s.dense);
       y = dense(ctx, a, w, b, activationOptions(s));
     } else {

@@ -1,15 +1,18 @@
 /**
- * Layers of a Sequential model: `Dense`, `Activation`, and the shape layers `InputLayer` and
- * `Flatten`. A layer object holds configuration only; the weights belong to the model it is added
- * to (which also gives it its name, counted per model: dense_1, activation_1, dense_2, ...).
+ * Layers of a Sequential model: `Dense`, `Activation`, `Dropout`, and the shape layers
+ * `InputLayer` and `Flatten`. A layer object holds configuration only; the weights belong to the
+ * model it is added to (which also gives it its name, counted per model: dense_1, activation_1,
+ * dense_2, ...).
  */
 import { ArgumentError } from '../errors.js';
 import { describe } from '../shape.js';
 import { parseActivation, type ActivationName } from './activations.js';
-import { activationSpec } from '../linalg.js';
+import { activationSpec, takesAlpha } from '../linalg.js';
 import { parseInitializer, type InitializerName } from './initializers.js';
-import { checkOptions } from '../options.js';
-import { ACTIVATION_CONFIG, DENSE_CONFIG, FLATTEN_CONFIG, INPUT_LAYER_CONFIG } from './options.js';
+import { checkOptions, type OptionSchema } from '../options.js';
+import { ACTIVATION_CONFIG, DENSE_CONFIG, DROPOUT_CONFIG, FLATTEN_CONFIG, INPUT_LAYER_CONFIG } from './options.js';
+import { randomSeed } from './random.js';
+import { dropoutRule } from '../ops/training/reference.js';
 
 export interface DenseConfig {
   /** Number of outputs. */
@@ -20,7 +23,7 @@ export interface DenseConfig {
   inputDim?: number;
   /** Activation applied to x W + b (default `'linear'`). */
   activation?: ActivationName;
-  /** leakyRelu's slope for negative inputs (default 0.2); only with activation `'leakyRelu'`. */
+  /** leakyRelu's slope for negative inputs (default 0.2) or elu's scale of them (default 1); only with `'leakyRelu'` or `'elu'`. */
   alpha?: number;
   /** Whether the layer adds a bias (default true). */
   useBias?: boolean;
@@ -34,9 +37,24 @@ export interface DenseConfig {
 
 export interface ActivationConfig {
   activation: ActivationName;
-  /** leakyRelu's slope for negative inputs (default 0.2); only with `'leakyRelu'`. */
+  /** leakyRelu's slope for negative inputs (default 0.2) or elu's scale of them (default 1); only with `'leakyRelu'` or `'elu'`. */
   alpha?: number;
   name?: string;
+}
+
+/** What every layer has: its name and the model it belongs to. */
+abstract class LayerBase {
+  /** The name given in the config, or the one the model assigned (null before it is added). */
+  name: string | null = null;
+  /** @internal Set when added to a model. */
+  owner: object | null = null;
+
+  /** With a schema: checks that `config` is an object (like `example`) with the schema's keys only. */
+  protected constructor(op: string, config?: unknown, schema?: OptionSchema, example?: string) {
+    if (!schema) return;
+    if (config === null || typeof config !== 'object') throw new ArgumentError(op, `config must be an object like ${example}, got ${describe(config)}`);
+    checkOptions(op, config, schema);
+  }
 }
 
 function checkName(op: string, name: unknown): string | null {
@@ -67,25 +85,20 @@ function checkPositiveInteger(op: string, arg: string, value: unknown): number {
  * model.add(new Dense({ units: 2, inputShape: [2] }));
  * model.add(new Dense({ units: 10, activation: 'softmax' }));
  */
-export class Dense {
+export class Dense extends LayerBase {
   readonly className = 'Dense';
   readonly units: number;
   readonly inputShape: readonly number[] | null;
   readonly activation: ActivationName;
-  /** leakyRelu's slope (0.2 unless given; read only for 'leakyRelu'). */
+  /** leakyRelu's slope or elu's scale (their defaults unless given; read only by those two). */
   readonly alpha: number;
   readonly useBias: boolean;
   readonly kernelInitializer: InitializerName;
   readonly biasInitializer: InitializerName;
-  /** The name given in the config, or the one the model assigned (null before it is added). */
-  name: string | null;
-  /** @internal Set when added to a model. */
-  owner: object | null = null;
 
   constructor(config: DenseConfig) {
-    const op = 'Dense';
-    if (config === null || typeof config !== 'object') throw new ArgumentError(op, `config must be an object like { units: 4 }, got ${describe(config)}`);
-    checkOptions(op, config, DENSE_CONFIG);
+    super('Dense', config, DENSE_CONFIG, '{ units: 4 }');
+    const op = this.className;
     this.units = checkPositiveInteger(op, 'units', config.units);
     if (config.inputDim !== undefined) {
       if (config.inputShape !== undefined) throw new ArgumentError(op, 'give inputShape or inputDim, not both');
@@ -106,7 +119,7 @@ export class Dense {
     const config: DenseConfig = {
       units: this.units,
       activation: this.activation,
-      ...(this.activation === 'leakyRelu' ? { alpha: this.alpha } : {}),
+      ...(takesAlpha(this.activation) ? { alpha: this.alpha } : {}),
       useBias: this.useBias,
       kernelInitializer: this.kernelInitializer,
       biasInitializer: this.biasInitializer,
@@ -125,16 +138,14 @@ export class Dense {
  * model.add(new Dense({ units: 1 }));
  * model.add(new Activation('sigmoid'));
  */
-export class Activation {
+export class Activation extends LayerBase {
   readonly className = 'Activation';
   readonly activation: ActivationName;
-  /** leakyRelu's slope (0.2 unless given; read only for 'leakyRelu'). */
+  /** leakyRelu's slope or elu's scale (their defaults unless given; read only by those two). */
   readonly alpha: number;
-  name: string | null;
-  /** @internal */
-  owner: object | null = null;
 
   constructor(config: ActivationName | ActivationConfig) {
+    super('Activation');
     const op = 'Activation';
     if (typeof config === 'string') {
       this.activation = parseActivation(op, 'activation', config);
@@ -152,16 +163,56 @@ export class Activation {
 
   getConfig(): ActivationConfig {
     const config: ActivationConfig = { activation: this.activation };
-    if (this.activation === 'leakyRelu') config.alpha = this.alpha;
+    if (takesAlpha(this.activation)) config.alpha = this.alpha;
     if (this.name) config.name = this.name;
     return config;
   }
+}
+
+export interface DropoutConfig {
+  /** The fraction of the inputs dropped while training, in [0, 1). */
+  rate: number;
+  /** Seed of the masks (an integer in [0, 2^32)); a random one unless given. */
+  seed?: number;
+  name?: string;
 }
 
 export interface InputLayerConfig {
   /** Shape of one input sample, `[features]`. */
   inputShape: number[];
   name?: string;
+}
+
+/**
+ * Inverted dropout: while training, each input is zeroed with probability `rate` and the others
+ * are scaled by 1 / (1 - rate); predict and evaluate pass the inputs through. The mask of a step
+ * is a hash of (seed, step, element), the same on every backend and path.
+ *
+ * @example
+ * model.add(new Dropout({ rate: 0.2 }));
+ */
+export class Dropout extends LayerBase {
+  readonly className = 'Dropout';
+  readonly rate: number;
+  readonly seed: number;
+
+  constructor(config: DropoutConfig) {
+    super('Dropout', config, DROPOUT_CONFIG, '{ rate: 0.2 }');
+    const op = this.className;
+    if (typeof config.rate !== 'number' || !(config.rate >= 0 && config.rate < 1)) throw new ArgumentError(op, `rate must be a number in [0, 1), got ${describe(config.rate)}`);
+    if (config.seed !== undefined && (typeof config.seed !== 'number' || !Number.isInteger(config.seed) || config.seed < 0 || config.seed > 0xffffffff)) {
+      throw new ArgumentError(op, `seed must be an integer in [0, 2^32), got ${describe(config.seed)}`);
+    }
+    this.rate = config.rate;
+    this.seed = config.seed ?? randomSeed();
+    this.name = checkName(op, config.name);
+  }
+
+  getConfig(): DropoutConfig {
+    const config: DropoutConfig = { rate: this.rate, seed: this.seed };
+    if (this.name) config.name = this.name;
+    return config;
+  }
 }
 
 /**
@@ -216,7 +267,7 @@ export class Flatten {
   }
 }
 
-export type Layer = Dense | Activation | InputLayer | Flatten;
+export type Layer = Dense | Activation | Dropout | InputLayer | Flatten;
 
 /** Which stage of the compiled network a run of layers becomes. */
 export interface Stage {
@@ -226,15 +277,18 @@ export interface Stage {
   outputs: number;
   /** The activation the stage applies (a Dense's own, or that of the Activation layer fused into it). */
   activation: ActivationName;
-  /** leakyRelu's slope, with the activation it belongs to. */
+  /** leakyRelu's slope or elu's scale, with the activation it belongs to. */
   alpha: number;
   useBias: boolean;
+  /** A Dropout stage's seed, threshold and scale (dropoutRule); null for other stages. */
+  dropout: { seed: number; threshold: number; scale: number } | null;
 }
 
 
 /**
  * Groups layers into stages: a Dense with a linear activation followed by an Activation layer is
- * one stage (the activation runs in the Dense kernel); any other Activation is a stage of its own.
+ * one stage (the activation runs in the Dense kernel); any other Activation, and each Dropout, is
+ * a stage of its own.
  */
 export function buildStages(layers: readonly Layer[], inputWidth: number): Stage[] {
   const stages: Stage[] = [];
@@ -243,10 +297,13 @@ export function buildStages(layers: readonly Layer[], inputWidth: number): Stage
   let lastFusable: Stage | null = null;
   for (const layer of layers) {
     if (layer instanceof Dense) {
-      const stage: Stage = { dense: denseIndex++, inputs: width, outputs: layer.units, activation: layer.activation, alpha: layer.alpha, useBias: layer.useBias };
+      const stage: Stage = { dense: denseIndex++, inputs: width, outputs: layer.units, activation: layer.activation, alpha: layer.alpha, useBias: layer.useBias, dropout: null };
       stages.push(stage);
       width = layer.units;
       lastFusable = layer.activation === 'linear' ? stage : null;
+    } else if (layer instanceof Dropout) {
+      stages.push({ dense: -1, inputs: width, outputs: width, activation: 'linear', alpha: 0, useBias: false, dropout: { seed: layer.seed, ...dropoutRule(layer.rate) } });
+      lastFusable = null;
     } else if (layer instanceof InputLayer || layer instanceof Flatten) {
       // No computation: a linear Dense before them still takes the Activation after them.
       continue;
@@ -255,7 +312,7 @@ export function buildStages(layers: readonly Layer[], inputWidth: number): Stage
       lastFusable.alpha = layer.alpha;
       lastFusable = null;
     } else {
-      stages.push({ dense: -1, inputs: width, outputs: width, activation: layer.activation, alpha: layer.alpha, useBias: false });
+      stages.push({ dense: -1, inputs: width, outputs: width, activation: layer.activation, alpha: layer.alpha, useBias: false, dropout: null });
     }
   }
   return stages;

@@ -20,17 +20,25 @@ import { saveTo, type SaveDestination } from './io/handlers.js';
 import type { ModelArtifacts, SaveResult } from './io/types.js';
 import type { FitOptions } from './fit-common.js';
 import type { History } from './history.js';
-import type { LossName } from './losses.js';
+import type { LossConfig, LossName, MetricName } from './losses.js';
 import type { Optimizer } from './optimizers.js';
 import { ModelStateError } from './errors.js';
 
 export interface CompileOptions {
-  /** 'mse' (or 'meanSquaredError'), 'binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy'. */
-  loss: LossName | 'mse';
-  /** 'sgd' (default), 'adam', or an SGD / Adam instance. */
-  optimizer?: 'sgd' | 'adam' | Optimizer;
-  /** ['accuracy'] (Keras's rule picks binary, categorical or sparse categorical accuracy). */
-  metrics?: ('accuracy' | 'acc')[];
+  /**
+   * 'mse' (or 'meanSquaredError'), 'mae' (or 'meanAbsoluteError'), 'huber', 'binaryCrossentropy',
+   * 'categoricalCrossentropy', 'sparseCategoricalCrossentropy'; or `{ name, fromLogits: true }`
+   * for a cross-entropy on logits.
+   */
+  loss: LossName | 'mse' | 'mae' | LossConfig;
+  /** 'sgd' (default), 'adam', 'adamw', 'rmsprop', 'adagrad', or an optimizer instance. */
+  optimizer?: 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad' | Optimizer;
+  /**
+   * Up to 4 of 'accuracy' (Keras's rule picks binary, categorical or sparse categorical accuracy
+   * from the loss and the targets), 'binaryAccuracy', 'categoricalAccuracy',
+   * 'sparseCategoricalAccuracy', 'mae', 'mse' (snake_case too); each name is its History key.
+   */
+  metrics?: (MetricName | 'binary_accuracy' | 'categorical_accuracy' | 'sparse_categorical_accuracy' | 'mean_absolute_error' | 'mean_squared_error')[];
   /** Seed of the weight initialization (reproducible weights). */
   seed?: number;
   /** The context the model runs on (binds the model to it). */

@@ -23,6 +23,11 @@ export const DENSE_CONFIG: OptionSchema = {
 
 export const ACTIVATION_CONFIG: OptionSchema = { known: ['activation', 'alpha', 'name'] };
 
+export const DROPOUT_CONFIG: OptionSchema = {
+  known: ['rate', 'seed', 'name'],
+  unsupported: { noiseShape: 'noiseShape is not supported: Dropout drops each element on its own' },
+};
+
 export const INPUT_LAYER_CONFIG: OptionSchema = {
   known: ['inputShape', 'name'],
   unsupported: { batchInputShape: 'give inputShape: [features] instead', batchSize: 'the batch size is set per call, not by the model', sparse: 'sparse inputs are not supported' },
@@ -48,6 +53,27 @@ export const ADAM_CONFIG: OptionSchema = {
   aliases: { lr: 'learningRate' },
   unsupported: { ...OPTIMIZER_UNSUPPORTED, amsgrad: 'AMSGrad is not supported' },
 };
+
+export const RMSPROP_CONFIG: OptionSchema = {
+  known: ['learningRate', 'rho', 'momentum', 'epsilon', 'centered'],
+  aliases: { lr: 'learningRate' },
+  unsupported: OPTIMIZER_UNSUPPORTED,
+};
+
+export const ADAGRAD_CONFIG: OptionSchema = {
+  known: ['learningRate', 'initialAccumulatorValue', 'epsilon'],
+  aliases: { lr: 'learningRate' },
+  unsupported: OPTIMIZER_UNSUPPORTED,
+};
+
+export const ADAMW_CONFIG: OptionSchema = {
+  known: ['learningRate', 'weightDecay', 'beta1', 'beta2', 'epsilon'],
+  aliases: { lr: 'learningRate' },
+  unsupported: { ...OPTIMIZER_UNSUPPORTED, amsgrad: 'AMSGrad is not supported' },
+};
+
+/** compile's `loss` in its object form. */
+export const LOSS_CONFIG: OptionSchema = { known: ['name', 'fromLogits'], aliases: { from_logits: 'fromLogits' } };
 
 export const COMPILE_OPTIONS: OptionSchema = {
   known: ['loss', 'optimizer', 'metrics', 'seed', 'context'],

@@ -5,7 +5,7 @@ import type { ModelCore } from './core.js';
 import { inputTensor, prepareData } from './data.js';
 import { forwardStages } from './forward.js';
 import { accumulate, gatherRows } from '../ops/training/ops.js';
-import { decodeRecords, lossSetup, recordsWords } from './fit-common.js';
+import { decodeRecords, lossSetup, recordLogs, recordsWords } from './fit-common.js';
 import { lossAndGradient } from './train-layerwise.js';
 import { LabelKind, LossCode } from './losses.js';
 
@@ -21,7 +21,7 @@ export function predict(core: ModelCore, x: unknown): Tensor<'float32'> {
     const input = inputTensor(op, ctx, x, owned, false);
     core.build(op, input.shape[1]);
     core.ensureWeights(op);
-    const outputs = forwardStages(ctx, op, core, core.stages, input);
+    const outputs = forwardStages(ctx, op, core, core.stages, input, null);
     const y = outputs.pop()!;
     outputs.forEach((t) => t.destroy());
     return y as Tensor<'float32'>;
@@ -39,7 +39,7 @@ export async function evaluate(core: ModelCore, x: unknown, y: unknown): Promise
   const records = ctx.tensor(new Float32Array(recordsWords(1)));
   try {
     core.ensureWeights(op);
-    const setup = lossSetup(core, data.labelKind);
+    const setup = lossSetup(op, core, data.labelKind);
     const plan = { ctx, op, setup };
     const units = core.outputWidth;
     const floatToInt = setup.code === LossCode.SoftmaxCrossentropy && data.labelKind === LabelKind.IndexFloat;
@@ -49,16 +49,16 @@ export async function evaluate(core: ModelCore, x: unknown, y: unknown): Promise
       const rows = Math.min(EVALUATE_CHUNK, data.samples - first);
       const xb = gatherRows(ctx, op, data.x, null, rows, core.inputWidth!, first, false);
       const yb = gatherRows(ctx, op, data.y, null, rows, yWidth, first, floatToInt);
-      const outs = forwardStages(ctx, op, core, setup.stages, xb);
+      const outs = forwardStages(ctx, op, core, setup.stages, xb, null);
       const out = outs[outs.length - 1];
       const { rowLoss, grad } = lossAndGradient(plan, out, yb, labelKind);
-      accumulate(ctx, op, rowLoss, out, yb, labelKind, records, { rows, n: units, metricCode: setup.metric, labelKind, slot: 0, validation: true, reset: first === 0, epoch: 0, batch: 0 });
+      accumulate(ctx, op, rowLoss, out, yb, labelKind, records, { rows, n: units, metrics: setup.metrics, labelKind, slot: 0, validation: true, reset: first === 0, epoch: 0, batch: 0 });
       for (const t of [xb, yb, rowLoss, grad, ...outs]) t.destroy();
     }
     const values = (await records.read()) as Float32Array;
-    const sums = decodeRecords(values.buffer as ArrayBuffer).epochs;
-    const result: Record<string, number> = { loss: sums[2] / data.samples };
-    if (setup.metricKey) result[setup.metricKey] = sums[3] / data.samples;
+    const logs = recordLogs(setup.metricKeys, decodeRecords(values.buffer as ArrayBuffer).epochs, 0, data.samples, data.samples);
+    const result: Record<string, number> = { loss: logs.val_loss };
+    for (const key of setup.metricKeys) result[key] = logs[`val_${key}`];
     return result;
   } finally {
     records.destroy();

@@ -2,7 +2,7 @@
  * Training path 'fused-small': shaders/train_small.wgsl runs many whole steps in one dispatch
  * (one invocation walks the batch, the forward and backward passes and the optimizer update), so
  * that a small model's step costs microseconds instead of a dozen dispatches. The host uploads
- * the epochs' permutations (and Adam's per-step rates) for a group of epochs, records the group
+ * the epochs' permutations (and Adam's or AdamW's per-step rates) for a group of epochs, records the group
  * as a few dispatches of bounded length, and reads the group's per-epoch records once. With
  * onEpochEnd a group is one epoch, with onBatchEnd one step, so callbacks see the current
  * weights (they are copied back into the model's tensors before each callback).
@@ -24,7 +24,7 @@ import {
   type TrainSmallConfig,
 } from '../ops/training/ops.js';
 import { ACTIVATION_CODE } from './activations.js';
-import { Adam, optimizerCode, stepParams } from './optimizers.js';
+import { optimizerCode, ratePerStep, stepParams } from './optimizers.js';
 import type { Stage } from './layers.js';
 import type { ModelCore } from './core.js';
 import { iterationOf, Permutations, recordsWords, type FitPlan } from './fit-common.js';
@@ -44,7 +44,7 @@ export function fitsFusedKernel(core: ModelCore, stages: readonly Stage[]): bool
   return activations <= TRAIN_SMALL_MAX_ACTIVATIONS && params <= FUSED_MAX_PARAMS;
 }
 
-/** The stage table of the fused trainers (train_model.wgsl) (8 words per stage). */
+/** The stage table of the fused trainers (train_model.wgsl) (8 words per stage; a Dropout's words 3 to 5 are its scale, threshold and seed). */
 function stageTable(core: ModelCore, stages: readonly Stage[]): Int32Array {
   const table = new Int32Array(Math.max(1, stages.length) * STAGE_WORDS);
   let src = 0;
@@ -61,6 +61,12 @@ function stageTable(core: ModelCore, stages: readonly Stage[]): Int32Array {
     table[e + 5] = bias ? bias.offset : NO_BIAS;
     table[e + 6] = src;
     table[e + 7] = out;
+    if (s.dropout) {
+      table[e] = 2;
+      table[e + 3] = new Int32Array(new Float32Array([s.dropout.scale]).buffer)[0];
+      table[e + 4] = s.dropout.threshold;
+      table[e + 5] = s.dropout.seed | 0;
+    }
     src = out;
     out += s.outputs;
   });
@@ -84,7 +90,7 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
   const { op, core, ctx, data, setup, options } = plan;
   const stages = setup.stages;
   const optimizer = core.compiled!.optimizer;
-  const adam = optimizer instanceof Adam;
+  const adam = ratePerStep(optimizer);
   const P = core.flatSize;
   const realParams = core.params.reduce((a, p) => a + p.size, 0);
   const spe = plan.stepsPerEpoch;
@@ -107,11 +113,12 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
   const config: TrainSmallConfig = {
     stageCount: stages.length,
     lossCode: setup.code,
-    metricCode: setup.metric,
+    metrics: setup.metrics,
     labelKind: data.labelKind,
     optimizerCode: optimizerCode(optimizer),
     denseMask: stages.reduce((m, s, i) => (s.dense >= 0 ? m | (1 << i) : m), 0),
     biasMask: stages.reduce((m, s, i) => (s.dense >= 0 && s.useBias ? m | (1 << i) : m), 0),
+    dropoutMask: stages.reduce((m, s, i) => (s.dropout ? m | (1 << i) : m), 0),
     activations: stages.map((s) => ACTIVATION_CODE[s.activation]),
     alphas: stages.map((s) => s.alpha),
   };
@@ -124,11 +131,8 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
     inputWidth: core.inputWidth!,
     outputWidth: core.outputWidth,
     paramCount: P,
-    learningRate: optimizer.learningRate,
-    momentum: optimizer instanceof Adam ? 0 : optimizer.momentum,
-    beta1: adam ? optimizer.beta1 : 0,
-    beta2: adam ? optimizer.beta2 : 0,
-    epsilon: adam ? optimizer.epsilon : 0,
+    // iterations + step is the optimizer's iteration t of a step (iterationOf), modulo 2^32.
+    iterations: (plan.iterationsBefore - plan.firstStep + 1) >>> 0,
   };
 
   let workPerMs = INITIAL_WORK_PER_MS;
@@ -144,7 +148,7 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
     },
     record(step, groupSteps, epoch) {
       const groupEpochs = Math.floor((step + groupSteps - 1) / spe) - epoch + 1;
-      // aux: the permutations of the group's epochs, then Adam's rate for each of its steps.
+      // aux: the permutations of the group's epochs, then Adam's (AdamW's) rate for each of its steps.
       const permWords = options.shuffle ? groupEpochs * plan.trainSamples : 0;
       const aux = new Uint32Array(Math.max(1, permWords + (adam ? groupSteps : 0)));
       if (options.shuffle) for (let e = 0; e < groupEpochs; e++) aux.set(permutations.epoch(epoch + e), e * plan.trainSamples);
@@ -152,12 +156,15 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
         const rates = new Float32Array(aux.buffer, permWords * 4, groupSteps);
         for (let k = 0; k < groupSteps; k++) rates[k] = stepParams(optimizer, iterationOf(plan, step + k)).rate;
       }
+      // The rule as the optimizer is now: a learning rate set by a callback applies from the next group.
+      const rule = stepParams(optimizer, iterationOf(plan, step));
       const auxTensor = ctx.tensor(new Int32Array(aux.buffer));
       const stepsPerDispatch = Math.max(1, Math.floor((DISPATCH_MS * workPerMs) / (work / spe)));
       const bindings = [data.x, data.y, auxTensor, table, flat, state, records];
       for (let s = step; s < step + groupSteps; s += stepsPerDispatch) {
         trainSmall(ctx, op, lanes, bindings, config, {
           ...base,
+          rule,
           firstStep: s,
           stepCount: Math.min(stepsPerDispatch, step + groupSteps - s),
           recordEpoch: epoch,

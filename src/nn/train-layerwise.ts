@@ -1,7 +1,8 @@
 /**
  * Training path 'layerwise' (any model, and the cpu backend): per step a handful of dispatches
  * through the library's ops: gather the batch's rows in the epoch's order, ctx.dense per stage
- * (a Dense and the Activation after it are one fused call), the loss and its gradient (the fused
+ * (a Dense and the Activation after it are one fused call; a Dropout one dropout kernel, and
+ * again on the way back with the same mask), the loss and its gradient (the fused
  * ctx.softmaxCrossEntropy for softmax outputs, loss_rows otherwise), the epoch accumulator (which
  * also flags a non-finite loss), then per stage ctx.denseBackward followed by one optimizer
  * dispatch per parameter tensor. No readback per step: the records of a group of epochs are read
@@ -13,7 +14,7 @@ import type { Tensor } from '../tensor.js';
 import { softmaxCrossEntropy } from '../ops/crossentropy.js';
 import { denseBackward } from '../ops/dense.js';
 import { matmul } from '../ops/matmul.js';
-import { accumulate, activationBackward, columnSums, gatherRows, lossRows, optimizerStep } from '../ops/training/ops.js';
+import { accumulate, activationBackward, columnSums, dropout, gatherRows, lossRows, optimizerStep } from '../ops/training/ops.js';
 import { LabelKind, LossCode } from './losses.js';
 import { stepParams } from './optimizers.js';
 import { forwardStages, stageWeights } from './forward.js';
@@ -82,11 +83,13 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
     const sampleOrder = orderOf(epoch);
     const xb = gatherRows(ctx, op, data.x, sampleOrder, rows, xWidth, start, false);
     const yb = gatherRows(ctx, op, data.y, sampleOrder, rows, yWidth, start, floatToInt);
-    const outs = forwardStages(ctx, op, core, stages, xb);
+    // The optimizer's iteration t: also the counter of the step's Dropout masks.
+    const iteration = iterationOf(plan, step);
+    const outs = forwardStages(ctx, op, core, stages, xb, iteration);
     const out = outs[outs.length - 1];
     const { rowLoss, grad } = lossAndGradient(plan, out, yb, labelKind);
-    accumulate(ctx, op, rowLoss, out, yb, labelKind, records, { rows, n: units, metricCode: setup.metric, labelKind, slot, validation: false, reset: batch === 0, epoch, batch });
-    const update = stepParams(optimizer, iterationOf(plan, step));
+    accumulate(ctx, op, rowLoss, out, yb, labelKind, records, { rows, n: units, metrics: setup.metrics, labelKind, slot, validation: false, reset: batch === 0, epoch, batch });
+    const update = stepParams(optimizer, iteration);
     const scale = 1 / rows;
     let dy = grad;
     for (let i = stages.length - 1; i >= 0; i--) {
@@ -104,6 +107,8 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
         g.dw.destroy();
         g.db?.destroy();
         dx = g.dx;
+      } else if (s.dropout) {
+        dx = dropout(ctx, op, dy, { ...s.dropout, step: iteration });
       } else {
         dx = activationBackward(ctx, op, s.activation, outs[i], dy, s.alpha);
       }
@@ -120,10 +125,10 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
       const rows = Math.min(VALIDATION_CHUNK, plan.valSamples - first);
       const xb = gatherRows(ctx, op, data.x, null, rows, xWidth, plan.trainSamples + first, false);
       const yb = gatherRows(ctx, op, data.y, null, rows, yWidth, plan.trainSamples + first, floatToInt);
-      const outs = forwardStages(ctx, op, core, stages, xb);
+      const outs = forwardStages(ctx, op, core, stages, xb, null);
       const out = outs[outs.length - 1];
       const { rowLoss, grad } = lossAndGradient(plan, out, yb, labelKind);
-      accumulate(ctx, op, rowLoss, out, yb, labelKind, records, { rows, n: units, metricCode: setup.metric, labelKind, slot, validation: true, reset: first === 0, epoch, batch: 0 });
+      accumulate(ctx, op, rowLoss, out, yb, labelKind, records, { rows, n: units, metrics: setup.metrics, labelKind, slot, validation: true, reset: first === 0, epoch, batch: 0 });
       for (const t of [xb, yb, rowLoss, grad, ...outs]) t.destroy();
     }
   };

@@ -29,6 +29,9 @@ const ACTIVATIONS: { label: string; options: { activation: string; alpha?: numbe
   { label: 'softmax', options: { activation: 'softmax' } },
   { label: 'leakyRelu', options: { activation: 'leakyRelu' } },
   { label: 'leakyRelu alpha 0.1', options: { activation: 'leakyRelu', alpha: 0.1 } },
+  { label: 'elu', options: { activation: 'elu' } },
+  { label: 'elu alpha 0.5', options: { activation: 'elu', alpha: 0.5 } },
+  { label: 'softplus', options: { activation: 'softplus' } },
 ];
 
 describe('edge pre-activations on every GEMM variant', () => {
@@ -128,9 +131,9 @@ describe('leakyRelu', () => {
     expect(r).toEqual([
       'ArgumentError: dense: options.alpha must be a finite number >= 0, got -1',
       'ArgumentError: dense: options.alpha must be a finite number >= 0, got NaN',
-      "ArgumentError: dense: options.alpha is a parameter of the 'leakyRelu' activation, got it with 'relu'",
+      "ArgumentError: dense: options.alpha is a parameter of the 'leakyRelu' and 'elu' activations, got it with 'relu'",
       "ArgumentError: dense: unknown option 'slope' (known options: 'activation', 'alpha')",
-      "ArgumentError: denseBackward: alpha is a parameter of the 'leakyRelu' activation, got it with 'tanh'",
+      "ArgumentError: denseBackward: alpha is a parameter of the 'leakyRelu' and 'elu' activations, got it with 'tanh'",
     ]);
   });
 });

@@ -246,7 +246,7 @@ describe('dense and denseBackward on webgpu, every GEMM variant against the CPU 
     });
     expect(r.errors).toEqual([
       'ShapeError: dense: b [4] must have shape [5]: w [3, 5] has 5 units',
-      "ArgumentError: dense: activation must be one of 'linear', 'sigmoid', 'relu', 'tanh', 'softmax', 'leakyRelu', got \"swish\"",
+      "ArgumentError: dense: activation must be one of 'linear', 'sigmoid', 'relu', 'tanh', 'softmax', 'leakyRelu', 'elu', 'softplus', got \"swish\"",
     ]);
     expect(r.after).toEqual(r.before);
   });

@@ -16,7 +16,7 @@ afterAll(async () => {
   await gpu?.close();
 });
 
-const CONFIGS = ['xor-mse-sgd', 'mlp-cce-adam', 'sparse-nesterov-nobias', 'bce-lone-activations', 'softmax-mse'];
+const CONFIGS = ['xor-mse-sgd', 'mlp-cce-adam', 'sparse-nesterov-nobias', 'bce-lone-activations', 'softmax-mse', 'elu-softplus-mae-rmsprop', 'huber-adagrad', 'logits-adamw-rate', 'bce-logits-rmsprop', 'dropout'];
 
 describe('training paths agree with the cpu backend', () => {
   // Tolerance for weights after 50 steps: |gpu - cpu| <= 1e-5 + 1e-4 |cpu|. The GPU accumulates
@@ -29,7 +29,18 @@ describe('training paths agree with the cpu backend', () => {
         const rows = (data: Float32Array, n: number) => Array.from({ length: data.length / n }, (_, i) => Array.from(data.slice(i * n, i * n + n)));
         const x5 = rows(util.randomArray(20 * 5, 3, -1, 1), 5);
         const y3 = rows(util.randomArray(20 * 3, 4, 0, 1), 3).map((r) => r.map((v) => v / r.reduce((a, b) => a + b, 0)));
-        const configs: Record<string, { build: () => InstanceType<typeof nn.Sequential>; compile: Record<string, unknown>; x: number[][]; y: number[][] | number[]; epochs: number; batch: number }> = {
+        type Config = {
+          build: () => InstanceType<typeof nn.Sequential>;
+          // A fresh optimizer per run where a callback changes its learning rate.
+          compile: Record<string, unknown> | (() => { compile: Record<string, unknown>; callbacks: object });
+          x: number[][];
+          y: number[][] | number[];
+          epochs: number;
+          batch: number;
+          /** validationSplit: the validation losses are compared too. */
+          split?: number;
+        };
+        const configs: Record<string, Config> = {
           'xor-mse-sgd': {
             build: () => new nn.Sequential([new nn.Dense({ units: 2, inputShape: [2] }), new nn.Activation('sigmoid'), new nn.Dense({ units: 1 }), new nn.Activation('sigmoid')]),
             compile: { loss: 'mse', optimizer: new nn.SGD({ learningRate: 0.5 }) },
@@ -73,22 +84,85 @@ describe('training paths agree with the cpu backend', () => {
             epochs: 10,
             batch: 4,
           },
+          // elu (a given alpha) and softplus stages, MAE, centered RMSprop with momentum.
+          'elu-softplus-mae-rmsprop': {
+            build: () => new nn.Sequential([new nn.Dense({ units: 6, inputShape: [5], activation: 'elu', alpha: 0.5 }), new nn.Dense({ units: 4 }), new nn.Activation('softplus'), new nn.Dense({ units: 3, activation: 'elu' })]),
+            compile: { loss: 'mae', optimizer: new nn.RMSprop({ learningRate: 0.01, momentum: 0.5, centered: true }) },
+            x: x5,
+            y: rows(util.randomArray(60, 12, -1, 2), 3),
+            epochs: 10,
+            batch: 4,
+          },
+          // Targets in [-3, 3]: the huber loss in both its quadratic and its linear part.
+          'huber-adagrad': {
+            build: () => new nn.Sequential([new nn.Dense({ units: 8, inputShape: [5], activation: 'softplus' }), new nn.Dense({ units: 3 })]),
+            compile: { loss: 'huber', optimizer: new nn.Adagrad({ learningRate: 0.1 }) },
+            x: x5,
+            y: rows(util.randomArray(60, 13, -3, 3), 3),
+            epochs: 10,
+            batch: 4,
+          },
+          // Categorical cross-entropy from logits (a linear output), AdamW, and a learning rate set
+          // by a callback after each epoch.
+          'logits-adamw-rate': {
+            build: () => new nn.Sequential([new nn.Dense({ units: 8, inputShape: [5], activation: 'elu' }), new nn.Dense({ units: 3 })]),
+            compile: () => {
+              const optimizer = new nn.AdamW({ learningRate: 0.02, weightDecay: 0.1 });
+              return {
+                compile: { loss: { name: 'categoricalCrossentropy', fromLogits: true }, optimizer },
+                callbacks: { onEpochEnd: (epoch: number) => void (optimizer.learningRate = 0.02 / (epoch + 2)) },
+              };
+            },
+            x: x5,
+            y: y3,
+            epochs: 10,
+            batch: 4,
+          },
+          'bce-logits-rmsprop': {
+            build: () => new nn.Sequential([new nn.Dense({ units: 4, inputShape: [5], activation: 'tanh' }), new nn.Dense({ units: 3 })]),
+            compile: { loss: { name: 'binaryCrossentropy', fromLogits: true }, optimizer: new nn.RMSprop({ learningRate: 0.01 }) },
+            x: x5,
+            y: rows(util.randomArray(60, 9, 0, 1).map((v) => (v > 0.5 ? 1 : 0)), 3),
+            epochs: 10,
+            batch: 4,
+          },
+          // Two Dropout stages (one after a fused Dense, one before the softmax output): every path
+          // drops the same elements, from the same hash.
+          dropout: {
+            build: () =>
+              new nn.Sequential([
+                new nn.Dense({ units: 8, inputShape: [5], activation: 'relu' }),
+                new nn.Dropout({ rate: 0.3, seed: 11 }),
+                new nn.Dense({ units: 6, activation: 'tanh' }),
+                new nn.Dropout({ rate: 0.5, seed: 3 }),
+                new nn.Dense({ units: 3, activation: 'softmax' }),
+              ]),
+            compile: { loss: 'categoricalCrossentropy', optimizer: new nn.Adam({ learningRate: 0.01 }) },
+            x: x5,
+            y: y3,
+            // 16 training samples in batches of 8; the validation passes run without Dropout.
+            epochs: 25,
+            batch: 8,
+            split: 0.2,
+          },
         };
         const c = configs[name];
         const gpuCtx = await nn.createContext({ device: await util.sharedDevice('raised') });
         const cpuCtx = await nn.createContext({ backend: 'cpu' });
-        const out: Record<string, { weights: number[]; loss: number[]; accuracy: number[]; ran: string | null }> = {};
+        const metrics = ['accuracy', 'mae', 'mse', 'binaryAccuracy'];
+        const out: Record<string, { weights: number[]; loss: number[]; metrics: number[]; ran: string | null }> = {};
         for (const [label, ctx, variant] of [['lanes', gpuCtx, 'fused-lanes'], ['fused', gpuCtx, 'fused-small'], ['layerwise', gpuCtx, 'layerwise'], ['cpu', cpuCtx, null]] as const) {
           if (variant) ctx.setKernelVariant('fit', variant);
           const model = c.build();
-          model.compile({ ...c.compile, metrics: ['accuracy'], seed: 42, context: ctx } as never);
-          const h = await model.fit(c.x, c.y, { epochs: c.epochs, batchSize: c.batch, seed: 5 });
-          out[label] = { weights: (await model.getWeights()).flatMap((w) => Array.from(w)), loss: h.loss, accuracy: h.accuracy!, ran: ctx.lastKernelVariant('fit') };
+          const { compile, callbacks } = typeof c.compile === 'function' ? c.compile() : { compile: c.compile, callbacks: undefined };
+          model.compile({ ...compile, metrics, seed: 42, context: ctx } as never);
+          const h = await model.fit(c.x, c.y, { epochs: c.epochs, batchSize: c.batch, seed: 5, callbacks, validationSplit: c.split ?? 0 });
+          out[label] = { weights: (await model.getWeights()).flatMap((w) => Array.from(w)), loss: [...h.loss, ...(h.history.val_loss ?? [])], metrics: metrics.flatMap((m) => h.history[m]), ran: ctx.lastKernelVariant('fit') };
           model.dispose();
         }
         gpuCtx.destroy();
         cpuCtx.destroy();
-        const steps = c.epochs * Math.ceil(c.x.length / c.batch);
+        const steps = c.epochs * Math.ceil(Math.floor(c.x.length * (1 - (c.split ?? 0))) / c.batch);
         return {
           steps,
           ran: [out.lanes.ran, out.fused.ran, out.layerwise.ran],
@@ -98,7 +172,9 @@ describe('training paths agree with the cpu backend', () => {
           layerwise: util.compare(out.layerwise.weights, out.cpu.weights, 1e-5, 1e-4),
           fusedLoss: util.compare(out.fused.loss, out.cpu.loss, 1e-6, 1e-4),
           layerwiseLoss: util.compare(out.layerwise.loss, out.cpu.loss, 1e-6, 1e-4),
-          accuracy: [out.fused.accuracy, out.layerwise.accuracy, out.cpu.accuracy],
+          metricCount: out.cpu.metrics.length,
+          epochs: c.epochs,
+          metrics: ['lanes', 'fused', 'layerwise'].map((p) => util.compare(out[p].metrics, out.cpu.metrics, 1e-6, 1e-4)),
         };
       },
       { name },
@@ -111,6 +187,9 @@ describe('training paths agree with the cpu backend', () => {
     expectClose(`${name} layerwise weights`, r.layerwise);
     expectClose(`${name} fused-small loss history`, r.fusedLoss);
     expectClose(`${name} layerwise loss history`, r.layerwiseLoss);
+    // Every metric's history (accuracy, mae, mse, binary accuracy) on each path.
+    expect(r.metricCount).toBe(4 * r.epochs);
+    r.metrics.forEach((m, i) => expectClose(`${name} ${['fused-lanes', 'fused-small', 'layerwise'][i]} metric histories`, m));
   });
 });
 

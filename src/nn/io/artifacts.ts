@@ -9,7 +9,7 @@ import { ModelFormatError } from './errors.js';
 import { isRecord, modelTopology, readTopology, GENERATED_BY } from './topology.js';
 import { OPTIMIZER_DEFAULTS, OPTIMIZER_FREE_KEYS, OPTIMIZER_ROWS } from './tables.js';
 import { Dense, type Layer } from '../layers.js';
-import { parseLoss } from '../losses.js';
+import { parseLoss, parseMetrics, type MetricName } from '../losses.js';
 import { WebGPUNNError } from '../../errors.js';
 import type { ModelCore } from '../core.js';
 import type { Optimizer } from '../optimizers.js';
@@ -29,7 +29,8 @@ export function trainingConfig(core: ModelCore): TrainingConfig | undefined {
   const compiled = core.compiled;
   if (!compiled) return undefined;
   const optimizer = OPTIMIZER_ROWS.map((row) => row.save(compiled.optimizer)).find((o) => o !== null)!;
-  return { loss: compiled.loss, metrics: compiled.metrics, optimizer_config: optimizer };
+  // A loss on logits is written in compile's object form, which loading reads back.
+  return { loss: compiled.fromLogits ? { name: compiled.loss, fromLogits: true } : compiled.loss, metrics: compiled.metrics, optimizer_config: optimizer };
 }
 
 /** The artifacts of a model: topology, specs (Keras order) and one little-endian float32 buffer. */
@@ -212,13 +213,15 @@ export function readTrainingConfig(config: unknown): { options: CompileOptions |
   } catch {
     return why(`loss ${JSON.stringify(config.loss)} is not supported`);
   }
-  const metrics = config.metrics ?? [];
-  if (!Array.isArray(metrics) || !metrics.every((m) => m === 'accuracy' || m === 'acc') || metrics.length > 1) {
-    return why(`metrics ${JSON.stringify(config.metrics)} are not supported (webgpu-nn has 'accuracy')`);
+  let metrics: MetricName[];
+  try {
+    metrics = parseMetrics('loadModel', config.metrics ?? []) as MetricName[];
+  } catch {
+    return why(`metrics ${JSON.stringify(config.metrics)} are not supported`);
   }
   const optimizer = readOptimizer(config.optimizer_config);
   if (typeof optimizer === 'string') return why(optimizer);
-  return { options: { loss, optimizer, metrics: metrics as ('accuracy' | 'acc')[] }, reason: null };
+  return { options: { loss, optimizer, metrics }, reason: null };
 }
 
 function camel(key: string): string {

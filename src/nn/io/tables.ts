@@ -5,7 +5,7 @@
  */
 import type { ActivationName } from '../activations.js';
 import type { InitializerName } from '../initializers.js';
-import { Adam, SGD, type Optimizer } from '../optimizers.js';
+import { Adagrad, Adam, AdamW, RMSprop, SGD, type Optimizer } from '../optimizers.js';
 
 export interface ActivationRow {
   name: ActivationName;
@@ -27,6 +27,9 @@ export const ACTIVATION_ROWS: readonly ActivationRow[] = [
   { name: 'softmax', keras: ['softmax'] },
   // Keras 3's 'leaky_relu' string has the layer's default slope (0.2, webgpu-nn's too).
   { name: 'leakyRelu', keras: ['leaky_relu'], layer: { className: 'LeakyReLU', params: { alpha: ['alpha', 'negative_slope'] } } },
+  // The 'elu' string has alpha 1; the ELU layer carries any alpha.
+  { name: 'elu', keras: ['elu'], layer: { className: 'ELU', params: { alpha: ['alpha'] } } },
+  { name: 'softplus', keras: ['softplus'] },
 ];
 
 export interface InitializerRow {
@@ -76,7 +79,26 @@ export const OPTIMIZER_ROWS: readonly OptimizerRow[] = [
     classNames: ['Adam'],
     keys: { learningRate: 'learningRate', beta1: 'beta1', beta2: 'beta2', epsilon: 'epsilon' },
     make: (o) => new Adam(o),
-    save: (o) => (o instanceof Adam ? { class_name: 'Adam', config: { learningRate: o.learningRate, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon } } : null),
+    save: (o) => (o instanceof Adam && !(o instanceof AdamW) ? { class_name: 'Adam', config: { learningRate: o.learningRate, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon } } : null),
+  },
+  {
+    classNames: ['AdamW'],
+    keys: { learningRate: 'learningRate', weightDecay: 'weightDecay', beta1: 'beta1', beta2: 'beta2', epsilon: 'epsilon' },
+    make: (o) => new AdamW(o),
+    save: (o) => (o instanceof AdamW ? { class_name: 'AdamW', config: { learningRate: o.learningRate, weightDecay: o.weightDecay, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon } } : null),
+  },
+  {
+    // TF.js's RMSProp calls rho `decay`; Keras's RMSprop calls it `rho`.
+    classNames: ['RMSProp', 'RMSprop'],
+    keys: { learningRate: 'learningRate', decay: 'rho', rho: 'rho', momentum: 'momentum', epsilon: 'epsilon', centered: 'centered' },
+    make: (o) => new RMSprop(o),
+    save: (o) => (o instanceof RMSprop ? { class_name: 'RMSProp', config: { learningRate: o.learningRate, decay: o.rho, momentum: o.momentum, epsilon: o.epsilon, centered: o.centered } } : null),
+  },
+  {
+    classNames: ['Adagrad'],
+    keys: { learningRate: 'learningRate', initialAccumulatorValue: 'initialAccumulatorValue', epsilon: 'epsilon' },
+    make: (o) => new Adagrad(o),
+    save: (o) => (o instanceof Adagrad ? { class_name: 'Adagrad', config: { learningRate: o.learningRate, initialAccumulatorValue: o.initialAccumulatorValue, epsilon: o.epsilon } } : null),
   },
 ];
 

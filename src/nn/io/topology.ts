@@ -6,7 +6,7 @@
 import { describe } from '../../shape.js';
 import { ACTIVATION_ROWS, INITIALIZER_ROWS, type ActivationRow } from './tables.js';
 import { ModelFormatError } from './errors.js';
-import { Activation, Dense, Flatten, InputLayer, type Layer } from '../layers.js';
+import { Activation, Dense, Dropout, Flatten, InputLayer, type Layer } from '../layers.js';
 import type { ActivationName } from '../activations.js';
 import type { InitializerName } from '../initializers.js';
 import { WebGPUNNError } from '../../errors.js';
@@ -217,6 +217,19 @@ const LAYER_CLASSES: Record<string, LayerFormat> = {
       readInputShape(r, c);
       const activation = r.activation(c.activation);
       r.layers.push(r.make(() => new Activation({ activation, name })));
+    },
+  },
+  Dropout: {
+    keys: ['rate', 'seed', 'noise_shape', ...INPUT_KEYS],
+    write: (layer, name, first) => {
+      const d = layer as Dropout;
+      return [{ class_name: 'Dropout', config: { rate: d.rate, noise_shape: null, seed: d.seed, name, trainable: true, ...first, dtype: 'float32' } }];
+    },
+    read(r, c, name) {
+      readInputShape(r, c);
+      if (c.noise_shape !== undefined && c.noise_shape !== null) r.fail('noise_shape is not supported (webgpu-nn drops each element on its own)');
+      const seed = c.seed === null || c.seed === undefined ? {} : { seed: c.seed as number };
+      r.layers.push(r.make(() => new Dropout({ rate: c.rate as number, ...seed, name })));
     },
   },
   Flatten: {

@@ -9,6 +9,8 @@ import type { CoreContext } from '../../core-context.js';
 import type { Tensor } from '../../tensor.js';
 import { LEAKY_RELU_ALPHA, type Activation } from '../../linalg.js';
 import {
+  EPOCH_RECORD_WORDS,
+  MAX_METRICS,
   RECORD_HEADER_WORDS,
   recordAccumulate,
   recordCheckValues,
@@ -18,16 +20,20 @@ import {
   recordOptimizerStep,
   recordTrainSmall,
   type AccumulateParams,
+  type DropoutMask,
   type TrainSmallConfig,
   type TrainSmallParams,
 } from '../../kernels/training.js';
 import { recordSoftmaxVjpRows } from '../../kernels/rowwise.js';
-import { recordActivation } from '../../kernels/activation.js';
-import { activationBackward as referenceActivationBackward, applyActivation, applyUpdate, LabelKind, lossRow, metricRow, type LossCode, type StepParams } from './reference.js';
+import type { BufferBinding } from '../../gpu/recorder.js';
+import { recordActivation, recordDropout } from '../../kernels/activation.js';
+import { activationBackward as referenceActivationBackward, applyActivation, applyDropout, applyUpdate, LabelKind, lossRow, metricRow, type LossCode, type MetricCode, type StepParams } from './reference.js';
 import { runOp, type OpDefinition } from '../definition.js';
 import { softmax } from '../softmax.js';
 
 export {
+  EPOCH_RECORD_WORDS,
+  MAX_METRICS,
   NO_BIAS,
   NO_PERMUTATION,
   RECORD_HEADER_WORDS,
@@ -37,6 +43,7 @@ export {
   TRAIN_SMALL_MAX_STAGES,
   TRAIN_SMALL_MAX_WIDTH,
   type AccumulateParams,
+  type MetricSetup,
   type TrainSmallConfig,
   type TrainSmallParams,
 } from '../../kernels/training.js';
@@ -156,16 +163,18 @@ const accumulateOp = /* @__PURE__ */ internalOp<AccumulateArgs, void>(
     const header = new Uint32Array(data.buffer, data.byteOffset, RECORD_HEADER_WORDS);
     if (header[0] !== 0) return;
     const losses = f32(rowLoss);
-    const o = f32(outputs);
+    const o = p.metrics.softmax ? f32(outputs).slice() : f32(outputs);
+    if (p.metrics.softmax) applyActivation('softmax', o, p.n);
     const l = labels.storage!.data!;
     const dense = labelKind === LabelKind.Dense;
     let lossSum = 0;
-    let metricSum = 0;
+    const metricSums = new Float64Array(MAX_METRICS);
     for (let r = 0; r < p.rows; r++) {
       lossSum += losses[r];
-      metricSum += metricRow(p.metricCode as Parameters<typeof metricRow>[0], o, r * p.n, p.n, dense ? l : null, r * p.n, dense ? -1 : l[r]);
+      p.metrics.codes.forEach((code, k) => (metricSums[k] += metricRow(code as MetricCode, o, r * p.n, p.n, dense ? l : null, r * p.n, dense ? -1 : l[r])));
     }
-    const at = RECORD_HEADER_WORDS + 4 * p.slot;
+    const at = RECORD_HEADER_WORDS + EPOCH_RECORD_WORDS * p.slot;
+    const metricsAt = at + (p.validation ? 8 : 4);
     if (!p.validation) {
       if (!Number.isFinite(lossSum)) {
         header[0] = 1;
@@ -173,17 +182,17 @@ const accumulateOp = /* @__PURE__ */ internalOp<AccumulateArgs, void>(
         header[2] = p.batch;
         return;
       }
-      if (p.reset) data[at] = data[at + 1] = 0;
-      data[at] += lossSum;
-      data[at + 1] += metricSum;
-      data[4] = lossSum / p.rows;
-      data[5] = metricSum / p.rows;
       header[3] += 1;
-    } else {
-      if (p.reset) data[at + 2] = data[at + 3] = 0;
-      data[at + 2] += lossSum;
-      data[at + 3] += metricSum;
+      data[4] = lossSum / p.rows;
+      data.set(metricSums.map((v) => v / p.rows), 8);
     }
+    const lossAt = at + (p.validation ? 1 : 0);
+    if (p.reset) {
+      data[lossAt] = 0;
+      data.fill(0, metricsAt, metricsAt + MAX_METRICS);
+    }
+    data[lossAt] += lossSum;
+    metricSums.forEach((v, k) => (data[metricsAt + k] += v));
   },
   (_ctx, gpu, { op, rowLoss, outputs, labels, records, p }) => {
     gpu.captured(op, () => recordAccumulate(gpu, op, rowLoss.storage!.buffer!, outputs.storage!.buffer!, labels.storage!.buffer!, records.storage!.buffer!, p));
@@ -214,7 +223,8 @@ const optimizerStepOp = /* @__PURE__ */ internalOp<OptimizerStepArgs, void>(
     const header = new Uint32Array(f32(records).buffer, f32(records).byteOffset, 1);
     if (header[0] !== 0) return;
     const st = f32(state);
-    applyUpdate(s, f32(param), f32(grad), gradScale, st.subarray(flatSize + offset, flatSize + offset + count), st.subarray(2 * flatSize + offset, 2 * flatSize + offset + count));
+    const slot = (k: number) => st.subarray(k * flatSize + offset, k * flatSize + offset + count);
+    applyUpdate(s, f32(param), f32(grad), gradScale, [slot(1), slot(2), slot(3)]);
   },
   (_ctx, gpu, { op, param, grad, state, offset, flatSize, records, s, gradScale }) => {
     const count = param.size;
@@ -226,10 +236,9 @@ const optimizerStepOp = /* @__PURE__ */ internalOp<OptimizerStepArgs, void>(
         op,
         param.storage!.buffer!,
         grad.storage!.buffer!,
-        { buffer, offset: (flatSize + offset) * 4, size: bytes },
-        { buffer, offset: (2 * flatSize + offset) * 4, size: bytes },
+        [1, 2, 3].map((k) => ({ buffer, offset: (k * flatSize + offset) * 4, size: bytes })) as [BufferBinding, BufferBinding, BufferBinding],
         { buffer: records.storage!.buffer!, offset: 0, size: 16 },
-        { count, code: s.code, gradScale, rate: s.rate, momentum: s.momentum, beta1: s.beta1, beta2: s.beta2, epsilon: s.epsilon },
+        { ...s, count, gradScale },
       ),
     );
   },
@@ -237,7 +246,7 @@ const optimizerStepOp = /* @__PURE__ */ internalOp<OptimizerStepArgs, void>(
 
 /**
  * One optimizer update of `param` from its batch-summed gradient; its state slots are at
- * `offset` in slots 1 and 2 of the flat optimizer state. Skipped once `records` says stopped.
+ * `offset` in slots 1 to 3 of the flat optimizer state. Skipped once `records` says stopped.
  */
 export function optimizerStep(ctx: CoreContext, op: string, param: Tensor, grad: Tensor, state: Tensor, offset: number, flatSize: number, records: Tensor, s: StepParams, gradScale: number): void {
   runOp(ctx, optimizerStepOp, { op, param, grad, state, offset, flatSize, records, s, gradScale });
@@ -300,6 +309,22 @@ const activationBackwardOp = /* @__PURE__ */ internalOp<ActivationBackwardArgs, 
 /** dL/dx of an Activation stage from its output y and dL/dy. */
 export function activationBackward(ctx: CoreContext, op: string, act: Activation, y: Tensor, dy: Tensor, alpha = LEAKY_RELU_ALPHA): Tensor {
   return runOp(ctx, activationBackwardOp, { op, act, y, dy, alpha });
+}
+
+const dropoutOp = /* @__PURE__ */ internalOp<{ op: string; x: Tensor; mask: DropoutMask }, Tensor>(
+  'dropout',
+  (ctx, { x, mask }) => ctx.cpuOutput(x.shape, applyDropout(f32(x), mask)),
+  (ctx, gpu, { op, x, mask }) =>
+    gpu.captured(op, () => {
+      const y = ctx.gpuOutput(op, x.shape, 'float32', 'dropout');
+      recordDropout(gpu, op, x.storage!.buffer!, y.storage!.buffer!, x.size, mask);
+      return y;
+    }),
+);
+
+/** A batch (or its gradient) through Dropout's mask: element i of `x` is zeroed or scaled, as the mask's hash says. */
+export function dropout(ctx: CoreContext, op: string, x: Tensor, mask: DropoutMask): Tensor {
+  return runOp(ctx, dropoutOp, { op, x, mask });
 }
 
 const columnSumsOp = /* @__PURE__ */ internalOp<{ op: string; a: Tensor }, Tensor>(

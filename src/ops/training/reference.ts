@@ -6,7 +6,9 @@
  */
 import { LEAKY_RELU_ALPHA, type Activation } from '../../linalg.js';
 import { softmaxVjpLine } from '../../cpu/vjp.js';
+import { activate, slopeFromOutput } from '../../cpu/dense.js';
 import { ACTIVATION_CODE as POINTWISE_CODE } from '../../kernels/activation.js';
+import type { DropoutMask, StepRule } from '../../kernels/training.js';
 
 /** The per-sample loss as the kernels compute it. */
 export const LossCode = {
@@ -14,8 +16,12 @@ export const LossCode = {
   BinaryCrossentropy: 1,
   /** Categorical cross-entropy on probabilities (normalized, clipped). */
   CategoricalCrossentropy: 2,
-  /** Softmax cross-entropy from logits: the output stage runs without its softmax. */
+  /** Softmax cross-entropy from logits: the output stage runs without its softmax (or has none, fromLogits). */
   SoftmaxCrossentropy: 3,
+  MeanAbsoluteError: 4,
+  Huber: 5,
+  /** Binary cross-entropy from logits (fromLogits). */
+  SigmoidCrossentropy: 6,
 } as const;
 export type LossCode = (typeof LossCode)[keyof typeof LossCode];
 
@@ -35,12 +41,16 @@ export const MetricCode = {
   BinaryAccuracy: 1,
   CategoricalAccuracy: 2,
   SparseCategoricalAccuracy: 3,
+  MeanAbsoluteError: 4,
+  MeanSquaredError: 5,
 } as const;
 export type MetricCode = (typeof MetricCode)[keyof typeof MetricCode];
 
 /** Keras's clipping epsilon, and 1 - epsilon, as float32 values (the bounds the kernels use). */
 export const EPSILON = Math.fround(1e-7);
 export const ONE_MINUS_EPSILON = Math.fround(1 - 1e-7);
+/** The huber loss's delta (Keras's default). */
+export const HUBER_DELTA = 1;
 
 /**
  * One row's loss and dL/d(output) (for SoftmaxCrossentropy: dL/d(logits)), float64 arithmetic.
@@ -64,6 +74,34 @@ export function lossRow(
         const d = out[offset + j] - t(j);
         sum += d * d;
         grad[offset + j] = (2 * d) / n;
+      }
+      return sum / n;
+    }
+    case LossCode.MeanAbsoluteError: {
+      let sum = 0;
+      for (let j = 0; j < n; j++) {
+        const d = out[offset + j] - t(j);
+        sum += Math.abs(d);
+        grad[offset + j] = Math.sign(d) / n;
+      }
+      return sum / n;
+    }
+    case LossCode.Huber: {
+      let sum = 0;
+      for (let j = 0; j < n; j++) {
+        const d = out[offset + j] - t(j);
+        const a = Math.abs(d);
+        sum += a <= HUBER_DELTA ? 0.5 * d * d : HUBER_DELTA * (a - 0.5 * HUBER_DELTA);
+        grad[offset + j] = Math.min(Math.max(d, -HUBER_DELTA), HUBER_DELTA) / n;
+      }
+      return sum / n;
+    }
+    case LossCode.SigmoidCrossentropy: {
+      let sum = 0;
+      for (let j = 0; j < n; j++) {
+        const z = out[offset + j];
+        sum += activate('softplus', 0, z) - z * t(j);
+        grad[offset + j] = (activate('sigmoid', 0, z) - t(j)) / n;
       }
       return sum / n;
     }
@@ -111,7 +149,10 @@ export function lossRow(
   }
 }
 
-/** One row's metric value (1 correct, 0 wrong; binary accuracy: the fraction of outputs right). */
+/**
+ * One row's metric value (1 correct, 0 wrong; binary accuracy: the fraction of outputs right;
+ * mae, mse: the mean over the outputs).
+ */
 export function metricRow(code: MetricCode, out: ArrayLike<number>, offset: number, n: number, target: ArrayLike<number> | null, targetOffset: number, index: number): number {
   const argmax = (values: ArrayLike<number>, at: number) => {
     let best = 0;
@@ -134,6 +175,15 @@ export function metricRow(code: MetricCode, out: ArrayLike<number>, offset: numb
       return argmax(out, offset) === argmax(target!, targetOffset) ? 1 : 0;
     case MetricCode.SparseCategoricalAccuracy:
       return argmax(out, offset) === index ? 1 : 0;
+    case MetricCode.MeanAbsoluteError:
+    case MetricCode.MeanSquaredError: {
+      let sum = 0;
+      for (let j = 0; j < n; j++) {
+        const d = out[offset + j] - (target ? target[targetOffset + j] : j === index ? 1 : 0);
+        sum += code === MetricCode.MeanAbsoluteError ? Math.abs(d) : d * d;
+      }
+      return sum / n;
+    }
   }
 }
 /** The codes the kernels use. */
@@ -142,35 +192,30 @@ export const OptimizerCode = {
   Momentum: 1,
   Nesterov: 2,
   Adam: 3,
+  AdamW: 4,
+  RMSprop: 5,
+  RMSpropCentered: 6,
+  Adagrad: 7,
 } as const;
 export type OptimizerCode = (typeof OptimizerCode)[keyof typeof OptimizerCode];
 
 /**
- * The parameters of one update step as the kernels take them: `rate` is lr for SGD and Adam's
- * a = lr sqrt(1 - b2^t) / (1 - b1^t) for step t (computed here in float64, so that every backend
- * and path uses the same value).
+ * The parameters of one update step as the kernels take them (parts/optimizer.wgsl's StepRule):
+ * `rate` is lr, or for Adam and AdamW a = lr sqrt(1 - b2^t) / (1 - b1^t) for step t (computed
+ * here in float64, so that every backend and path uses the same value); `rho` is RMSprop's,
+ * `decay` AdamW's lr times weight decay.
  */
-export interface StepParams {
+export interface StepParams extends StepRule {
   code: OptimizerCode;
-  rate: number;
-  momentum: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
 }
 
 /**
  * The update of `count` parameters in float64 (the CPU backend's optimizer). `grads` are batch
- * sums; `gradScale` (1 / batch size) turns them into means. State slots follow the parameters.
+ * sums; `gradScale` (1 / batch size) turns them into means. `slots` are the parameters' state
+ * slots 1 to 3.
  */
-export function applyUpdate(
-  s: StepParams,
-  params: Float32Array,
-  grads: Float32Array,
-  gradScale: number,
-  slot1: Float32Array,
-  slot2: Float32Array,
-): void {
+export function applyUpdate(s: StepParams, params: Float32Array, grads: Float32Array, gradScale: number, slots: [Float32Array, Float32Array, Float32Array]): void {
+  const [slot1, slot2, slot3] = slots;
   for (let i = 0; i < params.length; i++) {
     const g = grads[i] * gradScale;
     switch (s.code) {
@@ -186,9 +231,28 @@ export function applyUpdate(
         params[i] = params[i] + s.momentum * slot1[i] - s.rate * g;
         break;
       case OptimizerCode.Adam:
+      case OptimizerCode.AdamW: {
+        const p = s.code === OptimizerCode.AdamW ? params[i] - params[i] * s.decay : params[i];
         slot1[i] = slot1[i] + (g - slot1[i]) * (1 - s.beta1);
         slot2[i] = slot2[i] + (g * g - slot2[i]) * (1 - s.beta2);
-        params[i] = params[i] - (s.rate * slot1[i]) / (Math.sqrt(slot2[i]) + s.epsilon);
+        params[i] = p - (s.rate * slot1[i]) / (Math.sqrt(slot2[i]) + s.epsilon);
+        break;
+      }
+      case OptimizerCode.RMSprop:
+      case OptimizerCode.RMSpropCentered: {
+        slot1[i] = s.rho * slot1[i] + (1 - s.rho) * g * g;
+        let denominator = slot1[i] + s.epsilon;
+        if (s.code === OptimizerCode.RMSpropCentered) {
+          slot3[i] = s.rho * slot3[i] + (1 - s.rho) * g;
+          denominator = slot1[i] - slot3[i] * slot3[i] + s.epsilon;
+        }
+        slot2[i] = s.momentum * slot2[i] + (s.rate * g) / Math.sqrt(denominator);
+        params[i] = params[i] - slot2[i];
+        break;
+      }
+      case OptimizerCode.Adagrad:
+        slot1[i] = slot1[i] + g * g;
+        params[i] = params[i] - (s.rate * g) / Math.sqrt(slot1[i] + s.epsilon);
         break;
     }
   }
@@ -200,32 +264,18 @@ export function applyUpdate(
  */
 export const ACTIVATION_CODE: Record<Activation, number> = { ...POINTWISE_CODE, softmax: 4 };
 
-/** Applies `act` to each row of `z` ([rows, cols], in place), float64 arithmetic; `alpha`: leakyRelu's slope. */
+/** Applies `act` to each row of `z` ([rows, cols], in place), float64 arithmetic; `alpha`: leakyRelu's slope, elu's scale. */
 export function applyActivation(act: Activation, z: Float32Array, cols: number, alpha = LEAKY_RELU_ALPHA): void {
-  switch (act) {
-    case 'leakyRelu':
-      for (let i = 0; i < z.length; i++) z[i] = z[i] >= 0 ? z[i] : alpha * z[i];
-      return;
-    case 'linear':
-      return;
-    case 'sigmoid':
-      for (let i = 0; i < z.length; i++) z[i] = 1 / (1 + Math.exp(-z[i]));
-      return;
-    case 'relu':
-      for (let i = 0; i < z.length; i++) z[i] = z[i] > 0 ? z[i] : 0;
-      return;
-    case 'tanh':
-      for (let i = 0; i < z.length; i++) z[i] = Math.tanh(z[i]);
-      return;
-    case 'softmax':
-      for (let r = 0; r < z.length; r += cols) {
-        let max = -Infinity;
-        for (let c = 0; c < cols; c++) max = Math.max(max, z[r + c]);
-        let sum = 0;
-        for (let c = 0; c < cols; c++) sum += Math.exp(z[r + c] - max);
-        for (let c = 0; c < cols; c++) z[r + c] = Math.exp(z[r + c] - max) / sum;
-      }
-      return;
+  if (act !== 'softmax') {
+    for (let i = 0; i < z.length; i++) z[i] = activate(act, alpha, z[i]);
+    return;
+  }
+  for (let r = 0; r < z.length; r += cols) {
+    let max = -Infinity;
+    for (let c = 0; c < cols; c++) max = Math.max(max, z[r + c]);
+    let sum = 0;
+    for (let c = 0; c < cols; c++) sum += Math.exp(z[r + c] - max);
+    for (let c = 0; c < cols; c++) z[r + c] = Math.exp(z[r + c] - max) / sum;
   }
 }
 
@@ -235,25 +285,37 @@ export function applyActivation(act: Activation, z: Float32Array, cols: number, 
  */
 export function activationBackward(act: Activation, y: Float32Array, dy: Float32Array, cols: number, alpha = LEAKY_RELU_ALPHA): Float32Array {
   const dz = new Float32Array(y.length);
-  switch (act) {
-    case 'leakyRelu':
-      for (let i = 0; i < y.length; i++) dz[i] = y[i] > 0 ? dy[i] : alpha * dy[i];
-      break;
-    case 'linear':
-      dz.set(dy);
-      break;
-    case 'sigmoid':
-      for (let i = 0; i < y.length; i++) dz[i] = dy[i] * y[i] * (1 - y[i]);
-      break;
-    case 'relu':
-      for (let i = 0; i < y.length; i++) dz[i] = y[i] > 0 ? dy[i] : 0;
-      break;
-    case 'tanh':
-      for (let i = 0; i < y.length; i++) dz[i] = dy[i] * (1 - y[i] * y[i]);
-      break;
-    case 'softmax':
-      for (let r = 0; r < y.length; r += cols) softmaxVjpLine(y, dy, dz, r, cols);
-      break;
+  if (act === 'softmax') {
+    for (let r = 0; r < y.length; r += cols) softmaxVjpLine(y, dy, dz, r, cols);
+  } else {
+    for (let i = 0; i < y.length; i++) dz[i] = dy[i] * slopeFromOutput(act, alpha, y[i]);
   }
   return dz;
+}
+
+/** A rate's threshold and scale: an element is dropped where its hash's top 24 bits are below ceil(rate 2^24). */
+export function dropoutRule(rate: number): { threshold: number; scale: number } {
+  return { threshold: Math.ceil(rate * 2 ** 24), scale: Math.fround(1 / (1 - rate)) };
+}
+
+function dropoutMix(x: number): number {
+  let h = x >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d) >>> 0;
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b) >>> 0;
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** The counter-based hash of (seed, step, element) that shaders/parts/dropout.wgsl writes in WGSL. */
+export function dropoutHash(seed: number, step: number, element: number): number {
+  return dropoutMix((dropoutMix((dropoutMix(seed) ^ step) >>> 0) ^ element) >>> 0);
+}
+
+/** out[i] = x[i] * (0 where element i is dropped, else the scale): Dropout forward, and its gradient. */
+export function applyDropout(x: Float32Array, m: DropoutMask): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = (dropoutHash(m.seed, m.step, i) >>> 8) >= m.threshold ? x[i] * m.scale : 0;
+  return out;
 }
