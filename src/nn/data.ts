@@ -9,7 +9,7 @@ import { ArgumentError, ShapeError } from '../errors.js';
 import type { Context } from '../context.js';
 import { Tensor } from '../tensor.js';
 import { describe, formatShape } from '../shape.js';
-import { checkValues as findBadValues } from '../ops/training/ops.js';
+import { checkValues as findBadValues } from '../ops/training/definition.js';
 import { LabelKind } from './losses.js';
 import type { ModelCore } from './core.js';
 

@@ -15,7 +15,7 @@ import { LossCode, MetricCode, accuracyKind, type LabelKind } from './losses.js'
 import type { Stage } from './layers.js';
 import type { ModelCore } from './core.js';
 import type { TrainingData } from './data.js';
-import { RECORD_HEADER_WORDS } from '../ops/training/ops.js';
+import { RECORD_HEADER_WORDS } from '../ops/training/definition.js';
 
 export type Logs = Record<string, number>;
 

@@ -8,8 +8,8 @@ import type { Tensor } from '../tensor.js';
 import type { Stage } from './layers.js';
 import { activationOptions } from '../linalg.js';
 import type { ModelCore } from './core.js';
-import { dense } from '../ops/dense.js';
-import { activationForward } from '../ops/training/ops.js';
+import { dense } from '../ops/dense/definition.js';
+import { activationForward } from '../ops/training/definition.js';
 
 /** The kernel and bias tensors of Dense stage `dense`. */
 export function stageWeights(core: ModelCore, dense: number): { w: Tensor; b: Tensor | null } {

@@ -5,8 +5,8 @@
  * the WGSL.
  */
 import { LEAKY_RELU_ALPHA, type Activation } from '../../linalg.js';
-import { softmaxVjpLine } from '../../cpu/vjp.js';
-import { ACTIVATION_CODE as POINTWISE_CODE } from '../../kernels/activation.js';
+import { softmaxVjpLine } from '../rowwise/reference-vjp.js';
+import { ACTIVATION_CODE as POINTWISE_CODE } from '../dense/activation.js';
 
 /** The per-sample loss as the kernels compute it. */
 export const LossCode = {

@@ -3,12 +3,12 @@
  * element. They share their variants, rule and tuning (kernels/rowwise.ts) and differ in kernels
  * and reference.
  */
-import type { CoreContext } from '../core-context.js';
-import type { Tensor } from '../tensor.js';
-import { normalizeAxis, splitAtAxis } from '../shape.js';
-import { logSoftmax as referenceLogSoftmax, logSoftmaxVjp as referenceLogSoftmaxVjp, checkSameShape } from '../cpu/logsoftmax.js';
-import { softmaxVjp as referenceSoftmaxVjp } from '../cpu/vjp.js';
-import type { LineLayout } from '../kernels/softmax.js';
+import type { CoreContext } from '../../core-context.js';
+import type { Tensor } from '../../tensor.js';
+import { normalizeAxis, splitAtAxis } from '../../shape.js';
+import { logSoftmax as referenceLogSoftmax, logSoftmaxVjp as referenceLogSoftmaxVjp, checkSameShape } from './reference-log-softmax.js';
+import { softmaxVjp as referenceSoftmaxVjp } from './reference-vjp.js';
+import type { LineLayout } from '../softmax/kernels.js';
 import {
   chooseRowwiseVariant,
   LOG_SOFTMAX_KERNELS,
@@ -17,10 +17,10 @@ import {
   ROWWISE_VARIANTS,
   rowwiseVariantUsable,
   SOFTMAX_VJP_KERNELS,
-} from '../kernels/rowwise.js';
-import { lineTuning } from '../autotune/ops.js';
-import { chooseVariant, defineVariants, runOp, type OpDefinition, type OpVariants } from './definition.js';
-import { recordInto } from './output.js';
+} from './kernels.js';
+import { lineTuning } from '../../autotune/ops.js';
+import { chooseVariant, defineVariants, runOp, type OpDefinition, type OpVariants } from '../definition.js';
+import { recordInto } from '../shared/output.js';
 
 type Kernels = typeof LOG_SOFTMAX_KERNELS;
 

@@ -1,12 +1,12 @@
 /** softmax: its definition (checks, reference, variants, rule, tuning, kernels) and its function. */
-import type { CoreContext } from '../core-context.js';
-import type { Tensor } from '../tensor.js';
-import { normalizeAxis, splitAtAxis } from '../shape.js';
-import { softmax as referenceSoftmax } from '../cpu/softmax.js';
-import { chooseSoftmaxVariant, recordSoftmax, SOFTMAX_VARIANTS, softmaxVariantUsable, type LineLayout } from '../kernels/softmax.js';
-import { lineTuning } from '../autotune/ops.js';
-import { chooseVariant, defineVariants, runOp, type OpDefinition } from './definition.js';
-import { recordInto } from './output.js';
+import type { CoreContext } from '../../core-context.js';
+import type { Tensor } from '../../tensor.js';
+import { normalizeAxis, splitAtAxis } from '../../shape.js';
+import { softmax as referenceSoftmax } from './reference.js';
+import { chooseSoftmaxVariant, recordSoftmax, SOFTMAX_VARIANTS, softmaxVariantUsable, type LineLayout } from './kernels.js';
+import { lineTuning } from '../../autotune/ops.js';
+import { chooseVariant, defineVariants, runOp, type OpDefinition } from '../definition.js';
+import { recordInto } from '../shared/output.js';
 
 export const softmaxVariants = /* @__PURE__ */ defineVariants<LineLayout>({
   op: 'softmax',

@@ -4,10 +4,10 @@
  * buffer-size limit), so ops whose tensors outgrow a binding bind aligned sub-ranges and dispatch
  * once per range.
  */
-import { SizeLimitError } from '../errors.js';
-import type { GpuRuntime } from '../gpu/runtime.js';
-import type { Binding } from '../gpu/recorder.js';
-import type { LineLayout } from './softmax.js';
+import { SizeLimitError } from '../../errors.js';
+import type { GpuRuntime } from '../../gpu/runtime.js';
+import type { Binding } from '../../gpu/recorder.js';
+import type { LineLayout } from '../softmax/kernels.js';
 
 function gcd(a: number, b: number): number {
   while (b) [a, b] = [b, a % b];

@@ -2,10 +2,10 @@
  * Reference softmax Jacobians in plain TypeScript, float64 arithmetic, written from the
  * definition dS_i/dx_j = S_i * (delta_ij - S_j), i.e. J = diag(S) - S S^T per batch row.
  */
-import { ArgumentError, ShapeError } from '../errors.js';
-import { normalizeAxis } from '../shape.js';
-import { checkData } from './check.js';
-import { lineStats, softmaxEntry } from './softmax.js';
+import { ArgumentError, ShapeError } from '../../errors.js';
+import { normalizeAxis } from '../../shape.js';
+import { checkData } from '../shared/check-data.js';
+import { lineStats, softmaxEntry } from '../softmax/reference.js';
 
 /**
  * Checks that `axis` names the last axis of a tensor of rank `rank` (the ops that only work over

@@ -1,8 +1,8 @@
 /** Recording an op's kernels into a new output tensor. */
-import type { CoreContext } from '../core-context.js';
-import type { GpuRuntime } from '../gpu/runtime.js';
-import type { Shape } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import type { CoreContext } from '../../core-context.js';
+import type { GpuRuntime } from '../../gpu/runtime.js';
+import type { Shape } from '../../shape.js';
+import type { Tensor } from '../../tensor.js';
 
 /**
  * A new float32 tensor of `shape` that `record` writes (given its buffer), inside the op's error

@@ -11,10 +11,10 @@
  * - logSoftmaxVjp: a NaN or infinity in a line of dy makes the whole dx line NaN; a NaN or +Inf
  *   in logProbs gives NaN at that entry; logProbs = -Inf (probability 0) gives dx = dy there.
  */
-import { normalizeAxis, sameShape, splitAtAxis, formatShape } from '../shape.js';
-import { ShapeError } from '../errors.js';
-import { checkData } from './check.js';
-import { lineStats } from './softmax.js';
+import { normalizeAxis, sameShape, splitAtAxis, formatShape } from '../../shape.js';
+import { ShapeError } from '../../errors.js';
+import { checkData } from '../shared/check-data.js';
+import { lineStats } from '../softmax/reference.js';
 
 /**
  * Log-softmax along `axis`, computed stably as (x - max) - log(sum(exp(x - max))).

@@ -2,8 +2,8 @@
  * Reference matrix product in plain TypeScript, float64 accumulation, written from the
  * definition (independently of the WGSL kernels).
  */
-import { checkMatmulOptions, planMatmul, type MatmulOptions } from '../linalg.js';
-import { checkData } from './check.js';
+import { checkMatmulOptions, planMatmul, type MatmulOptions } from '../../linalg.js';
+import { checkData } from '../shared/check-data.js';
 
 /**
  * The product of `a` and `b` (row-major, with their shapes): [M, K] x [K, N] -> [M, N], batched

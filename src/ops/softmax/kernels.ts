@@ -1,17 +1,17 @@
 /** Softmax kernels (shaders/softmax_*.wgsl) and the rule that picks one per adapter and shape. */
-import linesWgsl from '../../shaders/softmax_lines.wgsl?raw';
-import rowsVec4Wgsl from '../../shaders/softmax_rows_vec4.wgsl?raw';
-import splitStatsWgsl from '../../shaders/swiftshader/softmax_split_stats.wgsl?raw';
-import splitWriteWgsl from '../../shaders/swiftshader/softmax_split_write.wgsl?raw';
-import subgroupWgsl from '../../shaders/softmax_subgroup.wgsl?raw';
-import workgroupWgsl from '../../shaders/softmax_workgroup.wgsl?raw';
-import { ROW_PASS_LINES, ROW_PASS_VEC4, ROW_PASS_WORKGROUP, ROW_SPLIT_SEGMENT, SOFTMAX_SPLIT_MERGE, SOFTMAX_WRITE_VEC4, withParts } from './wgsl-parts.js';
-import type { KernelSpec } from '../gpu/kernel.js';
-import type { GpuRuntime } from '../gpu/runtime.js';
-import type { Binding } from '../gpu/recorder.js';
-import { forEachLineChunk } from './chunks.js';
-import { dispatchPerLine } from './per-line.js';
-import { dispatchRowSplit, rowSplitUsable, type RowSplitKernels } from './row-split.js';
+import linesWgsl from '../../../shaders/softmax_lines.wgsl?raw';
+import rowsVec4Wgsl from '../../../shaders/softmax_rows_vec4.wgsl?raw';
+import splitStatsWgsl from '../../../shaders/swiftshader/softmax_split_stats.wgsl?raw';
+import splitWriteWgsl from '../../../shaders/swiftshader/softmax_split_write.wgsl?raw';
+import subgroupWgsl from '../../../shaders/softmax_subgroup.wgsl?raw';
+import workgroupWgsl from '../../../shaders/softmax_workgroup.wgsl?raw';
+import { ROW_PASS_LINES, ROW_PASS_VEC4, ROW_PASS_WORKGROUP, ROW_SPLIT_SEGMENT, SOFTMAX_SPLIT_MERGE, SOFTMAX_WRITE_VEC4, withParts } from '../shared/wgsl-parts.js';
+import type { KernelSpec } from '../../gpu/kernel.js';
+import type { GpuRuntime } from '../../gpu/runtime.js';
+import type { Binding } from '../../gpu/recorder.js';
+import { forEachLineChunk } from '../shared/chunks.js';
+import { dispatchPerLine } from '../shared/per-line.js';
+import { dispatchRowSplit, rowSplitUsable, type RowSplitKernels } from '../shared/row-split.js';
 
 const LINES: KernelSpec = { name: 'softmax_lines', code: withParts(linesWgsl, ROW_PASS_LINES), bindings: ['read', 'write'] };
 const ROWS_VEC4: KernelSpec = { name: 'softmax_rows_vec4', code: withParts(rowsVec4Wgsl, SOFTMAX_WRITE_VEC4, ROW_PASS_VEC4), bindings: ['read', 'write'] };

@@ -7,12 +7,12 @@
  * per row, by cpu.softmaxVjp's rules: a row with a NaN or infinity gets NaN), dx = dz w^T,
  * dw = x^T dz, db = column sums of dz.
  */
-import { ArgumentError } from '../errors.js';
-import { checkOptions } from '../options.js';
-import { activationSpec, checkDenseOptions, checkFlag, planDense, type Activation, type DenseOptions } from '../linalg.js';
-import { describe } from '../shape.js';
-import { checkData } from './check.js';
-import { softmaxVjpLine } from './vjp.js';
+import { ArgumentError } from '../../errors.js';
+import { checkOptions } from '../../options.js';
+import { activationSpec, checkDenseOptions, checkFlag, planDense, type Activation, type DenseOptions } from '../../linalg.js';
+import { describe } from '../../shape.js';
+import { checkData } from '../shared/check-data.js';
+import { softmaxVjpLine } from '../rowwise/reference-vjp.js';
 
 function sigmoid(v: number): number {
   return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));

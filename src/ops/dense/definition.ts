@@ -8,14 +8,14 @@
  * Tensors larger than one storage binding (a caller's device at default limits) are recorded
  * over ranges of batch rows; the backward pass then sums the ranges' partial dw and db.
  */
-import type { CoreContext } from '../core-context.js';
-import { checkOptions } from '../options.js';
-import type { Tensor } from '../tensor.js';
-import type { GpuRuntime } from '../gpu/runtime.js';
-import { ArgumentError, SizeLimitError } from '../errors.js';
-import { describe } from '../shape.js';
-import { activationOptions, activationSpec, checkDenseOptions, checkFlag, planDense, planDenseBackward, type Activation, type DenseOptions, type DensePlan } from '../linalg.js';
-import { dense as referenceDense, denseBackward as referenceDenseBackward } from '../cpu/dense.js';
+import type { CoreContext } from '../../core-context.js';
+import { checkOptions } from '../../options.js';
+import type { Tensor } from '../../tensor.js';
+import type { GpuRuntime } from '../../gpu/runtime.js';
+import { ArgumentError, SizeLimitError } from '../../errors.js';
+import { describe } from '../../shape.js';
+import { activationOptions, activationSpec, checkDenseOptions, checkFlag, planDense, planDenseBackward, type Activation, type DenseOptions, type DensePlan } from '../../linalg.js';
+import { dense as referenceDense, denseBackward as referenceDenseBackward } from './reference.js';
 import {
   gemmFusesDerivative,
   PLAIN_GEMM,
@@ -24,14 +24,14 @@ import {
   recordGemm,
   rowMajorGemm,
   type GemmFusion,
-} from '../kernels/matmul.js';
-import { recordSoftmax } from '../kernels/softmax.js';
-import { recordSoftmaxVjpRows } from '../kernels/rowwise.js';
-import { recordActivation, type PointwiseActivation } from '../kernels/activation.js';
-import { chunkRange, planBindingChunks, type Chunk } from '../kernels/chunks.js';
-import { checkBindable, gemmVariants } from './matmul.js';
-import { softmaxVariants } from './softmax.js';
-import { chooseVariant, runOp, type OpDefinition } from './definition.js';
+} from '../matmul/kernels.js';
+import { recordSoftmax } from '../softmax/kernels.js';
+import { recordSoftmaxVjpRows } from '../rowwise/kernels.js';
+import { recordActivation, type PointwiseActivation } from './activation.js';
+import { chunkRange, planBindingChunks, type Chunk } from '../shared/chunks.js';
+import { checkBindable, gemmVariants } from '../matmul/definition.js';
+import { softmaxVariants } from '../softmax/definition.js';
+import { chooseVariant, runOp, type OpDefinition } from '../definition.js';
 
 export const denseVariants = /* @__PURE__ */ gemmVariants('dense');
 export const denseBackwardVariants = /* @__PURE__ */ gemmVariants('denseBackward');

@@ -1,10 +1,10 @@
 /** softmaxJacobian and softmaxJacobianFromProbs: their definitions and functions. */
-import type { CoreContext } from '../core-context.js';
-import type { Tensor } from '../tensor.js';
-import { SizeLimitError } from '../errors.js';
-import { formatShape } from '../shape.js';
-import { lastAxisLayout, softmaxJacobian as referenceJacobian, softmaxJacobianFromProbs as referenceJacobianFromProbs } from '../cpu/jacobian.js';
-import type { GpuRuntime } from '../gpu/runtime.js';
+import type { CoreContext } from '../../core-context.js';
+import type { Tensor } from '../../tensor.js';
+import { SizeLimitError } from '../../errors.js';
+import { formatShape } from '../../shape.js';
+import { lastAxisLayout, softmaxJacobian as referenceJacobian, softmaxJacobianFromProbs as referenceJacobianFromProbs } from './reference.js';
+import type { GpuRuntime } from '../../gpu/runtime.js';
 import {
   chooseJacobianProbsVariant,
   chooseJacobianVariant,
@@ -15,8 +15,8 @@ import {
   recordJacobian,
   recordJacobianFromProbs,
   type JacobianLayout,
-} from '../kernels/jacobian.js';
-import { chooseVariant, defineVariants, runOp, type OpDefinition, type OpVariants } from './definition.js';
+} from './kernels.js';
+import { chooseVariant, defineVariants, runOp, type OpDefinition, type OpVariants } from '../definition.js';
 
 export const softmaxJacobianVariants = /* @__PURE__ */ defineVariants<JacobianLayout>({
   op: 'softmaxJacobian',

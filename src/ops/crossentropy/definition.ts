@@ -1,9 +1,9 @@
 /** softmaxCrossEntropy: its definition (checks, reference, variants, rule, kernels) and its function. */
-import type { CoreContext } from '../core-context.js';
-import type { Tensor } from '../tensor.js';
-import { ShapeError, SizeLimitError } from '../errors.js';
-import { formatShape, sameShape } from '../shape.js';
-import { lastAxisLayout } from '../cpu/jacobian.js';
+import type { CoreContext } from '../../core-context.js';
+import type { Tensor } from '../../tensor.js';
+import { ShapeError, SizeLimitError } from '../../errors.js';
+import { formatShape, sameShape } from '../../shape.js';
+import { lastAxisLayout } from '../jacobian/reference.js';
 import {
   checkLabelIndices,
   parseCrossEntropyOptions,
@@ -11,7 +11,7 @@ import {
   type CrossEntropyOptions,
   type CrossEntropyResult,
   type Reduction,
-} from '../cpu/crossentropy.js';
+} from './reference.js';
 import {
   chooseCrossEntropyVariant,
   CROSS_ENTROPY_VARIANTS,
@@ -20,8 +20,8 @@ import {
   recordCrossEntropy,
   recordLossReduce,
   type CrossEntropyLayout,
-} from '../kernels/crossentropy.js';
-import { chooseVariant, defineVariants, runOp, type OpDefinition } from './definition.js';
+} from './kernels.js';
+import { chooseVariant, defineVariants, runOp, type OpDefinition } from '../definition.js';
 
 export const softmaxCrossEntropyVariants = /* @__PURE__ */ defineVariants<CrossEntropyLayout>({
   op: 'softmaxCrossEntropy',

@@ -1,6 +1,6 @@
 /** Argument checks for the CPU reference functions (Float32Array + shape in place of tensors). */
-import { ArgumentError, ShapeError } from '../errors.js';
-import { checkShape, describe, formatShape } from '../shape.js';
+import { ArgumentError, ShapeError } from '../../errors.js';
+import { checkShape, describe, formatShape } from '../../shape.js';
 
 /** Checks that `data` is a typed array whose length matches `shape`; returns the element count. */
 export function checkData(op: string, arg: string, data: unknown, shape: unknown): number {

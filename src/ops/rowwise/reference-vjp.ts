@@ -6,8 +6,8 @@
  * Special values (the same on the GPU; see docs/numerics.md): a NaN or infinity anywhere in
  * a line of s or dy makes the whole dx line NaN.
  */
-import { normalizeAxis, splitAtAxis } from '../shape.js';
-import { checkData } from './check.js';
+import { normalizeAxis, splitAtAxis } from '../../shape.js';
+import { checkData } from '../shared/check-data.js';
 
 /**
  * dx = s * (dy - sum(dy * s)) along `axis`, for s = softmax(x): the gradient of a loss with

@@ -6,19 +6,19 @@
  * B [depth, cols], every operand addressed through element strides. Transposes, shared operands
  * (batch stride 0) and transposed outputs are strides, so nothing is ever copied to reorder it.
  */
-import lanesWgsl from '../../shaders/swiftshader/matmul_lanes.wgsl?raw';
-import tiledWgsl from '../../shaders/matmul_tiled.wgsl?raw';
-import biasGradWgsl from '../../shaders/dense_bias_grad.wgsl?raw';
-import addIntoWgsl from '../../shaders/add_into.wgsl?raw';
-import packWgsl from '../../shaders/swiftshader/gemm_pack.wgsl?raw';
-import packVec4Wgsl from '../../shaders/swiftshader/gemm_pack_vec4.wgsl?raw';
-import type { KernelSpec } from '../gpu/kernel.js';
-import type { GpuRuntime } from '../gpu/runtime.js';
-import type { Binding, BufferBinding } from '../gpu/recorder.js';
-import { ACTIVATION_PART, GEMM_OPERANDS_BUFFER, GEMM_OPERANDS_TEXTURE, GEMM_PACK_LAYOUT, withParts } from './wgsl-parts.js';
-import { dispatchPerLine } from './per-line.js';
-import { activationOverrides, type PointwiseActivation } from './activation.js';
-import { LEAKY_RELU_ALPHA } from '../linalg.js';
+import lanesWgsl from '../../../shaders/swiftshader/matmul_lanes.wgsl?raw';
+import tiledWgsl from '../../../shaders/matmul_tiled.wgsl?raw';
+import biasGradWgsl from '../../../shaders/dense_bias_grad.wgsl?raw';
+import addIntoWgsl from '../../../shaders/add_into.wgsl?raw';
+import packWgsl from '../../../shaders/swiftshader/gemm_pack.wgsl?raw';
+import packVec4Wgsl from '../../../shaders/swiftshader/gemm_pack_vec4.wgsl?raw';
+import type { KernelSpec } from '../../gpu/kernel.js';
+import type { GpuRuntime } from '../../gpu/runtime.js';
+import type { Binding, BufferBinding } from '../../gpu/recorder.js';
+import { ACTIVATION_PART, GEMM_OPERANDS_BUFFER, GEMM_OPERANDS_TEXTURE, GEMM_PACK_LAYOUT, withParts } from '../shared/wgsl-parts.js';
+import { dispatchPerLine } from '../shared/per-line.js';
+import { activationOverrides, type PointwiseActivation } from '../dense/activation.js';
+import { LEAKY_RELU_ALPHA } from '../../linalg.js';
 
 // Bindings: a, b, bias, out (lanes; a and b as textures for lanes-texture); a, aAux, b, bAux,
 // bias, out (tiled).

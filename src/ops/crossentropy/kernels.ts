@@ -6,12 +6,12 @@
  * long rows cut into segments, row-split.ts) and `workgroup` (one workgroup per row: real GPUs).
  * Class-index labels use the same kernels with the `indexLabels` override.
  */
-import rowsWgsl from '../../shaders/cross_entropy_rows.wgsl?raw';
-import rowsVec4Wgsl from '../../shaders/cross_entropy_rows_vec4.wgsl?raw';
-import splitLossWgsl from '../../shaders/swiftshader/cross_entropy_split_loss.wgsl?raw';
-import splitWriteWgsl from '../../shaders/swiftshader/cross_entropy_split_write.wgsl?raw';
-import workgroupWgsl from '../../shaders/cross_entropy_workgroup.wgsl?raw';
-import reduceWgsl from '../../shaders/loss_reduce.wgsl?raw';
+import rowsWgsl from '../../../shaders/cross_entropy_rows.wgsl?raw';
+import rowsVec4Wgsl from '../../../shaders/cross_entropy_rows_vec4.wgsl?raw';
+import splitLossWgsl from '../../../shaders/swiftshader/cross_entropy_split_loss.wgsl?raw';
+import splitWriteWgsl from '../../../shaders/swiftshader/cross_entropy_split_write.wgsl?raw';
+import workgroupWgsl from '../../../shaders/cross_entropy_workgroup.wgsl?raw';
+import reduceWgsl from '../../../shaders/loss_reduce.wgsl?raw';
 import {
   CROSS_ENTROPY_WRITE_VEC4,
   ROW_PASS_LINES,
@@ -21,14 +21,14 @@ import {
   SOFTMAX_SPLIT_MERGE,
   WORKGROUP_SUM,
   withParts,
-} from './wgsl-parts.js';
-import type { KernelSpec } from '../gpu/kernel.js';
-import type { GpuRuntime } from '../gpu/runtime.js';
-import type { Binding } from '../gpu/recorder.js';
-import { chunkRange, planBindingChunks, type Chunk } from './chunks.js';
-import { dispatchPerLine } from './per-line.js';
-import { rowSegments, rowSplitParams, rowSplitUsable } from './row-split.js';
-import { SOFTMAX_SPLIT_STATS } from './softmax.js';
+} from '../shared/wgsl-parts.js';
+import type { KernelSpec } from '../../gpu/kernel.js';
+import type { GpuRuntime } from '../../gpu/runtime.js';
+import type { Binding } from '../../gpu/recorder.js';
+import { chunkRange, planBindingChunks, type Chunk } from '../shared/chunks.js';
+import { dispatchPerLine } from '../shared/per-line.js';
+import { rowSegments, rowSplitParams, rowSplitUsable } from '../shared/row-split.js';
+import { SOFTMAX_SPLIT_STATS } from '../softmax/kernels.js';
 
 const BINDINGS = ['read', 'read', 'write', 'write'] as const;
 const ROWS: KernelSpec = { name: 'cross_entropy_rows', code: withParts(rowsWgsl, ROW_PASS_LINES), bindings: BINDINGS };

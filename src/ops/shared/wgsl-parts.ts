@@ -6,30 +6,30 @@
  * `diagnostic`) first, where WGSL requires them, and the line numbers in compiler messages about
  * the kernel's own code the same as in its file.
  */
-import activationPartWgsl from '../../shaders/parts/activation.wgsl?raw';
-import preludeWgsl from '../../shaders/parts/prelude.wgsl?raw';
-import labelsPartWgsl from '../../shaders/parts/labels.wgsl?raw';
-import trainingCodesWgsl from '../../shaders/parts/training_codes.wgsl?raw';
-import crossEntropyWriteVec4Wgsl from '../../shaders/cross_entropy_write_vec4.wgsl?raw';
-import gemmOperandsBufferWgsl from '../../shaders/swiftshader/gemm_operands_buffer.wgsl?raw';
-import gemmOperandsTextureWgsl from '../../shaders/swiftshader/gemm_operands_texture.wgsl?raw';
-import gemmPackLayoutWgsl from '../../shaders/swiftshader/gemm_pack_layout.wgsl?raw';
-import logSoftmaxVjpScalarWgsl from '../../shaders/log_softmax_vjp_scalar.wgsl?raw';
-import logSoftmaxVjpSumWgsl from '../../shaders/log_softmax_vjp_sum.wgsl?raw';
-import logSoftmaxVjpWriteWgsl from '../../shaders/log_softmax_vjp_write.wgsl?raw';
-import logSoftmaxWriteVec4Wgsl from '../../shaders/log_softmax_write_vec4.wgsl?raw';
-import rowPassLinesWgsl from '../../shaders/row_pass_lines.wgsl?raw';
-import rowPassVec4Wgsl from '../../shaders/row_pass_vec4.wgsl?raw';
-import rowPassWorkgroupWgsl from '../../shaders/row_pass_workgroup.wgsl?raw';
-import rowSplitSegmentWgsl from '../../shaders/swiftshader/row_split_segment.wgsl?raw';
-import softmaxSplitMergeWgsl from '../../shaders/swiftshader/softmax_split_merge.wgsl?raw';
-import softmaxVjpScalarWgsl from '../../shaders/softmax_vjp_scalar.wgsl?raw';
-import softmaxVjpSumWgsl from '../../shaders/softmax_vjp_sum.wgsl?raw';
-import softmaxVjpWriteWgsl from '../../shaders/softmax_vjp_write.wgsl?raw';
-import softmaxWriteVec4Wgsl from '../../shaders/softmax_write_vec4.wgsl?raw';
-import trainModelWgsl from '../../shaders/train_model.wgsl?raw';
-import trainRecordsWgsl from '../../shaders/train_records.wgsl?raw';
-import workgroupSumWgsl from '../../shaders/workgroup_sum.wgsl?raw';
+import activationPartWgsl from '../../../shaders/parts/activation.wgsl?raw';
+import preludeWgsl from '../../../shaders/parts/prelude.wgsl?raw';
+import labelsPartWgsl from '../../../shaders/parts/labels.wgsl?raw';
+import trainingCodesWgsl from '../../../shaders/parts/training_codes.wgsl?raw';
+import crossEntropyWriteVec4Wgsl from '../../../shaders/cross_entropy_write_vec4.wgsl?raw';
+import gemmOperandsBufferWgsl from '../../../shaders/swiftshader/gemm_operands_buffer.wgsl?raw';
+import gemmOperandsTextureWgsl from '../../../shaders/swiftshader/gemm_operands_texture.wgsl?raw';
+import gemmPackLayoutWgsl from '../../../shaders/swiftshader/gemm_pack_layout.wgsl?raw';
+import logSoftmaxVjpScalarWgsl from '../../../shaders/log_softmax_vjp_scalar.wgsl?raw';
+import logSoftmaxVjpSumWgsl from '../../../shaders/log_softmax_vjp_sum.wgsl?raw';
+import logSoftmaxVjpWriteWgsl from '../../../shaders/log_softmax_vjp_write.wgsl?raw';
+import logSoftmaxWriteVec4Wgsl from '../../../shaders/log_softmax_write_vec4.wgsl?raw';
+import rowPassLinesWgsl from '../../../shaders/row_pass_lines.wgsl?raw';
+import rowPassVec4Wgsl from '../../../shaders/row_pass_vec4.wgsl?raw';
+import rowPassWorkgroupWgsl from '../../../shaders/row_pass_workgroup.wgsl?raw';
+import rowSplitSegmentWgsl from '../../../shaders/swiftshader/row_split_segment.wgsl?raw';
+import softmaxSplitMergeWgsl from '../../../shaders/swiftshader/softmax_split_merge.wgsl?raw';
+import softmaxVjpScalarWgsl from '../../../shaders/softmax_vjp_scalar.wgsl?raw';
+import softmaxVjpSumWgsl from '../../../shaders/softmax_vjp_sum.wgsl?raw';
+import softmaxVjpWriteWgsl from '../../../shaders/softmax_vjp_write.wgsl?raw';
+import softmaxWriteVec4Wgsl from '../../../shaders/softmax_write_vec4.wgsl?raw';
+import trainModelWgsl from '../../../shaders/train_model.wgsl?raw';
+import trainRecordsWgsl from '../../../shaders/train_records.wgsl?raw';
+import workgroupSumWgsl from '../../../shaders/workgroup_sum.wgsl?raw';
 
 /**
  * The element-wise activations, forward and derivative, and their codes: every kernel that applies

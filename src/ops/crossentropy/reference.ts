@@ -13,12 +13,12 @@
  * - +Inf logits follow softmax's limit: -logSoftmax is log(count of +Inf) on them, +Inf elsewhere;
  * - a non-finite label makes that row's loss NaN; the gradient stays softmax(x) - l elementwise.
  */
-import { ArgumentError, ShapeError } from '../errors.js';
-import { describe, formatShape } from '../shape.js';
-import { checkData } from './check.js';
-import { lastAxisLayout } from './jacobian.js';
-import { checkOptions } from '../options.js';
-import { lineStats, softmaxEntry, type LineStats } from './softmax.js';
+import { ArgumentError, ShapeError } from '../../errors.js';
+import { describe, formatShape } from '../../shape.js';
+import { checkData } from '../shared/check-data.js';
+import { lastAxisLayout } from '../jacobian/reference.js';
+import { checkOptions } from '../../options.js';
+import { lineStats, softmaxEntry, type LineStats } from '../softmax/reference.js';
 
 export type Reduction = 'none' | 'mean' | 'sum';
 

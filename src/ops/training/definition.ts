@@ -20,12 +20,12 @@ import {
   type AccumulateParams,
   type TrainSmallConfig,
   type TrainSmallParams,
-} from '../../kernels/training.js';
-import { recordSoftmaxVjpRows } from '../../kernels/rowwise.js';
-import { recordActivation } from '../../kernels/activation.js';
+} from './kernels.js';
+import { recordSoftmaxVjpRows } from '../rowwise/kernels.js';
+import { recordActivation } from '../dense/activation.js';
 import { activationBackward as referenceActivationBackward, applyActivation, applyUpdate, LabelKind, lossRow, metricRow, type LossCode, type StepParams } from './reference.js';
 import { runOp, type OpDefinition } from '../definition.js';
-import { softmax } from '../softmax.js';
+import { softmax } from '../softmax/definition.js';
 
 export {
   NO_BIAS,
@@ -39,7 +39,7 @@ export {
   type AccumulateParams,
   type TrainSmallConfig,
   type TrainSmallParams,
-} from '../../kernels/training.js';
+} from './kernels.js';
 
 function f32(t: Tensor): Float32Array {
   return t.storage!.data as Float32Array;

@@ -7,8 +7,8 @@
  * - +Infinity entries share the line equally, all other entries get 0 (the limit);
  * - -Infinity entries get 0, and a line of only -Infinity gives all zeros (the masking case).
  */
-import { normalizeAxis, splitAtAxis } from '../shape.js';
-import { checkData } from './check.js';
+import { normalizeAxis, splitAtAxis } from '../../shape.js';
+import { checkData } from '../shared/check-data.js';
 
 /** Line statistics: max over finite entries, sum of exp(x - max) over them, special counts. */
 export interface LineStats {

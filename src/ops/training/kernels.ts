@@ -1,18 +1,18 @@
 /** Kernels of the training loop (shaders/train_small.wgsl and the layer-wise helpers) and their recorders. */
-import trainSmallWgsl from '../../shaders/train_small.wgsl?raw';
-import trainSmallLanesWgsl from '../../shaders/train_small_lanes.wgsl?raw';
-import checkValuesWgsl from '../../shaders/check_values.wgsl?raw';
-import gatherRowsWgsl from '../../shaders/gather_rows.wgsl?raw';
-import lossRowsWgsl from '../../shaders/loss_rows.wgsl?raw';
-import accumulateWgsl from '../../shaders/accumulate_epoch.wgsl?raw';
-import optimizerWgsl from '../../shaders/optimizer_step.wgsl?raw';
-import columnSumsWgsl from '../../shaders/column_sums.wgsl?raw';
-import type { KernelSpec } from '../gpu/kernel.js';
-import { ACTIVATION_PART, LABELS, TRAINING_CODES, TRAIN_MODEL, TRAIN_RECORDS, withParts } from './wgsl-parts.js';
-import type { GpuRuntime } from '../gpu/runtime.js';
-import type { Binding, BufferBinding } from '../gpu/recorder.js';
-import { dispatchPerLine } from './per-line.js';
-import { ACTIVATION_CODE } from './activation.js';
+import trainSmallWgsl from '../../../shaders/train_small.wgsl?raw';
+import trainSmallLanesWgsl from '../../../shaders/train_small_lanes.wgsl?raw';
+import checkValuesWgsl from '../../../shaders/check_values.wgsl?raw';
+import gatherRowsWgsl from '../../../shaders/gather_rows.wgsl?raw';
+import lossRowsWgsl from '../../../shaders/loss_rows.wgsl?raw';
+import accumulateWgsl from '../../../shaders/accumulate_epoch.wgsl?raw';
+import optimizerWgsl from '../../../shaders/optimizer_step.wgsl?raw';
+import columnSumsWgsl from '../../../shaders/column_sums.wgsl?raw';
+import type { KernelSpec } from '../../gpu/kernel.js';
+import { ACTIVATION_PART, LABELS, TRAINING_CODES, TRAIN_MODEL, TRAIN_RECORDS, withParts } from '../shared/wgsl-parts.js';
+import type { GpuRuntime } from '../../gpu/runtime.js';
+import type { Binding, BufferBinding } from '../../gpu/recorder.js';
+import { dispatchPerLine } from '../shared/per-line.js';
+import { ACTIVATION_CODE } from '../dense/activation.js';
 
 export const TRAIN_SMALL: KernelSpec = {
   name: 'train_small',

@@ -3,12 +3,12 @@
  * pass, and dz = dy * act'(y), the gradient of a lone activation and the dz the dense backward
  * pass writes once for its GEMMs.
  */
-import activationWgsl from '../../shaders/activation.wgsl?raw';
-import type { KernelSpec } from '../gpu/kernel.js';
-import { ACTIVATION_PART, withParts } from './wgsl-parts.js';
-import type { GpuRuntime } from '../gpu/runtime.js';
-import type { Binding } from '../gpu/recorder.js';
-import { LEAKY_RELU_ALPHA, type Activation } from '../linalg.js';
+import activationWgsl from '../../../shaders/activation.wgsl?raw';
+import type { KernelSpec } from '../../gpu/kernel.js';
+import { ACTIVATION_PART, withParts } from '../shared/wgsl-parts.js';
+import type { GpuRuntime } from '../../gpu/runtime.js';
+import type { Binding } from '../../gpu/recorder.js';
+import { LEAKY_RELU_ALPHA, type Activation } from '../../linalg.js';
 
 /**
  * Element-wise activations as the kernels number them (softmax runs as its own pass). The same

@@ -11,15 +11,15 @@
  *   real GPUs, where one invocation per row leaves loads uncoalesced.
  * The two VJPs share their kernels (vjp_*.wgsl), which run the op's math from its parts.
  */
-import logSoftmaxLinesWgsl from '../../shaders/log_softmax_lines.wgsl?raw';
-import logSoftmaxRowsVec4Wgsl from '../../shaders/log_softmax_rows_vec4.wgsl?raw';
-import logSoftmaxSplitWriteWgsl from '../../shaders/swiftshader/log_softmax_split_write.wgsl?raw';
-import logSoftmaxWorkgroupWgsl from '../../shaders/log_softmax_workgroup.wgsl?raw';
-import vjpLinesWgsl from '../../shaders/vjp_lines.wgsl?raw';
-import vjpWorkgroupWgsl from '../../shaders/vjp_workgroup.wgsl?raw';
-import vjpRowsVec4Wgsl from '../../shaders/vjp_rows_vec4.wgsl?raw';
-import vjpSplitSumWgsl from '../../shaders/swiftshader/vjp_split_sum.wgsl?raw';
-import vjpSplitWriteWgsl from '../../shaders/swiftshader/vjp_split_write.wgsl?raw';
+import logSoftmaxLinesWgsl from '../../../shaders/log_softmax_lines.wgsl?raw';
+import logSoftmaxRowsVec4Wgsl from '../../../shaders/log_softmax_rows_vec4.wgsl?raw';
+import logSoftmaxSplitWriteWgsl from '../../../shaders/swiftshader/log_softmax_split_write.wgsl?raw';
+import logSoftmaxWorkgroupWgsl from '../../../shaders/log_softmax_workgroup.wgsl?raw';
+import vjpLinesWgsl from '../../../shaders/vjp_lines.wgsl?raw';
+import vjpWorkgroupWgsl from '../../../shaders/vjp_workgroup.wgsl?raw';
+import vjpRowsVec4Wgsl from '../../../shaders/vjp_rows_vec4.wgsl?raw';
+import vjpSplitSumWgsl from '../../../shaders/swiftshader/vjp_split_sum.wgsl?raw';
+import vjpSplitWriteWgsl from '../../../shaders/swiftshader/vjp_split_write.wgsl?raw';
 import {
   LOG_SOFTMAX_VJP_SCALAR,
   LOG_SOFTMAX_VJP_SUM,
@@ -35,14 +35,14 @@ import {
   SOFTMAX_VJP_WRITE,
   WORKGROUP_SUM,
   withParts,
-} from './wgsl-parts.js';
-import type { BindingKind, KernelSpec } from '../gpu/kernel.js';
-import type { GpuRuntime } from '../gpu/runtime.js';
-import type { Binding } from '../gpu/recorder.js';
-import { SOFTMAX_SPLIT_STATS, type LineLayout } from './softmax.js';
-import { forEachLineChunk } from './chunks.js';
-import { dispatchPerLine } from './per-line.js';
-import { dispatchRowSplit, rowSplitUsable, type RowSplitKernels } from './row-split.js';
+} from '../shared/wgsl-parts.js';
+import type { BindingKind, KernelSpec } from '../../gpu/kernel.js';
+import type { GpuRuntime } from '../../gpu/runtime.js';
+import type { Binding } from '../../gpu/recorder.js';
+import { SOFTMAX_SPLIT_STATS, type LineLayout } from '../softmax/kernels.js';
+import { forEachLineChunk } from '../shared/chunks.js';
+import { dispatchPerLine } from '../shared/per-line.js';
+import { dispatchRowSplit, rowSplitUsable, type RowSplitKernels } from '../shared/row-split.js';
 
 export const ROWWISE_VARIANTS = ['lines', 'rows-vec4', 'rows-split', 'workgroup'] as const;
 export type RowwiseVariant = (typeof ROWWISE_VARIANTS)[number];

@@ -17,20 +17,20 @@
  * - `elements-vec4` / `elements`: one invocation per output vec4 / element, coalesced (real GPUs,
  *   and the fallback for blocks larger than a binding).
  */
-import rowsWgsl from '../../shaders/jacobian_rows.wgsl?raw';
-import blockWgsl from '../../shaders/jacobian_block.wgsl?raw';
-import blockVec4Wgsl from '../../shaders/jacobian_block_vec4.wgsl?raw';
-import workgroupWgsl from '../../shaders/jacobian_workgroup.wgsl?raw';
-import { ROW_PASS_LINES, ROW_PASS_WORKGROUP, withParts } from './wgsl-parts.js';
-import probsWgsl from '../../shaders/jacobian_probs.wgsl?raw';
-import probsVec4Wgsl from '../../shaders/jacobian_probs_vec4.wgsl?raw';
-import probsBlockWgsl from '../../shaders/jacobian_probs_block.wgsl?raw';
-import probsBlockVec4Wgsl from '../../shaders/jacobian_probs_block_vec4.wgsl?raw';
-import type { KernelSpec } from '../gpu/kernel.js';
-import type { GpuRuntime } from '../gpu/runtime.js';
-import type { Binding } from '../gpu/recorder.js';
-import { chunkRange, planBindingChunks, type Chunk } from './chunks.js';
-import { splitRows } from './per-line.js';
+import rowsWgsl from '../../../shaders/jacobian_rows.wgsl?raw';
+import blockWgsl from '../../../shaders/jacobian_block.wgsl?raw';
+import blockVec4Wgsl from '../../../shaders/jacobian_block_vec4.wgsl?raw';
+import workgroupWgsl from '../../../shaders/jacobian_workgroup.wgsl?raw';
+import { ROW_PASS_LINES, ROW_PASS_WORKGROUP, withParts } from '../shared/wgsl-parts.js';
+import probsWgsl from '../../../shaders/jacobian_probs.wgsl?raw';
+import probsVec4Wgsl from '../../../shaders/jacobian_probs_vec4.wgsl?raw';
+import probsBlockWgsl from '../../../shaders/jacobian_probs_block.wgsl?raw';
+import probsBlockVec4Wgsl from '../../../shaders/jacobian_probs_block_vec4.wgsl?raw';
+import type { KernelSpec } from '../../gpu/kernel.js';
+import type { GpuRuntime } from '../../gpu/runtime.js';
+import type { Binding } from '../../gpu/recorder.js';
+import { chunkRange, planBindingChunks, type Chunk } from '../shared/chunks.js';
+import { splitRows } from '../shared/per-line.js';
 
 const IO = ['read', 'write'] as const;
 const ROWS: KernelSpec = { name: 'jacobian_rows', code: withParts(rowsWgsl, ROW_PASS_LINES), bindings: IO };

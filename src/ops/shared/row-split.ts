@@ -7,9 +7,9 @@
  * a partial sum for the VJPs. Pass 2 merges the row's partials, in the same order in every
  * invocation of the row, and writes its segment. Row lengths a multiple of 4, last axis only.
  */
-import type { KernelSpec } from '../gpu/kernel.js';
-import type { GpuRuntime } from '../gpu/runtime.js';
-import type { Binding } from '../gpu/recorder.js';
+import type { KernelSpec } from '../../gpu/kernel.js';
+import type { GpuRuntime } from '../../gpu/runtime.js';
+import type { Binding } from '../../gpu/recorder.js';
 import { dispatchPerLine, splitRows, type RowParts } from './per-line.js';
 
 /** An op's two passes and the bytes of one partial. */

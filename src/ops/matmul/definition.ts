@@ -2,17 +2,17 @@
  * matmul: its definition and function, and the GEMM variants, rule and tuning that matmul, dense
  * and denseBackward share (kernels/matmul.ts).
  */
-import type { CoreContext } from '../core-context.js';
-import type { Tensor } from '../tensor.js';
-import type { GpuRuntime } from '../gpu/runtime.js';
-import { SizeLimitError } from '../errors.js';
-import { formatShape } from '../shape.js';
-import { checkMatmulOptions, planMatmul, type MatmulOptions, type MatmulPlan } from '../linalg.js';
-import { matmul as referenceMatmul } from '../cpu/matmul.js';
-import { chooseGemmVariant, GEMM_VARIANTS, gemmVariantUsable, PLAIN_GEMM, recordGemm, rowMajorGemm, type GemmLayout } from '../kernels/matmul.js';
-import { chunkRange, planBindingChunks } from '../kernels/chunks.js';
-import { gemmTuning } from '../autotune/ops.js';
-import { chooseVariant, defineVariants, runOp, type OpDefinition, type OpVariants } from './definition.js';
+import type { CoreContext } from '../../core-context.js';
+import type { Tensor } from '../../tensor.js';
+import type { GpuRuntime } from '../../gpu/runtime.js';
+import { SizeLimitError } from '../../errors.js';
+import { formatShape } from '../../shape.js';
+import { checkMatmulOptions, planMatmul, type MatmulOptions, type MatmulPlan } from '../../linalg.js';
+import { matmul as referenceMatmul } from './reference.js';
+import { chooseGemmVariant, GEMM_VARIANTS, gemmVariantUsable, PLAIN_GEMM, recordGemm, rowMajorGemm, type GemmLayout } from './kernels.js';
+import { chunkRange, planBindingChunks } from '../shared/chunks.js';
+import { gemmTuning } from '../../autotune/ops.js';
+import { chooseVariant, defineVariants, runOp, type OpDefinition, type OpVariants } from '../definition.js';
 
 const GEMM_TUNING = /* @__PURE__ */ gemmTuning(rowMajorGemm, (gpu, variant, layout, buffers) => recordGemm(gpu, 'autotune', variant, layout, buffers, PLAIN_GEMM));
 

@@ -3,10 +3,10 @@
  * invocation one whole row, line or column, and how a few long rows are cut into parts (the
  * rows-split kernels of the row-wise ops, the Jacobian's block variants).
  */
-import type { KernelSpec, Overrides } from '../gpu/kernel.js';
-import type { GpuRuntime } from '../gpu/runtime.js';
-import type { AdapterProfile } from '../gpu/profile.js';
-import type { Binding } from '../gpu/recorder.js';
+import type { KernelSpec, Overrides } from '../../gpu/kernel.js';
+import type { GpuRuntime } from '../../gpu/runtime.js';
+import type { AdapterProfile } from '../../gpu/profile.js';
+import type { Binding } from '../../gpu/recorder.js';
 
 /**
  * Invocations per workgroup for `lines` lines. On a GPU, 64: smaller workgroups leave most of each
