@@ -7,7 +7,7 @@ import { ArgumentError } from '../errors.js';
 import { checkOptions, closestName } from '../options.js';
 import { CALLBACK_HOOKS, FIT_OPTIONS } from './options.js';
 import { describe } from '../shape.js';
-import type { Context } from '../context.js';
+import type { CoreContext } from '../core-context.js';
 import { Random, randomSeed } from './random.js';
 import { History } from './history.js';
 import { Progress } from './progress.js';
@@ -154,7 +154,7 @@ export function lossSetup(core: ModelCore, labelKind: LabelKind): LossSetup {
 export interface FitPlan {
   op: string;
   core: ModelCore;
-  ctx: Context;
+  ctx: CoreContext;
   data: TrainingData;
   options: ParsedFitOptions;
   setup: LossSetup;
@@ -170,7 +170,7 @@ export interface FitPlan {
   stopRequested: () => boolean;
 }
 
-export function makePlan(op: string, core: ModelCore, ctx: Context, data: TrainingData, options: ParsedFitOptions, stopRequested: () => boolean): FitPlan {
+export function makePlan(op: string, core: ModelCore, ctx: CoreContext, data: TrainingData, options: ParsedFitOptions, stopRequested: () => boolean): FitPlan {
   const samples = data.samples;
   // Keras: the validation samples are the last fraction, split off before shuffling.
   const trainSamples = options.validationSplit > 0 ? Math.floor(samples * (1 - options.validationSplit)) : samples;

@@ -3,7 +3,7 @@
  * activation) is one dense op; a lone Activation stage is one activation kernel (the softmax op for
  * softmax). Used by predict, evaluate, validation and the layer-wise training path.
  */
-import type { Context } from '../context.js';
+import type { CoreContext } from '../core-context.js';
 import type { Tensor } from '../tensor.js';
 import type { Stage } from './layers.js';
 import { activationOptions } from '../linalg.js';
@@ -24,7 +24,7 @@ export function stageWeights(core: ModelCore, dense: number): { w: Tensor; b: Te
 }
 
 /** Outputs of every stage for input `x` (the caller destroys them). */
-export function forwardStages(ctx: Context, op: string, core: ModelCore, stages: readonly Stage[], x: Tensor): Tensor[] {
+export function forwardStages(ctx: CoreContext, op: string, core: ModelCore, stages: readonly Stage[], x: Tensor): Tensor[] {
   const outputs: Tensor[] = [];
   let a = x;
   for (const s of stages) {

@@ -6,7 +6,7 @@
 import { checkOptions } from '../options.js';
 import { PREDICT_OPTIONS } from './options.js';
 import { ArgumentError } from '../errors.js';
-import type { Context } from '../context.js';
+import type { CoreContext } from '../core-context.js';
 import type { Tensor } from '../tensor.js';
 import { describe } from '../shape.js';
 import { ModelCore } from './core.js';
@@ -31,7 +31,7 @@ export interface CompileOptions {
   /** Seed of the weight initialization (reproducible weights). */
   seed?: number;
   /** The context the model runs on (binds the model to it). */
-  context?: Context;
+  context?: CoreContext;
 }
 
 /** Data `fit`, `predict` and `evaluate` take: a Tensor, or nested arrays (one row per sample). */
@@ -94,7 +94,7 @@ export class Sequential {
   }
 
   /** The context the model is bound to, or null before it binds. */
-  get context(): Context | null {
+  get context(): CoreContext | null {
     return this.core.ctx;
   }
 

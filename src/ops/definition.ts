@@ -32,6 +32,40 @@ export interface OpTuning<P> {
   prepare(gpu: GpuRuntime, problem: P): PreparedProblem;
 }
 
+/**
+ * One kernel variant of an op, declared as one object in the op's folder: whether it can run a
+ * problem on a device, and how it records a run. `Args` are what the op's record function hands
+ * every variant (bindings and the problem's view of them).
+ */
+export interface Variant<P, Args extends unknown[]> {
+  readonly name: string;
+  usable(gpu: GpuRuntime, problem: P): boolean;
+  record(gpu: GpuRuntime, op: string, ...args: Args): void;
+}
+
+/** An op's variant objects, with what `OpVariants` needs derived from them. */
+export interface VariantSet<P, Args extends unknown[]> {
+  names: readonly string[];
+  usable(gpu: GpuRuntime, variant: string, problem: P): boolean;
+  /** The variant called `name`; a name outside the set is a bug in the caller. */
+  named(name: string): Variant<P, Args>;
+}
+
+/** Builds a `VariantSet` from the op's variant objects; their order is the listing order. */
+/* @__NO_SIDE_EFFECTS__ */
+export function variantSet<P, Args extends unknown[]>(op: string, variants: readonly Variant<P, Args>[]): VariantSet<P, Args> {
+  const named = (name: string): Variant<P, Args> => {
+    const variant = variants.find((v) => v.name === name);
+    if (!variant) throw new Error(`unknown ${op} variant ${name}`);
+    return variant;
+  };
+  return {
+    names: variants.map((v) => v.name),
+    usable: (gpu, name, problem) => variants.some((v) => v.name === name && v.usable(gpu, problem)),
+    named,
+  };
+}
+
 /** An op's kernel variants over its problem P (the op's own view of its arguments: a layout). */
 export interface OpVariants<P> {
   /** The name ctx.kernelVariants / setKernelVariant / lastKernelVariant take. */
