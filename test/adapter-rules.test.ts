@@ -5,8 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { perLineWorkgroupSize } from '../src/ops/shared/per-line';
-import { chooseGemmVariant, rowMajorGemm } from '../src/ops/matmul/kernels';
-import { chooseSoftmaxVariant } from '../src/ops/softmax/kernels';
+import { rowMajorGemm } from '../src/ops/matmul/kernels';
+import { chooseGemmVariant } from '../src/ops/matmul/variants';
+import { chooseSoftmaxVariant } from '../src/ops/softmax/variants';
 import { GpuRuntime } from '../src/gpu/runtime';
 import { describeAdapter } from '../src/gpu/device';
 

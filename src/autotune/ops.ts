@@ -4,7 +4,7 @@
  */
 import { normalizeAxis, splitAtAxis, checkShape } from '../shape.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
-import type { LineLayout } from '../ops/softmax/kernels.js';
+import type { LineLayout } from '../ops/shared/chunks.js';
 import type { GemmLayout } from '../ops/matmul/kernels.js';
 import type { OpTuning } from '../ops/definition.js';
 import { ShapeError } from '../errors.js';

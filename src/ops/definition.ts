@@ -44,25 +44,24 @@ export interface Variant<P, Args extends unknown[]> {
 }
 
 /** An op's variant objects, with what `OpVariants` needs derived from them. */
-export interface VariantSet<P, Args extends unknown[]> {
+export interface VariantSet<P, V> {
   names: readonly string[];
   usable(gpu: GpuRuntime, variant: string, problem: P): boolean;
   /** The variant called `name`; a name outside the set is a bug in the caller. */
-  named(name: string): Variant<P, Args>;
+  named(name: string): V;
 }
 
 /** Builds a `VariantSet` from the op's variant objects; their order is the listing order. */
 /* @__NO_SIDE_EFFECTS__ */
-export function variantSet<P, Args extends unknown[]>(op: string, variants: readonly Variant<P, Args>[]): VariantSet<P, Args> {
-  const named = (name: string): Variant<P, Args> => {
-    const variant = variants.find((v) => v.name === name);
-    if (!variant) throw new Error(`unknown ${op} variant ${name}`);
-    return variant;
-  };
+export function variantSet<P, V extends Variant<P, never>>(op: string, variants: readonly V[]): VariantSet<P, V> {
   return {
     names: variants.map((v) => v.name),
     usable: (gpu, name, problem) => variants.some((v) => v.name === name && v.usable(gpu, problem)),
-    named,
+    named(name) {
+      const variant = variants.find((v) => v.name === name);
+      if (!variant) throw new Error(`unknown ${op} variant ${name}`);
+      return variant;
+    },
   };
 }
 

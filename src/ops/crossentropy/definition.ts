@@ -1,4 +1,4 @@
-/** softmaxCrossEntropy: its definition (checks, reference, variants, rule, kernels) and its function. */
+/** softmaxCrossEntropy: its definition (checks, reference, and the kernels of variants.ts) and its function. */
 import type { CoreContext } from '../../core-context.js';
 import type { Tensor } from '../../tensor.js';
 import { ShapeError, SizeLimitError } from '../../errors.js';
@@ -12,23 +12,9 @@ import {
   type CrossEntropyResult,
   type Reduction,
 } from './reference.js';
-import {
-  chooseCrossEntropyVariant,
-  CROSS_ENTROPY_VARIANTS,
-  crossEntropyVariantUsable,
-  planCrossEntropy,
-  recordCrossEntropy,
-  recordLossReduce,
-  type CrossEntropyLayout,
-} from './kernels.js';
-import { chooseVariant, defineVariants, runOp, type OpDefinition } from '../definition.js';
-
-export const softmaxCrossEntropyVariants = /* @__PURE__ */ defineVariants<CrossEntropyLayout>({
-  op: 'softmaxCrossEntropy',
-  names: CROSS_ENTROPY_VARIANTS,
-  usable: (_, variant, layout) => crossEntropyVariantUsable(variant, layout),
-  rule: chooseCrossEntropyVariant,
-});
+import { recordLossReduce, type CrossEntropyLayout } from './kernels.js';
+import { planCrossEntropy, recordCrossEntropy, softmaxCrossEntropyVariants } from './variants.js';
+import { chooseVariant, runOp, type OpDefinition } from '../definition.js';
 
 interface CrossEntropyArgs {
   logits: Tensor;

@@ -16,21 +16,13 @@ import { ArgumentError, SizeLimitError } from '../../errors.js';
 import { describe } from '../../shape.js';
 import { activationOptions, activationSpec, checkDenseOptions, checkFlag, planDense, planDenseBackward, type Activation, type DenseOptions, type DensePlan } from '../../linalg.js';
 import { dense as referenceDense, denseBackward as referenceDenseBackward } from './reference.js';
-import {
-  gemmFusesDerivative,
-  PLAIN_GEMM,
-  recordAddInto,
-  recordBiasGrad,
-  recordGemm,
-  rowMajorGemm,
-  type GemmFusion,
-} from '../matmul/kernels.js';
-import { recordSoftmax } from '../softmax/kernels.js';
-import { recordSoftmaxVjpRows } from '../rowwise/kernels.js';
+import { PLAIN_GEMM, recordAddInto, recordBiasGrad, rowMajorGemm, type GemmFusion } from '../matmul/kernels.js';
+import { gemmFusesDerivative, gemmVariants, recordGemm } from '../matmul/variants.js';
+import { recordSoftmax, softmaxVariants } from '../softmax/variants.js';
+import { recordSoftmaxVjpRows } from '../rowwise/variants.js';
 import { recordActivation, type PointwiseActivation } from './activation.js';
 import { chunkRange, planBindingChunks, type Chunk } from '../shared/chunks.js';
-import { checkBindable, gemmVariants } from '../matmul/definition.js';
-import { softmaxVariants } from '../softmax/definition.js';
+import { checkBindable } from '../matmul/definition.js';
 import { chooseVariant, runOp, type OpDefinition } from '../definition.js';
 
 export const denseVariants = /* @__PURE__ */ gemmVariants('dense');

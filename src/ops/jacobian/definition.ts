@@ -5,32 +5,9 @@ import { SizeLimitError } from '../../errors.js';
 import { formatShape } from '../../shape.js';
 import { lastAxisLayout, softmaxJacobian as referenceJacobian, softmaxJacobianFromProbs as referenceJacobianFromProbs } from './reference.js';
 import type { GpuRuntime } from '../../gpu/runtime.js';
-import {
-  chooseJacobianProbsVariant,
-  chooseJacobianVariant,
-  jacobianProbsVariantUsable,
-  jacobianVariantUsable,
-  JACOBIAN_PROBS_VARIANTS,
-  JACOBIAN_VARIANTS,
-  recordJacobian,
-  recordJacobianFromProbs,
-  type JacobianLayout,
-} from './kernels.js';
-import { chooseVariant, defineVariants, runOp, type OpDefinition, type OpVariants } from '../definition.js';
-
-export const softmaxJacobianVariants = /* @__PURE__ */ defineVariants<JacobianLayout>({
-  op: 'softmaxJacobian',
-  names: JACOBIAN_VARIANTS,
-  usable: jacobianVariantUsable,
-  rule: chooseJacobianVariant,
-});
-
-export const softmaxJacobianFromProbsVariants = /* @__PURE__ */ defineVariants<JacobianLayout>({
-  op: 'softmaxJacobianFromProbs',
-  names: JACOBIAN_PROBS_VARIANTS,
-  usable: jacobianProbsVariantUsable,
-  rule: chooseJacobianProbsVariant,
-});
+import type { JacobianLayout } from './kernels.js';
+import { recordJacobian, recordJacobianFromProbs, softmaxJacobianFromProbsVariants, softmaxJacobianVariants } from './variants.js';
+import { chooseVariant, runOp, type OpDefinition, type OpVariants } from '../definition.js';
 
 function bytesText(bytes: number): string {
   if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(2)} GiB`;

@@ -1,5 +1,5 @@
 /**
- * Softmax Jacobian kernels (shaders/jacobian_*.wgsl), the rule that picks one, and the chunked
+ * Softmax Jacobian kernels (shaders/jacobian_*.wgsl), one variant object each, and the chunked
  * binding that lets outputs larger than maxStorageBufferBindingSize (up to maxBufferSize) work:
  * the output is bound in byte ranges (offsets aligned to minStorageBufferOffsetAlignment), one
  * dispatch per range, and the input is bound over the batch rows each range needs.
@@ -31,6 +31,7 @@ import type { GpuRuntime } from '../../gpu/runtime.js';
 import type { Binding } from '../../gpu/recorder.js';
 import { chunkRange, planBindingChunks, type Chunk } from '../shared/chunks.js';
 import { splitRows } from '../shared/per-line.js';
+import type { Variant } from '../definition.js';
 
 const IO = ['read', 'write'] as const;
 const ROWS: KernelSpec = { name: 'jacobian_rows', code: withParts(rowsWgsl, ROW_PASS_LINES), bindings: IO };
@@ -42,14 +43,14 @@ const PROBS_VEC4: KernelSpec = { name: 'jacobian_probs_vec4', code: withParts(pr
 const PROBS_BLOCK: KernelSpec = { name: 'jacobian_probs_block', code: withParts(probsBlockWgsl), bindings: IO };
 const PROBS_BLOCK_VEC4: KernelSpec = { name: 'jacobian_probs_block_vec4', code: withParts(probsBlockVec4Wgsl), bindings: IO };
 
-export const JACOBIAN_VARIANTS = ['block-vec4', 'block', 'workgroup', 'rows'] as const;
-export const JACOBIAN_PROBS_VARIANTS = ['block-vec4', 'block', 'elements-vec4', 'elements'] as const;
-
 /** A batch of `rows` softmax rows of length `cols`; the Jacobian is [rows, cols, cols]. */
 export interface JacobianLayout {
   rows: number;
   cols: number;
 }
+
+/** A Jacobian variant records the Jacobian of `input` (logits or probabilities) into `output`. */
+export type JacobianVariant = Variant<JacobianLayout, [input: GPUBuffer, output: GPUBuffer, layout: JacobianLayout]>;
 
 const WORKGROUP_SIZE = 64;
 /** Jacobian-workgroup size; its tree needs 3 words of workgroup memory per invocation. */
@@ -65,52 +66,8 @@ function blockChunks(gpu: GpuRuntime, layout: JacobianLayout): Chunk[] | null {
 }
 
 /** The largest N the workgroup kernel's workgroup memory holds on this device. */
-function workgroupMaxCols(gpu: GpuRuntime): number {
+export function workgroupMaxCols(gpu: GpuRuntime): number {
   return Math.floor((gpu.limits.maxComputeWorkgroupStorageSize - 3 * 4 * JACOBIAN_WORKGROUP_SIZE) / 4);
-}
-
-export function jacobianVariantUsable(gpu: GpuRuntime, variant: string, layout: JacobianLayout): boolean {
-  switch (variant) {
-    case 'rows':
-      return true;
-    case 'block':
-      return blockChunks(gpu, layout) !== null;
-    case 'block-vec4':
-      return layout.cols % 4 === 0 && blockChunks(gpu, layout) !== null;
-    case 'workgroup':
-      return layout.cols <= workgroupMaxCols(gpu) && blockChunks(gpu, layout) !== null;
-    default:
-      return false;
-  }
-}
-
-/** The default rule for softmaxJacobian (see the module comment for the measurements). */
-export function chooseJacobianVariant(gpu: GpuRuntime, layout: JacobianLayout): string {
-  const block = layout.cols % 4 === 0 ? 'block-vec4' : 'block';
-  const preferred = gpu.profile === 'gpu' && layout.cols <= workgroupMaxCols(gpu) ? 'workgroup' : block;
-  return jacobianVariantUsable(gpu, preferred, layout) ? preferred : 'rows';
-}
-
-export function jacobianProbsVariantUsable(gpu: GpuRuntime, variant: string, layout: JacobianLayout): boolean {
-  switch (variant) {
-    case 'elements':
-      return true;
-    case 'elements-vec4':
-      return layout.cols % 4 === 0;
-    case 'block':
-      return blockChunks(gpu, layout) !== null;
-    case 'block-vec4':
-      return layout.cols % 4 === 0 && blockChunks(gpu, layout) !== null;
-    default:
-      return false;
-  }
-}
-
-/** The default rule for softmaxJacobianFromProbs. */
-export function chooseJacobianProbsVariant(gpu: GpuRuntime, layout: JacobianLayout): string {
-  const vec4 = layout.cols % 4 === 0;
-  if (gpu.profile === 'swiftshader' && blockChunks(gpu, layout) !== null) return vec4 ? 'block-vec4' : 'block';
-  return vec4 ? 'elements-vec4' : 'elements';
 }
 
 /**
@@ -158,14 +115,12 @@ function recordWorkgroups(gpu: GpuRuntime, op: string, input: GPUBuffer, output:
 }
 
 /** Variants that work in Jacobian rows: `rows` (from logits) and `elements(-vec4)` (from probabilities). */
-function recordJacobianRows(gpu: GpuRuntime, op: string, variant: string, input: GPUBuffer, output: GPUBuffer, layout: JacobianLayout): void {
+function recordJacobianRows(gpu: GpuRuntime, op: string, spec: KernelSpec, input: GPUBuffer, output: GPUBuffer, layout: JacobianLayout): void {
   const { rows, cols } = layout;
   const alignment = gpu.limits.minStorageBufferOffsetAlignment;
   const itemBytes = cols * 4;
   const chunks = planBindingChunks(gpu, rows * cols, itemBytes)!;
   const whole = chunks.length === 1;
-  const vec4 = variant === 'elements-vec4';
-  const spec = variant === 'rows' ? ROWS : vec4 ? PROBS_VEC4 : PROBS;
   const kernel = gpu.kernel(spec, { workgroupSize: WORKGROUP_SIZE });
   for (const chunk of chunks) {
     const firstBatchRow = Math.floor(chunk.first / cols);
@@ -173,11 +128,11 @@ function recordJacobianRows(gpu: GpuRuntime, op: string, variant: string, input:
     const x = inputRange(input, firstBatchRow, endBatchRow, cols, alignment, whole);
     const firstRowInBlock = chunk.first % cols;
     const out = chunkRange(output, chunk, itemBytes, whole);
-    if (variant === 'rows') {
+    if (spec === ROWS) {
       const params = new Uint32Array([chunk.count, cols, firstRowInBlock, x.start]);
       gpu.dispatch(op, kernel, [x.binding, out], params, Math.ceil(chunk.count / WORKGROUP_SIZE));
     } else {
-      const width = vec4 ? 4 : 1;
+      const width = spec === PROBS_VEC4 ? 4 : 1;
       const units = (chunk.count * cols) / width;
       const params = new Uint32Array([units, cols / width, firstRowInBlock, x.start / width]);
       gpu.dispatch(op, kernel, [x.binding, out], params, Math.ceil(units / WORKGROUP_SIZE));
@@ -185,35 +140,44 @@ function recordJacobianRows(gpu: GpuRuntime, op: string, variant: string, input:
   }
 }
 
-/** Records softmaxJacobian of logits `input` into `output` ([rows, cols, cols]). */
-export function recordJacobian(gpu: GpuRuntime, op: string, variant: string, input: GPUBuffer, output: GPUBuffer, layout: JacobianLayout): void {
-  if (layout.rows * layout.cols === 0) return;
-  switch (variant) {
-    case 'block-vec4':
-      return recordBlocks(gpu, op, BLOCK_VEC4, true, input, output, layout);
-    case 'block':
-      return recordBlocks(gpu, op, BLOCK, false, input, output, layout);
-    case 'workgroup':
-      return recordWorkgroups(gpu, op, input, output, layout);
-    case 'rows':
-      return recordJacobianRows(gpu, op, variant, input, output, layout);
-    default:
-      throw new Error(`unknown softmaxJacobian variant ${variant}`);
-  }
+/** A block variant: a batch row's block split among invocations (vec4 writes for the vec4 kernels). */
+/* @__NO_SIDE_EFFECTS__ */
+function blocks(name: string, spec: KernelSpec, vec4: boolean): JacobianVariant {
+  return {
+    name,
+    usable: (gpu, layout) => (!vec4 || layout.cols % 4 === 0) && blockChunks(gpu, layout) !== null,
+    record: (gpu, op, input, output, layout) => recordBlocks(gpu, op, spec, vec4, input, output, layout),
+  };
 }
 
-/** Records softmaxJacobianFromProbs of probabilities `input` into `output` ([rows, cols, cols]). */
-export function recordJacobianFromProbs(gpu: GpuRuntime, op: string, variant: string, input: GPUBuffer, output: GPUBuffer, layout: JacobianLayout): void {
-  if (layout.rows * layout.cols === 0) return;
-  switch (variant) {
-    case 'block-vec4':
-      return recordBlocks(gpu, op, PROBS_BLOCK_VEC4, true, input, output, layout);
-    case 'block':
-      return recordBlocks(gpu, op, PROBS_BLOCK, false, input, output, layout);
-    case 'elements-vec4':
-    case 'elements':
-      return recordJacobianRows(gpu, op, variant, input, output, layout);
-    default:
-      throw new Error(`unknown softmaxJacobianFromProbs variant ${variant}`);
-  }
-}
+/** From logits. */
+export const blockVec4 = /* @__PURE__ */ blocks('block-vec4', BLOCK_VEC4, true);
+export const block = /* @__PURE__ */ blocks('block', BLOCK, false);
+
+export const workgroup: JacobianVariant = {
+  name: 'workgroup',
+  usable: (gpu, layout) => layout.cols <= workgroupMaxCols(gpu) && blockChunks(gpu, layout) !== null,
+  record: recordWorkgroups,
+};
+
+export const rows: JacobianVariant = {
+  name: 'rows',
+  usable: () => true,
+  record: (gpu, op, input, output, layout) => recordJacobianRows(gpu, op, ROWS, input, output, layout),
+};
+
+/** From probabilities: blocks as above, reading s directly. */
+export const probsBlockVec4 = /* @__PURE__ */ blocks('block-vec4', PROBS_BLOCK_VEC4, true);
+export const probsBlock = /* @__PURE__ */ blocks('block', PROBS_BLOCK, false);
+
+export const elementsVec4: JacobianVariant = {
+  name: 'elements-vec4',
+  usable: (_, layout) => layout.cols % 4 === 0,
+  record: (gpu, op, input, output, layout) => recordJacobianRows(gpu, op, PROBS_VEC4, input, output, layout),
+};
+
+export const elements: JacobianVariant = {
+  name: 'elements',
+  usable: () => true,
+  record: (gpu, op, input, output, layout) => recordJacobianRows(gpu, op, PROBS, input, output, layout),
+};

@@ -1,7 +1,4 @@
-/**
- * matmul: its definition and function, and the GEMM variants, rule and tuning that matmul, dense
- * and denseBackward share (kernels/matmul.ts).
- */
+/** matmul: its definition and function (the GEMM variants it shares with dense: variants.ts). */
 import type { CoreContext } from '../../core-context.js';
 import type { Tensor } from '../../tensor.js';
 import type { GpuRuntime } from '../../gpu/runtime.js';
@@ -9,19 +6,10 @@ import { SizeLimitError } from '../../errors.js';
 import { formatShape } from '../../shape.js';
 import { checkMatmulOptions, planMatmul, type MatmulOptions, type MatmulPlan } from '../../linalg.js';
 import { matmul as referenceMatmul } from './reference.js';
-import { chooseGemmVariant, GEMM_VARIANTS, gemmVariantUsable, PLAIN_GEMM, recordGemm, rowMajorGemm, type GemmLayout } from './kernels.js';
+import { PLAIN_GEMM, rowMajorGemm } from './kernels.js';
+import { matmulVariants, recordGemm } from './variants.js';
 import { chunkRange, planBindingChunks } from '../shared/chunks.js';
-import { gemmTuning } from '../../autotune/ops.js';
-import { chooseVariant, defineVariants, runOp, type OpDefinition, type OpVariants } from '../definition.js';
-
-const GEMM_TUNING = /* @__PURE__ */ gemmTuning(rowMajorGemm, (gpu, variant, layout, buffers) => recordGemm(gpu, 'autotune', variant, layout, buffers, PLAIN_GEMM));
-
-/** The GEMM variants of `op`: matmul's, and dense's and denseBackward's (pinned separately, tuned as matmul). */
-export function gemmVariants(op: string): OpVariants<GemmLayout> {
-  return /* @__PURE__ */ defineVariants<GemmLayout>({ op, names: GEMM_VARIANTS, usable: gemmVariantUsable, rule: chooseGemmVariant, tuning: GEMM_TUNING });
-}
-
-export const matmulVariants = /* @__PURE__ */ gemmVariants('matmul');
+import { chooseVariant, runOp, type OpDefinition } from '../definition.js';
 
 /** Throws if `bytes` of `what` cannot be bound as one storage buffer on this device (`why`: a reason to add). */
 export function checkBindable(gpu: GpuRuntime, op: string, what: string, bytes: number, why = ''): void {

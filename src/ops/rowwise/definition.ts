@@ -1,6 +1,6 @@
 /**
  * logSoftmax, softmaxVjp and logSoftmaxVjp: ops that reduce along one axis and write one value per
- * element. They share their variants, rule and tuning (kernels/rowwise.ts) and differ in kernels
+ * element. They share their variants, rule and tuning (variants.ts) and differ in kernels
  * and reference.
  */
 import type { CoreContext } from '../../core-context.js';
@@ -8,35 +8,12 @@ import type { Tensor } from '../../tensor.js';
 import { normalizeAxis, splitAtAxis } from '../../shape.js';
 import { logSoftmax as referenceLogSoftmax, logSoftmaxVjp as referenceLogSoftmaxVjp, checkSameShape } from './reference-log-softmax.js';
 import { softmaxVjp as referenceSoftmaxVjp } from './reference-vjp.js';
-import type { LineLayout } from '../softmax/kernels.js';
-import {
-  chooseRowwiseVariant,
-  LOG_SOFTMAX_KERNELS,
-  LOG_SOFTMAX_VJP_KERNELS,
-  recordRowwise,
-  ROWWISE_VARIANTS,
-  rowwiseVariantUsable,
-  SOFTMAX_VJP_KERNELS,
-} from './kernels.js';
-import { lineTuning } from '../../autotune/ops.js';
-import { chooseVariant, defineVariants, runOp, type OpDefinition, type OpVariants } from '../definition.js';
+import type { LineLayout } from '../shared/chunks.js';
+import { LOG_SOFTMAX_VJP_KERNELS, SOFTMAX_VJP_KERNELS, type RowwiseKernels } from './kernels.js';
+import { LOG_SOFTMAX_KERNELS } from './log-softmax-kernels.js';
+import { logSoftmaxVariants, logSoftmaxVjpVariants, recordRowwise, softmaxVjpVariants } from './variants.js';
+import { chooseVariant, runOp, type OpDefinition, type OpVariants } from '../definition.js';
 import { recordInto } from '../shared/output.js';
-
-type Kernels = typeof LOG_SOFTMAX_KERNELS;
-
-function rowwiseVariants(op: string, kernels: Kernels, inputs: number): OpVariants<LineLayout> {
-  return /* @__PURE__ */ defineVariants<LineLayout>({
-    op,
-    names: ROWWISE_VARIANTS,
-    usable: (_, variant, layout) => rowwiseVariantUsable(variant, layout),
-    rule: chooseRowwiseVariant,
-    tuning: /* @__PURE__ */ lineTuning(op, inputs, (gpu, variant, buffers, l) => recordRowwise(gpu, 'autotune', kernels, variant, buffers, l)),
-  });
-}
-
-export const logSoftmaxVariants = /* @__PURE__ */ rowwiseVariants('logSoftmax', LOG_SOFTMAX_KERNELS, 1);
-export const softmaxVjpVariants = /* @__PURE__ */ rowwiseVariants('softmaxVjp', SOFTMAX_VJP_KERNELS, 2);
-export const logSoftmaxVjpVariants = /* @__PURE__ */ rowwiseVariants('logSoftmaxVjp', LOG_SOFTMAX_VJP_KERNELS, 2);
 
 interface RowwiseArgs {
   /** The inputs, all of one shape. */
@@ -50,7 +27,7 @@ interface RowwiseArgs {
  */
 function rowwiseOp<In extends Tensor[]>(
   variants: OpVariants<LineLayout>,
-  kernels: Kernels,
+  kernels: RowwiseKernels,
   args: string[],
   reference: (data: Float32Array[], shape: number[], axis: number) => Float32Array,
 ): OpDefinition<[...In, number], RowwiseArgs, Tensor> {

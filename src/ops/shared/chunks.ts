@@ -7,11 +7,17 @@
 import { SizeLimitError } from '../../errors.js';
 import type { GpuRuntime } from '../../gpu/runtime.js';
 import type { Binding } from '../../gpu/recorder.js';
-import type { LineLayout } from '../softmax/kernels.js';
 
 function gcd(a: number, b: number): number {
   while (b) [a, b] = [b, a % b];
   return a;
+}
+
+/** [outer, length, inner] view of a tensor around the axis an op reduces along. */
+export interface LineLayout {
+  outer: number;
+  length: number;
+  inner: number;
 }
 
 export interface Chunk {

@@ -1,20 +1,11 @@
-/** softmax: its definition (checks, reference, variants, rule, tuning, kernels) and its function. */
+/** softmax: its definition (checks, reference, and the kernels of variants.ts) and its function. */
 import type { CoreContext } from '../../core-context.js';
 import type { Tensor } from '../../tensor.js';
 import { normalizeAxis, splitAtAxis } from '../../shape.js';
 import { softmax as referenceSoftmax } from './reference.js';
-import { chooseSoftmaxVariant, recordSoftmax, SOFTMAX_VARIANTS, softmaxVariantUsable, type LineLayout } from './kernels.js';
-import { lineTuning } from '../../autotune/ops.js';
-import { chooseVariant, defineVariants, runOp, type OpDefinition } from '../definition.js';
+import { recordSoftmax, softmaxVariants } from './variants.js';
+import { chooseVariant, runOp, type OpDefinition } from '../definition.js';
 import { recordInto } from '../shared/output.js';
-
-export const softmaxVariants = /* @__PURE__ */ defineVariants<LineLayout>({
-  op: 'softmax',
-  names: SOFTMAX_VARIANTS,
-  usable: softmaxVariantUsable,
-  rule: chooseSoftmaxVariant,
-  tuning: /* @__PURE__ */ lineTuning('softmax', 1, (gpu, variant, [x, y], l) => recordSoftmax(gpu, 'autotune', variant, x, y, l)),
-});
 
 export const softmaxOp: OpDefinition<[x: Tensor, axis: number], { x: Tensor; axis: number }, Tensor<'float32'>> = {
   name: 'softmax',

@@ -21,7 +21,7 @@ import {
   type TrainSmallConfig,
   type TrainSmallParams,
 } from './kernels.js';
-import { recordSoftmaxVjpRows } from '../rowwise/kernels.js';
+import { recordSoftmaxVjpRows } from '../rowwise/variants.js';
 import { recordActivation } from '../dense/activation.js';
 import { activationBackward as referenceActivationBackward, applyActivation, applyUpdate, LabelKind, lossRow, metricRow, type LossCode, type StepParams } from './reference.js';
 import { runOp, type OpDefinition } from '../definition.js';
