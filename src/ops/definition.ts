@@ -7,6 +7,7 @@
  */
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { CoreContext } from '../core-context.js';
+import type { OptionSchema } from '../options.js';
 
 /** Scratch inputs and outputs of one problem (from the context's pool); `record` records one run of a variant. */
 export interface PreparedProblem {
@@ -82,10 +83,14 @@ export interface OpVariants<P> {
  * One op. `check` validates the caller's arguments (typed errors naming the op and the argument)
  * and returns what both implementations take; `reference` computes the result on the cpu backend
  * (float64 arithmetic where it matters) and `webgpu` records kernels into the context's encoder.
- * Ops that exist only as kernels (the fused trainer) have no reference.
+ * Ops that exist only as kernels (the fused trainer) have no reference. An op that takes an
+ * options object (or all its arguments as one object) declares its keys in `options`; `check`
+ * validates that object against it with checkOptions (src/options.ts), so that the schema a call
+ * enforces is the one its definition shows.
  */
 export interface OpDefinition<In extends unknown[], A, R> {
   name: string;
+  options?: OptionSchema;
   check(ctx: CoreContext, ...input: In): A;
   reference: ((ctx: CoreContext, args: A) => R) | null;
   webgpu(ctx: CoreContext, gpu: GpuRuntime, args: A): R;

@@ -6,6 +6,7 @@ import { formatShape, sameShape } from '../../shape.js';
 import { lastAxisLayout } from '../jacobian/reference.js';
 import {
   checkLabelIndices,
+  CROSS_ENTROPY_OPTIONS,
   parseCrossEntropyOptions,
   softmaxCrossEntropy as referenceCrossEntropy,
   type CrossEntropyOptions,
@@ -27,6 +28,7 @@ interface CrossEntropyArgs {
 
 export const softmaxCrossEntropyOp: OpDefinition<[logits: Tensor, labels: Tensor, options: CrossEntropyOptions | undefined], CrossEntropyArgs, CrossEntropyResult<Tensor>> = {
   name: 'softmaxCrossEntropy',
+  options: CROSS_ENTROPY_OPTIONS,
   check(ctx, logits, labels, options) {
     const op = 'softmaxCrossEntropy';
     ctx.input(op, 'logits', logits);

@@ -17,7 +17,7 @@ import { ArgumentError, ShapeError } from '../../errors.js';
 import { describe, formatShape } from '../../shape.js';
 import { checkData } from '../shared/check-data.js';
 import { lastAxisLayout } from '../jacobian/reference.js';
-import { checkOptions } from '../../options.js';
+import { checkOptions, type OptionSchema } from '../../options.js';
 import { lineStats, softmaxEntry, type LineStats } from '../softmax/reference.js';
 
 export type Reduction = 'none' | 'mean' | 'sum';
@@ -36,9 +36,12 @@ export interface CrossEntropyResult<T> {
   grad: T;
 }
 
+/** The keys of softmaxCrossEntropy's options object (CrossEntropyOptions). */
+export const CROSS_ENTROPY_OPTIONS: OptionSchema = { known: ['reduction', 'axis'] };
+
 /** Validates the options object of softmaxCrossEntropy; returns the reduction and axis. */
 export function parseCrossEntropyOptions(op: string, options: unknown): { reduction: Reduction; axis: unknown } {
-  const { reduction = 'mean', axis = -1 } = checkOptions(op, options, { known: ['reduction', 'axis'] }) as CrossEntropyOptions;
+  const { reduction = 'mean', axis = -1 } = checkOptions(op, options, CROSS_ENTROPY_OPTIONS) as CrossEntropyOptions;
   if (reduction !== 'none' && reduction !== 'mean' && reduction !== 'sum') {
     throw new ArgumentError(op, `options.reduction must be 'none', 'mean' or 'sum', got ${describe(reduction)}`);
   }

@@ -9,12 +9,12 @@
  * over ranges of batch rows; the backward pass then sums the ranges' partial dw and db.
  */
 import type { CoreContext } from '../../core-context.js';
-import { checkOptions } from '../../options.js';
+import { checkOptions, type OptionSchema } from '../../options.js';
 import type { Tensor } from '../../tensor.js';
 import type { GpuRuntime } from '../../gpu/runtime.js';
 import { ArgumentError, SizeLimitError } from '../../errors.js';
 import { describe } from '../../shape.js';
-import { activationOptions, activationSpec, checkDenseOptions, checkFlag, planDense, planDenseBackward, type Activation, type DenseOptions, type DensePlan } from '../../linalg.js';
+import { activationOptions, activationSpec, checkDenseOptions, checkFlag, DENSE_OPTIONS, planDense, planDenseBackward, type Activation, type DenseOptions, type DensePlan } from '../../linalg.js';
 import { dense as referenceDense, denseBackward as referenceDenseBackward } from './reference.js';
 import { PLAIN_GEMM, recordAddInto, recordBiasGrad, rowMajorGemm, type GemmFusion } from '../matmul/kernels.js';
 import { gemmFusesDerivative, gemmVariants, recordGemm } from '../matmul/variants.js';
@@ -54,6 +54,7 @@ interface DenseArgs extends DensePlan {
 
 export const denseOp: OpDefinition<[x: Tensor, w: Tensor, b: Tensor | null | undefined, activation: Activation | DenseOptions], DenseArgs, Tensor> = {
   name: 'dense',
+  options: DENSE_OPTIONS,
   check(ctx, x, w, b, activation) {
     const op = 'dense';
     ctx.input(op, 'x', x);
@@ -135,7 +136,7 @@ export interface DenseGradients {
   db: Tensor | null;
 }
 
-const DENSE_BACKWARD_ARGS = { known: ['x', 'w', 'y', 'dy', 'activation', 'alpha', 'hasBias'] };
+const DENSE_BACKWARD_ARGS: OptionSchema = { known: ['x', 'w', 'y', 'dy', 'activation', 'alpha', 'hasBias'] };
 
 interface DenseBackwardChecked extends DensePlan {
   x: Tensor;
@@ -150,6 +151,7 @@ interface DenseBackwardChecked extends DensePlan {
 
 export const denseBackwardOp: OpDefinition<[args: DenseBackwardArgs], DenseBackwardChecked, DenseGradients> = {
   name: 'denseBackward',
+  options: DENSE_BACKWARD_ARGS,
   check(ctx, args) {
     const op = 'denseBackward';
     if (args === null || typeof args !== 'object') throw new ArgumentError(op, `arguments must be an object { x, w, y, dy, activation, alpha, hasBias }, got ${describe(args)}`);

@@ -4,7 +4,7 @@ import type { Tensor } from '../../tensor.js';
 import type { GpuRuntime } from '../../gpu/runtime.js';
 import { SizeLimitError } from '../../errors.js';
 import { formatShape } from '../../shape.js';
-import { checkMatmulOptions, planMatmul, type MatmulOptions, type MatmulPlan } from '../../linalg.js';
+import { checkMatmulOptions, MATMUL_OPTIONS, planMatmul, type MatmulOptions, type MatmulPlan } from '../../linalg.js';
 import { matmul as referenceMatmul } from './reference.js';
 import { PLAIN_GEMM, rowMajorGemm } from './kernels.js';
 import { matmulVariants, recordGemm } from './variants.js';
@@ -29,6 +29,7 @@ interface MatmulArgs {
 
 export const matmulOp: OpDefinition<[a: Tensor, b: Tensor, options: MatmulOptions | undefined], MatmulArgs, Tensor> = {
   name: 'matmul',
+  options: MATMUL_OPTIONS,
   check(ctx, a, b, options) {
     const op = 'matmul';
     ctx.input(op, 'a', a);
