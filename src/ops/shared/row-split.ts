@@ -1,6 +1,6 @@
 /**
  * The `rows-split` variant of the row-wise ops (softmax, logSoftmax, softmaxVjp, logSoftmaxVjp;
- * softmaxCrossEntropy runs its own three passes with these segments, kernels/crossentropy.ts):
+ * softmaxCrossEntropy runs its own three passes with these segments, crossentropy/swiftshader.ts):
  * the one-invocation-per-row kernels leave SwiftShader's two cores of 4-lane SIMD groups mostly
  * idle below 8 rows, so each row is cut into segments. Pass 1 writes one partial per (row,
  * segment): softmax statistics (max, normalizer, +Inf count, flags) for softmax and logSoftmax,

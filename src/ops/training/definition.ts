@@ -2,7 +2,7 @@
  * The training loop's own ops (internal, not exported from the package): gather rows, loss rows,
  * the epoch accumulator, the optimizer step, column sums, a lone activation and its gradient, the
  * input value checks, and the fused small-model trainer. Each is an op definition like the public
- * ones: its kernels from kernels/training.ts and kernels/activation.ts, its CPU reference from
+ * ones: its kernels from kernels.ts and ../dense/activation.ts, its CPU reference from
  * reference.ts (the fused trainer runs only on WebGPU).
  */
 import type { CoreContext } from '../../core-context.js';

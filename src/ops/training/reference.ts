@@ -194,7 +194,7 @@ export function applyUpdate(
   }
 }
 /**
- * The code each kernel uses for an activation: the element-wise ones' codes (kernels/activation.ts,
+ * The code each kernel uses for an activation: the element-wise ones' codes (dense/activation.ts,
  * which every GEMM and activation kernel uses), and softmax for the fused trainers
  * (shaders/train_model.wgsl).
  */
