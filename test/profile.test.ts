@@ -7,7 +7,7 @@ import { adapterProfile } from '../src/gpu/profile';
 import { describeAdapter } from '../src/gpu/device';
 import { createContext } from '../src/index';
 import { softmaxVariants } from '../src/ops/softmax/variants';
-import { logSoftmaxVariants } from '../src/ops/rowwise/variants';
+import { logSoftmaxVariants } from '../src/ops/rowwise/definition';
 import { softmaxCrossEntropyVariants } from '../src/ops/crossentropy/variants';
 
 const ADAPTERS: [Partial<GPUAdapterInfo>, 'swiftshader' | 'gpu'][] = [

@@ -2,8 +2,7 @@
 import type { CoreContext } from '../../core-context.js';
 import type { Tensor } from '../../tensor.js';
 import { ShapeError, SizeLimitError } from '../../errors.js';
-import { formatShape, sameShape } from '../../shape.js';
-import { lastAxisLayout } from '../jacobian/reference.js';
+import { formatShape, lastAxisLayout, sameShape } from '../../shape.js';
 import {
   checkLabelIndices,
   CROSS_ENTROPY_OPTIONS,

@@ -14,9 +14,8 @@
  * - a non-finite label makes that row's loss NaN; the gradient stays softmax(x) - l elementwise.
  */
 import { ArgumentError, ShapeError } from '../../errors.js';
-import { describe, formatShape } from '../../shape.js';
+import { describe, formatShape, lastAxisLayout } from '../../shape.js';
 import { checkData } from '../shared/check-data.js';
-import { lastAxisLayout } from '../jacobian/reference.js';
 import { checkOptions, type OptionSchema } from '../../options.js';
 import { lineStats, softmaxEntry, type LineStats } from '../softmax/reference.js';
 

@@ -2,8 +2,8 @@
 import type { CoreContext } from '../../core-context.js';
 import type { Tensor } from '../../tensor.js';
 import { SizeLimitError } from '../../errors.js';
-import { formatShape } from '../../shape.js';
-import { lastAxisLayout, softmaxJacobian as referenceJacobian, softmaxJacobianFromProbs as referenceJacobianFromProbs } from './reference.js';
+import { formatShape, lastAxisLayout } from '../../shape.js';
+import { softmaxJacobian as referenceJacobian, softmaxJacobianFromProbs as referenceJacobianFromProbs } from './reference.js';
 import type { GpuRuntime } from '../../gpu/runtime.js';
 import type { JacobianLayout } from './kernels.js';
 import { recordJacobian, recordJacobianFromProbs, softmaxJacobianFromProbsVariants, softmaxJacobianVariants } from './variants.js';

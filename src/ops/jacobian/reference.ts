@@ -2,26 +2,9 @@
  * Reference softmax Jacobians in plain TypeScript, float64 arithmetic, written from the
  * definition dS_i/dx_j = S_i * (delta_ij - S_j), i.e. J = diag(S) - S S^T per batch row.
  */
-import { ArgumentError, ShapeError } from '../../errors.js';
-import { normalizeAxis } from '../../shape.js';
+import { lastAxisLayout } from '../../shape.js';
 import { checkData } from '../shared/check-data.js';
 import { lineStats, softmaxEntry } from '../softmax/reference.js';
-
-/**
- * Checks that `axis` names the last axis of a tensor of rank `rank` (the ops that only work over
- * the last axis accept it spelled either way, -1 or rank - 1). Returns the number of rows
- * (product of the other dimensions) and the last dimension.
- */
-export function lastAxisLayout(op: string, shape: readonly number[], axis: unknown, arg = 'axis'): { rows: number; cols: number } {
-  if (shape.length === 0) throw new ShapeError(op, 'needs a tensor of rank >= 1 (its last axis holds the classes), got a scalar');
-  const resolved = normalizeAxis(op, axis, shape.length, arg);
-  if (resolved !== shape.length - 1) {
-    throw new ArgumentError(op, `${arg} ${String(axis)}: only the last axis (-1) is supported for now`);
-  }
-  let rows = 1;
-  for (let i = 0; i < shape.length - 1; i++) rows *= shape[i];
-  return { rows, cols: shape[shape.length - 1] };
-}
 
 /** Writes diag(s) - s s^T for one row of probabilities (float64) into out at `at`. */
 function writeBlock(s: ArrayLike<number>, start: number, n: number, out: Float32Array, at: number): void {

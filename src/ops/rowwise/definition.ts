@@ -9,11 +9,15 @@ import { normalizeAxis, splitAtAxis } from '../../shape.js';
 import { logSoftmax as referenceLogSoftmax, logSoftmaxVjp as referenceLogSoftmaxVjp, checkSameShape } from './reference-log-softmax.js';
 import { softmaxVjp as referenceSoftmaxVjp } from './reference-vjp.js';
 import type { LineLayout } from '../shared/chunks.js';
-import { LOG_SOFTMAX_VJP_KERNELS, SOFTMAX_VJP_KERNELS, type RowwiseKernels } from './kernels.js';
-import { LOG_SOFTMAX_KERNELS } from './log-softmax-kernels.js';
-import { logSoftmaxVariants, logSoftmaxVjpVariants, recordRowwise, softmaxVjpVariants } from './variants.js';
+import { SOFTMAX_VJP_KERNELS, type RowwiseKernels } from './kernels.js';
+import { LOG_SOFTMAX_KERNELS, LOG_SOFTMAX_VJP_KERNELS } from './log-softmax-kernels.js';
+import { recordRowwise, rowwiseVariants } from './variants.js';
 import { chooseVariant, runOp, type OpDefinition, type OpVariants } from '../definition.js';
 import { recordInto } from '../shared/output.js';
+
+export const logSoftmaxVariants = /* @__PURE__ */ rowwiseVariants('logSoftmax', LOG_SOFTMAX_KERNELS, 1);
+export const softmaxVjpVariants = /* @__PURE__ */ rowwiseVariants('softmaxVjp', SOFTMAX_VJP_KERNELS, 2);
+export const logSoftmaxVjpVariants = /* @__PURE__ */ rowwiseVariants('logSoftmaxVjp', LOG_SOFTMAX_VJP_KERNELS, 2);
 
 interface RowwiseArgs {
   /** The inputs, all of one shape. */

@@ -15,9 +15,6 @@ import vjpLinesWgsl from '../../../shaders/vjp_lines.wgsl?raw';
 import vjpWorkgroupWgsl from '../../../shaders/vjp_workgroup.wgsl?raw';
 import vjpRowsVec4Wgsl from '../../../shaders/vjp_rows_vec4.wgsl?raw';
 import {
-  LOG_SOFTMAX_VJP_SCALAR,
-  LOG_SOFTMAX_VJP_SUM,
-  LOG_SOFTMAX_VJP_WRITE,
   SOFTMAX_VJP_SCALAR,
   SOFTMAX_VJP_SUM,
   SOFTMAX_VJP_WRITE,
@@ -54,7 +51,7 @@ export function readWrite(inputs: number): BindingKind[] {
  * (`sum`: vjpSum, `write`: vjpWrite) for rows-vec4 and rows-split.
  */
 /* @__NO_SIDE_EFFECTS__ */
-function vjpKernels(name: string, scalar: string, sum: string, write: string): RowwiseKernels {
+export function vjpKernels(name: string, scalar: string, sum: string, write: string): RowwiseKernels {
   return {
     lines: { name: `${name}_lines`, code: withParts(vjpLinesWgsl, scalar), bindings: readWrite(2) },
     rowsVec4: { name: `${name}_rows_vec4`, code: withParts(vjpRowsVec4Wgsl, sum, write), bindings: readWrite(2) },
@@ -64,7 +61,6 @@ function vjpKernels(name: string, scalar: string, sum: string, write: string): R
 }
 
 export const SOFTMAX_VJP_KERNELS = /* @__PURE__ */ vjpKernels('softmax_vjp', SOFTMAX_VJP_SCALAR, SOFTMAX_VJP_SUM, SOFTMAX_VJP_WRITE);
-export const LOG_SOFTMAX_VJP_KERNELS = /* @__PURE__ */ vjpKernels('log_softmax_vjp', LOG_SOFTMAX_VJP_SCALAR, LOG_SOFTMAX_VJP_SUM, LOG_SOFTMAX_VJP_WRITE);
 
 export const lines: RowwiseVariant = {
   name: 'lines',

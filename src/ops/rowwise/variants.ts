@@ -1,7 +1,7 @@
 /**
  * The row-wise ops' variants (kernels.ts, and swiftshader.ts for the software adapter's), shared by
  * logSoftmax, softmaxVjp and logSoftmaxVjp with each op's kernels; the rule per adapter profile
- * and shape; the ops' declared variants and tunings.
+ * and shape; how an op declares them with its kernels (definition.ts does, per op).
  */
 import type { GpuRuntime } from '../../gpu/runtime.js';
 import type { Binding } from '../../gpu/recorder.js';
@@ -9,8 +9,7 @@ import { forEachLineChunk, type LineLayout } from '../shared/chunks.js';
 import { rowSplitUsable } from '../shared/row-split.js';
 import { lineTuning } from '../../autotune/ops.js';
 import { defineVariants, variantSet, type OpVariants } from '../definition.js';
-import { lines, LOG_SOFTMAX_VJP_KERNELS, rowsVec4, SOFTMAX_VJP_KERNELS, workgroup, type RowwiseKernels } from './kernels.js';
-import { LOG_SOFTMAX_KERNELS } from './log-softmax-kernels.js';
+import { lines, rowsVec4, SOFTMAX_VJP_KERNELS, workgroup, type RowwiseKernels } from './kernels.js';
 import { rowsSplit } from './swiftshader.js';
 
 const VARIANTS = /* @__PURE__ */ variantSet('row-wise op', [lines, rowsVec4, rowsSplit, workgroup]);
@@ -51,7 +50,7 @@ export function recordSoftmaxVjpRows(gpu: GpuRuntime, op: string, y: Binding, dy
 
 /** One row-wise op's declared variants over its kernels, `inputs` tensors feeding its tuning. */
 /* @__NO_SIDE_EFFECTS__ */
-function rowwiseVariants(op: string, kernels: RowwiseKernels, inputs: number): OpVariants<LineLayout> {
+export function rowwiseVariants(op: string, kernels: RowwiseKernels, inputs: number): OpVariants<LineLayout> {
   return defineVariants<LineLayout>({
     op,
     names: VARIANTS.names,
@@ -60,7 +59,3 @@ function rowwiseVariants(op: string, kernels: RowwiseKernels, inputs: number): O
     tuning: lineTuning(op, inputs, (gpu, variant, buffers, l) => recordRowwise(gpu, 'autotune', kernels, variant, buffers, l)),
   });
 }
-
-export const logSoftmaxVariants = /* @__PURE__ */ rowwiseVariants('logSoftmax', LOG_SOFTMAX_KERNELS, 1);
-export const softmaxVjpVariants = /* @__PURE__ */ rowwiseVariants('softmaxVjp', SOFTMAX_VJP_KERNELS, 2);
-export const logSoftmaxVjpVariants = /* @__PURE__ */ rowwiseVariants('logSoftmaxVjp', LOG_SOFTMAX_VJP_KERNELS, 2);
