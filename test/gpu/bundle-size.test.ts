@@ -58,6 +58,15 @@ function startupFiles(manifest: Record<string, ManifestChunk>): string[] {
   return [...files];
 }
 
+/**
+ * A kernel is in a bundle when its WGSL is: the first line of its file (its header comment, which
+ * names no other kernel). Kernels that exist only for SwiftShader live in shaders/swiftshader/.
+ */
+function header(kernel: string): string {
+  const path = [join(ROOT, 'shaders', `${kernel}.wgsl`), join(ROOT, 'shaders/swiftshader', `${kernel}.wgsl`)].find((p) => existsSync(p))!;
+  return readFileSync(path, 'utf8').split('\n')[0];
+}
+
 let project: string;
 const sizes: Record<string, AppSize> = {};
 
@@ -91,13 +100,6 @@ describe('app bundles', () => {
   });
 
   it("carries softmax's kernels and none of the other ops'", () => {
-    // A kernel is in a bundle when its WGSL is: look for the first line of its file (its header
-    // comment, which names no other kernel).
-    // (Kernels that exist only for SwiftShader live in shaders/swiftshader/.)
-    const header = (kernel: string) => {
-      const path = [join(ROOT, 'shaders', `${kernel}.wgsl`), join(ROOT, 'shaders/swiftshader', `${kernel}.wgsl`)].find((p) => existsSync(p))!;
-      return readFileSync(path, 'utf8').split('\n')[0];
-    };
     const { code } = sizes.softmax;
     for (const kernel of ['softmax_lines', 'softmax_rows_vec4', 'softmax_split_stats', 'softmax_split_write', 'softmax_workgroup']) {
       expect(code, kernel).toContain(header(kernel));
@@ -107,6 +109,13 @@ describe('app bundles', () => {
     }
     // The everything app has them all.
     for (const kernel of ['matmul_tiled', 'log_softmax_lines', 'cross_entropy_rows', 'jacobian_rows', 'train_small']) expect(sizes.everything.code, kernel).toContain(header(kernel));
+  });
+
+  it("a training app given a context from webgpu-nn/core starts without the ops training does not use", () => {
+    const { code } = sizes.training;
+    for (const kernel of ['matmul_tiled', 'train_small', 'optimizer_step', 'cross_entropy_rows', 'vjp_lines']) expect(code, kernel).toContain(header(kernel));
+    for (const kernel of ['jacobian_rows', 'jacobian_probs', 'log_softmax_lines', 'log_softmax_workgroup']) expect(code, kernel).not.toContain(header(kernel));
+    expect(sizes.training.lazy).toBeGreaterThan(0);
   });
 
   it('grows with what an app uses: softmax only < training < everything', () => {
