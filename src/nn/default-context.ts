@@ -1,7 +1,9 @@
 /**
  * The shared default context: models that are given neither a `context` in `compile` nor tensors
  * use it. It is created once, on first need, with `createContext({ backend: 'auto' })`;
- * `setDefaultContext` replaces it.
+ * `setDefaultContext` replaces it. A default context that was destroyed or whose device was lost
+ * (set by setDefaultContext or not) is dropped: the next call that needs one creates a new one
+ * the same way; models bound to it stay bound to it until `model.useContext`.
  */
 import { ArgumentError } from '../errors.js';
 import { CoreContext } from '../core-context.js';
@@ -35,6 +37,7 @@ export function setDefaultContext(ctx: CoreContext): void {
 
 /** The default context, created on first call. */
 export async function getDefaultContext(): Promise<CoreContext> {
+  dropIfLost();
   if (current) return current;
   if (!pending) {
     const creating = createDefaultContext();
@@ -54,5 +57,13 @@ export async function getDefaultContext(): Promise<CoreContext> {
 
 /** The default context if it exists already (synchronous calls cannot wait for one to be made). */
 export function defaultContextIfReady(): CoreContext | null {
+  dropIfLost();
   return current;
+}
+
+function dropIfLost(): void {
+  if (current && !current.alive) {
+    current = null;
+    pending = null;
+  }
 }

@@ -41,6 +41,19 @@ export interface FitOptions {
   seed?: number;
   /** One callback object or an array of them, each delivered in order. */
   callbacks?: FitCallbacks | FitCallbacks[];
+  /**
+   * The epoch to start at (Keras's `initialEpoch`, default 0): epochs run from it to `epochs - 1`
+   * and History and callbacks use those numbers. With the same `seed`, each epoch shuffles as it
+   * would have in one uninterrupted fit, so a resumed fit continues an interrupted one.
+   */
+  initialEpoch?: number;
+  /**
+   * `true`: the model keeps its weights and optimizer state on the host at the end of every epoch,
+   * so that a lost GPU device costs at most the epoch in progress. Default false: they are kept at
+   * the end of each group of epochs trained between readbacks (every epoch when a callback is
+   * given; groups of fast epochs can be longer).
+   */
+  recoverable?: boolean;
 }
 
 export interface ParsedFitOptions {
@@ -51,6 +64,8 @@ export interface ParsedFitOptions {
   verbose: 0 | 1 | 2;
   seed: number;
   callbacks: FitCallbacks;
+  initialEpoch: number;
+  recoverable: boolean;
 }
 
 export function parseFitOptions(op: string, options: unknown): ParsedFitOptions {
@@ -70,7 +85,14 @@ export function parseFitOptions(op: string, options: unknown): ParsedFitOptions 
   if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff)) {
     throw new ArgumentError(op, `seed must be an integer in [0, 2^32), got ${describe(o.seed)}`);
   }
-  return { epochs, batchSize, shuffle, validationSplit, verbose, seed: o.seed ?? randomSeed(), callbacks: parseCallbacks(op, o.callbacks) };
+  const initialEpoch = o.initialEpoch ?? 0;
+  if (typeof initialEpoch !== 'number' || !Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch > epochs) {
+    throw new ArgumentError(op, `initialEpoch must be an integer in [0, epochs] = [0, ${epochs}], got ${describe(initialEpoch)}`);
+  }
+  const recoverable = o.recoverable ?? false;
+  if (typeof recoverable !== 'boolean') throw new ArgumentError(op, `recoverable must be a boolean, got ${describe(recoverable)}`);
+  const seed = o.seed ?? randomSeed();
+  return { epochs, batchSize, shuffle, validationSplit, verbose, seed, callbacks: parseCallbacks(op, o.callbacks), initialEpoch, recoverable };
 }
 
 /**
@@ -162,7 +184,9 @@ export interface FitPlan {
   valSamples: number;
   batchSize: number;
   stepsPerEpoch: number;
-  /** Optimizer iterations before this fit (Adam's t of step k is iterationsBefore + k + 1). */
+  /** The fit's first step: steps are numbered from epoch 0, and the fit starts at initialEpoch. */
+  firstStep: number;
+  /** Optimizer iterations before this fit (see `iterationOf`). */
   iterationsBefore: number;
   history: History;
   progress: Progress;
@@ -195,6 +219,7 @@ export function makePlan(op: string, core: ModelCore, ctx: CoreContext, data: Tr
     valSamples,
     batchSize,
     stepsPerEpoch,
+    firstStep: options.initialEpoch * stepsPerEpoch,
     iterationsBefore: core.iterations,
     history,
     progress: new Progress(options.verbose, options.epochs, stepsPerEpoch),
@@ -202,27 +227,39 @@ export function makePlan(op: string, core: ModelCore, ctx: CoreContext, data: Tr
   };
 }
 
-/** The epochs' sample orders, drawn in epoch order from the fit's seeded generator. */
+/** The optimizer iteration (1-based: Adam's t) of the fit's step `step`. */
+export function iterationOf(plan: FitPlan, step: number): number {
+  return plan.iterationsBefore + step - plan.firstStep + 1;
+}
+
+/**
+ * The epochs' sample orders. Each is drawn from a generator seeded by (seed, epoch) alone, so that
+ * epoch e shuffles the same whether the fit started at 0 or resumed at e (initialEpoch).
+ */
 export class Permutations {
-  private readonly random: Random;
-  private next = 0;
+  private lastEpoch = -1;
   private last: Uint32Array | null = null;
 
-  constructor(seed: number, private readonly samples: number, readonly shuffle: boolean) {
-    this.random = new Random(seed);
-  }
+  constructor(private readonly seed: number, private readonly samples: number, readonly shuffle: boolean) {}
 
-  /** Epoch `epoch`'s order (epochs must be asked for in order; the last one is cached). */
+  /** Epoch `epoch`'s order (the last one asked for is cached). */
   epoch(epoch: number): Uint32Array {
-    if (epoch === this.next - 1 && this.last) return this.last;
-    if (epoch !== this.next) throw new Error(`permutations asked out of order: ${epoch} after ${this.next - 1}`);
+    if (epoch === this.lastEpoch && this.last) return this.last;
     const order = new Uint32Array(this.samples);
     for (let i = 0; i < order.length; i++) order[i] = i;
-    if (this.shuffle) this.random.shuffle(order);
-    this.next++;
+    if (this.shuffle) new Random(epochSeed(this.seed, epoch)).shuffle(order);
+    this.lastEpoch = epoch;
     this.last = order;
     return order;
   }
+}
+
+/** The seed of epoch `epoch`'s shuffle: the fit's seed and the epoch mixed (a murmur3 finalizer). */
+function epochSeed(seed: number, epoch: number): number {
+  let z = (seed ^ Math.imul(epoch + 1, 0x9e3779b9)) >>> 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
 }
 
 /** The records buffer both paths write: a header, then (loss, metric, val loss, val metric) sums per epoch. */

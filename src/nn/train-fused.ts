@@ -27,7 +27,7 @@ import { ACTIVATION_CODE } from './activations.js';
 import { Adam, optimizerCode, stepParams } from './optimizers.js';
 import type { Stage } from './layers.js';
 import type { ModelCore } from './core.js';
-import { Permutations, recordsWords, type FitPlan } from './fit-common.js';
+import { iterationOf, Permutations, recordsWords, type FitPlan } from './fit-common.js';
 import { runFitLoop } from './fit-loop.js';
 
 export const FUSED_MAX_PARAMS = 16384;
@@ -97,7 +97,7 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
   const table = keep(ctx.tensor(stageTable(core, stages)));
   const flat = keep(ctx.tensor(new Float32Array(P)));
   const state = core.ensureOptimizerState();
-  const maxGroupEpochs = Math.max(1, Math.min(epochs, callbacks.onBatchEnd || callbacks.onEpochEnd ? 1 : 1 << 16));
+  const maxGroupEpochs = Math.max(1, Math.min(epochs, callbacks.onBatchEnd || callbacks.onEpochEnd || options.recoverable ? 1 : 1 << 16));
   const records = keep(ctx.tensor(new Float32Array(recordsWords(maxGroupEpochs))));
   const weights = core.tensors!;
 
@@ -150,7 +150,7 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
       if (options.shuffle) for (let e = 0; e < groupEpochs; e++) aux.set(permutations.epoch(epoch + e), e * plan.trainSamples);
       if (adam) {
         const rates = new Float32Array(aux.buffer, permWords * 4, groupSteps);
-        for (let k = 0; k < groupSteps; k++) rates[k] = stepParams(optimizer, plan.iterationsBefore + step + k + 1).rate;
+        for (let k = 0; k < groupSteps; k++) rates[k] = stepParams(optimizer, iterationOf(plan, step + k)).rate;
       }
       const auxTensor = ctx.tensor(new Int32Array(aux.buffer));
       const stepsPerDispatch = Math.max(1, Math.floor((DISPATCH_MS * workPerMs) / (work / spe)));
@@ -175,7 +175,7 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
     },
     syncWeights,
     finish() {
-      if (!core.disposed) syncWeights();
+      if (!core.disposed && ctx.alive) syncWeights();
       temps.forEach((t) => t.destroy());
     },
   });

@@ -17,7 +17,7 @@ import { accumulate, activationBackward, columnSums, gatherRows, lossRows, optim
 import { LabelKind, LossCode } from './losses.js';
 import { stepParams } from './optimizers.js';
 import { forwardStages, stageWeights } from './forward.js';
-import { Permutations, recordsWords, type FitPlan } from './fit-common.js';
+import { iterationOf, Permutations, recordsWords, type FitPlan } from './fit-common.js';
 import { runFitLoop } from './fit-loop.js';
 
 /** Rows per forward pass over the validation samples. */
@@ -48,7 +48,7 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
   const labelKind = floatToInt ? LabelKind.IndexInt : data.labelKind;
   const permutations = new Permutations(options.seed, plan.trainSamples, options.shuffle);
   const state = core.ensureOptimizerState();
-  const maxGroupEpochs = callbacks.onBatchEnd || callbacks.onEpochEnd ? 1 : Math.max(1, Math.min(options.epochs, Math.ceil(64 / spe)));
+  const maxGroupEpochs = callbacks.onBatchEnd || callbacks.onEpochEnd || options.recoverable ? 1 : Math.max(1, Math.min(options.epochs, Math.ceil(64 / spe)));
   const records = ctx.tensor(new Float32Array(recordsWords(maxGroupEpochs)));
   let order: Tensor | null = null;
   let orderEpoch = -1;
@@ -86,7 +86,7 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
     const out = outs[outs.length - 1];
     const { rowLoss, grad } = lossAndGradient(plan, out, yb, labelKind);
     accumulate(ctx, op, rowLoss, out, yb, labelKind, records, { rows, n: units, metricCode: setup.metric, labelKind, slot, validation: false, reset: batch === 0, epoch, batch });
-    const update = stepParams(optimizer, plan.iterationsBefore + step + 1);
+    const update = stepParams(optimizer, iterationOf(plan, step));
     const scale = 1 / rows;
     let dy = grad;
     for (let i = stages.length - 1; i >= 0; i--) {

@@ -118,6 +118,23 @@ describe('app bundles', () => {
     expect(sizes.training.lazy).toBeGreaterThan(0);
   });
 
+  it("keeps node:fs out of browser bundles (the file-path destinations import it only when used, in Node)", () => {
+    // What bundlers see: the package names no node:fs module (it assembles the name at run time),
+    // so they neither bundle it, stub it nor fail on it.
+    const distDir = join(project, 'node_modules/webgpu-nn/dist');
+    const dist = readdirSync(distDir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => readFileSync(join(distDir, f), 'utf8'))
+      .join('\n');
+    expect(dist).not.toMatch(/["'`]node:fs/);
+    expect(dist).toContain('file paths work in Node only');
+    // What the apps ship: no import of it and no stub in its place. (A minifier may fold the
+    // assembled name back into the one dynamic import, which runs in Node only.)
+    for (const [name, { code }] of Object.entries(sizes)) {
+      expect(code, name).not.toMatch(/from\s*["'`](node:)?fs|require\(\s*["'`](node:)?fs|__vite-browser-external/);
+    }
+  });
+
   it('grows with what an app uses: softmax only < training < everything', () => {
     expect(sizes.softmax.gzip).toBeLessThan(sizes.training.gzip);
     expect(sizes.training.gzip).toBeLessThanOrEqual(sizes.everything.gzip);
