@@ -35,10 +35,15 @@ struct Params {
   recordEpoch: u32,
   // Row e - permEpoch of `aux` is epoch e's sample order; NO_PERMUTATION: samples in order.
   permEpoch: u32,
-  // Adam's per-step rate for step s is aux[rateBase + s - rateStep] (bits of an f32).
+  // The rate of step s is aux[rateBase + s - rateStep] (bits of an f32; Adam's bias correction
+  // included); rateStep is the group's first step.
   rateBase: u32,
   rateStep: u32,
-  learningRate: f32,
+  // records.epochs[stepLogBase + s - rateStep] gets step s's mean loss and metric (or NO_RECORD).
+  stepLogBase: u32,
+  // records.epochs[snapshotBase + slot * stride ..] gets the weights and optimizer state at the
+  // end of the epoch in `slot` (or NO_RECORD); stride: (1 + state slots) * paramCount / 4.
+  snapshotBase: u32,
   momentum: f32,
   beta1: f32,
   beta2: f32,
@@ -328,12 +333,48 @@ fn updateRange(start: u32, n: u32, rate: f32, scale: f32) {
 
 // One optimizer step over every parameter tensor (the Dense stages' kernels and biases).
 fn update(step: u32, scale: f32) {
-  var rate = params.learningRate;
-  if (optimizerCode == OPT_ADAM) { rate = bitcast<f32>(aux[params.rateBase + step - params.rateStep]); }
+  let rate = bitcast<f32>(aux[params.rateBase + step - params.rateStep]);
   for (var s = 0u; s < stageCount; s++) {
     if (((denseMask >> s) & 1u) == 0u) { continue; }
     let st = stageAt(s);
     updateRange(st.kernel, st.inputs * st.units, rate, scale);
     if (((biasMask >> s) & 1u) != 0u) { updateRange(st.bias, st.units, rate, scale); }
+  }
+}
+
+// Optimizer state values per parameter after the gradient slot (velocity; Adam's m and v).
+fn stateSlots() -> u32 {
+  switch optimizerCode {
+    case OPT_SGD: { return 0u; }
+    case OPT_MOMENTUM, OPT_NESTEROV: { return 1u; }
+    default: { return 2u; }
+  }
+}
+
+// Step s's mean loss and metric, for the host's batch callbacks.
+fn logStep(step: u32, loss: f32, metric: f32) {
+  if (params.stepLogBase != NO_RECORD) { records.epochs[params.stepLogBase + step - params.rateStep] = vec4<f32>(loss, metric, 0.0, 0.0); }
+}
+
+// The weights and optimizer state of parameters [start, start + n) into the snapshot at word `base`.
+fn snapshotRange(base: u32, start: u32, n: u32, slots: u32) {
+  let count = params.paramCount;
+  for (var p = start; p < start + n; p++) {
+    setRecordWord(base + p, weights[p]);
+    for (var k = 1u; k <= slots; k++) { setRecordWord(base + k * count + p, state[k * count + p]); }
+  }
+}
+
+// The weights and optimizer state of the real parameters (not the alignment padding) at the end
+// of the epoch in `slot`, in the flat layout (weights, then each state slot).
+fn snapshot(slot: u32) {
+  if (params.snapshotBase == NO_RECORD) { return; }
+  let slots = stateSlots();
+  let base = 4u * params.snapshotBase + slot * (1u + slots) * params.paramCount;
+  for (var s = 0u; s < stageCount; s++) {
+    if (((denseMask >> s) & 1u) == 0u) { continue; }
+    let st = stageAt(s);
+    snapshotRange(base, st.kernel, st.inputs * st.units, slots);
+    if (((biasMask >> s) & 1u) != 0u) { snapshotRange(base, st.bias, st.units, slots); }
   }
 }

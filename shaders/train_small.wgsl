@@ -77,6 +77,7 @@ fn main() {
     records.lastBatchLoss = lossSum / count;
     records.lastBatchMetric = metricSum / count;
     records.completedSteps = step + 1u;
+    logStep(step, lossSum / count, metricSum / count);
     if (batch == steps - 1u && params.valCount > 0u) {
       var valLoss = 0.0;
       var valMetric = 0.0;
@@ -89,5 +90,6 @@ fn main() {
       records.epochs[slot].z = valLoss;
       records.epochs[slot].w = valMetric;
     }
+    if (batch == steps - 1u) { snapshot(slot); }
   }
 }

@@ -119,6 +119,7 @@ fn main(@builtin(local_invocation_index) laneIndex: u32) {
       records.lastBatchLoss = lossSum / count;
       records.lastBatchMetric = metricSum / count;
       records.completedSteps = step + 1u;
+      logStep(step, lossSum / count, metricSum / count);
     }
     // The new weights reach every lane before the next forward pass.
     storageBarrier();
@@ -144,5 +145,6 @@ fn main(@builtin(local_invocation_index) laneIndex: u32) {
         records.epochs[slot].w = valMetric;
       }
     }
+    if (batch == steps - 1u && lane == 0u) { snapshot(slot); }
   }
 }

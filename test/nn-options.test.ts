@@ -47,7 +47,10 @@ describe('strict options in the training API', () => {
     [{ classWeight: { 0: 1, 1: 2 } }, "fit: unknown option 'classWeight': class weights are not supported; repeat the samples of a class to weight it"],
     [{ sampleWeight: [1, 1, 1, 1] }, "fit: unknown option 'sampleWeight': sample weights are not supported; repeat a sample to weight it"],
     [{ validationData: [X, Y] }, "fit: unknown option 'validationData': separate validation data is not supported yet; hold out the last samples with validationSplit"],
-    [{ callbacks: { onEpochEnd: () => {}, onEpochBegin: () => {} } }, 'fit: callbacks.onEpochBegin is not a hook fit delivers (hooks: onEpochEnd, onBatchEnd)'],
+    [{ callbacks: { onEpochEnd: () => {}, onEpochBegun: () => {} } }, "fit: callbacks.onEpochBegun is not a hook fit delivers (did you mean 'onEpochBegin'?)"],
+    [{ callbacks: { onTrainingEnd: () => {} } }, "fit: callbacks.onTrainingEnd is not a hook fit delivers (did you mean 'onTrainEnd'?)"],
+    [{ yieldEvery: 'step' }, "fit: yieldEvery must be 'auto', 'batch', 'epoch', 'never' or a positive number of milliseconds, got \"step\""],
+    [{ yield_every: 'batch' }, "fit: unknown option 'yield_every' (did you mean 'yieldEvery'?)"],
     [{ callbacks: [{ onEpochEnd: () => {} }, { onBatchEnd: 3 }] }, 'fit: callbacks[1].onBatchEnd must be a function, got 3'],
     [{ callbacks: [5] }, 'fit: callbacks[0] must be an object with hooks such as onEpochEnd, got 5'],
   ])('fit refuses %j', async (options, message) => {

@@ -55,6 +55,8 @@ export const TRAIN_SMALL_MAX_ACTIVATIONS = 1024;
 export const STAGE_WORDS = 8;
 export const NO_BIAS = -1;
 export const NO_PERMUTATION = 0xffffffff;
+/** An index of train_records.wgsl's tail that says "none kept" (its NO_RECORD). */
+export const NO_RECORD = 0xffffffff;
 /** Words before the per-epoch records (stopped, stopEpoch, stopBatch, completedSteps, lastBatchLoss, lastBatchMetric, 2 pad). */
 export const RECORD_HEADER_WORDS = 8;
 
@@ -74,7 +76,8 @@ export interface TrainSmallParams {
   permEpoch: number;
   rateBase: number;
   rateStep: number;
-  learningRate: number;
+  stepLogBase: number;
+  snapshotBase: number;
   momentum: number;
   beta1: number;
   beta2: number;
@@ -97,15 +100,15 @@ export interface TrainSmallConfig {
 }
 
 export const TRAIN_SMALL_MAX_STAGES = 8;
-const TRAIN_SMALL_U32_FIELDS = 14;
+const TRAIN_SMALL_U32_FIELDS = 16;
 
 export function recordTrainSmall(gpu: GpuRuntime, op: string, lanes: boolean, bindings: Binding[], config: TrainSmallConfig, p: TrainSmallParams): void {
   const buffer = new ArrayBuffer(20 * 4);
   const u = new Uint32Array(buffer);
   const f = new Float32Array(buffer);
-  const ints = [p.firstStep, p.stepCount, p.stepsPerEpoch, p.trainSamples, p.batchSize, p.valStart, p.valCount, p.inputWidth, p.outputWidth, p.paramCount, p.recordEpoch, p.permEpoch, p.rateBase, p.rateStep];
+  const ints = [p.firstStep, p.stepCount, p.stepsPerEpoch, p.trainSamples, p.batchSize, p.valStart, p.valCount, p.inputWidth, p.outputWidth, p.paramCount, p.recordEpoch, p.permEpoch, p.rateBase, p.rateStep, p.stepLogBase, p.snapshotBase];
   ints.forEach((v, i) => (u[i] = v));
-  [p.learningRate, p.momentum, p.beta1, p.beta2, p.epsilon].forEach((v, i) => (f[TRAIN_SMALL_U32_FIELDS + i] = v));
+  [p.momentum, p.beta1, p.beta2, p.epsilon].forEach((v, i) => (f[TRAIN_SMALL_U32_FIELDS + i] = v));
   const overrides: Record<string, number> = {
     stageCount: config.stageCount,
     lossCode: config.lossCode,
@@ -170,10 +173,12 @@ export interface AccumulateParams {
   reset: boolean;
   epoch: number;
   batch: number;
+  /** Index (in vec4s past the header) of the batch's step log, or NO_RECORD. */
+  stepLog: number;
 }
 
 export function recordAccumulate(gpu: GpuRuntime, op: string, rowLoss: Binding, outputs: Binding, labels: Binding, records: Binding, p: AccumulateParams): void {
-  const params = new Uint32Array([p.rows, p.n, p.slot, p.validation ? 1 : 0, p.reset ? 1 : 0, p.epoch, p.batch]);
+  const params = new Uint32Array([p.rows, p.n, p.slot, p.validation ? 1 : 0, p.reset ? 1 : 0, p.epoch, p.batch, p.stepLog]);
   gpu.dispatch(op, gpu.kernel(ACCUMULATE, { metricCode: p.metricCode, labelKind: p.labelKind }), [rowLoss, outputs, labels, records], params, 1);
 }
 

@@ -63,6 +63,12 @@ export class ModelCore {
   disposed = false;
   /** True while fit runs (a second fit or a dispose must wait). */
   training = false;
+  /**
+   * While fit delivers a callback for an epoch inside a group of steps: puts that epoch's weights
+   * into `tensors` (run once, by the first call that reads the weights, so that a callback that
+   * does not look costs nothing).
+   */
+  pendingWeights: (() => void) | null = null;
 
   checkAlive(op: string): void {
     if (this.disposed) throw new ModelStateError(op, 'the model was disposed');
@@ -153,6 +159,9 @@ export class ModelCore {
   ensureWeights(op: string): void {
     this.build(op);
     if (!this.tensors && !this.hostWeights) this.initializeWeights();
+    const pending = this.pendingWeights;
+    this.pendingWeights = null;
+    pending?.();
   }
 
   /** Installs new weight values (Keras order); on a context as fresh tensors (never rewriting buffers recorded work may still read). */

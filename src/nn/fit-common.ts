@@ -4,8 +4,11 @@
  * and turning records into History entries, progress lines and callbacks.
  */
 import { ArgumentError } from '../errors.js';
-import { checkOptions, closestName } from '../options.js';
-import { CALLBACK_HOOKS, FIT_OPTIONS } from './options.js';
+import { checkOptions } from '../options.js';
+import { FIT_OPTIONS } from './options.js';
+import { parseCallbacks, type CallbackList, type FitCallbacks, type Logs } from './callbacks.js';
+
+export type { FitCallbacks, Logs } from './callbacks.js';
 import { describe } from '../shape.js';
 import type { Context } from '../context.js';
 import { Random, randomSeed } from './random.js';
@@ -15,16 +18,8 @@ import { LossCode, MetricCode, accuracyKind, type LabelKind } from './losses.js'
 import type { Stage } from './layers.js';
 import type { ModelCore } from './core.js';
 import type { TrainingData } from './data.js';
-import { RECORD_HEADER_WORDS } from '../ops/training/ops.js';
-
-export type Logs = Record<string, number>;
-
-export interface FitCallbacks {
-  /** After each epoch, with that epoch's `loss`, metrics and validation values. May return a Promise. */
-  onEpochEnd?: (epoch: number, logs: Logs) => unknown;
-  /** After each batch, with the batch's `loss` (mean over the batch) and metrics. May return a Promise. */
-  onBatchEnd?: (batch: number, logs: Logs) => unknown;
-}
+import { copyElements, NO_RECORD, RECORD_HEADER_WORDS } from '../ops/training/ops.js';
+import type { Tensor } from '../tensor.js';
 
 export interface FitOptions {
   /** Default 1. */
@@ -41,7 +36,16 @@ export interface FitOptions {
   seed?: number;
   /** One callback object or an array of them, each delivered in order. */
   callbacks?: FitCallbacks | FitCallbacks[];
+  /**
+   * How often training hands back to the host to deliver callbacks (TF.js's meanings): 'auto'
+   * (default: when the trainer reads back anyway, about every half second), 'epoch', 'batch'
+   * (every step: a readback per step, the slowest), 'never' (as rarely as the trainer can), or
+   * a number of milliseconds.
+   */
+  yieldEvery?: YieldEvery;
 }
+
+export type YieldEvery = 'auto' | 'batch' | 'epoch' | 'never' | number;
 
 export interface ParsedFitOptions {
   epochs: number;
@@ -50,7 +54,8 @@ export interface ParsedFitOptions {
   validationSplit: number;
   verbose: 0 | 1 | 2;
   seed: number;
-  callbacks: FitCallbacks;
+  callbacks: CallbackList;
+  yieldEvery: YieldEvery;
 }
 
 export function parseFitOptions(op: string, options: unknown): ParsedFitOptions {
@@ -70,49 +75,11 @@ export function parseFitOptions(op: string, options: unknown): ParsedFitOptions 
   if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff)) {
     throw new ArgumentError(op, `seed must be an integer in [0, 2^32), got ${describe(o.seed)}`);
   }
-  return { epochs, batchSize, shuffle, validationSplit, verbose, seed: o.seed ?? randomSeed(), callbacks: parseCallbacks(op, o.callbacks) };
-}
-
-/**
- * `callbacks`: one object or an array of them (TF.js's and Keras's habit), each delivered in
- * order. Callback objects may be class instances with fields of their own: only `on*` keys are
- * checked, and one that fit does not deliver is refused rather than never called.
- */
-function parseCallbacks(op: string, value: unknown): FitCallbacks {
-  if (value === undefined) return {};
-  const list = Array.isArray(value) ? value : [value];
-  list.forEach((c, i) => {
-    const arg = Array.isArray(value) ? `callbacks[${i}]` : 'callbacks';
-    if (c === null || typeof c !== 'object') throw new ArgumentError(op, `${arg} must be an object with hooks such as onEpochEnd, got ${describe(c)}`);
-    for (const key of allKeys(c)) {
-      if (!/^on[A-Z]/.test(key)) continue;
-      if (!(CALLBACK_HOOKS as readonly string[]).includes(key)) {
-        const guess = closestName(key, CALLBACK_HOOKS);
-        throw new ArgumentError(op, `${arg}.${key} is not a hook fit delivers (${guess ? `did you mean '${guess}'?` : `hooks: ${CALLBACK_HOOKS.join(', ')}`})`);
-      }
-      const hook = (c as Record<string, unknown>)[key];
-      if (hook !== undefined && typeof hook !== 'function') throw new ArgumentError(op, `${arg}.${key} must be a function, got ${describe(hook)}`);
-    }
-  });
-  const objects = list as FitCallbacks[];
-  const merged: FitCallbacks = {};
-  for (const name of CALLBACK_HOOKS) {
-    const hooks = objects.filter((c) => typeof c[name] === 'function');
-    if (hooks.length === 0) continue;
-    merged[name] = async (index: number, logs: Logs) => {
-      for (const c of hooks) await c[name]!.call(c, index, { ...logs });
-    };
+  const yieldEvery = o.yieldEvery ?? 'auto';
+  if (!(['auto', 'batch', 'epoch', 'never'].includes(yieldEvery as string) || (typeof yieldEvery === 'number' && yieldEvery > 0 && Number.isFinite(yieldEvery)))) {
+    throw new ArgumentError(op, `yieldEvery must be 'auto', 'batch', 'epoch', 'never' or a positive number of milliseconds, got ${describe(yieldEvery)}`);
   }
-  return merged;
-}
-
-/** Own and inherited method names (a callback may be a class instance). */
-function allKeys(object: object): string[] {
-  const keys = new Set<string>();
-  for (let o: object | null = object; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
-    for (const k of Object.getOwnPropertyNames(o)) if (k !== 'constructor') keys.add(k);
-  }
-  return [...keys];
+  return { epochs, batchSize, shuffle, validationSplit, verbose, seed: o.seed ?? randomSeed(), callbacks: parseCallbacks(op, o.callbacks), yieldEvery };
 }
 
 /** How the loss is computed and which metric is recorded. */
@@ -166,11 +133,15 @@ export interface FitPlan {
   iterationsBefore: number;
   history: History;
   progress: Progress;
-  /** Whether model.stopTraining was set by a callback. */
-  stopRequested: () => boolean;
+  /** The model, whose stopTraining a callback may set. */
+  model: { stopTraining: boolean };
+  /** The records keep each step's loss and metric (for batch callbacks). */
+  stepLogs: boolean;
+  /** The records keep each epoch's weights and optimizer state, to rewind a group to an epoch's end. */
+  snapshots: boolean;
 }
 
-export function makePlan(op: string, core: ModelCore, ctx: Context, data: TrainingData, options: ParsedFitOptions, stopRequested: () => boolean): FitPlan {
+export function makePlan(op: string, core: ModelCore, ctx: Context, data: TrainingData, options: ParsedFitOptions, model: { stopTraining: boolean }): FitPlan {
   const samples = data.samples;
   // Keras: the validation samples are the last fraction, split off before shuffling.
   const trainSamples = options.validationSplit > 0 ? Math.floor(samples * (1 - options.validationSplit)) : samples;
@@ -198,57 +169,129 @@ export function makePlan(op: string, core: ModelCore, ctx: Context, data: Traini
     iterationsBefore: core.iterations,
     history,
     progress: new Progress(options.verbose, options.epochs, stepsPerEpoch),
-    stopRequested,
+    model,
+    stepLogs: options.callbacks.has('onBatchEnd'),
+    // Groups span epochs unless they are one step or one epoch (see fit-loop.ts's groupLength).
+    snapshots: options.callbacks.list.length > 0 && !epochGroups(options),
   };
+}
+
+/** Whether groups are at most one epoch: yieldEvery 'batch' or 'epoch', or a user onEpochBegin (what it sets must apply to its epoch). */
+export function epochGroups(options: ParsedFitOptions): boolean {
+  return options.yieldEvery === 'batch' || options.yieldEvery === 'epoch' || options.callbacks.hasUserHook('onEpochBegin');
 }
 
 /** The epochs' sample orders, drawn in epoch order from the fit's seeded generator. */
 export class Permutations {
   private readonly random: Random;
   private next = 0;
-  private last: Uint32Array | null = null;
+  private readonly cache = new Map<number, Uint32Array>();
 
   constructor(seed: number, private readonly samples: number, readonly shuffle: boolean) {
     this.random = new Random(seed);
   }
 
-  /** Epoch `epoch`'s order (epochs must be asked for in order; the last one is cached). */
+  /** Epoch `epoch`'s order (kept until forgotten: a rewind may ask for it again). */
   epoch(epoch: number): Uint32Array {
-    if (epoch === this.next - 1 && this.last) return this.last;
-    if (epoch !== this.next) throw new Error(`permutations asked out of order: ${epoch} after ${this.next - 1}`);
-    const order = new Uint32Array(this.samples);
-    for (let i = 0; i < order.length; i++) order[i] = i;
-    if (this.shuffle) this.random.shuffle(order);
-    this.next++;
-    this.last = order;
+    while (this.next <= epoch) {
+      const order = new Uint32Array(this.samples);
+      for (let i = 0; i < order.length; i++) order[i] = i;
+      if (this.shuffle) this.random.shuffle(order);
+      this.cache.set(this.next++, order);
+    }
+    const order = this.cache.get(epoch);
+    if (!order) throw new Error(`permutation of epoch ${epoch} was forgotten`);
     return order;
   }
+
+  /** Forgets the orders of epochs before `epoch` (no rewind goes back past it). */
+  forget(epoch: number): void {
+    for (const e of this.cache.keys()) if (e < epoch) this.cache.delete(e);
+  }
+}
+/**
+ * The records both paths write (train_records.wgsl): a header, then in vec4s: (loss, metric, val
+ * loss, val metric) sums per epoch of the group; with step logs, (loss, metric, 0, 0) per step of
+ * the group right after them; with snapshots, from a fixed index, each epoch's weights and
+ * optimizer state in the flat layout (weights at each parameter's offset, then each state slot).
+ */
+export interface RecordLayout {
+  /** Epochs per group at most. */
+  maxEpochs: number;
+  /** Steps per group at most (their logs), 0 without step logs. */
+  maxSteps: number;
+  /** Words per epoch snapshot, 0 without snapshots. */
+  snapshotWords: number;
 }
 
-/** The records buffer both paths write: a header, then (loss, metric, val loss, val metric) sums per epoch. */
+export function recordLayout(plan: FitPlan, maxEpochs: number, maxSteps: number): RecordLayout {
+  return { maxEpochs, maxSteps: plan.stepLogs ? maxSteps : 0, snapshotWords: snapshotWords(plan) };
+}
+
+/** Words of one epoch's snapshot (0 when the plan keeps none). */
+export function snapshotWords(plan: FitPlan): number {
+  return plan.snapshots ? (1 + plan.core.compiled!.optimizer.slots) * plan.core.flatSize : 0;
+}
+
+export function layoutWords(l: RecordLayout): number {
+  return RECORD_HEADER_WORDS + 4 * (l.maxEpochs + l.maxSteps) + l.maxEpochs * l.snapshotWords;
+}
+
+/** Index (in vec4s past the header) of the first snapshot, or NO_RECORD. */
+export function snapshotBase(l: RecordLayout): number {
+  return l.snapshotWords > 0 ? l.maxEpochs + l.maxSteps : NO_RECORD;
+}
+
+/** Words of a group's readback: the header, its epochs, and its step logs if kept. */
+export function groupWords(l: RecordLayout, groupEpochs: number, groupSteps: number): number {
+  return RECORD_HEADER_WORDS + 4 * (groupEpochs + (l.maxSteps > 0 ? groupSteps : 0));
+}
+
+/**
+ * Copies between the snapshot of the group's epoch `slot` in `records` and the trainer's weights
+ * (`weightAt(i)`: parameter i's tensor and offset) and optimizer state: into the snapshot
+ * (`save`), or back out of it (a rewind).
+ */
+export function copySnapshot(plan: FitPlan, records: Tensor, l: RecordLayout, slot: number, weightAt: (i: number) => [Tensor, number], save: boolean): void {
+  const { ctx, op, core } = plan;
+  const state = core.ensureOptimizerState();
+  const base = RECORD_HEADER_WORDS + 4 * snapshotBase(l) + slot * l.snapshotWords;
+  const flat = core.flatSize;
+  const copy = (a: Tensor, aOffset: number, b: Tensor, bOffset: number, count: number) =>
+    save ? copyElements(ctx, op, a, aOffset, b, bOffset, count) : copyElements(ctx, op, b, bOffset, a, aOffset, count);
+  core.params.forEach((p, i) => {
+    const [weights, offset] = weightAt(i);
+    copy(weights, offset, records, base + p.offset, p.size);
+    for (let k = 1; k <= core.compiled!.optimizer.slots; k++) copy(state, k * flat + p.offset, records, base + k * flat + p.offset, p.size);
+  });
+}
+
+/** Copies parameter i's weights at the end of the group's epoch `slot` from the snapshot into `dst`. */
+export function copySnapshotWeights(plan: FitPlan, records: Tensor, l: RecordLayout, slot: number, dst: Tensor[]): void {
+  const base = RECORD_HEADER_WORDS + 4 * snapshotBase(l) + slot * l.snapshotWords;
+  plan.core.params.forEach((p, i) => copyElements(plan.ctx, plan.op, records, base + p.offset, dst[i], 0, p.size));
+}
+
+/** A group's records as read back. */
 export interface Records {
   stopped: boolean;
   stopEpoch: number;
   stopBatch: number;
-  lastBatchLoss: number;
-  lastBatchMetric: number;
+  /** (loss, metric, val loss, val metric) sums per epoch of the group. */
   epochs: Float32Array;
+  /** (loss, metric, -, -) per step of the group, or empty. */
+  steps: Float32Array;
 }
 
-export function recordsWords(epochs: number): number {
-  return RECORD_HEADER_WORDS + 4 * epochs;
-}
-
-export function decodeRecords(bytes: ArrayBuffer): Records {
+export function decodeRecords(bytes: ArrayBuffer, groupEpochs: number): Records {
   const u = new Uint32Array(bytes, 0, RECORD_HEADER_WORDS);
-  const f = new Float32Array(bytes, 0, RECORD_HEADER_WORDS);
+  const at = RECORD_HEADER_WORDS * 4;
   return {
     stopped: u[0] !== 0,
     stopEpoch: u[1],
     stopBatch: u[2],
-    lastBatchLoss: f[4],
-    lastBatchMetric: f[5],
-    epochs: new Float32Array(bytes, RECORD_HEADER_WORDS * 4),
+    epochs: new Float32Array(bytes, at, 4 * groupEpochs),
+    steps: new Float32Array(bytes, at + 16 * groupEpochs),
   };
 }
 
@@ -264,22 +307,9 @@ export function epochLogs(plan: FitPlan, sums: Float32Array, slot: number): Logs
   return logs;
 }
 
-export function batchLogs(plan: FitPlan, records: Records): Logs {
-  const logs: Logs = { loss: records.lastBatchLoss };
-  if (plan.setup.metricKey) logs[plan.setup.metricKey] = records.lastBatchMetric;
+/** Logs of the group's `index`-th step. */
+export function stepLogs(plan: FitPlan, records: Records, index: number): Logs {
+  const logs: Logs = { loss: records.steps[4 * index] };
+  if (plan.setup.metricKey) logs[plan.setup.metricKey] = records.steps[4 * index + 1];
   return logs;
-}
-
-/**
- * Reports epochs [first, first + count) whose sums are in `records` from slot `slotOfFirst`:
- * History, progress output, onEpochEnd. Returns true when training should stop.
- */
-export async function reportEpochs(plan: FitPlan, records: Records, first: number, count: number, slotOfFirst: number, msPerEpoch: number): Promise<boolean> {
-  for (let k = 0; k < count; k++) {
-    const logs = epochLogs(plan, records.epochs, slotOfFirst + k);
-    plan.history.push(first + k, logs);
-    plan.progress.epochEnd(first + k, msPerEpoch, logs);
-    if (plan.options.callbacks.onEpochEnd) await plan.options.callbacks.onEpochEnd(first + k, { ...logs });
-  }
-  return plan.stopRequested();
 }

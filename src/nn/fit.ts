@@ -11,7 +11,7 @@ import { fitsFusedKernel, trainFused } from './train-fused.js';
 import { trainLayerwise } from './train-layerwise.js';
 import { chooseFitPath } from './fit-variants.js';
 
-export async function fit(core: ModelCore, stopRequested: () => boolean, x: unknown, y: unknown, options?: FitOptions): Promise<History> {
+export async function fit(core: ModelCore, model: { stopTraining: boolean }, x: unknown, y: unknown, options?: FitOptions): Promise<History> {
   const op = 'fit';
   core.checkAlive(op);
   if (!core.compiled) throw new ModelStateError(op, 'compile the model before fit: model.compile({ loss, optimizer })');
@@ -23,7 +23,7 @@ export async function fit(core: ModelCore, stopRequested: () => boolean, x: unkn
     const data = await prepareData(op, core, ctx, x, y, core.compiled.loss === 'sparseCategoricalCrossentropy');
     try {
       core.ensureWeights(op);
-      const plan = makePlan(op, core, ctx, data, parsed, stopRequested);
+      const plan = makePlan(op, core, ctx, data, parsed, model);
       const path = chooseFitPath(ctx, fitsFusedKernel(core, plan.setup.stages));
       if (path === 'layerwise') await trainLayerwise(plan);
       else await trainFused(plan, path === 'fused-lanes');

@@ -65,7 +65,11 @@ const SEQUENTIAL_CONFIG = { known: ['layers', 'name'] };
 export class Sequential {
   /** Model name (shown by toJSON). */
   name = 'sequential';
-  /** Set to true (e.g. in a callback) to stop fit after the current epoch (or batch, with onBatchEnd). */
+  /**
+   * Set to true in a callback to stop fit: from onEpochEnd, after that epoch; from onEpochBegin,
+   * before that epoch; from a batch hook, at the end of that batch's epoch. The History ends at
+   * the last epoch run and the model holds that epoch's weights.
+   */
   stopTraining = false;
   /** @internal */
   readonly core = new ModelCore();
@@ -93,6 +97,11 @@ export class Sequential {
     return this.core.layers;
   }
 
+  /** The compiled optimizer (TF.js's model.optimizer), or null before compile. Its learningRate may be set between epochs. */
+  get optimizer(): Optimizer | null {
+    return this.core.compiled?.optimizer ?? null;
+  }
+
   /** The context the model is bound to, or null before it binds. */
   get context(): Context | null {
     return this.core.ctx;
@@ -117,7 +126,7 @@ export class Sequential {
    */
   fit(x: ModelInput, y: ModelTarget, options?: FitOptions): Promise<History> {
     this.stopTraining = false;
-    return fit(this.core, () => this.stopTraining, x, y, options);
+    return fit(this.core, this, x, y, options);
   }
 
   /** Runs the model forward (synchronous; read the result with `await t.read()`). It takes no options yet. */

@@ -60,7 +60,8 @@ function checkObject(op: string, config: unknown): void {
  */
 export class SGD {
   readonly className = 'SGD';
-  readonly learningRate: number;
+  /** Settable between steps (a callback's schedule); see LearningRateScheduler. */
+  learningRate: number;
   readonly momentum: number;
   readonly nesterov: boolean;
 
@@ -92,7 +93,8 @@ export class SGD {
  */
 export class Adam {
   readonly className = 'Adam';
-  readonly learningRate: number;
+  /** Settable between steps (a callback's schedule); see LearningRateScheduler. */
+  learningRate: number;
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
@@ -125,16 +127,22 @@ export function parseOptimizer(op: string, value: unknown): Optimizer {
   throw new ArgumentError(op, `optimizer must be 'sgd', 'adam', new SGD({...}) or new Adam({...}), got ${describe(value)}`);
 }
 
+/** The optimizer's learning rate, checked (callbacks may set it to anything). */
+export function learningRateOf(op: string, o: Optimizer): number {
+  return positiveFinite(op, 'optimizer.learningRate', o.learningRate);
+}
+
 export function optimizerCode(o: Optimizer): OptimizerCode {
   if (o instanceof Adam) return OptimizerCode.Adam;
   if (o.momentum === 0) return OptimizerCode.SGD;
   return o.nesterov ? OptimizerCode.Nesterov : OptimizerCode.Momentum;
 }
 
-export function stepParams(o: Optimizer, step: number): StepParams {
+/** The update of step `step` (1-based) at learning rate `learningRate` (default: the optimizer's own). */
+export function stepParams(o: Optimizer, step: number, learningRate = o.learningRate): StepParams {
   if (o instanceof Adam) {
-    const rate = (o.learningRate * Math.sqrt(1 - Math.pow(o.beta2, step))) / (1 - Math.pow(o.beta1, step));
+    const rate = (learningRate * Math.sqrt(1 - Math.pow(o.beta2, step))) / (1 - Math.pow(o.beta1, step));
     return { code: OptimizerCode.Adam, rate, momentum: 0, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon };
   }
-  return { code: optimizerCode(o), rate: o.learningRate, momentum: o.momentum, beta1: 0, beta2: 0, epsilon: 0 };
+  return { code: optimizerCode(o), rate: learningRate, momentum: o.momentum, beta1: 0, beta2: 0, epsilon: 0 };
 }

@@ -53,7 +53,7 @@ export const COMPILE_OPTIONS: OptionSchema = {
 };
 
 export const FIT_OPTIONS: OptionSchema = {
-  known: ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'verbose', 'seed', 'callbacks'],
+  known: ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'verbose', 'seed', 'callbacks', 'yieldEvery'],
   unsupported: {
     classWeight: 'class weights are not supported; repeat the samples of a class to weight it',
     sampleWeight: 'sample weights are not supported; repeat a sample to weight it',
@@ -61,12 +61,24 @@ export const FIT_OPTIONS: OptionSchema = {
     initialEpoch: 'initialEpoch is not supported yet',
     stepsPerEpoch: 'steps per epoch follow from the sample count and batchSize',
     validationSteps: 'validation runs over all held-out samples',
-    yieldEvery: 'yieldEvery is not supported yet: callbacks run at the end of each epoch (onEpochEnd) or step (onBatchEnd)',
   },
 };
 
 /** Callback hooks that fit delivers; other `on*` keys of a callback object are refused. */
-export const CALLBACK_HOOKS = ['onEpochEnd', 'onBatchEnd'] as const;
+export const CALLBACK_HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'] as const;
+
+export const EARLY_STOPPING_CONFIG: OptionSchema = {
+  known: ['monitor', 'minDelta', 'patience', 'mode', 'baseline', 'restoreBestWeights'],
+  unsupported: {
+    verbose: 'EarlyStopping prints nothing; read its stoppedEpoch after fit',
+    startFromEpoch: 'startFromEpoch is not supported: EarlyStopping watches from the first epoch',
+  },
+};
+
+export const REDUCE_LR_CONFIG: OptionSchema = {
+  known: ['monitor', 'factor', 'patience', 'mode', 'minDelta', 'cooldown', 'minLr'],
+  unsupported: { verbose: 'ReduceLROnPlateau prints nothing; read optimizer.learningRate after fit' },
+};
 
 /** predict and evaluate take no options yet; naming TF.js's ones says what to do instead. */
 export const PREDICT_OPTIONS: OptionSchema = {

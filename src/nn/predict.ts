@@ -4,8 +4,8 @@ import { ModelStateError } from './errors.js';
 import type { ModelCore } from './core.js';
 import { inputTensor, prepareData } from './data.js';
 import { forwardStages } from './forward.js';
-import { accumulate, gatherRows } from '../ops/training/ops.js';
-import { decodeRecords, lossSetup, recordsWords } from './fit-common.js';
+import { accumulate, gatherRows, NO_RECORD, RECORD_HEADER_WORDS } from '../ops/training/ops.js';
+import { decodeRecords, lossSetup } from './fit-common.js';
 import { lossAndGradient } from './train-layerwise.js';
 import { LabelKind, LossCode } from './losses.js';
 
@@ -36,7 +36,7 @@ export async function evaluate(core: ModelCore, x: unknown, y: unknown): Promise
   if (!core.compiled) throw new ModelStateError(op, 'compile the model before evaluate: model.compile({ loss, optimizer })');
   const ctx = await core.resolveContext(op, x, y);
   const data = await prepareData(op, core, ctx, x, y, core.compiled.loss === 'sparseCategoricalCrossentropy');
-  const records = ctx.tensor(new Float32Array(recordsWords(1)));
+  const records = ctx.tensor(new Float32Array(RECORD_HEADER_WORDS + 4));
   try {
     core.ensureWeights(op);
     const setup = lossSetup(core, data.labelKind);
@@ -52,11 +52,11 @@ export async function evaluate(core: ModelCore, x: unknown, y: unknown): Promise
       const outs = forwardStages(ctx, op, core, setup.stages, xb);
       const out = outs[outs.length - 1];
       const { rowLoss, grad } = lossAndGradient(plan, out, yb, labelKind);
-      accumulate(ctx, op, rowLoss, out, yb, labelKind, records, { rows, n: units, metricCode: setup.metric, labelKind, slot: 0, validation: true, reset: first === 0, epoch: 0, batch: 0 });
+      accumulate(ctx, op, rowLoss, out, yb, labelKind, records, { rows, n: units, metricCode: setup.metric, labelKind, slot: 0, validation: true, reset: first === 0, epoch: 0, batch: 0, stepLog: NO_RECORD });
       for (const t of [xb, yb, rowLoss, grad, ...outs]) t.destroy();
     }
     const values = (await records.read()) as Float32Array;
-    const sums = decodeRecords(values.buffer as ArrayBuffer).epochs;
+    const sums = decodeRecords(values.buffer as ArrayBuffer, 1).epochs;
     const result: Record<string, number> = { loss: sums[2] / data.samples };
     if (setup.metricKey) result[setup.metricKey] = sums[3] / data.samples;
     return result;

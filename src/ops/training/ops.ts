@@ -9,6 +9,7 @@ import type { CoreContext } from '../../core-context.js';
 import type { Tensor } from '../../tensor.js';
 import { LEAKY_RELU_ALPHA, type Activation } from '../../linalg.js';
 import {
+  NO_RECORD,
   RECORD_HEADER_WORDS,
   recordAccumulate,
   recordCheckValues,
@@ -30,6 +31,7 @@ import { softmax } from '../softmax.js';
 export {
   NO_BIAS,
   NO_PERMUTATION,
+  NO_RECORD,
   RECORD_HEADER_WORDS,
   STAGE_WORDS,
   TRAIN_SMALL_LANES_WIDTH,
@@ -179,6 +181,7 @@ const accumulateOp = /* @__PURE__ */ internalOp<AccumulateArgs, void>(
       data[4] = lossSum / p.rows;
       data[5] = metricSum / p.rows;
       header[3] += 1;
+      if (p.stepLog !== NO_RECORD) data.set([lossSum / p.rows, metricSum / p.rows, 0, 0], RECORD_HEADER_WORDS + 4 * p.stepLog);
     } else {
       if (p.reset) data[at + 2] = data[at + 3] = 0;
       data[at + 2] += lossSum;
