@@ -194,4 +194,23 @@ describe('callbacks', () => {
     expect(logs.map((l) => l.accuracy)).toEqual(h.accuracy);
     m.dispose();
   });
+
+  it('validationData (arrays or tensors) validates as validationSplit does on the same samples', async () => {
+    const split = model();
+    const hs = await split.fit(X, Y, { epochs: 3, batchSize: 2, seed: 5, validationSplit: 0.5 });
+    const given = model();
+    const logs: Logs[] = [];
+    const hd = await given.fit(X.slice(0, 3), Y.slice(0, 3), { epochs: 3, batchSize: 2, seed: 5, validationData: [X.slice(3), Y.slice(3)], callbacks: { onEpochEnd: (_e, l) => void logs.push(l) } });
+    expect(hd.history).toEqual(hs.history);
+    expect(logs.map((l) => l.val_accuracy)).toEqual(hs.val_accuracy);
+    expect(await weightsOf(given)).toEqual(await weightsOf(split));
+    const vx = ctx.tensor(X.slice(3));
+    const vy = ctx.tensor(Y.slice(3));
+    const tensors = model();
+    const ht = await tensors.fit(X.slice(0, 3), Y.slice(0, 3), { epochs: 3, batchSize: 2, seed: 5, validationData: [vx, vy] });
+    expect(ht.val_loss).toEqual(hs.val_loss);
+    await expect(tensors.fit(X, Y, { validationData: [[[1, 2, 3]], [[1]]] })).rejects.toThrow('fit (validationData)');
+    for (const t of [vx, vy]) t.destroy();
+    for (const m of [split, given, tensors]) m.dispose();
+  });
 });

@@ -9,7 +9,7 @@ import { ArgumentError, ShapeError } from '../errors.js';
 import type { Context } from '../context.js';
 import { Tensor } from '../tensor.js';
 import { describe, formatShape } from '../shape.js';
-import { checkValues as findBadValues } from '../ops/training/ops.js';
+import { checkValues as findBadValues, copyElements } from '../ops/training/ops.js';
 import { LabelKind } from './losses.js';
 import type { ModelCore } from './core.js';
 
@@ -188,3 +188,36 @@ async function checkValues(op: string, ctx: Context, all: { arg: string; t: Tens
     VALID.set(c.t, keys);
   }
 }
+
+/**
+ * Training data followed by validation data (fit's validationData) as one x and one y, so that
+ * both trainers validate on "the samples after the training ones" as with validationSplit.
+ */
+export function appendRows(op: string, ctx: Context, train: TrainingData, validation: TrainingData): TrainingData {
+  if (validation.labelKind !== train.labelKind) {
+    throw new ArgumentError(op, `validationData's targets must be of the same kind as y (${LABEL_KIND_NAMES[train.labelKind]}), got ${LABEL_KIND_NAMES[validation.labelKind]}`);
+  }
+  const samples = train.samples + validation.samples;
+  const join = (a: Tensor, b: Tensor) => {
+    const shape = a.rank === 2 ? [samples, a.shape[1]] : [samples];
+    const t = a.dtype === 'int32' ? ctx.tensor(new Int32Array(a.size + b.size), shape) : ctx.tensor(new Float32Array(a.size + b.size), shape);
+    copyElements(ctx, op, a, 0, t, 0, a.size);
+    copyElements(ctx, op, b, 0, t, a.size, b.size);
+    return t;
+  };
+  const owned = [join(train.x, validation.x), join(train.y, validation.y)];
+  return {
+    x: owned[0],
+    y: owned[1],
+    samples,
+    labelKind: train.labelKind,
+    owned,
+    dispose: () => owned.forEach((t) => t.destroy()),
+  };
+}
+
+const LABEL_KIND_NAMES: Record<LabelKind, string> = {
+  [LabelKind.Dense]: 'float32 targets',
+  [LabelKind.IndexInt]: 'int32 class indices',
+  [LabelKind.IndexFloat]: 'float32 class indices',
+};

@@ -30,6 +30,8 @@ export interface FitOptions {
   shuffle?: boolean;
   /** Fraction of the samples (the last ones, taken before shuffling) held out for validation. */
   validationSplit?: number;
+  /** `[x, y]` to validate on after each epoch (instead of validationSplit): Tensors or arrays as x and y take them. */
+  validationData?: [unknown, unknown];
   /** 0 silent (default), 1 progress bar per epoch (Node; one line per epoch in a page), 2 one line per epoch. */
   verbose?: 0 | 1 | 2;
   /** Makes shuffling reproducible. */
@@ -52,6 +54,7 @@ export interface ParsedFitOptions {
   batchSize: number;
   shuffle: boolean;
   validationSplit: number;
+  validationData: [unknown, unknown] | null;
   verbose: 0 | 1 | 2;
   seed: number;
   callbacks: CallbackList;
@@ -70,6 +73,14 @@ export function parseFitOptions(op: string, options: unknown): ParsedFitOptions 
   if (typeof validationSplit !== 'number' || !(validationSplit >= 0 && validationSplit < 1)) {
     throw new ArgumentError(op, `validationSplit must be a number in [0, 1), got ${describe(validationSplit)}`);
   }
+  const validationData: unknown = o.validationData ?? null;
+  if (validationData !== null) {
+    if (!Array.isArray(validationData) || validationData.length !== 2) {
+      const weights = Array.isArray(validationData) && validationData.length === 3 ? ' (validation sample weights are not supported)' : '';
+      throw new ArgumentError(op, `validationData must be [x, y] (Tensors or arrays), got ${describe(validationData)}${weights}`);
+    }
+    if (o.validationSplit !== undefined) throw new ArgumentError(op, 'give validationSplit or validationData, not both');
+  }
   const verbose = o.verbose ?? 0;
   if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new ArgumentError(op, `verbose must be 0, 1 or 2, got ${describe(verbose)}`);
   if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff)) {
@@ -79,7 +90,7 @@ export function parseFitOptions(op: string, options: unknown): ParsedFitOptions 
   if (!(['auto', 'batch', 'epoch', 'never'].includes(yieldEvery as string) || (typeof yieldEvery === 'number' && yieldEvery > 0 && Number.isFinite(yieldEvery)))) {
     throw new ArgumentError(op, `yieldEvery must be 'auto', 'batch', 'epoch', 'never' or a positive number of milliseconds, got ${describe(yieldEvery)}`);
   }
-  return { epochs, batchSize, shuffle, validationSplit, verbose, seed: o.seed ?? randomSeed(), callbacks: parseCallbacks(op, o.callbacks), yieldEvery };
+  return { epochs, batchSize, shuffle, validationSplit, verbose, seed: o.seed ?? randomSeed(), callbacks: parseCallbacks(op, o.callbacks), yieldEvery, validationData: validationData as [unknown, unknown] | null };
 }
 
 /** How the loss is computed and which metric is recorded. */
@@ -141,10 +152,11 @@ export interface FitPlan {
   snapshots: boolean;
 }
 
-export function makePlan(op: string, core: ModelCore, ctx: Context, data: TrainingData, options: ParsedFitOptions, model: { stopTraining: boolean }): FitPlan {
+/** `validationRows`: the last rows of `data` that are validationData (null: none given). */
+export function makePlan(op: string, core: ModelCore, ctx: Context, data: TrainingData, options: ParsedFitOptions, model: { stopTraining: boolean }, validationRows: number | null): FitPlan {
   const samples = data.samples;
   // Keras: the validation samples are the last fraction, split off before shuffling.
-  const trainSamples = options.validationSplit > 0 ? Math.floor(samples * (1 - options.validationSplit)) : samples;
+  const trainSamples = validationRows !== null ? samples - validationRows : options.validationSplit > 0 ? Math.floor(samples * (1 - options.validationSplit)) : samples;
   const valSamples = samples - trainSamples;
   if (trainSamples === 0) throw new ArgumentError(op, `validationSplit ${options.validationSplit} leaves no training samples out of ${samples}`);
   if (options.validationSplit > 0 && valSamples === 0) throw new ArgumentError(op, `validationSplit ${options.validationSplit} leaves no validation samples out of ${samples}`);

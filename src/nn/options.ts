@@ -53,11 +53,10 @@ export const COMPILE_OPTIONS: OptionSchema = {
 };
 
 export const FIT_OPTIONS: OptionSchema = {
-  known: ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'verbose', 'seed', 'callbacks', 'yieldEvery'],
+  known: ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'verbose', 'seed', 'callbacks', 'yieldEvery'],
   unsupported: {
     classWeight: 'class weights are not supported; repeat the samples of a class to weight it',
     sampleWeight: 'sample weights are not supported; repeat a sample to weight it',
-    validationData: 'separate validation data is not supported yet; hold out the last samples with validationSplit',
     initialEpoch: 'initialEpoch is not supported yet',
     stepsPerEpoch: 'steps per epoch follow from the sample count and batchSize',
     validationSteps: 'validation runs over all held-out samples',
