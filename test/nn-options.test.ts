@@ -35,7 +35,7 @@ describe('strict options in the training API', () => {
     ['Sequential', () => new Sequential({ layer: [] } as never), "Sequential: unknown option 'layer' (did you mean 'layers'?)"],
     ['compile', () => new Sequential([new Dense({ units: 1, inputShape: [2] })]).compile({ loss: 'mse', optimiser: 'sgd' } as never), "compile: unknown option 'optimiser' (did you mean 'optimizer'?)"],
     ['compile', () => new Sequential([new Dense({ units: 1, inputShape: [2] })]).compile({ loss: 'mse', lossWeights: [1] } as never), "compile: unknown option 'lossWeights': loss weights are not supported (a Sequential model has one output)"],
-    ['predict', () => xorModel().predict(X, { batchSize: 2 } as never), "predict: unknown option 'batchSize': batchSize is not supported yet: the whole input runs at once (the results do not depend on it)"],
+    ['predict', () => xorModel().predict(X, { verbose: 1 } as never), "predict: unknown option 'verbose': predict and evaluate print nothing"],
     ['summary', () => xorModel().summary({ printfn: () => {} } as never), "summary: unknown option 'printfn' (did you mean 'printFn'?)"],
   ])('%s refuses with an ArgumentError that says why', (_call, fn, message) => {
     expect(fn).toThrow(new ArgumentError(message.slice(0, message.indexOf(':')), message.slice(message.indexOf(':') + 2)));
@@ -63,7 +63,8 @@ describe('strict options in the training API', () => {
 
   it('evaluate refuses options it does not take', async () => {
     const model = xorModel();
-    await expect(model.evaluate(X, Y, { batchSize: 2 } as never)).rejects.toThrow(/^evaluate: unknown option 'batchSize'/);
+    await expect(model.evaluate(X, Y, { batch_size: 2 } as never)).rejects.toThrow("evaluate: unknown option 'batch_size' (did you mean 'batchSize'?)");
+    await expect(model.evaluate(X, Y, { sampleWeight: [1, 1, 1, 1] } as never)).rejects.toThrow(/^evaluate: unknown option 'sampleWeight': sample weights are not supported/);
     model.dispose();
   });
 });

@@ -16,6 +16,7 @@ import { fit } from './fit.js';
 import { evaluate, predict } from './predict.js';
 import { modelToJSON, parseModelJSON, type SequentialJSON } from './serialization.js';
 import type { FitOptions } from './fit-common.js';
+import type { FlatArray } from './data.js';
 import type { History } from './history.js';
 import type { LossName } from './losses.js';
 import type { Optimizer } from './optimizers.js';
@@ -35,8 +36,8 @@ export interface CompileOptions {
 }
 
 /** Data `fit`, `predict` and `evaluate` take: a Tensor, or nested arrays (one row per sample). */
-export type ModelInput = Tensor | number[][];
-export type ModelTarget = Tensor | number[][] | number[];
+export type ModelInput = Tensor | number[][] | FlatArray;
+export type ModelTarget = Tensor | number[][] | number[] | FlatArray;
 
 /**
  * A linear stack of layers.
@@ -57,6 +58,19 @@ export interface SummaryOptions {
   printFn?: (text: string) => void;
   /** `false`: return the table without printing it. Default true. */
   print?: boolean;
+}
+
+/** Options of predict and evaluate. */
+export interface PredictOptions {
+  /** Rows per forward pass. */
+  batchSize?: number;
+}
+
+function parseBatchSize(op: string, options: unknown): number | null {
+  const { batchSize } = checkOptions(op, options, PREDICT_OPTIONS) as PredictOptions;
+  if (batchSize === undefined) return null;
+  if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError(op, `batchSize must be an integer >= 1, got ${describe(batchSize)}`);
+  return batchSize;
 }
 
 const SUMMARY_OPTIONS = { known: ['printFn', 'print'], unsupported: { lineLength: 'the table has a fixed width', positions: 'the table has fixed columns' } };
@@ -129,20 +143,21 @@ export class Sequential {
     return fit(this.core, this, x, y, options);
   }
 
-  /** Runs the model forward (synchronous; read the result with `await t.read()`). It takes no options yet. */
-  predict(x: ModelInput, options?: Record<string, never>): Tensor<'float32'> {
-    checkOptions('predict', options, PREDICT_OPTIONS);
-    return predict(this.core, x);
+  /**
+   * Runs the model forward (synchronous; read the result with `await t.read()`). `batchSize`: rows
+   * per forward pass (default: all at once); the results do not depend on it.
+   */
+  predict(x: ModelInput, options?: PredictOptions): Tensor<'float32'> {
+    return predict(this.core, x, parseBatchSize('predict', options));
   }
 
-  /** The loss and metrics over (x, y), as numbers. It takes no options yet. */
-  evaluate(x: ModelInput, y: ModelTarget, options?: Record<string, never>): Promise<Record<string, number>> {
+  /** The loss and metrics over (x, y), as numbers. `batchSize`: rows per forward pass (default 4096). */
+  evaluate(x: ModelInput, y: ModelTarget, options?: PredictOptions): Promise<Record<string, number>> {
     try {
-      checkOptions('evaluate', options, PREDICT_OPTIONS);
+      return evaluate(this.core, x, y, parseBatchSize('evaluate', options));
     } catch (error) {
       return Promise.reject(error);
     }
-    return evaluate(this.core, x, y);
   }
 
   /**

@@ -79,11 +79,12 @@ export const REDUCE_LR_CONFIG: OptionSchema = {
   unsupported: { verbose: 'ReduceLROnPlateau prints nothing; read optimizer.learningRate after fit' },
 };
 
-/** predict and evaluate take no options yet; naming TF.js's ones says what to do instead. */
+/** predict and evaluate: TF.js's batchSize; its other options say what to do instead. */
 export const PREDICT_OPTIONS: OptionSchema = {
-  known: [],
+  known: ['batchSize'],
   unsupported: {
-    batchSize: 'batchSize is not supported yet: the whole input runs at once (the results do not depend on it)',
     verbose: 'predict and evaluate print nothing',
+    steps: 'predict and evaluate run over all of x',
+    sampleWeight: 'sample weights are not supported; repeat a sample to weight it',
   },
 };

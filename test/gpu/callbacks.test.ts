@@ -2,7 +2,8 @@
  * fit's callbacks on each WebGPU training path ('fused-lanes', 'fused-small', 'layerwise'): the
  * hook order for yieldEvery 'auto' and 'batch' with the same per-step logs, EarlyStopping's exact
  * stop (with and without restoreBestWeights) when the epochs ran inside one group, and a
- * per-epoch learning-rate schedule inside a group against the cpu backend's run.
+ * per-epoch learning-rate schedule inside a group against the cpu backend's run, and
+ * validationData against validationSplit on the same samples.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGpuPage, expectClose, type GpuPage } from './page';
@@ -32,7 +33,7 @@ describe('callbacks on the GPU training paths', () => {
         const weights = async (m: ReturnType<typeof make>) => (await m.getWeights()).flatMap((a) => Array.from(a));
         const after = async (epochs: number) => {
           const m = make(gpuCtx, 'sgd');
-          await m.fit(x, y, { epochs, batchSize: 2, seed: 5 });
+          await m.fit(x, y, { epochs, batchSize: 3, seed: 5 });
           const w = await weights(m);
           m.dispose();
           return w;
@@ -44,7 +45,7 @@ describe('callbacks on the GPU training paths', () => {
           const batchLoss: number[] = [];
           await m.fit(x, y, {
             epochs: 3,
-            batchSize: 2,
+            batchSize: 3,
             seed: 5,
             yieldEvery,
             callbacks: {
@@ -67,19 +68,26 @@ describe('callbacks on the GPU training paths', () => {
 
         const stopper = new nn.EarlyStopping({ monitor: 'loss', minDelta: 10, patience: 3 });
         const stopped = make(gpuCtx, 'sgd');
-        const hStop = await stopped.fit(x, y, { epochs: 40, batchSize: 2, seed: 5, callbacks: [stopper, { onEpochEnd: () => {} }] });
+        const hStop = await stopped.fit(x, y, { epochs: 6, batchSize: 3, seed: 5, callbacks: [stopper, { onEpochEnd: () => {} }] });
         const best = new nn.EarlyStopping({ monitor: 'loss', mode: 'max', patience: 2, restoreBestWeights: true });
         const restored = make(gpuCtx, 'sgd');
-        const hBest = await restored.fit(x, y, { epochs: 40, batchSize: 2, seed: 5, callbacks: best });
+        const hBest = await restored.fit(x, y, { epochs: 5, batchSize: 3, seed: 5, callbacks: best });
 
         const scheduled: number[][] = [];
         for (const ctx of [gpuCtx, cpuCtx]) {
           const m = make(ctx, 'adam');
-          await m.fit(x, y, { epochs: 8, batchSize: 2, seed: 5, callbacks: new nn.LearningRateScheduler((e: number, lr: number) => (e % 3 === 2 ? lr * 0.5 : lr)) });
+          await m.fit(x, y, { epochs: 5, batchSize: 3, seed: 5, callbacks: new nn.LearningRateScheduler((e: number, lr: number) => (e % 3 === 2 ? lr * 0.5 : lr)) });
           scheduled.push(await weights(m));
           m.dispose();
         }
+        const valSplit = make(gpuCtx, 'sgd');
+        const hSplit = await valSplit.fit(x, y, { epochs: 3, batchSize: 3, seed: 5, validationSplit: 0.5 });
+        const valData = make(gpuCtx, 'sgd');
+        const hData = await valData.fit(x.slice(0, 3), y.slice(0, 3), { epochs: 3, batchSize: 3, seed: 5, validationData: [x.slice(3), y.slice(3)] });
+        valSplit.dispose();
+        valData.dispose();
         const out = {
+          validation: [hSplit.history, hData.history],
           ran: gpuCtx.lastKernelVariant('fit'),
           auto,
           batch,
@@ -98,7 +106,9 @@ describe('callbacks on the GPU training paths', () => {
       { variant },
     );
     expect(r.ran).toBe(variant);
-    const epoch = (e: number) => `eb${e} bb0 be0 bb1 be1 bb2 be2 ee${e}`;
+    // validationData is validated as the same samples held out by validationSplit.
+    expect(r.validation[1]).toEqual(r.validation[0]);
+    const epoch = (e: number) => `eb${e} bb0 be0 bb1 be1 ee${e}`;
     expect(r.auto.events).toBe(`tb ${epoch(0)} ${epoch(1)} ${epoch(2)} te`);
     expect(r.batch.events).toBe(r.auto.events);
     // Same kernels, same steps: the per-step logs of one group equal those of one-step groups.
