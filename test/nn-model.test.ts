@@ -303,19 +303,28 @@ describe('Sequential on the cpu backend', () => {
     model.dispose();
   });
 
-  it('prints a Keras-like progress bar per epoch in Node with verbose 1', async () => {
+  it.each([true, false])('verbose 1 in Node: a live Keras progress bar in a terminal (isTTY %s), else one line per epoch', async (tty) => {
     const model = xorModel();
     model.compile({ loss: 'mse', optimizer: 'sgd', metrics: ['accuracy'], context: ctx });
     const out: string[] = [];
     const write = process.stdout.write;
+    const isTTY = process.stdout.isTTY;
     process.stdout.write = ((s: string) => (out.push(s), true)) as typeof process.stdout.write;
+    process.stdout.isTTY = tty;
     try {
       await model.fit(X, Y, { epochs: 2, batchSize: 2, verbose: 1 });
     } finally {
       process.stdout.write = write;
+      process.stdout.isTTY = isTTY;
     }
     const text = out.join('');
-    expect(text).toMatch(/^Epoch 1\/2\n2\/2 \[==============================\] - \d+s \d+[mu]s\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4}\nEpoch 2\/2\n/);
+    if (tty) {
+      const bar = String.raw`2/2 \[==============================\] - \d+s \d+[mu]s\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4}\x1b\[K\n`;
+      const step = String.raw`\r1/2 \[==============>\.{15}\] - loss: \d\.\d{4} - accuracy: \d\.\d{4}\x1b\[K\r2/2 \[={30}\] - loss: \d\.\d{4} - accuracy: \d\.\d{4}\x1b\[K\r`;
+      expect(text).toMatch(new RegExp(`^Epoch 1/2\n0/2 \\[>\\.{29}\\]${step}${bar}Epoch 2/2\n`));
+    } else {
+      expect(text).toMatch(/^Epoch 1\/2 - 2\/2 - \d+s \d+[mu]s\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4}\nEpoch 2\/2 - /);
+    }
     model.dispose();
   });
 

@@ -32,7 +32,7 @@ export interface FitOptions {
   validationSplit?: number;
   /** `[x, y]` to validate on after each epoch (instead of validationSplit): Tensors or arrays as x and y take them. */
   validationData?: [unknown, unknown];
-  /** 0 silent (default), 1 progress bar per epoch (Node; one line per epoch in a page), 2 one line per epoch. */
+  /** 0 silent (default), 1 Keras's progress bar (live in a Node terminal, else one line per epoch), 2 one line per epoch. */
   verbose?: 0 | 1 | 2;
   /** Makes shuffling reproducible. */
   seed?: number;
@@ -166,6 +166,7 @@ export function makePlan(op: string, core: ModelCore, ctx: Context, data: Traini
   const keys = ['loss'];
   if (setup.metricKey) keys.push(setup.metricKey);
   if (valSamples > 0) keys.push(...keys.map((k) => `val_${k}`));
+  const progress = new Progress(options.verbose, options.epochs, stepsPerEpoch);
   const history = new History({ epochs: options.epochs, steps: stepsPerEpoch, samples: trainSamples, validationSamples: valSamples, batchSize }, keys);
   return {
     op,
@@ -180,9 +181,9 @@ export function makePlan(op: string, core: ModelCore, ctx: Context, data: Traini
     stepsPerEpoch,
     iterationsBefore: core.iterations,
     history,
-    progress: new Progress(options.verbose, options.epochs, stepsPerEpoch),
+    progress,
     model,
-    stepLogs: options.callbacks.has('onBatchEnd'),
+    stepLogs: options.callbacks.has('onBatchEnd') || progress.live,
     // Groups span epochs unless they are one step or one epoch (see fit-loop.ts's groupLength).
     snapshots: options.callbacks.list.length > 0 && !epochGroups(options),
   };

@@ -59,7 +59,7 @@ export async function runFitLoop(plan: FitPlan, runner: FitRunner): Promise<void
   const optimizer = core.compiled!.optimizer;
   const spe = plan.stepsPerEpoch;
   const totalSteps = options.epochs * spe;
-  const batchHooks = callbacks.has('onBatchBegin') || callbacks.has('onBatchEnd');
+  const batchHooks = callbacks.has('onBatchBegin') || callbacks.has('onBatchEnd') || plan.progress.live;
   const kept = new Map<object, Tensor[]>();
   // Where the weights of the epoch being delivered are: the group's snapshot slot, or null for the trainer's current weights.
   let snapshotSlot: number | null = null;
@@ -156,9 +156,12 @@ export async function runFitLoop(plan: FitPlan, runner: FitRunner): Promise<void
             break;
           }
         }
+        if (b === 0) plan.progress.epochBegin(e);
         if (batchHooks) {
           await callbacks.batchBegin(b);
-          await callbacks.batchEnd(b, stepLogs(plan, rec, s - step));
+          const logs = stepLogs(plan, rec, s - step);
+          plan.progress.batchEnd(b, logs);
+          await callbacks.batchEnd(b, logs);
         }
         if (b === spe - 1) {
           const logs = epochLogs(plan, rec.epochs, slot);

@@ -69,7 +69,7 @@ describe('callbacks on the GPU training paths', () => {
         const stopper = new nn.EarlyStopping({ monitor: 'loss', minDelta: 10, patience: 3 });
         const stopped = make(gpuCtx, 'sgd');
         const hStop = await stopped.fit(x, y, { epochs: 6, batchSize: 3, seed: 5, callbacks: [stopper, { onEpochEnd: () => {} }] });
-        const best = new nn.EarlyStopping({ monitor: 'loss', mode: 'max', patience: 2, restoreBestWeights: true });
+        const best = new nn.EarlyStopping({ monitor: 'loss', minDelta: 10, patience: 2, restoreBestWeights: true });
         const restored = make(gpuCtx, 'sgd');
         const hBest = await restored.fit(x, y, { epochs: 5, batchSize: 3, seed: 5, callbacks: best });
 
