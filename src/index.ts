@@ -18,7 +18,7 @@ export { logSoftmax, softmaxVjp, logSoftmaxVjp } from './ops/rowwise.js';
 export { softmaxJacobian, softmaxJacobianFromProbs } from './ops/jacobian.js';
 export { softmaxCrossEntropy } from './ops/crossentropy.js';
 export { Sequential } from './nn/model.js';
-export type { CompileOptions, ModelInput, ModelTarget, PredictOptions, SummaryOptions } from './nn/model.js';
+export type { CompileOptions, ModelInput, ModelTarget, NamedWeight, PredictOptions, SummaryOptions } from './nn/model.js';
 export type { FlatArray } from './nn/data.js';
 export { Dense, Activation } from './nn/layers.js';
 export type { DenseConfig, ActivationConfig } from './nn/layers.js';

@@ -25,13 +25,13 @@ function model(optimizer: 'sgd' | 'adam' = 'sgd'): Sequential {
 async function weightsAfter(epochs: number, options: FitOptions = {}, optimizer: 'sgd' | 'adam' = 'sgd'): Promise<number[]> {
   const m = model(optimizer);
   await m.fit(X, Y, { batchSize: 4, seed: 5, ...options, epochs });
-  const w = (await m.getWeights()).flatMap((a) => Array.from(a));
+  const w = (await m.getWeights()).map((w) => w.values).flatMap((a) => Array.from(a));
   m.dispose();
   return w;
 }
 
 async function weightsOf(m: Sequential): Promise<number[]> {
-  return (await m.getWeights()).flatMap((a) => Array.from(a));
+  return (await m.getWeights()).map((w) => w.values).flatMap((a) => Array.from(a));
 }
 
 describe('callbacks', () => {

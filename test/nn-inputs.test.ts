@@ -76,4 +76,23 @@ describe('predict / evaluate options and flat arrays', () => {
     await expect(model(3, 'softmax').fit(X, Int32Array.from([0, 1, 3, 1, 0]))).rejects.toThrow(new ArgumentError('fit', 'y[2] = 3 is not a class index in 0..2'));
     m.dispose();
   });
+
+  it('getWeights gives { name, shape, values } in Keras order; setWeights takes them or plain arrays', async () => {
+    const m = model();
+    const w = await m.getWeights();
+    expect(w.map(({ name, shape }) => [name.replace(/^dense_\d+/, 'dense'), shape])).toEqual([
+      ['dense/kernel', [2, 3]],
+      ['dense/bias', [3]],
+      ['dense/kernel', [3, 1]],
+      ['dense/bias', [1]],
+    ]);
+    const other = model();
+    other.setWeights(w.map((x) => ({ ...x, values: x.values.map((v) => v + 1) })));
+    expect((await other.getWeights())[0].values).toEqual(w[0].values.map((v) => v + 1));
+    other.setWeights(w.map((x) => Array.from(x.values)));
+    expect(await other.getWeights()).toEqual(w);
+    expect(() => other.setWeights(w.map((x) => ({ ...x, shape: [x.values.length] })))).toThrow(new ShapeError('setWeights', `weights[0] (${w[0].name}) must have shape [2, 3], got [6]`));
+    m.dispose();
+    other.dispose();
+  });
 });

@@ -151,11 +151,11 @@ export function fitRows(ctx: Context, libs: Libs | null): Row[] {
 
   // fit-xor [2000, 4] next to TF.js: every impl starts from the weights webgpu-nn's seeded
   // initializer gives, and the cpu backend's trained weights are the reference.
-  const xorShort: FitSpec = { epochs: 2000, batchSize: 4, samples: 4, shuffle: false, outputs: (model) => model.getWeights() };
+  const xorShort: FitSpec = { epochs: 2000, batchSize: 4, samples: 4, shuffle: false, outputs: async (model) => (await model.getWeights()).map((w) => w.values) };
   let initialXor: Promise<Float32Array[]> | null = null;
   const xorStart = () => (initialXor ??= (async () => {
     const model = xorModel(ctx);
-    const weights = await model.getWeights();
+    const weights = (await model.getWeights()).map((w) => w.values);
     model.dispose();
     return weights;
   })());
@@ -170,7 +170,7 @@ export function fitRows(ctx: Context, libs: Libs | null): Row[] {
       try {
         const model = xorModel(cpuCtx, await xorStart());
         await model.fit(XOR_X, XOR_Y, { epochs: xorShort.epochs, batchSize: 4, shuffle: false });
-        return await model.getWeights();
+        return (await model.getWeights()).map((w) => w.values);
       } finally {
         cpuCtx.destroy();
       }
@@ -236,7 +236,7 @@ export function fitRows(ctx: Context, libs: Libs | null): Row[] {
       labels[s] = best;
     }
     const model = mlpModel(ctx);
-    const start = await model.getWeights();
+    const start = (await model.getWeights()).map((w) => w.values);
     model.dispose();
     return (mlpData = { x, labels, start });
   };

@@ -288,12 +288,20 @@ export class ModelCore {
     if (arrays.length !== this.params.length) {
       throw new ShapeError(op, `the model has ${this.params.length} weight arrays (${this.params.map((p) => `${p.name} ${formatShape(p.shape)}`).join(', ')}), got ${arrays.length}`);
     }
-    return arrays.map((a, i) => {
+    return arrays.map((given, i) => {
       const p = this.params[i];
+      let a: unknown = given;
+      if (given !== null && typeof given === 'object' && !Array.isArray(given) && !ArrayBuffer.isView(given)) {
+        const w = given as { shape?: unknown; values?: unknown };
+        if (!Array.isArray(w.shape) || w.shape.length !== p.shape.length || w.shape.some((d, k) => d !== p.shape[k])) {
+          throw new ShapeError(op, `weights[${i}] (${p.name}) must have shape ${formatShape(p.shape)}, got ${Array.isArray(w.shape) ? formatShape(w.shape) : describe(w.shape)}`);
+        }
+        a = w.values;
+      }
       let values: Float32Array;
       if (a instanceof Float32Array) values = a;
       else if (Array.isArray(a) && a.every((v) => typeof v === 'number')) values = new Float32Array(a);
-      else throw new ArgumentError(op, `weights[${i}] (${p.name}) must be a Float32Array or number[], got ${describe(a)}`);
+      else throw new ArgumentError(op, `weights[${i}] (${p.name}) must be { name, shape, values }, a Float32Array or a number[], got ${describe(a)}`);
       if (values.length !== p.size) {
         throw new ShapeError(op, `weights[${i}] (${p.name}) must have ${p.size} values for shape ${formatShape(p.shape)}, got ${values.length}`);
       }

@@ -60,6 +60,14 @@ export interface SummaryOptions {
   print?: boolean;
 }
 
+/** One weight as getWeights returns it. */
+export interface NamedWeight {
+  /** Keras's name: `<layer>/kernel` or `<layer>/bias`. */
+  name: string;
+  shape: number[];
+  values: Float32Array;
+}
+
 /** Options of predict and evaluate. */
 export interface PredictOptions {
   /** Rows per forward pass. */
@@ -192,20 +200,24 @@ export class Sequential {
     return text;
   }
 
-  /** The weights in Keras order: per Dense layer its kernel [inputs, units] (row-major), then its bias. */
-  async getWeights(): Promise<Float32Array[]> {
+  /** The weights in Keras order: per Dense layer its kernel [inputs, units] (row-major), then its bias; each with its name and shape. */
+  async getWeights(): Promise<NamedWeight[]> {
     const op = 'getWeights';
     const core = this.core;
     core.checkAlive(op);
     core.build(op);
     await core.resolveContext(op);
     core.ensureWeights(op);
-    const tensors = core.tensors!;
-    return (await Promise.all(tensors.map((t) => t.read()))) as Float32Array[];
+    const values = (await Promise.all(core.tensors!.map((t) => t.read()))) as Float32Array[];
+    return values.map((v, i) => ({ name: core.params[i].name, shape: [...core.params[i].shape], values: v }));
   }
 
-  /** Replaces the weights (Keras order, as getWeights returns them); synchronous. */
-  setWeights(weights: (Float32Array | number[])[]): void {
+  /**
+   * Replaces the weights (Keras order): getWeights's `{ name, shape, values }` objects (the shape
+   * is checked; the name is informational, as Keras's set_weights goes by position) or plain
+   * `Float32Array` / `number[]` values; synchronous.
+   */
+  setWeights(weights: (NamedWeight | Float32Array | number[])[]): void {
     const op = 'setWeights';
     const core = this.core;
     core.checkAlive(op);

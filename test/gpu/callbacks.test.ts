@@ -30,7 +30,7 @@ describe('callbacks on the GPU training paths', () => {
           m.compile({ loss: 'binaryCrossentropy', optimizer: optimizer === 'sgd' ? new nn.SGD({ learningRate: 0.3, momentum: 0.5 }) : new nn.Adam({ learningRate: 0.05 }), metrics: ['accuracy'], seed: 3, context: ctx });
           return m;
         };
-        const weights = async (m: ReturnType<typeof make>) => (await m.getWeights()).flatMap((a) => Array.from(a));
+        const weights = async (m: ReturnType<typeof make>) => (await m.getWeights()).map((w) => w.values).flatMap((a) => Array.from(a));
         const after = async (epochs: number) => {
           const m = make(gpuCtx, 'sgd');
           await m.fit(x, y, { epochs, batchSize: 3, seed: 5 });

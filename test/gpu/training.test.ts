@@ -83,7 +83,7 @@ describe('training paths agree with the cpu backend', () => {
           const model = c.build();
           model.compile({ ...c.compile, metrics: ['accuracy'], seed: 42, context: ctx } as never);
           const h = await model.fit(c.x, c.y, { epochs: c.epochs, batchSize: c.batch, seed: 5 });
-          out[label] = { weights: (await model.getWeights()).flatMap((w) => Array.from(w)), loss: h.loss, accuracy: h.accuracy!, ran: ctx.lastKernelVariant('fit') };
+          out[label] = { weights: (await model.getWeights()).map((w) => w.values).flatMap((w) => Array.from(w)), loss: h.loss, accuracy: h.accuracy!, ran: ctx.lastKernelVariant('fit') };
           model.dispose();
         }
         gpuCtx.destroy();
@@ -205,8 +205,8 @@ describe('fit on WebGPU', () => {
           epoch: (error as { epoch?: number }).epoch,
           batch: (error as { batch?: number }).batch,
           message: (error as Error).message,
-          weights: (await model.getWeights()).map((w) => Array.from(w)),
-          expected: (await oneStep.getWeights()).map((w) => Array.from(w)),
+          weights: (await model.getWeights()).map((w) => w.values).map((w) => Array.from(w)),
+          expected: (await oneStep.getWeights()).map((w) => w.values).map((w) => Array.from(w)),
           ran: ctx.lastKernelVariant('fit'),
         };
         ctx.destroy();
@@ -272,7 +272,7 @@ describe('fit on WebGPU', () => {
       const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
       const model = new nn.Sequential([new nn.Dense({ units: 3, inputShape: [2], activation: 'softmax' })]);
       model.compile({ loss: 'sparseCategoricalCrossentropy', optimizer: 'sgd', seed: 1, context: ctx });
-      const before = (await model.getWeights()).map((w) => Array.from(w));
+      const before = (await model.getWeights()).map((w) => w.values).map((w) => Array.from(w));
       const x = ctx.tensor([[0, 0], [0, 1], [1, NaN], [1, 1]]);
       const good = ctx.tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
       const messages: string[] = [];
@@ -283,7 +283,7 @@ describe('fit on WebGPU', () => {
       ] as const) {
         messages.push(await model.fit(xs, ys).then(() => 'resolved', (e: Error) => `${e.name}: ${e.message}`));
       }
-      const after = (await model.getWeights()).map((w) => Array.from(w));
+      const after = (await model.getWeights()).map((w) => w.values).map((w) => Array.from(w));
       ctx.destroy();
       return { messages, unchanged: JSON.stringify(before) === JSON.stringify(after) };
     });
@@ -359,7 +359,7 @@ describe('fit on WebGPU', () => {
           seed: 1,
           callbacks: {
             onEpochEnd: async (epoch) => {
-              if (epoch === 1) inCallback = (await model.getWeights()).flatMap((w) => Array.from(w));
+              if (epoch === 1) inCallback = (await model.getWeights()).map((w) => w.values).flatMap((w) => Array.from(w));
             },
           },
         });
@@ -370,7 +370,7 @@ describe('fit on WebGPU', () => {
           predict: Array.from(await model.predict(x).read()),
           evaluate: await model.evaluate(x, y),
           inCallback,
-          afterTwo: (await two.getWeights()).flatMap((w) => Array.from(w)),
+          afterTwo: (await two.getWeights()).map((w) => w.values).flatMap((w) => Array.from(w)),
         };
         model.dispose();
         two.dispose();
@@ -404,7 +404,7 @@ describe('fit on WebGPU', () => {
           const model = new nn.Sequential([new nn.Dense({ units: 3, inputShape: [2], activation: 'tanh' }), new nn.Dense({ units: 1, activation: 'sigmoid' })]);
           model.compile({ loss: 'mse', optimizer: new nn.Adam({ learningRate: 0.05 }), seed: 4, context: ctx });
           for (const epochs of splits) await model.fit(x, y, { epochs, batchSize: 2, shuffle: false });
-          const w = (await model.getWeights()).map((a) => Array.from(a));
+          const w = (await model.getWeights()).map((w) => w.values).map((a) => Array.from(a));
           model.dispose();
           return w;
         };
