@@ -2,9 +2,11 @@
  * Training on WebGPU: the fused small-model kernels ('fused-lanes': a batch over 4 invocations
  * with subgroups; 'fused-small': one invocation) and the layer-wise path ('layerwise') against
  * the cpu backend (the reference) after 50 seeded steps, the examples'
- * outcomes (XOR, and the reverse experiment's mechanism), TerminateOnNaN, data checks on GPU
+ * outcomes (XOR, and the reverse experiment's mechanism; they and the README's runnable blocks
+ * free what they create), TerminateOnNaN, data checks on GPU
  * tensors, callbacks and validation, and that dispose frees every GPU buffer the model holds.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGpuPage, expectClose, type GpuPage } from './page';
 
@@ -121,10 +123,14 @@ describe('the examples', () => {
       // (an import() written here would be rewritten by vitest's transform; the page must do it)
       const load = new Function('path', 'return import(path)') as (path: string) => Promise<{ main: (o: unknown) => Promise<never> }>;
       const example = await load('/examples/xor.ts');
+      const before = ctx.memory();
       const result = await example.main({ context: ctx, quiet: true });
+      const after = ctx.memory();
       ctx.destroy();
-      return result;
+      return { ...result, held: [before.numTensors, before.numBytes, after.numTensors, after.numBytes] };
     });
+    // The example frees what it creates (the model, the predictions).
+    expect(r.held.slice(2)).toEqual(r.held.slice(0, 2));
     expect(r.backend).toBe('webgpu');
     expect(r.path).toBe('fused-lanes');
     for (const row of ['dense_1 (Dense)              (None, 2)                 6', 'activation_1 (Activation)    (None, 2)                 0', 'dense_2 (Dense)              (None, 1)                 3', 'activation_2 (Activation)    (None, 1)                 0', 'Total params: 9', 'Trainable params: 9', 'Non-trainable params: 0']) {
@@ -137,6 +143,35 @@ describe('the examples', () => {
     expect(p10).toBeGreaterThan(0.9);
     expect(r.losses).toHaveLength(10);
   });
+
+  it.each([...readFileSync(new URL('../../README.md', import.meta.url), 'utf8').matchAll(/```js runnable\n([\s\S]*?)```/g)].map((m, i) => [i, m[1]]))(
+    'README runnable block %i runs and frees what it creates',
+    async (_i, code) => {
+      const r = await gpu.run(
+        async (nn, util, { code }) => {
+          const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
+          nn.setDefaultContext(ctx);
+          // The block's imports name the package's exports: they are passed in by name.
+          const body = code.replace(/^import \{[^}]*\} from 'webgpu-nn';\n/m, '');
+          const names = Object.keys(nn).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k));
+          const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...values: unknown[]) => Promise<void>;
+          const log = console.log;
+          console.log = () => {};
+          const before = ctx.memory();
+          try {
+            await new AsyncFunction(...names, body)(...names.map((k) => (nn as Record<string, unknown>)[k]));
+          } finally {
+            console.log = log;
+          }
+          const after = ctx.memory();
+          ctx.destroy();
+          return [before.numTensors, before.numBytes, after.numTensors, after.numBytes];
+        },
+        { code },
+      );
+      expect(r.slice(2)).toEqual(r.slice(0, 2));
+    },
+  );
 
   // The example's run (10,000 epochs) on the default path for this model; the layer-wise path
   // (a dozen dispatches per step) checks the same mechanism in 1,000 epochs.
@@ -151,14 +186,18 @@ describe('the examples', () => {
         ctx.setKernelVariant('fit', variant);
         const load = new Function('path', 'return import(path)') as (path: string) => Promise<Record<string, unknown> & { main: (o: unknown) => Promise<never> }>;
         const example = await load('/examples/reverse.ts');
+        const before = ctx.memory();
         const result = await example.main({ context: ctx, quiet: true, epochs: epochs === 10_000 ? undefined : epochs });
+        const after = ctx.memory();
         const ran = ctx.lastKernelVariant('fit');
         ctx.destroy();
-        return { ...result, ran, train: example.TRAIN_X as number[][], off: example.OFF_X as number[][] };
+        const held = [before.numTensors, before.numBytes, after.numTensors, after.numBytes];
+        return { ...result, ran, held, train: example.TRAIN_X as number[][], off: example.OFF_X as number[][] };
       },
       { variant, epochs },
     );
     expect(r.ran).toBe(variant);
+    expect(r.held.slice(2)).toEqual(r.held.slice(0, 2));
     const reversed = (x: number[]) => [...x].reverse();
     for (const run of [r.glorot, r.zeroRow]) {
       expect(run.rowAfter).toEqual(run.rowBefore);
