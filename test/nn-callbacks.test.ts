@@ -213,4 +213,22 @@ describe('callbacks', () => {
     for (const t of [vx, vy]) t.destroy();
     for (const m of [split, given, tensors]) m.dispose();
   });
+
+  it.each(['auto', 'batch'] as const)('stopTraining set in a batch hook ends training at the end of that epoch (yieldEvery %s)', async (yieldEvery) => {
+    const m = model();
+    const h = await m.fit(X, Y, {
+      epochs: 10,
+      batchSize: 2,
+      seed: 5,
+      yieldEvery,
+      callbacks: {
+        onBatchEnd: (batch) => {
+          if (batch === 0) m.stopTraining = true;
+        },
+      },
+    });
+    expect(h.epoch).toEqual([0]);
+    expect(await weightsOf(m)).toEqual(await weightsAfter(1, { batchSize: 2 }));
+    m.dispose();
+  });
 });

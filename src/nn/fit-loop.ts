@@ -120,7 +120,8 @@ export async function runFitLoop(plan: FitPlan, runner: FitRunner): Promise<void
   let begun = -1;
   try {
     await callbacks.trainBegin();
-    while (step < totalSteps && !model.stopTraining) {
+    // A stop requested in a batch hook lets that epoch finish (groups of one step included).
+    while (step < totalSteps && !(model.stopTraining && step % spe === 0)) {
       const epoch = Math.floor(step / spe);
       if (step % spe === 0 && begun < epoch) {
         await callbacks.epochBegin(epoch);
