@@ -2,10 +2,10 @@
  * Training path 'fused-small': shaders/train_small.wgsl runs many whole steps in one dispatch
  * (one invocation walks the batch, the forward and backward passes and the optimizer update), so
  * that a small model's step costs microseconds instead of a dozen dispatches. The host uploads
- * the epochs' permutations (and Adam's per-step rates) for a group of epochs, records the group
- * as a few dispatches of bounded length, and reads the group's per-epoch records once. With
- * onEpochEnd a group is one epoch, with onBatchEnd one step, so callbacks see the current
- * weights (they are copied back into the model's tensors before each callback).
+ * the epochs' permutations and the per-step learning rates for a group of epochs, records the
+ * group as a few dispatches of bounded length, and reads the group's records once (per-epoch
+ * sums, per-step logs for batch callbacks; the per-epoch snapshots of the weights and optimizer
+ * state stay on the device for fit-loop.ts to rewind to or copy from).
  *
  * Used when the model is small (see `fitsFusedKernel`): at most 8 stages, every width at most 64,
  * at most 1024 activation values per sample, at most 16384 parameters. Past that, one invocation doing all the

@@ -5,8 +5,9 @@
  * ctx.softmaxCrossEntropy for softmax outputs, loss_rows otherwise), the epoch accumulator (which
  * also flags a non-finite loss), then per stage ctx.denseBackward followed by one optimizer
  * dispatch per parameter tensor. No readback per step: the records of a group of epochs are read
- * once (every epoch or batch when a callback asks). On the cpu backend the same code runs the
- * CPU references of every op.
+ * once (groups of about 64 steps, or as yieldEvery says); with callbacks each epoch's end also
+ * copies the weights and optimizer state into the records (fit-loop.ts rewinds to them). On the
+ * cpu backend the same code runs the CPU references of every op.
  */
 import { activationOptions } from '../linalg.js';
 import type { Tensor } from '../tensor.js';
