@@ -366,9 +366,10 @@ fn snapshotRange(base: u32, start: u32, n: u32, slots: u32) {
 }
 
 // The weights and optimizer state of the real parameters (not the alignment padding) at the end
-// of the epoch in `slot`, in the flat layout (weights, then each state slot).
+// of the epoch in `slot`, in the flat layout (weights, then each state slot). Callers check
+// params.snapshotBase != NO_RECORD first, outside any per-lane branch, so that a fit without
+// snapshots skips the call in uniform control flow.
 fn snapshot(slot: u32) {
-  if (params.snapshotBase == NO_RECORD) { return; }
   let slots = stateSlots();
   let base = 4u * params.snapshotBase + slot * (1u + slots) * params.paramCount;
   for (var s = 0u; s < stageCount; s++) {

@@ -90,6 +90,6 @@ fn main() {
       records.epochs[slot].z = valLoss;
       records.epochs[slot].w = valMetric;
     }
-    if (batch == steps - 1u) { snapshot(slot); }
+    if (batch == steps - 1u && params.snapshotBase != NO_RECORD) { snapshot(slot); }
   }
 }

@@ -145,6 +145,8 @@ fn main(@builtin(local_invocation_index) laneIndex: u32) {
         records.epochs[slot].w = valMetric;
       }
     }
-    if (batch == steps - 1u && lane == 0u) { snapshot(slot); }
+    if (batch == steps - 1u && params.snapshotBase != NO_RECORD) {
+      if (lane == 0u) { snapshot(slot); }
+    }
   }
 }
