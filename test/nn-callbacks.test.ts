@@ -231,4 +231,19 @@ describe('callbacks', () => {
     expect(await weightsOf(m)).toEqual(await weightsAfter(1, { batchSize: 2 }));
     m.dispose();
   });
+
+  it('awaits a hook that returns a promise before the next hook, synchronous or not', async () => {
+    const m = model();
+    const events: string[] = [];
+    await m.fit(X, Y, {
+      epochs: 2,
+      batchSize: 4,
+      callbacks: [
+        { onEpochEnd: async (e) => void (await new Promise((r) => setTimeout(r, 2)), events.push(`slow ${e}`)) },
+        { onEpochEnd: (e) => void events.push(`sync ${e}`), onTrainEnd: () => void events.push('end') },
+      ],
+    });
+    expect(events).toEqual(['slow 0', 'sync 0', 'slow 1', 'sync 1', 'end']);
+    m.dispose();
+  });
 });

@@ -335,28 +335,40 @@ export class CallbackList {
     for (const c of this.list) if (c instanceof BuiltinCallback) c[ATTACH](control);
   }
 
-  async trainBegin(): Promise<void> {
-    for (const c of this.list) if (c.onTrainBegin) await c.onTrainBegin({});
+  // Each returns a Promise only when a hook did: a fit of thousands of epochs with synchronous
+  // hooks then delivers them without a microtask per hook.
+  trainBegin(): Promise<void> | void {
+    return deliver(this.list, (c) => c.onTrainBegin?.({}));
   }
 
-  async trainEnd(logs: Logs): Promise<void> {
-    for (const c of this.list) if (c.onTrainEnd) await c.onTrainEnd({ ...logs });
+  trainEnd(logs: Logs): Promise<void> | void {
+    return deliver(this.list, (c) => c.onTrainEnd?.({ ...logs }));
   }
 
-  async epochBegin(epoch: number): Promise<void> {
-    for (const c of this.list) if (c.onEpochBegin) await c.onEpochBegin(epoch, {});
+  epochBegin(epoch: number): Promise<void> | void {
+    return deliver(this.list, (c) => c.onEpochBegin?.(epoch, {}));
   }
 
-  async epochEnd(epoch: number, logs: Logs): Promise<void> {
-    for (const c of this.list) if (c.onEpochEnd) await c.onEpochEnd(epoch, { ...logs });
+  epochEnd(epoch: number, logs: Logs): Promise<void> | void {
+    return deliver(this.list, (c) => c.onEpochEnd?.(epoch, { ...logs }));
   }
 
-  async batchBegin(batch: number): Promise<void> {
-    for (const c of this.list) if (c.onBatchBegin) await c.onBatchBegin(batch, {});
+  batchBegin(batch: number): Promise<void> | void {
+    return deliver(this.list, (c) => c.onBatchBegin?.(batch, {}));
   }
 
-  async batchEnd(batch: number, logs: Logs): Promise<void> {
-    for (const c of this.list) if (c.onBatchEnd) await c.onBatchEnd(batch, { ...logs });
+  batchEnd(batch: number, logs: Logs): Promise<void> | void {
+    return deliver(this.list, (c) => c.onBatchEnd?.(batch, { ...logs }));
+  }
+}
+
+/** Calls `call` on each callback in order, awaiting (from there on) only what returns a promise. */
+function deliver(list: readonly FitCallbacks[], call: (c: FitCallbacks) => unknown, from = 0): Promise<void> | void {
+  for (let i = from; i < list.length; i++) {
+    const result = call(list[i]);
+    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
+      return Promise.resolve(result).then(() => deliver(list, call, i + 1));
+    }
   }
 }
 
