@@ -356,12 +356,17 @@ fn logStep(step: u32, loss: f32, metric: f32) {
   if (params.stepLogBase != NO_RECORD) { records.epochs[params.stepLogBase + step - params.rateStep] = vec4<f32>(loss, metric, 0.0, 0.0); }
 }
 
-// The weights and optimizer state of parameters [start, start + n) into the snapshot at word `base`.
+// The weights and optimizer state of parameters [start, start + n) into the snapshot at word
+// `base`, as whole vec4s: base and start are multiples of 4 (each tensor starts 64-float
+// aligned), so the last vec4 only spills into the tensor's padding, which no one restores.
 fn snapshotRange(base: u32, start: u32, n: u32, slots: u32) {
   let count = params.paramCount;
-  for (var p = start; p < start + n; p++) {
-    setRecordWord(base + p, weights[p]);
-    for (var k = 1u; k <= slots; k++) { setRecordWord(base + k * count + p, state[k * count + p]); }
+  for (var p = start; p < start + n; p += 4u) {
+    records.epochs[(base + p) / 4u] = vec4<f32>(weights[p], weights[p + 1u], weights[p + 2u], weights[p + 3u]);
+    for (var k = 1u; k <= slots; k++) {
+      let q = k * count + p;
+      records.epochs[(base + q) / 4u] = vec4<f32>(state[q], state[q + 1u], state[q + 2u], state[q + 3u]);
+    }
   }
 }
 

@@ -20,8 +20,3 @@ struct Records {
   // (loss sum, metric sum, validation loss sum, validation metric sum) per epoch.
   epochs: array<vec4<f32>>,
 }
-
-// Word i of the tail (records.epochs read as f32 words).
-fn setRecordWord(i: u32, v: f32) {
-  records.epochs[i / 4u][i % 4u] = v;
-}
