@@ -246,4 +246,16 @@ describe('callbacks', () => {
     expect(events).toEqual(['slow 0', 'sync 0', 'slow 1', 'sync 1', 'end']);
     m.dispose();
   });
+
+  it('a stop inside a group rewinds the optimizer state too: training on matches an uninterrupted run', async () => {
+    const stopped = model('adam');
+    await stopped.fit(X, Y, { epochs: 20, batchSize: 4, shuffle: false, callbacks: { onEpochEnd: (e) => void (e === 4 && (stopped.stopTraining = true)) } });
+    await stopped.fit(X, Y, { epochs: 2, batchSize: 4, shuffle: false });
+    const straight = model('adam');
+    await straight.fit(X, Y, { epochs: 5, batchSize: 4, shuffle: false });
+    await straight.fit(X, Y, { epochs: 2, batchSize: 4, shuffle: false });
+    expect(await weightsOf(stopped)).toEqual(await weightsOf(straight));
+    stopped.dispose();
+    straight.dispose();
+  });
 });
