@@ -144,11 +144,17 @@ describe('the examples', () => {
     expect(r.losses).toHaveLength(10);
   });
 
+  // In a page of its own: the block uses (and so creates or is given) the default context, which
+  // must not outlive it in the shared page.
   it.each([...readFileSync(new URL('../../README.md', import.meta.url), 'utf8').matchAll(/```js runnable\n([\s\S]*?)```/g)].map((m, i) => [i, m[1]]))(
     'README runnable block %i runs and frees what it creates',
     async (_i, code) => {
-      const r = await gpu.run(
-        async (nn, util, { code }) => {
+      const page = await gpu.page.browser().newPage();
+      try {
+        await page.goto(gpu.page.url());
+        await page.waitForFunction('window.ready === true', { timeout: 60_000 });
+        const r = await page.evaluate(async (code: string) => {
+          const { nn, util } = window as unknown as { nn: Record<string, unknown> & { createContext: (o: unknown) => Promise<{ memory(): { numTensors: number; numBytes: number }; destroy(): void }>; setDefaultContext: (c: unknown) => void }; util: { sharedDevice: (k: string) => Promise<unknown> } };
           const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
           nn.setDefaultContext(ctx);
           // The block's imports name the package's exports: they are passed in by name.
@@ -159,17 +165,18 @@ describe('the examples', () => {
           console.log = () => {};
           const before = ctx.memory();
           try {
-            await new AsyncFunction(...names, body)(...names.map((k) => (nn as Record<string, unknown>)[k]));
+            await new AsyncFunction(...names, body)(...names.map((k) => nn[k]));
           } finally {
             console.log = log;
           }
           const after = ctx.memory();
           ctx.destroy();
           return [before.numTensors, before.numBytes, after.numTensors, after.numBytes];
-        },
-        { code },
-      );
-      expect(r.slice(2)).toEqual(r.slice(0, 2));
+        }, code);
+        expect(r.slice(2)).toEqual(r.slice(0, 2));
+      } finally {
+        await page.close();
+      }
     },
   );
 
