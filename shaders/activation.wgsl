@@ -4,9 +4,8 @@
 // mode 0: out = act(a), for an Activation layer that cannot run inside a Dense kernel;
 // mode 1: out = b * act'(a), from the forward output a and the gradient b: the gradient dz of a
 //         lone activation, and the dz that the dense backward pass writes once for its GEMMs.
-// One invocation per 4 elements, as vec4s (on SwiftShader every load is a per-lane access, so
-// one vec4 costs about what one scalar does: a 128 x 256 relu gradient took 0.86 ms one element
-// per invocation). Bindings cover whole vec4s (buffers are padded to 16 bytes; the host rounds
+// One invocation per 4 elements, as vec4s: on SwiftShader every load is a per-lane access, so
+// one vec4 costs about what one scalar does (bench/HISTORY.md, "Training kernels"). Bindings cover whole vec4s (buffers are padded to 16 bytes; the host rounds
 // range bindings up); entries past `count` are computed and never read.
 
 @group(0) @binding(0) var<storage, read> a: array<vec4f>;

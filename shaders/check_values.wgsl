@@ -1,7 +1,7 @@
 // Finds the first bad entry of training data before training starts (one pass, 4 bytes read per
-// entry). Each invocation reads 16 entries as 4 vec4s and makes at most one atomic: one entry
-// per invocation took 52 ms for a 4096 x 784 x on SwiftShader, one vec4 23 ms, four 10-13 ms
-// (SwiftShader runs the atomic's branch, masked, for every invocation). mode 0: a float must be
+// entry). Each invocation reads 16 entries as 4 vec4s and makes at most one atomic, because
+// SwiftShader runs the atomic's branch, masked, for every invocation (timings: bench/HISTORY.md,
+// "Training kernels: vec4 data check"). mode 0: a float must be
 // finite; mode 1: a float class index must be an integer in [0, classes); mode 2: an int32 class
 // index must be in [0, classes). The smallest bad index lands in result[0] (atomicMin; the host
 // sets it to 0xffffffff first). Storage buffers are padded to 16 bytes, so the last vec4 is in

@@ -1,6 +1,6 @@
 // Fused softmax cross-entropy over the last axis, one invocation per row, scalar accesses (any
-// N). Pass 1: online max/normalizer of the logits (read once; linePass, row_pass_lines.wgsl,
-// which the host appends). Pass 2: read the logits again and
+// N). Pass 1: online max/normalizer of the logits (read once; linePass, row_pass_lines.wgsl).
+// Pass 2 (entries by row_softmax.wgsl): read the logits again and
 // the labels once, write grad = (softmax(x) - labels) * scale, and accumulate the row's loss
 // -sum_j l_j * logSoftmax(x)_j as sum_j l_j * ((max - x_j) + log(sum)): every term is >= 0 for
 // labels >= 0, so nothing cancels even for logits of +-1e4 (unlike logsumexp(x) - <l, x>).
@@ -28,49 +28,15 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> loss: array<f32>;
 @group(0) @binding(4) var<uniform> params: Params;
 
-override workgroupSize: u32 = 64;
 override indexLabels: bool = false;
 
-struct RowStats {
-  max: f32,
-  invSum: f32,
-  logSum: f32,
-  positiveInfinities: u32,
-}
-
-fn probability(v: f32, st: RowStats) -> f32 {
-  let bits = bitcast<u32>(v);
-  if (st.positiveInfinities > 0u) {
-    return select(0.0, 1.0 / f32(st.positiveInfinities), bits == POSITIVE_INFINITY_BITS);
-  }
-  return select(exp(v - st.max) * st.invSum, 0.0, (bits & EXPONENT_BITS) == EXPONENT_BITS);
-}
-
-// -logSoftmax(x)_j.
-fn negativeLogProbability(v: f32, st: RowStats) -> f32 {
-  let bits = bitcast<u32>(v);
-  let infinity = fromBits(POSITIVE_INFINITY_BITS);
-  if (st.positiveInfinities > 0u) {
-    return select(infinity, log(f32(st.positiveInfinities)), bits == POSITIVE_INFINITY_BITS);
-  }
-  return select((st.max - v) + st.logSum, infinity, (bits & EXPONENT_BITS) == EXPONENT_BITS);
-}
-
-@compute @workgroup_size(workgroupSize)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
-        @builtin(local_invocation_index) lid: u32) {
-  let row = gridIndex(wid, nwg) * workgroupSize + lid;
-  if (row >= params.rows) {
-    return;
-  }
+fn runRow(row: u32) {
   let n = params.cols;
   let start = row * n;
 
-  let pass1 = linePass(start, n, 1u);
-  let m = pass1.max;
-  let positiveInfinities = pass1.positiveInfinities;
-  var sawNaN = pass1.sawNaN;
-  let nan = fromBits(QUIET_NAN_BITS);
+  let st = rowSoftmax(linePass(start, n, 1u));
+  var sawNaN = st.sawNaN;
+  let nan = quietNaN();
   var c = 0u;
   if (indexLabels) {
     c = labels[row];
@@ -84,14 +50,13 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
     loss[row] = nan;
     return;
   }
-  let st = RowStats(m, 1.0 / pass1.sum, log(pass1.sum), positiveInfinities);
   let scale = params.scale;
 
   if (indexLabels) {
     for (var k = 0u; k < n; k++) {
-      grad[start + k] = (probability(x[start + k], st) - select(0.0, 1.0, k == c)) * scale;
+      grad[start + k] = (softmaxEntry(x[start + k], st) - select(0.0, 1.0, k == c)) * scale;
     }
-    loss[row] = negativeLogProbability(x[start + c], st);
+    loss[row] = -logSoftmaxEntry(x[start + c], st);
     return;
   }
 
@@ -101,10 +66,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
     let v = x[start + k];
     let labelBits = labels[start + k];
     let l = bitcast<f32>(labelBits);
-    grad[start + k] = (probability(v, st) - l) * scale;
+    grad[start + k] = (softmaxEntry(v, st) - l) * scale;
     labelsFinite = labelsFinite && (labelBits & EXPONENT_BITS) != EXPONENT_BITS;
-    if ((labelBits & 0x7fffffffu) != 0u) {
-      total += l * negativeLogProbability(v, st);
+    if ((labelBits & ABS_BITS) != 0u) {
+      total += l * -logSoftmaxEntry(v, st);
     }
   }
   loss[row] = select(nan, total, labelsFinite);

@@ -25,16 +25,9 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> loss: array<f32>;
 @group(0) @binding(4) var<uniform> params: Params;
 
-override workgroupSize: u32 = 64;
 override indexLabels: bool = false;
 
-@compute @workgroup_size(workgroupSize)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
-        @builtin(local_invocation_index) lid: u32) {
-  let row = gridIndex(wid, nwg) * workgroupSize + lid;
-  if (row >= params.rows) {
-    return;
-  }
+fn runRow(row: u32) {
   let start = row * params.vecsPerRow;
   let end = start + params.vecsPerRow;
   var label = 0u;

@@ -1,8 +1,7 @@
 // Fused softmax cross-entropy over the last axis, one workgroup per row, for long rows and
 // adapters with fast barriers (real GPUs). Invocation t walks entries t, t + W, ... (contiguous
 // across the workgroup): pass 1 keeps an online max/normalizer, merged by a tree in workgroup
-// memory (log2 W barriers; workgroupRowPass, row_pass_workgroup.wgsl, which the host appends);
-// pass 2 writes grad = (softmax(x) - labels) * scale and accumulates the loss terms
+// memory (log2 W barriers; workgroupRowPass, row_pass_workgroup.wgsl); pass 2 writes grad = (softmax(x) - labels) * scale and accumulates the loss terms
 // l_j * ((max - x_j) + log(sum)) (all >= 0 for labels >= 0: nothing cancels), summed by a second
 // tree. Traffic: 16 bytes per element. workgroupSize must be a power of two.
 //
@@ -22,56 +21,29 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> loss: array<f32>;
 @group(0) @binding(4) var<uniform> params: Params;
 
-override workgroupSize: u32 = 256;
 override indexLabels: bool = false;
 
-@compute @workgroup_size(workgroupSize)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
-        @builtin(local_invocation_index) t: u32) {
-  let row = gridIndex(wid, nwg);
-  if (row >= params.rows) {
-    return;
-  }
+fn runWorkgroupRow(row: u32, t: u32) {
   let n = params.cols;
   let start = row * n;
   let end = start + n;
 
-  let stats = workgroupRowPass(start, end, t);
-  let rowMax = stats.max;
-  let rowInfinities = stats.positiveInfinities;
-  let rowSum = stats.sum;
+  let softmaxRow = rowSoftmax(workgroupRowPass(start, end, t));
   var c = 0u;
   if (indexLabels) {
     c = labels[row];
   }
   // An index out of range (also a negative one, read as u32) poisons the row.
-  let rowNaN = stats.sawNaN || (indexLabels && c >= n);
+  let rowNaN = softmaxRow.sawNaN || (indexLabels && c >= n);
 
-  let nan = fromBits(QUIET_NAN_BITS);
-  let infinity = fromBits(POSITIVE_INFINITY_BITS);
-  let invSum = 1.0 / rowSum;
-  let logSum = log(rowSum);
-  let share = 1.0 / f32(max(rowInfinities, 1u));
-  let infinityLog = log(f32(max(rowInfinities, 1u)));
+  let nan = quietNaN();
   let scale = params.scale;
   var total = 0.0;
   var labelsFinite = true;
   for (var i = start + t; i < end; i += workgroupSize) {
     let v = x[i];
-    let bits = bitcast<u32>(v);
-    var p: f32;
-    var nlp: f32;
-    if (rowInfinities > 0u) {
-      let onInfinity = bits == POSITIVE_INFINITY_BITS;
-      p = select(0.0, share, onInfinity);
-      nlp = select(infinity, infinityLog, onInfinity);
-    } else if ((bits & EXPONENT_BITS) == EXPONENT_BITS) {
-      p = 0.0;
-      nlp = infinity;
-    } else {
-      p = exp(v - rowMax) * invSum;
-      nlp = (rowMax - v) + logSum;
-    }
+    let p = softmaxEntry(v, softmaxRow);
+    let nlp = -logSoftmaxEntry(v, softmaxRow);
     var l: f32;
     if (indexLabels) {
       let hit = i - start == c;
@@ -81,7 +53,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       let labelBits = labels[i];
       l = bitcast<f32>(labelBits);
       labelsFinite = labelsFinite && (labelBits & EXPONENT_BITS) != EXPONENT_BITS;
-      total += select(0.0, l * nlp, (labelBits & 0x7fffffffu) != 0u);
+      total += select(0.0, l * nlp, (labelBits & ABS_BITS) != 0u);
     }
     grad[i] = select((p - l) * scale, nan, rowNaN);
   }

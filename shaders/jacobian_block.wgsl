@@ -1,86 +1,60 @@
-// Softmax Jacobian from logits, scalar accesses (any N). The N x N block of a batch row is split
-// into `parts` ranges of consecutive Jacobian rows, one invocation each (parts = 1 when the batch
-// alone fills the device; more for small batches). An invocation computes its batch row's softmax
-// statistics (online max/normalizer, one read of x; linePass, row_pass_lines.wgsl, which the host
-// appends), writes s = softmax(x) into the LAST Jacobian row of its own range as a staging area,
-// then writes its rows in order, J[i][j] = s_i * (delta_ij - s_j), reading s back from the staging
-// row (N floats, cache resident) and overwriting the staging row last. So each exp is computed once
-// per invocation, x is read twice, and every output element is written once (plus N staged writes
-// per range): the output write is the whole cost. No barriers, no shared memory: the fast shape on
-// adapters with slow barriers (SwiftShader). jacobian_block_vec4.wgsl is the same with vec4
-// accesses.
-// Special values follow softmax (softmax_lines.wgsl): a NaN in the row makes the whole block NaN;
-// +Inf entries share the row equally; -Inf entries have probability 0; a row of only -Inf gives
-// J = 0.
-
-struct Params {
-  // Batch rows in the bound output chunk.
-  rows: u32,
-  cols: u32,
-  // Element offset of the chunk's first batch row in the bound x range.
-  xStart: u32,
-  // Invocations per batch row, and Jacobian rows per invocation (the last one may get fewer).
-  parts: u32,
-  rowsPerPart: u32,
-}
+// Softmax Jacobian, scalar accesses (any N), from logits (fromLogits, softmaxJacobian) or from
+// probabilities (softmaxJacobianFromProbs). The N x N block of a batch row is split into `parts`
+// ranges of consecutive Jacobian rows, one invocation each (parts = 1 when the batch alone fills
+// the device; more for small batches); an invocation writes its rows in order,
+// J[i][j] = s_i * (delta_ij - s_j), re-reading the batch row of s from cache. Traffic per output
+// element: one 4-byte write. No barriers, no shared memory: the fast shape on adapters with slow
+// barriers (SwiftShader); jacobian_probs.wgsl and jacobian_workgroup.wgsl are the coalesced
+// shapes for real GPUs. jacobian_block_vec4.wgsl is the same with vec4 accesses.
+//
+// From logits, the invocation first computes its batch row's softmax statistics (online
+// max/normalizer, one read of x; linePass, row_pass_lines.wgsl) and writes s = softmax(x) into
+// the LAST Jacobian row of its own range as a staging area, overwritten last: each exp is
+// computed once per invocation and x is read twice (plus N staged writes per range). Special
+// values follow softmax (row_softmax.wgsl): a NaN in the row makes the whole block NaN (NaN times
+// anything); a row of only -Inf gives J = 0. From probabilities: plain IEEE arithmetic, a NaN in
+// s_k gives NaN in row k and column k of its block.
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read_write> jac: array<f32>;
-@group(0) @binding(2) var<uniform> params: Params;
+@group(0) @binding(2) var<uniform> params: JacobianBlockParams;
 
 override workgroupSize: u32 = 64;
+override fromLogits: bool = true;
+
+// s_k of the batch row that starts at x[start], staged at jac[stage] from logits.
+fn probability(start: u32, stage: u32, k: u32) -> f32 {
+  if (fromLogits) {
+    return jac[stage + k];
+  }
+  return x[start + k];
+}
 
 @compute @workgroup_size(workgroupSize)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) lid: u32) {
   let id = gridIndex(wid, nwg) * workgroupSize + lid;
   let row = id / params.parts;
-  if (row >= params.rows) {
-    return;
-  }
-  let n = params.cols;
-  let start = params.xStart + row * n;
-
-  let pass1 = linePass(start, n, 1u);
-  let m = pass1.max;
-  let positiveInfinities = pass1.positiveInfinities;
-  let sawNaN = pass1.sawNaN;
-  let invSum = 1.0 / pass1.sum;
-  let infinityShare = 1.0 / f32(max(positiveInfinities, 1u));
-
+  let n = params.width;
   let firstRow = (id % params.parts) * params.rowsPerPart;
-  if (firstRow >= n) {
+  if (row >= params.rows || firstRow >= n) {
     return;
   }
+  let start = params.inputStart + row * n;
   let endRow = min(firstRow + params.rowsPerPart, n);
-  let begin = (row * n + firstRow) * n;
-  let end = (row * n + endRow) * n;
-  if (sawNaN) {
-    let nan = quietNaN();
-    for (var k = begin; k < end; k++) {
-      jac[k] = nan;
+  let stage = (row * n + endRow - 1u) * n;
+  if (fromLogits) {
+    let softmaxRow = rowSoftmax(linePass(start, n, 1u));
+    for (var k = 0u; k < n; k++) {
+      jac[stage + k] = softmaxEntry(x[start + k], softmaxRow);
     }
-    return;
   }
 
-  let stage = end - n;
-  for (var k = 0u; k < n; k++) {
-    let v = x[start + k];
-    let bits = bitcast<u32>(v);
-    var p: f32;
-    if (positiveInfinities > 0u) {
-      p = select(0.0, infinityShare, bits == POSITIVE_INFINITY_BITS);
-    } else {
-      p = select(exp(v - m) * invSum, 0.0, (bits & EXPONENT_BITS) == EXPONENT_BITS);
-    }
-    jac[stage + k] = p;
-  }
-
-  var out = begin;
+  var out = (row * n + firstRow) * n;
   for (var i = firstRow; i < endRow; i++) {
-    let si = jac[stage + i];
+    let si = probability(start, stage, i);
     for (var j = 0u; j < n; j++) {
-      jac[out + j] = si * (select(0.0, 1.0, j == i) - jac[stage + j]);
+      jac[out + j] = jacobianEntry(si, probability(start, stage, j), j == i);
     }
     out += n;
   }

@@ -3,19 +3,9 @@
 // are re-read from cache. Traffic per output element: one 4-byte write (s is N times smaller).
 // Plain IEEE arithmetic: a NaN in s_k gives NaN in row k and column k of its block.
 
-struct Params {
-  // Output elements in the bound chunk.
-  elements: u32,
-  cols: u32,
-  // Row index (within its block) of the chunk's first Jacobian row.
-  firstRowInBlock: u32,
-  // Element offset of the chunk's first batch row in the bound s range.
-  sStart: u32,
-}
-
 @group(0) @binding(0) var<storage, read> s: array<f32>;
 @group(0) @binding(1) var<storage, read_write> jac: array<f32>;
-@group(0) @binding(2) var<uniform> params: Params;
+@group(0) @binding(2) var<uniform> params: JacobianRowsParams;
 
 override workgroupSize: u32 = 64;
 
@@ -23,14 +13,14 @@ override workgroupSize: u32 = 64;
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) lid: u32) {
   let e = gridIndex(wid, nwg) * workgroupSize + lid;
-  if (e >= params.elements) {
+  if (e >= params.count) {
     return;
   }
-  let n = params.cols;
+  let n = params.width;
   let q = params.firstRowInBlock + e / n;
   let i = q % n;
   let j = e % n;
-  let rowStart = params.sStart + q - i;
+  let rowStart = params.inputStart + q - i;
   let si = s[rowStart + i];
-  jac[e] = si * (select(0.0, 1.0, i == j) - s[rowStart + j]);
+  jac[e] = jacobianEntry(si, s[rowStart + j], i == j);
 }

@@ -3,20 +3,9 @@
 // (coalesced); s_i and s_j are re-read from cache. Traffic per output element: one 4-byte write.
 // Plain IEEE arithmetic: a NaN in s_k gives NaN in row k and column k of its block.
 
-struct Params {
-  // Output vec4s in the bound chunk.
-  vecs: u32,
-  // N / 4.
-  vecsPerRow: u32,
-  // Row index (within its block) of the chunk's first Jacobian row.
-  firstRowInBlock: u32,
-  // Offset, in vec4s, of the chunk's first batch row in the bound s range.
-  sStart: u32,
-}
-
 @group(0) @binding(0) var<storage, read> s: array<vec4f>;
 @group(0) @binding(1) var<storage, read_write> jac: array<vec4f>;
-@group(0) @binding(2) var<uniform> params: Params;
+@group(0) @binding(2) var<uniform> params: JacobianRowsParams;
 
 override workgroupSize: u32 = 64;
 
@@ -24,15 +13,15 @@ override workgroupSize: u32 = 64;
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) lid: u32) {
   let e = gridIndex(wid, nwg) * workgroupSize + lid;
-  if (e >= params.vecs) {
+  if (e >= params.count) {
     return;
   }
-  let vecs = params.vecsPerRow;
+  let vecs = params.width;
   let n = vecs * 4u;
   let q = params.firstRowInBlock + e / vecs;
   let i = q % n;
   let k = e % vecs;
-  let rowStart = params.sStart + (q / n) * vecs;
+  let rowStart = params.inputStart + (q / n) * vecs;
   let si = s[rowStart + i / 4u][i % 4u];
   let diagonal = select(vec4f(0.0), vec4f(select(vec4u(0u), vec4u(1u), vec4u(0u, 1u, 2u, 3u) == vec4u(i % 4u))), k == i / 4u);
   jac[e] = si * (diagonal - s[rowStart + k]);

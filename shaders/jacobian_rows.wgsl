@@ -7,23 +7,12 @@
 // N invocations of a batch row. This is the fallback for any N (no shared memory, no barriers,
 // scalar accesses); the block and workgroup variants avoid the recomputation.
 //
-// Special values follow softmax (softmax_lines.wgsl): a NaN in the row makes the whole block NaN;
-// +Inf entries share the row equally; -Inf entries have probability 0 (their rows and columns of
-// J are 0); a row of only -Inf has s = 0 and J = 0.
-
-struct Params {
-  // Jacobian rows in the bound output chunk.
-  jacobianRows: u32,
-  cols: u32,
-  // Row index (within its block) of the chunk's first Jacobian row.
-  firstRowInBlock: u32,
-  // Element offset of the first batch row of the chunk in the bound x range.
-  xStart: u32,
-}
+// Special values follow softmax (row_softmax.wgsl): a NaN in the row makes the whole block NaN
+// (NaN times anything); -Inf entries have probability 0, so their rows and columns of J are 0.
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read_write> jac: array<f32>;
-@group(0) @binding(2) var<uniform> params: Params;
+@group(0) @binding(2) var<uniform> params: JacobianRowsParams;
 
 override workgroupSize: u32 = 64;
 
@@ -31,48 +20,18 @@ override workgroupSize: u32 = 64;
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) lid: u32) {
   let r = gridIndex(wid, nwg) * workgroupSize + lid;
-  if (r >= params.jacobianRows) {
+  if (r >= params.count) {
     return;
   }
-  let n = params.cols;
+  let n = params.width;
   let q = params.firstRowInBlock + r;
   let i = q % n;
-  let start = params.xStart + (q / n) * n;
+  let start = params.inputStart + (q / n) * n;
 
-  let pass1 = linePass(start, n, 1u);
-  let m = pass1.max;
-  let positiveInfinities = pass1.positiveInfinities;
-  let sawNaN = pass1.sawNaN;
-
+  let row = rowSoftmax(linePass(start, n, 1u));
+  let si = softmaxEntry(x[start + i], row);
   let out = r * n;
-  if (sawNaN) {
-    let nan = quietNaN();
-    for (var j = 0u; j < n; j++) {
-      jac[out + j] = nan;
-    }
-    return;
-  }
-  let invSum = 1.0 / pass1.sum;
-  let infinityShare = 1.0 / f32(max(positiveInfinities, 1u));
-  let anyInfinity = positiveInfinities > 0u;
-
-  let vi = x[start + i];
-  let bi = bitcast<u32>(vi);
-  var si: f32;
-  if (anyInfinity) {
-    si = select(0.0, infinityShare, bi == POSITIVE_INFINITY_BITS);
-  } else {
-    si = select(exp(vi - m) * invSum, 0.0, (bi & EXPONENT_BITS) == EXPONENT_BITS);
-  }
   for (var j = 0u; j < n; j++) {
-    let v = x[start + j];
-    let bits = bitcast<u32>(v);
-    var sj: f32;
-    if (anyInfinity) {
-      sj = select(0.0, infinityShare, bits == POSITIVE_INFINITY_BITS);
-    } else {
-      sj = select(exp(v - m) * invSum, 0.0, (bits & EXPONENT_BITS) == EXPONENT_BITS);
-    }
-    jac[out + j] = si * (select(0.0, 1.0, j == i) - sj);
+    jac[out + j] = jacobianEntry(si, softmaxEntry(x[start + j], row), j == i);
   }
 }

@@ -8,9 +8,8 @@
 // barriers (real GPUs) and for batches too small to fill the device with one invocation per row.
 // N is at most maxCols (the workgroup storage holds s). workgroupSize must be a power of two.
 //
-// Special values follow softmax (softmax_lines.wgsl): a NaN in the row makes the whole block NaN;
-// +Inf entries share the row equally; -Inf entries have probability 0; a row of only -Inf gives
-// J = 0.
+// Special values follow softmax (row_softmax.wgsl): a NaN in the row makes the whole block NaN
+// (NaN times anything); a row of only -Inf gives J = 0.
 
 struct Params {
   // Batch rows in the bound output chunk.
@@ -24,41 +23,17 @@ struct Params {
 @group(0) @binding(1) var<storage, read_write> jac: array<f32>;
 @group(0) @binding(2) var<uniform> params: Params;
 
-override workgroupSize: u32 = 64;
 override maxCols: u32 = 1024;
 
 var<workgroup> probs: array<f32, maxCols>;
 
-@compute @workgroup_size(workgroupSize)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
-        @builtin(local_invocation_index) t: u32) {
-  let row = gridIndex(wid, nwg);
-  if (row >= params.rows) {
-    return;
-  }
+fn runWorkgroupRow(row: u32, t: u32) {
   let n = params.cols;
   let start = params.xStart + row * n;
 
-  let stats = workgroupRowPass(start, start + n, t);
-  let rowMax = stats.max;
-  let rowNaN = stats.sawNaN;
-  let rowInfinities = stats.positiveInfinities;
-  let invSum = 1.0 / stats.sum;
-  let infinityShare = 1.0 / f32(max(rowInfinities, 1u));
+  let softmaxRow = rowSoftmax(workgroupRowPass(start, start + n, t));
   for (var k = t; k < n; k += workgroupSize) {
-    let v = x[start + k];
-    let bits = bitcast<u32>(v);
-    var p: f32;
-    if (rowNaN) {
-      p = quietNaN();
-    } else if (rowInfinities > 0u) {
-      p = select(0.0, infinityShare, bits == POSITIVE_INFINITY_BITS);
-    } else if ((bits & EXPONENT_BITS) == EXPONENT_BITS) {
-      p = 0.0;
-    } else {
-      p = exp(v - rowMax) * invSum;
-    }
-    probs[k] = p;
+    probs[k] = softmaxEntry(x[start + k], softmaxRow);
   }
   workgroupBarrier();
 

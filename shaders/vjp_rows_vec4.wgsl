@@ -13,16 +13,7 @@
 @group(0) @binding(2) var<storage, read_write> dx: array<vec4f>;
 @group(0) @binding(3) var<uniform> params: Vec4RowParams;
 
-override workgroupSize: u32 = 64;
-
-@compute @workgroup_size(workgroupSize)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
-        @builtin(local_invocation_index) lid: u32) {
-  let row = gridIndex(wid, nwg) * workgroupSize + lid;
-  if (row >= params.rows) {
-    return;
-  }
+fn runRow(row: u32) {
   let start = row * params.vecsPerRow;
-  let end = start + params.vecsPerRow;
-  vjpWrite(start, end, vjpSum(start, end));
+  vjpWrite(start, start + params.vecsPerRow, vjpSum(start, start + params.vecsPerRow));
 }

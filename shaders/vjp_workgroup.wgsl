@@ -11,15 +11,7 @@
 @group(0) @binding(2) var<storage, read_write> dx: array<f32>;
 @group(0) @binding(3) var<uniform> params: RowParams;
 
-override workgroupSize: u32 = 256;
-
-@compute @workgroup_size(workgroupSize)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
-        @builtin(local_invocation_index) t: u32) {
-  let row = gridIndex(wid, nwg);
-  if (row >= params.rows) {
-    return;
-  }
+fn runWorkgroupRow(row: u32, t: u32) {
   let start = row * params.cols;
   let end = start + params.cols;
 

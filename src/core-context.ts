@@ -348,6 +348,11 @@ export class CoreContext implements TensorOwner {
 
   // ---- internal API used by ops ------------------------------------------------------------
 
+  /** @internal Whether the context can run ops: not destroyed, and its device (if any) not lost. */
+  get alive(): boolean {
+    return !this.destroyed && !this.runner.gpu?.lostInfo;
+  }
+
   /** @internal Throws if the context cannot run ops. */
   checkUsable(op: string): void {
     if (this.destroyed) throw new ContextDestroyedError(op);

@@ -46,17 +46,45 @@ export class SizeLimitError extends WebGPUNNError {
   override readonly name: string = 'SizeLimitError';
 }
 
+/** Where a `fit` stood when the device was lost (see DeviceLostError). */
+export interface TrainingProgress {
+  /**
+   * The last epoch (0-based) whose end the model kept on the host, or `initialEpoch - 1` when
+   * none did: continue with `fit(x, y, { initialEpoch: error.epoch + 1 })` after `useContext`.
+   */
+  epoch: number;
+  /** The training steps of this fit known to have completed when the device was lost. */
+  step: number;
+  /** The History of the epochs that completed before the loss. */
+  history: unknown;
+}
+
 /**
  * The GPU device was lost; the context cannot run ops any more. Reads in flight when it happened
- * reject with it too (the browser's own error is kept as `cause`).
+ * reject with it too (the browser's own error is kept as `cause`). A `fit` in flight rejects with
+ * it carrying `epoch`, `step` and `history`; the model keeps its weights and optimizer state as
+ * of that epoch's end on the host, for `model.useContext(newContext)`.
  */
 export class DeviceLostError extends WebGPUNNError {
   override readonly name: string = 'DeviceLostError';
   /** WebGPU's reason: `'destroyed'` or `'unknown'`. */
   readonly reason: string;
-  constructor(op: string, reason: string, message: string, options?: { cause?: unknown }) {
-    super(op, `the GPU device was lost (${reason})${message ? `: ${message}` : ''}`, options);
+  /** Set when a fit was in flight: the last epoch the model kept (see TrainingProgress); else null. */
+  readonly epoch: number | null;
+  /** Set when a fit was in flight: its steps known to have completed; else null. */
+  readonly step: number | null;
+  /** Set when a fit was in flight: the History of its completed epochs; else null. */
+  readonly history: unknown;
+  constructor(op: string, reason: string, message: string, options?: { cause?: unknown; progress?: TrainingProgress }) {
+    const progress = options?.progress;
+    const where = progress
+      ? ` during fit, ${progress.step >= 0 ? `after step ${progress.step}` : 'before its first step'}; the model kept ${progress.epoch >= 0 ? `the end of epoch ${progress.epoch}` : 'its weights from before epoch 0'}`
+      : '';
+    super(op, `the GPU device was lost (${reason})${message ? `: ${message}` : ''}${where}`, options && 'cause' in options ? { cause: options.cause } : undefined);
     this.reason = reason;
+    this.epoch = progress?.epoch ?? null;
+    this.step = progress?.step ?? null;
+    this.history = progress?.history ?? null;
   }
 }
 

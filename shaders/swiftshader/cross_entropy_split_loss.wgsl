@@ -6,15 +6,7 @@
 @group(0) @binding(1) var<storage, read_write> loss: array<f32>;
 @group(0) @binding(2) var<uniform> params: Params;
 
-override workgroupSize: u32 = 64;
-
-@compute @workgroup_size(workgroupSize)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
-        @builtin(local_invocation_index) lid: u32) {
-  let row = gridIndex(wid, nwg) * workgroupSize + lid;
-  if (row >= params.rows) {
-    return;
-  }
+fn runRow(row: u32) {
   var total = 0.0;
   let first = row * params.segments;
   for (var s = first; s < first + params.segments; s++) {

@@ -13,17 +13,9 @@
 @group(0) @binding(4) var<storage, read_write> segmentLoss: array<f32>;
 @group(0) @binding(5) var<uniform> params: Params;
 
-override workgroupSize: u32 = 64;
 override indexLabels: bool = false;
 
-@compute @workgroup_size(workgroupSize)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
-        @builtin(local_invocation_index) lid: u32) {
-  let id = gridIndex(wid, nwg) * workgroupSize + lid;
-  if (id >= params.rows * params.segments) {
-    return;
-  }
-  let segment = segmentOf(id);
+fn runSegment(id: u32, segment: Segment) {
   var label = 0u;
   if (indexLabels) {
     label = labels[segment.row / 4u][segment.row % 4u];

@@ -1,14 +1,14 @@
 // Not a kernel: the operand part of matmul_lanes.wgsl that reads A and B from rgba32float
 // textures packed by gemm_pack.wgsl (src/kernels/wgsl-parts.ts appends it). A texel of A holds 4
 // rows at one step of k, a texel of B 4 columns at one step of k, so a lane makes 5 texel loads
-// per step of k where the storage-buffer part makes 20 per-lane gathers: 31-44% faster on
-// SwiftShader (bench/HISTORY.md). Batches are stacked along the textures' rows.
+// per step of k where the storage-buffer part makes 20 per-lane gathers, which SwiftShader runs
+// faster (bench/HISTORY.md). Batches are stacked along the textures' rows.
 //
 // Texels are read with textureSampleLevel at their centres through a nearest-texel sampler, which
 // returns them exactly, rather than with textureLoad: Tint clamps every textureLoad's coordinates
 // to the texture's size at the requested mip level, which SwiftShader computes per lane with
-// scalar shifts, and sampling needs no such clamp (the sampler clamps to the edge): 12-18% faster
-// on the training step's products, the same results (bench/HISTORY.md).
+// scalar shifts, and sampling needs no such clamp (the sampler clamps to the edge): faster on the
+// training step's products, the same results (docs/swiftshader.md).
 //
 // `aLinear`: A's texels were copied from memory rather than packed, because they already lie in
 // it one after another (A's rows contiguous, a multiple of 4 of them, each step of k right after

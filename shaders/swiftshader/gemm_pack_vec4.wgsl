@@ -2,7 +2,7 @@
 // same texels (gemm_pack_layout.wgsl, appended by the host), from a quarter of the loads.
 // The host picks this kernel when the strides allow it (src/kernels/matmul.ts), else the scalar
 // one. On SwiftShader a vec4 load costs far less than 4 scalar ones (each load is a gather with
-// its own per-lane overhead): a [4096, 784] A packs in 17.8 ms instead of 39.6 (bench/HISTORY.md).
+// its own per-lane overhead; timings: bench/HISTORY.md, "GEMM operand packing from vec4 loads").
 //
 // alongK = false: the 4 entries of a texel are contiguous (a line stride of 1): one load a texel.
 // alongK = true: each line is contiguous along k (a depth stride of 1): an invocation loads 4

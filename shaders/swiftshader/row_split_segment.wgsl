@@ -1,6 +1,8 @@
-// Not a kernel: the host appends this to the rows-split kernels (softmax_split_*.wgsl,
-// log_softmax_split_write.wgsl, vjp_split_*.wgsl, cross_entropy_split_*.wgsl;
-// src/kernels/row-split.ts). Their parameters, and which run of vec4s an invocation takes.
+// Part: the parameters of the rows-split kernels (softmax_split_stats.wgsl,
+// normalize_split_write.wgsl, vjp_split_*.wgsl, cross_entropy_split_*.wgsl), and which run of
+// vec4s an invocation takes.
+// Reads: the kernel's `params: Params` (the struct defined here).
+// Defines: Params, Segment, segmentOf(id).
 
 struct Params {
   rows: u32,

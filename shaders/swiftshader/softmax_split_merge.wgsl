@@ -1,6 +1,8 @@
-// Not a kernel: the host appends this to softmax_split_write.wgsl and log_softmax_split_write.wgsl
-// (with row_split_segment.wgsl and row_pass_vec4.wgsl). Merges the partials that
-// softmax_split_stats.wgsl wrote for a row, in the same order in every invocation of the row.
+// Part: merges the partials that softmax_split_stats.wgsl wrote for a row, in the same order in
+// every invocation of the row (normalize_split_write.wgsl, cross_entropy_split_write.wgsl).
+// Reads: the kernel's `partials: array<vec4f>` and `params: Params` (row_split_segment.wgsl), the
+//   prelude.
+// Defines: RowMerge, mergeRowStats(row).
 
 struct RowMerge {
   // The row's (max, normalizer) over its finite entries.

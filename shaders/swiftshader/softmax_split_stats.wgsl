@@ -6,24 +6,14 @@
 // 1 for a run that has some, 2 if it has a NaN. The statistics are those of fastRowPass and
 // carefulRowPass (row_pass_vec4.wgsl, appended by the host with row_split_segment.wgsl),
 // over the run.
-// softmax_split_write.wgsl and log_softmax_split_write.wgsl merge a row's partials and write the row
-// (the logSoftmax rows-split shares this pass).
+// normalize_split_write.wgsl (softmax and logSoftmax) and cross_entropy_split_write.wgsl merge a
+// row's partials and write the row.
 
 @group(0) @binding(0) var<storage, read> x: array<vec4f>;
 @group(0) @binding(1) var<storage, read_write> partials: array<vec4f>;
 @group(0) @binding(2) var<uniform> params: Params;
 
-override workgroupSize: u32 = 64;
-
-@compute @workgroup_size(workgroupSize)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
-        @builtin(local_invocation_index) lid: u32) {
-  let id = gridIndex(wid, nwg) * workgroupSize + lid;
-  if (id >= params.rows * params.segments) {
-    return;
-  }
-  let segment = segmentOf(id);
-
+fn runSegment(id: u32, segment: Segment) {
   let fast = fastRowPass(segment.start, segment.end);
   if (!fast.special) {
     partials[id] = vec4f(fast.stats, 0.0, 0.0);

@@ -10,15 +10,6 @@
 @group(0) @binding(2) var<storage, read_write> partials: array<f32>;
 @group(0) @binding(3) var<uniform> params: Params;
 
-override workgroupSize: u32 = 64;
-
-@compute @workgroup_size(workgroupSize)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
-        @builtin(local_invocation_index) lid: u32) {
-  let id = gridIndex(wid, nwg) * workgroupSize + lid;
-  if (id >= params.rows * params.segments) {
-    return;
-  }
-  let segment = segmentOf(id);
+fn runSegment(id: u32, segment: Segment) {
   partials[id] = vjpSum(segment.start, segment.end);
 }

@@ -10,16 +10,7 @@
 @group(0) @binding(3) var<storage, read_write> dx: array<vec4f>;
 @group(0) @binding(4) var<uniform> params: Params;
 
-override workgroupSize: u32 = 64;
-
-@compute @workgroup_size(workgroupSize)
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
-        @builtin(local_invocation_index) lid: u32) {
-  let id = gridIndex(wid, nwg) * workgroupSize + lid;
-  if (id >= params.rows * params.segments) {
-    return;
-  }
-  let segment = segmentOf(id);
+fn runSegment(id: u32, segment: Segment) {
   var total = 0.0;
   let first = segment.row * params.segments;
   for (var s = first; s < first + params.segments; s++) {

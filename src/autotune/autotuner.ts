@@ -205,9 +205,9 @@ export class Autotuner {
       if (background) this.failed.add(bucket);
       throw error;
     } finally {
-      // Back to the pool; after destroy() the pool is gone, so free them outright.
+      // Back to the pool; after destroy() or a lost device there is nothing to reuse them for.
       for (const buffer of cases.flatMap((c) => c?.buffers ?? [])) {
-        if (this.destroyed) buffer.destroy();
+        if (this.destroyed || this.gpu.lostInfo) buffer.destroy();
         else this.gpu.pool.release(buffer);
       }
     }

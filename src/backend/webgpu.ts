@@ -21,7 +21,7 @@ export function webgpuBackend(gpu: GpuRuntime): Backend {
     release: (storage) => {
       if (storage.external) {
         if (storage.external.own) storage.buffer?.destroy();
-      } else if (destroyed) storage.buffer?.destroy();
+      } else if (destroyed || gpu.lostInfo) storage.buffer?.destroy();
       else if (storage.buffer) gpu.pool.release(storage.buffer);
     },
     run: (ctx, def, args) => def.webgpu(ctx, gpu, args),

@@ -12,16 +12,7 @@ import splitLossWgsl from '../../shaders/swiftshader/cross_entropy_split_loss.wg
 import splitWriteWgsl from '../../shaders/swiftshader/cross_entropy_split_write.wgsl?raw';
 import workgroupWgsl from '../../shaders/cross_entropy_workgroup.wgsl?raw';
 import reduceWgsl from '../../shaders/loss_reduce.wgsl?raw';
-import {
-  CROSS_ENTROPY_WRITE_VEC4,
-  ROW_PASS_LINES,
-  ROW_PASS_VEC4,
-  ROW_PASS_WORKGROUP,
-  ROW_SPLIT_SEGMENT,
-  SOFTMAX_SPLIT_MERGE,
-  WORKGROUP_SUM,
-  withParts,
-} from './wgsl-parts.js';
+import { CROSS_ENTROPY_WRITE_VEC4, ENTRY_ROWS, ENTRY_SEGMENTS, ENTRY_WORKGROUP_ROWS, ROW_PASS_LINES, ROW_PASS_VEC4, ROW_PASS_WORKGROUP, ROW_SOFTMAX, ROW_SPLIT_SEGMENT, SOFTMAX_SPLIT_MERGE, WORKGROUP_SUM, withParts } from './wgsl-parts.js';
 import type { KernelSpec } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding } from '../gpu/recorder.js';
@@ -31,15 +22,15 @@ import { rowSegments, rowSplitParams, rowSplitUsable } from './row-split.js';
 import { SOFTMAX_SPLIT_STATS } from './softmax.js';
 
 const BINDINGS = ['read', 'read', 'write', 'write'] as const;
-const ROWS: KernelSpec = { name: 'cross_entropy_rows', code: withParts(rowsWgsl, ROW_PASS_LINES), bindings: BINDINGS };
-const ROWS_VEC4: KernelSpec = { name: 'cross_entropy_rows_vec4', code: withParts(rowsVec4Wgsl, CROSS_ENTROPY_WRITE_VEC4, ROW_PASS_VEC4), bindings: BINDINGS };
+const ROWS: KernelSpec = { name: 'cross_entropy_rows', code: withParts(rowsWgsl, ENTRY_ROWS, ROW_PASS_LINES, ROW_SOFTMAX), bindings: BINDINGS };
+const ROWS_VEC4: KernelSpec = { name: 'cross_entropy_rows_vec4', code: withParts(rowsVec4Wgsl, ENTRY_ROWS, CROSS_ENTROPY_WRITE_VEC4, ROW_PASS_VEC4), bindings: BINDINGS };
 const SPLIT_WRITE: KernelSpec = {
   name: 'cross_entropy_split_write',
-  code: withParts(splitWriteWgsl, ROW_SPLIT_SEGMENT, SOFTMAX_SPLIT_MERGE, CROSS_ENTROPY_WRITE_VEC4, ROW_PASS_VEC4),
+  code: withParts(splitWriteWgsl, ENTRY_SEGMENTS, ROW_SPLIT_SEGMENT, SOFTMAX_SPLIT_MERGE, CROSS_ENTROPY_WRITE_VEC4, ROW_PASS_VEC4),
   bindings: ['read', 'read', 'read', 'write', 'write'],
 };
-const SPLIT_LOSS: KernelSpec = { name: 'cross_entropy_split_loss', code: withParts(splitLossWgsl, ROW_SPLIT_SEGMENT), bindings: ['read', 'write'] };
-const WORKGROUP: KernelSpec = { name: 'cross_entropy_workgroup', code: withParts(workgroupWgsl, ROW_PASS_LINES, ROW_PASS_WORKGROUP), bindings: BINDINGS };
+const SPLIT_LOSS: KernelSpec = { name: 'cross_entropy_split_loss', code: withParts(splitLossWgsl, ENTRY_ROWS, ROW_SPLIT_SEGMENT), bindings: ['read', 'write'] };
+const WORKGROUP: KernelSpec = { name: 'cross_entropy_workgroup', code: withParts(workgroupWgsl, ENTRY_WORKGROUP_ROWS, ROW_PASS_WORKGROUP, ROW_PASS_LINES, ROW_SOFTMAX), bindings: BINDINGS };
 const REDUCE: KernelSpec = { name: 'loss_reduce', code: withParts(reduceWgsl, WORKGROUP_SUM), bindings: ['read', 'write'] };
 
 export const CROSS_ENTROPY_VARIANTS = ['rows-vec4', 'rows', 'rows-split', 'workgroup'] as const;

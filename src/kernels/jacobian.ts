@@ -7,7 +7,7 @@
  * From logits (`softmaxJacobian`, the softmax fused in):
  * - `block-vec4` / `block`: the block of a batch row split into ranges of Jacobian rows, one
  *   invocation each, s staged in the range's last output row: every exp computed once per
- *   invocation, no barriers. Fastest on SwiftShader (measured 0.45-0.8x a copy of the output).
+ *   invocation, no barriers. Fastest on SwiftShader (docs/kernels.md).
  * - `workgroup`: one workgroup per batch row, s in workgroup memory, coalesced writes: for real
  *   GPUs (N limited by workgroup storage).
  * - `rows`: one invocation per Jacobian row recomputing s per entry: any N and any chunking (the
@@ -21,11 +21,9 @@ import rowsWgsl from '../../shaders/jacobian_rows.wgsl?raw';
 import blockWgsl from '../../shaders/jacobian_block.wgsl?raw';
 import blockVec4Wgsl from '../../shaders/jacobian_block_vec4.wgsl?raw';
 import workgroupWgsl from '../../shaders/jacobian_workgroup.wgsl?raw';
-import { ROW_PASS_LINES, ROW_PASS_WORKGROUP, withParts } from './wgsl-parts.js';
+import { ENTRY_WORKGROUP_ROWS, JACOBIAN, ROW_PASS_LINES, ROW_PASS_VEC4, ROW_PASS_WORKGROUP, ROW_SOFTMAX, withParts } from './wgsl-parts.js';
 import probsWgsl from '../../shaders/jacobian_probs.wgsl?raw';
 import probsVec4Wgsl from '../../shaders/jacobian_probs_vec4.wgsl?raw';
-import probsBlockWgsl from '../../shaders/jacobian_probs_block.wgsl?raw';
-import probsBlockVec4Wgsl from '../../shaders/jacobian_probs_block_vec4.wgsl?raw';
 import type { KernelSpec } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding } from '../gpu/recorder.js';
@@ -33,14 +31,13 @@ import { chunkRange, planBindingChunks, type Chunk } from './chunks.js';
 import { splitRows } from './per-line.js';
 
 const IO = ['read', 'write'] as const;
-const ROWS: KernelSpec = { name: 'jacobian_rows', code: withParts(rowsWgsl, ROW_PASS_LINES), bindings: IO };
-const BLOCK: KernelSpec = { name: 'jacobian_block', code: withParts(blockWgsl, ROW_PASS_LINES), bindings: IO };
-const BLOCK_VEC4: KernelSpec = { name: 'jacobian_block_vec4', code: withParts(blockVec4Wgsl), bindings: IO };
-const WORKGROUP: KernelSpec = { name: 'jacobian_workgroup', code: withParts(workgroupWgsl, ROW_PASS_LINES, ROW_PASS_WORKGROUP), bindings: IO };
-const PROBS: KernelSpec = { name: 'jacobian_probs', code: withParts(probsWgsl), bindings: IO };
-const PROBS_VEC4: KernelSpec = { name: 'jacobian_probs_vec4', code: withParts(probsVec4Wgsl), bindings: IO };
-const PROBS_BLOCK: KernelSpec = { name: 'jacobian_probs_block', code: withParts(probsBlockWgsl), bindings: IO };
-const PROBS_BLOCK_VEC4: KernelSpec = { name: 'jacobian_probs_block_vec4', code: withParts(probsBlockVec4Wgsl), bindings: IO };
+const ROWS: KernelSpec = { name: 'jacobian_rows', code: withParts(rowsWgsl, JACOBIAN, ROW_PASS_LINES, ROW_SOFTMAX), bindings: IO };
+// The block kernels serve both ops: the override fromLogits picks the source of s.
+const BLOCK: KernelSpec = { name: 'jacobian_block', code: withParts(blockWgsl, JACOBIAN, ROW_PASS_LINES, ROW_SOFTMAX), bindings: IO };
+const BLOCK_VEC4: KernelSpec = { name: 'jacobian_block_vec4', code: withParts(blockVec4Wgsl, JACOBIAN, ROW_PASS_VEC4, ROW_SOFTMAX), bindings: IO };
+const WORKGROUP: KernelSpec = { name: 'jacobian_workgroup', code: withParts(workgroupWgsl, ENTRY_WORKGROUP_ROWS, ROW_PASS_WORKGROUP, ROW_PASS_LINES, ROW_SOFTMAX), bindings: IO };
+const PROBS: KernelSpec = { name: 'jacobian_probs', code: withParts(probsWgsl, JACOBIAN), bindings: IO };
+const PROBS_VEC4: KernelSpec = { name: 'jacobian_probs_vec4', code: withParts(probsVec4Wgsl, JACOBIAN), bindings: IO };
 
 export const JACOBIAN_VARIANTS = ['block-vec4', 'block', 'workgroup', 'rows'] as const;
 export const JACOBIAN_PROBS_VARIANTS = ['block-vec4', 'block', 'elements-vec4', 'elements'] as const;
@@ -124,13 +121,13 @@ function inputRange(buffer: GPUBuffer, firstRow: number, endRow: number, cols: n
   return { binding: { buffer, offset, size }, start: firstRow * cols - offset / 4 };
 }
 
-function recordBlocks(gpu: GpuRuntime, op: string, spec: KernelSpec, vec4: boolean, input: GPUBuffer, output: GPUBuffer, layout: JacobianLayout): void {
+function recordBlocks(gpu: GpuRuntime, op: string, vec4: boolean, fromLogits: boolean, input: GPUBuffer, output: GPUBuffer, layout: JacobianLayout): void {
   const { cols } = layout;
   const alignment = gpu.limits.minStorageBufferOffsetAlignment;
   const itemBytes = cols * cols * 4;
   const chunks = blockChunks(gpu, layout)!;
   const whole = chunks.length === 1;
-  const kernel = gpu.kernel(spec, { workgroupSize: WORKGROUP_SIZE });
+  const kernel = gpu.kernel(vec4 ? BLOCK_VEC4 : BLOCK, { workgroupSize: WORKGROUP_SIZE, fromLogits: fromLogits ? 1 : 0 });
   const width = vec4 ? 4 : 1;
   for (const chunk of chunks) {
     const x = inputRange(input, chunk.first, chunk.first + chunk.count, cols, alignment, whole);
@@ -190,9 +187,9 @@ export function recordJacobian(gpu: GpuRuntime, op: string, variant: string, inp
   if (layout.rows * layout.cols === 0) return;
   switch (variant) {
     case 'block-vec4':
-      return recordBlocks(gpu, op, BLOCK_VEC4, true, input, output, layout);
+      return recordBlocks(gpu, op, true, true, input, output, layout);
     case 'block':
-      return recordBlocks(gpu, op, BLOCK, false, input, output, layout);
+      return recordBlocks(gpu, op, false, true, input, output, layout);
     case 'workgroup':
       return recordWorkgroups(gpu, op, input, output, layout);
     case 'rows':
@@ -207,9 +204,9 @@ export function recordJacobianFromProbs(gpu: GpuRuntime, op: string, variant: st
   if (layout.rows * layout.cols === 0) return;
   switch (variant) {
     case 'block-vec4':
-      return recordBlocks(gpu, op, PROBS_BLOCK_VEC4, true, input, output, layout);
+      return recordBlocks(gpu, op, true, false, input, output, layout);
     case 'block':
-      return recordBlocks(gpu, op, PROBS_BLOCK, false, input, output, layout);
+      return recordBlocks(gpu, op, false, false, input, output, layout);
     case 'elements-vec4':
     case 'elements':
       return recordJacobianRows(gpu, op, variant, input, output, layout);

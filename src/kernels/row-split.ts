@@ -30,9 +30,8 @@ interface Layout {
 
 /**
  * Segments of a row: 1 (rows-vec4 does as well) from 8 rows on, which already fill SwiftShader's
- * two cores ([8, 65536]: 6.2 ms one row per invocation, 6.3 split); below that, enough segments
- * of at least 64 vec4s for 32 invocations. Softmax [1, 1 << 20]: 99 ms on one invocation, 13.8 ms
- * split (bench/HISTORY.md).
+ * two cores; below that, enough segments of at least 64 vec4s for 32 invocations (timings:
+ * bench/HISTORY.md, "Softmax of a few long rows: rows-split").
  */
 export function rowSegments(rows: number, vecsPerRow: number): RowParts {
   return splitRows(rows, vecsPerRow, 8, 32, 64);

@@ -11,31 +11,18 @@
  *   real GPUs, where one invocation per row leaves loads uncoalesced.
  * The two VJPs share their kernels (vjp_*.wgsl), which run the op's math from its parts.
  */
-import logSoftmaxLinesWgsl from '../../shaders/log_softmax_lines.wgsl?raw';
-import logSoftmaxRowsVec4Wgsl from '../../shaders/log_softmax_rows_vec4.wgsl?raw';
-import logSoftmaxSplitWriteWgsl from '../../shaders/swiftshader/log_softmax_split_write.wgsl?raw';
-import logSoftmaxWorkgroupWgsl from '../../shaders/log_softmax_workgroup.wgsl?raw';
+import normalizeLinesWgsl from '../../shaders/normalize_lines.wgsl?raw';
+import normalizeRowsVec4Wgsl from '../../shaders/normalize_rows_vec4.wgsl?raw';
+import normalizeSplitWriteWgsl from '../../shaders/swiftshader/normalize_split_write.wgsl?raw';
+import normalizeWorkgroupWgsl from '../../shaders/normalize_workgroup.wgsl?raw';
 import vjpLinesWgsl from '../../shaders/vjp_lines.wgsl?raw';
 import vjpWorkgroupWgsl from '../../shaders/vjp_workgroup.wgsl?raw';
 import vjpRowsVec4Wgsl from '../../shaders/vjp_rows_vec4.wgsl?raw';
 import vjpSplitSumWgsl from '../../shaders/swiftshader/vjp_split_sum.wgsl?raw';
 import vjpSplitWriteWgsl from '../../shaders/swiftshader/vjp_split_write.wgsl?raw';
-import {
-  LOG_SOFTMAX_VJP_SCALAR,
-  LOG_SOFTMAX_VJP_SUM,
-  LOG_SOFTMAX_VJP_WRITE,
-  LOG_SOFTMAX_WRITE_VEC4,
-  ROW_PASS_LINES,
-  ROW_PASS_VEC4,
-  ROW_PASS_WORKGROUP,
-  ROW_SPLIT_SEGMENT,
-  SOFTMAX_SPLIT_MERGE,
-  SOFTMAX_VJP_SCALAR,
-  SOFTMAX_VJP_SUM,
-  SOFTMAX_VJP_WRITE,
-  WORKGROUP_SUM,
-  withParts,
-} from './wgsl-parts.js';
+// WGSL parts, in two lists to keep the lines short.
+import { ENTRY_LINES, ENTRY_ROWS, ENTRY_SEGMENTS, ENTRY_WORKGROUP_ROWS, ROW_PASS_LINES, ROW_PASS_VEC4, ROW_PASS_WORKGROUP, ROW_SOFTMAX, ROW_SPLIT_SEGMENT, withParts } from './wgsl-parts.js';
+import { LOG_SOFTMAX_OUTPUT, LOG_SOFTMAX_VJP_SCALAR, LOG_SOFTMAX_VJP_SUM, LOG_SOFTMAX_VJP_WRITE, LOG_SOFTMAX_WRITE_VEC4, SOFTMAX_SPLIT_MERGE, SOFTMAX_VJP_SCALAR, SOFTMAX_VJP_SUM, SOFTMAX_VJP_WRITE, WORKGROUP_SUM } from './wgsl-parts.js';
 import type { BindingKind, KernelSpec } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding } from '../gpu/recorder.js';
@@ -60,18 +47,18 @@ function readWrite(inputs: number): BindingKind[] {
 }
 
 export const LOG_SOFTMAX_KERNELS: RowwiseKernels = {
-  lines: { name: 'log_softmax_lines', code: withParts(logSoftmaxLinesWgsl, ROW_PASS_LINES), bindings: readWrite(1) },
-  rowsVec4: { name: 'log_softmax_rows_vec4', code: withParts(logSoftmaxRowsVec4Wgsl, LOG_SOFTMAX_WRITE_VEC4, ROW_PASS_VEC4), bindings: readWrite(1) },
+  lines: { name: 'log_softmax_lines', code: withParts(normalizeLinesWgsl, ENTRY_LINES, LOG_SOFTMAX_OUTPUT, ROW_PASS_LINES, ROW_SOFTMAX), bindings: readWrite(1) },
+  rowsVec4: { name: 'log_softmax_rows_vec4', code: withParts(normalizeRowsVec4Wgsl, ENTRY_ROWS, LOG_SOFTMAX_WRITE_VEC4, ROW_PASS_VEC4, ROW_SOFTMAX), bindings: readWrite(1) },
   split: {
     stats: SOFTMAX_SPLIT_STATS,
     write: {
       name: 'log_softmax_split_write',
-      code: withParts(logSoftmaxSplitWriteWgsl, ROW_SPLIT_SEGMENT, SOFTMAX_SPLIT_MERGE, LOG_SOFTMAX_WRITE_VEC4, ROW_PASS_VEC4),
+      code: withParts(normalizeSplitWriteWgsl, ENTRY_SEGMENTS, ROW_SPLIT_SEGMENT, SOFTMAX_SPLIT_MERGE, LOG_SOFTMAX_WRITE_VEC4, ROW_PASS_VEC4, ROW_SOFTMAX),
       bindings: readWrite(2),
     },
     partialBytes: 16,
   },
-  workgroup: { name: 'log_softmax_workgroup', code: withParts(logSoftmaxWorkgroupWgsl, ROW_PASS_LINES, ROW_PASS_WORKGROUP), bindings: readWrite(1) },
+  workgroup: { name: 'log_softmax_workgroup', code: withParts(normalizeWorkgroupWgsl, ENTRY_WORKGROUP_ROWS, LOG_SOFTMAX_OUTPUT, ROW_PASS_WORKGROUP, ROW_PASS_LINES, ROW_SOFTMAX), bindings: readWrite(1) },
 };
 
 /**
@@ -82,14 +69,14 @@ export const LOG_SOFTMAX_KERNELS: RowwiseKernels = {
 /* @__NO_SIDE_EFFECTS__ */
 function vjpKernels(name: string, scalar: string, sum: string, write: string): RowwiseKernels {
   return {
-    lines: { name: `${name}_lines`, code: withParts(vjpLinesWgsl, scalar), bindings: readWrite(2) },
-    rowsVec4: { name: `${name}_rows_vec4`, code: withParts(vjpRowsVec4Wgsl, sum, write), bindings: readWrite(2) },
+    lines: { name: `${name}_lines`, code: withParts(vjpLinesWgsl, ENTRY_LINES, scalar), bindings: readWrite(2) },
+    rowsVec4: { name: `${name}_rows_vec4`, code: withParts(vjpRowsVec4Wgsl, ENTRY_ROWS, sum, write), bindings: readWrite(2) },
     split: {
-      stats: { name: `${name}_split_sum`, code: withParts(vjpSplitSumWgsl, ROW_SPLIT_SEGMENT, sum), bindings: readWrite(2) },
-      write: { name: `${name}_split_write`, code: withParts(vjpSplitWriteWgsl, ROW_SPLIT_SEGMENT, write), bindings: readWrite(3) },
+      stats: { name: `${name}_split_sum`, code: withParts(vjpSplitSumWgsl, ENTRY_SEGMENTS, ROW_SPLIT_SEGMENT, sum), bindings: readWrite(2) },
+      write: { name: `${name}_split_write`, code: withParts(vjpSplitWriteWgsl, ENTRY_SEGMENTS, ROW_SPLIT_SEGMENT, write), bindings: readWrite(3) },
       partialBytes: 4,
     },
-    workgroup: { name: `${name}_workgroup`, code: withParts(vjpWorkgroupWgsl, scalar, WORKGROUP_SUM), bindings: readWrite(2) },
+    workgroup: { name: `${name}_workgroup`, code: withParts(vjpWorkgroupWgsl, ENTRY_WORKGROUP_ROWS, scalar, WORKGROUP_SUM), bindings: readWrite(2) },
   };
 }
 

@@ -1,11 +1,11 @@
 /** Softmax kernels (shaders/softmax_*.wgsl) and the rule that picks one per adapter and shape. */
-import linesWgsl from '../../shaders/softmax_lines.wgsl?raw';
-import rowsVec4Wgsl from '../../shaders/softmax_rows_vec4.wgsl?raw';
+import linesWgsl from '../../shaders/normalize_lines.wgsl?raw';
+import rowsVec4Wgsl from '../../shaders/normalize_rows_vec4.wgsl?raw';
 import splitStatsWgsl from '../../shaders/swiftshader/softmax_split_stats.wgsl?raw';
-import splitWriteWgsl from '../../shaders/swiftshader/softmax_split_write.wgsl?raw';
+import splitWriteWgsl from '../../shaders/swiftshader/normalize_split_write.wgsl?raw';
 import subgroupWgsl from '../../shaders/softmax_subgroup.wgsl?raw';
-import workgroupWgsl from '../../shaders/softmax_workgroup.wgsl?raw';
-import { ROW_PASS_LINES, ROW_PASS_VEC4, ROW_PASS_WORKGROUP, ROW_SPLIT_SEGMENT, SOFTMAX_SPLIT_MERGE, SOFTMAX_WRITE_VEC4, withParts } from './wgsl-parts.js';
+import workgroupWgsl from '../../shaders/normalize_workgroup.wgsl?raw';
+import { ENTRY_LINES, ENTRY_ROWS, ENTRY_SEGMENTS, ENTRY_WORKGROUP_ROWS, ROW_PASS_LINES, ROW_PASS_VEC4, ROW_PASS_WORKGROUP, ROW_SOFTMAX, ROW_SPLIT_SEGMENT, SOFTMAX_OUTPUT, SOFTMAX_SPLIT_MERGE, SOFTMAX_WRITE_VEC4, withParts } from './wgsl-parts.js';
 import type { KernelSpec } from '../gpu/kernel.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Binding } from '../gpu/recorder.js';
@@ -13,17 +13,17 @@ import { forEachLineChunk } from './chunks.js';
 import { dispatchPerLine } from './per-line.js';
 import { dispatchRowSplit, rowSplitUsable, type RowSplitKernels } from './row-split.js';
 
-const LINES: KernelSpec = { name: 'softmax_lines', code: withParts(linesWgsl, ROW_PASS_LINES), bindings: ['read', 'write'] };
-const ROWS_VEC4: KernelSpec = { name: 'softmax_rows_vec4', code: withParts(rowsVec4Wgsl, SOFTMAX_WRITE_VEC4, ROW_PASS_VEC4), bindings: ['read', 'write'] };
+const LINES: KernelSpec = { name: 'softmax_lines', code: withParts(linesWgsl, ENTRY_LINES, SOFTMAX_OUTPUT, ROW_PASS_LINES, ROW_SOFTMAX), bindings: ['read', 'write'] };
+const ROWS_VEC4: KernelSpec = { name: 'softmax_rows_vec4', code: withParts(rowsVec4Wgsl, ENTRY_ROWS, SOFTMAX_WRITE_VEC4, ROW_PASS_VEC4, ROW_SOFTMAX), bindings: ['read', 'write'] };
 /** Softmax's rows-split passes; logSoftmax's rows-split shares the first (same statistics). */
-export const SOFTMAX_SPLIT_STATS: KernelSpec = { name: 'softmax_split_stats', code: withParts(splitStatsWgsl, ROW_SPLIT_SEGMENT, ROW_PASS_VEC4), bindings: ['read', 'write'] };
+export const SOFTMAX_SPLIT_STATS: KernelSpec = { name: 'softmax_split_stats', code: withParts(splitStatsWgsl, ENTRY_SEGMENTS, ROW_SPLIT_SEGMENT, ROW_PASS_VEC4), bindings: ['read', 'write'] };
 const SPLIT: RowSplitKernels = {
   stats: SOFTMAX_SPLIT_STATS,
-  write: { name: 'softmax_split_write', code: withParts(splitWriteWgsl, ROW_SPLIT_SEGMENT, SOFTMAX_SPLIT_MERGE, SOFTMAX_WRITE_VEC4, ROW_PASS_VEC4), bindings: ['read', 'read', 'write'] },
+  write: { name: 'softmax_split_write', code: withParts(splitWriteWgsl, ENTRY_SEGMENTS, ROW_SPLIT_SEGMENT, SOFTMAX_SPLIT_MERGE, SOFTMAX_WRITE_VEC4, ROW_PASS_VEC4, ROW_SOFTMAX), bindings: ['read', 'read', 'write'] },
   partialBytes: 16,
 };
-const SUBGROUP: KernelSpec = { name: 'softmax_subgroup', code: withParts(subgroupWgsl), bindings: ['read', 'write'], features: ['subgroups'] };
-const WORKGROUP: KernelSpec = { name: 'softmax_workgroup', code: withParts(workgroupWgsl, ROW_PASS_LINES, ROW_PASS_WORKGROUP), bindings: ['read', 'write'] };
+const SUBGROUP: KernelSpec = { name: 'softmax_subgroup', code: withParts(subgroupWgsl, ENTRY_WORKGROUP_ROWS, ROW_PASS_LINES, ROW_SOFTMAX), bindings: ['read', 'write'], features: ['subgroups'] };
+const WORKGROUP: KernelSpec = { name: 'softmax_workgroup', code: withParts(workgroupWgsl, ENTRY_WORKGROUP_ROWS, SOFTMAX_OUTPUT, ROW_PASS_WORKGROUP, ROW_PASS_LINES, ROW_SOFTMAX), bindings: ['read', 'write'] };
 
 export const SOFTMAX_VARIANTS = ['lines', 'rows-vec4', 'rows-split', 'subgroup', 'workgroup'] as const;
 export type SoftmaxVariant = (typeof SOFTMAX_VARIANTS)[number];

@@ -8,28 +8,36 @@
  */
 import activationPartWgsl from '../../shaders/parts/activation.wgsl?raw';
 import preludeWgsl from '../../shaders/parts/prelude.wgsl?raw';
+import entryLinesWgsl from '../../shaders/parts/entry_lines.wgsl?raw';
+import entryRowsWgsl from '../../shaders/parts/entry_rows.wgsl?raw';
+import entryWorkgroupRowsWgsl from '../../shaders/parts/entry_workgroup_rows.wgsl?raw';
+import entrySegmentsWgsl from '../../shaders/swiftshader/entry_segments.wgsl?raw';
+import jacobianPartWgsl from '../../shaders/parts/jacobian.wgsl?raw';
 import labelsPartWgsl from '../../shaders/parts/labels.wgsl?raw';
+import logSoftmaxOutputWgsl from '../../shaders/parts/log_softmax_output.wgsl?raw';
+import rowSoftmaxWgsl from '../../shaders/parts/row_softmax.wgsl?raw';
+import softmaxOutputWgsl from '../../shaders/parts/softmax_output.wgsl?raw';
 import trainingCodesWgsl from '../../shaders/parts/training_codes.wgsl?raw';
-import crossEntropyWriteVec4Wgsl from '../../shaders/cross_entropy_write_vec4.wgsl?raw';
+import crossEntropyWriteVec4Wgsl from '../../shaders/parts/cross_entropy_write_vec4.wgsl?raw';
 import gemmOperandsBufferWgsl from '../../shaders/swiftshader/gemm_operands_buffer.wgsl?raw';
 import gemmOperandsTextureWgsl from '../../shaders/swiftshader/gemm_operands_texture.wgsl?raw';
 import gemmPackLayoutWgsl from '../../shaders/swiftshader/gemm_pack_layout.wgsl?raw';
-import logSoftmaxVjpScalarWgsl from '../../shaders/log_softmax_vjp_scalar.wgsl?raw';
-import logSoftmaxVjpSumWgsl from '../../shaders/log_softmax_vjp_sum.wgsl?raw';
-import logSoftmaxVjpWriteWgsl from '../../shaders/log_softmax_vjp_write.wgsl?raw';
-import logSoftmaxWriteVec4Wgsl from '../../shaders/log_softmax_write_vec4.wgsl?raw';
-import rowPassLinesWgsl from '../../shaders/row_pass_lines.wgsl?raw';
-import rowPassVec4Wgsl from '../../shaders/row_pass_vec4.wgsl?raw';
-import rowPassWorkgroupWgsl from '../../shaders/row_pass_workgroup.wgsl?raw';
+import logSoftmaxVjpScalarWgsl from '../../shaders/parts/log_softmax_vjp_scalar.wgsl?raw';
+import logSoftmaxVjpSumWgsl from '../../shaders/parts/log_softmax_vjp_sum.wgsl?raw';
+import logSoftmaxVjpWriteWgsl from '../../shaders/parts/log_softmax_vjp_write.wgsl?raw';
+import logSoftmaxWriteVec4Wgsl from '../../shaders/parts/log_softmax_write_vec4.wgsl?raw';
+import rowPassLinesWgsl from '../../shaders/parts/row_pass_lines.wgsl?raw';
+import rowPassVec4Wgsl from '../../shaders/parts/row_pass_vec4.wgsl?raw';
+import rowPassWorkgroupWgsl from '../../shaders/parts/row_pass_workgroup.wgsl?raw';
 import rowSplitSegmentWgsl from '../../shaders/swiftshader/row_split_segment.wgsl?raw';
 import softmaxSplitMergeWgsl from '../../shaders/swiftshader/softmax_split_merge.wgsl?raw';
-import softmaxVjpScalarWgsl from '../../shaders/softmax_vjp_scalar.wgsl?raw';
-import softmaxVjpSumWgsl from '../../shaders/softmax_vjp_sum.wgsl?raw';
-import softmaxVjpWriteWgsl from '../../shaders/softmax_vjp_write.wgsl?raw';
-import softmaxWriteVec4Wgsl from '../../shaders/softmax_write_vec4.wgsl?raw';
+import softmaxVjpScalarWgsl from '../../shaders/parts/softmax_vjp_scalar.wgsl?raw';
+import softmaxVjpSumWgsl from '../../shaders/parts/softmax_vjp_sum.wgsl?raw';
+import softmaxVjpWriteWgsl from '../../shaders/parts/softmax_vjp_write.wgsl?raw';
+import softmaxWriteVec4Wgsl from '../../shaders/parts/softmax_write_vec4.wgsl?raw';
 import trainModelWgsl from '../../shaders/train_model.wgsl?raw';
 import trainRecordsWgsl from '../../shaders/train_records.wgsl?raw';
-import workgroupSumWgsl from '../../shaders/workgroup_sum.wgsl?raw';
+import workgroupSumWgsl from '../../shaders/parts/workgroup_sum.wgsl?raw';
 
 /**
  * The element-wise activations, forward and derivative, and their codes: every kernel that applies
@@ -45,23 +53,47 @@ export const GEMM_OPERANDS_BUFFER = gemmOperandsBufferWgsl;
 export const GEMM_OPERANDS_TEXTURE = gemmOperandsTextureWgsl;
 /** The texture layout and parameters of the two packing kernels (gemm_pack*.wgsl). */
 export const GEMM_PACK_LAYOUT = gemmPackLayoutWgsl;
-/** Pass 1 of the kernels that reduce a row or a strided line one entry at a time in one invocation. */
+/**
+ * RowStats and softmax's rules for one entry from them (softmaxEntry, logSoftmaxEntry): every
+ * scalar kernel that writes softmax, log-softmax, the cross-entropy gradient or the Jacobian.
+ */
+export const ROW_SOFTMAX = rowSoftmaxWgsl;
+/**
+ * The entry points of the row-wise kernels, one per way of giving out the work: an invocation
+ * per line (runLine), per row (runRow), per rows-split segment (runSegment), or a workgroup per
+ * row (runWorkgroupRow). Each finds its item in the folded grid and calls the kernel's function.
+ */
+export const ENTRY_LINES = entryLinesWgsl;
+export const ENTRY_ROWS = entryRowsWgsl;
+export const ENTRY_SEGMENTS = entrySegmentsWgsl;
+export const ENTRY_WORKGROUP_ROWS = entryWorkgroupRowsWgsl;
+/** The Jacobian kernels' parameter blocks and jacobianEntry. */
+export const JACOBIAN = jacobianPartWgsl;
+/** The op of the shared normalize_* kernels (rowOutput): softmax, or log-softmax. */
+export const SOFTMAX_OUTPUT = softmaxOutputWgsl;
+export const LOG_SOFTMAX_OUTPUT = logSoftmaxOutputWgsl;
+/**
+ * Pass 1 of the kernels that reduce a row or a strided line one entry at a time in one invocation,
+ * or in lanes (reads ROW_SOFTMAX).
+ */
 export const ROW_PASS_LINES = rowPassLinesWgsl;
-/** Pass 1 and the row statistics of the rows-vec4 softmax, logSoftmax and cross-entropy kernels. */
+/** Pass 1 and the row statistics of the vec4 softmax, logSoftmax and cross-entropy kernels. */
 export const ROW_PASS_VEC4 = rowPassVec4Wgsl;
 /**
  * The row statistics (strided pass and tree) of the workgroup-per-row softmax, logSoftmax,
- * cross-entropy and Jacobian kernels; it runs ROW_PASS_LINES, appended before it.
+ * cross-entropy and Jacobian kernels (reads ROW_PASS_LINES and ROW_SOFTMAX).
  */
 export const ROW_PASS_WORKGROUP = rowPassWorkgroupWgsl;
 /** workgroupSum: one value per invocation added over the workgroup by a tree. */
 export const WORKGROUP_SUM = workgroupSumWgsl;
-/** Pass 2 of the rows-vec4 and rows-split softmax kernels: a row (or segment) written from its statistics. */
+/**
+ * The op of the shared vec4 normalize kernels (rows-vec4 and the rows-split write), softmax or
+ * log-softmax: pass 2 (writeRow, writeCarefulRow), a row or segment written from its statistics.
+ */
 export const SOFTMAX_WRITE_VEC4 = softmaxWriteVec4Wgsl;
+export const LOG_SOFTMAX_WRITE_VEC4 = logSoftmaxWriteVec4Wgsl;
 /** Pass 2 of the rows-vec4 and rows-split cross-entropy kernels: a run's gradient and loss. */
 export const CROSS_ENTROPY_WRITE_VEC4 = crossEntropyWriteVec4Wgsl;
-/** Pass 2 of the rows-vec4 and rows-split logSoftmax kernels, as SOFTMAX_WRITE_VEC4. */
-export const LOG_SOFTMAX_WRITE_VEC4 = logSoftmaxWriteVec4Wgsl;
 /** The parameters and segment arithmetic of the rows-split kernels (every row-wise op). */
 export const ROW_SPLIT_SEGMENT = rowSplitSegmentWgsl;
 /** Pass 2 of the rows-split softmax and logSoftmax: a row's partial statistics merged. */

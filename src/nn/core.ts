@@ -6,11 +6,11 @@
  */
 import { checkOptions } from '../options.js';
 import { COMPILE_OPTIONS } from './options.js';
-import { ArgumentError, ContextMismatchError, ShapeError } from '../errors.js';
+import { ArgumentError, ContextMismatchError, DeviceLostError, ShapeError } from '../errors.js';
 import type { Context } from '../context.js';
 import { Tensor } from '../tensor.js';
 import { describe, formatShape } from '../shape.js';
-import { Activation, Dense, buildStages, type Layer, type Stage } from './layers.js';
+import { Activation, Dense, Flatten, InputLayer, buildStages, type Layer, type Stage } from './layers.js';
 import { initialize } from './initializers.js';
 import { Random, randomSeed } from './random.js';
 import { ModelStateError } from './errors.js';
@@ -32,11 +32,29 @@ export interface ParamSpec {
   offset: number;
 }
 
+/** The default names' stems (Keras's): dense_1, activation_1, input_layer_1, flatten_1. */
+const LAYER_NAME_PREFIX: Record<Layer['className'], string> = { Dense: 'dense', Activation: 'activation', InputLayer: 'input_layer', Flatten: 'flatten' };
+
 export interface CompileConfig {
   loss: LossName;
   optimizer: Optimizer;
   /** Metric names as given ('accuracy' or 'acc'). */
   metrics: string[];
+}
+
+/**
+ * What the model keeps on the host so that it can continue on another context when its device is
+ * lost: the weights (Keras order), the optimizer's state slots and its iteration count (Adam's t,
+ * the position of a learning-rate schedule).
+ */
+export interface HostState {
+  weights: Float32Array[];
+  /**
+   * The optimizer's state slots (`optimizer.slots` blocks of the flat layout: SGD's velocity,
+   * Adam's moments), or null for a fresh optimizer (zeros).
+   */
+  optimizer: Float32Array | null;
+  iterations: number;
 }
 
 export class ModelCore {
@@ -60,6 +78,11 @@ export class ModelCore {
   optimizerState: Tensor | null = null;
   /** Optimizer steps taken since compile (Adam's t). */
   iterations = 0;
+  /**
+   * The host copy of the weights and optimizer state while the model is bound: set whenever the
+   * host gives the weights (initialization, setWeights), and by fit at the end of its epochs.
+   */
+  kept: HostState | null = null;
   disposed = false;
   /** True while fit runs (a second fit or a dispose must wait). */
   training = false;
@@ -76,13 +99,14 @@ export class ModelCore {
 
   add(op: string, layer: unknown): void {
     this.checkAlive(op);
-    if (!(layer instanceof Dense) && !(layer instanceof Activation)) {
-      throw new ArgumentError(op, `layer must be a Dense or an Activation, got ${describe(layer)}`);
+    if (!(layer instanceof Dense) && !(layer instanceof Activation) && !(layer instanceof InputLayer) && !(layer instanceof Flatten)) {
+      throw new ArgumentError(op, `layer must be a Dense, Activation, InputLayer or Flatten, got ${describe(layer)}`);
     }
     if (layer.owner) throw new ArgumentError(op, `layer ${layer.name ?? layer.className} already belongs to a model; create a new layer`);
     if (this.tensors || this.hostWeights) throw new ModelStateError(op, 'layers cannot be added once the model has weights');
-    if (this.layers.length === 0 && layer instanceof Dense && layer.inputShape) this.inputWidth = layer.inputShape[0];
-    const prefix = layer instanceof Dense ? 'dense' : 'activation';
+    if (layer instanceof InputLayer && this.layers.length > 0) throw new ArgumentError(op, 'an InputLayer must be the first layer');
+    if (this.layers.length === 0 && (layer instanceof InputLayer || (layer instanceof Dense && layer.inputShape))) this.inputWidth = layer.inputShape![0];
+    const prefix = LAYER_NAME_PREFIX[layer.className];
     if (!layer.name) {
       const count = this.layers.filter((l) => l.className === layer.className).length + 1;
       let name = `${prefix}_${count}`;
@@ -174,6 +198,58 @@ export class ModelCore {
     const old = this.tensors;
     this.tensors = values.map((v, i) => ctx.keep(ctx.tensor(v, this.params[i].shape)));
     old?.forEach((t) => t.destroy());
+    this.kept = { weights: values.map((v) => v.slice()), optimizer: this.kept?.optimizer ?? null, iterations: this.iterations };
+  }
+
+  /**
+   * Reads the weights and the optimizer's state slots from the bound context (`iterations`: the
+   * optimizer's count they correspond to). The reads are recorded before the first await, so
+   * they see exactly the work recorded before the call.
+   */
+  async captureHost(iterations: number): Promise<HostState> {
+    const ctx = this.ctx!;
+    const slots = this.compiled?.optimizer.slots ?? 0;
+    const state = this.optimizerState;
+    const [weights, slotValues] = await Promise.all([
+      Promise.all(this.tensors!.map((t) => ctx.readTensor(t) as Promise<Float32Array>)),
+      state && slots > 0 ? (ctx.readTensor(state, (1 + slots) * this.flatSize) as Promise<Float32Array>) : null,
+    ]);
+    return { weights, optimizer: slotValues ? slotValues.slice(this.flatSize) : null, iterations };
+  }
+
+  /**
+   * Moves the model to `ctx` (useContext): its weights and optimizer state, read from the old
+   * context when it still works, else the copy kept on the host (a lost device).
+   */
+  async moveTo(op: string, ctx: Context): Promise<void> {
+    ctx.checkUsable(op);
+    const old = this.ctx;
+    if (old === ctx) return;
+    if (!old) {
+      this.bind(op, ctx);
+      return;
+    }
+    // A model whose weights were never made has nothing to move; otherwise the old context's
+    // values when it still answers, else the host copy.
+    let state = this.tensors ? this.kept : null;
+    if (this.tensors && old.alive) {
+      try {
+        state = await this.captureHost(this.iterations);
+      } catch (error) {
+        if (!(error instanceof DeviceLostError)) throw error;
+      }
+    }
+    if (this.ctx !== old) throw new ModelStateError(op, 'the model moved to another context while useContext ran');
+    this.tensors?.forEach((t) => t.destroy());
+    this.optimizerState?.destroy();
+    this.tensors = null;
+    this.optimizerState = null;
+    this.ctx = ctx;
+    this.kept = state;
+    if (!state) return;
+    this.iterations = state.iterations;
+    this.replaceWeights(state.weights);
+    if (state.optimizer) this.ensureOptimizerState(state.optimizer);
   }
 
   /** Binds the model to `ctx` (once); uploads weights held on the host. */
@@ -226,10 +302,14 @@ export class ModelCore {
     return found;
   }
 
-  /** Optimizer state on the bound context, created (zeros) on first need. */
-  ensureOptimizerState(): Tensor {
+  /** Optimizer state on the bound context, created on first need: zeros, or the slots given (HostState.optimizer). */
+  ensureOptimizerState(slots?: Float32Array): Tensor {
     const ctx = this.ctx!;
-    if (!this.optimizerState) this.optimizerState = ctx.keep(ctx.tensor(new Float32Array(3 * this.flatSize)));
+    if (!this.optimizerState) {
+      const values = new Float32Array(3 * this.flatSize);
+      if (slots) values.set(slots, this.flatSize);
+      this.optimizerState = ctx.keep(ctx.tensor(values));
+    }
     return this.optimizerState;
   }
 
@@ -237,6 +317,7 @@ export class ModelCore {
     this.optimizerState?.destroy();
     this.optimizerState = null;
     this.iterations = 0;
+    if (this.kept) this.kept = { ...this.kept, optimizer: null, iterations: 0 };
   }
 
   compile(op: string, options: unknown): void {
@@ -274,6 +355,7 @@ export class ModelCore {
         this.tensors?.forEach((t) => t.destroy());
         this.tensors = null;
         this.hostWeights = null;
+        this.kept = null;
       }
     }
     if (this.built && !this.tensors && !this.hostWeights) {
@@ -314,6 +396,7 @@ export class ModelCore {
     this.tensors?.forEach((t) => t.destroy());
     this.tensors = null;
     this.hostWeights = null;
+    this.kept = null;
     this.optimizerState?.destroy();
     this.optimizerState = null;
     this.disposed = true;

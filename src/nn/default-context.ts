@@ -1,7 +1,9 @@
 /**
  * The shared default context: models that are given neither a `context` in `compile` nor tensors
  * use it. It is created once, on first need, with `createContext({ backend: 'auto' })`;
- * `setDefaultContext` replaces it.
+ * `setDefaultContext` replaces it. A default context that was destroyed or whose device was lost
+ * (set by setDefaultContext or not) is dropped: the next call that needs one creates a new one
+ * the same way; models bound to it stay bound to it until `model.useContext`.
  */
 import { ArgumentError } from '../errors.js';
 import { Context, createContext } from '../context.js';
@@ -26,6 +28,7 @@ export function setDefaultContext(ctx: Context): void {
 
 /** The default context, created on first call. */
 export async function getDefaultContext(): Promise<Context> {
+  dropIfLost();
   if (current) return current;
   if (!pending) {
     const creating = createContext({ backend: 'auto' });
@@ -45,5 +48,13 @@ export async function getDefaultContext(): Promise<Context> {
 
 /** The default context if it exists already (synchronous calls cannot wait for one to be made). */
 export function defaultContextIfReady(): Context | null {
+  dropIfLost();
   return current;
+}
+
+function dropIfLost(): void {
+  if (current && !current.alive) {
+    current = null;
+    pending = null;
+  }
 }

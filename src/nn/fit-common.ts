@@ -45,6 +45,19 @@ export interface FitOptions {
    * a number of milliseconds.
    */
   yieldEvery?: YieldEvery;
+  /**
+   * The epoch to start at (Keras's `initialEpoch`, default 0): epochs run from it to `epochs - 1`
+   * and History and callbacks use those numbers. With the same `seed`, each epoch shuffles as it
+   * would have in one uninterrupted fit, so a resumed fit continues an interrupted one.
+   */
+  initialEpoch?: number;
+  /**
+   * `true`: the model keeps its weights and optimizer state on the host at the end of every epoch,
+   * so that a lost GPU device costs at most the epoch in progress. Default false: they are kept at
+   * the end of each group of epochs trained between readbacks (every epoch when a callback is
+   * given; groups of fast epochs can be longer).
+   */
+  recoverable?: boolean;
 }
 
 export type YieldEvery = 'auto' | 'batch' | 'epoch' | 'never' | number;
@@ -59,6 +72,8 @@ export interface ParsedFitOptions {
   seed: number;
   callbacks: CallbackList;
   yieldEvery: YieldEvery;
+  initialEpoch: number;
+  recoverable: boolean;
 }
 
 export function parseFitOptions(op: string, options: unknown): ParsedFitOptions {
@@ -90,7 +105,13 @@ export function parseFitOptions(op: string, options: unknown): ParsedFitOptions 
   if (!(['auto', 'batch', 'epoch', 'never'].includes(yieldEvery as string) || (typeof yieldEvery === 'number' && yieldEvery > 0 && Number.isFinite(yieldEvery)))) {
     throw new ArgumentError(op, `yieldEvery must be 'auto', 'batch', 'epoch', 'never' or a positive number of milliseconds, got ${describe(yieldEvery)}`);
   }
-  return { epochs, batchSize, shuffle, validationSplit, verbose, seed: o.seed ?? randomSeed(), callbacks: parseCallbacks(op, o.callbacks), yieldEvery, validationData: validationData as [unknown, unknown] | null };
+  const initialEpoch = o.initialEpoch ?? 0;
+  if (typeof initialEpoch !== 'number' || !Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch > epochs) {
+    throw new ArgumentError(op, `initialEpoch must be an integer in [0, epochs] = [0, ${epochs}], got ${describe(initialEpoch)}`);
+  }
+  const recoverable = o.recoverable ?? false;
+  if (typeof recoverable !== 'boolean') throw new ArgumentError(op, `recoverable must be a boolean, got ${describe(recoverable)}`);
+  return { epochs, batchSize, shuffle, validationSplit, verbose, seed: o.seed ?? randomSeed(), callbacks: parseCallbacks(op, o.callbacks), yieldEvery, initialEpoch, recoverable, validationData: validationData as [unknown, unknown] | null };
 }
 
 /** How the loss is computed and which metric is recorded. */
@@ -140,7 +161,9 @@ export interface FitPlan {
   valSamples: number;
   batchSize: number;
   stepsPerEpoch: number;
-  /** Optimizer iterations before this fit (Adam's t of step k is iterationsBefore + k + 1). */
+  /** The fit's first step: steps are numbered from epoch 0, and the fit starts at initialEpoch. */
+  firstStep: number;
+  /** Optimizer iterations before this fit (see `iterationOf`). */
   iterationsBefore: number;
   history: History;
   progress: Progress;
@@ -179,6 +202,7 @@ export function makePlan(op: string, core: ModelCore, ctx: Context, data: Traini
     valSamples,
     batchSize,
     stepsPerEpoch,
+    firstStep: options.initialEpoch * stepsPerEpoch,
     iterationsBefore: core.iterations,
     history,
     progress,
@@ -189,37 +213,38 @@ export function makePlan(op: string, core: ModelCore, ctx: Context, data: Traini
   };
 }
 
-/** Whether groups are at most one epoch: yieldEvery 'batch' or 'epoch', or a user onEpochBegin (what it sets must apply to its epoch). */
+/**
+ * Whether groups are at most one epoch: yieldEvery 'batch' or 'epoch', `recoverable` (the host
+ * copy is taken at every epoch's end), or a user onEpochBegin (what it sets must apply to its epoch).
+ */
 export function epochGroups(options: ParsedFitOptions): boolean {
-  return options.yieldEvery === 'batch' || options.yieldEvery === 'epoch' || options.callbacks.hasUserHook('onEpochBegin');
+  return options.yieldEvery === 'batch' || options.yieldEvery === 'epoch' || options.recoverable || options.callbacks.hasUserHook('onEpochBegin');
 }
 
-/** The epochs' sample orders, drawn in epoch order from the fit's seeded generator. */
+/** The optimizer iteration (1-based: Adam's t) of the fit's step `step`. */
+export function iterationOf(plan: FitPlan, step: number): number {
+  return plan.iterationsBefore + step - plan.firstStep + 1;
+}
+
+/**
+ * The epochs' sample orders. Each is drawn from a generator seeded by (seed, epoch) alone, so that
+ * epoch e shuffles the same whether the fit started at 0 or resumed at e (initialEpoch).
+ */
 export class Permutations {
-  private readonly random: Random;
-  private next = 0;
-  private readonly cache = new Map<number, Uint32Array>();
+  private lastEpoch = -1;
+  private last: Uint32Array | null = null;
 
-  constructor(seed: number, private readonly samples: number, readonly shuffle: boolean) {
-    this.random = new Random(seed);
-  }
+  constructor(private readonly seed: number, private readonly samples: number, readonly shuffle: boolean) {}
 
-  /** Epoch `epoch`'s order (kept until forgotten: a rewind may ask for it again). */
+  /** Epoch `epoch`'s order (the last one asked for is cached). */
   epoch(epoch: number): Uint32Array {
-    while (this.next <= epoch) {
-      const order = new Uint32Array(this.samples);
-      for (let i = 0; i < order.length; i++) order[i] = i;
-      if (this.shuffle) this.random.shuffle(order);
-      this.cache.set(this.next++, order);
-    }
-    const order = this.cache.get(epoch);
-    if (!order) throw new Error(`permutation of epoch ${epoch} was forgotten`);
+    if (epoch === this.lastEpoch && this.last) return this.last;
+    const order = new Uint32Array(this.samples);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    if (this.shuffle) new Random(epochSeed(this.seed, epoch)).shuffle(order);
+    this.lastEpoch = epoch;
+    this.last = order;
     return order;
-  }
-
-  /** Forgets the orders of epochs before `epoch` (no rewind goes back past it). */
-  forget(epoch: number): void {
-    for (const e of this.cache.keys()) if (e < epoch) this.cache.delete(e);
   }
 }
 /**
@@ -236,6 +261,15 @@ export interface RecordLayout {
   /** Words per epoch snapshot, 0 without snapshots. */
   snapshotWords: number;
 }
+
+/** The seed of epoch `epoch`'s shuffle: the fit's seed and the epoch mixed (a murmur3 finalizer). */
+function epochSeed(seed: number, epoch: number): number {
+  let z = (seed ^ Math.imul(epoch + 1, 0x9e3779b9)) >>> 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
 
 export function recordLayout(plan: FitPlan, maxEpochs: number, maxSteps: number): RecordLayout {
   return { maxEpochs, maxSteps: plan.stepLogs ? maxSteps : 0, snapshotWords: snapshotWords(plan) };

@@ -17,9 +17,14 @@
  *   callbacks and groups may span epochs.
  * A non-finite loss (the trainer's on-GPU stop flag) raises NonFiniteLossError after the steps
  * before it were delivered.
+ * At the end of every group that ends an epoch the model's weights and optimizer state are read
+ * back with the records and kept on the host (ModelCore.kept; again after a rewind); a lost device
+ * rejects the fit with a DeviceLostError saying which epoch that copy holds, so that the model can
+ * continue on a new context (docs/training.md: useContext, then fit with initialEpoch).
  * The runners (train-fused.ts, train-layerwise.ts) only record steps.
  */
 import type { Tensor } from '../tensor.js';
+import { DeviceLostError } from '../errors.js';
 import { NonFiniteLossError } from './errors.js';
 import { copyElements, RECORD_HEADER_WORDS } from '../ops/training/ops.js';
 import { learningRateOf } from './optimizers.js';
@@ -128,7 +133,9 @@ export async function runFitLoop(plan: FitPlan, runner: FitRunner): Promise<void
 
   callbacks.attach(control);
   let lastLogs: Logs = {};
-  let step = 0;
+  let step = plan.firstStep;
+  let keptEpoch = options.initialEpoch - 1;
+  const iterationsAt = (s: number) => plan.iterationsBefore + s - plan.firstStep;
   // The last epoch whose onEpochBegin was delivered.
   let begun = -1;
   try {
@@ -147,12 +154,14 @@ export async function runFitLoop(plan: FitPlan, runner: FitRunner): Promise<void
       for (let k = 1; k < groupEpochs; k++) rates.push(callbacks.plannedRate(epoch + k, rates[k - 1]));
       const t0 = performance.now();
       runner.record(step, groupSteps, epoch, rates);
-      const values = await ctx.readTensor(runner.records, groupWords(runner.layout, groupEpochs, groupSteps));
+      const records = ctx.readTensor(runner.records, groupWords(runner.layout, groupEpochs, groupSteps));
+      const endsEpoch = (step + groupSteps) % spe === 0;
+      runner.syncWeights();
+      const [values, kept] = await Promise.all([records, endsEpoch ? core.captureHost(iterationsAt(step + groupSteps)) : null]);
       const ms = performance.now() - t0;
       runner.measured?.(ms, groupSteps);
       const rec = decodeRecords(values.buffer as ArrayBuffer, groupEpochs);
       const end = rec.stopped ? rec.stopEpoch * spe + rec.stopBatch : step + groupSteps;
-      runner.syncWeights();
       // Epochs inside the group are delivered with their own weights when snapshots exist (not
       // after a non-finite loss: the group then ends inside an epoch).
       const exact = plan.snapshots && !rec.stopped;
@@ -200,10 +209,19 @@ export async function runFitLoop(plan: FitPlan, runner: FitRunner): Promise<void
         copySnapshotWeights(plan, runner.records, runner.layout, groupEpochs - 1, core.tensors!);
         behind = false;
       }
+      const rewound = next !== end;
       step = next;
-      core.iterations = plan.iterationsBefore + step;
-      if (rec.stopped && next === end && !model.stopTraining) throw new NonFiniteLossError(op, rec.stopEpoch, rec.stopBatch, plan.history);
+      core.iterations = iterationsAt(step);
+      if (rec.stopped && !rewound && !model.stopTraining) throw new NonFiniteLossError(op, rec.stopEpoch, rec.stopBatch, plan.history);
+      // The host copy is of the group's end; after a rewind, of the epoch end training went back to.
+      const hostCopy = rewound ? await core.captureHost(iterationsAt(step)) : rec.stopped ? null : kept;
+      if (hostCopy) {
+        core.kept = hostCopy;
+        keptEpoch = step / spe - 1;
+      }
     }
+  } catch (error) {
+    throw lostDuringFit(plan, error, keptEpoch, step - 1);
   } finally {
     runner.finish();
     (zeros as Tensor | null)?.destroy();
@@ -213,4 +231,14 @@ export async function runFitLoop(plan: FitPlan, runner: FitRunner): Promise<void
   } finally {
     for (const copy of kept.values()) copy.forEach((t) => t.destroy());
   }
+}
+
+/**
+ * A lost device, whichever call noticed it first (a read, an op, a flush), becomes the fit's
+ * DeviceLostError with where training stood; other errors pass through.
+ */
+function lostDuringFit(plan: FitPlan, error: unknown, epoch: number, step: number): unknown {
+  const lost = plan.ctx.gpu?.lostInfo ?? (error instanceof DeviceLostError ? { reason: error.reason, message: '' } : null);
+  if (!lost) return error;
+  return new DeviceLostError(plan.op, lost.reason, lost.message, { cause: error, progress: { epoch, step, history: plan.history } });
 }

@@ -1,7 +1,7 @@
 /**
- * Layers of a Sequential model: `Dense` and `Activation`. A layer object holds configuration only;
- * the weights belong to the model it is added to (which also gives it its name, counted per model:
- * dense_1, activation_1, dense_2, ...).
+ * Layers of a Sequential model: `Dense`, `Activation`, and the shape layers `InputLayer` and
+ * `Flatten`. A layer object holds configuration only; the weights belong to the model it is added
+ * to (which also gives it its name, counted per model: dense_1, activation_1, dense_2, ...).
  */
 import { ArgumentError } from '../errors.js';
 import { describe } from '../shape.js';
@@ -9,7 +9,7 @@ import { parseActivation, type ActivationName } from './activations.js';
 import { activationSpec } from '../linalg.js';
 import { parseInitializer, type InitializerName } from './initializers.js';
 import { checkOptions } from '../options.js';
-import { ACTIVATION_CONFIG, DENSE_CONFIG } from './options.js';
+import { ACTIVATION_CONFIG, DENSE_CONFIG, FLATTEN_CONFIG, INPUT_LAYER_CONFIG } from './options.js';
 
 export interface DenseConfig {
   /** Number of outputs. */
@@ -43,6 +43,14 @@ function checkName(op: string, name: unknown): string | null {
   if (name === undefined) return null;
   if (typeof name !== 'string' || name.length === 0) throw new ArgumentError(op, `name must be a non-empty string, got ${describe(name)}`);
   return name;
+}
+
+function checkInputShape(op: string, shape: unknown): readonly number[] {
+  if (!Array.isArray(shape) || shape.length !== 1) {
+    throw new ArgumentError(op, `inputShape must be [features] (the model takes rank-2 input [batch, features]), got ${describe(shape)}`);
+  }
+  checkPositiveInteger(op, 'inputShape[0]', shape[0]);
+  return Object.freeze([shape[0] as number]);
 }
 
 function checkPositiveInteger(op: string, arg: string, value: unknown): number {
@@ -83,14 +91,7 @@ export class Dense {
       if (config.inputShape !== undefined) throw new ArgumentError(op, 'give inputShape or inputDim, not both');
       this.inputShape = Object.freeze([checkPositiveInteger(op, 'inputDim', config.inputDim)]);
     } else if (config.inputShape === undefined) this.inputShape = null;
-    else {
-      const shape = config.inputShape;
-      if (!Array.isArray(shape) || shape.length !== 1) {
-        throw new ArgumentError(op, `inputShape must be [features] (Dense takes rank-2 input [batch, features]), got ${describe(shape)}`);
-      }
-      checkPositiveInteger(op, 'inputShape[0]', shape[0]);
-      this.inputShape = Object.freeze([shape[0]]);
-    }
+    else this.inputShape = checkInputShape(op, config.inputShape);
     this.activation = parseActivation(op, 'activation', config.activation ?? 'linear');
     this.alpha = activationSpec(op, this.activation, config.alpha).alpha;
     if (config.useBias !== undefined && typeof config.useBias !== 'boolean') throw new ArgumentError(op, `useBias must be a boolean, got ${describe(config.useBias)}`);
@@ -157,7 +158,65 @@ export class Activation {
   }
 }
 
-export type Layer = Dense | Activation;
+export interface InputLayerConfig {
+  /** Shape of one input sample, `[features]`. */
+  inputShape: number[];
+  name?: string;
+}
+
+/**
+ * Declares the model's input shape as a layer of its own (Keras's `InputLayer`); it must come
+ * first and has no weights. The same as giving the first Dense an `inputShape`.
+ *
+ * @example
+ * const model = new Sequential([new InputLayer({ inputShape: [784] }), new Dense({ units: 10 })]);
+ */
+export class InputLayer {
+  readonly className = 'InputLayer';
+  readonly inputShape: readonly number[];
+  name: string | null;
+  /** @internal */
+  owner: object | null = null;
+
+  constructor(config: InputLayerConfig) {
+    const op = 'InputLayer';
+    if (config === null || typeof config !== 'object') throw new ArgumentError(op, `config must be an object like { inputShape: [4] }, got ${describe(config)}`);
+    checkOptions(op, config, INPUT_LAYER_CONFIG);
+    this.inputShape = checkInputShape(op, config.inputShape);
+    this.name = checkName(op, config.name);
+  }
+
+  getConfig(): InputLayerConfig {
+    return { inputShape: [...this.inputShape], ...(this.name ? { name: this.name } : {}) };
+  }
+}
+
+/**
+ * Flattens each sample to one dimension (Keras's `Flatten`). webgpu-nn's samples are already
+ * rows of features, so it changes nothing; it exists so that models that carry it load and save.
+ *
+ * @example
+ * model.add(new Flatten());
+ */
+export class Flatten {
+  readonly className = 'Flatten';
+  name: string | null;
+  /** @internal */
+  owner: object | null = null;
+
+  constructor(config: { name?: string } = {}) {
+    const op = 'Flatten';
+    if (config === null || typeof config !== 'object') throw new ArgumentError(op, `config must be an object, got ${describe(config)}`);
+    checkOptions(op, config, FLATTEN_CONFIG);
+    this.name = checkName(op, config.name);
+  }
+
+  getConfig(): { name?: string } {
+    return this.name ? { name: this.name } : {};
+  }
+}
+
+export type Layer = Dense | Activation | InputLayer | Flatten;
 
 /** Which stage of the compiled network a run of layers becomes. */
 export interface Stage {
@@ -188,6 +247,9 @@ export function buildStages(layers: readonly Layer[], inputWidth: number): Stage
       stages.push(stage);
       width = layer.units;
       lastFusable = layer.activation === 'linear' ? stage : null;
+    } else if (layer instanceof InputLayer || layer instanceof Flatten) {
+      // No computation: a linear Dense before them still takes the Activation after them.
+      continue;
     } else if (lastFusable) {
       lastFusable.activation = layer.activation;
       lastFusable.alpha = layer.alpha;

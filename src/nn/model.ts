@@ -1,12 +1,12 @@
 /**
- * Sequential: a stack of Dense and Activation layers with Keras's API (compile, fit, predict,
- * evaluate, summary, weights, JSON). The work is in core.ts, fit.ts, predict.ts,
- * serialization.ts; this class is the public surface.
+ * Sequential: a stack of layers with Keras's API (compile, fit, predict, evaluate, summary,
+ * weights, save). The work is in core.ts, fit.ts, predict.ts, io/; this class is the public
+ * surface.
  */
 import { checkOptions } from '../options.js';
 import { PREDICT_OPTIONS } from './options.js';
 import { ArgumentError } from '../errors.js';
-import type { Context } from '../context.js';
+import { Context } from '../context.js';
 import type { Tensor } from '../tensor.js';
 import { describe } from '../shape.js';
 import { ModelCore } from './core.js';
@@ -14,7 +14,10 @@ import { Dense, type Layer } from './layers.js';
 import { formatSummary, type SummaryRow } from './summary.js';
 import { fit } from './fit.js';
 import { evaluate, predict } from './predict.js';
-import { modelToJSON, parseModelJSON, type SequentialJSON } from './serialization.js';
+import { readArtifacts, toArtifacts } from './io/artifacts.js';
+import { modelTopology, type ModelTopology } from './io/topology.js';
+import { saveTo, type SaveDestination } from './io/handlers.js';
+import type { ModelArtifacts, SaveResult } from './io/types.js';
 import type { FitOptions } from './fit-common.js';
 import type { FlatArray } from './data.js';
 import type { History } from './history.js';
@@ -84,9 +87,18 @@ function parseBatchSize(op: string, options: unknown): number | null {
 const SUMMARY_OPTIONS = { known: ['printFn', 'print'], unsupported: { lineLength: 'the table has a fixed width', positions: 'the table has fixed columns' } };
 const SEQUENTIAL_CONFIG = { known: ['layers', 'name'] };
 
+/** How `loadModel` left a model: compiled from the file's trainingConfig, or why not. */
+export interface LoadInfo {
+  compiled: boolean;
+  /** Why the model was not compiled (no trainingConfig, or one webgpu-nn does not support); null when compiled. */
+  reason: string | null;
+}
+
 export class Sequential {
-  /** Model name (shown by toJSON). */
+  /** Model name (written into the saved topology). */
   name = 'sequential';
+  /** Set by `loadModel`: whether it compiled the model from the file; null for models built in code. */
+  loadInfo: LoadInfo | null = null;
   /**
    * Set to true in a callback to stop fit: from onEpochEnd, after that epoch; from onEpochBegin,
    * before that epoch; from a batch hook, at the end of that batch's epoch. The History ends at
@@ -127,6 +139,37 @@ export class Sequential {
   /** The context the model is bound to, or null before it binds. */
   get context(): Context | null {
     return this.core.ctx;
+  }
+
+  /**
+   * Moves the model to `ctx`: its weights, its optimizer's state (moments, velocity, step count)
+   * and its compiled configuration; the old context's tensors of the model are destroyed. When the
+   * old context's device was lost, the copy kept on the host is used: the weights and optimizer
+   * state as of the last epoch end `fit` kept (see DeviceLostError), or as last set. Resolves once
+   * the model runs on `ctx`.
+   *
+   * @example
+   * try {
+   *   await model.fit(x, y, { epochs: 50, seed: 7 });
+   * } catch (error) {
+   *   if (!(error instanceof DeviceLostError)) throw error;
+   *   const ctx = await createContext();
+   *   await model.useContext(ctx);
+   *   await model.fit(ctx.tensor(xs), ctx.tensor(ys), { epochs: 50, seed: 7, initialEpoch: error.epoch! + 1 });
+   * }
+   */
+  async useContext(ctx: Context): Promise<void> {
+    const op = 'useContext';
+    const core = this.core;
+    core.checkAlive(op);
+    if (!(ctx instanceof Context)) throw new ArgumentError(op, `ctx must be a Context from createContext(), got ${describe(ctx)}`);
+    if (core.training) throw new ModelStateError(op, 'the model is training; move it after fit settles');
+    core.training = true;
+    try {
+      await core.moveTo(op, ctx);
+    } finally {
+      core.training = false;
+    }
   }
 
   /** Appends a layer (before the model has weights). */
@@ -228,29 +271,61 @@ export class Sequential {
     core.weightsAreInitial = false;
   }
 
-  /** The architecture and the weights, as a JSON-compatible object (exact round trip via Sequential.fromJSON). */
-  async toJSON(): Promise<SequentialJSON> {
-    const op = 'toJSON';
-    const core = this.core;
-    core.checkAlive(op);
-    if (!core.built) return modelToJSON(this.name, core, null);
-    core.ensureWeights(op);
-    const weights = core.tensors ? ((await Promise.all(core.tensors.map((t) => t.read()))) as Float32Array[]) : core.hostWeights!;
-    return modelToJSON(this.name, core, weights);
+  /**
+   * The topology (TF.js's `modelTopology`: Keras's model config), so `JSON.stringify(model)`
+   * gives it. The weights are in `serialize()` / `save()`.
+   */
+  toJSON(): ModelTopology {
+    this.core.checkAlive('toJSON');
+    return modelTopology(this.name, this.core.layers, this.core.inputWidth);
   }
 
-  /** Rebuilds a model from `toJSON()`'s object (or its JSON string). Not compiled, not bound. */
-  static fromJSON(json: SequentialJSON | string): Sequential {
-    const op = 'fromJSON';
-    const parsed = parseModelJSON(op, json);
+  /**
+   * The model as TF.js's artifacts: `{ modelTopology, weightSpecs, weightData, trainingConfig }`
+   * (what `io.withSaveHandler` receives); an exact round trip through `Sequential.deserialize`.
+   */
+  async serialize(): Promise<ModelArtifacts> {
+    return this.artifacts('serialize');
+  }
+
+  /**
+   * Saves the model in the TF.js Layers format (model.json + one little-endian float32 weight
+   * file) and resolves to TF.js's SaveResult. `destination`: `'indexeddb://name'`,
+   * `'localstorage://name'`, `'downloads://name'`, a `file://` URL or a path (Node), or an IO
+   * handler (TF.js's `io.withSaveHandler(...)`, or any `{ save(artifacts) }`).
+   *
+   * @example
+   * await model.save('indexeddb://my-model');
+   * const copy = await loadModel('indexeddb://my-model');
+   */
+  async save(destination: SaveDestination): Promise<SaveResult> {
+    const op = 'save';
+    return saveTo(op, destination, await this.artifacts(op));
+  }
+
+  private async artifacts(op: string): Promise<ModelArtifacts> {
+    const core = this.core;
+    core.checkAlive(op);
+    if (core.training) throw new ModelStateError(op, 'the model is training; save after fit resolves');
+    if (!core.built) return toArtifacts(this.name, core, null);
+    core.ensureWeights(op);
+    const weights = core.tensors ? ((await Promise.all(core.tensors.map((t) => t.read()))) as Float32Array[]) : core.hostWeights!;
+    return toArtifacts(this.name, core, weights);
+  }
+
+  /** Rebuilds a model from artifacts (`serialize()`'s, or TF.js's). Not compiled, not bound. */
+  static deserialize(artifacts: ModelArtifacts): Sequential {
+    return Sequential.fromArtifacts('deserialize', artifacts);
+  }
+
+  /** @internal Checks everything before building, so a bad file builds nothing. */
+  static fromArtifacts(op: string, artifacts: unknown, specsPart?: string): Sequential {
+    const parsed = readArtifacts(op, artifacts, specsPart);
     const model = new Sequential(parsed.layers);
     model.name = parsed.name;
     const core = model.core;
     if (parsed.inputWidth !== null) core.build(op, parsed.inputWidth);
-    if (parsed.weights) {
-      core.build(op);
-      core.hostWeights = core.checkWeightArrays(op, parsed.weights).map((w) => w.slice());
-    }
+    if (parsed.weights) core.hostWeights = parsed.weights;
     return model;
   }
 

@@ -23,6 +23,13 @@ export const DENSE_CONFIG: OptionSchema = {
 
 export const ACTIVATION_CONFIG: OptionSchema = { known: ['activation', 'alpha', 'name'] };
 
+export const INPUT_LAYER_CONFIG: OptionSchema = {
+  known: ['inputShape', 'name'],
+  unsupported: { batchInputShape: 'give inputShape: [features] instead', batchSize: 'the batch size is set per call, not by the model', sparse: 'sparse inputs are not supported' },
+};
+
+export const FLATTEN_CONFIG: OptionSchema = { known: ['name'], unsupported: { dataFormat: 'samples are rows of features; there is no channel axis to order' } };
+
 const OPTIMIZER_UNSUPPORTED = {
   clipnorm: 'gradient clipping is not supported',
   clipvalue: 'gradient clipping is not supported',
@@ -53,11 +60,10 @@ export const COMPILE_OPTIONS: OptionSchema = {
 };
 
 export const FIT_OPTIONS: OptionSchema = {
-  known: ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'verbose', 'seed', 'callbacks', 'yieldEvery'],
+  known: ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'verbose', 'seed', 'callbacks', 'yieldEvery', 'initialEpoch', 'recoverable'],
   unsupported: {
     classWeight: 'class weights are not supported; repeat the samples of a class to weight it',
     sampleWeight: 'sample weights are not supported; repeat a sample to weight it',
-    initialEpoch: 'initialEpoch is not supported yet',
     stepsPerEpoch: 'steps per epoch follow from the sample count and batchSize',
     validationSteps: 'validation runs over all held-out samples',
   },

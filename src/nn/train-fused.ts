@@ -28,7 +28,7 @@ import { ACTIVATION_CODE } from './activations.js';
 import { Adam, optimizerCode, stepParams } from './optimizers.js';
 import type { Stage } from './layers.js';
 import type { ModelCore } from './core.js';
-import { layoutWords, Permutations, recordLayout, snapshotBase, snapshotWords, type FitPlan } from './fit-common.js';
+import { iterationOf, layoutWords, Permutations, recordLayout, snapshotBase, snapshotWords, type FitPlan } from './fit-common.js';
 import { runFitLoop } from './fit-loop.js';
 
 export const FUSED_MAX_PARAMS = 16384;
@@ -152,7 +152,6 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
     },
     record(step, groupSteps, epoch, epochRates) {
       const groupEpochs = Math.floor((step + groupSteps - 1) / spe) - epoch + 1;
-      permutations.forget(epoch);
       // aux: the permutations of the group's epochs, then the rate of each of its steps.
       const permWords = options.shuffle ? groupEpochs * plan.trainSamples : 0;
       const aux = new Uint32Array(permWords + groupSteps);
@@ -160,7 +159,7 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
       const rates = new Float32Array(aux.buffer, permWords * 4, groupSteps);
       for (let k = 0; k < groupSteps; k++) {
         const s = step + k;
-        rates[k] = stepParams(optimizer, plan.iterationsBefore + s + 1, epochRates[Math.floor(s / spe) - epoch]).rate;
+        rates[k] = stepParams(optimizer, iterationOf(plan, s), epochRates[Math.floor(s / spe) - epoch]).rate;
       }
       const auxTensor = ctx.tensor(new Int32Array(aux.buffer));
       const stepsPerDispatch = Math.max(1, Math.floor((DISPATCH_MS * workPerMs) / (work / spe)));
@@ -188,7 +187,7 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
     weightAt: (i) => [flat, core.params[i].offset],
     syncWeights,
     finish() {
-      if (!core.disposed) syncWeights();
+      if (!core.disposed && ctx.alive) syncWeights();
       temps.forEach((t) => t.destroy());
     },
   });

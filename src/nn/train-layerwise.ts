@@ -18,7 +18,7 @@ import { accumulate, activationBackward, columnSums, gatherRows, lossRows, NO_RE
 import { LabelKind, LossCode } from './losses.js';
 import { stepParams } from './optimizers.js';
 import { forwardStages, stageWeights } from './forward.js';
-import { copySnapshot, layoutWords, Permutations, recordLayout, type FitPlan } from './fit-common.js';
+import { copySnapshot, iterationOf, layoutWords, Permutations, recordLayout, type FitPlan } from './fit-common.js';
 import { runFitLoop } from './fit-loop.js';
 
 /** Rows per forward pass over the validation samples. */
@@ -90,7 +90,7 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
     const out = outs[outs.length - 1];
     const { rowLoss, grad } = lossAndGradient(plan, out, yb, labelKind);
     accumulate(ctx, op, rowLoss, out, yb, labelKind, records, { rows, n: units, metricCode: setup.metric, labelKind, slot, validation: false, reset: batch === 0, epoch, batch, stepLog });
-    const update = stepParams(optimizer, plan.iterationsBefore + step + 1, learningRate);
+    const update = stepParams(optimizer, iterationOf(plan, step), learningRate);
     const scale = 1 / rows;
     let dy = grad;
     for (let i = stages.length - 1; i >= 0; i--) {
@@ -137,7 +137,6 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
     layout,
     groupSteps: (_step, epoch) => Math.min(maxGroupEpochs, options.epochs - epoch) * spe,
     record(step, groupSteps, epoch, rates) {
-      permutations.forget(epoch);
       const groupEpochs = Math.floor((step + groupSteps - 1) / spe) - epoch + 1;
       for (let s = step; s < step + groupSteps; s++) {
         const slot = Math.floor(s / spe) - epoch;

@@ -66,20 +66,34 @@ describe('app bundles', () => {
   it("carries softmax's kernels and none of the other ops'", () => {
     // A kernel is in a bundle when its WGSL is: look for the first line of its file (its header
     // comment, which names no other kernel).
-    // (Kernels that exist only for SwiftShader live in shaders/swiftshader/.)
+    // (Kernels that exist only for SwiftShader live in shaders/swiftshader/, shared parts in
+    // shaders/parts/.)
     const header = (kernel: string) => {
-      const path = [join(ROOT, 'shaders', `${kernel}.wgsl`), join(ROOT, 'shaders/swiftshader', `${kernel}.wgsl`)].find((p) => existsSync(p))!;
+      const path = ['shaders', 'shaders/swiftshader', 'shaders/parts'].map((dir) => join(ROOT, dir, `${kernel}.wgsl`)).find((p) => existsSync(p))!;
       return readFileSync(path, 'utf8').split('\n')[0];
     };
     const { code } = sizes.softmax;
-    for (const kernel of ['softmax_lines', 'softmax_rows_vec4', 'softmax_split_stats', 'softmax_split_write', 'softmax_workgroup']) {
+    for (const kernel of ['normalize_lines', 'normalize_rows_vec4', 'softmax_split_stats', 'normalize_split_write', 'normalize_workgroup', 'softmax_output']) {
       expect(code, kernel).toContain(header(kernel));
     }
-    for (const kernel of ['matmul_tiled', 'matmul_lanes', 'log_softmax_lines', 'vjp_lines', 'cross_entropy_rows', 'jacobian_rows', 'train_small', 'optimizer_step']) {
+    for (const kernel of ['matmul_tiled', 'matmul_lanes', 'log_softmax_output', 'vjp_lines', 'cross_entropy_rows', 'jacobian_rows', 'train_small', 'optimizer_step']) {
       expect(code, kernel).not.toContain(header(kernel));
     }
     // The everything app has them all.
-    for (const kernel of ['matmul_tiled', 'log_softmax_lines', 'cross_entropy_rows', 'jacobian_rows', 'train_small']) expect(sizes.everything.code, kernel).toContain(header(kernel));
+    for (const kernel of ['matmul_tiled', 'log_softmax_output', 'cross_entropy_rows', 'jacobian_rows', 'train_small']) expect(sizes.everything.code, kernel).toContain(header(kernel));
+  });
+
+  it("keeps node:fs out of browser bundles (the file-path destinations import it only when used, in Node)", () => {
+    // What bundlers see: the package names no node:fs module (it assembles the name at run time),
+    // so they neither bundle it, stub it nor fail on it.
+    const dist = readFileSync(join(project, 'node_modules/webgpu-nn/dist/index.js'), 'utf8');
+    expect(dist).not.toMatch(/["'`]node:fs/);
+    expect(dist).toContain('file paths work in Node only');
+    // What the apps ship: no import of it and no stub in its place. (A minifier may fold the
+    // assembled name back into the one dynamic import, which runs in Node only.)
+    for (const [name, { code }] of Object.entries(sizes)) {
+      expect(code, name).not.toMatch(/from\s*["'`](node:)?fs|require\(\s*["'`](node:)?fs|__vite-browser-external/);
+    }
   });
 
   it('grows with what an app uses: softmax only < training < everything', () => {

@@ -513,7 +513,7 @@ describe('fit on WebGPU', () => {
         await model.fit(x, y, { epochs: 3, batchSize: 2, validationSplit: 0.25 });
         model.predict(x).destroy();
         await model.evaluate(x, y);
-        await model.toJSON();
+        await model.serialize();
         model.dispose();
       }
       // A flush with nothing recorded still moves the released buffers into the pool.

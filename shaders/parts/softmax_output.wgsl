@@ -1,0 +1,8 @@
+// Part: softmax as the op of the shared scalar row kernels (normalize_lines.wgsl,
+// normalize_workgroup.wgsl); log_softmax_output.wgsl is the other op they run.
+// Reads: RowSoftmax and softmaxEntry (row_softmax.wgsl).
+// Defines: rowOutput(v, row), the value written for entry v of a row.
+
+fn rowOutput(v: f32, row: RowSoftmax) -> f32 {
+  return softmaxEntry(v, row);
+}
