@@ -155,8 +155,8 @@ describe('callbacks', () => {
 
   it('ReduceLROnPlateau lowers the rate from the next epoch, exactly, inside a group', async () => {
     const m = model();
-    // 'max' on a falling loss: no improvement after epoch 0, so the rate halves after epochs 1, 2, 3, ...
-    await m.fit(X, Y, { epochs: 6, batchSize: 4, seed: 5, callbacks: new ReduceLROnPlateau({ monitor: 'loss', mode: 'max', patience: 1, factor: 0.5 }) });
+    // A minDelta no epoch can beat: only epoch 0 improves, so the rate halves after epochs 1, 2, 3, ...
+    await m.fit(X, Y, { epochs: 6, batchSize: 4, seed: 5, callbacks: new ReduceLROnPlateau({ monitor: 'loss', minDelta: 10, patience: 1, factor: 0.5 }) });
     const byHand = model();
     await byHand.fit(X, Y, { epochs: 6, batchSize: 4, seed: 5, callbacks: new LearningRateScheduler((epoch, lr) => (epoch >= 2 ? lr * 0.5 : lr)) });
     expect(m.optimizer!.learningRate).toBe(0.3 / 32);
