@@ -47,8 +47,9 @@ describe('a device lost in the middle of fit', () => {
         const model = build(doomed);
         let error: InstanceType<typeof nn.DeviceLostError> | null = null;
         try {
-          // Destroyed at the end of epoch 1 (epoch 2's work is recorded on the dead device next).
-          await model.fit(x, y, { ...options, callbacks: { onEpochEnd: (epoch: number) => void (epoch === 1 && device.destroy()) } });
+          // Destroyed at the end of epoch 1 (epoch 2's work is recorded on the dead device next): one
+          // epoch per group, so that the hook runs before epoch 2 is recorded.
+          await model.fit(x, y, { ...options, yieldEvery: 'epoch', callbacks: { onEpochEnd: (epoch: number) => void (epoch === 1 && device.destroy()) } });
         } catch (e) {
           error = e as InstanceType<typeof nn.DeviceLostError>;
         }
