@@ -54,8 +54,8 @@ export interface FitOptions {
   /**
    * `true`: the model keeps its weights and optimizer state on the host at the end of every epoch,
    * so that a lost GPU device costs at most the epoch in progress. Default false: they are kept at
-   * the end of each group of epochs trained between readbacks (every epoch when a callback is
-   * given; groups of fast epochs can be longer).
+   * the end of each group of epochs trained between readbacks (groups of fast epochs can be
+   * longer than one, callbacks or not; see yieldEvery).
    */
   recoverable?: boolean;
 }
