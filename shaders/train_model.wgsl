@@ -40,6 +40,9 @@ struct Params {
   // correction included); rateStep is the group's first step.
   rateBase: u32,
   rateStep: u32,
+  // The weight decay of step s (AdamW's lr * weightDecay at the step's rate; 0 for the others) is
+  // aux[decayBase + s - rateStep] (bits of an f32).
+  decayBase: u32,
   // records.epochs[stepLogBase + s - rateStep] gets step s's mean loss and metrics (or NO_RECORD).
   stepLogBase: u32,
   // The snapshot of the epoch in `slot` (the weights and optimizer state at its end) starts at
@@ -50,8 +53,7 @@ struct Params {
   iterations: u32,
   pad0: u32,
   pad1: u32,
-  pad2: u32,
-  // The optimizer's step (parts/optimizer.wgsl); its rate is replaced per step from aux.
+  // The optimizer's step (parts/optimizer.wgsl); its rate and decay are replaced per step from aux.
   rule: StepRule,
 }
 
@@ -266,6 +268,7 @@ fn updateRange(start: u32, n: u32, rule: StepRule, scale: f32) {
 fn update(step: u32, scale: f32) {
   var rule = params.rule;
   rule.rate = bitcast<f32>(aux[params.rateBase + step - params.rateStep]);
+  rule.decay = bitcast<f32>(aux[params.decayBase + step - params.rateStep]);
   for (var s = 0u; s < stageCount; s++) {
     if (((denseMask >> s) & 1u) == 0u) { continue; }
     let st = stageAt(s);

@@ -84,7 +84,7 @@ const INITIAL_WORK_PER_MS = 2e4;
 /** Bound on one dispatch (a long dispatch can trip a GPU watchdog) and on a group between readbacks. */
 const DISPATCH_MS = 60;
 const GROUP_MS = 500;
-/** Bound on the words of permutations and rates uploaded per group. */
+/** Bound on the words of permutations, rates and decays uploaded per group. */
 const MAX_AUX_WORDS = 1 << 22;
 /** Bounds on a group's epochs, its step logs and its snapshots (words). */
 const MAX_GROUP_EPOCHS = 1 << 16;
@@ -151,21 +151,25 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
     groupSteps(_step, epoch, budgetMs) {
       const budget = budgetMs ?? (measuredGroups === 0 ? GROUP_MS / 10 : GROUP_MS);
       const byTime = Math.floor((budget * workPerMs) / work);
-      const byAux = Math.floor(MAX_AUX_WORDS / ((options.shuffle ? plan.trainSamples : 0) + spe));
+      const byAux = Math.floor(MAX_AUX_WORDS / ((options.shuffle ? plan.trainSamples : 0) + 2 * spe));
       return Math.max(1, Math.min(epochs - epoch, maxGroupEpochs, byTime, byAux)) * spe;
     },
     record(step, groupSteps, epoch, epochRates) {
       const groupEpochs = Math.floor((step + groupSteps - 1) / spe) - epoch + 1;
-      // aux: the permutations of the group's epochs, then the rate of each of its steps.
+      // aux: the permutations of the group's epochs, then the rate of each of its steps, then each
+      // step's weight decay (AdamW's lr * weightDecay, at the step's epoch's rate; 0 for the others).
       const permWords = options.shuffle ? groupEpochs * plan.trainSamples : 0;
-      const aux = new Uint32Array(permWords + groupSteps);
+      const aux = new Uint32Array(permWords + 2 * groupSteps);
       if (options.shuffle) for (let e = 0; e < groupEpochs; e++) aux.set(permutations.epoch(epoch + e), e * plan.trainSamples);
       const rates = new Float32Array(aux.buffer, permWords * 4, groupSteps);
+      const decays = new Float32Array(aux.buffer, (permWords + groupSteps) * 4, groupSteps);
       for (let k = 0; k < groupSteps; k++) {
         const s = step + k;
-        rates[k] = stepParams(optimizer, iterationOf(plan, s), epochRates[Math.floor(s / spe) - epoch]).rate;
+        const update = stepParams(optimizer, iterationOf(plan, s), epochRates[Math.floor(s / spe) - epoch]);
+        rates[k] = update.rate;
+        decays[k] = update.decay;
       }
-      // The rule's other fields at the group's first rate (its rate comes per step from aux).
+      // The rule's fields that do not depend on the rate (its rate and decay come per step from aux).
       const rule = stepParams(optimizer, iterationOf(plan, step), epochRates[0]);
       const auxTensor = ctx.tensor(new Int32Array(aux.buffer));
       const stepsPerDispatch = Math.max(1, Math.floor((DISPATCH_MS * workPerMs) / (work / spe)));
@@ -179,6 +183,7 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
           recordEpoch: epoch,
           permEpoch: options.shuffle ? epoch : NO_PERMUTATION,
           rateBase: permWords,
+          decayBase: permWords + groupSteps,
           rateStep: step,
           stepLogBase: layout.maxSteps > 0 ? groupEpochs : NO_RECORD,
           snapshotBase: snapshotBase(layout),

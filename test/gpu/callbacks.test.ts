@@ -3,7 +3,7 @@
  * hook order for yieldEvery 'auto' and 'batch' with the same per-step logs, EarlyStopping's exact
  * stop (with and without restoreBestWeights, and with centered RMSprop's three state slots) when
  * the epochs ran inside one group, and a per-epoch learning-rate schedule inside a group (Adam,
- * Adagrad) against the cpu backend's run, and
+ * Adagrad, AdamW's decay) against the cpu backend's run, and
  * validationData against validationSplit on the same samples.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,8 @@ describe('callbacks on the GPU training paths', () => {
           // Three state slots (mean square, velocity, mean gradient) in each snapshot.
           rmsprop: () => new nn.RMSprop({ learningRate: 0.05, momentum: 0.5, centered: true }),
           adagrad: () => new nn.Adagrad({ learningRate: 0.2 }),
+          // Its decay, lr * weightDecay, follows the schedule too.
+          adamw: () => new nn.AdamW({ learningRate: 0.05, weightDecay: 0.5 }),
         };
         const make = (ctx: typeof gpuCtx, optimizer: keyof typeof optimizers) => {
           const m = new nn.Sequential([new nn.Dense({ units: 3, inputShape: [2], activation: 'tanh' }), new nn.Dense({ units: 1, activation: 'sigmoid' })]);
@@ -84,7 +86,7 @@ describe('callbacks on the GPU training paths', () => {
         const hBest = await restored.fit(x, y, { epochs: 5, batchSize: 3, seed: 5, callbacks: best });
 
         const scheduled: number[][] = [];
-        for (const optimizer of ['adam', 'adagrad'] as const) {
+        for (const optimizer of ['adam', 'adagrad', 'adamw'] as const) {
           for (const ctx of [gpuCtx, cpuCtx]) {
             const m = make(ctx, optimizer);
             await m.fit(x, y, { epochs: 5, batchSize: 3, seed: 5, callbacks: new nn.LearningRateScheduler((e: number, lr: number) => (e % 3 === 2 ? lr * 0.5 : lr)) });
@@ -110,6 +112,7 @@ describe('callbacks on the GPU training paths', () => {
           restoredMatches: util.compare(await weights(restored), await after(1), 0, 0),
           schedule: util.compare(scheduled[0], scheduled[1], 1e-5, 1e-4),
           scheduleAdagrad: util.compare(scheduled[2], scheduled[3], 1e-5, 1e-4),
+          scheduleAdamW: util.compare(scheduled[4], scheduled[5], 1e-5, 1e-4),
         };
         stopped.dispose();
         stoppedRms.dispose();
@@ -138,5 +141,6 @@ describe('callbacks on the GPU training paths', () => {
     expectClose('restoreBestWeights vs a 1-epoch run', r.restoredMatches);
     expectClose('LearningRateScheduler inside a group vs the cpu backend', r.schedule);
     expectClose('LearningRateScheduler with Adagrad inside a group vs the cpu backend', r.scheduleAdagrad);
+    expectClose('LearningRateScheduler with AdamW inside a group vs the cpu backend', r.scheduleAdamW);
   });
 });

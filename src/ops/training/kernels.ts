@@ -110,6 +110,8 @@ export interface TrainSmallParams {
   permEpoch: number;
   rateBase: number;
   rateStep: number;
+  /** The weight decay of step s is aux[decayBase + s - rateStep] (bits of an f32). */
+  decayBase: number;
   /** EpochRecord index of step rateStep's log (step s at stepLogBase + s - rateStep), or NO_RECORD. */
   stepLogBase: number;
   /** EpochRecord index of the group's first epoch snapshot, or NO_RECORD. */
@@ -138,14 +140,14 @@ export interface TrainSmallConfig {
 }
 
 export const TRAIN_SMALL_MAX_STAGES = 8;
-/** Words of train_model.wgsl's Params before its StepRule (17 fields and 3 of padding: a struct member starts at a multiple of 16 bytes). */
+/** Words of train_model.wgsl's Params before its StepRule (18 fields and 2 of padding: a struct member starts at a multiple of 16 bytes). */
 const TRAIN_SMALL_RULE_WORD = 20;
 
 export function recordTrainSmall(gpu: GpuRuntime, op: string, lanes: boolean, bindings: Binding[], config: TrainSmallConfig, p: TrainSmallParams): void {
   const buffer = new ArrayBuffer((TRAIN_SMALL_RULE_WORD + STEP_RULE_WORDS) * 4);
   const u = new Uint32Array(buffer);
   const f = new Float32Array(buffer);
-  const ints = [p.firstStep, p.stepCount, p.stepsPerEpoch, p.trainSamples, p.batchSize, p.valStart, p.valCount, p.inputWidth, p.outputWidth, p.paramCount, p.recordEpoch, p.permEpoch, p.rateBase, p.rateStep, p.stepLogBase, p.snapshotBase, p.iterations];
+  const ints = [p.firstStep, p.stepCount, p.stepsPerEpoch, p.trainSamples, p.batchSize, p.valStart, p.valCount, p.inputWidth, p.outputWidth, p.paramCount, p.recordEpoch, p.permEpoch, p.rateBase, p.rateStep, p.decayBase, p.stepLogBase, p.snapshotBase, p.iterations];
   ints.forEach((v, i) => (u[i] = v));
   writeStepRule(f, TRAIN_SMALL_RULE_WORD, p.rule);
   const overrides: Record<string, number> = {
