@@ -5,8 +5,11 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   server: { host: '127.0.0.1' },
   build: {
-    // The main entry and the lean `webgpu-nn/core`; code both use lands in a shared chunk.
+    // The main entry and the lean `webgpu-nn/core`, over the library's modules kept as modules, so
+    // that an app's bundler splits them as it needs: a model given a context never loads the main
+    // entry's context (the default context imports it on first need).
     lib: { entry: { index: 'src/index.ts', core: 'src/core.ts' }, formats: ['es'], fileName: (_format, name) => `${name}.js` },
+    rolldownOptions: { output: { preserveModules: true, preserveModulesRoot: 'src' } },
     outDir: 'dist',
     target: 'es2022',
     minify: false,

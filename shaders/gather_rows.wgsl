@@ -7,7 +7,7 @@
 // run-time branch).
 //
 // A word is a u32 or a vec4u: the host appends the aliases Word, FloatWord and IntWord (u32, f32,
-// i32 or their vec4s; src/kernels/training.ts). Rows of a multiple of 4 words go as vec4s, which
+// i32 or their vec4s; src/ops/training/kernels.ts). Rows of a multiple of 4 words go as vec4s, which
 // SwiftShader copies at about half the cost (bench/HISTORY.md); widths and offsets then count
 // vec4s.
 

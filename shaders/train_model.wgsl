@@ -1,5 +1,5 @@
 // Not a kernel: the host appends this to train_small.wgsl and train_small_lanes.wgsl
-// (src/kernels/wgsl-parts.ts). The model, its bindings and everything but the backward pass through
+// (src/ops/shared/wgsl-parts.ts). The model, its bindings and everything but the backward pass through
 // a stage (stageBackward) and the entry point, which each kernel defines: the scalar kernel
 // accumulates one sample's gradients, the lanes kernel sums them over its lanes first.
 //

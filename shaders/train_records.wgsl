@@ -1,7 +1,7 @@
 // Not a kernel: the training records that the fused trainers (train_model.wgsl) and the
 // layer-wise path's accumulate_epoch.wgsl write and the host reads back (RECORD_HEADER_WORDS in
-// src/kernels/training.ts): where training stopped, the last batch's loss and metrics, then one
-// record per epoch. The host appends it (src/kernels/wgsl-parts.ts).
+// src/ops/training/kernels.ts): where training stopped, the last batch's loss and metrics, then one
+// record per epoch. The host appends it (src/ops/shared/wgsl-parts.ts).
 
 // Sums over an epoch's samples: x of `losses` the training loss, y the validation loss; each
 // component of `metrics` and `valMetrics` one metric (parts/metrics.wgsl).

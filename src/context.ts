@@ -4,14 +4,14 @@
  */
 import { CoreContext, openBackend, type ContextOptions } from './core-context.js';
 import type { Tensor } from './tensor.js';
-import { softmax } from './ops/softmax.js';
-import { matmul } from './ops/matmul.js';
-import { dense, denseBackward, type DenseBackwardArgs, type DenseGradients } from './ops/dense.js';
+import { softmax } from './ops/softmax/definition.js';
+import { matmul } from './ops/matmul/definition.js';
+import { dense, denseBackward, type DenseBackwardArgs, type DenseGradients } from './ops/dense/definition.js';
 import type { ActivationInput, DenseOptions, MatmulOptions } from './linalg.js';
-import { logSoftmax, logSoftmaxVjp, softmaxVjp } from './ops/rowwise.js';
-import { softmaxJacobian, softmaxJacobianFromProbs } from './ops/jacobian.js';
-import { softmaxCrossEntropy } from './ops/crossentropy.js';
-import type { CrossEntropyOptions, CrossEntropyResult } from './cpu/crossentropy.js';
+import { logSoftmax, logSoftmaxVjp, softmaxVjp } from './ops/rowwise/definition.js';
+import { softmaxJacobian, softmaxJacobianFromProbs } from './ops/jacobian/definition.js';
+import { softmaxCrossEntropy } from './ops/crossentropy/definition.js';
+import type { CrossEntropyOptions, CrossEntropyResult } from './ops/crossentropy/reference.js';
 
 export type { BackendName, ContextOptions, TensorInput, MemoryInfo } from './core-context.js';
 

@@ -2,7 +2,7 @@
  * Argument checks and shape arithmetic shared by the matmul and dense ops and their CPU
  * references, so that both backends accept the same inputs and fail with the same messages.
  */
-import { checkOptions } from './options.js';
+import { checkOptions, type OptionSchema } from './options.js';
 import { ArgumentError, ShapeError } from './errors.js';
 import { describe, formatShape, type Shape } from './shape.js';
 
@@ -94,6 +94,9 @@ export interface DenseOptions {
   approximate?: boolean;
 }
 
+/** The keys of dense's options object (DenseOptions). */
+export const DENSE_OPTIONS: OptionSchema = { known: ['activation', 'alpha', 'approximate'] };
+
 /** `dense`'s last argument: an activation name, or DenseOptions. */
 export function checkDenseOptions(op: string, value: unknown): ActivationSpec {
   if (value === undefined || typeof value === 'string') {
@@ -102,7 +105,7 @@ export function checkDenseOptions(op: string, value: unknown): ActivationSpec {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ArgumentError(op, `activation must be an activation name or an options object { activation, alpha, approximate }, got ${describe(value)}`);
   }
-  const o = checkOptions(op, value, { known: ['activation', 'alpha', 'approximate'] });
+  const o = checkOptions(op, value, DENSE_OPTIONS);
   return activationSpec(op, o.activation, o.alpha, 'options.', o.approximate);
 }
 
@@ -149,8 +152,11 @@ export interface MatmulOptions {
   transposeB?: boolean;
 }
 
+/** The keys of matmul's options object (MatmulOptions). */
+export const MATMUL_OPTIONS: OptionSchema = { known: ['transposeA', 'transposeB'] };
+
 export function checkMatmulOptions(op: string, options: unknown): { transposeA: boolean; transposeB: boolean } {
-  const o = checkOptions(op, options, { known: ['transposeA', 'transposeB'] });
+  const o = checkOptions(op, options, MATMUL_OPTIONS);
   return {
     transposeA: checkFlag(op, 'options.transposeA', o.transposeA, false),
     transposeB: checkFlag(op, 'options.transposeB', o.transposeB, false),

@@ -74,3 +74,19 @@ export function describe(value: unknown): string {
   if (typeof value === 'object') return `an object (${(value as object).constructor?.name ?? 'Object'})`;
   return typeof value;
 }
+
+/**
+ * Checks that `axis` names the last axis of a tensor of rank `rank` (the ops that only work over
+ * the last axis accept it spelled either way, -1 or rank - 1). Returns the number of rows
+ * (product of the other dimensions) and the last dimension.
+ */
+export function lastAxisLayout(op: string, shape: readonly number[], axis: unknown, arg = 'axis'): { rows: number; cols: number } {
+  if (shape.length === 0) throw new ShapeError(op, 'needs a tensor of rank >= 1 (its last axis holds the classes), got a scalar');
+  const resolved = normalizeAxis(op, axis, shape.length, arg);
+  if (resolved !== shape.length - 1) {
+    throw new ArgumentError(op, `${arg} ${String(axis)}: only the last axis (-1) is supported for now`);
+  }
+  let rows = 1;
+  for (let i = 0; i < shape.length - 1; i++) rows *= shape[i];
+  return { rows, cols: shape[shape.length - 1] };
+}

@@ -4,9 +4,10 @@
  * the per-line kernels' workgroup size is SwiftShader's rule there and at least 64 elsewhere.
  */
 import { describe, expect, it } from 'vitest';
-import { perLineWorkgroupSize } from '../src/kernels/per-line';
-import { chooseGemmVariant, rowMajorGemm } from '../src/kernels/matmul';
-import { chooseSoftmaxVariant } from '../src/kernels/softmax';
+import { perLineWorkgroupSize } from '../src/ops/shared/per-line';
+import { rowMajorGemm } from '../src/ops/matmul/kernels';
+import { chooseGemmVariant } from '../src/ops/matmul/variants';
+import { chooseSoftmaxVariant } from '../src/ops/softmax/variants';
 import { GpuRuntime } from '../src/gpu/runtime';
 import { describeAdapter } from '../src/gpu/device';
 

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cpu, createContext, ArgumentError, DTypeError, ShapeError, TensorDestroyedError } from '../src/index';
-import { lineStats, softmaxEntry } from '../src/cpu/softmax';
+import { lineStats, softmaxEntry } from '../src/ops/softmax/reference';
 import { compare, formatComparison, randomArray } from './util/compare';
-import { planChunks } from '../src/kernels/chunks';
+import { planChunks } from '../src/ops/shared/chunks';
 
 /** Values as plain numbers with -0 folded into 0 (signs of zero carry no meaning here). */
 function plain(a: ArrayLike<number>): number[] {

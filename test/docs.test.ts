@@ -1,6 +1,6 @@
 /**
  * The documentation: it speaks of the project only, every export of the library is documented in
- * docs/api.md, and every relative link in README.md and docs/ resolves in the repository.
+ * docs/api.md, and every relative link and every repository path in README.md and docs/ resolves.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -143,6 +143,15 @@ describe('links', () => {
     }
     expect(checked).toBeGreaterThan(20);
     expect(broken).toEqual([]);
+  });
+
+  it('every repository path in a code span of README.md, CHANGELOG.md and docs/ exists', () => {
+    const files = ['README.md', 'CHANGELOG.md', ...walk('docs').filter((f) => f.endsWith('.md'))];
+    const paths = files.flatMap((file) =>
+      [...prose(readFileSync(join(ROOT, file), 'utf8')).matchAll(/`((?:src|shaders|test|bench|scripts|demo|examples)\/[\w./-]+)`/g)].map((m) => ({ file, path: m[1] })),
+    );
+    expect(paths.length).toBeGreaterThan(40);
+    expect(paths.filter(({ path }) => !existsSync(join(ROOT, path))).map(({ file, path }) => `${file}: ${path}`)).toEqual([]);
   });
 
   it('README.md links only to docs/, CHANGELOG.md, BENCHMARKS.md and the screenshots in docs/images/', () => {

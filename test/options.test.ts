@@ -74,3 +74,27 @@ describe('the cpu references take strict options too', () => {
     expect(() => cpu.softmaxCrossEntropy(one, new Int32Array([0]), [1, 1], { reduce: 'sum' } as never)).toThrow(/^cpu.softmaxCrossEntropy: unknown option 'reduce'/);
   });
 });
+
+describe('op definitions declare the options they check', () => {
+  it('each op that takes an options object refuses a key outside its declared schema, listing exactly that schema', async () => {
+    const { createCoreContext } = await import('../src/core-context');
+    const { matmul, matmulOp } = await import('../src/ops/matmul/definition');
+    const { dense, denseOp, denseBackward, denseBackwardOp } = await import('../src/ops/dense/definition');
+    const { softmaxCrossEntropy, softmaxCrossEntropyOp } = await import('../src/ops/crossentropy/definition');
+    const ctx = await createCoreContext({ backend: 'cpu' });
+    const x = ctx.tensor([[1, 2], [3, 4]]);
+    const bogus = { zzzzzzzz: 1 } as never;
+    const cases = [
+      { definition: matmulOp, call: () => matmul(ctx, x, x, bogus) },
+      { definition: denseOp, call: () => dense(ctx, x, x, null, bogus) },
+      { definition: softmaxCrossEntropyOp, call: () => softmaxCrossEntropy(ctx, x, x, bogus) },
+      { definition: denseBackwardOp, call: () => denseBackward(ctx, { x, w: x, y: x, dy: x, ...(bogus as object) }) },
+    ];
+    for (const { definition, call } of cases) {
+      const known = definition.options!.known;
+      expect(known.length, definition.name).toBeGreaterThan(0);
+      expect(messageOf(call)).toBe(`${definition.name}: unknown ${definition === denseBackwardOp ? 'argument' : 'option'} 'zzzzzzzz' (known options: ${known.map((k) => `'${k}'`).join(', ')})`);
+    }
+    ctx.destroy();
+  });
+});

@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { adapterProfile } from '../src/gpu/profile';
 import { describeAdapter } from '../src/gpu/device';
 import { createContext } from '../src/index';
-import { softmaxVariants } from '../src/ops/softmax';
-import { logSoftmaxVariants } from '../src/ops/rowwise';
-import { softmaxCrossEntropyVariants } from '../src/ops/crossentropy';
+import { softmaxVariants } from '../src/ops/softmax/variants';
+import { logSoftmaxVariants } from '../src/ops/rowwise/definition';
+import { softmaxCrossEntropyVariants } from '../src/ops/crossentropy/variants';
 
 const ADAPTERS: [Partial<GPUAdapterInfo>, 'swiftshader' | 'gpu'][] = [
   [{ vendor: 'google', architecture: 'swiftshader', description: '' }, 'swiftshader'],

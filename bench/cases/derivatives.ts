@@ -7,7 +7,7 @@
 import unfusedWgsl from '../cross_entropy_unfused.wgsl?raw';
 import { cpu, type Context, type Tensor } from '../../src/index';
 import type { KernelSpec } from '../../src/gpu/kernel';
-import { recordLossReduce } from '../../src/kernels/crossentropy';
+import { recordLossReduce } from '../../src/ops/crossentropy/kernels';
 import { guarded, type Impl, type Row, type Tolerance } from '../harness';
 import { copyImpl, cpuImpl, webgpuImpl } from '../gpu-impls';
 import { plainCrossEntropy, plainLogSoftmax, plainSoftmaxJacobian, plainSoftmaxVjp } from '../plain-js';

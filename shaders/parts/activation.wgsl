@@ -1,8 +1,8 @@
 // Part: the element-wise activations, forward and derivative. Every kernel that applies an
-// activation appends this part (src/kernels/wgsl-parts.ts) instead of spelling the math itself.
+// activation appends this part (src/ops/shared/wgsl-parts.ts) instead of spelling the math itself.
 // Reads: `ActValue`, an alias the kernel declares (`alias ActValue = f32;` or `= vec4f;`), so one
 //   text serves scalar and vec4 kernels.
-// Defines: the codes ACT_* (the TypeScript table ACTIVATION_CODE in src/kernels/activation.ts
+// Defines: the codes ACT_* (the TypeScript table ACTIVATION_CODE in src/ops/dense/activation.ts
 //   holds the same numbers, checked by a test), activate(code, alpha, v) and
 //   activationSlope(code, alpha, y).
 // `code` and `alpha` are pipeline overrides at every call site, so the switch is resolved when the

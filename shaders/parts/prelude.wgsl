@@ -1,4 +1,4 @@
-// Part: the prelude, appended to every kernel (withParts in src/kernels/wgsl-parts.ts).
+// Part: the prelude, appended to every kernel (withParts in src/ops/shared/wgsl-parts.ts).
 // Reads: nothing.
 // Defines:
 // - gridIndex(wid, nwg): the linear index of a workgroup in a grid the host folds into 2-D or 3-D

@@ -1,5 +1,5 @@
 // Not a kernel: the operand part of matmul_lanes.wgsl that reads A and B from storage buffers
-// through their element strides (src/kernels/wgsl-parts.ts appends it). Every load with a
+// through their element strides (src/ops/shared/wgsl-parts.ts appends it). Every load with a
 // per-lane address is a per-lane gather on SwiftShader: 20 per lane and step of k.
 
 @group(0) @binding(0) var<storage, read> a: array<f32>;

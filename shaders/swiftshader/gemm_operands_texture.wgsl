@@ -1,5 +1,5 @@
 // Not a kernel: the operand part of matmul_lanes.wgsl that reads A and B from rgba32float
-// textures packed by gemm_pack.wgsl (src/kernels/wgsl-parts.ts appends it). A texel of A holds 4
+// textures packed by gemm_pack.wgsl (src/ops/shared/wgsl-parts.ts appends it). A texel of A holds 4
 // rows at one step of k, a texel of B 4 columns at one step of k, so a lane makes 5 texel loads
 // per step of k where the storage-buffer part makes 20 per-lane gathers, which SwiftShader runs
 // faster (bench/HISTORY.md). Batches are stacked along the textures' rows.
@@ -23,7 +23,7 @@
 @group(0) @binding(5) var nearest: sampler;
 
 override aLinear: bool = false;
-// log2 of a copied A's texture width (src/kernels/matmul.ts: LINEAR_WIDTH).
+// log2 of a copied A's texture width (src/ops/matmul/swiftshader.ts: LINEAR_WIDTH).
 const LINEAR_SHIFT = 13u;
 
 struct TileOperands {

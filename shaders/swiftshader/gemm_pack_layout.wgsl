@@ -1,5 +1,5 @@
 // Not a kernel: the host appends this to gemm_pack.wgsl and gemm_pack_vec4.wgsl
-// (src/kernels/wgsl-parts.ts). The texture layout they both write, and their parameters; each
+// (src/ops/shared/wgsl-parts.ts). The texture layout they both write, and their parameters; each
 // kernel declares its own `src` binding (f32 or vec4 loads).
 //
 // A texel holds 4 consecutive entries along `lines` (A's rows, B's columns) at one step of k. For

@@ -1,6 +1,6 @@
 // gemm_pack.wgsl for operands whose entries come in aligned runs of 4 (src read as vec4s): the
 // same texels (gemm_pack_layout.wgsl, appended by the host), from a quarter of the loads.
-// The host picks this kernel when the strides allow it (src/kernels/matmul.ts), else the scalar
+// The host picks this kernel when the strides allow it (src/ops/matmul/swiftshader.ts), else the scalar
 // one. On SwiftShader a vec4 load costs far less than 4 scalar ones (each load is a gather with
 // its own per-lane overhead; timings: bench/HISTORY.md, "GEMM operand packing from vec4 loads").
 //

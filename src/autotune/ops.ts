@@ -4,8 +4,8 @@
  */
 import { normalizeAxis, splitAtAxis, checkShape } from '../shape.js';
 import type { GpuRuntime } from '../gpu/runtime.js';
-import type { LineLayout } from '../kernels/softmax.js';
-import type { GemmLayout } from '../kernels/matmul.js';
+import type { LineLayout } from '../ops/shared/chunks.js';
+import type { GemmLayout } from '../ops/matmul/kernels.js';
 import type { OpTuning } from '../ops/definition.js';
 import { ShapeError } from '../errors.js';
 import { bucketKey, pow2Bucket } from './bucket.js';

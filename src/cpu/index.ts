@@ -3,12 +3,12 @@
  * written independently of the WGSL. Each takes a Float32Array plus its shape where `ctx.*` takes
  * tensors, with the same argument order. The `cpu` backend runs these.
  */
-export { softmax } from './softmax.js';
-export { matmul } from './matmul.js';
-export { dense, denseBackward } from './dense.js';
-export type { CpuDenseBackwardArgs, CpuDenseGradients } from './dense.js';
-export { logSoftmax, logSoftmaxVjp } from './logsoftmax.js';
-export { softmaxVjp } from './vjp.js';
-export { softmaxJacobian, softmaxJacobianFromProbs } from './jacobian.js';
-export { softmaxCrossEntropy } from './crossentropy.js';
-export type { CrossEntropyOptions, CrossEntropyResult, Reduction } from './crossentropy.js';
+export { softmax } from '../ops/softmax/reference.js';
+export { matmul } from '../ops/matmul/reference.js';
+export { dense, denseBackward } from '../ops/dense/reference.js';
+export type { CpuDenseBackwardArgs, CpuDenseGradients } from '../ops/dense/reference.js';
+export { logSoftmax, logSoftmaxVjp } from '../ops/rowwise/reference-log-softmax.js';
+export { softmaxVjp } from '../ops/rowwise/reference-vjp.js';
+export { softmaxJacobian, softmaxJacobianFromProbs } from '../ops/jacobian/reference.js';
+export { softmaxCrossEntropy } from '../ops/crossentropy/reference.js';
+export type { CrossEntropyOptions, CrossEntropyResult, Reduction } from '../ops/crossentropy/reference.js';

@@ -7,7 +7,7 @@
 import { checkOptions } from '../options.js';
 import { COMPILE_OPTIONS } from './options.js';
 import { ArgumentError, ContextMismatchError, DeviceLostError, ShapeError } from '../errors.js';
-import type { Context } from '../context.js';
+import type { CoreContext } from '../core-context.js';
 import { Tensor } from '../tensor.js';
 import { describe, formatShape } from '../shape.js';
 import { Activation, Dense, Dropout, Flatten, InputLayer, buildStages, type Layer, type Stage } from './layers.js';
@@ -67,7 +67,7 @@ export class ModelCore {
   params: ParamSpec[] = [];
   /** Floats in the flat layout (padded). */
   flatSize = 0;
-  ctx: Context | null = null;
+  ctx: CoreContext | null = null;
   /** Weights in Keras order while the model is not bound to a context. */
   hostWeights: Float32Array[] | null = null;
   /** Weights in Keras order on the bound context. */
@@ -214,7 +214,7 @@ export class ModelCore {
    * Moves the model to `ctx` (useContext): its weights and optimizer state, read from the old
    * context when it still works, else the copy kept on the host (a lost device).
    */
-  async moveTo(op: string, ctx: Context): Promise<void> {
+  async moveTo(op: string, ctx: CoreContext): Promise<void> {
     ctx.checkUsable(op);
     const old = this.ctx;
     if (old === ctx) return;
@@ -246,7 +246,7 @@ export class ModelCore {
   }
 
   /** Binds the model to `ctx` (once); uploads weights held on the host. */
-  bind(op: string, ctx: Context): void {
+  bind(op: string, ctx: CoreContext): void {
     if (this.ctx === ctx) return;
     if (this.ctx) throw new ContextMismatchError(op, 'the model is bound to another context (the one it was compiled with or first given tensors from)');
     ctx.checkUsable(op);
@@ -259,7 +259,7 @@ export class ModelCore {
   }
 
   /** The context of the call: the tensors' (all the same), the bound one, or the default one. */
-  async resolveContext(op: string, ...args: unknown[]): Promise<Context> {
+  async resolveContext(op: string, ...args: unknown[]): Promise<CoreContext> {
     const fromTensors = this.contextOfTensors(op, args);
     if (fromTensors) this.bind(op, fromTensors);
     if (!this.ctx) this.bind(op, await getDefaultContext());
@@ -267,7 +267,7 @@ export class ModelCore {
   }
 
   /** Synchronous variant: the default context must exist already. */
-  resolveContextSync(op: string, ...args: unknown[]): Context {
+  resolveContextSync(op: string, ...args: unknown[]): CoreContext {
     const fromTensors = this.contextOfTensors(op, args);
     if (fromTensors) this.bind(op, fromTensors);
     if (!this.ctx) {
@@ -283,11 +283,11 @@ export class ModelCore {
     return this.ctx!;
   }
 
-  private contextOfTensors(op: string, args: unknown[]): Context | null {
-    let found: Context | null = null;
+  private contextOfTensors(op: string, args: unknown[]): CoreContext | null {
+    let found: CoreContext | null = null;
     for (const a of args) {
       if (!(a instanceof Tensor)) continue;
-      const owner = a.owner as Context;
+      const owner = a.owner as CoreContext;
       if (found && owner !== found) throw new ContextMismatchError(op, 'x and y belong to different contexts');
       found = owner;
     }
@@ -328,7 +328,7 @@ export class ModelCore {
       throw new ArgumentError(op, `seed must be an integer in [0, 2^32), got ${describe(o.seed)}`);
     }
     if (o.context !== undefined) {
-      const ctx = o.context as Context;
+      const ctx = o.context as CoreContext;
       if (!ctx || typeof ctx !== 'object' || typeof (ctx as { checkUsable?: unknown }).checkUsable !== 'function') {
         throw new ArgumentError(op, `context must be a Context from createContext(), got ${describe(o.context)}`);
       }

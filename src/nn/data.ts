@@ -6,10 +6,10 @@
  * 4-byte readback (no training has started, so this is not a readback per step), once per tensor.
  */
 import { ArgumentError, ShapeError } from '../errors.js';
-import type { Context } from '../context.js';
+import type { CoreContext } from '../core-context.js';
 import { Tensor } from '../tensor.js';
 import { describe, formatShape } from '../shape.js';
-import { checkValues as findBadValues } from '../ops/training/ops.js';
+import { checkValues as findBadValues } from '../ops/training/definition.js';
 import { LabelKind } from './losses.js';
 import type { ModelCore } from './core.js';
 
@@ -61,7 +61,7 @@ function checkIndex(op: string, arg: string, at: string, v: unknown, classes: nu
 }
 
 /** Converts and checks x; returns its tensor on ctx (owned when made from arrays). `finite`: reject NaN/Inf in arrays. */
-export function inputTensor(op: string, ctx: Context, x: unknown, owned: Tensor[], finite = true): Tensor {
+export function inputTensor(op: string, ctx: CoreContext, x: unknown, owned: Tensor[], finite = true): Tensor {
   if (isTensor(x)) {
     ctx.input(op, 'x', x);
     if (x.rank !== 2) throw new ShapeError(op, `x must be 2-D [samples, features], got shape ${formatShape(x.shape)}`);
@@ -77,7 +77,7 @@ export function inputTensor(op: string, ctx: Context, x: unknown, owned: Tensor[
  * Checks and converts x and y for a compiled, built-or-buildable model. `sparse` targets are class
  * indices ([samples] or [samples, 1]); other losses want [samples, units] ([samples] when units is 1).
  */
-export async function prepareData(op: string, core: ModelCore, ctx: Context, x: unknown, y: unknown, sparse: boolean): Promise<TrainingData> {
+export async function prepareData(op: string, core: ModelCore, ctx: CoreContext, x: unknown, y: unknown, sparse: boolean): Promise<TrainingData> {
   const owned: Tensor[] = [];
   const dispose = () => owned.forEach((t) => t.destroy());
   try {
@@ -168,7 +168,7 @@ function checkKey(mode: number, classes: number): string {
 }
 
 /** Finds the first bad value of each tensor not already found valid (GPU: one kernel and a 4-byte read each). */
-async function checkValues(op: string, ctx: Context, all: { arg: string; t: Tensor; mode: number; width: number }[], classes: number): Promise<void> {
+async function checkValues(op: string, ctx: CoreContext, all: { arg: string; t: Tensor; mode: number; width: number }[], classes: number): Promise<void> {
   const checks = all.filter((c) => c.t.storage?.external || !VALID.get(c.t)?.has(checkKey(c.mode, classes)));
   const found = await findBadValues(ctx, op, checks, classes);
   checks.forEach((c, k) => {

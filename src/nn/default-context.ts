@@ -6,11 +6,20 @@
  * the same way; models bound to it stay bound to it until `model.useContext`.
  */
 import { ArgumentError } from '../errors.js';
-import { Context, createContext } from '../context.js';
+import { CoreContext } from '../core-context.js';
 import { describe } from '../shape.js';
 
-let current: Context | null = null;
-let pending: Promise<Context> | null = null;
+let current: CoreContext | null = null;
+let pending: Promise<CoreContext> | null = null;
+
+/**
+ * The main entry's context, with every op as a method. Imported on first need, so that an app
+ * that gives its models a context loads the op methods only if it imports them itself.
+ */
+async function createDefaultContext(): Promise<CoreContext> {
+  const { createContext } = await import('../context.js');
+  return createContext({ backend: 'auto' });
+}
 
 /**
  * Makes `ctx` the context that models without one bind to (models already bound keep theirs).
@@ -20,18 +29,18 @@ let pending: Promise<Context> | null = null;
  * const model = new Sequential([new Dense({ units: 1, inputShape: [3] })]);
  * model.predict([[1, 2, 3]]);   // runs on the cpu context
  */
-export function setDefaultContext(ctx: Context): void {
-  if (!(ctx instanceof Context)) throw new ArgumentError('setDefaultContext', `ctx must be a Context from createContext(), got ${describe(ctx)}`);
+export function setDefaultContext(ctx: CoreContext): void {
+  if (!(ctx instanceof CoreContext)) throw new ArgumentError('setDefaultContext', `ctx must be a Context from createContext(), got ${describe(ctx)}`);
   current = ctx;
   pending = null;
 }
 
 /** The default context, created on first call. */
-export async function getDefaultContext(): Promise<Context> {
+export async function getDefaultContext(): Promise<CoreContext> {
   dropIfLost();
   if (current) return current;
   if (!pending) {
-    const creating = createContext({ backend: 'auto' });
+    const creating = createDefaultContext();
     pending = creating;
     creating.then(
       (ctx) => {
@@ -47,7 +56,7 @@ export async function getDefaultContext(): Promise<Context> {
 }
 
 /** The default context if it exists already (synchronous calls cannot wait for one to be made). */
-export function defaultContextIfReady(): Context | null {
+export function defaultContextIfReady(): CoreContext | null {
   dropIfLost();
   return current;
 }

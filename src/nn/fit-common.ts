@@ -7,7 +7,7 @@ import { ArgumentError } from '../errors.js';
 import { checkOptions, closestName } from '../options.js';
 import { CALLBACK_HOOKS, FIT_OPTIONS } from './options.js';
 import { describe } from '../shape.js';
-import type { Context } from '../context.js';
+import type { CoreContext } from '../core-context.js';
 import { Random, randomSeed } from './random.js';
 import { History } from './history.js';
 import { Progress } from './progress.js';
@@ -15,7 +15,7 @@ import { LabelKind, LossCode, MetricCode, metricCode } from './losses.js';
 import type { Stage } from './layers.js';
 import type { ModelCore } from './core.js';
 import type { TrainingData } from './data.js';
-import { EPOCH_RECORD_WORDS, MAX_METRICS, RECORD_HEADER_WORDS, type MetricSetup } from '../ops/training/ops.js';
+import { EPOCH_RECORD_WORDS, MAX_METRICS, RECORD_HEADER_WORDS, type MetricSetup } from '../ops/training/definition.js';
 
 export type Logs = Record<string, number>;
 
@@ -200,7 +200,7 @@ export function lossSetup(op: string, core: ModelCore, labelKind: LabelKind): Lo
 export interface FitPlan {
   op: string;
   core: ModelCore;
-  ctx: Context;
+  ctx: CoreContext;
   data: TrainingData;
   options: ParsedFitOptions;
   setup: LossSetup;
@@ -218,7 +218,7 @@ export interface FitPlan {
   stopRequested: () => boolean;
 }
 
-export function makePlan(op: string, core: ModelCore, ctx: Context, data: TrainingData, options: ParsedFitOptions, stopRequested: () => boolean): FitPlan {
+export function makePlan(op: string, core: ModelCore, ctx: CoreContext, data: TrainingData, options: ParsedFitOptions, stopRequested: () => boolean): FitPlan {
   const samples = data.samples;
   // Keras: the validation samples are the last fraction, split off before shuffling.
   const trainSamples = options.validationSplit > 0 ? Math.floor(samples * (1 - options.validationSplit)) : samples;

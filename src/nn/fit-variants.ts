@@ -8,7 +8,7 @@
  */
 import type { GpuRuntime } from '../gpu/runtime.js';
 import { chooseVariant, defineVariants, runOp, type OpDefinition } from '../ops/definition.js';
-import { TRAIN_SMALL_LANES_WIDTH } from '../ops/training/ops.js';
+import { TRAIN_SMALL_LANES_WIDTH } from '../ops/training/definition.js';
 import type { CoreContext } from '../core-context.js';
 
 export const FIT_VARIANTS = ['fused-lanes', 'fused-small', 'layerwise'] as const;

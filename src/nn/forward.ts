@@ -3,13 +3,13 @@
  * activation) is one dense op; a lone Activation stage is one activation kernel (the softmax op for
  * softmax); a Dropout stage one dropout kernel while training. Used by predict, evaluate, validation and the layer-wise training path.
  */
-import type { Context } from '../context.js';
+import type { CoreContext } from '../core-context.js';
 import type { Tensor } from '../tensor.js';
 import type { Stage } from './layers.js';
 import { activationOptions } from '../linalg.js';
 import type { ModelCore } from './core.js';
-import { dense } from '../ops/dense.js';
-import { activationForward, dropout } from '../ops/training/ops.js';
+import { dense } from '../ops/dense/definition.js';
+import { activationForward, dropout } from '../ops/training/definition.js';
 
 /** The kernel and bias tensors of Dense stage `dense`. */
 export function stageWeights(core: ModelCore, dense: number): { w: Tensor; b: Tensor | null } {
@@ -28,7 +28,7 @@ export function stageWeights(core: ModelCore, dense: number): { w: Tensor; b: Te
  * (its Dropout masks); null outside training, where Dropout stages pass their input through and
  * add no output.
  */
-export function forwardStages(ctx: Context, op: string, core: ModelCore, stages: readonly Stage[], x: Tensor, step: number | null): Tensor[] {
+export function forwardStages(ctx: CoreContext, op: string, core: ModelCore, stages: readonly Stage[], x: Tensor, step: number | null): Tensor[] {
   const outputs: Tensor[] = [];
   let a = x;
   for (const s of stages) {

@@ -6,7 +6,7 @@
 import { checkOptions } from '../options.js';
 import { PREDICT_OPTIONS } from './options.js';
 import { ArgumentError } from '../errors.js';
-import { Context } from '../context.js';
+import { CoreContext } from '../core-context.js';
 import type { Tensor } from '../tensor.js';
 import { describe } from '../shape.js';
 import { ModelCore } from './core.js';
@@ -42,7 +42,7 @@ export interface CompileOptions {
   /** Seed of the weight initialization (reproducible weights). */
   seed?: number;
   /** The context the model runs on (binds the model to it). */
-  context?: Context;
+  context?: CoreContext;
 }
 
 /** Data `fit`, `predict` and `evaluate` take: a Tensor, or nested arrays (one row per sample). */
@@ -114,7 +114,7 @@ export class Sequential {
   }
 
   /** The context the model is bound to, or null before it binds. */
-  get context(): Context | null {
+  get context(): CoreContext | null {
     return this.core.ctx;
   }
 
@@ -135,11 +135,11 @@ export class Sequential {
    *   await model.fit(ctx.tensor(xs), ctx.tensor(ys), { epochs: 50, seed: 7, initialEpoch: error.epoch! + 1 });
    * }
    */
-  async useContext(ctx: Context): Promise<void> {
+  async useContext(ctx: CoreContext): Promise<void> {
     const op = 'useContext';
     const core = this.core;
     core.checkAlive(op);
-    if (!(ctx instanceof Context)) throw new ArgumentError(op, `ctx must be a Context from createContext(), got ${describe(ctx)}`);
+    if (!(ctx instanceof CoreContext)) throw new ArgumentError(op, `ctx must be a Context from createContext(), got ${describe(ctx)}`);
     if (core.training) throw new ModelStateError(op, 'the model is training; move it after fit settles');
     core.training = true;
     try {

@@ -4,7 +4,7 @@ import { ModelStateError } from './errors.js';
 import type { ModelCore } from './core.js';
 import { inputTensor, prepareData } from './data.js';
 import { forwardStages } from './forward.js';
-import { accumulate, gatherRows } from '../ops/training/ops.js';
+import { accumulate, gatherRows } from '../ops/training/definition.js';
 import { decodeRecords, lossSetup, recordLogs, recordsWords } from './fit-common.js';
 import { lossAndGradient } from './train-layerwise.js';
 import { LabelKind, LossCode } from './losses.js';

@@ -22,7 +22,7 @@ import {
   TRAIN_SMALL_MAX_WIDTH,
   trainSmall,
   type TrainSmallConfig,
-} from '../ops/training/ops.js';
+} from '../ops/training/definition.js';
 import { ACTIVATION_CODE } from './activations.js';
 import { optimizerCode, ratePerStep, stepParams } from './optimizers.js';
 import type { Stage } from './layers.js';

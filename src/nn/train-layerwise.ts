@@ -11,10 +11,10 @@
  */
 import { activationOptions, slopeReadsInput } from '../linalg.js';
 import type { Tensor } from '../tensor.js';
-import { softmaxCrossEntropy } from '../ops/crossentropy.js';
-import { denseBackward } from '../ops/dense.js';
-import { matmul } from '../ops/matmul.js';
-import { accumulate, activationBackward, columnSums, dropout, gatherRows, lossRows, optimizerStep } from '../ops/training/ops.js';
+import { softmaxCrossEntropy } from '../ops/crossentropy/definition.js';
+import { denseBackward } from '../ops/dense/definition.js';
+import { matmul } from '../ops/matmul/definition.js';
+import { accumulate, activationBackward, columnSums, dropout, gatherRows, lossRows, optimizerStep } from '../ops/training/definition.js';
 import { LabelKind, LossCode } from './losses.js';
 import { stepParams } from './optimizers.js';
 import { forwardStages, stageWeights } from './forward.js';

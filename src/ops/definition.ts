@@ -7,6 +7,7 @@
  */
 import type { GpuRuntime } from '../gpu/runtime.js';
 import type { CoreContext } from '../core-context.js';
+import type { OptionSchema } from '../options.js';
 
 /** Scratch inputs and outputs of one problem (from the context's pool); `record` records one run of a variant. */
 export interface PreparedProblem {
@@ -32,6 +33,39 @@ export interface OpTuning<P> {
   prepare(gpu: GpuRuntime, problem: P): PreparedProblem;
 }
 
+/**
+ * One kernel variant of an op, declared as one object in the op's folder: whether it can run a
+ * problem on a device, and how it records a run. `Args` are what the op's record function hands
+ * every variant (bindings and the problem's view of them).
+ */
+export interface Variant<P, Args extends unknown[]> {
+  readonly name: string;
+  usable(gpu: GpuRuntime, problem: P): boolean;
+  record(gpu: GpuRuntime, op: string, ...args: Args): void;
+}
+
+/** An op's variant objects, with what `OpVariants` needs derived from them. */
+export interface VariantSet<P, V> {
+  names: readonly string[];
+  usable(gpu: GpuRuntime, variant: string, problem: P): boolean;
+  /** The variant called `name`; a name outside the set is a bug in the caller. */
+  named(name: string): V;
+}
+
+/** Builds a `VariantSet` from the op's variant objects; their order is the listing order. */
+/* @__NO_SIDE_EFFECTS__ */
+export function variantSet<P, V extends Variant<P, never>>(op: string, variants: readonly V[]): VariantSet<P, V> {
+  return {
+    names: variants.map((v) => v.name),
+    usable: (gpu, name, problem) => variants.some((v) => v.name === name && v.usable(gpu, problem)),
+    named(name) {
+      const variant = variants.find((v) => v.name === name);
+      if (!variant) throw new Error(`unknown ${op} variant ${name}`);
+      return variant;
+    },
+  };
+}
+
 /** An op's kernel variants over its problem P (the op's own view of its arguments: a layout). */
 export interface OpVariants<P> {
   /** The name ctx.kernelVariants / setKernelVariant / lastKernelVariant take. */
@@ -49,10 +83,14 @@ export interface OpVariants<P> {
  * One op. `check` validates the caller's arguments (typed errors naming the op and the argument)
  * and returns what both implementations take; `reference` computes the result on the cpu backend
  * (float64 arithmetic where it matters) and `webgpu` records kernels into the context's encoder.
- * Ops that exist only as kernels (the fused trainer) have no reference.
+ * Ops that exist only as kernels (the fused trainer) have no reference. An op that takes an
+ * options object (or all its arguments as one object) declares its keys in `options`; `check`
+ * validates that object against it with checkOptions (src/options.ts), so that the schema a call
+ * enforces is the one its definition shows.
  */
 export interface OpDefinition<In extends unknown[], A, R> {
   name: string;
+  options?: OptionSchema;
   check(ctx: CoreContext, ...input: In): A;
   reference: ((ctx: CoreContext, args: A) => R) | null;
   webgpu(ctx: CoreContext, gpu: GpuRuntime, args: A): R;

@@ -321,7 +321,7 @@ describe('fit on WebGPU', () => {
 
   it('assembles batches on the GPU as the cpu backend does: shuffled and contiguous rows, 32-bit and vec4 copies, class indices', async () => {
     const r = await gpu.run(async (nn, util) => {
-      const ops = await (new Function('path', 'return import(path)') as (path: string) => Promise<typeof import('../../src/ops/training/ops')>)('/src/ops/training/ops.ts');
+      const ops = await (new Function('path', 'return import(path)') as (path: string) => Promise<typeof import('../../src/ops/training/definition')>)('/src/ops/training/definition.ts');
       const gpuCtx = await nn.createContext({ device: await util.sharedDevice('raised') });
       const cpuCtx = await nn.createContext({ backend: 'cpu' });
       const out = [];

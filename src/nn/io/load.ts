@@ -3,7 +3,7 @@ import { checkOptions } from '../../options.js';
 import { ArgumentError } from '../../errors.js';
 import { describe } from '../../shape.js';
 import { Sequential } from '../model.js';
-import type { Context } from '../../context.js';
+import type { CoreContext } from '../../core-context.js';
 import { readTrainingConfig } from './artifacts.js';
 import { loadFrom, removeFrom, type LoadSource } from './handlers.js';
 import { listStoredModels } from './browser-stores.js';
@@ -11,7 +11,7 @@ import type { ModelList } from './types.js';
 
 export interface LoadModelOptions {
   /** The context the model binds to (its weights are uploaded there). Default: the default context, on first use. */
-  context?: Context;
+  context?: CoreContext;
 }
 
 const LOAD_OPTIONS = {

@@ -5,10 +5,10 @@
  * the WGSL.
  */
 import { LEAKY_RELU_ALPHA, type Activation } from '../../linalg.js';
-import { softmaxVjpLine } from '../../cpu/vjp.js';
-import { activate, slopeFromOutput } from '../../cpu/dense.js';
-import { ACTIVATION_CODE as POINTWISE_CODE } from '../../kernels/activation.js';
-import type { DropoutMask, StepRule } from '../../kernels/training.js';
+import { softmaxVjpLine } from '../rowwise/reference-vjp.js';
+import { activate, slopeFromOutput } from '../dense/reference.js';
+import { ACTIVATION_CODE as POINTWISE_CODE } from '../dense/activation.js';
+import type { DropoutMask, StepRule } from './kernels.js';
 
 /** The per-sample loss as the kernels compute it. */
 export const LossCode = {
@@ -258,7 +258,7 @@ export function applyUpdate(s: StepParams, params: Float32Array, grads: Float32A
   }
 }
 /**
- * The code each kernel uses for an activation: the element-wise ones' codes (kernels/activation.ts,
+ * The code each kernel uses for an activation: the element-wise ones' codes (dense/activation.ts,
  * which every GEMM and activation kernel uses), and softmax for the fused trainers
  * (shaders/train_model.wgsl).
  */
