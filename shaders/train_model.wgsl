@@ -139,7 +139,7 @@ fn activateRange(act: u32, alpha: f32, at: u32, n: u32) {
   for (var j = 0u; j < n; j++) { acts[at + j] = activate(act, alpha, acts[at + j]); }
 }
 
-// dz = delta * act'(y), y = acts[at ..].
+// dz = delta * act'(y), y = acts[at ..] (z for gelu and swish: slopeSource).
 fn activationBackward(act: u32, alpha: f32, at: u32, n: u32) {
   if (act == ACT_SOFTMAX) {
     var dot = 0.0;
@@ -169,6 +169,14 @@ struct Stage {
 fn stageAt(s: u32) -> Stage {
   let e = s * 8u;
   return Stage(stages[e + 1u], stages[e + 2u], stages[e + 4u], stages[e + 5u], stages[e + 6u], stages[e + 7u]);
+}
+
+// Where stage st's act'(z) is read off: its output y, or its input for gelu and swish, which y
+// does not determine. The host gives those a stage of their own after a linear Dense
+// (buildStages), so their input is z.
+fn slopeSource(act: u32, st: Stage) -> u32 {
+  if (act == ACT_GELU || act == ACT_SWISH) { return st.src; }
+  return st.out;
 }
 
 // Forward through stage s (a constant at each call site, as are its activation and alpha).

@@ -15,7 +15,7 @@
 // to state[0 ..) and leaves dL/d(input) in `delta` (not needed below stage 0).
 fn stageBackward(s: u32, act: u32, alpha: f32) {
   let st = stageAt(s);
-  activationBackward(act, alpha, st.out, st.units);
+  activationBackward(act, alpha, slopeSource(act, st), st.units);
   if (((denseMask >> s) & 1u) != 0u) {
     if (((biasMask >> s) & 1u) != 0u) {
       for (var j = 0u; j < st.units; j++) { state[st.bias + j] += dz[j]; }

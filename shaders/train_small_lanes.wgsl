@@ -41,7 +41,7 @@ fn fromLaneZero(v: u32) -> u32 {
 // summed over the lanes, to state[0 ..) (lane 0 writes) and leaves dL/d(input) in `delta`.
 fn stageBackward(s: u32, act: u32, alpha: f32) {
   let st = stageAt(s);
-  activationBackward(act, alpha, st.out, st.units);
+  activationBackward(act, alpha, slopeSource(act, st), st.units);
   if (((denseMask >> s) & 1u) != 0u) {
     if (((biasMask >> s) & 1u) != 0u) {
       for (var j = 0u; j < st.units; j++) {

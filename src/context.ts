@@ -7,7 +7,7 @@ import type { Tensor } from './tensor.js';
 import { softmax } from './ops/softmax/definition.js';
 import { matmul } from './ops/matmul/definition.js';
 import { dense, denseBackward, type DenseBackwardArgs, type DenseGradients } from './ops/dense/definition.js';
-import type { Activation, DenseOptions, MatmulOptions } from './linalg.js';
+import type { ActivationInput, DenseOptions, MatmulOptions } from './linalg.js';
 import { logSoftmax, logSoftmaxVjp, softmaxVjp } from './ops/rowwise/definition.js';
 import { softmaxJacobian, softmaxJacobianFromProbs } from './ops/jacobian/definition.js';
 import { softmaxCrossEntropy } from './ops/crossentropy/definition.js';
@@ -58,9 +58,9 @@ export class Context extends CoreContext {
 
   /**
    * A dense layer, act(x w + b), for x [batch, inputs], w [inputs, units], b [units] (optional),
-   * activation 'linear' (default), 'sigmoid', 'relu', 'tanh', 'leakyRelu' or 'softmax'
-   * (row-wise), given by name or as options `{ activation, alpha }` (alpha: leakyRelu's slope for
-   * negative inputs, default 0.2). One fused kernel: the bias and the activation are applied as
+   * activation one of ACTIVATIONS (default 'linear'; 'softmax' row-wise; 'silu' names 'swish'),
+   * given by name or as options `{ activation, alpha, approximate }` (alpha: leakyRelu's slope for
+   * negative inputs, default 0.2, or elu's scale; approximate: gelu's tanh form). One fused kernel: the bias and the activation are applied as
    * outputs are stored (softmax as a second pass over the rows).
    *
    * @example
@@ -68,14 +68,15 @@ export class Context extends CoreContext {
    * await y.read(); // [1, 2]
    * ctx.dense(x, w, b, { activation: 'leakyRelu', alpha: 0.1 });
    */
-  dense(x: Tensor, w: Tensor, b?: Tensor | null, activation: Activation | DenseOptions = 'linear'): Tensor {
+  dense(x: Tensor, w: Tensor, b?: Tensor | null, activation: ActivationInput | DenseOptions = 'linear'): Tensor {
     return dense(this, x, w, b, activation);
   }
 
   /**
    * Gradients of a dense layer from its forward output `y` and `dy` = dL/dy:
    * dz = dy * act'(y) (softmax: y * (dy - <dy, y>) per row), dx = dz w^T, dw = x^T dz,
-   * db = column sums of dz (null when `hasBias` is false; default true).
+   * db = column sums of dz (null when `hasBias` is false; default true). gelu and swish are not
+   * monotonic, so y does not give their slope: they require the pre-activation `z` = x w + b.
    *
    * @example
    * const y = ctx.dense(x, w, b, 'sigmoid');

@@ -9,10 +9,24 @@ import { describe, formatShape, type Shape } from './shape.js';
 /**
  * Activations of a dense layer (Keras names). `softmax` is row-wise over the units; `leakyRelu` is
  * v for v >= 0, alpha * v below (alpha default LEAKY_RELU_ALPHA); `elu` is v for v >= 0,
- * alpha (exp(v) - 1) below (alpha default 1); `softplus` is log(1 + exp(v)).
+ * alpha (exp(v) - 1) below (alpha default 1); `softplus` is log(1 + exp(v)); `gelu` is
+ * v Phi(v), Phi the standard normal CDF (exact through erf, or its tanh approximation with
+ * `approximate: true`); `swish` (also named `silu`) is v sigmoid(v).
  */
-export type Activation = 'linear' | 'sigmoid' | 'relu' | 'tanh' | 'softmax' | 'leakyRelu' | 'elu' | 'softplus';
-export const ACTIVATIONS: readonly Activation[] = ['linear', 'sigmoid', 'relu', 'tanh', 'softmax', 'leakyRelu', 'elu', 'softplus'];
+export type Activation = 'linear' | 'sigmoid' | 'relu' | 'tanh' | 'softmax' | 'leakyRelu' | 'elu' | 'softplus' | 'gelu' | 'swish';
+export const ACTIVATIONS: readonly Activation[] = ['linear', 'sigmoid', 'relu', 'tanh', 'softmax', 'leakyRelu', 'elu', 'softplus', 'gelu', 'swish'];
+/** Other names an activation is given by, and the activation they stand for. */
+export const ACTIVATION_ALIASES: Readonly<Record<string, Activation>> = { silu: 'swish' };
+/** An activation as the API takes it: a name of ACTIVATIONS or an alias. */
+export type ActivationInput = Activation | 'silu';
+
+/**
+ * The activations whose derivative the backward passes read off the pre-activation z = x w + b
+ * instead of the output y: they are not monotonic, so y does not determine z.
+ */
+export function slopeReadsInput(activation: Activation): boolean {
+  return activation === 'gelu' || activation === 'swish';
+}
 
 /** leakyRelu's default slope for negative inputs, as Keras 3's `leaky_relu` activation and `tf.leakyRelu`. */
 export const LEAKY_RELU_ALPHA = 0.2;
@@ -24,7 +38,35 @@ export function takesAlpha(activation: Activation): boolean {
   return ALPHA_DEFAULTS[activation] !== undefined;
 }
 
-/** An activation with its parameter: `alpha` is read by leakyRelu and elu only. */
+/**
+ * Whether the kernels read the activation's parameter (the `alpha` override): leakyRelu's and
+ * elu's alpha, and gelu's form (GELU_TANH or GELU_EXACT).
+ */
+export function takesParameter(activation: Activation): boolean {
+  return takesAlpha(activation) || activation === 'gelu';
+}
+
+/**
+ * What a dense backward pass reads act'(z) off: y, or the pre-activation `z` for the activations
+ * of slopeReadsInput (required for them; refused for the others, where it would go unread).
+ */
+export function checkSlopeSource<T>(op: string, activation: Activation, y: T, z: T | undefined): T {
+  if (slopeReadsInput(activation)) {
+    if (z === undefined) throw new ArgumentError(op, `z (the pre-activation x w + b) is required with activation '${activation}': its slope is not a function of y`);
+    return z;
+  }
+  if (z !== undefined) throw new ArgumentError(op, `z is read only with the 'gelu' and 'swish' activations, got it with '${activation}'`);
+  return y;
+}
+
+/** gelu's parameter value: the tanh approximation (`approximate: true`), or the exact form through erf. */
+export const GELU_TANH = 1;
+export const GELU_EXACT = 0;
+
+/**
+ * An activation with its parameter: `alpha` is leakyRelu's slope, elu's scale, or gelu's form
+ * (GELU_TANH or GELU_EXACT, from the `approximate` option); other activations ignore it.
+ */
 export interface ActivationSpec {
   activation: Activation;
   alpha: number;
@@ -45,44 +87,53 @@ export function checkAlpha(op: string, value: unknown, arg = 'alpha', activation
 /** Options of `dense`: the activation and its parameter. */
 export interface DenseOptions {
   /** Default 'linear'. */
-  activation?: Activation;
+  activation?: ActivationInput;
   /** leakyRelu's slope for negative inputs (default 0.2) or elu's scale of them (default 1); only with those two. */
   alpha?: number;
+  /** gelu's tanh approximation instead of the exact form (default false); only with 'gelu'. */
+  approximate?: boolean;
 }
 
 /** The keys of dense's options object (DenseOptions). */
-export const DENSE_OPTIONS: OptionSchema = { known: ['activation', 'alpha'] };
+export const DENSE_OPTIONS: OptionSchema = { known: ['activation', 'alpha', 'approximate'] };
 
 /** `dense`'s last argument: an activation name, or DenseOptions. */
 export function checkDenseOptions(op: string, value: unknown): ActivationSpec {
   if (value === undefined || typeof value === 'string') {
-    const activation = checkActivation(op, value ?? 'linear');
-    return { activation, alpha: checkAlpha(op, undefined, 'alpha', activation) };
+    return activationSpec(op, value, undefined);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ArgumentError(op, `activation must be an activation name or an options object { activation, alpha }, got ${describe(value)}`);
+    throw new ArgumentError(op, `activation must be an activation name or an options object { activation, alpha, approximate }, got ${describe(value)}`);
   }
   const o = checkOptions(op, value, DENSE_OPTIONS);
-  return activationSpec(op, o.activation, o.alpha, 'options.');
+  return activationSpec(op, o.activation, o.alpha, 'options.', o.approximate);
 }
 
-/** A checked activation as `dense` and `denseBackward` take it: alpha only with an activation that takes it. */
+/** A checked activation as `dense` and `denseBackward` take it: alpha or approximate only with an activation that takes it. */
 export function activationOptions(spec: ActivationSpec): DenseOptions {
+  if (spec.activation === 'gelu') return { activation: 'gelu', approximate: spec.alpha === GELU_TANH };
   return takesAlpha(spec.activation) ? { activation: spec.activation, alpha: spec.alpha } : { activation: spec.activation };
 }
 
-/** Checks an activation name and its alpha (given only with 'leakyRelu' or 'elu'). */
-export function activationSpec(op: string, activation: unknown, alpha: unknown, prefix = ''): ActivationSpec {
+/** Checks an activation name, its alpha (given only with 'leakyRelu' or 'elu') and approximate (only with 'gelu'). */
+export function activationSpec(op: string, activation: unknown, alpha: unknown, prefix = '', approximate?: unknown): ActivationSpec {
   const act = checkActivation(op, activation ?? 'linear', `${prefix}activation`);
   if (alpha !== undefined && !takesAlpha(act)) {
     throw new ArgumentError(op, `${prefix}alpha is a parameter of the 'leakyRelu' and 'elu' activations, got it with '${act}'`);
   }
+  if (approximate !== undefined && act !== 'gelu') {
+    throw new ArgumentError(op, `${prefix}approximate is a parameter of the 'gelu' activation, got it with '${act}'`);
+  }
+  if (act === 'gelu') return { activation: act, alpha: checkFlag(op, `${prefix}approximate`, approximate, false) ? GELU_TANH : GELU_EXACT };
   return { activation: act, alpha: checkAlpha(op, alpha, `${prefix}alpha`, act) };
 }
 
+/** An activation name or alias (ACTIVATION_ALIASES), as the activation it names. */
 export function checkActivation(op: string, value: unknown, arg = 'activation'): Activation {
+  if (typeof value === 'string' && Object.hasOwn(ACTIVATION_ALIASES, value)) return ACTIVATION_ALIASES[value];
   if (typeof value !== 'string' || !(ACTIVATIONS as readonly string[]).includes(value)) {
-    throw new ArgumentError(op, `${arg} must be one of ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}`);
+    const names = [...ACTIVATIONS, ...Object.keys(ACTIVATION_ALIASES)];
+    throw new ArgumentError(op, `${arg} must be one of ${names.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}`);
   }
   return value as Activation;
 }

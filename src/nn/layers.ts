@@ -7,7 +7,7 @@
 import { ArgumentError } from '../errors.js';
 import { describe } from '../shape.js';
 import { parseActivation, type ActivationName } from './activations.js';
-import { activationSpec, takesAlpha } from '../linalg.js';
+import { activationOptions, activationSpec, slopeReadsInput, type ActivationInput } from '../linalg.js';
 import { parseInitializer, type InitializerName } from './initializers.js';
 import { checkOptions, type OptionSchema } from '../options.js';
 import { ACTIVATION_CONFIG, DENSE_CONFIG, DROPOUT_CONFIG, FLATTEN_CONFIG, INPUT_LAYER_CONFIG } from './options.js';
@@ -21,10 +21,12 @@ export interface DenseConfig {
   inputShape?: number[];
   /** The same as `inputShape: [inputDim]` (TF.js's spelling). */
   inputDim?: number;
-  /** Activation applied to x W + b (default `'linear'`). */
-  activation?: ActivationName;
+  /** Activation applied to x W + b (default `'linear'`; `'silu'` names `'swish'`). */
+  activation?: ActivationInput;
   /** leakyRelu's slope for negative inputs (default 0.2) or elu's scale of them (default 1); only with `'leakyRelu'` or `'elu'`. */
   alpha?: number;
+  /** gelu's tanh approximation instead of the exact form (default false); only with `'gelu'`. */
+  approximate?: boolean;
   /** Whether the layer adds a bias (default true). */
   useBias?: boolean;
   /** Default `'glorotUniform'`. */
@@ -36,9 +38,11 @@ export interface DenseConfig {
 }
 
 export interface ActivationConfig {
-  activation: ActivationName;
+  activation: ActivationInput;
   /** leakyRelu's slope for negative inputs (default 0.2) or elu's scale of them (default 1); only with `'leakyRelu'` or `'elu'`. */
   alpha?: number;
+  /** gelu's tanh approximation instead of the exact form (default false); only with `'gelu'`. */
+  approximate?: boolean;
   name?: string;
 }
 
@@ -90,7 +94,7 @@ export class Dense extends LayerBase {
   readonly units: number;
   readonly inputShape: readonly number[] | null;
   readonly activation: ActivationName;
-  /** leakyRelu's slope or elu's scale (their defaults unless given; read only by those two). */
+  /** The activation's parameter: leakyRelu's slope, elu's scale (their defaults unless given), gelu's form (GELU_TANH or GELU_EXACT). */
   readonly alpha: number;
   readonly useBias: boolean;
   readonly kernelInitializer: InitializerName;
@@ -106,7 +110,7 @@ export class Dense extends LayerBase {
     } else if (config.inputShape === undefined) this.inputShape = null;
     else this.inputShape = checkInputShape(op, config.inputShape);
     this.activation = parseActivation(op, 'activation', config.activation ?? 'linear');
-    this.alpha = activationSpec(op, this.activation, config.alpha).alpha;
+    this.alpha = activationSpec(op, this.activation, config.alpha, '', config.approximate).alpha;
     if (config.useBias !== undefined && typeof config.useBias !== 'boolean') throw new ArgumentError(op, `useBias must be a boolean, got ${describe(config.useBias)}`);
     this.useBias = config.useBias ?? true;
     this.kernelInitializer = parseInitializer(op, 'kernelInitializer', config.kernelInitializer ?? 'glorotUniform');
@@ -118,8 +122,7 @@ export class Dense extends LayerBase {
   getConfig(): DenseConfig {
     const config: DenseConfig = {
       units: this.units,
-      activation: this.activation,
-      ...(takesAlpha(this.activation) ? { alpha: this.alpha } : {}),
+      ...activationOptions({ activation: this.activation, alpha: this.alpha }),
       useBias: this.useBias,
       kernelInitializer: this.kernelInitializer,
       biasInitializer: this.biasInitializer,
@@ -141,10 +144,10 @@ export class Dense extends LayerBase {
 export class Activation extends LayerBase {
   readonly className = 'Activation';
   readonly activation: ActivationName;
-  /** leakyRelu's slope or elu's scale (their defaults unless given; read only by those two). */
+  /** The activation's parameter: leakyRelu's slope, elu's scale (their defaults unless given), gelu's form (GELU_TANH or GELU_EXACT). */
   readonly alpha: number;
 
-  constructor(config: ActivationName | ActivationConfig) {
+  constructor(config: ActivationInput | ActivationConfig) {
     super('Activation');
     const op = 'Activation';
     if (typeof config === 'string') {
@@ -154,7 +157,7 @@ export class Activation extends LayerBase {
     } else if (config !== null && typeof config === 'object') {
       checkOptions(op, config, ACTIVATION_CONFIG);
       this.activation = parseActivation(op, 'activation', config.activation);
-      this.alpha = activationSpec(op, this.activation, config.alpha).alpha;
+      this.alpha = activationSpec(op, this.activation, config.alpha, '', config.approximate).alpha;
       this.name = checkName(op, config.name);
     } else {
       throw new ArgumentError(op, `expected an activation name such as 'sigmoid' or { activation }, got ${describe(config)}`);
@@ -162,8 +165,7 @@ export class Activation extends LayerBase {
   }
 
   getConfig(): ActivationConfig {
-    const config: ActivationConfig = { activation: this.activation };
-    if (takesAlpha(this.activation)) config.alpha = this.alpha;
+    const config: ActivationConfig = { activation: this.activation, ...activationOptions({ activation: this.activation, alpha: this.alpha }) };
     if (this.name) config.name = this.name;
     return config;
   }
@@ -277,7 +279,7 @@ export interface Stage {
   outputs: number;
   /** The activation the stage applies (a Dense's own, or that of the Activation layer fused into it). */
   activation: ActivationName;
-  /** leakyRelu's slope or elu's scale, with the activation it belongs to. */
+  /** The activation's parameter (ActivationSpec), with the activation it belongs to. */
   alpha: number;
   useBias: boolean;
   /** A Dropout stage's seed, threshold and scale (dropoutRule); null for other stages. */
@@ -288,7 +290,9 @@ export interface Stage {
 /**
  * Groups layers into stages: a Dense with a linear activation followed by an Activation layer is
  * one stage (the activation runs in the Dense kernel); any other Activation, and each Dropout, is
- * a stage of its own.
+ * a stage of its own. gelu and swish always run as a stage of their own after a linear Dense: their
+ * backward pass reads the pre-activation (slopeReadsInput), which is then the stage's input, kept
+ * by every training path; the other activations keep their fused stage.
  */
 export function buildStages(layers: readonly Layer[], inputWidth: number): Stage[] {
   const stages: Stage[] = [];
@@ -297,9 +301,11 @@ export function buildStages(layers: readonly Layer[], inputWidth: number): Stage
   let lastFusable: Stage | null = null;
   for (const layer of layers) {
     if (layer instanceof Dense) {
-      const stage: Stage = { dense: denseIndex++, inputs: width, outputs: layer.units, activation: layer.activation, alpha: layer.alpha, useBias: layer.useBias, dropout: null };
+      const split = slopeReadsInput(layer.activation);
+      const stage: Stage = { dense: denseIndex++, inputs: width, outputs: layer.units, activation: split ? 'linear' : layer.activation, alpha: layer.alpha, useBias: layer.useBias, dropout: null };
       stages.push(stage);
       width = layer.units;
+      if (split) stages.push({ dense: -1, inputs: width, outputs: width, activation: layer.activation, alpha: layer.alpha, useBias: false, dropout: null });
       lastFusable = layer.activation === 'linear' ? stage : null;
     } else if (layer instanceof Dropout) {
       stages.push({ dense: -1, inputs: width, outputs: width, activation: 'linear', alpha: 0, useBias: false, dropout: { seed: layer.seed, ...dropoutRule(layer.rate) } });
@@ -307,7 +313,7 @@ export function buildStages(layers: readonly Layer[], inputWidth: number): Stage
     } else if (layer instanceof InputLayer || layer instanceof Flatten) {
       // No computation: a linear Dense before them still takes the Activation after them.
       continue;
-    } else if (lastFusable) {
+    } else if (lastFusable && !slopeReadsInput(layer.activation)) {
       lastFusable.activation = layer.activation;
       lastFusable.alpha = layer.alpha;
       lastFusable = null;

@@ -9,7 +9,7 @@ const REGULARIZER = 'weight regularizers are not supported (webgpu-nn trains wit
 const CONSTRAINT = 'weight constraints are not supported';
 
 export const DENSE_CONFIG: OptionSchema = {
-  known: ['units', 'inputShape', 'inputDim', 'activation', 'alpha', 'useBias', 'kernelInitializer', 'biasInitializer', 'name'],
+  known: ['units', 'inputShape', 'inputDim', 'activation', 'alpha', 'approximate', 'useBias', 'kernelInitializer', 'biasInitializer', 'name'],
   unsupported: {
     kernelRegularizer: REGULARIZER,
     biasRegularizer: REGULARIZER,
@@ -21,7 +21,7 @@ export const DENSE_CONFIG: OptionSchema = {
   },
 };
 
-export const ACTIVATION_CONFIG: OptionSchema = { known: ['activation', 'alpha', 'name'] };
+export const ACTIVATION_CONFIG: OptionSchema = { known: ['activation', 'alpha', 'approximate', 'name'] };
 
 export const DROPOUT_CONFIG: OptionSchema = {
   known: ['rate', 'seed', 'name'],

@@ -10,7 +10,7 @@
  * copies the weights and optimizer state into the records (fit-loop.ts rewinds to them). On the
  * cpu backend the same code runs the CPU references of every op.
  */
-import { activationOptions } from '../linalg.js';
+import { activationOptions, slopeReadsInput } from '../linalg.js';
 import type { Tensor } from '../tensor.js';
 import { softmaxCrossEntropy } from '../ops/crossentropy/definition.js';
 import { denseBackward } from '../ops/dense/definition.js';
@@ -114,7 +114,8 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
       } else if (s.dropout) {
         dx = dropout(ctx, op, dy, { ...s.dropout, step: iteration });
       } else {
-        dx = activationBackward(ctx, op, s.activation, outs[i], dy, s.alpha);
+        // gelu's and swish's slope is read off their input z (slopeReadsInput), the others' off y.
+        dx = activationBackward(ctx, op, s.activation, slopeReadsInput(s.activation) ? input : outs[i], dy, s.alpha);
       }
       dy.destroy();
       if (dx === null) break;

@@ -1,6 +1,6 @@
 /**
  * Every activation on every GPU path at pre-activations where a careless formula overflows
- * (+-50, +-100, +-1000), and leakyRelu (with its default and a given alpha) through ctx.dense,
+ * (+-50, +-100, +-1000), and leakyRelu (with its default and a given alpha), gelu and swish through ctx.dense,
  * ctx.denseBackward, the Dense and Activation layers, both fused trainers and the layer-wise
  * path, each against the CPU reference.
  */
@@ -21,7 +21,7 @@ afterAll(async () => {
 // same WGSL at another tile size).
 const VARIANTS = ['lanes', 'lanes-transposed', 'tiled-64'];
 /** An activation with the options ctx.dense takes for it. */
-const ACTIVATIONS: { label: string; options: { activation: string; alpha?: number } }[] = [
+const ACTIVATIONS: { label: string; options: { activation: string; alpha?: number; approximate?: boolean } }[] = [
   { label: 'linear', options: { activation: 'linear' } },
   { label: 'sigmoid', options: { activation: 'sigmoid' } },
   { label: 'relu', options: { activation: 'relu' } },
@@ -32,6 +32,9 @@ const ACTIVATIONS: { label: string; options: { activation: string; alpha?: numbe
   { label: 'elu', options: { activation: 'elu' } },
   { label: 'elu alpha 0.5', options: { activation: 'elu', alpha: 0.5 } },
   { label: 'softplus', options: { activation: 'softplus' } },
+  { label: 'gelu', options: { activation: 'gelu' } },
+  { label: 'gelu approximate', options: { activation: 'gelu', approximate: true } },
+  { label: 'swish', options: { activation: 'swish' } },
 ];
 
 describe('edge pre-activations on every GEMM variant', () => {
@@ -49,14 +52,17 @@ describe('edge pre-activations on every GEMM variant', () => {
         const dy = util.randomArray(batch * units, 7);
         const opts = options as { activation: 'linear'; alpha?: number };
         const y = nn.cpu.dense(x, [batch, inputs], w, [inputs, units], b, opts);
-        const grads = nn.cpu.denseBackward({ x, xShape: [batch, inputs], w, wShape: [inputs, units], y, dy, ...opts });
-        const [xt, wt, bt, yt, dyt] = [ctx.tensor(x, [batch, inputs]), ctx.tensor(w, [inputs, units]), ctx.tensor(b), ctx.tensor(y, [batch, units]), ctx.tensor(dy, [batch, units])];
+        // gelu's and swish's backward passes read the pre-activation z.
+        const z = nn.cpu.dense(x, [batch, inputs], w, [inputs, units], b);
+        const readsZ = options.activation === 'gelu' || options.activation === 'swish';
+        const grads = nn.cpu.denseBackward({ x, xShape: [batch, inputs], w, wShape: [inputs, units], y, dy, ...opts, ...(readsZ ? { z } : {}) });
+        const [xt, wt, bt, yt, dyt, zt] = [ctx.tensor(x, [batch, inputs]), ctx.tensor(w, [inputs, units]), ctx.tensor(b), ctx.tensor(y, [batch, units]), ctx.tensor(dy, [batch, units]), ctx.tensor(z, [batch, units])];
         const out = [];
         for (const variant of variants) {
           ctx.setKernelVariant('dense', variant);
           ctx.setKernelVariant('denseBackward', variant);
           const yg = ctx.dense(xt, wt, bt, opts);
-          const g = ctx.denseBackward({ x: xt, w: wt, y: yt, dy: dyt, ...opts });
+          const g = ctx.denseBackward({ x: xt, w: wt, y: yt, dy: dyt, ...opts, ...(readsZ ? { z: zt } : {}) });
           const [yRead, dx, dw, db] = [await yg.read(), await g.dx.read(), await g.dw.read(), await g.db!.read()];
           out.push({
             variant,
@@ -69,7 +75,7 @@ describe('edge pre-activations on every GEMM variant', () => {
           });
           for (const t of [yg, g.dx, g.dw, g.db]) t?.destroy();
         }
-        for (const t of [xt, wt, bt, yt, dyt]) t.destroy();
+        for (const t of [xt, wt, bt, yt, dyt, zt]) t.destroy();
         ctx.setKernelVariant('dense', 'auto');
         ctx.setKernelVariant('denseBackward', 'auto');
         return out;
@@ -132,7 +138,7 @@ describe('leakyRelu', () => {
       'ArgumentError: dense: options.alpha must be a finite number >= 0, got -1',
       'ArgumentError: dense: options.alpha must be a finite number >= 0, got NaN',
       "ArgumentError: dense: options.alpha is a parameter of the 'leakyRelu' and 'elu' activations, got it with 'relu'",
-      "ArgumentError: dense: unknown option 'slope' (known options: 'activation', 'alpha')",
+      "ArgumentError: dense: unknown option 'slope' (known options: 'activation', 'alpha', 'approximate')",
       "ArgumentError: denseBackward: alpha is a parameter of the 'leakyRelu' and 'elu' activations, got it with 'tanh'",
     ]);
   });
@@ -140,14 +146,14 @@ describe('leakyRelu', () => {
 
 // Each fit on the three GPU paths and the cpu backend from the same seed; weights compared with
 // the training tests' tolerance, |gpu - cpu| <= 1e-5 + 1e-4 |cpu|.
-const FITS = ['leakyRelu-layers', 'inputs-scaled-1e3'];
+const FITS = ['leakyRelu-layers', 'inputs-scaled-1e3', 'gelu-swish-inputs-1e2'];
 
 describe('training paths with leakyRelu and with large inputs agree with the cpu backend', () => {
   it.each(FITS)('%s', async (name) => {
     const r = await gpu.run(
       async (nn, util, { name }) => {
         const rows = (data: Float32Array, n: number) => Array.from({ length: data.length / n }, (_, i) => Array.from(data.slice(i * n, i * n + n)));
-        const scale = name === 'inputs-scaled-1e3' ? 1e3 : 1;
+        const scale = name === 'inputs-scaled-1e3' ? 1e3 : name === 'gelu-swish-inputs-1e2' ? 1e2 : 1;
         const x = rows(util.randomArray(16 * 4, 21, -1, 1).map((v) => v * scale), 4);
         const y = rows(util.randomArray(16 * 2, 22, 0, 1), 2);
         const build = () =>
@@ -159,7 +165,13 @@ describe('training paths with leakyRelu and with large inputs agree with the cpu
                 new nn.Activation('leakyRelu'),
                 new nn.Dense({ units: 2, activation: 'sigmoid' }),
               ])
-            : new nn.Sequential([
+            : name === 'gelu-swish-inputs-1e2'
+              ? new nn.Sequential([
+                  new nn.Dense({ units: 6, inputShape: [4], activation: 'gelu', approximate: true }),
+                  new nn.Dense({ units: 5, activation: 'silu' }),
+                  new nn.Dense({ units: 2, activation: 'gelu' }),
+                ])
+              : new nn.Sequential([
                 new nn.Dense({ units: 6, inputShape: [4], activation: 'tanh' }),
                 new nn.Dense({ units: 5, activation: 'leakyRelu' }),
                 new nn.Dense({ units: 4, activation: 'relu' }),

@@ -12,6 +12,8 @@ afterAll(async () => {
 
 const VARIANTS = ['auto', 'lanes-texture', 'lanes', 'lanes-transposed', 'tiled-64', 'tiled-32'];
 const ACTIVATIONS = ['linear', 'sigmoid', 'relu', 'tanh', 'softmax'];
+/** The activations whose backward pass reads the pre-activation z: one case each (gelu with a bias, swish without). */
+const Z_ACTIVATIONS = ['gelu', 'swish'];
 
 interface Shape3 {
   batch: number;
@@ -50,7 +52,10 @@ async function runDense(cases: DenseCase[], sumTolerance: number) {
         const dy = util.randomArray(batch * units, c.seed + 3);
         const activation = c.activation as 'linear';
         const y = nn.cpu.dense(x, [batch, inputs], w, [inputs, units], b, activation);
-        const grads = nn.cpu.denseBackward({ x, xShape: [batch, inputs], w, wShape: [inputs, units], y, dy, activation, hasBias: c.hasBias });
+        // gelu and swish read their slope off the pre-activation z.
+        const z = activation === 'gelu' || activation === 'swish' ? { z: nn.cpu.dense(x, [batch, inputs], w, [inputs, units], b) } : null;
+        const grads = nn.cpu.denseBackward({ x, xShape: [batch, inputs], w, wShape: [inputs, units], y, dy, activation, hasBias: c.hasBias, ...z });
+        const zt = z ? ctx.tensor(z.z, [batch, units]) : null;
         const xt = ctx.tensor(x, [batch, inputs]);
         const wt = ctx.tensor(w, [inputs, units]);
         const bt = b ? ctx.tensor(b, [units]) : null;
@@ -61,7 +66,7 @@ async function runDense(cases: DenseCase[], sumTolerance: number) {
           ctx.setKernelVariant('dense', variant);
           ctx.setKernelVariant('denseBackward', variant);
           const out = ctx.dense(xt, wt, bt, activation);
-          const g = ctx.denseBackward({ x: xt, w: wt, y: yt, dy: dyt, activation, hasBias: c.hasBias });
+          const g = ctx.denseBackward({ x: xt, w: wt, y: yt, dy: dyt, activation, hasBias: c.hasBias, ...(zt ? { z: zt } : {}) });
           // Unit-scale inputs, K <= 300 for y and dx: f32 accumulation error ~1e-5, the issue's
           // bound is 1e-4. dw and db sum over the batch: see sumTolerance.
           results.push({
@@ -77,7 +82,7 @@ async function runDense(cases: DenseCase[], sumTolerance: number) {
           });
           for (const t of [out, g.dx, g.dw, g.db]) t?.destroy();
         }
-        for (const t of [xt, wt, bt, yt, dyt]) t?.destroy();
+        for (const t of [xt, wt, bt, yt, dyt, zt]) t?.destroy();
       }
       ctx.setKernelVariant('dense', 'auto');
       ctx.setKernelVariant('denseBackward', 'auto');
@@ -102,9 +107,10 @@ function check(results: Awaited<ReturnType<typeof runDense>>, cases: DenseCase[]
 }
 
 describe('dense and denseBackward on webgpu, every GEMM variant against the CPU reference', () => {
-  it('every activation, with and without bias, on seeded random shapes (each dimension 1..300)', async () => {
+  it('every activation on seeded random shapes (each dimension 1..300), with and without bias (gelu and swish: one case each)', async () => {
     const shapes = randomShapes(ACTIVATIONS.length * 2, 31);
     const cases: DenseCase[] = shapes.map((s, i) => ({ ...s, activation: ACTIVATIONS[i >> 1], hasBias: i % 2 === 0, seed: 100 * i }));
+    cases.push(...randomShapes(Z_ACTIVATIONS.length, 37).map((s, i) => ({ ...s, activation: Z_ACTIVATIONS[i], hasBias: i === 0, seed: 5000 + 100 * i })));
     // Sums over at most 300 rows of unit-scale products: as for K <= 300, 1e-4.
     check(await runDense(cases, 1e-4), cases);
   });
@@ -233,7 +239,7 @@ describe('dense and denseBackward on webgpu, every GEMM variant against the CPU 
       const b = ctx.tensor(new Float32Array(4), [4]);
       const before = ctx.memory();
       const errors: string[] = [];
-      for (const call of [() => ctx.dense(x, w, b), () => ctx.dense(x, w, null, 'swish' as never)]) {
+      for (const call of [() => ctx.dense(x, w, b), () => ctx.dense(x, w, null, 'mish' as never)]) {
         try {
           call();
         } catch (e) {
@@ -246,7 +252,7 @@ describe('dense and denseBackward on webgpu, every GEMM variant against the CPU 
     });
     expect(r.errors).toEqual([
       'ShapeError: dense: b [4] must have shape [5]: w [3, 5] has 5 units',
-      "ArgumentError: dense: activation must be one of 'linear', 'sigmoid', 'relu', 'tanh', 'softmax', 'leakyRelu', 'elu', 'softplus', got \"swish\"",
+      "ArgumentError: dense: activation must be one of 'linear', 'sigmoid', 'relu', 'tanh', 'softmax', 'leakyRelu', 'elu', 'softplus', 'gelu', 'swish', 'silu', got \"mish\"",
     ]);
     expect(r.after).toEqual(r.before);
   });

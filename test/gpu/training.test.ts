@@ -18,7 +18,7 @@ afterAll(async () => {
   await gpu?.close();
 });
 
-const CONFIGS = ['xor-mse-sgd', 'mlp-cce-adam', 'sparse-nesterov-nobias', 'bce-lone-activations', 'softmax-mse', 'elu-softplus-mae-rmsprop', 'huber-adagrad', 'logits-adamw-rate', 'bce-logits-rmsprop', 'dropout'];
+const CONFIGS = ['xor-mse-sgd', 'mlp-cce-adam', 'sparse-nesterov-nobias', 'bce-lone-activations', 'softmax-mse', 'elu-softplus-mae-rmsprop', 'gelu-swish-adam', 'huber-adagrad', 'logits-adamw-rate', 'bce-logits-rmsprop', 'dropout'];
 
 describe('training paths agree with the cpu backend', () => {
   // Tolerance for weights after 50 steps: |gpu - cpu| <= 1e-5 + 1e-4 |cpu|. The GPU accumulates
@@ -92,6 +92,23 @@ describe('training paths agree with the cpu backend', () => {
             compile: { loss: 'mae', optimizer: new nn.RMSprop({ learningRate: 0.01, momentum: 0.5, centered: true }) },
             x: x5,
             y: rows(util.randomArray(60, 12, -1, 2), 3),
+            epochs: 10,
+            batch: 4,
+          },
+          // gelu (exact, and the tanh form as a lone Activation) and swish (by both names), whose
+          // backward passes read the pre-activation; Adam.
+          'gelu-swish-adam': {
+            build: () =>
+              new nn.Sequential([
+                new nn.Dense({ units: 6, inputShape: [5], activation: 'gelu' }),
+                new nn.Dense({ units: 4, activation: 'swish' }),
+                new nn.Dense({ units: 3 }),
+                new nn.Activation({ activation: 'gelu', approximate: true }),
+                new nn.Activation('silu'),
+              ]),
+            compile: { loss: 'mse', optimizer: new nn.Adam({ learningRate: 0.01 }) },
+            x: x5,
+            y: rows(util.randomArray(60, 13, -1, 2), 3),
             epochs: 10,
             batch: 4,
           },

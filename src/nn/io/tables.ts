@@ -17,6 +17,8 @@ export interface ActivationRow {
    * `params` maps webgpu-nn's parameter to the layer config's keys (TF.js's first).
    */
   layer?: { className: string; params: Readonly<Record<'alpha', readonly string[]>> };
+  /** gelu's form the row's strings stand for (its `approximate` option); absent for the others. */
+  approximate?: boolean;
 }
 
 export const ACTIVATION_ROWS: readonly ActivationRow[] = [
@@ -30,6 +32,10 @@ export const ACTIVATION_ROWS: readonly ActivationRow[] = [
   // The 'elu' string has alpha 1; the ELU layer carries any alpha.
   { name: 'elu', keras: ['elu'], layer: { className: 'ELU', params: { alpha: ['alpha'] } } },
   { name: 'softplus', keras: ['softplus'] },
+  // Keras's 'gelu' string is the exact form; TF.js names the tanh form 'gelu_new'.
+  { name: 'gelu', keras: ['gelu'], approximate: false },
+  { name: 'gelu', keras: ['gelu_new'], approximate: true },
+  { name: 'swish', keras: ['swish', 'silu'] },
 ];
 
 export interface InitializerRow {

@@ -10,6 +10,7 @@ import { Activation, Dense, Dropout, Flatten, InputLayer, type Layer } from '../
 import type { ActivationName } from '../activations.js';
 import type { InitializerName } from '../initializers.js';
 import { WebGPUNNError } from '../../errors.js';
+import { GELU_TANH } from '../../linalg.js';
 
 /** What `model.toJSON()` returns: the `modelTopology` of model.json. */
 export interface ModelTopology {
@@ -23,8 +24,9 @@ export const GENERATED_BY = 'webgpu-nn';
 
 type LayerJSON = { class_name: string; config: Record<string, unknown> };
 
-function activationRow(name: ActivationName): ActivationRow {
-  return ACTIVATION_ROWS.find((r) => r.name === name)!;
+/** The row that saves an activation with its parameter (gelu's form picks one of gelu's rows). */
+function activationRow(name: ActivationName, alpha: number): ActivationRow {
+  return ACTIVATION_ROWS.find((r) => r.name === name && (r.approximate === undefined || r.approximate === (alpha === GELU_TANH)))!;
 }
 
 function initializerJSON(name: InitializerName): { class_name: string; config: Record<string, unknown> } {
@@ -114,13 +116,14 @@ class Reader {
     }
   }
 
-  activation(value: unknown): ActivationName {
+  /** An activation string as a layer config's activation (and gelu's `approximate`). */
+  activation(value: unknown): { activation: ActivationName; approximate?: boolean } {
     const row = ACTIVATION_ROWS.find((r) => r.keras?.includes(value as string));
     if (!row) {
       const known = ACTIVATION_ROWS.flatMap((r) => r.keras ?? []);
       this.fail(`activation ${describe(value)} is not supported (webgpu-nn has ${known.map((k) => `'${k}'`).join(', ')})`);
     }
-    return row.name;
+    return row.approximate === undefined ? { activation: row.name } : { activation: row.name, approximate: row.approximate };
   }
 
   initializer(key: string, value: unknown): InitializerName {
@@ -178,7 +181,7 @@ const LAYER_CLASSES: Record<string, LayerFormat> = {
     keys: ['units', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer', ...INPUT_KEYS],
     write(layer, name, first) {
       const dense = layer as Dense;
-      const row = activationRow(dense.activation);
+      const row = activationRow(dense.activation, dense.alpha);
       const config = {
         units: dense.units,
         activation: row.layer ? 'linear' : row.keras![0],
@@ -203,20 +206,20 @@ const LAYER_CLASSES: Record<string, LayerFormat> = {
       const kernelInitializer = r.initializer('kernel_initializer', c.kernel_initializer ?? 'GlorotUniform');
       const biasInitializer = r.initializer('bias_initializer', c.bias_initializer ?? 'Zeros');
       const inputShape = r.layers.length === 0 && r.inputWidth !== null ? { inputShape: [r.inputWidth] } : {};
-      r.layers.push(r.make(() => new Dense({ units: c.units as number, activation, useBias: (c.use_bias ?? true) as boolean, kernelInitializer, biasInitializer, name, ...inputShape })));
+      r.layers.push(r.make(() => new Dense({ units: c.units as number, ...activation, useBias: (c.use_bias ?? true) as boolean, kernelInitializer, biasInitializer, name, ...inputShape })));
     },
   },
   Activation: {
     keys: ['activation', ...INPUT_KEYS],
     write(layer, name, first) {
-      const row = activationRow((layer as Activation).activation);
+      const row = activationRow((layer as Activation).activation, (layer as Activation).alpha);
       if (row.layer) return [activationLayerJSON(row, (layer as Activation).alpha, name, first)];
       return [{ class_name: 'Activation', config: { activation: row.keras![0], name, trainable: true, ...first, dtype: 'float32' } }];
     },
     read(r, c, name) {
       readInputShape(r, c);
       const activation = r.activation(c.activation);
-      r.layers.push(r.make(() => new Activation({ activation, name })));
+      r.layers.push(r.make(() => new Activation({ ...activation, name })));
     },
   },
   Dropout: {

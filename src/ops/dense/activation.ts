@@ -8,7 +8,7 @@ import type { KernelSpec } from '../../gpu/kernel.js';
 import { ACTIVATION_PART, DROPOUT_PART, withParts } from '../shared/wgsl-parts.js';
 import type { GpuRuntime } from '../../gpu/runtime.js';
 import type { Binding } from '../../gpu/recorder.js';
-import { LEAKY_RELU_ALPHA, takesAlpha, type Activation } from '../../linalg.js';
+import { LEAKY_RELU_ALPHA, takesParameter, type Activation } from '../../linalg.js';
 import type { DropoutMask } from '../training/kernels.js';
 
 /**
@@ -16,17 +16,20 @@ import type { DropoutMask } from '../training/kernels.js';
  * numbers are the ACT_* constants of shaders/parts/activation.wgsl (a test compares them).
  */
 export type PointwiseActivation = Exclude<Activation, 'softmax'>;
-export const ACTIVATION_CODE: Record<PointwiseActivation, number> = { linear: 0, sigmoid: 1, relu: 2, tanh: 3, leakyRelu: 5, elu: 6, softplus: 7 };
+export const ACTIVATION_CODE: Record<PointwiseActivation, number> = { linear: 0, sigmoid: 1, relu: 2, tanh: 3, leakyRelu: 5, elu: 6, softplus: 7, gelu: 8, swish: 9 };
+
+/** The codes of the activations that read the `alpha` override (takesParameter). */
+export const PARAMETER_CODES: readonly number[] = (Object.keys(ACTIVATION_CODE) as PointwiseActivation[]).filter(takesParameter).map((a) => ACTIVATION_CODE[a]);
 
 /**
  * The pipeline overrides that select activations in a kernel (`codeNames` maps each override name
- * to its activation), plus `alpha` where one of them takes it (leakyRelu, elu): other activations leave it out
+ * to its activation), plus `alpha` where one of them reads it (takesParameter): other activations leave it out
  * of the pipeline key, so they share one pipeline whatever alpha is.
  */
 export function activationOverrides(codeNames: Record<string, PointwiseActivation>, alpha: number): Record<string, number> {
   const overrides: Record<string, number> = {};
   for (const [name, act] of Object.entries(codeNames)) overrides[name] = ACTIVATION_CODE[act];
-  if (Object.values(codeNames).some(takesAlpha)) overrides.alpha = alpha;
+  if (Object.values(codeNames).some(takesParameter)) overrides.alpha = alpha;
   return overrides;
 }
 
@@ -44,8 +47,8 @@ function wholeVec4s(binding: Binding): Binding {
 }
 
 /**
- * mode 0: out = act(a); mode 1: out = b * act'(a), a the forward output, b the incoming gradient.
- * `alpha`: leakyRelu's slope.
+ * mode 0: out = act(a); mode 1: out = b * act'(a), a the forward output (the pre-activation for
+ * the activations of slopeReadsInput), b the incoming gradient. `alpha`: the activation's parameter.
  */
 export function recordActivation(gpu: GpuRuntime, op: string, a: Binding, b: Binding, out: Binding, count: number, act: PointwiseActivation, mode: 0 | 1, alpha = LEAKY_RELU_ALPHA): void {
   if (count === 0) return;

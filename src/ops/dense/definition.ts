@@ -12,9 +12,9 @@ import type { CoreContext } from '../../core-context.js';
 import { checkOptions, type OptionSchema } from '../../options.js';
 import type { Tensor } from '../../tensor.js';
 import type { GpuRuntime } from '../../gpu/runtime.js';
-import { ArgumentError, SizeLimitError } from '../../errors.js';
-import { describe } from '../../shape.js';
-import { activationOptions, activationSpec, checkDenseOptions, checkFlag, DENSE_OPTIONS, planDense, planDenseBackward, type Activation, type DenseOptions, type DensePlan } from '../../linalg.js';
+import { ArgumentError, ShapeError, SizeLimitError } from '../../errors.js';
+import { describe, formatShape } from '../../shape.js';
+import { activationOptions, activationSpec, checkDenseOptions, checkFlag, checkSlopeSource, DENSE_OPTIONS, planDense, planDenseBackward, type Activation, type ActivationInput, type DenseOptions, type DensePlan } from '../../linalg.js';
 import { dense as referenceDense, denseBackward as referenceDenseBackward } from './reference.js';
 import { PLAIN_GEMM, recordAddInto, recordBiasGrad, rowMajorGemm, type GemmFusion } from '../matmul/kernels.js';
 import { gemmFusesDerivative, gemmVariants, recordGemm } from '../matmul/variants.js';
@@ -52,7 +52,7 @@ interface DenseArgs extends DensePlan {
   alpha: number;
 }
 
-export const denseOp: OpDefinition<[x: Tensor, w: Tensor, b: Tensor | null | undefined, activation: Activation | DenseOptions], DenseArgs, Tensor> = {
+export const denseOp: OpDefinition<[x: Tensor, w: Tensor, b: Tensor | null | undefined, activation: ActivationInput | DenseOptions], DenseArgs, Tensor> = {
   name: 'dense',
   options: DENSE_OPTIONS,
   check(ctx, x, w, b, activation) {
@@ -98,8 +98,9 @@ export const denseOp: OpDefinition<[x: Tensor, w: Tensor, b: Tensor | null | und
 
 /**
  * A dense layer, act(x w + b), for x [batch, inputs], w [inputs, units], b [units] (optional),
- * activation 'linear' (default), 'sigmoid', 'relu', 'tanh', 'leakyRelu' or 'softmax' (row-wise),
- * by name or as options `{ activation, alpha }` (alpha: leakyRelu's slope, default 0.2). One
+ * activation one of ACTIVATIONS (default 'linear'; 'softmax' row-wise), by name or as options
+ * `{ activation, alpha, approximate }` (alpha: leakyRelu's slope, default 0.2, or elu's scale;
+ * approximate: gelu's tanh form). One
  * fused kernel: the bias and the activation are applied as outputs are stored (softmax as a
  * second pass over the rows).
  *
@@ -108,7 +109,7 @@ export const denseOp: OpDefinition<[x: Tensor, w: Tensor, b: Tensor | null | und
  * await y.read(); // [1, 2]
  * dense(ctx, x, w, b, { activation: 'leakyRelu', alpha: 0.1 });
  */
-export function dense(ctx: CoreContext, x: Tensor, w: Tensor, b?: Tensor | null, activation: Activation | DenseOptions = 'linear'): Tensor {
+export function dense(ctx: CoreContext, x: Tensor, w: Tensor, b?: Tensor | null, activation: ActivationInput | DenseOptions = 'linear'): Tensor {
   return runOp(ctx, denseOp, x, w, b, activation);
 }
 
@@ -122,10 +123,17 @@ export interface DenseBackwardArgs {
   y: Tensor;
   /** dL/dy [batch, units]. */
   dy: Tensor;
+  /**
+   * The pre-activation x w + b [batch, units]: required with 'gelu' and 'swish', whose slope is
+   * read off z (they are not monotonic, so y does not determine it); refused with the others.
+   */
+  z?: Tensor;
   /** The layer's activation (default 'linear'). */
-  activation?: Activation;
-  /** leakyRelu's slope for negative inputs (default 0.2); only with activation 'leakyRelu'. */
+  activation?: ActivationInput;
+  /** leakyRelu's slope for negative inputs (default 0.2) or elu's scale; only with 'leakyRelu' or 'elu'. */
   alpha?: number;
+  /** gelu's tanh approximation (default false); only with 'gelu'. */
+  approximate?: boolean;
   /** Whether the layer has a bias (default true); db is null when false. */
   hasBias?: boolean;
 }
@@ -136,15 +144,17 @@ export interface DenseGradients {
   db: Tensor | null;
 }
 
-const DENSE_BACKWARD_ARGS: OptionSchema = { known: ['x', 'w', 'y', 'dy', 'activation', 'alpha', 'hasBias'] };
+const DENSE_BACKWARD_ARGS: OptionSchema = { known: ['x', 'w', 'y', 'dy', 'z', 'activation', 'alpha', 'approximate', 'hasBias'] };
 
 interface DenseBackwardChecked extends DensePlan {
   x: Tensor;
   w: Tensor;
   y: Tensor;
   dy: Tensor;
+  /** What act'(z) is read off: y, or z for the activations of slopeReadsInput. */
+  slopeAt: Tensor;
   act: Activation;
-  /** leakyRelu's slope for negative inputs. */
+  /** The activation's parameter (ActivationSpec). */
   alpha: number;
   hasBias: boolean;
 }
@@ -154,17 +164,22 @@ export const denseBackwardOp: OpDefinition<[args: DenseBackwardArgs], DenseBackw
   options: DENSE_BACKWARD_ARGS,
   check(ctx, args) {
     const op = 'denseBackward';
-    if (args === null || typeof args !== 'object') throw new ArgumentError(op, `arguments must be an object { x, w, y, dy, activation, alpha, hasBias }, got ${describe(args)}`);
+    if (args === null || typeof args !== 'object') throw new ArgumentError(op, `arguments must be an object { x, w, y, dy, z, activation, alpha, approximate, hasBias }, got ${describe(args)}`);
     checkOptions(op, args, DENSE_BACKWARD_ARGS, 'arguments');
     const x = ctx.input(op, 'x', args.x);
     const w = ctx.input(op, 'w', args.w);
     const y = ctx.input(op, 'y', args.y);
     const dy = ctx.input(op, 'dy', args.dy);
-    const { activation: act, alpha } = activationSpec(op, args.activation, args.alpha);
+    const { activation: act, alpha } = activationSpec(op, args.activation, args.alpha, '', args.approximate);
     const hasBias = checkFlag(op, 'hasBias', args.hasBias, true);
-    return { x, w, y, dy, act, alpha, hasBias, ...planDenseBackward(op, x.shape, w.shape, y.shape, dy.shape) };
+    const plan = planDenseBackward(op, x.shape, w.shape, y.shape, dy.shape);
+    const slopeAt = checkSlopeSource(op, act, y, args.z === undefined ? undefined : ctx.input(op, 'z', args.z));
+    if (slopeAt !== y && (slopeAt.shape.length !== 2 || slopeAt.shape[0] !== plan.batch || slopeAt.shape[1] !== plan.units)) {
+      throw new ShapeError(op, `z ${formatShape(slopeAt.shape)} must have the shape of y ${formatShape(y.shape)}`);
+    }
+    return { x, w, y, dy, slopeAt, act, alpha, hasBias, ...plan };
   },
-  reference(ctx, { x, w, y, dy, act, alpha, hasBias, batch, inputs, units }) {
+  reference(ctx, { x, w, y, dy, slopeAt, act, alpha, hasBias, batch, inputs, units }) {
     const g = referenceDenseBackward({
       x: x.storage!.data as Float32Array,
       xShape: [...x.shape],
@@ -172,6 +187,7 @@ export const denseBackwardOp: OpDefinition<[args: DenseBackwardArgs], DenseBackw
       wShape: [...w.shape],
       y: y.storage!.data as Float32Array,
       dy: dy.storage!.data as Float32Array,
+      ...(slopeAt !== y ? { z: slopeAt.storage!.data as Float32Array } : {}),
       ...activationOptions({ activation: act, alpha }),
       hasBias,
     });
@@ -181,7 +197,7 @@ export const denseBackwardOp: OpDefinition<[args: DenseBackwardArgs], DenseBackw
       db: g.db ? ctx.cpuOutput([units], g.db) : null,
     };
   },
-  webgpu(ctx, gpu, { x, w, y, dy, act, alpha, hasBias, batch, inputs, units }) {
+  webgpu(ctx, gpu, { x, w, dy, slopeAt, act, alpha, hasBias, batch, inputs, units }) {
     const op = 'denseBackward';
     checkBindable(gpu, op, 'w', w.byteLength);
     checkBindable(gpu, op, `dw [${inputs}, ${units}]`, inputs * units * 4);
@@ -193,7 +209,7 @@ export const denseBackwardOp: OpDefinition<[args: DenseBackwardArgs], DenseBackw
     const dxLayout = rowMajorGemm(batch, units, inputs, { transposeB: true });
     // dw [inputs, units] = x^T [inputs, batch] x dz [batch, units].
     const dwLayout = rowMajorGemm(inputs, batch, units, { transposeA: true });
-    // dz = dy * act'(y): read through both GEMMs' loads where their kernels fuse it, else written
+    // dz = dy * act'(y) (act'(z) for slopeReadsInput's activations: slopeAt is z then): read through both GEMMs' loads where their kernels fuse it, else written
     // once (always for softmax, whose VJP needs a dot product per row).
     const pointwise: PointwiseActivation = act === 'softmax' ? 'linear' : act;
     const dxVariant = chooseVariant(ctx, gpu, denseBackwardVariants, dxLayout);
@@ -207,7 +223,7 @@ export const denseBackwardOp: OpDefinition<[args: DenseBackwardArgs], DenseBackw
       const dx = ctx.gpuOutput(op, [batch, inputs]);
       const dw = ctx.gpuOutput(op, [inputs, units]);
       const db = hasBias ? ctx.gpuOutput(op, [units]) : null;
-      const [xBuffer, wBuffer, yBuffer, dyBuffer] = [x, w, y, dy].map((t) => t.storage!.buffer!);
+      const [xBuffer, wBuffer, slopeBuffer, dslopeBuffer] = [x, w, slopeAt, dy].map((t) => t.storage!.buffer!);
       const split = rows.length > 1;
       const scratch = {
         dz: materialized ? gpu.allocate(op, batch * units * 4, 'dz') : null,
@@ -217,20 +233,20 @@ export const denseBackwardOp: OpDefinition<[args: DenseBackwardArgs], DenseBackw
       const inputRows = (buffer: GPUBuffer, chunk: Chunk) => chunkRange(buffer, chunk, inputs * 4, !split);
       const unitRows = (buffer: GPUBuffer, chunk: Chunk) => chunkRange(buffer, chunk, units * 4, !split);
       for (const [i, chunk] of rows.entries()) {
-        const yRows = unitRows(yBuffer, chunk);
-        let dz = unitRows(dyBuffer, chunk);
+        const slopeRows = unitRows(slopeBuffer, chunk);
+        let dz = unitRows(dslopeBuffer, chunk);
         if (scratch.dz) {
           const formed = unitRows(scratch.dz, chunk);
-          if (act === 'softmax') recordSoftmaxVjpRows(gpu, op, yRows, dz, formed, chunk.count, units);
-          else recordActivation(gpu, op, yRows, dz, formed, chunk.count * units, pointwise, 1, alpha);
+          if (act === 'softmax') recordSoftmaxVjpRows(gpu, op, slopeRows, dz, formed, chunk.count, units);
+          else recordActivation(gpu, op, slopeRows, dz, formed, chunk.count * units, pointwise, 1, alpha);
           dz = formed;
         }
         // The first range writes dw and db; the others write scratch and add it in.
         const dwOut = i === 0 ? dw.storage!.buffer! : scratch.dw!;
         const dbOut = db && (i === 0 ? db.storage!.buffer! : scratch.db!);
-        recordGemm(gpu, op, dxVariant, rowMajorGemm(chunk.count, units, inputs, { transposeB: true }), { a: dz, aAux: yRows, b: wBuffer, out: inputRows(dx.storage!.buffer!, chunk) }, dxFusion);
-        recordGemm(gpu, op, dwVariant, rowMajorGemm(inputs, chunk.count, units, { transposeA: true }), { a: inputRows(xBuffer, chunk), b: dz, bAux: yRows, out: dwOut }, dwFusion);
-        if (dbOut) recordBiasGrad(gpu, op, dz, yRows, dbOut, chunk.count, units, fused ? pointwise : 'linear', alpha);
+        recordGemm(gpu, op, dxVariant, rowMajorGemm(chunk.count, units, inputs, { transposeB: true }), { a: dz, aAux: slopeRows, b: wBuffer, out: inputRows(dx.storage!.buffer!, chunk) }, dxFusion);
+        recordGemm(gpu, op, dwVariant, rowMajorGemm(inputs, chunk.count, units, { transposeA: true }), { a: inputRows(xBuffer, chunk), b: dz, bAux: slopeRows, out: dwOut }, dwFusion);
+        if (dbOut) recordBiasGrad(gpu, op, dz, slopeRows, dbOut, chunk.count, units, fused ? pointwise : 'linear', alpha);
         if (i > 0) {
           recordAddInto(gpu, op, scratch.dw!, dw.storage!.buffer!, inputs * units);
           if (db) recordAddInto(gpu, op, scratch.db!, db.storage!.buffer!, units);
@@ -245,7 +261,9 @@ export const denseBackwardOp: OpDefinition<[args: DenseBackwardArgs], DenseBackw
 /**
  * Gradients of a dense layer from its forward output `y` and `dy` = dL/dy:
  * dz = dy * act'(y) (softmax: y * (dy - <dy, y>) per row), dx = dz w^T, dw = x^T dz,
- * db = column sums of dz (null when `hasBias` is false; default true).
+ * db = column sums of dz (null when `hasBias` is false; default true). gelu and swish read
+ * act'(z) off the pre-activation `z`, which they require (keep it from the forward pass, e.g.
+ * as dense(ctx, x, w, b) with the activation applied after).
  *
  * @example
  * const y = dense(ctx, x, w, b, 'sigmoid');

@@ -1,16 +1,16 @@
 /**
- * logSoftmax's and logSoftmaxVjp's kernels (shaders/log_softmax_*.wgsl, and the shared VJP kernels
- * with logSoftmaxVjp's parts), one per row-wise variant. Apart from kernels.ts, whose softmax VJP
+ * logSoftmax's and logSoftmaxVjp's kernels (the shared normalize_*.wgsl and vjp_*.wgsl kernels
+ * with log-softmax's parts), one per row-wise variant. Apart from kernels.ts, whose softmax VJP
  * the dense layers and training use, so that they do not carry these.
  */
 import logSoftmaxLinesWgsl from '../../../shaders/normalize_lines.wgsl?raw';
 import logSoftmaxRowsVec4Wgsl from '../../../shaders/normalize_rows_vec4.wgsl?raw';
 import logSoftmaxWorkgroupWgsl from '../../../shaders/normalize_workgroup.wgsl?raw';
+import LOG_SOFTMAX_OUTPUT from '../../../shaders/parts/log_softmax_output.wgsl?raw';
 import {
   ENTRY_LINES,
   ENTRY_ROWS,
   ENTRY_WORKGROUP_ROWS,
-  LOG_SOFTMAX_OUTPUT,
   LOG_SOFTMAX_VJP_SCALAR,
   LOG_SOFTMAX_VJP_SUM,
   LOG_SOFTMAX_VJP_WRITE,

@@ -14,7 +14,6 @@ import entryWorkgroupRowsWgsl from '../../../shaders/parts/entry_workgroup_rows.
 import entrySegmentsWgsl from '../../../shaders/swiftshader/entry_segments.wgsl?raw';
 import jacobianPartWgsl from '../../../shaders/parts/jacobian.wgsl?raw';
 import labelsPartWgsl from '../../../shaders/parts/labels.wgsl?raw';
-import logSoftmaxOutputWgsl from '../../../shaders/parts/log_softmax_output.wgsl?raw';
 import rowSoftmaxWgsl from '../../../shaders/parts/row_softmax.wgsl?raw';
 import softmaxOutputWgsl from '../../../shaders/parts/softmax_output.wgsl?raw';
 import lossesPartWgsl from '../../../shaders/parts/losses.wgsl?raw';
@@ -81,9 +80,12 @@ export const ENTRY_SEGMENTS = entrySegmentsWgsl;
 export const ENTRY_WORKGROUP_ROWS = entryWorkgroupRowsWgsl;
 /** The Jacobian kernels' parameter blocks and jacobianEntry. */
 export const JACOBIAN = jacobianPartWgsl;
-/** The op of the shared normalize_* kernels (rowOutput): softmax, or log-softmax. */
+/**
+ * The op of the shared normalize_* kernels (rowOutput): softmax here; log-softmax's
+ * (parts/log_softmax_output.wgsl) is imported by its kernels' module only, so that it stays out
+ * of the modules every app loads.
+ */
 export const SOFTMAX_OUTPUT = softmaxOutputWgsl;
-export const LOG_SOFTMAX_OUTPUT = logSoftmaxOutputWgsl;
 /**
  * Pass 1 of the kernels that reduce a row or a strided line one entry at a time in one invocation,
  * or in lanes (reads ROW_SOFTMAX).

@@ -294,7 +294,7 @@ interface ActivationBackwardArgs {
   act: Activation;
   y: Tensor;
   dy: Tensor;
-  /** leakyRelu's slope for negative inputs. */
+  /** The activation's parameter (ActivationSpec). */
   alpha: number;
 }
 
@@ -314,7 +314,7 @@ const activationBackwardOp = /* @__PURE__ */ internalOp<ActivationBackwardArgs, 
   },
 );
 
-/** dL/dx of an Activation stage from its output y and dL/dy. */
+/** dL/dx of an Activation stage from its output y (its input z for slopeReadsInput's activations) and dL/dy. */
 export function activationBackward(ctx: CoreContext, op: string, act: Activation, y: Tensor, dy: Tensor, alpha = LEAKY_RELU_ALPHA): Tensor {
   return runOp(ctx, activationBackwardOp, { op, act, y, dy, alpha });
 }

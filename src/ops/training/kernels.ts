@@ -12,7 +12,7 @@ import { ACTIVATION_PART, DROPOUT_PART, LABELS, LOSSES, METRICS, OPTIMIZER_PART,
 import type { GpuRuntime } from '../../gpu/runtime.js';
 import type { Binding, BufferBinding } from '../../gpu/recorder.js';
 import { dispatchPerLine } from '../shared/per-line.js';
-import { ACTIVATION_CODE } from '../dense/activation.js';
+import { PARAMETER_CODES } from '../dense/activation.js';
 
 export const TRAIN_SMALL: KernelSpec = {
   name: 'train_small',
@@ -162,7 +162,7 @@ export function recordTrainSmall(gpu: GpuRuntime, op: string, lanes: boolean, bi
   };
   config.activations.forEach((a, i) => {
     overrides[`act${i}`] = a;
-    if (a === ACTIVATION_CODE.leakyRelu || a === ACTIVATION_CODE.elu) overrides[`alpha${i}`] = config.alphas[i];
+    if (PARAMETER_CODES.includes(a)) overrides[`alpha${i}`] = config.alphas[i];
   });
   gpu.dispatch(op, gpu.kernel(lanes ? TRAIN_SMALL_LANES : TRAIN_SMALL, overrides), bindings, u, 1);
 }

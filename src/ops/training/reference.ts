@@ -264,7 +264,7 @@ export function applyUpdate(s: StepParams, params: Float32Array, grads: Float32A
  */
 export const ACTIVATION_CODE: Record<Activation, number> = { ...POINTWISE_CODE, softmax: 4 };
 
-/** Applies `act` to each row of `z` ([rows, cols], in place), float64 arithmetic; `alpha`: leakyRelu's slope, elu's scale. */
+/** Applies `act` to each row of `z` ([rows, cols], in place), float64 arithmetic; `alpha`: the activation's parameter (ActivationSpec). */
 export function applyActivation(act: Activation, z: Float32Array, cols: number, alpha = LEAKY_RELU_ALPHA): void {
   if (act !== 'softmax') {
     for (let i = 0; i < z.length; i++) z[i] = activate(act, alpha, z[i]);
@@ -280,8 +280,8 @@ export function applyActivation(act: Activation, z: Float32Array, cols: number, 
 }
 
 /**
- * Back through the activation: given its output y and dL/dy, returns dL/dz per row
- * (softmax: y * (dy - <dy, y>), cpu.softmaxVjp's line).
+ * Back through the activation: given its output y (its input z for gelu and swish,
+ * slopeReadsInput) and dL/dy, returns dL/dz per row (softmax: y * (dy - <dy, y>), cpu.softmaxVjp's line).
  */
 export function activationBackward(act: Activation, y: Float32Array, dy: Float32Array, cols: number, alpha = LEAKY_RELU_ALPHA): Float32Array {
   const dz = new Float32Array(y.length);
