@@ -1,4 +1,7 @@
-/** Softmax's kernels for every adapter (shaders/softmax_*.wgsl), one variant object each. */
+/**
+ * Softmax's kernels for every adapter (the normalize_*.wgsl kernels it shares with logSoftmax,
+ * with softmax's parts, and softmax_subgroup.wgsl), one variant object each.
+ */
 import linesWgsl from '../../../shaders/normalize_lines.wgsl?raw';
 import rowsVec4Wgsl from '../../../shaders/normalize_rows_vec4.wgsl?raw';
 import subgroupWgsl from '../../../shaders/softmax_subgroup.wgsl?raw';
