@@ -85,6 +85,13 @@ export class ModelCore {
    * host gives the weights (initialization, setWeights), and by fit at the end of its epochs.
    */
   kept: HostState | null = null;
+  /**
+   * The fused trainer's speed on `ctx` (its work units per ms) as last measured, or null before
+   * any fit was timed there. A later fit sizes its groups from it from its first group on, so
+   * that fit called in a loop (a few epochs per animation frame) runs each call's epochs as one
+   * group, one readback, rather than starting again from a guess.
+   */
+  fusedWorkPerMs: number | null = null;
   disposed = false;
   /** True while fit runs (a second fit or a dispose must wait). */
   training = false;
@@ -238,6 +245,7 @@ export class ModelCore {
     this.tensors = null;
     this.optimizerState = null;
     this.ctx = ctx;
+    this.fusedWorkPerMs = null;
     this.kept = state;
     if (!state) return;
     this.iterations = state.iterations;

@@ -135,14 +135,15 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
     iterations: (plan.iterationsBefore - plan.firstStep + 1) >>> 0,
   };
 
-  let workPerMs = INITIAL_WORK_PER_MS;
+  let workPerMs = core.fusedWorkPerMs ?? INITIAL_WORK_PER_MS;
   const work = epochWork(plan, realParams);
-  let measuredGroups = 0;
+  // The speed is known once a group was timed, here or in an earlier fit on this context.
+  let known = core.fusedWorkPerMs !== null;
   await runFitLoop(plan, {
     records,
-    // As many epochs as fit the time budget (a tenth of it until a group was timed).
+    // As many epochs as fit the time budget (a tenth of it while the speed is a guess).
     groupSteps(_step, epoch) {
-      const byTime = Math.floor((measuredGroups === 0 ? GROUP_MS / 10 : GROUP_MS) * workPerMs / work);
+      const byTime = Math.floor((known ? GROUP_MS : GROUP_MS / 10) * workPerMs / work);
       const byAux = options.shuffle ? Math.floor(MAX_AUX_WORDS / (plan.trainSamples + (adam ? spe : 0))) : Infinity;
       return Math.max(1, Math.min(epochs - epoch, maxGroupEpochs, byTime, byAux)) * spe;
     },
@@ -176,9 +177,11 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
       auxTensor.destroy();
     },
     measured(ms, groupSteps) {
-      // The first group's time includes compiling the pipeline: it may only raise the estimate.
+      // The first group ever timed includes compiling the pipeline: it may only raise the guess.
       const rate = (work * groupSteps) / spe / Math.max(ms, 1);
-      workPerMs = measuredGroups++ === 0 ? Math.max(workPerMs, rate) : Math.max(1e3, rate);
+      workPerMs = known ? Math.max(1e3, rate) : Math.max(workPerMs, rate);
+      known = true;
+      core.fusedWorkPerMs = workPerMs;
     },
     syncWeights,
     finish() {
