@@ -1,7 +1,7 @@
 /**
  * The site's charts: Observable Plot for bars, lines and heatmaps (SVG, redrawn whole: they are
- * small), and a canvas for the decision-boundary maps, which the training playground redraws
- * every animation frame.
+ * small), and 2-D canvases for the decision-boundary maps (the training playground draws its map
+ * with WebGPU where it has a device, decision-map.ts, in the same colours).
  */
 import * as Plot from '@observablehq/plot';
 
@@ -121,27 +121,40 @@ export function gridPoints(n: number, [lo, hi]: [number, number]): number[][] {
 }
 
 /**
- * A 2-D decision map: `values[r * n + c]` (probability of class 1 at grid point (c, r), rows from
- * the top) drawn as pixels, and the training points over it.
+ * The decision maps' colour scale, in 0-255 sRGB: probability 0 (class 0, orange) through 0.5
+ * (white) to 1 (class 1, blue), linear on each half. The training playground's GPU map takes the
+ * same three colours as its shader's uniforms.
  */
-export function decisionMap(canvas: HTMLCanvasElement, values: ArrayLike<number>, n: number, points: { x: number; y: number; label: number }[], range: [number, number], radius = 3): void {
-  const size = canvas.width;
+export const MAP_COLOURS = { class0: [255, 165, 55], middle: [255, 255, 255], class1: [45, 105, 215] } as const;
+
+/** The colour of probability `p` (clamped to [0, 1]) on the decision maps' scale. */
+function mapColour(p: number): number[] {
+  const t = Math.min(1, Math.max(0, p)) * 2 - 1;
+  const end = t < 0 ? MAP_COLOURS.class0 : MAP_COLOURS.class1;
+  const w = Math.abs(t);
+  return MAP_COLOURS.middle.map((m, i) => m + (end[i] - m) * w);
+}
+
+/**
+ * `values[r * n + c]` (probability of class 1 at grid point (c, r), rows from the top) drawn over
+ * the whole canvas, each grid point a pixel scaled up with smoothing.
+ */
+export function mapCells(canvas: HTMLCanvasElement, values: ArrayLike<number>, n: number): void {
   const g = canvas.getContext('2d')!;
   const image = g.createImageData(n, n);
-  for (let k = 0; k < n * n; k++) {
-    const p = Math.min(1, Math.max(0, values[k]));
-    // Orange (class 0) through white to blue (class 1).
-    const t = p * 2 - 1;
-    const [r, gr, b] = t < 0 ? [255, 255 + t * 90, 255 + t * 200] : [255 - t * 210, 255 - t * 150, 255 - t * 40];
-    image.data.set([r, gr, b, 255], k * 4);
-  }
+  for (let k = 0; k < n * n; k++) image.data.set([...mapColour(values[k]), 255], k * 4);
   const tile = document.createElement('canvas');
   tile.width = n;
   tile.height = n;
   tile.getContext('2d')!.putImageData(image, 0, 0);
   g.imageSmoothingEnabled = true;
-  g.drawImage(tile, 0, 0, size, size);
-  const [lo, hi] = range;
+  g.drawImage(tile, 0, 0, canvas.width, canvas.height);
+}
+
+/** The training points over what `canvas` already shows, coloured by class. */
+export function mapPoints(canvas: HTMLCanvasElement, points: { x: number; y: number; label: number }[], [lo, hi]: [number, number], radius = 3): void {
+  const size = canvas.width;
+  const g = canvas.getContext('2d')!;
   for (const pt of points) {
     const px = ((pt.x - lo) / (hi - lo)) * size;
     const py = (1 - (pt.y - lo) / (hi - lo)) * size;
@@ -153,6 +166,12 @@ export function decisionMap(canvas: HTMLCanvasElement, values: ArrayLike<number>
     g.lineWidth = radius > 4 ? 2 : 1;
     g.stroke();
   }
+}
+
+/** A 2-D decision map (`mapCells`) with the training points over it, on one canvas. */
+export function decisionMap(canvas: HTMLCanvasElement, values: ArrayLike<number>, n: number, points: { x: number; y: number; label: number }[], range: [number, number], radius = 3): void {
+  mapCells(canvas, values, n);
+  mapPoints(canvas, points, range, radius);
 }
 
 /** Signed values side by side per label (the reversal page's weights before and after training). */

@@ -1,13 +1,17 @@
 /**
  * The training playground: a binary classifier on a 2-D dataset, trained live by the library.
- * Each animation frame runs `fit` for a few epochs on tensors that stay on the device (the fit
- * reads its losses back once) and predicts the map's grid (one more readback); the loss curve
- * and the map are redrawn from those. Pause, step, reset; the same configuration on TF.js's cpu
- * backend on request.
+ * Each animation frame runs `fit` for a few epochs on tensors that stay on the device, and that
+ * is the frame's one readback (fit's losses, for the loss curve). The decision map is not read
+ * back: the model predicts the grid into a tensor and a render pass on the library's device
+ * (decision-map.ts) draws it from that tensor's buffer into a WebGPU canvas, with the training
+ * points on a 2-D canvas stacked over it. On the cpu backend (no device) the map is read and
+ * drawn on a 2-D canvas. Pause, step, reset; the same configuration on TF.js's cpu backend on
+ * request.
  */
 import { Adam, Dense, SGD, Sequential, type ActivationName, type Context, type Tensor } from '../src/index';
 import { element, markReady, pageContext, setStatus, showError, start } from './site';
-import { decisionMap, gridPoints, lineChart, type Series } from './charts';
+import { gridPoints, lineChart, mapCells, mapPoints, type Series } from './charts';
+import { GpuDecisionMap } from './decision-map';
 import { DATASETS, makeDataset, type DatasetName, type Point } from './datasets';
 
 const SAMPLES = 200;
@@ -29,6 +33,17 @@ interface Settings {
 }
 
 const select = (id: string) => element<HTMLSelectElement>(id);
+
+/** Draws a prediction for the grid (GRID x GRID probabilities) on the map canvas. */
+type MapPainter = (probs: Tensor) => Promise<void>;
+
+/** On the GPU from the tensor's buffer where the context has a device; else from a readback. */
+function mapPainter(ctx: Context): MapPainter {
+  const canvas = element<HTMLCanvasElement>('boundary-map');
+  if (!ctx.device) return async (probs) => mapCells(canvas, await probs.read(), GRID);
+  const map = new GpuDecisionMap(ctx.device, canvas, GRID);
+  return (probs) => map.draw(probs.gpuBuffer());
+}
 
 function parseHidden(text: string): number[] {
   const parts = text.split(',').map((t) => t.trim()).filter(Boolean);
@@ -63,7 +78,7 @@ class Run {
   losses: { x: number; y: number }[] = [];
   tfLosses: { x: number; y: number }[] = [];
 
-  constructor(ctx: Context, readonly settings: Settings, readonly points: Point[]) {
+  constructor(ctx: Context, readonly settings: Settings, readonly points: Point[], private readonly paintMap: MapPainter) {
     this.model = new Sequential([
       ...settings.hidden.map((units, i) => new Dense({ units, activation: settings.activation, ...(i === 0 ? { inputShape: [2] } : {}) })),
       new Dense({ units: 1, activation: 'sigmoid', ...(settings.hidden.length === 0 ? { inputShape: [2] } : {}) }),
@@ -74,6 +89,9 @@ class Run {
     this.y = ctx.tensor(points.map((p) => [p.label]));
     this.grid = ctx.tensor(gridPoints(GRID, RANGE));
     this.stepsPerEpoch = Math.ceil(points.length / settings.batchSize);
+    const overlay = element<HTMLCanvasElement>('boundary-points');
+    overlay.getContext('2d')!.clearRect(0, 0, overlay.width, overlay.height);
+    mapPoints(overlay, points, RANGE);
   }
 
   get steps(): number {
@@ -93,7 +111,7 @@ class Run {
   async draw(): Promise<void> {
     const out = this.model.predict(this.grid);
     try {
-      decisionMap(element<HTMLCanvasElement>('boundary'), await out.read(), GRID, this.points, RANGE);
+      await this.paintMap(out);
     } finally {
       out.destroy();
     }
@@ -111,22 +129,6 @@ class Run {
     this.x.destroy();
     this.y.destroy();
     this.grid.destroy();
-  }
-}
-
-/** The untrained model's loss over the whole dataset (the curve's first point). */
-async function initialLoss(run: Run): Promise<number> {
-  const out = run.model.predict(run.x);
-  try {
-    const p = await out.read();
-    let sum = 0;
-    run.points.forEach((pt, i) => {
-      const q = Math.min(1 - 1e-7, Math.max(1e-7, p[i]));
-      sum -= pt.label ? Math.log(q) : Math.log(1 - q);
-    });
-    return sum / run.points.length;
-  } finally {
-    out.destroy();
   }
 }
 
@@ -164,6 +166,7 @@ start(async () => {
   select('dataset').innerHTML = Object.entries(DATASETS).map(([value, text]) => `<option value="${value}">${text}</option>`).join('');
   element('tf-cap').textContent = String(TF_STEP_CAP);
   const ctx = await pageContext({ cpuOk: true });
+  const paintMap = mapPainter(ctx);
   const baseStatus = element('status').textContent ?? '';
   let run: Run | null = null;
   let playing = false;
@@ -190,13 +193,15 @@ start(async () => {
     element<HTMLOutputElement>('noise-value').textContent = element<HTMLInputElement>('noise').value;
     element('tf-result').textContent = '';
     const settings = readSettings();
-    run = new Run(ctx, settings, makeDataset(settings.dataset, SAMPLES, settings.noise));
-    const first = await initialLoss(run);
+    run = new Run(ctx, settings, makeDataset(settings.dataset, SAMPLES, settings.noise), paintMap);
+    // evaluate also checks the data (once per tensor), so that no frame's fit reads a check back.
+    const first = (await run.model.evaluate(run.x, run.y)).loss;
     run.losses.push({ x: 0, y: first });
     element('first-loss').textContent = first.toFixed(4);
     element('rate-shown').textContent = '-';
     await run.draw();
     setStatus(baseStatus);
+    markReady();
   };
 
   /** Trains `epochs` epochs and redraws; the measured rate counts the training and the redraw. */
@@ -216,8 +221,13 @@ start(async () => {
     }
   };
 
+  // While it trains the page is not ready (window.demo.ready): it is again once the frame in
+  // flight at the pause has finished, so that a test reads a settled page.
   const frame = () => {
-    if (!playing || !run) return;
+    if (!playing || !run) {
+      markReady();
+      return;
+    }
     advance(run.settings.epochsPerFrame).then(() => requestAnimationFrame(frame), (error) => {
       setPlaying(false);
       showError(error);
@@ -227,7 +237,9 @@ start(async () => {
   const guarded = (action: () => Promise<void>) => () => action().catch(showError);
   playButton.addEventListener('click', () => {
     setPlaying(!playing);
-    if (playing) requestAnimationFrame(frame);
+    if (!playing) return;
+    window.demo.ready = false;
+    requestAnimationFrame(frame);
   });
   element('step').addEventListener('click', guarded(async () => {
     setPlaying(false);

@@ -65,3 +65,12 @@ export const CHROME_ARGS = [
   // gc() for the bench, which collects garbage before each timed run (bench/harness.ts).
   '--js-flags=--expose-gc',
 ];
+
+/**
+ * CHROME_ARGS for pages that draw into a WebGPU canvas (the demo site's training map) on a machine
+ * without a GPU: the compositor on SwiftShader's Vulkan as well. Without these two flags, headless
+ * Chromium 156 on SwiftShader drops every WebGPU device of the page as soon as a canvas hands out
+ * its texture ("A valid external Instance reference no longer exists"). Kept apart from
+ * CHROME_ARGS so that the library's tests and the bench run as before on machines with a GPU.
+ */
+export const CANVAS_CHROME_ARGS = [...CHROME_ARGS, '--use-angle=swiftshader', '--use-vulkan=swiftshader'];

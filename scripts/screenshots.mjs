@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer';
 import { build } from 'vite';
-import { CHROME_ARGS, findChrome } from './chrome.mjs';
+import { CANVAS_CHROME_ARGS, findChrome } from './chrome.mjs';
 import { serveStatic } from './static-server.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,7 +45,7 @@ const waitReady = (page, timeout = 300_000) => page.waitForFunction('window.demo
 mkdirSync(OUT, { recursive: true });
 await build({ configFile: join(ROOT, 'demo/vite.config.ts'), logLevel: 'warn' });
 const site = await serveStatic(join(ROOT, 'dist-demo'), '/webgpu-nn/');
-const browser = await puppeteer.launch({ executablePath: findChrome(), args: CHROME_ARGS, headless: true, protocolTimeout: 0 });
+const browser = await puppeteer.launch({ executablePath: findChrome(), args: CANVAS_CHROME_ARGS, headless: true, protocolTimeout: 0 });
 try {
   const only = process.argv.slice(2);
   const unknown = only.filter((n) => !PAGES.some((p) => p.name === n));

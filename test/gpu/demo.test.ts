@@ -1,18 +1,17 @@
 /**
  * The demo site, as a visitor gets it: built into dist-demo/ (as `npm run build:demo` does),
- * served statically under a sub-path on 127.0.0.1, each page opened at 360 px wide in the shared
- * headless Chromium. Any request outside the site fails the page, as do console errors, uncaught
+ * served statically under a sub-path on 127.0.0.1, each page opened at 360 px wide in a headless
+ * Chromium that can show WebGPU canvases (CANVAS_CHROME_ARGS). Any request outside the site fails the page, as do console errors, uncaught
  * rejections, an error shown in the status line, a table cell that is not a finite number where
  * one is expected, a blank chart, horizontal scrolling and tensors that pile up while the page
  * runs. The landing page is also opened in a Chromium without WebGPU.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { resolve } from 'node:path';
 import { build } from 'vite';
 import puppeteer, { type Browser, type Page } from 'puppeteer';
 import { serveStatic } from '../../scripts/static-server.mjs';
-import { CHROME_ARGS, findChrome } from '../../scripts/chrome.mjs';
+import { CANVAS_CHROME_ARGS, CHROME_ARGS, findChrome } from '../../scripts/chrome.mjs';
 import { cpu } from '../../src/index';
 import { formatArray } from '../../demo/format';
 import { seeded } from '../../demo/start';
@@ -27,11 +26,11 @@ let browser: Browser;
 beforeAll(async () => {
   await build({ configFile: resolve(ROOT, 'demo/vite.config.ts'), logLevel: 'warn' });
   site = await serveStatic(resolve(ROOT, 'dist-demo'), SUB_PATH);
-  browser = await puppeteer.connect({ browserWSEndpoint: inject('wsEndpoint'), protocolTimeout: 0 });
+  browser = await puppeteer.launch({ executablePath: findChrome(), args: CANVAS_CHROME_ARGS, headless: true, protocolTimeout: 0 });
 });
 
 afterAll(async () => {
-  await browser?.disconnect();
+  await browser?.close();
   await site?.close();
 });
 
@@ -65,21 +64,62 @@ async function open(b: Browser, file: string, query = ''): Promise<OpenPage> {
   return { page, problems, close: () => page.close() };
 }
 
+/**
+ * What a visitor sees of canvas `#id` alone (the other layers of its stack hidden), from a
+ * screenshot: a WebGPU canvas cannot be read back from the page in this headless Chromium
+ * (drawImage and toDataURL give transparent pixels). Whether its pixels vary, and the share of
+ * them within 40 (RGB distance) of each of `colours`.
+ */
+async function shownPixels(page: Page, id: string, colours: number[][] = []): Promise<{ varies: boolean; near: number[] }> {
+  const layers = (hidden: boolean) =>
+    page.$eval(`#${id}`, (canvas, hidden) => {
+      for (const other of canvas.parentElement!.children) if (other !== canvas) (other as HTMLElement).style.visibility = hidden ? 'hidden' : '';
+    }, hidden);
+  await layers(true);
+  const png = await (await page.$(`#${id}`))!.screenshot({ encoding: 'base64' });
+  await layers(false);
+  return page.evaluate(async (png, colours) => {
+    const bitmap = await createImageBitmap(await (await fetch(`data:image/png;base64,${png}`)).blob());
+    const g = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+    g.drawImage(bitmap, 0, 0);
+    const { data } = g.getImageData(0, 0, bitmap.width, bitmap.height);
+    let varies = false;
+    const near = colours.map(() => 0);
+    for (let i = 0; i < data.length; i += 4) {
+      varies ||= data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2];
+      colours.forEach(([r, gr, b], k) => {
+        if (Math.hypot(data[i] - r, data[i + 1] - gr, data[i + 2] - b) < 40) near[k]++;
+      });
+    }
+    return { varies, near: near.map((n) => n / (data.length / 4)) };
+  }, png, colours);
+}
+
 /** What every page must satisfy once it has shown its results. */
 async function expectHealthy({ page, problems }: OpenPage): Promise<void> {
   const state = await page.evaluate(() => {
     const blank: string[] = [];
+    const gpuCanvases: string[] = [];
     // Sections a page keeps hidden until they have content (the bench page's before a run) are skipped.
     const shown = (e: Element) => !e.closest('[hidden]');
     document.querySelectorAll<HTMLElement>('.chart').forEach((chart, k) => {
       if (!shown(chart)) return;
       const name = chart.id || `chart ${k}`;
-      const canvas = chart.querySelector('canvas');
-      if (canvas) {
-        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-        let differs = false;
-        for (let i = 4; i < data.length && !differs; i += 4) differs = data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2];
-        if (!differs) blank.push(`${name}: canvas of one colour`);
+      const canvases = [...chart.querySelectorAll('canvas')];
+      if (canvases.length) {
+        // Each layer on its own. A canvas with a WebGPU context has no 2-D one: it is checked
+        // from a screenshot (below).
+        for (const canvas of canvases) {
+          const g = canvas.getContext('2d');
+          if (!g) {
+            gpuCanvases.push(canvas.id);
+            continue;
+          }
+          const { data } = g.getImageData(0, 0, canvas.width, canvas.height);
+          let differs = false;
+          for (let i = 4; i < data.length && !differs; i += 4) differs = data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2] || data[i + 3] !== data[3];
+          if (!differs) blank.push(`${name}: canvas ${canvas.id} of one colour`);
+        }
         return;
       }
       // Plot's marks: groups labelled by their kind; axes, ticks and grids are not marks.
@@ -93,6 +133,7 @@ async function expectHealthy({ page, problems }: OpenPage): Promise<void> {
     return {
       error: window.demo.error,
       blank,
+      gpuCanvases,
       tables,
       scrollWidth: document.documentElement.scrollWidth,
       links: [...document.querySelectorAll('a')].map((a) => a.getAttribute('href')),
@@ -101,6 +142,7 @@ async function expectHealthy({ page, problems }: OpenPage): Promise<void> {
   expect(problems).toEqual([]);
   expect(state.error).toBeNull();
   expect(state.blank).toEqual([]);
+  for (const id of state.gpuCanvases) expect((await shownPixels(page, id)).varies, `#${id} is of one colour`).toBe(true);
   for (const t of state.tables) {
     if (t.id === 'timing') continue; // filled on demand (the playground's timing button)
     expect(t.cells.length, `table #${t.id} is empty`).toBeGreaterThan(0);
@@ -166,6 +208,11 @@ describe('landing page', () => {
       expect(await playground.page.$eval('#status', (e) => e.textContent)).toMatch(/^No WebGPU here .*running on the cpu backend/);
       expect(await playground.page.$$eval('#probs tbody tr', (rows) => rows.length)).toBe(5);
       await playground.close();
+      // The training playground draws its map from a readback there (no device, no WebGPU canvas).
+      const training = await open(plain, 'training.html');
+      await expectHealthy(training);
+      expect(await training.page.$eval('#status', (e) => e.textContent)).toMatch(/^No WebGPU here .*running on the cpu backend/);
+      await training.close();
       const bench = await open(plain, 'bench.html');
       expect(await bench.page.$eval('#status', (e) => [e.className, e.textContent])).toEqual(['error', expect.stringContaining('This page needs WebGPU')]);
       await bench.close();
@@ -321,20 +368,47 @@ describe('training playground', () => {
       const steps = () => p.page.$eval('#steps', (e) => Number(e.textContent));
       const untrained = await liveTensors(p.page);
       // 25 epochs (200 steps) a frame: a few frames reach a few hundred steps.
+      // The page is ready again once the new run has started (its data checked, its map drawn).
+      await p.page.evaluate(() => {
+        window.demo.ready = false;
+      });
       await p.page.select('#epochs', '25');
-      await p.page.waitForFunction(() => document.getElementById('steps')!.textContent === '0' && window.demo.error === null);
-      // Tensors are counted while paused (a frame in flight holds its prediction).
+      await p.page.waitForFunction(() => window.demo.ready && document.getElementById('steps')!.textContent === '0' && window.demo.error === null);
+      // Tensors and readbacks are counted while paused, once the frame in flight has finished.
       const trainUntil = async (n: number) => {
         await p.page.click('#play');
         await p.page.waitForFunction((n) => Number(document.getElementById('steps')!.textContent) >= n, { timeout: 120_000, polling: 50 }, n);
         await p.page.click('#play');
-        await p.page.waitForFunction(() => document.getElementById('play')!.textContent === 'Train' && !document.querySelector('button:disabled'));
-        await new Promise((r) => setTimeout(r, 300));
+        await p.page.waitForFunction(() => window.demo.ready && document.getElementById('play')!.textContent === 'Train' && !document.querySelector('button:disabled'));
       };
+      // One readback a frame: fit's (its losses, and the host copy of the weights read with them);
+      // the map is drawn from the prediction's GPU buffer. Readbacks are counted as waits: the
+      // reads of one readback are issued together, so a wait starts where a mapAsync finds none
+      // in flight. The first frame's fit sizes its epochs' groups from a guess: counted after it.
+      await p.page.evaluate(() => {
+        const counted = globalThis as unknown as { waits: number };
+        counted.waits = 0;
+        let inFlight = 0;
+        const mapAsync = GPUBuffer.prototype.mapAsync;
+        GPUBuffer.prototype.mapAsync = function (this: GPUBuffer, ...args: Parameters<GPUBuffer['mapAsync']>) {
+          if (inFlight++ === 0) counted.waits++;
+          return mapAsync.apply(this, args).finally(() => inFlight--);
+        };
+      });
+      const waits = () => p.page.evaluate(() => (globalThis as unknown as { waits: number }).waits);
       await trainUntil(150);
       const during = await liveTensors(p.page);
-      await trainUntil(400);
+      const [stepsBefore, waitsBefore] = [await steps(), await waits()];
+      await trainUntil(stepsBefore + 400);
       expect(await liveTensors(p.page)).toBe(during);
+      const frames = ((await steps()) - stepsBefore) / 200;
+      expect(frames).toBeGreaterThanOrEqual(2);
+      expect((await waits()) - waitsBefore).toBe(frames);
+      // The map (its WebGPU layer alone) shows both classes: pixels near each end of the scale.
+      const map = await shownPixels(p.page, 'boundary-map', [[255, 165, 55], [45, 105, 215]]);
+      expect(map.varies).toBe(true);
+      expect(map.near[0], 'share of class-0 (orange) pixels').toBeGreaterThan(0.1);
+      expect(map.near[1], 'share of class-1 (blue) pixels').toBeGreaterThan(0.1);
       const shown = await p.page.evaluate(() => ({
         first: Number(document.getElementById('first-loss')!.textContent),
         last: Number(document.getElementById('loss')!.textContent),
@@ -344,8 +418,10 @@ describe('training playground', () => {
       expect(shown.last).toBeLessThan(shown.first * 0.5);
       expect(shown.rate).toBeGreaterThan(0);
       const paused = await steps();
+      const waitsPaused = await waits();
       await p.page.click('#step');
       await p.page.waitForFunction((n) => Number(document.getElementById('steps')!.textContent) === n + 8, {}, paused);
+      expect((await waits()) - waitsPaused).toBe(1);
       expect(await p.page.$eval('#tf-cap', (e) => e.textContent)).toBe('1000');
 
       await p.page.click('#tfjs');
