@@ -67,7 +67,7 @@ async function open(b: Browser, file: string, query = ''): Promise<OpenPage> {
 /**
  * What a visitor sees of canvas `#id` alone (the other layers of its stack hidden), from a
  * screenshot: a WebGPU canvas cannot be read back from the page in this headless Chromium
- * (drawImage and toDataURL give transparent pixels). Whether its pixels vary, and the share of
+ * (drawImage gives transparent pixels once the frame was shown; docs/swiftshader.md). Whether its pixels vary, and the share of
  * them within 40 (RGB distance) of each of `colours`.
  */
 async function shownPixels(page: Page, id: string, colours: number[][] = []): Promise<{ varies: boolean; near: number[] }> {
