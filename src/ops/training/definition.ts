@@ -11,6 +11,7 @@ import { LEAKY_RELU_ALPHA, type Activation } from '../../linalg.js';
 import {
   EPOCH_RECORD_WORDS,
   MAX_METRICS,
+  NO_RECORD,
   RECORD_HEADER_WORDS,
   recordAccumulate,
   recordCheckValues,
@@ -36,6 +37,7 @@ export {
   MAX_METRICS,
   NO_BIAS,
   NO_PERMUTATION,
+  NO_RECORD,
   RECORD_HEADER_WORDS,
   STAGE_WORDS,
   TRAIN_SMALL_LANES_WIDTH,
@@ -185,6 +187,12 @@ const accumulateOp = /* @__PURE__ */ internalOp<AccumulateArgs, void>(
       header[3] += 1;
       data[4] = lossSum / p.rows;
       data.set(metricSums.map((v) => v / p.rows), 8);
+      if (p.stepLog !== NO_RECORD) {
+        const logAt = RECORD_HEADER_WORDS + EPOCH_RECORD_WORDS * p.stepLog;
+        data.fill(0, logAt, logAt + EPOCH_RECORD_WORDS);
+        data[logAt] = lossSum / p.rows;
+        data.set(metricSums.map((v) => v / p.rows), logAt + 4);
+      }
     }
     const lossAt = at + (p.validation ? 1 : 0);
     if (p.reset) {
