@@ -81,6 +81,11 @@ override optimizerCode: u32 = 0u;
 override denseMask: u32 = 1u;
 override biasMask: u32 = 1u;
 override dropoutMask: u32 = 0u;
+// Whether the fit keeps per-step logs (batch callbacks) and per-epoch snapshots (callbacks that
+// may rewind to an epoch's end): overrides too, so that a fit without them compiles their stores
+// away rather than paying for them on every step.
+override logsSteps: u32 = 0u;
+override keepsSnapshots: u32 = 0u;
 // Activation code of each stage.
 override act0: u32 = 0u;
 override act1: u32 = 0u;
@@ -276,7 +281,7 @@ fn updateRange(start: u32, n: u32, rule: StepRule, scale: f32) {
 fn update(step: u32, scale: f32) {
   var rule = params.rule;
   rule.rate = bitcast<f32>(aux[params.rateBase + step - params.rateStep]);
-  rule.decay = bitcast<f32>(aux[params.decayBase + step - params.rateStep]);
+  if (optimizerCode == OPT_ADAMW) { rule.decay = bitcast<f32>(aux[params.decayBase + step - params.rateStep]); }
   for (var s = 0u; s < stageCount; s++) {
     if (((denseMask >> s) & 1u) == 0u) { continue; }
     let st = stageAt(s);
@@ -299,7 +304,7 @@ fn stateSlots() -> u32 {
 
 // Step s's mean loss and metrics, for the host's batch callbacks.
 fn logStep(step: u32, loss: f32, metrics: vec4f) {
-  if (params.stepLogBase != NO_RECORD) { records.epochs[params.stepLogBase + step - params.rateStep] = EpochRecord(vec4f(loss, 0.0, 0.0, 0.0), metrics, vec4f(0.0)); }
+  if (logsSteps != 0u) { records.epochs[params.stepLogBase + step - params.rateStep] = EpochRecord(vec4f(loss, 0.0, 0.0, 0.0), metrics, vec4f(0.0)); }
 }
 
 // Vec4 i of records.epochs, counted in vec4s (three per EpochRecord), set to v.
@@ -331,8 +336,7 @@ fn snapshotRange(base: u32, start: u32, n: u32, slots: u32) {
 
 // The weights and optimizer state of the real parameters (not the alignment padding) at the end
 // of the epoch in `slot`, in the flat layout (weights, then each state slot). Callers check
-// params.snapshotBase != NO_RECORD first, outside any per-lane branch, so that a fit without
-// snapshots skips the call in uniform control flow.
+// keepsSnapshots first, outside any per-lane branch.
 fn snapshot(slot: u32) {
   let slots = stateSlots();
   let base = EPOCH_RECORD_WORDS * params.snapshotBase + slot * (1u + slots) * params.paramCount;

@@ -159,6 +159,9 @@ export function recordTrainSmall(gpu: GpuRuntime, op: string, lanes: boolean, bi
     denseMask: config.denseMask,
     biasMask: config.biasMask,
     dropoutMask: config.dropoutMask,
+    // Constant for a fit (its records layout), so overrides: the kernel's stores compile away without them.
+    logsSteps: p.stepLogBase === NO_RECORD ? 0 : 1,
+    keepsSnapshots: p.snapshotBase === NO_RECORD ? 0 : 1,
   };
   config.activations.forEach((a, i) => {
     overrides[`act${i}`] = a;
