@@ -36,11 +36,11 @@ struct Params {
   recordEpoch: u32,
   // Row e - permEpoch of `aux` is epoch e's sample order; NO_PERMUTATION: samples in order.
   permEpoch: u32,
-  // The rate of step s is aux[rateBase + s - rateStep] (bits of an f32; Adam's and AdamW's bias
-  // correction included); rateStep is the group's first step.
+  // With ratesVary, the rate of step s is aux[rateBase + s - rateStep] (bits of an f32; Adam's and
+  // AdamW's bias correction included); rateStep is the group's first step.
   rateBase: u32,
   rateStep: u32,
-  // The weight decay of step s (AdamW's lr * weightDecay at the step's rate; 0 for the others) is
+  // AdamW's weight decay of step s (lr * weightDecay at the step's rate) is
   // aux[decayBase + s - rateStep] (bits of an f32).
   decayBase: u32,
   // records.epochs[stepLogBase + s - rateStep] gets step s's mean loss and metrics (or NO_RECORD).
@@ -53,7 +53,7 @@ struct Params {
   iterations: u32,
   pad0: u32,
   pad1: u32,
-  // The optimizer's step (parts/optimizer.wgsl); its rate and decay are replaced per step from aux.
+  // The optimizer's step (parts/optimizer.wgsl); its rate (ratesVary) and AdamW's decay are replaced per step from aux.
   rule: StepRule,
 }
 
@@ -86,6 +86,10 @@ override dropoutMask: u32 = 0u;
 // away rather than paying for them on every step.
 override logsSteps: u32 = 0u;
 override keepsSnapshots: u32 = 0u;
+// Whether the rate varies from step to step within the dispatch's group (Adam's and AdamW's bias
+// correction, or a schedule's epochs): then each step reads its rate from aux; else params.rule's
+// rate holds for every step and the per-step load compiles away.
+override ratesVary: u32 = 0u;
 // Activation code of each stage.
 override act0: u32 = 0u;
 override act1: u32 = 0u;
@@ -280,7 +284,7 @@ fn updateRange(start: u32, n: u32, rule: StepRule, scale: f32) {
 // One optimizer step over every parameter tensor (the Dense stages' kernels and biases).
 fn update(step: u32, scale: f32) {
   var rule = params.rule;
-  rule.rate = bitcast<f32>(aux[params.rateBase + step - params.rateStep]);
+  if (ratesVary != 0u) { rule.rate = bitcast<f32>(aux[params.rateBase + step - params.rateStep]); }
   if (optimizerCode == OPT_ADAMW) { rule.decay = bitcast<f32>(aux[params.decayBase + step - params.rateStep]); }
   for (var s = 0u; s < stageCount; s++) {
     if (((denseMask >> s) & 1u) == 0u) { continue; }
