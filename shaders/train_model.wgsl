@@ -36,11 +36,11 @@ struct Params {
   recordEpoch: u32,
   // Row e - permEpoch of `aux` is epoch e's sample order; NO_PERMUTATION: samples in order.
   permEpoch: u32,
-  // The rate of step s is aux[rateBase + s - rateStep] (bits of an f32; Adam's and AdamW's bias
-  // correction included); rateStep is the group's first step.
+  // With ratesVary, the rate of step s is aux[rateBase + s - rateStep] (bits of an f32; Adam's and
+  // AdamW's bias correction included); rateStep is the group's first step.
   rateBase: u32,
   rateStep: u32,
-  // The weight decay of step s (AdamW's lr * weightDecay at the step's rate; 0 for the others) is
+  // AdamW's weight decay of step s (lr * weightDecay at the step's rate) is
   // aux[decayBase + s - rateStep] (bits of an f32).
   decayBase: u32,
   // records.epochs[stepLogBase + s - rateStep] gets step s's mean loss and metrics (or NO_RECORD).
@@ -53,7 +53,7 @@ struct Params {
   iterations: u32,
   pad0: u32,
   pad1: u32,
-  // The optimizer's step (parts/optimizer.wgsl); its rate and decay are replaced per step from aux.
+  // The optimizer's step (parts/optimizer.wgsl); its rate (ratesVary) and AdamW's decay are replaced per step from aux.
   rule: StepRule,
 }
 
@@ -81,6 +81,15 @@ override optimizerCode: u32 = 0u;
 override denseMask: u32 = 1u;
 override biasMask: u32 = 1u;
 override dropoutMask: u32 = 0u;
+// Whether the fit keeps per-step logs (batch callbacks) and per-epoch snapshots (callbacks that
+// may rewind to an epoch's end): overrides too, so that a fit without them compiles their stores
+// away rather than paying for them on every step.
+override logsSteps: u32 = 0u;
+override keepsSnapshots: u32 = 0u;
+// Whether the rate varies from step to step within the dispatch's group (Adam's and AdamW's bias
+// correction, or a schedule's epochs): then each step reads its rate from aux; else params.rule's
+// rate holds for every step and the per-step load compiles away.
+override ratesVary: u32 = 0u;
 // Activation code of each stage.
 override act0: u32 = 0u;
 override act1: u32 = 0u;
@@ -275,8 +284,8 @@ fn updateRange(start: u32, n: u32, rule: StepRule, scale: f32) {
 // One optimizer step over every parameter tensor (the Dense stages' kernels and biases).
 fn update(step: u32, scale: f32) {
   var rule = params.rule;
-  rule.rate = bitcast<f32>(aux[params.rateBase + step - params.rateStep]);
-  rule.decay = bitcast<f32>(aux[params.decayBase + step - params.rateStep]);
+  if (ratesVary != 0u) { rule.rate = bitcast<f32>(aux[params.rateBase + step - params.rateStep]); }
+  if (optimizerCode == OPT_ADAMW) { rule.decay = bitcast<f32>(aux[params.decayBase + step - params.rateStep]); }
   for (var s = 0u; s < stageCount; s++) {
     if (((denseMask >> s) & 1u) == 0u) { continue; }
     let st = stageAt(s);
@@ -299,7 +308,7 @@ fn stateSlots() -> u32 {
 
 // Step s's mean loss and metrics, for the host's batch callbacks.
 fn logStep(step: u32, loss: f32, metrics: vec4f) {
-  if (params.stepLogBase != NO_RECORD) { records.epochs[params.stepLogBase + step - params.rateStep] = EpochRecord(vec4f(loss, 0.0, 0.0, 0.0), metrics, vec4f(0.0)); }
+  if (logsSteps != 0u) { records.epochs[params.stepLogBase + step - params.rateStep] = EpochRecord(vec4f(loss, 0.0, 0.0, 0.0), metrics, vec4f(0.0)); }
 }
 
 // Vec4 i of records.epochs, counted in vec4s (three per EpochRecord), set to v.
@@ -331,8 +340,7 @@ fn snapshotRange(base: u32, start: u32, n: u32, slots: u32) {
 
 // The weights and optimizer state of the real parameters (not the alignment padding) at the end
 // of the epoch in `slot`, in the flat layout (weights, then each state slot). Callers check
-// params.snapshotBase != NO_RECORD first, outside any per-lane branch, so that a fit without
-// snapshots skips the call in uniform control flow.
+// keepsSnapshots first, outside any per-lane branch.
 fn snapshot(slot: u32) {
   let slots = stateSlots();
   let base = EPOCH_RECORD_WORDS * params.snapshotBase + slot * (1u + slots) * params.paramCount;

@@ -94,6 +94,6 @@ fn main() {
       records.epochs[slot].losses.y = valLoss;
       records.epochs[slot].valMetrics = valMetric;
     }
-    if (batch == steps - 1u && params.snapshotBase != NO_RECORD) { snapshot(slot); }
+    if (batch == steps - 1u && keepsSnapshots != 0u) { snapshot(slot); }
   }
 }

@@ -149,7 +149,7 @@ fn main(@builtin(local_invocation_index) laneIndex: u32) {
         records.epochs[slot].valMetrics = valMetric;
       }
     }
-    if (batch == steps - 1u && params.snapshotBase != NO_RECORD) {
+    if (batch == steps - 1u && keepsSnapshots != 0u) {
       if (lane == 0u) { snapshot(slot); }
     }
   }

@@ -288,6 +288,11 @@ export function optimizerCode(o: Optimizer): OptimizerCode {
   return o.nesterov ? OptimizerCode.Nesterov : OptimizerCode.Momentum;
 }
 
+/** Whether the rate changes from step to step at a fixed learning rate (Adam's and AdamW's bias correction). */
+export function ratePerStep(o: Optimizer): boolean {
+  return o instanceof Adam;
+}
+
 /** The value every state slot 1 starts at (Adagrad's accumulator; 0 for the others). */
 export function initialSlotValue(o: Optimizer): number {
   return o instanceof Adagrad ? o.initialAccumulatorValue : 0;

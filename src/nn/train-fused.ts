@@ -25,7 +25,7 @@ import {
   type TrainSmallConfig,
 } from '../ops/training/definition.js';
 import { ACTIVATION_CODE } from './activations.js';
-import { optimizerCode, stepParams } from './optimizers.js';
+import { AdamW, optimizerCode, ratePerStep, stepParams } from './optimizers.js';
 import type { Stage } from './layers.js';
 import type { ModelCore } from './core.js';
 import { iterationOf, layoutWords, Permutations, recordLayout, snapshotBase, snapshotWords, type FitPlan } from './fit-common.js';
@@ -156,20 +156,27 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
     },
     record(step, groupSteps, epoch, epochRates) {
       const groupEpochs = Math.floor((step + groupSteps - 1) / spe) - epoch + 1;
-      // aux: the permutations of the group's epochs, then the rate of each of its steps, then each
-      // step's weight decay (AdamW's lr * weightDecay, at the step's epoch's rate; 0 for the others).
+      // aux: the permutations of the group's epochs, then (when the rate varies within the group:
+      // Adam's bias correction, a schedule's epochs) the rate of each of its steps, then AdamW's
+      // weight decay of each step (lr * weightDecay at the step's rate). A constant rate stays in
+      // the rule, so that the common case reads no per-step values (bench/HISTORY.md).
       const permWords = options.shuffle ? groupEpochs * plan.trainSamples : 0;
-      const aux = new Uint32Array(permWords + 2 * groupSteps);
+      const ratesVary = ratePerStep(optimizer) || epochRates.some((r) => r !== epochRates[0]);
+      const rateWords = ratesVary ? groupSteps : 0;
+      const decayWords = optimizer instanceof AdamW ? groupSteps : 0;
+      const aux = new Uint32Array(Math.max(1, permWords + rateWords + decayWords));
       if (options.shuffle) for (let e = 0; e < groupEpochs; e++) aux.set(permutations.epoch(epoch + e), e * plan.trainSamples);
-      const rates = new Float32Array(aux.buffer, permWords * 4, groupSteps);
-      const decays = new Float32Array(aux.buffer, (permWords + groupSteps) * 4, groupSteps);
-      for (let k = 0; k < groupSteps; k++) {
-        const s = step + k;
-        const update = stepParams(optimizer, iterationOf(plan, s), epochRates[Math.floor(s / spe) - epoch]);
-        rates[k] = update.rate;
-        decays[k] = update.decay;
+      if (ratesVary) {
+        const rates = new Float32Array(aux.buffer, permWords * 4, rateWords);
+        const decays = new Float32Array(aux.buffer, (permWords + rateWords) * 4, decayWords);
+        for (let k = 0; k < groupSteps; k++) {
+          const s = step + k;
+          const update = stepParams(optimizer, iterationOf(plan, s), epochRates[Math.floor(s / spe) - epoch]);
+          rates[k] = update.rate;
+          if (decayWords > 0) decays[k] = update.decay;
+        }
       }
-      // The rule's fields that do not depend on the rate (its rate and decay come per step from aux).
+      // The rule's fields that do not vary per step (with ratesVary its rate and decay come from aux).
       const rule = stepParams(optimizer, iterationOf(plan, step), epochRates[0]);
       const auxTensor = ctx.tensor(new Int32Array(aux.buffer));
       const stepsPerDispatch = Math.max(1, Math.floor((DISPATCH_MS * workPerMs) / (work / spe)));
@@ -182,8 +189,9 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
           stepCount: Math.min(stepsPerDispatch, step + groupSteps - s),
           recordEpoch: epoch,
           permEpoch: options.shuffle ? epoch : NO_PERMUTATION,
+          ratesVary,
           rateBase: permWords,
-          decayBase: permWords + groupSteps,
+          decayBase: permWords + rateWords,
           rateStep: step,
           stepLogBase: layout.maxSteps > 0 ? groupEpochs : NO_RECORD,
           snapshotBase: snapshotBase(layout),

@@ -108,9 +108,11 @@ export interface TrainSmallParams {
   paramCount: number;
   recordEpoch: number;
   permEpoch: number;
+  /** Whether steps read their rates from aux (else `rule.rate` holds for every step). */
+  ratesVary: boolean;
   rateBase: number;
   rateStep: number;
-  /** The weight decay of step s is aux[decayBase + s - rateStep] (bits of an f32). */
+  /** AdamW's weight decay of step s is aux[decayBase + s - rateStep] (bits of an f32). */
   decayBase: number;
   /** EpochRecord index of step rateStep's log (step s at stepLogBase + s - rateStep), or NO_RECORD. */
   stepLogBase: number;
@@ -118,7 +120,7 @@ export interface TrainSmallParams {
   snapshotBase: number;
   /** Step s's optimizer iteration t is iterations + s (modulo 2^32): its Dropout masks' counter. */
   iterations: number;
-  /** The optimizer's step (its rate is replaced per step from aux). */
+  /** The optimizer's step (with ratesVary its rate is replaced per step from aux; AdamW's decay always). */
   rule: StepRule;
 }
 
@@ -159,6 +161,10 @@ export function recordTrainSmall(gpu: GpuRuntime, op: string, lanes: boolean, bi
     denseMask: config.denseMask,
     biasMask: config.biasMask,
     dropoutMask: config.dropoutMask,
+    // Constant for a fit (its records layout), so overrides: the kernel's stores compile away without them.
+    logsSteps: p.stepLogBase === NO_RECORD ? 0 : 1,
+    keepsSnapshots: p.snapshotBase === NO_RECORD ? 0 : 1,
+    ratesVary: p.ratesVary ? 1 : 0,
   };
   config.activations.forEach((a, i) => {
     overrides[`act${i}`] = a;
