@@ -37,13 +37,14 @@ const ACTIVATION: KernelSpec = { name: 'activation', code: withParts(activationW
 const WORKGROUP = 64;
 
 /**
- * The kernel reads and writes whole vec4s. A range binding is a batch chunk (chunks.ts): it
- * starts aligned and, unless it is the last, covers a multiple of the alignment; the last ends
- * where the tensor does, inside a buffer padded to 16 bytes. So rounding its size up to 16 bytes
- * stays inside the buffer and adds only padding.
+ * The kernel reads and writes whole vec4s. A range binding is a tensor's range or a batch chunk
+ * of one (chunks.ts): it starts aligned and, unless it is the last, covers a multiple of the
+ * alignment; the last ends where the tensor does, inside a buffer the pool pads to 16 bytes. So
+ * rounding its size up to 16 bytes adds only padding; an app's buffer may end sooner, hence the
+ * clamp.
  */
 function wholeVec4s(binding: Binding): Binding {
-  return 'offset' in binding ? { ...binding, size: Math.ceil(binding.size / 16) * 16 } : binding;
+  return 'offset' in binding ? { ...binding, size: Math.min(Math.ceil(binding.size / 16) * 16, binding.buffer.size - binding.offset) } : binding;
 }
 
 /**
