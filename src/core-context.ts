@@ -204,14 +204,16 @@ export class CoreContext implements TensorOwner {
   /**
    * A tensor over a `GPUBuffer` the app already has, without copying: ops read it (and the app
    * may write it between calls: nothing caches its values). The buffer needs STORAGE usage (and
-   * COPY_SRC for `read()`), at least 4 bytes per element, and must belong to this context's
-   * device. The app keeps the buffer (destroying the tensor leaves it alive) unless `own: true`.
+   * COPY_SRC for `read()`), 4 bytes per element from `options.offset` (a multiple of the
+   * device's minStorageBufferOffsetAlignment, so that several tensors can share one buffer), and
+   * must belong to this context's device. The app keeps the buffer (destroying the tensor leaves it alive) unless `own: true`.
    * Work reading it is recorded lazily: do not overwrite the buffer until that work is submitted
    * (`ctx.flush()`, a `read()`, or `gpuBuffer()` of a result). See docs/api.md, GPU buffers.
    *
    * @example
    * const logits = ctx.fromGpuBuffer(appBuffer, [rows, cols]);
    * const probs = ctx.softmax(logits).gpuBuffer();   // { buffer, offset, size } for the app's next pass
+   * const bias = ctx.fromGpuBuffer(appBuffer, [cols], { offset: 4096 });   // further into the same buffer
    */
   fromGpuBuffer(buffer: GPUBuffer, shape: Shape, options?: FromGpuBufferOptions): Tensor {
     this.checkUsable('fromGpuBuffer');
