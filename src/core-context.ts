@@ -206,9 +206,10 @@ export class CoreContext implements TensorOwner {
    * may write it between calls: nothing caches its values). The buffer needs STORAGE usage (and
    * COPY_SRC for `read()`), 4 bytes per element from `options.offset` (a multiple of the
    * device's minStorageBufferOffsetAlignment, so that several tensors can share one buffer), and
-   * must belong to this context's device. The app keeps the buffer (destroying the tensor leaves it alive) unless `own: true`.
-   * Work reading it is recorded lazily: do not overwrite the buffer until that work is submitted
-   * (`ctx.flush()`, a `read()`, or `gpuBuffer()` of a result). See docs/api.md, GPU buffers.
+   * must belong to this context's device. The app keeps the buffer (destroying the tensor leaves
+   * it alive) unless `own: true`. Work reading it is recorded lazily: do not overwrite the buffer
+   * until that work is submitted (`ctx.flush()`, a `read()`, or `gpuBuffer()` of a result). See
+   * docs/api.md, GPU buffers.
    *
    * @example
    * const logits = ctx.fromGpuBuffer(appBuffer, [rows, cols]);

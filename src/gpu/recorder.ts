@@ -211,3 +211,12 @@ export function subRange(binding: BufferBinding, offset: number, size: number): 
   const [buffer, start] = bufferAndOffset(binding);
   return { buffer, offset: start + offset, size };
 }
+
+/**
+ * `range` grown to whole vec4s (at least one) where its buffer has room: vec4 kernels load and
+ * store the last vec4 whole, ignoring the entries past the end. The library's buffers are padded
+ * so (buffer-pool.ts); an app's buffer may end sooner, and then the range ends with it.
+ */
+export function wholeVec4s(range: BufferRange): BufferRange {
+  return { ...range, size: Math.min(Math.max(16, Math.ceil(range.size / 16) * 16), range.buffer.size - range.offset) };
+}

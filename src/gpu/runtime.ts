@@ -147,8 +147,8 @@ export class GpuRuntime {
 
   /**
    * Reads the first `bytes` of `source` once the recorded work is done. Settles with the
-   * library's errors: DeviceLostError when the device is lost before the data arrives, ContextDestroyedError when
-   * the context is destroyed (the browser's error as `cause`).
+   * library's errors: DeviceLostError when the device is lost before the data arrives,
+   * ContextDestroyedError when the context is destroyed (the browser's error as `cause`).
    */
   async read(op: string, source: BufferBinding, bytes: number): Promise<ArrayBuffer> {
     const data = await this.readBack(op, source, bytes);
