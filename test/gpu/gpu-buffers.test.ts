@@ -205,7 +205,7 @@ describe('GPU buffers in and out', () => {
         const align = device.limits.minStorageBufferOffsetAlignment;
         const SENTINEL = -12345.5;
         // x and y (sizes not multiples of 16 bytes) at offsets 0 and one alignment step, s (a few
-        // long rows: the rows-split kernels) after them, w and b at a larger offset; sentinels
+        // long rows: the rows-split kernels) after them, w, b and v at larger offsets; sentinels
         // fill every byte in between and after.
         const places = {
           x: { offset: 0, shape: [3, 5] },
@@ -213,8 +213,9 @@ describe('GPU buffers in and out', () => {
           s: { offset: 2 * align, shape: [2, 1024] },
           w: { offset: 64 * align, shape: [5, 7] },
           b: { offset: 65 * align, shape: [7] },
+          v: { offset: 66 * align, shape: [5, 64] },
         };
-        const words = new Float32Array((66 * align + 20) / 4).fill(SENTINEL);
+        const words = new Float32Array((71 * align + 20) / 4).fill(SENTINEL);
         const values: Record<string, Float32Array> = {};
         for (const [name, { offset, shape }] of Object.entries(places)) {
           values[name] = util.randomArray(shape.reduce((a, b) => a * b, 1), offset + 7, -6, 6);
@@ -237,6 +238,17 @@ describe('GPU buffers in and out', () => {
           }
         }
         cmp.push({ label: 'matmul(x, w)', c: util.compare(await ctx.matmul(t.x, t.w).read(), nn.cpu.matmul(values.x, [3, 5], values.w, [5, 7]), 1e-4, 0) });
+        // lanes-texture copies B (row-major, 64 columns) and A (stored transposed, 64 rows) from
+        // their offsets straight into its textures.
+        ctx.setKernelVariant('matmul', 'lanes-texture');
+        const textureCases = [
+          ['matmul(x, v)', t.x, t.v, false, nn.cpu.matmul(values.x, [3, 5], values.v, [5, 64])],
+          ['matmul(v^T, w)', t.v, t.w, true, nn.cpu.matmul(values.v, [5, 64], values.w, [5, 7], { transposeA: true })],
+        ] as const;
+        for (const [label, a, b, transposeA, expected] of textureCases) {
+          const got = await ctx.matmul(a, b, { transposeA }).read();
+          cmp.push({ label: `${label} ${ctx.lastKernelVariant('matmul')}`, c: util.compare(got, expected, 1e-4, 0) });
+        }
         cmp.push({ label: 'dense(x, w, b, relu)', c: util.compare(await ctx.dense(t.x, t.w, t.b, 'relu').read(), nn.cpu.dense(values.x, [3, 5], values.w, [5, 7], values.b, 'relu'), 1e-4, 0) });
         cmp.push({ label: 'read(s)', c: util.compare(await t.s.read(), values.s, 0, 0) });
         const view = t.y.gpuBuffer();
@@ -272,7 +284,9 @@ describe('GPU buffers in and out', () => {
       { training: '/src/ops/training/definition.ts' },
     );
     for (const { label, c } of r.cmp) expectClose(label, c);
-    expect(r.cmp.filter((c) => c.label.startsWith('softmax(s)') || c.label.startsWith('logSoftmax(s)')).map((c) => c.label.split(' ')[1])).toEqual(['rows-split', 'rows-split']);
+    const ran = (prefixes: string[]) => r.cmp.filter((c) => prefixes.some((p) => c.label.startsWith(`${p} `))).map((c) => c.label.split(' ').pop());
+    expect(ran(['softmax(s)', 'logSoftmax(s)'])).toEqual(['rows-split', 'rows-split']);
+    expect(ran(['matmul(x, v)', 'matmul(v^T, w)'])).toEqual(['lanes-texture', 'lanes-texture']);
     expect(r.view).toEqual({ same: true, offset: r.align, size: 4 * 6 * 4 });
     expect(r.targetMismatches).toBe(0);
     expect(r.changed).toBe(0);
