@@ -198,7 +198,7 @@ export function recordGatherRows(
   floatToInt: boolean,
 ): void {
   if (direct && !floatToInt) {
-    gpu.copyBuffer(op, source, first * width * 4, out, rows * width * 4);
+    gpu.copyBuffer(op, source, first * width * 4, out, 0, rows * width * 4);
     return;
   }
   const vec4 = width % 4 === 0;
