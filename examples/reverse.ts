@@ -57,13 +57,13 @@ async function run(ctx: Context, zeroFirstRow: boolean, epochs: number): Promise
   const model = new Sequential([new Dense({ units: 4, inputShape: [4] })]);
   model.compile({ loss: 'mse', optimizer: new SGD({ learningRate }), seed, context: ctx });
   if (zeroFirstRow) {
-    const [kernel, bias] = await model.getWeights();
+    const [kernel, bias] = (await model.getWeights()).map((w) => w.values);
     kernel.fill(0, 0, 4);
     model.setWeights([kernel, bias]);
   }
-  const rowBefore = Array.from((await model.getWeights())[0].slice(0, 4));
+  const rowBefore = Array.from((await model.getWeights())[0].values.slice(0, 4));
   await model.fit(TRAIN_X, TRAIN_X.map(reverse), { epochs, batchSize, seed });
-  const rowAfter = Array.from((await model.getWeights())[0].slice(0, 4));
+  const rowAfter = Array.from((await model.getWeights())[0].values.slice(0, 4));
   const train = round(await readOnce(model.predict(TRAIN_X)), 4);
   const off = round(await readOnce(model.predict(OFF_X)), 4);
   model.dispose();

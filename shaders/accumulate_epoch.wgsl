@@ -15,6 +15,8 @@ struct Params {
   reset: u32,
   epoch: u32,
   batch: u32,
+  // records.epochs[stepLog] gets a training batch's mean loss and metrics (or NO_RECORD).
+  stepLog: u32,
 }
 
 @group(0) @binding(0) var<storage, read> rowLoss: array<f32>;
@@ -68,6 +70,7 @@ fn main() {
     records.lastBatchLoss = lossSum / f32(params.rows);
     records.lastBatchMetrics = metricSum / f32(params.rows);
     records.completedSteps += 1u;
+    if (params.stepLog != NO_RECORD) { records.epochs[params.stepLog] = EpochRecord(vec4f(lossSum / f32(params.rows), 0.0, 0.0, 0.0), metricSum / f32(params.rows), vec4f(0.0)); }
   } else {
     if (params.reset != 0u) {
       records.epochs[slot].losses.y = 0.0;

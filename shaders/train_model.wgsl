@@ -36,13 +36,24 @@ struct Params {
   recordEpoch: u32,
   // Row e - permEpoch of `aux` is epoch e's sample order; NO_PERMUTATION: samples in order.
   permEpoch: u32,
-  // Adam's (and AdamW's) per-step rate for step s is aux[rateBase + s - rateStep] (bits of an f32).
+  // With ratesVary, the rate of step s is aux[rateBase + s - rateStep] (bits of an f32; Adam's and
+  // AdamW's bias correction included); rateStep is the group's first step.
   rateBase: u32,
   rateStep: u32,
+  // AdamW's weight decay of step s (lr * weightDecay at the step's rate) is
+  // aux[decayBase + s - rateStep] (bits of an f32).
+  decayBase: u32,
+  // records.epochs[stepLogBase + s - rateStep] gets step s's mean loss and metrics (or NO_RECORD).
+  stepLogBase: u32,
+  // The snapshot of the epoch in `slot` (the weights and optimizer state at its end) starts at
+  // word EPOCH_RECORD_WORDS * snapshotBase + slot * (1 + state slots) * paramCount of
+  // records.epochs (or NO_RECORD: none kept).
+  snapshotBase: u32,
   // Step s's optimizer iteration is iterations + s (wrapping): its Dropout masks' counter.
   iterations: u32,
   pad0: u32,
-  // The optimizer's step (parts/optimizer.wgsl); Adam's and AdamW's rate is replaced per step.
+  pad1: u32,
+  // The optimizer's step (parts/optimizer.wgsl); its rate (ratesVary) and AdamW's decay are replaced per step from aux.
   rule: StepRule,
 }
 
@@ -70,6 +81,15 @@ override optimizerCode: u32 = 0u;
 override denseMask: u32 = 1u;
 override biasMask: u32 = 1u;
 override dropoutMask: u32 = 0u;
+// Whether the fit keeps per-step logs (batch callbacks) and per-epoch snapshots (callbacks that
+// may rewind to an epoch's end): overrides too, so that a fit without them compiles their stores
+// away rather than paying for them on every step.
+override logsSteps: u32 = 0u;
+override keepsSnapshots: u32 = 0u;
+// Whether the rate varies from step to step within the dispatch's group (Adam's and AdamW's bias
+// correction, or a schedule's epochs): then each step reads its rate from aux; else params.rule's
+// rate holds for every step and the per-step load compiles away.
+override ratesVary: u32 = 0u;
 // Activation code of each stage.
 override act0: u32 = 0u;
 override act1: u32 = 0u;
@@ -264,11 +284,70 @@ fn updateRange(start: u32, n: u32, rule: StepRule, scale: f32) {
 // One optimizer step over every parameter tensor (the Dense stages' kernels and biases).
 fn update(step: u32, scale: f32) {
   var rule = params.rule;
-  if (optimizerCode == OPT_ADAM || optimizerCode == OPT_ADAMW) { rule.rate = bitcast<f32>(aux[params.rateBase + step - params.rateStep]); }
+  if (ratesVary != 0u) { rule.rate = bitcast<f32>(aux[params.rateBase + step - params.rateStep]); }
+  if (optimizerCode == OPT_ADAMW) { rule.decay = bitcast<f32>(aux[params.decayBase + step - params.rateStep]); }
   for (var s = 0u; s < stageCount; s++) {
     if (((denseMask >> s) & 1u) == 0u) { continue; }
     let st = stageAt(s);
     updateRange(st.kernel, st.inputs * st.units, rule, scale);
     if (((biasMask >> s) & 1u) != 0u) { updateRange(st.bias, st.units, rule, scale); }
+  }
+}
+
+// Optimizer state values per parameter after the gradient slot (slots 1 to stateSlots() of
+// parts/optimizer.wgsl; the host's optimizer `slots`).
+fn stateSlots() -> u32 {
+  switch optimizerCode {
+    case OPT_SGD: { return 0u; }
+    case OPT_MOMENTUM, OPT_NESTEROV, OPT_ADAGRAD: { return 1u; }
+    case OPT_RMSPROP_CENTERED: { return 3u; }
+    // Adam's and AdamW's moments; RMSprop's mean square and velocity.
+    default: { return 2u; }
+  }
+}
+
+// Step s's mean loss and metrics, for the host's batch callbacks.
+fn logStep(step: u32, loss: f32, metrics: vec4f) {
+  if (logsSteps != 0u) { records.epochs[params.stepLogBase + step - params.rateStep] = EpochRecord(vec4f(loss, 0.0, 0.0, 0.0), metrics, vec4f(0.0)); }
+}
+
+// Vec4 i of records.epochs, counted in vec4s (three per EpochRecord), set to v.
+fn storeRecordVec4(i: u32, v: vec4f) {
+  let r = i / 3u;
+  let field = i % 3u;
+  if (field == 0u) {
+    records.epochs[r].losses = v;
+  } else if (field == 1u) {
+    records.epochs[r].metrics = v;
+  } else {
+    records.epochs[r].valMetrics = v;
+  }
+}
+
+// The weights and optimizer state of parameters [start, start + n) into the snapshot at word
+// `base` of records.epochs, as whole vec4s: base and start are multiples of 4 (each tensor starts
+// 64-float aligned), so the last vec4 only spills into the tensor's padding, which no one restores.
+fn snapshotRange(base: u32, start: u32, n: u32, slots: u32) {
+  let count = params.paramCount;
+  for (var p = start; p < start + n; p += 4u) {
+    storeRecordVec4((base + p) / 4u, vec4<f32>(weights[p], weights[p + 1u], weights[p + 2u], weights[p + 3u]));
+    for (var k = 1u; k <= slots; k++) {
+      let q = k * count + p;
+      storeRecordVec4((base + q) / 4u, vec4<f32>(state[q], state[q + 1u], state[q + 2u], state[q + 3u]));
+    }
+  }
+}
+
+// The weights and optimizer state of the real parameters (not the alignment padding) at the end
+// of the epoch in `slot`, in the flat layout (weights, then each state slot). Callers check
+// keepsSnapshots first, outside any per-lane branch.
+fn snapshot(slot: u32) {
+  let slots = stateSlots();
+  let base = EPOCH_RECORD_WORDS * params.snapshotBase + slot * (1u + slots) * params.paramCount;
+  for (var s = 0u; s < stageCount; s++) {
+    if (((denseMask >> s) & 1u) == 0u) { continue; }
+    let st = stageAt(s);
+    snapshotRange(base, st.kernel, st.inputs * st.units, slots);
+    if (((biasMask >> s) & 1u) != 0u) { snapshotRange(base, st.bias, st.units, slots); }
   }
 }

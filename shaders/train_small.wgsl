@@ -80,6 +80,7 @@ fn main() {
     records.lastBatchLoss = lossSum / count;
     records.lastBatchMetrics = metricSum / count;
     records.completedSteps = step + 1u;
+    logStep(step, lossSum / count, metricSum / count);
     if (batch == steps - 1u && params.valCount > 0u) {
       var valLoss = 0.0;
       var valMetric = vec4f(0.0);
@@ -93,5 +94,6 @@ fn main() {
       records.epochs[slot].losses.y = valLoss;
       records.epochs[slot].valMetrics = valMetric;
     }
+    if (batch == steps - 1u && keepsSnapshots != 0u) { snapshot(slot); }
   }
 }

@@ -122,6 +122,7 @@ fn main(@builtin(local_invocation_index) laneIndex: u32) {
       records.lastBatchLoss = lossSum / count;
       records.lastBatchMetrics = metricSum / count;
       records.completedSteps = step + 1u;
+      logStep(step, lossSum / count, metricSum / count);
     }
     // The new weights reach every lane before the next forward pass.
     storageBarrier();
@@ -147,6 +148,9 @@ fn main(@builtin(local_invocation_index) laneIndex: u32) {
         records.epochs[slot].losses.y = valLoss;
         records.epochs[slot].valMetrics = valMetric;
       }
+    }
+    if (batch == steps - 1u && keepsSnapshots != 0u) {
+      if (lane == 0u) { snapshot(slot); }
     }
   }
 }

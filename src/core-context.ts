@@ -13,6 +13,7 @@ import {
 } from './errors.js';
 import { requestDevice, describeAdapter, softwareAdapterRefused, type AdapterInfo } from './gpu/device.js';
 import { GpuRuntime } from './gpu/runtime.js';
+import { tensorRange } from './gpu/tensor-range.js';
 import { checkShape, describe, formatShape, type Shape } from './shape.js';
 import { Tensor, type DType, type GpuBufferView, type TensorData, type TensorOwner } from './tensor.js';
 import { checkGpuBuffer, type FromGpuBufferOptions } from './gpu-interop.js';
@@ -203,19 +204,22 @@ export class CoreContext implements TensorOwner {
   /**
    * A tensor over a `GPUBuffer` the app already has, without copying: ops read it (and the app
    * may write it between calls: nothing caches its values). The buffer needs STORAGE usage (and
-   * COPY_SRC for `read()`), at least 4 bytes per element, and must belong to this context's
-   * device. The app keeps the buffer (destroying the tensor leaves it alive) unless `own: true`.
-   * Work reading it is recorded lazily: do not overwrite the buffer until that work is submitted
-   * (`ctx.flush()`, a `read()`, or `gpuBuffer()` of a result). See docs/api.md, GPU buffers.
+   * COPY_SRC for `read()`), 4 bytes per element from `options.offset` (a multiple of the
+   * device's minStorageBufferOffsetAlignment, so that several tensors can share one buffer), and
+   * must belong to this context's device. The app keeps the buffer (destroying the tensor leaves
+   * it alive) unless `own: true`. Work reading it is recorded lazily: do not overwrite the buffer
+   * until that work is submitted (`ctx.flush()`, a `read()`, or `gpuBuffer()` of a result). See
+   * docs/api.md, GPU buffers.
    *
    * @example
    * const logits = ctx.fromGpuBuffer(appBuffer, [rows, cols]);
    * const probs = ctx.softmax(logits).gpuBuffer();   // { buffer, offset, size } for the app's next pass
+   * const bias = ctx.fromGpuBuffer(appBuffer, [cols], { offset: 4096 });   // further into the same buffer
    */
   fromGpuBuffer(buffer: GPUBuffer, shape: Shape, options?: FromGpuBufferOptions): Tensor {
     this.checkUsable('fromGpuBuffer');
     const checked = checkGpuBuffer(this.gpu, buffer, shape, options);
-    return this.track(new Tensor(this, [...checked.shape], checked.dtype, { buffer, data: null, external: { own: checked.own } }));
+    return this.track(new Tensor(this, [...checked.shape], checked.dtype, { buffer, offset: checked.offset, data: null, external: { own: checked.own } }));
   }
 
   /** @internal tensor.gpuBuffer(): submits what is recorded so far and hands out the buffer. */
@@ -225,7 +229,8 @@ export class CoreContext implements TensorOwner {
     const gpu = this.gpu;
     if (!gpu) throw new ArgumentError(op, 'the tensor lives on the cpu backend, which has no GPU buffers; use read()');
     gpu.recorder.submit();
-    return { buffer: t.storage!.buffer!, offset: 0, size: t.byteLength };
+    const { buffer, offset } = tensorRange(t);
+    return { buffer, offset, size: t.byteLength };
   }
 
   /** @internal The WebGPU runtime, or null on the cpu backend. */
@@ -377,7 +382,7 @@ export class CoreContext implements TensorOwner {
   gpuOutput<D extends DType = 'float32'>(op: string, shape: Shape, dtype: D = 'float32' as D, label = 'output'): Tensor<D> {
     const gpu = this.gpu!;
     const bytes = shape.reduce((a, b) => a * b, 1) * 4;
-    return this.track(new Tensor(this, shape, dtype, { buffer: gpu.allocate(op, bytes, label), data: null }));
+    return this.track(new Tensor(this, shape, dtype, { buffer: gpu.allocate(op, bytes, label), offset: 0, data: null }));
   }
 
   /** @internal The values an int32 tensor was uploaded with (GPU backend), or its data (cpu); null if unknown. */
@@ -390,7 +395,7 @@ export class CoreContext implements TensorOwner {
   /** @internal Wraps CPU results as a tensor. */
   cpuOutput<A extends TensorData>(shape: Shape, data: A): Tensor<A extends Int32Array ? 'int32' : 'float32'> {
     const dtype = (data instanceof Int32Array ? 'int32' : 'float32') as A extends Int32Array ? 'int32' : 'float32';
-    return this.track(new Tensor(this, shape, dtype, { buffer: null, data }));
+    return this.track(new Tensor(this, shape, dtype, { buffer: null, offset: 0, data }));
   }
 
   /** @internal The values of `t`, or its first `elements` values. */

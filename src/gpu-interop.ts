@@ -16,7 +16,9 @@ export interface FromGpuBufferOptions {
   /** `'float32'` (default) or `'int32'`. */
   dtype?: DType;
   /**
-   * Byte offset of the first element in `buffer`. Only 0 for now: tensors address whole buffers.
+   * Byte offset of the first element in `buffer` (default 0): a multiple of the device's
+   * `minStorageBufferOffsetAlignment` (256 on most devices), as WebGPU requires of storage
+   * bindings, so that one buffer can hold several tensors.
    */
   offset?: number;
   /** `true`: the tensor destroys the buffer when it is destroyed. Default false: the app keeps it. */
@@ -26,8 +28,8 @@ export interface FromGpuBufferOptions {
 const OPTIONS = { known: ['dtype', 'offset', 'own'] };
 const op = 'fromGpuBuffer';
 
-/** Checks the arguments of fromGpuBuffer; returns the shape, dtype and ownership. */
-export function checkGpuBuffer(gpu: GpuRuntime | null, buffer: unknown, shape: unknown, options: unknown): { shape: Shape; dtype: DType; own: boolean } {
+/** Checks the arguments of fromGpuBuffer; returns the shape, dtype, byte offset and ownership. */
+export function checkGpuBuffer(gpu: GpuRuntime | null, buffer: unknown, shape: unknown, options: unknown): { shape: Shape; dtype: DType; offset: number; own: boolean } {
   if (!gpu) throw new ArgumentError(op, 'needs the webgpu backend; this context runs on the cpu backend (ctx.backend)');
   const b = buffer as GPUBuffer;
   if (typeof buffer !== 'object' || buffer === null || typeof b.size !== 'number' || typeof b.usage !== 'number' || typeof b.destroy !== 'function') {
@@ -40,19 +42,28 @@ export function checkGpuBuffer(gpu: GpuRuntime | null, buffer: unknown, shape: u
   const own = o.own ?? false;
   if (typeof own !== 'boolean') throw new ArgumentError(op, `options.own must be true or false, got ${describe(own)}`);
   const offset = o.offset ?? 0;
-  if (offset !== 0) throw new ArgumentError(op, `options.offset must be 0 (tensors address whole buffers for now), got ${describe(offset)}`);
+  const alignment = gpu.limits.minStorageBufferOffsetAlignment;
+  if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0 || offset % alignment !== 0) {
+    throw new ArgumentError(op, `options.offset must be a non-negative multiple of ${alignment} bytes (the device's minStorageBufferOffsetAlignment, which storage bindings need), got ${describe(offset)}`);
+  }
   if ((b.usage & BUFFER_STORAGE) === 0) {
     throw new ArgumentError(op, `buffer "${b.label}" lacks STORAGE in its usage (${b.usage}); create it with GPUBufferUsage.STORAGE so kernels can bind it`);
   }
-  if (size * 4 > b.size) {
-    throw new ArgumentError(op, `buffer "${b.label}" holds ${b.size} bytes, less than the ${size * 4} that shape ${formatShape(shape as Shape)} of ${dtype} needs`);
+  const bytes = size * 4;
+  if (offset + bytes > b.size) {
+    const needs = offset === 0 ? `the ${bytes}` : `options.offset ${offset} plus the ${bytes} bytes`;
+    throw new ArgumentError(op, `buffer "${b.label}" holds ${b.size} bytes, less than ${needs} that shape ${formatShape(shape as Shape)} of ${dtype} needs`);
   }
-  gpu.captured(op, () => {
-    const layout = gpu.device.createBindGroupLayout({
-      label: op,
-      entries: [{ binding: 0, visibility: SHADER_STAGE_COMPUTE, buffer: { type: 'read-only-storage' } }],
+  // Only the device sees whether the buffer is its own and alive: bind the tensor's bytes once
+  // (an empty tensor has none, and nothing ever binds it).
+  if (bytes > 0) {
+    gpu.captured(op, () => {
+      const layout = gpu.device.createBindGroupLayout({
+        label: op,
+        entries: [{ binding: 0, visibility: SHADER_STAGE_COMPUTE, buffer: { type: 'read-only-storage' } }],
+      });
+      gpu.device.createBindGroup({ label: op, layout, entries: [{ binding: 0, resource: { buffer: b, offset, size: bytes } }] });
     });
-    gpu.device.createBindGroup({ label: op, layout, entries: [{ binding: 0, resource: { buffer: b, offset: 0, size: Math.max(4, size * 4) } }] });
-  });
-  return { shape: shape as Shape, dtype, own };
+  }
+  return { shape: shape as Shape, dtype, offset, own };
 }

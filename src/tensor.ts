@@ -24,9 +24,15 @@ export interface TensorOwner {
   tensorGpuBuffer(t: Tensor): GpuBufferView;
 }
 
-/** Storage of one tensor: exactly one of the two is set while the tensor is alive. */
+/** Storage of one tensor: exactly one of `buffer` and `data` is set while the tensor is alive. */
 export interface TensorStorage {
   buffer: GPUBuffer | null;
+  /**
+   * Byte offset of the first element in `buffer`: 0 for the library's own buffers, the app's
+   * aligned offset for a buffer handed in (`ctx.fromGpuBuffer`). Kernels, copies and readbacks
+   * address a tensor through tensorRange (src/gpu/tensor-range.ts), which applies it.
+   */
+  offset: number;
   data: TensorData | null;
   /**
    * Set for a buffer the app handed in (`ctx.fromGpuBuffer`): the app may write it between calls,

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { cpu, createContext, ArgumentError, DTypeError, ShapeError, TensorDestroyedError } from '../src/index';
 import { lineStats, softmaxEntry } from '../src/ops/softmax/reference';
 import { compare, formatComparison, randomArray } from './util/compare';
-import { planChunks } from '../src/ops/shared/chunks';
+import { chunkRange, planChunks } from '../src/ops/shared/chunks';
 
 /** Values as plain numbers with -0 folded into 0 (signs of zero carry no meaning here). */
 function plain(a: ArrayLike<number>): number[] {
@@ -400,5 +400,16 @@ describe('chunk planning over the binding limit', () => {
   it('returns null when one aligned step of items exceeds a binding', () => {
     expect(planChunks(1, 5800 * 5800 * 4, 128 * MiB, 256)).toBeNull();
     expect(planChunks(70, 1023 * 1023 * 4, 128 * MiB, 256)).toBeNull();
+  });
+
+  it("counts a range's items from the start of the binding it splits (a tensor at an offset of its buffer)", () => {
+    const block = 1000 * 1000 * 4;
+    const buffer = { size: 200 * MiB } as GPUBuffer;
+    const tensor = { buffer, offset: 512, size: 40 * block };
+    const [first, second] = planChunks(40, block, 128 * MiB, 256)!;
+    expect(chunkRange(tensor, first, block, false)).toEqual({ buffer, offset: 512, size: 33 * block });
+    expect(chunkRange(tensor, second, block, false)).toEqual({ buffer, offset: 512 + 33 * block, size: 7 * block });
+    expect(chunkRange(tensor, { first: 0, count: 40 }, block, true)).toBe(tensor);
+    expect(chunkRange(buffer, second, block, false)).toEqual({ buffer, offset: 33 * block, size: 7 * block });
   });
 });

@@ -1,4 +1,6 @@
 /** Host-side logic of the webgpu backend, with a mocked GPUDevice where a real one is not needed. */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { foldGrid } from '../src/gpu/grid';
 import { storageSize } from '../src/gpu/buffer-pool';
@@ -7,6 +9,9 @@ import { defineVariants } from '../src/ops/definition';
 import { GpuRuntime } from '../src/gpu/runtime';
 import { describeAdapter } from '../src/gpu/device';
 import { GPUOperationError } from '../src/errors';
+import { subRange, wholeVec4s } from '../src/gpu/recorder';
+import { tensorRange } from '../src/gpu/tensor-range';
+import type { Tensor } from '../src/tensor';
 
 describe('foldGrid', () => {
   it('keeps small grids 1-D and folds large ones so that every workgroup exists', () => {
@@ -25,6 +30,29 @@ describe('foldGrid', () => {
 describe('storageSize', () => {
   it('rounds to 16 bytes, at least 16', () => {
     expect([0, 4, 16, 17, 100].map(storageSize)).toEqual([16, 16, 16, 32, 112]);
+  });
+});
+
+describe('tensor ranges', () => {
+  const tensor = (buffer: GPUBuffer, offset: number, byteLength: number) => ({ storage: { buffer, offset, data: null }, byteLength }) as unknown as Tensor;
+
+  it("start at the tensor's offset and cover whole vec4s where the buffer has room", () => {
+    const pooled = { size: storageSize(20) } as GPUBuffer;
+    expect(tensorRange(tensor(pooled, 0, 20))).toEqual({ buffer: pooled, offset: 0, size: 32 });
+    const app = { size: 512 + 28 } as GPUBuffer;
+    expect(tensorRange(tensor(app, 256, 20))).toEqual({ buffer: app, offset: 256, size: 32 });
+    expect(tensorRange(tensor(app, 512, 28))).toEqual({ buffer: app, offset: 512, size: 28 });
+    expect(wholeVec4s(subRange(tensorRange(tensor(app, 256, 20)), 16, 4))).toEqual({ buffer: app, offset: 272, size: 16 });
+  });
+
+  it('are the only way the library reaches a tensor\'s buffer for GPU work', () => {
+    const files = (dir: string): string[] =>
+      readdirSync(dir).flatMap((name) => {
+        const path = join(dir, name);
+        return statSync(path).isDirectory() ? files(path) : path.endsWith('.ts') ? [path] : [];
+      });
+    const direct = ['src', 'bench'].flatMap(files).filter((path) => /\.storage[!?]?\.buffer/.test(readFileSync(path, 'utf8')));
+    expect(direct, 'bind, copy and read tensors through tensorRange (src/gpu/tensor-range.ts), which applies their offset').toEqual([]);
   });
 });
 

@@ -225,7 +225,7 @@ describe('round trips', () => {
   it('serialize / deserialize is exact (NaN, -0, subnormals) and JSON.stringify(model) is the topology', async () => {
     const model = mixedModel();
     model.compile({ loss: 'categoricalCrossentropy', optimizer: new SGD({ learningRate: 0.1, momentum: 0.5 }), seed: 3, context: ctx });
-    const weights = await model.getWeights();
+    const weights = (await model.getWeights()).map((w) => w.values);
     weights[0][0] = NaN;
     weights[0][1] = -0;
     weights[1][0] = 1e-45;
@@ -234,7 +234,7 @@ describe('round trips', () => {
     expect(JSON.parse(JSON.stringify(model))).toEqual(artifacts.modelTopology);
     const copy = Sequential.deserialize(artifacts);
     const bits = (ws: Float32Array[]) => ws.map((w) => Array.from(new Uint32Array(w.buffer, w.byteOffset, w.length)));
-    expect(bits(await copy.getWeights())).toEqual(bits(weights));
+    expect(bits((await copy.getWeights()).map((w) => w.values))).toEqual(bits(weights));
     expect(copy.summary({ print: false })).toBe(model.summary({ print: false }));
     expect(copy.toJSON()).toEqual(model.toJSON());
     for (const m of [model, copy]) m.dispose();
@@ -384,7 +384,7 @@ describe('bad files are refused and nothing is loaded', () => {
       weightData: new Uint8Array([...new Uint8Array(half.buffer), ...quantized]).buffer,
     };
     const model = Sequential.deserialize(artifacts);
-    expect((await model.getWeights()).map((w) => Array.from(w))).toEqual([[1, -2, 0.5], [-1, 4, 126.5]]);
+    expect((await model.getWeights()).map((w) => w.values).map((w) => Array.from(w))).toEqual([[1, -2, 0.5], [-1, 4, 126.5]]);
     model.dispose();
   });
 });

@@ -71,7 +71,7 @@ describe('Sequential on the cpu backend', () => {
     expect(history.epoch[2999]).toBe(2999);
     expect(history.loss[2999]).toBeLessThan(history.loss[0]);
     const predictions = Array.from(await model.predict(X).read());
-    const w = await model.getWeights();
+    const w = (await model.getWeights()).map((w) => w.values);
     // predict runs the same forward pass as a float64 evaluation of the weights (f32 storage: 1e-6).
     X.forEach((x, i) => expect(predictions[i]).toBeCloseTo(xorForward(w, x), 6));
     expect(predictions[0]).toBeLessThan(0.1);
@@ -91,7 +91,7 @@ describe('Sequential on the cpu backend', () => {
       const model = xorModel();
       model.compile({ loss: 'mse', optimizer: 'sgd', seed: 5, context: ctx });
       const h = await model.fit(X, Y, { epochs: 20, batchSize: 3, seed: 9 });
-      const w = await model.getWeights();
+      const w = (await model.getWeights()).map((w) => w.values);
       model.dispose();
       return { loss: h.loss, w: w.map((a) => Array.from(a)) };
     };
@@ -154,7 +154,7 @@ describe('Sequential on the cpu backend', () => {
     const model = xorModel();
     model.compile({ loss: 'mse', optimizer: 'sgd', seed: 3, context: ctx });
     await model.fit(X, Y, { epochs: 5, batchSize: 2 });
-    const weights = await model.getWeights();
+    const weights = (await model.getWeights()).map((w) => w.values);
     expect(weights.map((w) => w.length)).toEqual([4, 2, 2, 1]);
     const special = weights.map((w) => w.slice());
     special[1][0] = NaN;
@@ -165,7 +165,7 @@ describe('Sequential on the cpu backend', () => {
     expect(copy.summary()).toBe(model.summary());
     expect(copy.layers.map((l) => l.name)).toEqual(['dense_1', 'activation_1', 'dense_2', 'activation_2']);
     const bits = (ws: Float32Array[]) => ws.map((w) => Array.from(new Uint32Array(w.buffer, w.byteOffset, w.length)));
-    expect(bits(await copy.getWeights())).toEqual(bits(special));
+    expect(bits((await copy.getWeights()).map((w) => w.values))).toEqual(bits(special));
     model.setWeights(weights);
     copy.setWeights(weights);
     expect(Array.from(await copy.predict(X).read())).toEqual(Array.from(await model.predict(X).read()));
@@ -189,7 +189,7 @@ describe('Sequential on the cpu backend', () => {
         await model.fit(X, Y, { epochs, batchSize: 2, shuffle: false });
         if (recompile) model.compile({ loss: 'mse', optimizer: new Adam({ learningRate: 0.05 }), context: ctx });
       }
-      const w = (await model.getWeights()).map((a) => Array.from(a));
+      const w = (await model.getWeights()).map((w) => w.values).map((a) => Array.from(a));
       model.dispose();
       return w;
     };
@@ -203,8 +203,8 @@ describe('Sequential on the cpu backend', () => {
     const b = xorModel();
     a.compile({ loss: 'mse', optimizer: 'sgd', seed: 42, context: ctx });
     b.compile({ loss: 'mse', optimizer: 'sgd', seed: 42, context: ctx });
-    const wa = await a.getWeights();
-    expect(wa.map((w) => Array.from(w))).toEqual((await b.getWeights()).map((w) => Array.from(w)));
+    const wa = (await a.getWeights()).map((w) => w.values);
+    expect(wa.map((w) => Array.from(w))).toEqual((await b.getWeights()).map((w) => w.values).map((w) => Array.from(w)));
     expect(Array.from(wa[1])).toEqual([0, 0]);
     a.dispose();
     b.dispose();
@@ -374,9 +374,9 @@ describe('Sequential on the cpu backend', () => {
     const oneStep = new Sequential([new Dense({ units: 1, inputShape: [2] })]);
     oneStep.compile({ loss: 'mse', optimizer: new SGD({ learningRate: 1e18 }), seed: 1, context: ctx });
     await oneStep.fit(x.slice(0, 1), y.slice(0, 1), { epochs: 1, batchSize: 1 });
-    const weights = await model.getWeights();
+    const weights = (await model.getWeights()).map((w) => w.values);
     expect(weights.every((w) => w.every(Number.isFinite))).toBe(true);
-    expect(weights.map((w) => Array.from(w))).toEqual((await oneStep.getWeights()).map((w) => Array.from(w)));
+    expect(weights.map((w) => Array.from(w))).toEqual((await oneStep.getWeights()).map((w) => w.values).map((w) => Array.from(w)));
     model.dispose();
     oneStep.dispose();
   });
@@ -408,7 +408,7 @@ describe('Sequential on the cpu backend', () => {
     // The model binds (uploading its weights) inside the scope; only the prediction is returned.
     const y = ctx.tidy(() => model.predict(ctx.tensor(X)));
     expect(Array.from(await model.predict(X).read())).toEqual(Array.from(await y.read()));
-    expect((await model.getWeights()).map((w) => w.length)).toEqual([4, 2, 2, 1]);
+    expect((await model.getWeights()).map((w) => w.values).map((w) => w.length)).toEqual([4, 2, 2, 1]);
     model.dispose();
     kept.destroy();
   });
@@ -422,19 +422,28 @@ describe('Sequential on the cpu backend', () => {
     model.dispose();
   });
 
-  it('prints a Keras-like progress bar per epoch in Node with verbose 1', async () => {
+  it.each([true, false])('verbose 1 in Node: a live Keras progress bar in a terminal (isTTY %s), else one line per epoch', async (tty) => {
     const model = xorModel();
     model.compile({ loss: 'mse', optimizer: 'sgd', metrics: ['accuracy'], context: ctx });
     const out: string[] = [];
     const write = process.stdout.write;
+    const isTTY = process.stdout.isTTY;
     process.stdout.write = ((s: string) => (out.push(s), true)) as typeof process.stdout.write;
+    process.stdout.isTTY = tty;
     try {
       await model.fit(X, Y, { epochs: 2, batchSize: 2, verbose: 1 });
     } finally {
       process.stdout.write = write;
+      process.stdout.isTTY = isTTY;
     }
     const text = out.join('');
-    expect(text).toMatch(/^Epoch 1\/2\n2\/2 \[==============================\] - \d+s \d+[mu]s\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4}\nEpoch 2\/2\n/);
+    if (tty) {
+      const bar = String.raw`2/2 \[==============================\] - \d+s \d+[mu]s\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4}\x1b\[K\n`;
+      const step = String.raw`\r1/2 \[==============>\.{15}\] - loss: \d\.\d{4} - accuracy: \d\.\d{4}\x1b\[K\r2/2 \[={30}\] - loss: \d\.\d{4} - accuracy: \d\.\d{4}\x1b\[K\r`;
+      expect(text).toMatch(new RegExp(`^Epoch 1/2\n0/2 \\[>\\.{29}\\]${step}${bar}Epoch 2/2\n`));
+    } else {
+      expect(text).toMatch(/^Epoch 1\/2 - 2\/2 - \d+s \d+[mu]s\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4}\nEpoch 2\/2 - /);
+    }
     model.dispose();
   });
 

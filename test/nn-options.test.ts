@@ -35,7 +35,7 @@ describe('strict options in the training API', () => {
     ['Sequential', () => new Sequential({ layer: [] } as never), "Sequential: unknown option 'layer' (did you mean 'layers'?)"],
     ['compile', () => new Sequential([new Dense({ units: 1, inputShape: [2] })]).compile({ loss: 'mse', optimiser: 'sgd' } as never), "compile: unknown option 'optimiser' (did you mean 'optimizer'?)"],
     ['compile', () => new Sequential([new Dense({ units: 1, inputShape: [2] })]).compile({ loss: 'mse', lossWeights: [1] } as never), "compile: unknown option 'lossWeights': loss weights are not supported (a Sequential model has one output)"],
-    ['predict', () => xorModel().predict(X, { batchSize: 2 } as never), "predict: unknown option 'batchSize': batchSize is not supported yet: the whole input runs at once (the results do not depend on it)"],
+    ['predict', () => xorModel().predict(X, { verbose: 1 } as never), "predict: unknown option 'verbose': predict and evaluate print nothing"],
     ['summary', () => xorModel().summary({ printfn: () => {} } as never), "summary: unknown option 'printfn' (did you mean 'printFn'?)"],
   ])('%s refuses with an ArgumentError that says why', (_call, fn, message) => {
     expect(fn).toThrow(new ArgumentError(message.slice(0, message.indexOf(':')), message.slice(message.indexOf(':') + 2)));
@@ -46,8 +46,13 @@ describe('strict options in the training API', () => {
     [{ epcohs: 2 }, "fit: unknown option 'epcohs' (did you mean 'epochs'?)"],
     [{ classWeight: { 0: 1, 1: 2 } }, "fit: unknown option 'classWeight': class weights are not supported; repeat the samples of a class to weight it"],
     [{ sampleWeight: [1, 1, 1, 1] }, "fit: unknown option 'sampleWeight': sample weights are not supported; repeat a sample to weight it"],
-    [{ validationData: [X, Y] }, "fit: unknown option 'validationData': separate validation data is not supported yet; hold out the last samples with validationSplit"],
-    [{ callbacks: { onEpochEnd: () => {}, onEpochBegin: () => {} } }, 'fit: callbacks.onEpochBegin is not a hook fit delivers (hooks: onEpochEnd, onBatchEnd)'],
+    [{ validationData: [X, Y], validationSplit: 0.5 }, 'fit: give validationSplit or validationData, not both'],
+    [{ validationData: [X, Y, [1, 1, 1, 1]] }, 'fit: validationData must be [x, y] (Tensors or arrays), got an array of length 3 (validation sample weights are not supported)'],
+    [{ validation_data: [X, Y] }, "fit: unknown option 'validation_data' (did you mean 'validationData'?)"],
+    [{ callbacks: { onEpochEnd: () => {}, onEpochBegun: () => {} } }, "fit: callbacks.onEpochBegun is not a hook fit delivers (did you mean 'onEpochBegin'?)"],
+    [{ callbacks: { onTrainingEnd: () => {} } }, "fit: callbacks.onTrainingEnd is not a hook fit delivers (did you mean 'onTrainEnd'?)"],
+    [{ yieldEvery: 'step' }, "fit: yieldEvery must be 'auto', 'batch', 'epoch', 'never' or a positive number of milliseconds, got \"step\""],
+    [{ yield_every: 'batch' }, "fit: unknown option 'yield_every' (did you mean 'yieldEvery'?)"],
     [{ callbacks: [{ onEpochEnd: () => {} }, { onBatchEnd: 3 }] }, 'fit: callbacks[1].onBatchEnd must be a function, got 3'],
     [{ callbacks: [5] }, 'fit: callbacks[0] must be an object with hooks such as onEpochEnd, got 5'],
   ])('fit refuses %j', async (options, message) => {
@@ -58,7 +63,8 @@ describe('strict options in the training API', () => {
 
   it('evaluate refuses options it does not take', async () => {
     const model = xorModel();
-    await expect(model.evaluate(X, Y, { batchSize: 2 } as never)).rejects.toThrow(/^evaluate: unknown option 'batchSize'/);
+    await expect(model.evaluate(X, Y, { batch_size: 2 } as never)).rejects.toThrow("evaluate: unknown option 'batch_size' (did you mean 'batchSize'?)");
+    await expect(model.evaluate(X, Y, { sampleWeight: [1, 1, 1, 1] } as never)).rejects.toThrow(/^evaluate: unknown option 'sampleWeight': sample weights are not supported/);
     model.dispose();
   });
 });

@@ -28,7 +28,7 @@ describe('fit({ initialEpoch }) and useContext on the cpu backend', () => {
     const options = { epochs: 6, batchSize: 3, seed: 11 };
     const whole = model(a, optimizer());
     const wholeHistory = await whole.fit(X, Y, options);
-    const expected = await whole.getWeights();
+    const expected = (await whole.getWeights()).map((w) => w.values);
 
     const split = model(a, optimizer());
     const first = await split.fit(X, Y, { ...options, epochs: 2 });
@@ -39,7 +39,7 @@ describe('fit({ initialEpoch }) and useContext on the cpu backend', () => {
     expect(first.epoch).toEqual([0, 1]);
     expect(second.epoch).toEqual([2, 3, 4, 5]);
     expect([...first.loss, ...second.loss]).toEqual(wholeHistory.loss);
-    const got = await split.getWeights();
+    const got = (await split.getWeights()).map((w) => w.values);
     got.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(expected[i])));
     // The old context holds nothing of the moved model any more: only the other model's four
     // weights and its optimizer state.
@@ -69,10 +69,10 @@ describe('fit({ initialEpoch }) and useContext on the cpu backend', () => {
   it('initialEpoch equal to epochs trains nothing; bad values and bad contexts are refused', async () => {
     const ctx = await createContext({ backend: 'cpu' });
     const m = model(ctx, new SGD());
-    const before = await m.getWeights();
+    const before = (await m.getWeights()).map((w) => w.values);
     const h = await m.fit(X, Y, { epochs: 2, initialEpoch: 2 });
     expect(h.epoch).toEqual([]);
-    expect(await m.getWeights()).toEqual(before);
+    expect((await m.getWeights()).map((w) => w.values)).toEqual(before);
     await expect(m.fit(X, Y, { epochs: 2, initialEpoch: 3 })).rejects.toThrow(new ArgumentError('fit', 'initialEpoch must be an integer in [0, epochs] = [0, 2], got 3'));
     await expect(m.fit(X, Y, { epochs: 2, initialEpoch: 0.5 })).rejects.toThrow(ArgumentError);
     await expect(m.fit(X, Y, { epochs: 2, recoverable: 'yes' as unknown as boolean })).rejects.toThrow(/recoverable must be a boolean/);
@@ -87,12 +87,12 @@ describe('fit({ initialEpoch }) and useContext on the cpu backend', () => {
     const [a, b] = [await createContext({ backend: 'cpu' }), await createContext({ backend: 'cpu' })];
     const m = model(a, new Adam({ learningRate: 0.05 }));
     await m.fit(X, Y, { epochs: 2, batchSize: 5, seed: 1 });
-    const weights = await m.getWeights();
+    const weights = (await m.getWeights()).map((w) => w.values);
     const beforeA = a.memory().numTensors;
     await m.useContext(b);
     expect(a.memory().numTensors).toBe(beforeA - 5);
     expect(b.memory().numTensors).toBe(5);
-    expect(await m.getWeights()).toEqual(weights);
+    expect((await m.getWeights()).map((w) => w.values)).toEqual(weights);
     expect((await m.evaluate(X, Y)).accuracy).toBeGreaterThanOrEqual(0);
     // Moving back and forth keeps the optimizer's step count (Adam's t) and moments: the next
     // epoch matches one trained without moving.
@@ -100,7 +100,7 @@ describe('fit({ initialEpoch }) and useContext on the cpu backend', () => {
     await stay.fit(X, Y, { epochs: 2, batchSize: 5, seed: 1 });
     await stay.fit(X, Y, { epochs: 3, batchSize: 5, seed: 1, initialEpoch: 2 });
     await m.fit(X, Y, { epochs: 3, batchSize: 5, seed: 1, initialEpoch: 2 });
-    expect(await m.getWeights()).toEqual(await stay.getWeights());
+    expect((await m.getWeights()).map((w) => w.values)).toEqual((await stay.getWeights()).map((w) => w.values));
 
     const unbound = new Sequential([new Dense({ units: 1, inputShape: [3] })]);
     await unbound.useContext(b);
@@ -113,14 +113,14 @@ describe('fit({ initialEpoch }) and useContext on the cpu backend', () => {
     const [a, b] = [await createContext({ backend: 'cpu' }), await createContext({ backend: 'cpu' })];
     const m = model(a, new SGD({ learningRate: 0.1, momentum: 0.9 }));
     await m.fit(X, Y, { epochs: 2, batchSize: 4, seed: 2 });
-    const weights = await m.getWeights();
+    const weights = (await m.getWeights()).map((w) => w.values);
     a.destroy();
     await m.useContext(b);
-    expect(await m.getWeights()).toEqual(weights);
+    expect((await m.getWeights()).map((w) => w.values)).toEqual(weights);
     const ref = model(b, new SGD({ learningRate: 0.1, momentum: 0.9 }));
     await ref.fit(X, Y, { epochs: 3, batchSize: 4, seed: 2 });
     await m.fit(X, Y, { epochs: 3, batchSize: 4, seed: 2, initialEpoch: 2 });
-    expect(await m.getWeights()).toEqual(await ref.getWeights());
+    expect((await m.getWeights()).map((w) => w.values)).toEqual((await ref.getWeights()).map((w) => w.values));
     b.destroy();
   });
 
@@ -128,7 +128,7 @@ describe('fit({ initialEpoch }) and useContext on the cpu backend', () => {
     const first = await createContext({ backend: 'cpu' });
     setDefaultContext(first);
     const bound = new Sequential([new Dense({ units: 1, inputShape: [3] })]);
-    const weights = await bound.getWeights();
+    const weights = (await bound.getWeights()).map((w) => w.values);
     expect(bound.context).toBe(first);
     first.destroy();
     const next = new Sequential([new Dense({ units: 1, inputShape: [3] })]);
@@ -136,6 +136,6 @@ describe('fit({ initialEpoch }) and useContext on the cpu backend', () => {
     expect(next.context).not.toBe(first);
     expect(next.context!.backend).toBe('cpu');
     await bound.useContext(next.context!);
-    expect(await bound.getWeights()).toEqual(weights);
+    expect((await bound.getWeights()).map((w) => w.values)).toEqual(weights);
   });
 });

@@ -4,7 +4,9 @@
  * the timed region), for every impl:
  * - fit-xor [100000, 4]: the article's XOR run (2-2-1 sigmoid, MSE, SGD 0.01, batch 4), webgpu-nn;
  * - fit-xor [2000, 4]: the same model next to TF.js Layers (webgpu and cpu backends) and the cpu
- *   backend, every impl starting from the same weights;
+ *   backend, every impl starting from the same weights; `webgpu-nn-callback` is webgpu-nn with
+ *   what a user adds to watch training (an onEpochEnd logger that keeps a line per epoch, and an
+ *   EarlyStopping that never fires) at the default yieldEvery: its cost over `webgpu-nn`;
  * - fit-mlp [1, 128]: a 784-256-10 relu/softmax MLP, sparse categorical cross-entropy, Adam, one
  *   epoch over 4,096 seeded synthetic samples (labels from a fixed random linear teacher), data
  *   resident as tensors, no shuffling; `samples_per_s` = 4096 / the median time. webgpu-nn,
@@ -19,7 +21,7 @@
  * fit-mlp compares the training loss after the epoch (Adam rescales tiny gradients to full-size
  * steps, so weights drift apart by rounding while the loss agrees to about a percent).
  */
-import { Activation, Dense, SGD, Sequential, createContext, type Context, type Tensor } from '../../src/index';
+import { Activation, Dense, EarlyStopping, SGD, Sequential, createContext, type Context, type FitCallbacks, type Tensor } from '../../src/index';
 import { guarded, type Impl, type Row, type Tolerance } from '../harness';
 import type { Libs } from '../main';
 import { randomArray } from '../../test/util/compare';
@@ -36,6 +38,14 @@ interface FitSpec {
   throughput?: boolean;
   /** The check's outputs from a trained model (its weights, or its loss on the training data). */
   outputs?: (model: Sequential, data: Data) => Promise<Float32Array[]>;
+  /** fit's callbacks (made per run). */
+  callbacks?: () => FitCallbacks[];
+}
+
+/** What a user adds to watch training: a logger keeping a line per epoch, and an EarlyStopping that never fires. */
+function watchers(): FitCallbacks[] {
+  const lines: string[] = [];
+  return [{ onEpochEnd: (epoch, logs) => void lines.push(`epoch ${epoch + 1}: loss ${logs.loss.toFixed(4)}`) }, new EarlyStopping({ monitor: 'loss', patience: 1e9 })];
 }
 
 function fitImpl(impl: string, ctx: Context, build: () => Sequential, data: () => Data, spec: FitSpec, dispose?: () => void): Impl {
@@ -43,7 +53,7 @@ function fitImpl(impl: string, ctx: Context, build: () => Sequential, data: () =
   const fit = async () => {
     const model = build();
     const t0 = performance.now();
-    await model.fit(d.x, d.y, { epochs: spec.epochs, batchSize: spec.batchSize, seed: 1, shuffle: spec.shuffle ?? true });
+    await model.fit(d.x, d.y, { epochs: spec.epochs, batchSize: spec.batchSize, seed: 1, shuffle: spec.shuffle ?? true, callbacks: spec.callbacks?.() });
     return { model, ms: performance.now() - t0 };
   };
   const checked = spec.outputs;
@@ -141,11 +151,11 @@ export function fitRows(ctx: Context, libs: Libs | null): Row[] {
 
   // fit-xor [2000, 4] next to TF.js: every impl starts from the weights webgpu-nn's seeded
   // initializer gives, and the cpu backend's trained weights are the reference.
-  const xorShort: FitSpec = { epochs: 2000, batchSize: 4, samples: 4, shuffle: false, outputs: (model) => model.getWeights() };
+  const xorShort: FitSpec = { epochs: 2000, batchSize: 4, samples: 4, shuffle: false, outputs: async (model) => (await model.getWeights()).map((w) => w.values) };
   let initialXor: Promise<Float32Array[]> | null = null;
   const xorStart = () => (initialXor ??= (async () => {
     const model = xorModel(ctx);
-    const weights = await model.getWeights();
+    const weights = (await model.getWeights()).map((w) => w.values);
     model.dispose();
     return weights;
   })());
@@ -160,7 +170,7 @@ export function fitRows(ctx: Context, libs: Libs | null): Row[] {
       try {
         const model = xorModel(cpuCtx, await xorStart());
         await model.fit(XOR_X, XOR_Y, { epochs: xorShort.epochs, batchSize: 4, shuffle: false });
-        return await model.getWeights();
+        return (await model.getWeights()).map((w) => w.values);
       } finally {
         cpuCtx.destroy();
       }
@@ -170,6 +180,7 @@ export function fitRows(ctx: Context, libs: Libs | null): Row[] {
       const cpuCtx = await createContext({ backend: 'cpu' });
       const impls: Impl[] = [
         fitImpl('webgpu-nn', ctx, () => xorModel(ctx, start), () => ({ x: XOR_X, y: XOR_Y }), xorShort),
+        fitImpl('webgpu-nn-callback', ctx, () => xorModel(ctx, start), () => ({ x: XOR_X, y: XOR_Y }), { ...xorShort, callbacks: watchers }),
         fitImpl('cpu-reference', cpuCtx, () => xorModel(cpuCtx, start), () => ({ x: XOR_X, y: XOR_Y }), xorShort, () => cpuCtx.destroy()),
       ];
       if (!libs) return impls;
@@ -225,7 +236,7 @@ export function fitRows(ctx: Context, libs: Libs | null): Row[] {
       labels[s] = best;
     }
     const model = mlpModel(ctx);
-    const start = await model.getWeights();
+    const start = (await model.getWeights()).map((w) => w.values);
     model.dispose();
     return (mlpData = { x, labels, start });
   };

@@ -5,7 +5,7 @@ import type { Backend } from './backend.js';
 export const cpuBackend: Backend = {
   name: 'cpu',
   gpu: null,
-  upload: (_op, values) => ({ buffer: null, data: values.slice() }),
+  upload: (_op, values) => ({ buffer: null, offset: 0, data: values.slice() }),
   read: async (t, elements) => {
     const data = t.storage!.data!;
     return elements === undefined ? data.slice() : data.slice(0, elements);

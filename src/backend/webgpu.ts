@@ -3,19 +3,20 @@ import type { GpuRuntime } from '../gpu/runtime.js';
 import type { Backend } from './backend.js';
 import { ArgumentError } from '../errors.js';
 import { BUFFER_COPY_SRC } from '../gpu/flags.js';
+import { tensorRange } from '../gpu/tensor-range.js';
 
 export function webgpuBackend(gpu: GpuRuntime): Backend {
   let destroyed = false;
   return {
     name: 'webgpu',
     gpu,
-    upload: (op, values) => ({ buffer: gpu.upload(op, values), data: null }),
+    upload: (op, values) => ({ buffer: gpu.upload(op, values), offset: 0, data: null }),
     read: async (t, elements) => {
-      const buffer = t.storage!.buffer!;
-      if (t.storage!.external && (buffer.usage & BUFFER_COPY_SRC) === 0) {
-        throw new ArgumentError('read', `the tensor is over an app's buffer ("${buffer.label}") whose usage lacks COPY_SRC, which reading it back needs`);
+      const range = tensorRange(t);
+      if (t.storage!.external && (range.buffer.usage & BUFFER_COPY_SRC) === 0) {
+        throw new ArgumentError('read', `the tensor is over an app's buffer ("${range.buffer.label}") whose usage lacks COPY_SRC, which reading it back needs`);
       }
-      const bytes = await gpu.read('read', buffer, elements === undefined ? t.byteLength : elements * 4);
+      const bytes = await gpu.read('read', range, elements === undefined ? t.byteLength : elements * 4);
       return t.dtype === 'int32' ? new Int32Array(bytes) : new Float32Array(bytes);
     },
     release: (storage) => {

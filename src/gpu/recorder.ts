@@ -16,8 +16,14 @@ const ARENA_SLOTS = 4096;
 /** Submit after this many dispatches so that long recordings overlap with execution. */
 const DISPATCHES_PER_SUBMIT = 2048;
 
+/** `size` bytes of a buffer from byte `offset` on. */
+export interface BufferRange {
+  buffer: GPUBuffer;
+  offset: number;
+  size: number;
+}
 /** A whole buffer or a byte range of one. */
-export type BufferBinding = GPUBuffer | { buffer: GPUBuffer; offset: number; size: number };
+export type BufferBinding = GPUBuffer | BufferRange;
 /** A buffer binding, or a texture (bound through a view). */
 export type Binding = BufferBinding | { texture: GPUTexture };
 
@@ -162,13 +168,15 @@ export class Recorder {
     this.pool.submitted();
   }
 
-  /** Copies `bytes` of `buffer` to the host once all recorded work is done. */
-  async readBuffer(op: string, buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
-    const size = Math.max(4, Math.ceil(bytes / 4) * 4);
+  /** Copies the first `bytes` of `source` to the host once all recorded work is done. */
+  async readBuffer(op: string, source: BufferBinding, bytes: number): Promise<ArrayBuffer> {
+    const copied = Math.ceil(bytes / 4) * 4;
+    const size = Math.max(4, copied);
     const staging = this.device.createBuffer({ label: `${op} readback`, size, usage: BUFFER_MAP_READ | BUFFER_COPY_DST });
     this.readbacks.add(staging);
     try {
-      this.copy(op, buffer, 0, staging, 0, size);
+      const [buffer, offset] = bufferAndOffset(source);
+      this.copy(op, buffer, offset, staging, 0, copied);
       this.submit();
       await staging.mapAsync(MAP_MODE_READ);
       return staging.getMappedRange(0, size).slice(0, bytes);
@@ -191,4 +199,24 @@ export class Recorder {
     this.readbacks.clear();
     this.arena.destroy();
   }
+}
+
+/** The buffer of a binding and where the binding starts in it. */
+export function bufferAndOffset(binding: BufferBinding): [GPUBuffer, number] {
+  return 'offset' in binding ? [binding.buffer, binding.offset] : [binding, 0];
+}
+
+/** `size` bytes of `binding` from `offset` bytes into it (a sub-range a dispatch or copy addresses). */
+export function subRange(binding: BufferBinding, offset: number, size: number): BufferRange {
+  const [buffer, start] = bufferAndOffset(binding);
+  return { buffer, offset: start + offset, size };
+}
+
+/**
+ * `range` grown to whole vec4s (at least one) where its buffer has room: vec4 kernels load and
+ * store the last vec4 whole, ignoring the entries past the end. The library's buffers are padded
+ * so (buffer-pool.ts); an app's buffer may end sooner, and then the range ends with it.
+ */
+export function wholeVec4s(range: BufferRange): BufferRange {
+  return { ...range, size: Math.min(Math.max(16, Math.ceil(range.size / 16) * 16), range.buffer.size - range.offset) };
 }

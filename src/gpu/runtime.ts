@@ -7,7 +7,7 @@ import { BufferPool } from './buffer-pool.js';
 import { BUFFER_COPY_SRC, BUFFER_QUERY_RESOLVE } from './flags.js';
 import { compileKernel, pipelineCount, type CompiledKernel, type KernelSpec, type Overrides } from './kernel.js';
 import { foldGrid } from './grid.js';
-import { Recorder, type Binding, type BufferBinding } from './recorder.js';
+import { Recorder, bufferAndOffset, type Binding, type BufferBinding } from './recorder.js';
 import type { AdapterInfo } from './device.js';
 import { adapterProfile, type AdapterProfile } from './profile.js';
 
@@ -128,12 +128,12 @@ export class GpuRuntime {
     this.recorder.dispatch(op, kernel, bindings, params, grid);
   }
 
-  /** Records a copy of `bytes` bytes from `srcOffset` of `src` to the start of `dst`. */
-  copyBuffer(op: string, src: BufferBinding, srcOffset: number, dst: BufferBinding, bytes: number): void {
+  /** Records a copy of `bytes` bytes from `srcOffset` bytes into `src` to `dstOffset` bytes into `dst`. */
+  copyBuffer(op: string, src: BufferBinding, srcOffset: number, dst: BufferBinding, dstOffset: number, bytes: number): void {
     if (bytes === 0) return;
     const [from, fromOffset] = bufferAndOffset(src);
     const [to, toOffset] = bufferAndOffset(dst);
-    this.recorder.copy(op, from, fromOffset + srcOffset, to, toOffset, bytes);
+    this.recorder.copy(op, from, fromOffset + srcOffset, to, toOffset + dstOffset, bytes);
   }
 
   /**
@@ -146,22 +146,22 @@ export class GpuRuntime {
   }
 
   /**
-   * Reads `bytes` of `buffer` once the recorded work is done. Settles with the library's errors:
-   * DeviceLostError when the device is lost before the data arrives, ContextDestroyedError when
-   * the context is destroyed (the browser's error as `cause`).
+   * Reads the first `bytes` of `source` once the recorded work is done. Settles with the
+   * library's errors: DeviceLostError when the device is lost before the data arrives,
+   * ContextDestroyedError when the context is destroyed (the browser's error as `cause`).
    */
-  async read(op: string, buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
-    const data = await this.readBack(op, buffer, bytes);
+  async read(op: string, source: BufferBinding, bytes: number): Promise<ArrayBuffer> {
+    const data = await this.readBack(op, source, bytes);
     await this.checkErrors();
     return data;
   }
 
   /** read() without reporting other ops' WebGPU errors (the autotuner's timings use it). */
-  async readBack(op: string, buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
+  async readBack(op: string, source: BufferBinding, bytes: number): Promise<ArrayBuffer> {
     this.checkAlive(op);
     let data: ArrayBuffer;
     try {
-      data = await this.captured(op, () => this.recorder.readBuffer(op, buffer, bytes));
+      data = await this.captured(op, () => this.recorder.readBuffer(op, source, bytes));
     } catch (error) {
       throw await this.readFailure(op, error);
     }
@@ -237,9 +237,4 @@ function describeBatch(ops: string[]): string {
 
 function mib(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-}
-
-/** The buffer of a binding and where the binding starts in it. */
-function bufferAndOffset(binding: BufferBinding): [GPUBuffer, number] {
-  return 'offset' in binding ? [binding.buffer, binding.offset] : [binding, 0];
 }

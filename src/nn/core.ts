@@ -95,6 +95,12 @@ export class ModelCore {
   disposed = false;
   /** True while fit runs (a second fit or a dispose must wait). */
   training = false;
+  /**
+   * While fit delivers a callback for an epoch inside a group of steps: puts that epoch's weights
+   * into `tensors` (run once, by the first call that reads the weights, so that a callback that
+   * does not look costs nothing).
+   */
+  pendingWeights: (() => void) | null = null;
 
   checkAlive(op: string): void {
     if (this.disposed) throw new ModelStateError(op, 'the model was disposed');
@@ -186,6 +192,9 @@ export class ModelCore {
   ensureWeights(op: string): void {
     this.build(op);
     if (!this.tensors && !this.hostWeights) this.initializeWeights();
+    const pending = this.pendingWeights;
+    this.pendingWeights = null;
+    pending?.();
   }
 
   /** Installs new weight values (Keras order); on a context as fresh tensors (never rewriting buffers recorded work may still read). */
@@ -365,12 +374,20 @@ export class ModelCore {
     if (arrays.length !== this.params.length) {
       throw new ShapeError(op, `the model has ${this.params.length} weight arrays (${this.params.map((p) => `${p.name} ${formatShape(p.shape)}`).join(', ')}), got ${arrays.length}`);
     }
-    return arrays.map((a, i) => {
+    return arrays.map((given, i) => {
       const p = this.params[i];
+      let a: unknown = given;
+      if (given !== null && typeof given === 'object' && !Array.isArray(given) && !ArrayBuffer.isView(given)) {
+        const w = given as { shape?: unknown; values?: unknown };
+        if (!Array.isArray(w.shape) || w.shape.length !== p.shape.length || w.shape.some((d, k) => d !== p.shape[k])) {
+          throw new ShapeError(op, `weights[${i}] (${p.name}) must have shape ${formatShape(p.shape)}, got ${Array.isArray(w.shape) ? formatShape(w.shape) : describe(w.shape)}`);
+        }
+        a = w.values;
+      }
       let values: Float32Array;
       if (a instanceof Float32Array) values = a;
       else if (Array.isArray(a) && a.every((v) => typeof v === 'number')) values = new Float32Array(a);
-      else throw new ArgumentError(op, `weights[${i}] (${p.name}) must be a Float32Array or number[], got ${describe(a)}`);
+      else throw new ArgumentError(op, `weights[${i}] (${p.name}) must be { name, shape, values }, a Float32Array or a number[], got ${describe(a)}`);
       if (values.length !== p.size) {
         throw new ShapeError(op, `weights[${i}] (${p.name}) must have ${p.size} values for shape ${formatShape(p.shape)}, got ${values.length}`);
       }

@@ -9,7 +9,7 @@ import { ArgumentError, ShapeError } from '../errors.js';
 import type { CoreContext } from '../core-context.js';
 import { Tensor } from '../tensor.js';
 import { describe, formatShape } from '../shape.js';
-import { checkValues as findBadValues } from '../ops/training/definition.js';
+import { checkValues as findBadValues, copyElements } from '../ops/training/definition.js';
 import { LabelKind } from './losses.js';
 import type { ModelCore } from './core.js';
 
@@ -60,12 +60,43 @@ function checkIndex(op: string, arg: string, at: string, v: unknown, classes: nu
   return v;
 }
 
-/** Converts and checks x; returns its tensor on ctx (owned when made from arrays). `finite`: reject NaN/Inf in arrays. */
-export function inputTensor(op: string, ctx: CoreContext, x: unknown, owned: Tensor[], finite = true): Tensor {
+/** A flat typed array fit, predict and evaluate read as rows of `width` values. */
+export type FlatArray = Float32Array | Int32Array;
+
+function isFlat(v: unknown): v is FlatArray {
+  return v instanceof Float32Array || v instanceof Int32Array;
+}
+
+/**
+ * A flat array of rows * width values as float32, checked finite (unless `finite` is false); or,
+ * with `classes`, as int32 class indices below it.
+ */
+function flatRows(op: string, arg: string, data: FlatArray, width: number | null, classes: number | null, finite = true): { values: Float32Array | Int32Array; rows: number } {
+  if (width === null) throw new ShapeError(op, `${arg} is a flat ${data.constructor.name}: give the first layer an inputShape so that it can be read as [samples, features]`);
+  if (data.length === 0 || data.length % width !== 0) throw new ShapeError(op, `${arg} is a flat ${data.constructor.name} of ${data.length} values, not a whole number of rows of ${width}`);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (classes !== null) checkIndex(op, arg, `[${i}]`, v, classes);
+    else if (finite && !Number.isFinite(v)) throw new ArgumentError(op, `${arg}[${i}] is ${v}; ${arg} must hold finite numbers`);
+  }
+  return { values: classes !== null ? Int32Array.from(data) : Float32Array.from(data), rows: data.length / width };
+}
+
+/**
+ * Converts and checks x; returns its tensor on ctx (owned when made from arrays). `finite`: reject
+ * NaN/Inf in arrays. `width`: the model's input width if known (a flat typed array needs it).
+ */
+export function inputTensor(op: string, ctx: CoreContext, x: unknown, owned: Tensor[], width: number | null, finite = true): Tensor {
   if (isTensor(x)) {
     ctx.input(op, 'x', x);
     if (x.rank !== 2) throw new ShapeError(op, `x must be 2-D [samples, features], got shape ${formatShape(x.shape)}`);
     return x;
+  }
+  if (isFlat(x)) {
+    const f = flatRows(op, 'x', x, width, null, finite);
+    const t = ctx.tensor(f.values, [f.rows, width!]);
+    owned.push(t);
+    return t;
   }
   const m = matrixFromArrays(op, 'x', x, finite);
   const t = ctx.tensor(m.values, [m.rows, m.cols]);
@@ -81,7 +112,7 @@ export async function prepareData(op: string, core: ModelCore, ctx: CoreContext,
   const owned: Tensor[] = [];
   const dispose = () => owned.forEach((t) => t.destroy());
   try {
-    const xT = inputTensor(op, ctx, x, owned);
+    const xT = inputTensor(op, ctx, x, owned, core.inputWidth);
     const samples = xT.shape[0];
     core.build(op, xT.shape[1]);
     const units = core.outputWidth;
@@ -105,6 +136,12 @@ export async function prepareData(op: string, core: ModelCore, ctx: CoreContext,
         if (cols !== units || (y.rank === 1 && units !== 1)) throw mismatch(y.shape);
       }
       yT = y;
+    } else if (isFlat(y)) {
+      const f = flatRows(op, 'y', y, sparse ? 1 : units, sparse ? units : null);
+      if (f.rows !== samples) throw rowsMismatch(f.rows);
+      yT = sparse ? ctx.tensor(f.values as Int32Array, [samples]) : ctx.tensor(f.values as Float32Array, [samples, units]);
+      owned.push(yT);
+      if (sparse) labelKind = LabelKind.IndexInt;
     } else if (Array.isArray(y) && y.length > 0) {
       if (y.length !== samples) throw rowsMismatch(y.length);
       if (sparse) {
@@ -188,3 +225,36 @@ async function checkValues(op: string, ctx: CoreContext, all: { arg: string; t: 
     VALID.set(c.t, keys);
   }
 }
+
+/**
+ * Training data followed by validation data (fit's validationData) as one x and one y, so that
+ * both trainers validate on "the samples after the training ones" as with validationSplit.
+ */
+export function appendRows(op: string, ctx: CoreContext, train: TrainingData, validation: TrainingData): TrainingData {
+  if (validation.labelKind !== train.labelKind) {
+    throw new ArgumentError(op, `validationData's targets must be of the same kind as y (${LABEL_KIND_NAMES[train.labelKind]}), got ${LABEL_KIND_NAMES[validation.labelKind]}`);
+  }
+  const samples = train.samples + validation.samples;
+  const join = (a: Tensor, b: Tensor) => {
+    const shape = a.rank === 2 ? [samples, a.shape[1]] : [samples];
+    const t = a.dtype === 'int32' ? ctx.tensor(new Int32Array(a.size + b.size), shape) : ctx.tensor(new Float32Array(a.size + b.size), shape);
+    copyElements(ctx, op, a, 0, t, 0, a.size);
+    copyElements(ctx, op, b, 0, t, a.size, b.size);
+    return t;
+  };
+  const owned = [join(train.x, validation.x), join(train.y, validation.y)];
+  return {
+    x: owned[0],
+    y: owned[1],
+    samples,
+    labelKind: train.labelKind,
+    owned,
+    dispose: () => owned.forEach((t) => t.destroy()),
+  };
+}
+
+const LABEL_KIND_NAMES: Record<LabelKind, string> = {
+  [LabelKind.Dense]: 'float32 targets',
+  [LabelKind.IndexInt]: 'int32 class indices',
+  [LabelKind.IndexFloat]: 'float32 class indices',
+};

@@ -4,8 +4,11 @@
  * and turning records into History entries, progress lines and callbacks.
  */
 import { ArgumentError } from '../errors.js';
-import { checkOptions, closestName } from '../options.js';
-import { CALLBACK_HOOKS, FIT_OPTIONS } from './options.js';
+import { checkOptions } from '../options.js';
+import { FIT_OPTIONS } from './options.js';
+import { parseCallbacks, type CallbackList, type FitCallbacks, type Logs } from './callbacks.js';
+
+export type { FitCallbacks, Logs } from './callbacks.js';
 import { describe } from '../shape.js';
 import type { CoreContext } from '../core-context.js';
 import { Random, randomSeed } from './random.js';
@@ -15,16 +18,8 @@ import { LabelKind, LossCode, MetricCode, metricCode } from './losses.js';
 import type { Stage } from './layers.js';
 import type { ModelCore } from './core.js';
 import type { TrainingData } from './data.js';
-import { EPOCH_RECORD_WORDS, MAX_METRICS, RECORD_HEADER_WORDS, type MetricSetup } from '../ops/training/definition.js';
-
-export type Logs = Record<string, number>;
-
-export interface FitCallbacks {
-  /** After each epoch, with that epoch's `loss`, metrics and validation values. May return a Promise. */
-  onEpochEnd?: (epoch: number, logs: Logs) => unknown;
-  /** After each batch, with the batch's `loss` (mean over the batch) and metrics. May return a Promise. */
-  onBatchEnd?: (batch: number, logs: Logs) => unknown;
-}
+import { copyElements, EPOCH_RECORD_WORDS, NO_RECORD, RECORD_HEADER_WORDS, type MetricSetup } from '../ops/training/definition.js';
+import type { Tensor } from '../tensor.js';
 
 export interface FitOptions {
   /** Default 1. */
@@ -35,12 +30,21 @@ export interface FitOptions {
   shuffle?: boolean;
   /** Fraction of the samples (the last ones, taken before shuffling) held out for validation. */
   validationSplit?: number;
-  /** 0 silent (default), 1 progress bar per epoch (Node; one line per epoch in a page), 2 one line per epoch. */
+  /** `[x, y]` to validate on after each epoch (instead of validationSplit): Tensors or arrays as x and y take them. */
+  validationData?: [unknown, unknown];
+  /** 0 silent (default), 1 Keras's progress bar (live in a Node terminal, else one line per epoch), 2 one line per epoch. */
   verbose?: 0 | 1 | 2;
   /** Makes shuffling reproducible. */
   seed?: number;
   /** One callback object or an array of them, each delivered in order. */
   callbacks?: FitCallbacks | FitCallbacks[];
+  /**
+   * How often training hands back to the host to deliver callbacks (TF.js's meanings): 'auto'
+   * (default: when the trainer reads back anyway, about every half second), 'epoch', 'batch'
+   * (every step: a readback per step, the slowest), 'never' (as rarely as the trainer can), or
+   * a number of milliseconds.
+   */
+  yieldEvery?: YieldEvery;
   /**
    * The epoch to start at (Keras's `initialEpoch`, default 0): epochs run from it to `epochs - 1`
    * and History and callbacks use those numbers. With the same `seed`, each epoch shuffles as it
@@ -50,20 +54,24 @@ export interface FitOptions {
   /**
    * `true`: the model keeps its weights and optimizer state on the host at the end of every epoch,
    * so that a lost GPU device costs at most the epoch in progress. Default false: they are kept at
-   * the end of each group of epochs trained between readbacks (every epoch when a callback is
-   * given; groups of fast epochs can be longer).
+   * the end of each group of epochs trained between readbacks (groups of fast epochs can be
+   * longer than one, callbacks or not; see yieldEvery).
    */
   recoverable?: boolean;
 }
+
+export type YieldEvery = 'auto' | 'batch' | 'epoch' | 'never' | number;
 
 export interface ParsedFitOptions {
   epochs: number;
   batchSize: number;
   shuffle: boolean;
   validationSplit: number;
+  validationData: [unknown, unknown] | null;
   verbose: 0 | 1 | 2;
   seed: number;
-  callbacks: FitCallbacks;
+  callbacks: CallbackList;
+  yieldEvery: YieldEvery;
   initialEpoch: number;
   recoverable: boolean;
 }
@@ -80,10 +88,22 @@ export function parseFitOptions(op: string, options: unknown): ParsedFitOptions 
   if (typeof validationSplit !== 'number' || !(validationSplit >= 0 && validationSplit < 1)) {
     throw new ArgumentError(op, `validationSplit must be a number in [0, 1), got ${describe(validationSplit)}`);
   }
+  const validationData: unknown = o.validationData ?? null;
+  if (validationData !== null) {
+    if (!Array.isArray(validationData) || validationData.length !== 2) {
+      const weights = Array.isArray(validationData) && validationData.length === 3 ? ' (validation sample weights are not supported)' : '';
+      throw new ArgumentError(op, `validationData must be [x, y] (Tensors or arrays), got ${describe(validationData)}${weights}`);
+    }
+    if (o.validationSplit !== undefined) throw new ArgumentError(op, 'give validationSplit or validationData, not both');
+  }
   const verbose = o.verbose ?? 0;
   if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new ArgumentError(op, `verbose must be 0, 1 or 2, got ${describe(verbose)}`);
   if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff)) {
     throw new ArgumentError(op, `seed must be an integer in [0, 2^32), got ${describe(o.seed)}`);
+  }
+  const yieldEvery = o.yieldEvery ?? 'auto';
+  if (!(['auto', 'batch', 'epoch', 'never'].includes(yieldEvery as string) || (typeof yieldEvery === 'number' && yieldEvery > 0 && Number.isFinite(yieldEvery)))) {
+    throw new ArgumentError(op, `yieldEvery must be 'auto', 'batch', 'epoch', 'never' or a positive number of milliseconds, got ${describe(yieldEvery)}`);
   }
   const initialEpoch = o.initialEpoch ?? 0;
   if (typeof initialEpoch !== 'number' || !Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch > epochs) {
@@ -91,50 +111,7 @@ export function parseFitOptions(op: string, options: unknown): ParsedFitOptions 
   }
   const recoverable = o.recoverable ?? false;
   if (typeof recoverable !== 'boolean') throw new ArgumentError(op, `recoverable must be a boolean, got ${describe(recoverable)}`);
-  const seed = o.seed ?? randomSeed();
-  return { epochs, batchSize, shuffle, validationSplit, verbose, seed, callbacks: parseCallbacks(op, o.callbacks), initialEpoch, recoverable };
-}
-
-/**
- * `callbacks`: one object or an array of them (TF.js's and Keras's habit), each delivered in
- * order. Callback objects may be class instances with fields of their own: only `on*` keys are
- * checked, and one that fit does not deliver is refused rather than never called.
- */
-function parseCallbacks(op: string, value: unknown): FitCallbacks {
-  if (value === undefined) return {};
-  const list = Array.isArray(value) ? value : [value];
-  list.forEach((c, i) => {
-    const arg = Array.isArray(value) ? `callbacks[${i}]` : 'callbacks';
-    if (c === null || typeof c !== 'object') throw new ArgumentError(op, `${arg} must be an object with hooks such as onEpochEnd, got ${describe(c)}`);
-    for (const key of allKeys(c)) {
-      if (!/^on[A-Z]/.test(key)) continue;
-      if (!(CALLBACK_HOOKS as readonly string[]).includes(key)) {
-        const guess = closestName(key, CALLBACK_HOOKS);
-        throw new ArgumentError(op, `${arg}.${key} is not a hook fit delivers (${guess ? `did you mean '${guess}'?` : `hooks: ${CALLBACK_HOOKS.join(', ')}`})`);
-      }
-      const hook = (c as Record<string, unknown>)[key];
-      if (hook !== undefined && typeof hook !== 'function') throw new ArgumentError(op, `${arg}.${key} must be a function, got ${describe(hook)}`);
-    }
-  });
-  const objects = list as FitCallbacks[];
-  const merged: FitCallbacks = {};
-  for (const name of CALLBACK_HOOKS) {
-    const hooks = objects.filter((c) => typeof c[name] === 'function');
-    if (hooks.length === 0) continue;
-    merged[name] = async (index: number, logs: Logs) => {
-      for (const c of hooks) await c[name]!.call(c, index, { ...logs });
-    };
-  }
-  return merged;
-}
-
-/** Own and inherited method names (a callback may be a class instance). */
-function allKeys(object: object): string[] {
-  const keys = new Set<string>();
-  for (let o: object | null = object; o && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
-    for (const k of Object.getOwnPropertyNames(o)) if (k !== 'constructor') keys.add(k);
-  }
-  return [...keys];
+  return { epochs, batchSize, shuffle, validationSplit, verbose, seed: o.seed ?? randomSeed(), callbacks: parseCallbacks(op, o.callbacks), yieldEvery, initialEpoch, recoverable, validationData: validationData as [unknown, unknown] | null };
 }
 
 /** How the loss is computed and which metrics are recorded. */
@@ -214,14 +191,19 @@ export interface FitPlan {
   iterationsBefore: number;
   history: History;
   progress: Progress;
-  /** Whether model.stopTraining was set by a callback. */
-  stopRequested: () => boolean;
+  /** The model, whose stopTraining a callback may set. */
+  model: { stopTraining: boolean };
+  /** The records keep each step's loss and metric (for batch callbacks). */
+  stepLogs: boolean;
+  /** The records keep each epoch's weights and optimizer state, to rewind a group to an epoch's end. */
+  snapshots: boolean;
 }
 
-export function makePlan(op: string, core: ModelCore, ctx: CoreContext, data: TrainingData, options: ParsedFitOptions, stopRequested: () => boolean): FitPlan {
+/** `validationRows`: the last rows of `data` that are validationData (null: none given). */
+export function makePlan(op: string, core: ModelCore, ctx: CoreContext, data: TrainingData, options: ParsedFitOptions, model: { stopTraining: boolean }, validationRows: number | null): FitPlan {
   const samples = data.samples;
   // Keras: the validation samples are the last fraction, split off before shuffling.
-  const trainSamples = options.validationSplit > 0 ? Math.floor(samples * (1 - options.validationSplit)) : samples;
+  const trainSamples = validationRows !== null ? samples - validationRows : options.validationSplit > 0 ? Math.floor(samples * (1 - options.validationSplit)) : samples;
   const valSamples = samples - trainSamples;
   if (trainSamples === 0) throw new ArgumentError(op, `validationSplit ${options.validationSplit} leaves no training samples out of ${samples}`);
   if (options.validationSplit > 0 && valSamples === 0) throw new ArgumentError(op, `validationSplit ${options.validationSplit} leaves no validation samples out of ${samples}`);
@@ -230,6 +212,7 @@ export function makePlan(op: string, core: ModelCore, ctx: CoreContext, data: Tr
   const setup = lossSetup(op, core, data.labelKind);
   const keys = ['loss', ...setup.metricKeys];
   if (valSamples > 0) keys.push(...keys.map((k) => `val_${k}`));
+  const progress = new Progress(options.verbose, options.epochs, stepsPerEpoch);
   const history = new History({ epochs: options.epochs, steps: stepsPerEpoch, samples: trainSamples, validationSamples: valSamples, batchSize }, keys);
   return {
     op,
@@ -245,9 +228,20 @@ export function makePlan(op: string, core: ModelCore, ctx: CoreContext, data: Tr
     firstStep: options.initialEpoch * stepsPerEpoch,
     iterationsBefore: core.iterations,
     history,
-    progress: new Progress(options.verbose, options.epochs, stepsPerEpoch),
-    stopRequested,
+    progress,
+    model,
+    stepLogs: options.callbacks.has('onBatchEnd') || progress.live,
+    // Groups span epochs unless they are one step or one epoch (see fit-loop.ts's groupLength).
+    snapshots: options.callbacks.list.length > 0 && !epochGroups(options),
   };
+}
+
+/**
+ * Whether groups are at most one epoch: yieldEvery 'batch' or 'epoch', `recoverable` (the host
+ * copy is taken at every epoch's end), or a user onEpochBegin (what it sets must apply to its epoch).
+ */
+export function epochGroups(options: ParsedFitOptions): boolean {
+  return options.yieldEvery === 'batch' || options.yieldEvery === 'epoch' || options.recoverable || options.callbacks.hasUserHook('onEpochBegin');
 }
 
 /** The optimizer iteration (1-based: Adam's t) of the fit's step `step`. */
@@ -276,6 +270,21 @@ export class Permutations {
     return order;
   }
 }
+/**
+ * The records both paths write (train_records.wgsl): a header, then one EpochRecord (loss and val
+ * loss sums, metric sums, validation metric sums) per epoch of the group; with step logs, one
+ * EpochRecord per step of the group right after them (the step's mean loss and mean metrics); with
+ * snapshots, from a fixed index, each epoch's weights and optimizer state in the flat layout
+ * (weights at each parameter's offset, then each state slot). Indices count EpochRecords.
+ */
+export interface RecordLayout {
+  /** Epochs per group at most. */
+  maxEpochs: number;
+  /** Steps per group at most (their logs), 0 without step logs. */
+  maxSteps: number;
+  /** Words per epoch snapshot, 0 without snapshots. */
+  snapshotWords: number;
+}
 
 /** The seed of epoch `epoch`'s shuffle: the fit's seed and the epoch mixed (a murmur3 finalizer). */
 function epochSeed(seed: number, epoch: number): number {
@@ -285,30 +294,85 @@ function epochSeed(seed: number, epoch: number): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
-/** The records buffer both paths write: a header, then per epoch the loss, metric and validation sums (train_records.wgsl). */
-export interface Records {
-  stopped: boolean;
-  stopEpoch: number;
-  stopBatch: number;
-  lastBatchLoss: number;
-  lastBatchMetrics: Float32Array;
-  epochs: Float32Array;
+
+export function recordLayout(plan: FitPlan, maxEpochs: number, maxSteps: number): RecordLayout {
+  return { maxEpochs, maxSteps: plan.stepLogs ? maxSteps : 0, snapshotWords: snapshotWords(plan) };
 }
 
+/** Words of one epoch's snapshot (0 when the plan keeps none). */
+export function snapshotWords(plan: FitPlan): number {
+  return plan.snapshots ? (1 + plan.core.compiled!.optimizer.slots) * plan.core.flatSize : 0;
+}
+
+/** Words of a records buffer for `epochs` epoch records and nothing else (evaluate, one group without logs). */
 export function recordsWords(epochs: number): number {
   return RECORD_HEADER_WORDS + EPOCH_RECORD_WORDS * epochs;
 }
 
-export function decodeRecords(bytes: ArrayBuffer): Records {
+export function layoutWords(l: RecordLayout): number {
+  return recordsWords(l.maxEpochs + l.maxSteps) + l.maxEpochs * l.snapshotWords;
+}
+
+/** Index (in EpochRecords past the header) of the first snapshot, or NO_RECORD. */
+export function snapshotBase(l: RecordLayout): number {
+  return l.snapshotWords > 0 ? l.maxEpochs + l.maxSteps : NO_RECORD;
+}
+
+/** Words of a group's readback: the header, its epochs, and its step logs if kept. */
+export function groupWords(l: RecordLayout, groupEpochs: number, groupSteps: number): number {
+  return recordsWords(groupEpochs + (l.maxSteps > 0 ? groupSteps : 0));
+}
+
+/** Word of the snapshot of the group's epoch `slot` in the records. */
+function snapshotWord(l: RecordLayout, slot: number): number {
+  return recordsWords(snapshotBase(l)) + slot * l.snapshotWords;
+}
+
+/**
+ * Copies between the snapshot of the group's epoch `slot` in `records` and the trainer's weights
+ * (`weightAt(i)`: parameter i's tensor and offset) and optimizer state: into the snapshot
+ * (`save`), or back out of it (a rewind).
+ */
+export function copySnapshot(plan: FitPlan, records: Tensor, l: RecordLayout, slot: number, weightAt: (i: number) => [Tensor, number], save: boolean): void {
+  const { ctx, op, core } = plan;
+  const state = core.ensureOptimizerState();
+  const base = snapshotWord(l, slot);
+  const flat = core.flatSize;
+  const copy = (a: Tensor, aOffset: number, b: Tensor, bOffset: number, count: number) =>
+    save ? copyElements(ctx, op, a, aOffset, b, bOffset, count) : copyElements(ctx, op, b, bOffset, a, aOffset, count);
+  core.params.forEach((p, i) => {
+    const [weights, offset] = weightAt(i);
+    copy(weights, offset, records, base + p.offset, p.size);
+    for (let k = 1; k <= core.compiled!.optimizer.slots; k++) copy(state, k * flat + p.offset, records, base + k * flat + p.offset, p.size);
+  });
+}
+
+/** Copies parameter i's weights at the end of the group's epoch `slot` from the snapshot into `dst`. */
+export function copySnapshotWeights(plan: FitPlan, records: Tensor, l: RecordLayout, slot: number, dst: Tensor[]): void {
+  const base = snapshotWord(l, slot);
+  plan.core.params.forEach((p, i) => copyElements(plan.ctx, plan.op, records, base + p.offset, dst[i], 0, p.size));
+}
+
+/** A group's records as read back. */
+export interface Records {
+  stopped: boolean;
+  stopEpoch: number;
+  stopBatch: number;
+  /** One EpochRecord of sums per epoch of the group (see epochSums). */
+  epochs: Float32Array;
+  /** One EpochRecord per step of the group (its mean loss and metrics), or empty. */
+  steps: Float32Array;
+}
+
+export function decodeRecords(bytes: ArrayBuffer, groupEpochs: number): Records {
   const u = new Uint32Array(bytes, 0, RECORD_HEADER_WORDS);
-  const f = new Float32Array(bytes, 0, RECORD_HEADER_WORDS);
+  const at = RECORD_HEADER_WORDS * 4;
   return {
     stopped: u[0] !== 0,
     stopEpoch: u[1],
     stopBatch: u[2],
-    lastBatchLoss: f[4],
-    lastBatchMetrics: f.subarray(8, 8 + MAX_METRICS),
-    epochs: new Float32Array(bytes, RECORD_HEADER_WORDS * 4),
+    epochs: new Float32Array(bytes, at, EPOCH_RECORD_WORDS * groupEpochs),
+    steps: new Float32Array(bytes, at + 4 * EPOCH_RECORD_WORDS * groupEpochs),
   };
 }
 
@@ -334,22 +398,10 @@ export function epochLogs(plan: FitPlan, epochs: Float32Array, slot: number): Lo
   return recordLogs(plan.setup.metricKeys, epochs, slot, plan.trainSamples, plan.valSamples);
 }
 
-export function batchLogs(plan: FitPlan, records: Records): Logs {
-  const logs: Logs = { loss: records.lastBatchLoss };
-  plan.setup.metricKeys.forEach((key, k) => (logs[key] = records.lastBatchMetrics[k]));
+/** Logs of the group's `index`-th step: its EpochRecord holds the step's mean loss and metrics. */
+export function stepLogs(plan: FitPlan, records: Records, index: number): Logs {
+  const sums = epochSums(records.steps, index);
+  const logs: Logs = { loss: sums.loss };
+  plan.setup.metricKeys.forEach((key, k) => (logs[key] = sums.metrics[k]));
   return logs;
-}
-
-/**
- * Reports epochs [first, first + count) whose sums are in `records` from slot `slotOfFirst`:
- * History, progress output, onEpochEnd. Returns true when training should stop.
- */
-export async function reportEpochs(plan: FitPlan, records: Records, first: number, count: number, slotOfFirst: number, msPerEpoch: number): Promise<boolean> {
-  for (let k = 0; k < count; k++) {
-    const logs = epochLogs(plan, records.epochs, slotOfFirst + k);
-    plan.history.push(first + k, logs);
-    plan.progress.epochEnd(first + k, msPerEpoch, logs);
-    if (plan.options.callbacks.onEpochEnd) await plan.options.callbacks.onEpochEnd(first + k, { ...logs });
-  }
-  return plan.stopRequested();
 }

@@ -19,6 +19,7 @@ import { modelTopology, type ModelTopology } from './io/topology.js';
 import { saveTo, type SaveDestination } from './io/handlers.js';
 import type { ModelArtifacts, SaveResult } from './io/types.js';
 import type { FitOptions } from './fit-common.js';
+import type { FlatArray } from './data.js';
 import type { History } from './history.js';
 import type { LossConfig, LossName, MetricName } from './losses.js';
 import type { Optimizer } from './optimizers.js';
@@ -46,8 +47,8 @@ export interface CompileOptions {
 }
 
 /** Data `fit`, `predict` and `evaluate` take: a Tensor, or nested arrays (one row per sample). */
-export type ModelInput = Tensor | number[][];
-export type ModelTarget = Tensor | number[][] | number[];
+export type ModelInput = Tensor | number[][] | FlatArray;
+export type ModelTarget = Tensor | number[][] | number[] | FlatArray;
 
 /**
  * A linear stack of layers.
@@ -70,6 +71,27 @@ export interface SummaryOptions {
   print?: boolean;
 }
 
+/** One weight as getWeights returns it. */
+export interface NamedWeight {
+  /** Keras's name: `<layer>/kernel` or `<layer>/bias`. */
+  name: string;
+  shape: number[];
+  values: Float32Array;
+}
+
+/** Options of predict and evaluate. */
+export interface PredictOptions {
+  /** Rows per forward pass. */
+  batchSize?: number;
+}
+
+function parseBatchSize(op: string, options: unknown): number | null {
+  const { batchSize } = checkOptions(op, options, PREDICT_OPTIONS) as PredictOptions;
+  if (batchSize === undefined) return null;
+  if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError(op, `batchSize must be an integer >= 1, got ${describe(batchSize)}`);
+  return batchSize;
+}
+
 const SUMMARY_OPTIONS = { known: ['printFn', 'print'], unsupported: { lineLength: 'the table has a fixed width', positions: 'the table has fixed columns' } };
 const SEQUENTIAL_CONFIG = { known: ['layers', 'name'] };
 
@@ -85,7 +107,11 @@ export class Sequential {
   name = 'sequential';
   /** Set by `loadModel`: whether it compiled the model from the file; null for models built in code. */
   loadInfo: LoadInfo | null = null;
-  /** Set to true (e.g. in a callback) to stop fit after the current epoch (or batch, with onBatchEnd). */
+  /**
+   * Set to true in a callback to stop fit: from onEpochEnd, after that epoch; from onEpochBegin,
+   * before that epoch; from a batch hook, at the end of that batch's epoch. The History ends at
+   * the last epoch run and the model holds that epoch's weights.
+   */
   stopTraining = false;
   /** @internal */
   readonly core = new ModelCore();
@@ -111,6 +137,11 @@ export class Sequential {
   /** The layers, in order. */
   get layers(): readonly Layer[] {
     return this.core.layers;
+  }
+
+  /** The compiled optimizer (TF.js's model.optimizer), or null before compile. Its learningRate may be set between epochs. */
+  get optimizer(): Optimizer | null {
+    return this.core.compiled?.optimizer ?? null;
   }
 
   /** The context the model is bound to, or null before it binds. */
@@ -168,23 +199,24 @@ export class Sequential {
    */
   fit(x: ModelInput, y: ModelTarget, options?: FitOptions): Promise<History> {
     this.stopTraining = false;
-    return fit(this.core, () => this.stopTraining, x, y, options);
+    return fit(this.core, this, x, y, options);
   }
 
-  /** Runs the model forward (synchronous; read the result with `await t.read()`). It takes no options yet. */
-  predict(x: ModelInput, options?: Record<string, never>): Tensor<'float32'> {
-    checkOptions('predict', options, PREDICT_OPTIONS);
-    return predict(this.core, x);
+  /**
+   * Runs the model forward (synchronous; read the result with `await t.read()`). `batchSize`: rows
+   * per forward pass (default: all at once); the results do not depend on it.
+   */
+  predict(x: ModelInput, options?: PredictOptions): Tensor<'float32'> {
+    return predict(this.core, x, parseBatchSize('predict', options));
   }
 
-  /** The loss and metrics over (x, y), as numbers. It takes no options yet. */
-  evaluate(x: ModelInput, y: ModelTarget, options?: Record<string, never>): Promise<Record<string, number>> {
+  /** The loss and metrics over (x, y), as numbers. `batchSize`: rows per forward pass (default 4096). */
+  evaluate(x: ModelInput, y: ModelTarget, options?: PredictOptions): Promise<Record<string, number>> {
     try {
-      checkOptions('evaluate', options, PREDICT_OPTIONS);
+      return evaluate(this.core, x, y, parseBatchSize('evaluate', options));
     } catch (error) {
       return Promise.reject(error);
     }
-    return evaluate(this.core, x, y);
   }
 
   /**
@@ -219,20 +251,24 @@ export class Sequential {
     return text;
   }
 
-  /** The weights in Keras order: per Dense layer its kernel [inputs, units] (row-major), then its bias. */
-  async getWeights(): Promise<Float32Array[]> {
+  /** The weights in Keras order: per Dense layer its kernel [inputs, units] (row-major), then its bias; each with its name and shape. */
+  async getWeights(): Promise<NamedWeight[]> {
     const op = 'getWeights';
     const core = this.core;
     core.checkAlive(op);
     core.build(op);
     await core.resolveContext(op);
     core.ensureWeights(op);
-    const tensors = core.tensors!;
-    return (await Promise.all(tensors.map((t) => t.read()))) as Float32Array[];
+    const values = (await Promise.all(core.tensors!.map((t) => t.read()))) as Float32Array[];
+    return values.map((v, i) => ({ name: core.params[i].name, shape: [...core.params[i].shape], values: v }));
   }
 
-  /** Replaces the weights (Keras order, as getWeights returns them); synchronous. */
-  setWeights(weights: (Float32Array | number[])[]): void {
+  /**
+   * Replaces the weights (Keras order): getWeights's `{ name, shape, values }` objects (the shape
+   * is checked; the name is informational, as Keras's set_weights goes by position) or plain
+   * `Float32Array` / `number[]` values; synchronous.
+   */
+  setWeights(weights: (NamedWeight | Float32Array | number[])[]): void {
     const op = 'setWeights';
     const core = this.core;
     core.checkAlive(op);

@@ -288,7 +288,7 @@ export function optimizerCode(o: Optimizer): OptimizerCode {
   return o.nesterov ? OptimizerCode.Nesterov : OptimizerCode.Momentum;
 }
 
-/** Whether each step's rate depends on the step (Adam's bias correction): the fused trainers upload it per step. */
+/** Whether the rate changes from step to step at a fixed learning rate (Adam's and AdamW's bias correction). */
 export function ratePerStep(o: Optimizer): boolean {
   return o instanceof Adam;
 }
@@ -298,10 +298,14 @@ export function initialSlotValue(o: Optimizer): number {
   return o instanceof Adagrad ? o.initialAccumulatorValue : 0;
 }
 
-/** Step `step`'s update (steps count from 1), with the learning rate as it is now. */
-export function stepParams(o: Optimizer, step: number): StepParams {
+/**
+ * Step `step`'s update (steps count from 1) at `learningRate` (default: the optimizer's rate as it
+ * is now; a schedule passes the epoch's rate). Adam's and AdamW's bias correction is folded into
+ * `rate`, so every optimizer's per-step rate is one number the fused trainers upload per step.
+ */
+export function stepParams(o: Optimizer, step: number, learningRate = o.learningRate): StepParams {
   const code = optimizerCode(o);
-  const lr = o.learningRate;
+  const lr = learningRate;
   const none = { momentum: 0, beta1: 0, beta2: 0, epsilon: 0, rho: 0, decay: 0 };
   if (o instanceof Adam) {
     const rate = (lr * Math.sqrt(1 - Math.pow(o.beta2, step))) / (1 - Math.pow(o.beta1, step));

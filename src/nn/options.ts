@@ -86,25 +86,37 @@ export const COMPILE_OPTIONS: OptionSchema = {
 };
 
 export const FIT_OPTIONS: OptionSchema = {
-  known: ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'verbose', 'seed', 'callbacks', 'initialEpoch', 'recoverable'],
+  known: ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'verbose', 'seed', 'callbacks', 'yieldEvery', 'initialEpoch', 'recoverable'],
   unsupported: {
     classWeight: 'class weights are not supported; repeat the samples of a class to weight it',
     sampleWeight: 'sample weights are not supported; repeat a sample to weight it',
-    validationData: 'separate validation data is not supported yet; hold out the last samples with validationSplit',
     stepsPerEpoch: 'steps per epoch follow from the sample count and batchSize',
     validationSteps: 'validation runs over all held-out samples',
-    yieldEvery: 'yieldEvery is not supported yet: callbacks run at the end of each epoch (onEpochEnd) or step (onBatchEnd)',
   },
 };
 
 /** Callback hooks that fit delivers; other `on*` keys of a callback object are refused. */
-export const CALLBACK_HOOKS = ['onEpochEnd', 'onBatchEnd'] as const;
+export const CALLBACK_HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'] as const;
 
-/** predict and evaluate take no options yet; naming TF.js's ones says what to do instead. */
-export const PREDICT_OPTIONS: OptionSchema = {
-  known: [],
+export const EARLY_STOPPING_CONFIG: OptionSchema = {
+  known: ['monitor', 'minDelta', 'patience', 'mode', 'baseline', 'restoreBestWeights'],
   unsupported: {
-    batchSize: 'batchSize is not supported yet: the whole input runs at once (the results do not depend on it)',
+    verbose: 'EarlyStopping prints nothing; read its stoppedEpoch after fit',
+    startFromEpoch: 'startFromEpoch is not supported: EarlyStopping watches from the first epoch',
+  },
+};
+
+export const REDUCE_LR_CONFIG: OptionSchema = {
+  known: ['monitor', 'factor', 'patience', 'mode', 'minDelta', 'cooldown', 'minLr'],
+  unsupported: { verbose: 'ReduceLROnPlateau prints nothing; read optimizer.learningRate after fit' },
+};
+
+/** predict and evaluate: TF.js's batchSize; its other options say what to do instead. */
+export const PREDICT_OPTIONS: OptionSchema = {
+  known: ['batchSize'],
+  unsupported: {
     verbose: 'predict and evaluate print nothing',
+    steps: 'predict and evaluate run over all of x',
+    sampleWeight: 'sample weights are not supported; repeat a sample to weight it',
   },
 };

@@ -1,8 +1,9 @@
 /**
- * `fit`'s verbose output. In Node (process.stdout), Keras's per-epoch progress bar:
+ * `fit`'s verbose output. verbose 1 in a Node terminal (process.stdout.isTTY): Keras's live
+ * progress bar, redrawn as the steps' logs are delivered (at the end of each group of steps):
  *   Epoch 3/10
  *   32/32 [==============================] - 0s 2ms/step - loss: 0.2312 - accuracy: 0.6250
- * In a page, the same as one console line per epoch. verbose 2 prints the one-line form anywhere.
+ * Elsewhere (a pipe, a file, a page) and with verbose 2: one line per epoch.
  */
 
 function formatLogs(logs: Record<string, number>): string {
@@ -32,6 +33,8 @@ function nodeStdout(): Writer | null {
 
 export class Progress {
   private readonly out: Writer | null;
+  /** Redraws a live bar (verbose 1 in a Node terminal). */
+  readonly live: boolean;
 
   constructor(
     private readonly verbose: number,
@@ -39,6 +42,22 @@ export class Progress {
     private readonly steps: number,
   ) {
     this.out = verbose === 1 ? nodeStdout() : null;
+    this.live = this.out?.isTTY === true;
+  }
+
+  private bar(done: number): string {
+    const filled = Math.floor((30 * done) / this.steps);
+    return `${done}/${this.steps} [${'='.repeat(Math.max(0, filled - 1))}${done === this.steps ? '=' : '>'}${'.'.repeat(30 - Math.max(1, filled))}]`;
+  }
+
+  /** Starts an epoch's bar (live only). */
+  epochBegin(epoch: number): void {
+    if (this.live) this.out!.write(`Epoch ${epoch + 1}/${this.epochs}\n${this.bar(0)}`);
+  }
+
+  /** Redraws the bar after batch `batch` (live only). */
+  batchEnd(batch: number, logs: Record<string, number>): void {
+    if (this.live) this.out!.write(`\r${this.bar(batch + 1)} - ${formatLogs(logs)}\x1b[K`);
   }
 
   /** Prints the end of one epoch (`ms`: its share of the wall time). */
@@ -46,11 +65,8 @@ export class Progress {
     if (this.verbose === 0) return;
     const steps = `${this.steps}/${this.steps}`;
     const timing = `${formatSeconds(ms)} ${formatPerStep(ms / this.steps)}`;
-    if (this.out) {
-      const bar = `[${'='.repeat(30)}]`;
-      this.out.write(`Epoch ${epoch + 1}/${this.epochs}\n${steps} ${bar} - ${timing} - ${formatLogs(logs)}\n`);
-    } else {
-      console.log(`Epoch ${epoch + 1}/${this.epochs} - ${steps} - ${timing} - ${formatLogs(logs)}`);
-    }
+    if (this.live) this.out!.write(`\r${this.bar(this.steps)} - ${timing} - ${formatLogs(logs)}\x1b[K\n`);
+    else if (this.out) this.out.write(`Epoch ${epoch + 1}/${this.epochs} - ${steps} - ${timing} - ${formatLogs(logs)}\n`);
+    else console.log(`Epoch ${epoch + 1}/${this.epochs} - ${steps} - ${timing} - ${formatLogs(logs)}`);
   }
 }

@@ -2,10 +2,10 @@
  * Training path 'fused-small': shaders/train_small.wgsl runs many whole steps in one dispatch
  * (one invocation walks the batch, the forward and backward passes and the optimizer update), so
  * that a small model's step costs microseconds instead of a dozen dispatches. The host uploads
- * the epochs' permutations (and Adam's or AdamW's per-step rates) for a group of epochs, records the group
- * as a few dispatches of bounded length, and reads the group's per-epoch records once. With
- * onEpochEnd a group is one epoch, with onBatchEnd one step, so callbacks see the current
- * weights (they are copied back into the model's tensors before each callback).
+ * the epochs' permutations and the per-step learning rates for a group of epochs, records the
+ * group as a few dispatches of bounded length, and reads the group's records once (per-epoch
+ * sums, per-step logs for batch callbacks; the per-epoch snapshots of the weights and optimizer
+ * state stay on the device for fit-loop.ts to rewind to or copy from).
  *
  * Used when the model is small (see `fitsFusedKernel`): at most 8 stages, every width at most 64,
  * at most 1024 activation values per sample, at most 16384 parameters. Past that, one invocation doing all the
@@ -16,6 +16,7 @@ import {
   copyElements,
   NO_BIAS,
   NO_PERMUTATION,
+  NO_RECORD,
   STAGE_WORDS,
   TRAIN_SMALL_MAX_ACTIVATIONS,
   TRAIN_SMALL_MAX_STAGES,
@@ -24,10 +25,10 @@ import {
   type TrainSmallConfig,
 } from '../ops/training/definition.js';
 import { ACTIVATION_CODE } from './activations.js';
-import { optimizerCode, ratePerStep, stepParams } from './optimizers.js';
+import { AdamW, optimizerCode, ratePerStep, stepParams } from './optimizers.js';
 import type { Stage } from './layers.js';
 import type { ModelCore } from './core.js';
-import { iterationOf, Permutations, recordsWords, type FitPlan } from './fit-common.js';
+import { iterationOf, layoutWords, Permutations, recordLayout, snapshotBase, snapshotWords, type FitPlan } from './fit-common.js';
 import { runFitLoop } from './fit-loop.js';
 
 export const FUSED_MAX_PARAMS = 16384;
@@ -83,19 +84,21 @@ const INITIAL_WORK_PER_MS = 2e4;
 /** Bound on one dispatch (a long dispatch can trip a GPU watchdog) and on a group between readbacks. */
 const DISPATCH_MS = 60;
 const GROUP_MS = 500;
-/** Bound on the words of permutations uploaded per group. */
+/** Bound on the words of permutations, rates and decays uploaded per group. */
 const MAX_AUX_WORDS = 1 << 22;
+/** Bounds on a group's epochs, its step logs and its snapshots (words). */
+const MAX_GROUP_EPOCHS = 1 << 16;
+const MAX_GROUP_STEPS = 1 << 16;
+const MAX_SNAPSHOT_WORDS = 1 << 22;
 
 export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
   const { op, core, ctx, data, setup, options } = plan;
   const stages = setup.stages;
   const optimizer = core.compiled!.optimizer;
-  const adam = ratePerStep(optimizer);
   const P = core.flatSize;
   const realParams = core.params.reduce((a, p) => a + p.size, 0);
   const spe = plan.stepsPerEpoch;
   const epochs = options.epochs;
-  const callbacks = options.callbacks;
   const permutations = new Permutations(options.seed, plan.trainSamples, options.shuffle);
 
   const temps: Tensor[] = [];
@@ -103,8 +106,11 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
   const table = keep(ctx.tensor(stageTable(core, stages)));
   const flat = keep(ctx.tensor(new Float32Array(P)));
   const state = core.ensureOptimizerState();
-  const maxGroupEpochs = Math.max(1, Math.min(epochs, callbacks.onBatchEnd || callbacks.onEpochEnd || options.recoverable ? 1 : 1 << 16));
-  const records = keep(ctx.tensor(new Float32Array(recordsWords(maxGroupEpochs))));
+  const bySnapshots = snapshotWords(plan) > 0 ? Math.floor(MAX_SNAPSHOT_WORDS / snapshotWords(plan)) : Infinity;
+  const bySteps = plan.stepLogs ? Math.floor(MAX_GROUP_STEPS / spe) : Infinity;
+  const maxGroupEpochs = Math.max(1, Math.min(epochs, MAX_GROUP_EPOCHS, bySnapshots, bySteps));
+  const layout = recordLayout(plan, maxGroupEpochs, maxGroupEpochs * spe);
+  const records = keep(ctx.tensor(new Float32Array(layoutWords(layout))));
   const weights = core.tensors!;
 
   core.params.forEach((p, i) => copyElements(ctx, op, weights[i], 0, flat, p.offset, p.size));
@@ -141,24 +147,38 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
   let known = core.fusedWorkPerMs !== null;
   await runFitLoop(plan, {
     records,
-    // As many epochs as fit the time budget (a tenth of it while the speed is a guess).
-    groupSteps(_step, epoch) {
-      const byTime = Math.floor((known ? GROUP_MS : GROUP_MS / 10) * workPerMs / work);
-      const byAux = options.shuffle ? Math.floor(MAX_AUX_WORDS / (plan.trainSamples + (adam ? spe : 0))) : Infinity;
+    layout,
+    // As many epochs as fit the time budget (by default GROUP_MS, a tenth of it while the speed is a guess).
+    groupSteps(_step, epoch, budgetMs) {
+      const budget = budgetMs ?? (known ? GROUP_MS : GROUP_MS / 10);
+      const byTime = Math.floor((budget * workPerMs) / work);
+      const byAux = Math.floor(MAX_AUX_WORDS / ((options.shuffle ? plan.trainSamples : 0) + 2 * spe));
       return Math.max(1, Math.min(epochs - epoch, maxGroupEpochs, byTime, byAux)) * spe;
     },
-    record(step, groupSteps, epoch) {
+    record(step, groupSteps, epoch, epochRates) {
       const groupEpochs = Math.floor((step + groupSteps - 1) / spe) - epoch + 1;
-      // aux: the permutations of the group's epochs, then Adam's (AdamW's) rate for each of its steps.
+      // aux: the permutations of the group's epochs, then (when the rate varies within the group:
+      // Adam's bias correction, a schedule's epochs) the rate of each of its steps, then AdamW's
+      // weight decay of each step (lr * weightDecay at the step's rate). A constant rate stays in
+      // the rule, so that the common case reads no per-step values (bench/HISTORY.md).
       const permWords = options.shuffle ? groupEpochs * plan.trainSamples : 0;
-      const aux = new Uint32Array(Math.max(1, permWords + (adam ? groupSteps : 0)));
+      const ratesVary = ratePerStep(optimizer) || epochRates.some((r) => r !== epochRates[0]);
+      const rateWords = ratesVary ? groupSteps : 0;
+      const decayWords = optimizer instanceof AdamW ? groupSteps : 0;
+      const aux = new Uint32Array(Math.max(1, permWords + rateWords + decayWords));
       if (options.shuffle) for (let e = 0; e < groupEpochs; e++) aux.set(permutations.epoch(epoch + e), e * plan.trainSamples);
-      if (adam) {
-        const rates = new Float32Array(aux.buffer, permWords * 4, groupSteps);
-        for (let k = 0; k < groupSteps; k++) rates[k] = stepParams(optimizer, iterationOf(plan, step + k)).rate;
+      if (ratesVary) {
+        const rates = new Float32Array(aux.buffer, permWords * 4, rateWords);
+        const decays = new Float32Array(aux.buffer, (permWords + rateWords) * 4, decayWords);
+        for (let k = 0; k < groupSteps; k++) {
+          const s = step + k;
+          const update = stepParams(optimizer, iterationOf(plan, s), epochRates[Math.floor(s / spe) - epoch]);
+          rates[k] = update.rate;
+          if (decayWords > 0) decays[k] = update.decay;
+        }
       }
-      // The rule as the optimizer is now: a learning rate set by a callback applies from the next group.
-      const rule = stepParams(optimizer, iterationOf(plan, step));
+      // The rule's fields that do not vary per step (with ratesVary its rate and decay come from aux).
+      const rule = stepParams(optimizer, iterationOf(plan, step), epochRates[0]);
       const auxTensor = ctx.tensor(new Int32Array(aux.buffer));
       const stepsPerDispatch = Math.max(1, Math.floor((DISPATCH_MS * workPerMs) / (work / spe)));
       const bindings = [data.x, data.y, auxTensor, table, flat, state, records];
@@ -170,8 +190,12 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
           stepCount: Math.min(stepsPerDispatch, step + groupSteps - s),
           recordEpoch: epoch,
           permEpoch: options.shuffle ? epoch : NO_PERMUTATION,
+          ratesVary,
           rateBase: permWords,
+          decayBase: permWords + rateWords,
           rateStep: step,
+          stepLogBase: layout.maxSteps > 0 ? groupEpochs : NO_RECORD,
+          snapshotBase: snapshotBase(layout),
         });
       }
       auxTensor.destroy();
@@ -183,6 +207,7 @@ export async function trainFused(plan: FitPlan, lanes: boolean): Promise<void> {
       known = true;
       core.fusedWorkPerMs = workPerMs;
     },
+    weightAt: (i) => [flat, core.params[i].offset],
     syncWeights,
     finish() {
       if (!core.disposed && ctx.alive) syncWeights();

@@ -6,25 +6,28 @@
  * ctx.softmaxCrossEntropy for softmax outputs, loss_rows otherwise), the epoch accumulator (which
  * also flags a non-finite loss), then per stage ctx.denseBackward followed by one optimizer
  * dispatch per parameter tensor. No readback per step: the records of a group of epochs are read
- * once (every epoch or batch when a callback asks). On the cpu backend the same code runs the
- * CPU references of every op.
+ * once (groups of about 64 steps, or as yieldEvery says); with callbacks each epoch's end also
+ * copies the weights and optimizer state into the records (fit-loop.ts rewinds to them). On the
+ * cpu backend the same code runs the CPU references of every op.
  */
 import { activationOptions, slopeReadsInput } from '../linalg.js';
 import type { Tensor } from '../tensor.js';
 import { softmaxCrossEntropy } from '../ops/crossentropy/definition.js';
 import { denseBackward } from '../ops/dense/definition.js';
 import { matmul } from '../ops/matmul/definition.js';
-import { accumulate, activationBackward, columnSums, dropout, gatherRows, lossRows, optimizerStep } from '../ops/training/definition.js';
+import { accumulate, activationBackward, columnSums, dropout, gatherRows, lossRows, NO_RECORD, optimizerStep } from '../ops/training/definition.js';
 import { LabelKind, LossCode } from './losses.js';
 import { stepParams } from './optimizers.js';
 import { forwardStages, stageWeights } from './forward.js';
-import { iterationOf, Permutations, recordsWords, type FitPlan } from './fit-common.js';
+import { copySnapshot, iterationOf, layoutWords, Permutations, recordLayout, type FitPlan } from './fit-common.js';
 import { runFitLoop } from './fit-loop.js';
 
 /** Rows per forward pass over the validation samples. */
 const VALIDATION_CHUNK = 4096;
 /** Steps between submits, so that finished buffers return to the pool during long recordings. */
 const STEPS_PER_SUBMIT = 16;
+/** Steps per group (one readback each) when yieldEvery leaves it to the trainer. */
+const GROUP_STEPS = 64;
 
 /** The loss of `outputs` against `labels`: per-row losses and the gradient with respect to the outputs (logits when fused). */
 export function lossAndGradient(plan: Pick<FitPlan, 'ctx' | 'op' | 'setup'>, outputs: Tensor, labels: Tensor, labelKind: LabelKind): { rowLoss: Tensor; grad: Tensor } {
@@ -40,7 +43,6 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
   const stages = setup.stages;
   const optimizer = core.compiled!.optimizer;
   const spe = plan.stepsPerEpoch;
-  const callbacks = options.callbacks;
   const units = core.outputWidth;
   const xWidth = core.inputWidth!;
   const yWidth = data.labelKind === LabelKind.Dense ? units : 1;
@@ -49,8 +51,10 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
   const labelKind = floatToInt ? LabelKind.IndexInt : data.labelKind;
   const permutations = new Permutations(options.seed, plan.trainSamples, options.shuffle);
   const state = core.ensureOptimizerState();
-  const maxGroupEpochs = callbacks.onBatchEnd || callbacks.onEpochEnd || options.recoverable ? 1 : Math.max(1, Math.min(options.epochs, Math.ceil(64 / spe)));
-  const records = ctx.tensor(new Float32Array(recordsWords(maxGroupEpochs)));
+  const maxGroupEpochs = Math.max(1, Math.min(options.epochs, Math.ceil(GROUP_STEPS / spe)));
+  const layout = recordLayout(plan, maxGroupEpochs, maxGroupEpochs * spe);
+  const records = ctx.tensor(new Float32Array(layoutWords(layout)));
+  const weightAt = (i: number): [Tensor, number] => [core.tensors![i], 0];
   let order: Tensor | null = null;
   let orderEpoch = -1;
 
@@ -75,7 +79,7 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
     return { dx: null, dw, db };
   };
 
-  const trainStep = (step: number, slot: number) => {
+  const trainStep = (step: number, slot: number, stepLog: number, learningRate: number) => {
     const epoch = Math.floor(step / spe);
     const batch = step % spe;
     const start = batch * plan.batchSize;
@@ -88,8 +92,8 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
     const outs = forwardStages(ctx, op, core, stages, xb, iteration);
     const out = outs[outs.length - 1];
     const { rowLoss, grad } = lossAndGradient(plan, out, yb, labelKind);
-    accumulate(ctx, op, rowLoss, out, yb, labelKind, records, { rows, n: units, metrics: setup.metrics, labelKind, slot, validation: false, reset: batch === 0, epoch, batch });
-    const update = stepParams(optimizer, iteration);
+    accumulate(ctx, op, rowLoss, out, yb, labelKind, records, { rows, n: units, metrics: setup.metrics, labelKind, slot, validation: false, reset: batch === 0, epoch, batch, stepLog });
+    const update = stepParams(optimizer, iteration, learningRate);
     const scale = 1 / rows;
     let dy = grad;
     for (let i = stages.length - 1; i >= 0; i--) {
@@ -129,27 +133,36 @@ export async function trainLayerwise(plan: FitPlan): Promise<void> {
       const outs = forwardStages(ctx, op, core, stages, xb, null);
       const out = outs[outs.length - 1];
       const { rowLoss, grad } = lossAndGradient(plan, out, yb, labelKind);
-      accumulate(ctx, op, rowLoss, out, yb, labelKind, records, { rows, n: units, metrics: setup.metrics, labelKind, slot, validation: true, reset: first === 0, epoch, batch: 0 });
+      accumulate(ctx, op, rowLoss, out, yb, labelKind, records, { rows, n: units, metrics: setup.metrics, labelKind, slot, validation: true, reset: first === 0, epoch, batch: 0, stepLog: NO_RECORD });
       for (const t of [xb, yb, rowLoss, grad, ...outs]) t.destroy();
     }
   };
 
   await runFitLoop(plan, {
     records,
+    layout,
     groupSteps: (_step, epoch) => Math.min(maxGroupEpochs, options.epochs - epoch) * spe,
-    record(step, groupSteps, epoch) {
+    record(step, groupSteps, epoch, rates) {
+      const groupEpochs = Math.floor((step + groupSteps - 1) / spe) - epoch + 1;
       for (let s = step; s < step + groupSteps; s++) {
         const slot = Math.floor(s / spe) - epoch;
+        const stepLog = layout.maxSteps > 0 ? groupEpochs + s - step : NO_RECORD;
         // One error scope for the whole step instead of one per op (the ops nest in it).
         ctx.runner.captured(op, () => {
-          trainStep(s, slot);
-          if (s % spe === spe - 1 && plan.valSamples > 0) validate(Math.floor(s / spe), slot);
+          trainStep(s, slot, stepLog, rates[slot]);
+          if (s % spe === spe - 1) {
+            if (plan.valSamples > 0) validate(Math.floor(s / spe), slot);
+            if (layout.snapshotWords > 0) copySnapshot(plan, records, layout, slot, weightAt, true);
+          }
         });
         // The group's first step goes out at once, so that the GPU starts while the host records
         // the next ones (recording 16 steps of the fit-mlp bench took 12 ms).
         if (s === step || (s + 1) % STEPS_PER_SUBMIT === 0) ctx.runner.submit();
       }
     },
+    weightAt,
+    // The model's tensors are the trainer's weights.
+    syncWeights() {},
     finish() {
       (order as Tensor | null)?.destroy();
       records.destroy();

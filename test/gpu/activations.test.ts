@@ -185,7 +185,7 @@ describe('training paths with leakyRelu and with large inputs agree with the cpu
           const model = build();
           model.compile({ loss: 'mse', optimizer: new nn.SGD({ learningRate: 0.1 }), seed: 42, context: ctx });
           await model.fit(x, y, { epochs: 5, batchSize: 4, seed: 5 });
-          out[label] = { weights: (await model.getWeights()).flatMap((w) => Array.from(w)), ran: ctx.lastKernelVariant('fit') };
+          out[label] = { weights: (await model.getWeights()).map((w) => w.values).flatMap((w) => Array.from(w)), ran: ctx.lastKernelVariant('fit') };
           model.dispose();
         }
         gpuCtx.destroy();

@@ -4,7 +4,8 @@
  * the output tensor's buffer; nothing is read back in between.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openGpuPage, type GpuPage } from './page';
+import { expectClose, openGpuPage, type GpuPage } from './page';
+import type * as Training from '../../src/ops/training/definition';
 
 let gpu: GpuPage;
 beforeAll(async () => {
@@ -112,10 +113,14 @@ describe('GPU buffers in and out', () => {
       };
       const uniform = device.createBuffer({ label: 'u', size: 64, usage: GPUBufferUsage.UNIFORM });
       const small = device.createBuffer({ label: 's', size: 16, usage: GPUBufferUsage.STORAGE });
+      const align = device.limits.minStorageBufferOffsetAlignment;
+      const pair = device.createBuffer({ label: 'p', size: 2 * align, usage: GPUBufferUsage.STORAGE });
       const refusals = {
         noStorage: message(() => ctx.fromGpuBuffer(uniform, [4])),
         tooSmall: message(() => ctx.fromGpuBuffer(small, [5])),
-        offset: message(() => ctx.fromGpuBuffer(small, [2], { offset: 256 })),
+        offsets: [4, align / 2, -align, `${align}`].map((offset) => message(() => ctx.fromGpuBuffer(pair, [2], { offset: offset as number }))),
+        pastEnd: message(() => ctx.fromGpuBuffer(pair, [align / 4 + 1], { offset: align })),
+        fitsEnd: message(() => ctx.fromGpuBuffer(pair, [align / 4], { offset: align })),
         notBuffer: message(() => ctx.fromGpuBuffer({} as GPUBuffer, [1])),
         badOption: message(() => ctx.fromGpuBuffer(small, [2], { onw: true } as never)),
         readWithoutCopySrc: await ctx.fromGpuBuffer(small, [4]).read().then(() => 'no error', (e: Error) => `${e.name}: ${e.message}`),
@@ -149,11 +154,16 @@ describe('GPU buffers in and out', () => {
         device: cpu.device,
       };
       ctx.destroy();
-      return { refusals, deviceError, ownedDestroyed, dtype, again: Array.from(again), cpuErrors };
+      return { align, refusals, deviceError, ownedDestroyed, dtype, again: Array.from(again), cpuErrors };
     });
     expect(r.refusals.noStorage).toMatch(/^ArgumentError: fromGpuBuffer: buffer "u" lacks STORAGE in its usage/);
     expect(r.refusals.tooSmall).toBe('ArgumentError: fromGpuBuffer: buffer "s" holds 16 bytes, less than the 20 that shape [5] of float32 needs');
-    expect(r.refusals.offset).toMatch(/^ArgumentError: fromGpuBuffer: options.offset must be 0/);
+    const offsetRule = `options.offset must be a non-negative multiple of ${r.align} bytes (the device's minStorageBufferOffsetAlignment, which storage bindings need)`;
+    expect(r.refusals.offsets).toEqual([`4`, `${r.align / 2}`, `${-r.align}`, `"${r.align}"`].map((got) => `ArgumentError: fromGpuBuffer: ${offsetRule}, got ${got}`));
+    expect(r.refusals.pastEnd).toBe(
+      `ArgumentError: fromGpuBuffer: buffer "p" holds ${2 * r.align} bytes, less than options.offset ${r.align} plus the ${r.align + 4} bytes that shape [${r.align / 4 + 1}] of float32 needs`,
+    );
+    expect(r.refusals.fitsEnd).toBe('no error');
     expect(r.refusals.notBuffer).toMatch(/^ArgumentError: fromGpuBuffer: buffer must be a GPUBuffer/);
     expect(r.refusals.badOption).toBe("ArgumentError: fromGpuBuffer: unknown option 'onw' (did you mean 'own'?)");
     expect(r.refusals.readWithoutCopySrc).toMatch(/^ArgumentError: read: .*lacks COPY_SRC/);
@@ -186,5 +196,158 @@ describe('GPU buffers in and out', () => {
     });
     expect(r.first).toBe('trained');
     expect(r.second).toMatch(/^ArgumentError: fit: x\[1\]\[1\] is not a finite number/);
+  });
+  it('tensors at aligned offsets of one app buffer: ops agree with the CPU reference and leave the bytes around them alone', async () => {
+    const r = await gpu.run(
+      async (nn, util, { training }) => {
+        const device = await util.sharedDevice('raised');
+        const ctx = await nn.createContext({ device });
+        const align = device.limits.minStorageBufferOffsetAlignment;
+        const SENTINEL = -12345.5;
+        // x and y (sizes not multiples of 16 bytes) at offsets 0 and one alignment step, s (a few
+        // long rows: the rows-split kernels) after them, w, b and v at larger offsets; sentinels
+        // fill every byte in between and after.
+        const places = {
+          x: { offset: 0, shape: [3, 5] },
+          y: { offset: align, shape: [4, 6] },
+          s: { offset: 2 * align, shape: [2, 1024] },
+          w: { offset: 64 * align, shape: [5, 7] },
+          b: { offset: 65 * align, shape: [7] },
+          v: { offset: 66 * align, shape: [5, 64] },
+        };
+        const words = new Float32Array((71 * align + 20) / 4).fill(SENTINEL);
+        const values: Record<string, Float32Array> = {};
+        for (const [name, { offset, shape }] of Object.entries(places)) {
+          values[name] = util.randomArray(shape.reduce((a, b) => a * b, 1), offset + 7, -6, 6);
+          words.set(values[name], offset / 4);
+        }
+        const buffer = device.createBuffer({ label: 'app tensors', size: words.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+        device.queue.writeBuffer(buffer, 0, words);
+        const t: Record<string, ReturnType<typeof ctx.fromGpuBuffer>> = {};
+        for (const [name, { offset, shape }] of Object.entries(places)) t[name] = ctx.fromGpuBuffer(buffer, shape, { offset });
+
+        const cmp: { label: string; c: ReturnType<typeof util.compare> }[] = [];
+        for (const name of ['x', 'y', 's']) {
+          const shape = places[name as keyof typeof places].shape;
+          for (const op of ['softmax', 'logSoftmax'] as const) {
+            // The rows-split variant cuts s's rows into segments: every segment a range of s.
+            if (name === 's') ctx.setKernelVariant(op, 'rows-split');
+            const got = await ctx[op](t[name]).read();
+            const ran = ctx.lastKernelVariant(op);
+            cmp.push({ label: `${op}(${name}) ${ran}`, c: util.compare(got, nn.cpu[op](values[name], shape), 1e-6, 1e-5) });
+          }
+        }
+        cmp.push({ label: 'matmul(x, w)', c: util.compare(await ctx.matmul(t.x, t.w).read(), nn.cpu.matmul(values.x, [3, 5], values.w, [5, 7]), 1e-4, 0) });
+        // lanes-texture copies B (row-major, 64 columns) and A (stored transposed, 64 rows) from
+        // their offsets straight into its textures.
+        ctx.setKernelVariant('matmul', 'lanes-texture');
+        const textureCases = [
+          ['matmul(x, v)', t.x, t.v, false, nn.cpu.matmul(values.x, [3, 5], values.v, [5, 64])],
+          ['matmul(v^T, w)', t.v, t.w, true, nn.cpu.matmul(values.v, [5, 64], values.w, [5, 7], { transposeA: true })],
+        ] as const;
+        for (const [label, a, b, transposeA, expected] of textureCases) {
+          const got = await ctx.matmul(a, b, { transposeA }).read();
+          cmp.push({ label: `${label} ${ctx.lastKernelVariant('matmul')}`, c: util.compare(got, expected, 1e-4, 0) });
+        }
+        cmp.push({ label: 'dense(x, w, b, relu)', c: util.compare(await ctx.dense(t.x, t.w, t.b, 'relu').read(), nn.cpu.dense(values.x, [3, 5], values.w, [5, 7], values.b, 'relu'), 1e-4, 0) });
+        cmp.push({ label: 'read(s)', c: util.compare(await t.s.read(), values.s, 0, 0) });
+        const view = t.y.gpuBuffer();
+
+        // The training code's copies write into a given tensor: into one at an offset of a second
+        // buffer, from x and from the middle of y.
+        const T = await (new Function('path', 'return import(path)') as (path: string) => Promise<typeof Training>)(training);
+        const target = device.createBuffer({ label: 'app target', size: 3 * align, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+        device.queue.writeBuffer(target, 0, new Float32Array(3 * align / 4).fill(SENTINEL));
+        const dst = ctx.fromGpuBuffer(target, [20], { offset: align });
+        T.copyElements(ctx, 'copy', t.x, 0, dst, 3, 15);
+        T.copyElements(ctx, 'copy', t.y, 4, dst, 0, 2);
+        const written = Array.from(await ctx.fromGpuBuffer(target, [3 * align / 4]).read());
+        const expectedTarget = new Array(3 * align / 4).fill(SENTINEL);
+        expectedTarget.splice(align / 4, 2, ...values.y.slice(4, 6));
+        expectedTarget.splice(align / 4 + 3, 15, ...values.x);
+
+        // Every byte of the first buffer as written: the ops only read it.
+        const after = await ctx.fromGpuBuffer(buffer, [words.length]).read();
+        let changed = 0;
+        for (let i = 0; i < words.length; i++) if (after[i] !== words[i]) changed++;
+        ctx.destroy();
+        buffer.destroy();
+        target.destroy();
+        return {
+          align,
+          cmp,
+          view: { same: view.buffer === buffer, offset: view.offset, size: view.size },
+          targetMismatches: written.filter((v, i) => v !== expectedTarget[i]).length,
+          changed,
+        };
+      },
+      { training: '/src/ops/training/definition.ts' },
+    );
+    for (const { label, c } of r.cmp) expectClose(label, c);
+    const ran = (prefixes: string[]) => r.cmp.filter((c) => prefixes.some((p) => c.label.startsWith(`${p} `))).map((c) => c.label.split(' ').pop());
+    expect(ran(['softmax(s)', 'logSoftmax(s)'])).toEqual(['rows-split', 'rows-split']);
+    expect(ran(['matmul(x, v)', 'matmul(v^T, w)'])).toEqual(['lanes-texture', 'lanes-texture']);
+    expect(r.view).toEqual({ same: true, offset: r.align, size: 4 * 6 * 4 });
+    expect(r.targetMismatches).toBe(0);
+    expect(r.changed).toBe(0);
+  });
+  it('fit reads training data at offsets, with NaN around it, as it reads the same data uploaded', async () => {
+    const r = await gpu.run(async (nn, util) => {
+      const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
+      const device = ctx.device!;
+      const align = device.limits.minStorageBufferOffsetAlignment;
+      const xs = new Float32Array([0, 0, 0, 1, 1, 0, 1, 1, 0.5, 0.5, 0.2, 0.9, 0.9, 0.2, 0.1, 0.3]);
+      const ys = new Float32Array([0, 1, 1, 0, 1, 0, 1, 0]);
+      // NaN everywhere but the data: a data check or a batch that missed the offset would see it.
+      const words = new Float32Array((3 * align) / 4).fill(NaN);
+      words.set(xs, align / 4);
+      words.set(ys, (2 * align) / 4);
+      const buffer = device.createBuffer({ size: words.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+      device.queue.writeBuffer(buffer, 0, words);
+      const inputs = {
+        offset: [ctx.fromGpuBuffer(buffer, [8, 2], { offset: align }), ctx.fromGpuBuffer(buffer, [8, 1], { offset: 2 * align })],
+        uploaded: [ctx.tensor(xs, [8, 2]), ctx.tensor(ys, [8, 1])],
+      };
+      const losses: Record<string, number[]> = {};
+      for (const [name, [x, y]] of Object.entries(inputs)) {
+        const model = new nn.Sequential([new nn.Dense({ units: 1, inputShape: [2], activation: 'sigmoid' })]);
+        model.compile({ loss: 'mse', optimizer: 'sgd', context: ctx, seed: 3 });
+        const history = await model.fit(x, y, { epochs: 3, batchSize: 4, shuffle: false });
+        losses[name] = history.loss;
+        model.dispose();
+      }
+      ctx.destroy();
+      buffer.destroy();
+      return losses;
+    });
+    expect(r.offset.every(Number.isFinite)).toBe(true);
+    expect(r.offset).toEqual(r.uploaded);
+  });
+
+  it('splits an output larger than a storage binding into ranges of an input at an offset (device at default limits)', async () => {
+    const r = await gpu.run(async (nn, util) => {
+      const device = await util.sharedDevice('default');
+      const ctx = await nn.createContext({ device });
+      const align = device.limits.minStorageBufferOffsetAlignment;
+      // The Jacobian of [9, 1932] probabilities is 134.4 MB against 128 MiB bindings: two ranges
+      // of Jacobian rows, the second reading the input from batch row 8, 32 elements into the
+      // aligned range that starts 61696 bytes past the input's own offset.
+      const [rows, cols] = [9, 1932];
+      const probs = nn.cpu.softmax(util.randomArray(rows * cols, 5, -4, 4), [rows, cols]);
+      const words = new Float32Array((3 * align + probs.byteLength) / 4).fill(-777);
+      words.set(probs, align / 4);
+      const buffer = device.createBuffer({ size: words.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+      device.queue.writeBuffer(buffer, 0, words);
+      ctx.setKernelVariant('softmaxJacobianFromProbs', 'elements-vec4');
+      const J = ctx.softmaxJacobianFromProbs(ctx.fromGpuBuffer(buffer, [rows, cols], { offset: align }));
+      const cmp = util.compare(await J.read(), nn.cpu.softmaxJacobianFromProbs(probs, [rows, cols]), 1e-6, 0);
+      const result = { bytes: J.byteLength, binding: device.limits.maxStorageBufferBindingSize, variant: ctx.lastKernelVariant('softmaxJacobianFromProbs'), cmp };
+      ctx.destroy();
+      buffer.destroy();
+      return result;
+    });
+    expect(r.bytes).toBeGreaterThan(r.binding);
+    expect(r.variant).toBe('elements-vec4');
+    expectClose('softmaxJacobianFromProbs [9, 1932] in ranges of Jacobian rows', r.cmp);
   });
 });

@@ -2,9 +2,11 @@
  * Training on WebGPU: the fused small-model kernels ('fused-lanes': a batch over 4 invocations
  * with subgroups; 'fused-small': one invocation) and the layer-wise path ('layerwise') against
  * the cpu backend (the reference) after 50 seeded steps, the examples'
- * outcomes (XOR, and the reverse experiment's mechanism), TerminateOnNaN, data checks on GPU
+ * outcomes (XOR, and the reverse experiment's mechanism; they and the README's runnable blocks
+ * free what they create), TerminateOnNaN, data checks on GPU
  * tensors, callbacks and validation, and that dispose frees every GPU buffer the model holds.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGpuPage, expectClose, type GpuPage } from './page';
 
@@ -174,7 +176,7 @@ describe('training paths agree with the cpu backend', () => {
           const { compile, callbacks } = typeof c.compile === 'function' ? c.compile() : { compile: c.compile, callbacks: undefined };
           model.compile({ ...compile, metrics, seed: 42, context: ctx } as never);
           const h = await model.fit(c.x, c.y, { epochs: c.epochs, batchSize: c.batch, seed: 5, callbacks, validationSplit: c.split ?? 0 });
-          out[label] = { weights: (await model.getWeights()).flatMap((w) => Array.from(w)), loss: [...h.loss, ...(h.history.val_loss ?? [])], metrics: metrics.flatMap((m) => h.history[m]), ran: ctx.lastKernelVariant('fit') };
+          out[label] = { weights: (await model.getWeights()).flatMap((w) => Array.from(w.values)), loss: [...h.loss, ...(h.history.val_loss ?? [])], metrics: metrics.flatMap((m) => h.history[m]), ran: ctx.lastKernelVariant('fit') };
           model.dispose();
         }
         gpuCtx.destroy();
@@ -217,10 +219,14 @@ describe('the examples', () => {
       // (an import() written here would be rewritten by vitest's transform; the page must do it)
       const load = new Function('path', 'return import(path)') as (path: string) => Promise<{ main: (o: unknown) => Promise<never> }>;
       const example = await load('/examples/xor.ts');
+      const before = ctx.memory();
       const result = await example.main({ context: ctx, quiet: true });
+      const after = ctx.memory();
       ctx.destroy();
-      return result;
+      return { ...result, held: [before.numTensors, before.numBytes, after.numTensors, after.numBytes] };
     });
+    // The example frees what it creates (the model, the predictions).
+    expect(r.held.slice(2)).toEqual(r.held.slice(0, 2));
     expect(r.backend).toBe('webgpu');
     expect(r.path).toBe('fused-lanes');
     for (const row of ['dense_1 (Dense)              (None, 2)                 6', 'activation_1 (Activation)    (None, 2)                 0', 'dense_2 (Dense)              (None, 1)                 3', 'activation_2 (Activation)    (None, 1)                 0', 'Total params: 9', 'Trainable params: 9', 'Non-trainable params: 0']) {
@@ -233,6 +239,42 @@ describe('the examples', () => {
     expect(p10).toBeGreaterThan(0.9);
     expect(r.losses).toHaveLength(10);
   });
+
+  // In a page of its own: the block uses (and so creates or is given) the default context, which
+  // must not outlive it in the shared page.
+  it.each([...readFileSync(new URL('../../README.md', import.meta.url), 'utf8').matchAll(/```js runnable\n([\s\S]*?)```/g)].map((m, i) => [i, m[1]]))(
+    'README runnable block %i runs and frees what it creates',
+    async (_i, code) => {
+      const page = await gpu.page.browser().newPage();
+      try {
+        await page.goto(gpu.page.url());
+        await page.waitForFunction('window.ready === true', { timeout: 60_000 });
+        const r = await page.evaluate(async (code: string) => {
+          const { nn, util } = window as unknown as { nn: Record<string, unknown> & { createContext: (o: unknown) => Promise<{ memory(): { numTensors: number; numBytes: number }; destroy(): void }>; setDefaultContext: (c: unknown) => void }; util: { sharedDevice: (k: string) => Promise<unknown> } };
+          const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
+          nn.setDefaultContext(ctx);
+          // The block's imports name the package's exports: they are passed in by name.
+          const body = code.replace(/^import \{[^}]*\} from 'webgpu-nn';\n/m, '');
+          const names = Object.keys(nn).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k));
+          const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...values: unknown[]) => Promise<void>;
+          const log = console.log;
+          console.log = () => {};
+          const before = ctx.memory();
+          try {
+            await new AsyncFunction(...names, body)(...names.map((k) => nn[k]));
+          } finally {
+            console.log = log;
+          }
+          const after = ctx.memory();
+          ctx.destroy();
+          return [before.numTensors, before.numBytes, after.numTensors, after.numBytes];
+        }, code);
+        expect(r.slice(2)).toEqual(r.slice(0, 2));
+      } finally {
+        await page.close();
+      }
+    },
+  );
 
   // The example's run (10,000 epochs) on the default path for this model; the layer-wise path
   // (a dozen dispatches per step) checks the same mechanism in 1,000 epochs.
@@ -247,14 +289,18 @@ describe('the examples', () => {
         ctx.setKernelVariant('fit', variant);
         const load = new Function('path', 'return import(path)') as (path: string) => Promise<Record<string, unknown> & { main: (o: unknown) => Promise<never> }>;
         const example = await load('/examples/reverse.ts');
+        const before = ctx.memory();
         const result = await example.main({ context: ctx, quiet: true, epochs: epochs === 10_000 ? undefined : epochs });
+        const after = ctx.memory();
         const ran = ctx.lastKernelVariant('fit');
         ctx.destroy();
-        return { ...result, ran, train: example.TRAIN_X as number[][], off: example.OFF_X as number[][] };
+        const held = [before.numTensors, before.numBytes, after.numTensors, after.numBytes];
+        return { ...result, ran, held, train: example.TRAIN_X as number[][], off: example.OFF_X as number[][] };
       },
       { variant, epochs },
     );
     expect(r.ran).toBe(variant);
+    expect(r.held.slice(2)).toEqual(r.held.slice(0, 2));
     const reversed = (x: number[]) => [...x].reverse();
     for (const run of [r.glorot, r.zeroRow]) {
       expect(run.rowAfter).toEqual(run.rowBefore);
@@ -301,8 +347,8 @@ describe('fit on WebGPU', () => {
           epoch: (error as { epoch?: number }).epoch,
           batch: (error as { batch?: number }).batch,
           message: (error as Error).message,
-          weights: (await model.getWeights()).map((w) => Array.from(w)),
-          expected: (await oneStep.getWeights()).map((w) => Array.from(w)),
+          weights: (await model.getWeights()).map((w) => w.values).map((w) => Array.from(w)),
+          expected: (await oneStep.getWeights()).map((w) => w.values).map((w) => Array.from(w)),
           ran: ctx.lastKernelVariant('fit'),
         };
         ctx.destroy();
@@ -368,7 +414,7 @@ describe('fit on WebGPU', () => {
       const ctx = await nn.createContext({ device: await util.sharedDevice('raised') });
       const model = new nn.Sequential([new nn.Dense({ units: 3, inputShape: [2], activation: 'softmax' })]);
       model.compile({ loss: 'sparseCategoricalCrossentropy', optimizer: 'sgd', seed: 1, context: ctx });
-      const before = (await model.getWeights()).map((w) => Array.from(w));
+      const before = (await model.getWeights()).map((w) => w.values).map((w) => Array.from(w));
       const x = ctx.tensor([[0, 0], [0, 1], [1, NaN], [1, 1]]);
       const good = ctx.tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
       const messages: string[] = [];
@@ -379,7 +425,7 @@ describe('fit on WebGPU', () => {
       ] as const) {
         messages.push(await model.fit(xs, ys).then(() => 'resolved', (e: Error) => `${e.name}: ${e.message}`));
       }
-      const after = (await model.getWeights()).map((w) => Array.from(w));
+      const after = (await model.getWeights()).map((w) => w.values).map((w) => Array.from(w));
       ctx.destroy();
       return { messages, unchanged: JSON.stringify(before) === JSON.stringify(after) };
     });
@@ -455,7 +501,7 @@ describe('fit on WebGPU', () => {
           seed: 1,
           callbacks: {
             onEpochEnd: async (epoch) => {
-              if (epoch === 1) inCallback = (await model.getWeights()).flatMap((w) => Array.from(w));
+              if (epoch === 1) inCallback = (await model.getWeights()).map((w) => w.values).flatMap((w) => Array.from(w));
             },
           },
         });
@@ -466,7 +512,7 @@ describe('fit on WebGPU', () => {
           predict: Array.from(await model.predict(x).read()),
           evaluate: await model.evaluate(x, y),
           inCallback,
-          afterTwo: (await two.getWeights()).flatMap((w) => Array.from(w)),
+          afterTwo: (await two.getWeights()).map((w) => w.values).flatMap((w) => Array.from(w)),
         };
         model.dispose();
         two.dispose();
@@ -500,7 +546,7 @@ describe('fit on WebGPU', () => {
           const model = new nn.Sequential([new nn.Dense({ units: 3, inputShape: [2], activation: 'tanh' }), new nn.Dense({ units: 1, activation: 'sigmoid' })]);
           model.compile({ loss: 'mse', optimizer: new nn.Adam({ learningRate: 0.05 }), seed: 4, context: ctx });
           for (const epochs of splits) await model.fit(x, y, { epochs, batchSize: 2, shuffle: false });
-          const w = (await model.getWeights()).map((a) => Array.from(a));
+          const w = (await model.getWeights()).map((w) => w.values).map((a) => Array.from(a));
           model.dispose();
           return w;
         };

@@ -1,6 +1,7 @@
 /** softmaxCrossEntropy: its definition (checks, reference, and the kernels of variants.ts) and its function. */
 import type { CoreContext } from '../../core-context.js';
 import type { Tensor } from '../../tensor.js';
+import { tensorRange } from '../../gpu/tensor-range.js';
 import { ShapeError, SizeLimitError } from '../../errors.js';
 import { formatShape, lastAxisLayout, sameShape } from '../../shape.js';
 import {
@@ -75,11 +76,11 @@ export const softmaxCrossEntropyOp: OpDefinition<[logits: Tensor, labels: Tensor
     return gpu.captured(op, () => {
       const grad = ctx.gpuOutput(op, logits.shape, 'float32', 'gradient');
       const rowLoss = ctx.gpuOutput(op, reduction === 'none' ? leading : [rows], 'float32', 'row losses');
-      const buffers = { logits: logits.storage!.buffer!, labels: labels.storage!.buffer!, grad: grad.storage!.buffer!, rowLoss: rowLoss.storage!.buffer! };
+      const buffers = { logits: tensorRange(logits), labels: tensorRange(labels), grad: tensorRange(grad), rowLoss: tensorRange(rowLoss) };
       recordCrossEntropy(gpu, op, variant, buffers, indexLabels, layout, reduction === 'mean' ? meanScale : 1, chunks);
       if (reduction === 'none') return { loss: rowLoss, grad };
       const loss = ctx.gpuOutput(op, [], 'float32', 'loss');
-      recordLossReduce(gpu, op, rowLoss.storage!.buffer!, loss.storage!.buffer!, rows, reduction === 'mean' ? meanScale : 1);
+      recordLossReduce(gpu, op, tensorRange(rowLoss), tensorRange(loss), rows, reduction === 'mean' ? meanScale : 1);
       rowLoss.destroy();
       return { loss, grad };
     });

@@ -4,6 +4,7 @@
  * binding-sized ranges.
  */
 import type { GpuRuntime } from '../../gpu/runtime.js';
+import type { BufferBinding } from '../../gpu/recorder.js';
 import { chunkRange, planBindingChunks, type Chunk } from '../shared/chunks.js';
 import { defineVariants, variantSet } from '../definition.js';
 import { rows, rowsVec4, workgroup, type CrossEntropyLayout } from './kernels.js';
@@ -49,7 +50,7 @@ export function recordCrossEntropy(
   gpu: GpuRuntime,
   op: string,
   variant: string,
-  buffers: { logits: GPUBuffer; labels: GPUBuffer; grad: GPUBuffer; rowLoss: GPUBuffer },
+  buffers: { logits: BufferBinding; labels: BufferBinding; grad: BufferBinding; rowLoss: BufferBinding },
   indexLabels: boolean,
   layout: CrossEntropyLayout,
   gradScale: number,

@@ -7,7 +7,7 @@ import activationWgsl from '../../../shaders/activation.wgsl?raw';
 import type { KernelSpec } from '../../gpu/kernel.js';
 import { ACTIVATION_PART, DROPOUT_PART, withParts } from '../shared/wgsl-parts.js';
 import type { GpuRuntime } from '../../gpu/runtime.js';
-import type { Binding } from '../../gpu/recorder.js';
+import { wholeVec4s, type Binding } from '../../gpu/recorder.js';
 import { LEAKY_RELU_ALPHA, takesParameter, type Activation } from '../../linalg.js';
 import type { DropoutMask } from '../training/kernels.js';
 
@@ -37,13 +37,12 @@ const ACTIVATION: KernelSpec = { name: 'activation', code: withParts(activationW
 const WORKGROUP = 64;
 
 /**
- * The kernel reads and writes whole vec4s. A range binding is a batch chunk (chunks.ts): it
- * starts aligned and, unless it is the last, covers a multiple of the alignment; the last ends
- * where the tensor does, inside a buffer padded to 16 bytes. So rounding its size up to 16 bytes
- * stays inside the buffer and adds only padding.
+ * The kernel reads and writes whole vec4s. A range binding is a tensor's range or a batch chunk
+ * of one (chunks.ts): it starts aligned and, unless it is the last, covers a multiple of the
+ * alignment; the last ends where the tensor does. So growing it to whole vec4s adds only padding.
  */
-function wholeVec4s(binding: Binding): Binding {
-  return 'offset' in binding ? { ...binding, size: Math.ceil(binding.size / 16) * 16 } : binding;
+function vec4Binding(binding: Binding): Binding {
+  return 'offset' in binding ? wholeVec4s(binding) : binding;
 }
 
 /**
@@ -53,7 +52,7 @@ function wholeVec4s(binding: Binding): Binding {
 export function recordActivation(gpu: GpuRuntime, op: string, a: Binding, b: Binding, out: Binding, count: number, act: PointwiseActivation, mode: 0 | 1, alpha = LEAKY_RELU_ALPHA): void {
   if (count === 0) return;
   const kernel = gpu.kernel(ACTIVATION, { workgroupSize: WORKGROUP, ...activationOverrides({ act }, alpha), mode });
-  gpu.dispatch(op, kernel, [a, b, out].map(wholeVec4s), new Uint32Array([count]), Math.ceil(count / 4 / WORKGROUP));
+  gpu.dispatch(op, kernel, [a, b, out].map(vec4Binding), new Uint32Array([count]), Math.ceil(count / 4 / WORKGROUP));
 }
 
 /** out = x times Dropout's mask (shaders/activation.wgsl's mode 2): Dropout forward, and its gradient. */
@@ -63,5 +62,5 @@ export function recordDropout(gpu: GpuRuntime, op: string, x: Binding, out: Bind
   new Uint32Array(buffer).set([count, m.seed, m.step, m.threshold]);
   new Float32Array(buffer)[4] = m.scale;
   const kernel = gpu.kernel(ACTIVATION, { workgroupSize: WORKGROUP, mode: 2 });
-  gpu.dispatch(op, kernel, [x, x, out].map(wholeVec4s), new Uint32Array(buffer), Math.ceil(count / 4 / WORKGROUP));
+  gpu.dispatch(op, kernel, [x, x, out].map(vec4Binding), new Uint32Array(buffer), Math.ceil(count / 4 / WORKGROUP));
 }

@@ -12,6 +12,8 @@ import type { CoreContext } from '../../core-context.js';
 import { checkOptions, type OptionSchema } from '../../options.js';
 import type { Tensor } from '../../tensor.js';
 import type { GpuRuntime } from '../../gpu/runtime.js';
+import type { BufferBinding } from '../../gpu/recorder.js';
+import { tensorRange } from '../../gpu/tensor-range.js';
 import { ArgumentError, ShapeError, SizeLimitError } from '../../errors.js';
 import { describe, formatShape } from '../../shape.js';
 import { activationOptions, activationSpec, checkDenseOptions, checkFlag, checkSlopeSource, DENSE_OPTIONS, planDense, planDenseBackward, type Activation, type ActivationInput, type DenseOptions, type DensePlan } from '../../linalg.js';
@@ -78,19 +80,20 @@ export const denseOp: OpDefinition<[x: Tensor, w: Tensor, b: Tensor | null | und
     const variant = chooseVariant(ctx, gpu, denseVariants, layout);
     return gpu.captured(op, () => {
       const y = ctx.gpuOutput(op, [batch, units]);
-      const yBuffer = y.storage!.buffer!;
-      const xBuffer = x.storage!.buffer!;
-      const operands = { b: w.storage!.buffer!, bias: bias ? bias.storage!.buffer! : undefined };
+      const yRange = tensorRange(y);
+      const xRange = tensorRange(x);
+      const operands = { b: tensorRange(w), bias: bias ? tensorRange(bias) : undefined };
       // Softmax runs as a second pass over the logits (recordSoftmax splits its own work).
-      const logits = act === 'softmax' ? gpu.allocate(op, batch * units * 4, 'logits') : yBuffer;
+      const scratch = act === 'softmax' ? gpu.allocate(op, batch * units * 4, 'logits') : null;
+      const logits = scratch ?? yRange;
       for (const chunk of rows) {
-        const range = { ...operands, a: chunkRange(xBuffer, chunk, inputs * 4, rows.length === 1), out: chunkRange(logits, chunk, units * 4, rows.length === 1) };
+        const range = { ...operands, a: chunkRange(xRange, chunk, inputs * 4, rows.length === 1), out: chunkRange(logits, chunk, units * 4, rows.length === 1) };
         recordGemm(gpu, op, variant, rowMajorGemm(chunk.count, inputs, units, { biasPerColumn: true }), range, fusion);
       }
-      if (act !== 'softmax') return y;
+      if (!scratch) return y;
       const lines = { outer: batch, length: units, inner: 1 };
-      if (batch * units > 0) recordSoftmax(gpu, op, softmaxVariants.rule(gpu, lines), logits, yBuffer, lines);
-      gpu.pool.release(logits);
+      if (batch * units > 0) recordSoftmax(gpu, op, softmaxVariants.rule(gpu, lines), scratch, yRange, lines);
+      gpu.pool.release(scratch);
       return y;
     });
   },
@@ -223,18 +226,18 @@ export const denseBackwardOp: OpDefinition<[args: DenseBackwardArgs], DenseBackw
       const dx = ctx.gpuOutput(op, [batch, inputs]);
       const dw = ctx.gpuOutput(op, [inputs, units]);
       const db = hasBias ? ctx.gpuOutput(op, [units]) : null;
-      const [xBuffer, wBuffer, slopeBuffer, dslopeBuffer] = [x, w, slopeAt, dy].map((t) => t.storage!.buffer!);
+      const [xRange, wRange, slopeRange, dslopeRange] = [x, w, slopeAt, dy].map(tensorRange);
       const split = rows.length > 1;
       const scratch = {
         dz: materialized ? gpu.allocate(op, batch * units * 4, 'dz') : null,
         dw: split ? gpu.allocate(op, inputs * units * 4, 'dw part') : null,
         db: split && db ? gpu.allocate(op, units * 4, 'db part') : null,
       };
-      const inputRows = (buffer: GPUBuffer, chunk: Chunk) => chunkRange(buffer, chunk, inputs * 4, !split);
-      const unitRows = (buffer: GPUBuffer, chunk: Chunk) => chunkRange(buffer, chunk, units * 4, !split);
+      const inputRows = (buffer: BufferBinding, chunk: Chunk) => chunkRange(buffer, chunk, inputs * 4, !split);
+      const unitRows = (buffer: BufferBinding, chunk: Chunk) => chunkRange(buffer, chunk, units * 4, !split);
       for (const [i, chunk] of rows.entries()) {
-        const slopeRows = unitRows(slopeBuffer, chunk);
-        let dz = unitRows(dslopeBuffer, chunk);
+        const slopeRows = unitRows(slopeRange, chunk);
+        let dz = unitRows(dslopeRange, chunk);
         if (scratch.dz) {
           const formed = unitRows(scratch.dz, chunk);
           if (act === 'softmax') recordSoftmaxVjpRows(gpu, op, slopeRows, dz, formed, chunk.count, units);
@@ -242,14 +245,14 @@ export const denseBackwardOp: OpDefinition<[args: DenseBackwardArgs], DenseBackw
           dz = formed;
         }
         // The first range writes dw and db; the others write scratch and add it in.
-        const dwOut = i === 0 ? dw.storage!.buffer! : scratch.dw!;
-        const dbOut = db && (i === 0 ? db.storage!.buffer! : scratch.db!);
-        recordGemm(gpu, op, dxVariant, rowMajorGemm(chunk.count, units, inputs, { transposeB: true }), { a: dz, aAux: slopeRows, b: wBuffer, out: inputRows(dx.storage!.buffer!, chunk) }, dxFusion);
-        recordGemm(gpu, op, dwVariant, rowMajorGemm(inputs, chunk.count, units, { transposeA: true }), { a: inputRows(xBuffer, chunk), b: dz, bAux: slopeRows, out: dwOut }, dwFusion);
+        const dwOut = i === 0 ? tensorRange(dw) : scratch.dw!;
+        const dbOut = db && (i === 0 ? tensorRange(db) : scratch.db!);
+        recordGemm(gpu, op, dxVariant, rowMajorGemm(chunk.count, units, inputs, { transposeB: true }), { a: dz, aAux: slopeRows, b: wRange, out: inputRows(tensorRange(dx), chunk) }, dxFusion);
+        recordGemm(gpu, op, dwVariant, rowMajorGemm(inputs, chunk.count, units, { transposeA: true }), { a: inputRows(xRange, chunk), b: dz, bAux: slopeRows, out: dwOut }, dwFusion);
         if (dbOut) recordBiasGrad(gpu, op, dz, slopeRows, dbOut, chunk.count, units, fused ? pointwise : 'linear', alpha);
         if (i > 0) {
-          recordAddInto(gpu, op, scratch.dw!, dw.storage!.buffer!, inputs * units);
-          if (db) recordAddInto(gpu, op, scratch.db!, db.storage!.buffer!, units);
+          recordAddInto(gpu, op, scratch.dw!, tensorRange(dw), inputs * units);
+          if (db) recordAddInto(gpu, op, scratch.db!, tensorRange(db), units);
         }
       }
       for (const buffer of Object.values(scratch)) if (buffer) gpu.pool.release(buffer);

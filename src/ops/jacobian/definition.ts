@@ -5,6 +5,7 @@ import { SizeLimitError } from '../../errors.js';
 import { formatShape, lastAxisLayout } from '../../shape.js';
 import { softmaxJacobian as referenceJacobian, softmaxJacobianFromProbs as referenceJacobianFromProbs } from './reference.js';
 import type { GpuRuntime } from '../../gpu/runtime.js';
+import { tensorRange } from '../../gpu/tensor-range.js';
 import type { JacobianLayout } from './kernels.js';
 import { recordJacobian, recordJacobianFromProbs, softmaxJacobianFromProbsVariants, softmaxJacobianVariants } from './variants.js';
 import { chooseVariant, runOp, type OpDefinition, type OpVariants } from '../definition.js';
@@ -54,7 +55,7 @@ function jacobianOp(
       const variant = chooseVariant(ctx, gpu, variants, layout);
       return gpu.captured(op, () => {
         const jac = ctx.gpuOutput(op, outShape);
-        record(gpu, op, variant, input.storage!.buffer!, jac.storage!.buffer!, layout);
+        record(gpu, op, variant, tensorRange(input), tensorRange(jac), layout);
         return jac;
       });
     },

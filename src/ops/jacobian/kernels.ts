@@ -26,7 +26,7 @@ import probsWgsl from '../../../shaders/jacobian_probs.wgsl?raw';
 import probsVec4Wgsl from '../../../shaders/jacobian_probs_vec4.wgsl?raw';
 import type { KernelSpec } from '../../gpu/kernel.js';
 import type { GpuRuntime } from '../../gpu/runtime.js';
-import type { Binding } from '../../gpu/recorder.js';
+import { subRange, type Binding, type BufferBinding } from '../../gpu/recorder.js';
 import { chunkRange, planBindingChunks, type Chunk } from '../shared/chunks.js';
 import { splitRows } from '../shared/per-line.js';
 import type { Variant } from '../definition.js';
@@ -47,7 +47,7 @@ export interface JacobianLayout {
 }
 
 /** A Jacobian variant records the Jacobian of `input` (logits or probabilities) into `output`. */
-export type JacobianVariant = Variant<JacobianLayout, [input: GPUBuffer, output: GPUBuffer, layout: JacobianLayout]>;
+export type JacobianVariant = Variant<JacobianLayout, [input: BufferBinding, output: BufferBinding, layout: JacobianLayout]>;
 
 const WORKGROUP_SIZE = 64;
 /** Jacobian-workgroup size; its tree needs 3 words of workgroup memory per invocation. */
@@ -68,17 +68,18 @@ export function workgroupMaxCols(gpu: GpuRuntime): number {
 }
 
 /**
- * The input range a chunk reads: batch rows [firstRow, endRow) of `buffer`, bound from the
- * aligned offset at or below the first one. `start` is the first row's element offset in it.
+ * The input range a chunk reads: batch rows [firstRow, endRow) of `input`, bound from the
+ * aligned offset at or below the first one (the input's own start is aligned). `start` is the
+ * first row's element offset in it.
  */
-function inputRange(buffer: GPUBuffer, firstRow: number, endRow: number, cols: number, alignment: number, whole: boolean): { binding: Binding; start: number } {
-  if (whole) return { binding: buffer, start: firstRow * cols };
+function inputRange(input: BufferBinding, firstRow: number, endRow: number, cols: number, alignment: number, whole: boolean): { binding: Binding; start: number } {
+  if (whole) return { binding: input, start: firstRow * cols };
   const offset = Math.floor((firstRow * cols * 4) / alignment) * alignment;
   const size = Math.max(4, endRow * cols * 4 - offset);
-  return { binding: { buffer, offset, size }, start: firstRow * cols - offset / 4 };
+  return { binding: subRange(input, offset, size), start: firstRow * cols - offset / 4 };
 }
 
-function recordBlocks(gpu: GpuRuntime, op: string, vec4: boolean, fromLogits: boolean, input: GPUBuffer, output: GPUBuffer, layout: JacobianLayout): void {
+function recordBlocks(gpu: GpuRuntime, op: string, vec4: boolean, fromLogits: boolean, input: BufferBinding, output: BufferBinding, layout: JacobianLayout): void {
   const { cols } = layout;
   const alignment = gpu.limits.minStorageBufferOffsetAlignment;
   const itemBytes = cols * cols * 4;
@@ -95,7 +96,7 @@ function recordBlocks(gpu: GpuRuntime, op: string, vec4: boolean, fromLogits: bo
   }
 }
 
-function recordWorkgroups(gpu: GpuRuntime, op: string, input: GPUBuffer, output: GPUBuffer, layout: JacobianLayout): void {
+function recordWorkgroups(gpu: GpuRuntime, op: string, input: BufferBinding, output: BufferBinding, layout: JacobianLayout): void {
   const { cols } = layout;
   const alignment = gpu.limits.minStorageBufferOffsetAlignment;
   const itemBytes = cols * cols * 4;
@@ -112,7 +113,7 @@ function recordWorkgroups(gpu: GpuRuntime, op: string, input: GPUBuffer, output:
 }
 
 /** Variants that work in Jacobian rows: `rows` (from logits) and `elements(-vec4)` (from probabilities). */
-function recordJacobianRows(gpu: GpuRuntime, op: string, spec: KernelSpec, input: GPUBuffer, output: GPUBuffer, layout: JacobianLayout): void {
+function recordJacobianRows(gpu: GpuRuntime, op: string, spec: KernelSpec, input: BufferBinding, output: BufferBinding, layout: JacobianLayout): void {
   const { rows, cols } = layout;
   const alignment = gpu.limits.minStorageBufferOffsetAlignment;
   const itemBytes = cols * 4;

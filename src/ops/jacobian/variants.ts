@@ -3,6 +3,7 @@
  * adapter profile and shape (see kernels.ts for the measurements).
  */
 import type { GpuRuntime } from '../../gpu/runtime.js';
+import type { BufferBinding } from '../../gpu/recorder.js';
 import { defineVariants, variantSet, type VariantSet } from '../definition.js';
 import {
   block,
@@ -52,13 +53,13 @@ export const softmaxJacobianFromProbsVariants = /* @__PURE__ */ defineVariants<J
 });
 
 /** Records softmaxJacobian of logits `input` into `output` ([rows, cols, cols]). */
-export function recordJacobian(gpu: GpuRuntime, op: string, variant: string, input: GPUBuffer, output: GPUBuffer, layout: JacobianLayout): void {
+export function recordJacobian(gpu: GpuRuntime, op: string, variant: string, input: BufferBinding, output: BufferBinding, layout: JacobianLayout): void {
   if (layout.rows * layout.cols === 0) return;
   FROM_LOGITS.named(variant).record(gpu, op, input, output, layout);
 }
 
 /** Records softmaxJacobianFromProbs of probabilities `input` into `output` ([rows, cols, cols]). */
-export function recordJacobianFromProbs(gpu: GpuRuntime, op: string, variant: string, input: GPUBuffer, output: GPUBuffer, layout: JacobianLayout): void {
+export function recordJacobianFromProbs(gpu: GpuRuntime, op: string, variant: string, input: BufferBinding, output: BufferBinding, layout: JacobianLayout): void {
   if (layout.rows * layout.cols === 0) return;
   FROM_PROBS.named(variant).record(gpu, op, input, output, layout);
 }

@@ -2,6 +2,7 @@
 import type { CoreContext } from '../../core-context.js';
 import type { Tensor } from '../../tensor.js';
 import type { GpuRuntime } from '../../gpu/runtime.js';
+import { tensorRange } from '../../gpu/tensor-range.js';
 import { SizeLimitError } from '../../errors.js';
 import { formatShape } from '../../shape.js';
 import { checkMatmulOptions, MATMUL_OPTIONS, planMatmul, type MatmulOptions, type MatmulPlan } from '../../linalg.js';
@@ -65,7 +66,7 @@ export const matmulOp: OpDefinition<[a: Tensor, b: Tensor, options: MatmulOption
     }
     return gpu.captured(op, () => {
       const out = ctx.gpuOutput(op, plan.outShape);
-      const buffers = { a: a.storage!.buffer!, b: b.storage!.buffer!, out: out.storage!.buffer! };
+      const buffers = { a: tensorRange(a), b: tensorRange(b), out: tensorRange(out) };
       if (parts === 'rows') {
         for (const chunk of rows!) {
           const range = { a: chunkRange(buffers.a, chunk, k * 4, false), b: buffers.b, out: chunkRange(buffers.out, chunk, n * 4, false) };

@@ -14,6 +14,7 @@ import { LOG_SOFTMAX_KERNELS, LOG_SOFTMAX_VJP_KERNELS } from './log-softmax-kern
 import { recordRowwise, rowwiseVariants } from './variants.js';
 import { chooseVariant, runOp, type OpDefinition, type OpVariants } from '../definition.js';
 import { recordInto } from '../shared/output.js';
+import { tensorRange } from '../../gpu/tensor-range.js';
 
 export const logSoftmaxVariants = /* @__PURE__ */ rowwiseVariants('logSoftmax', LOG_SOFTMAX_KERNELS, 1);
 export const softmaxVjpVariants = /* @__PURE__ */ rowwiseVariants('softmaxVjp', SOFTMAX_VJP_KERNELS, 2);
@@ -49,7 +50,7 @@ function rowwiseOp<In extends Tensor[]>(
     webgpu(ctx, gpu, { inputs, axis }) {
       const layout = splitAtAxis(inputs[0].shape, axis);
       const variant = chooseVariant(ctx, gpu, variants, layout);
-      return recordInto(ctx, gpu, op, inputs[0].shape, (y) => recordRowwise(gpu, op, kernels, variant, [...inputs.map((t) => t.storage!.buffer!), y], layout));
+      return recordInto(ctx, gpu, op, inputs[0].shape, (y) => recordRowwise(gpu, op, kernels, variant, [...inputs.map(tensorRange), y], layout));
     },
   };
 }

@@ -4,7 +4,7 @@
  * and shape; how an op declares them with its kernels (definition.ts does, per op).
  */
 import type { GpuRuntime } from '../../gpu/runtime.js';
-import type { Binding } from '../../gpu/recorder.js';
+import type { Binding, BufferBinding } from '../../gpu/recorder.js';
 import { forEachLineChunk, type LineLayout } from '../shared/chunks.js';
 import { rowSplitUsable } from '../shared/row-split.js';
 import { lineTuning } from '../../autotune/ops.js';
@@ -31,7 +31,7 @@ export function chooseRowwiseVariant(gpu: GpuRuntime, layout: LineLayout): strin
  * Records `variant` over `buffers` (the inputs then the output, all of the layout's size), in
  * binding-sized chunks of lines when the tensors outgrow one storage binding.
  */
-export function recordRowwise(gpu: GpuRuntime, op: string, kernels: RowwiseKernels, variant: string, buffers: readonly GPUBuffer[], layout: LineLayout): void {
+export function recordRowwise(gpu: GpuRuntime, op: string, kernels: RowwiseKernels, variant: string, buffers: readonly BufferBinding[], layout: LineLayout): void {
   if (layout.outer * layout.length * layout.inner === 0) return;
   const { record } = VARIANTS.named(variant);
   forEachLineChunk(gpu, op, buffers, layout, (bindings, chunk) => record(gpu, op, kernels, bindings, chunk));

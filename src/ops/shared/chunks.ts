@@ -6,7 +6,7 @@
  */
 import { SizeLimitError } from '../../errors.js';
 import type { GpuRuntime } from '../../gpu/runtime.js';
-import type { Binding } from '../../gpu/recorder.js';
+import { subRange, type Binding, type BufferBinding } from '../../gpu/recorder.js';
 
 function gcd(a: number, b: number): number {
   while (b) [a, b] = [b, a % b];
@@ -52,20 +52,24 @@ export function planBindingChunks(gpu: GpuRuntime, items: number, itemBytes: num
   return planChunks(items, itemBytes, gpu.limits.maxStorageBufferBindingSize, gpu.limits.minStorageBufferOffsetAlignment);
 }
 
-/** Items `chunk` of `buffer` (`itemBytes` each), or the whole buffer when the plan is one range (`whole`). */
-export function chunkRange(buffer: GPUBuffer, chunk: Chunk, itemBytes: number, whole: boolean): Binding {
-  return whole ? buffer : { buffer, offset: chunk.first * itemBytes, size: chunk.count * itemBytes };
+/**
+ * Items `chunk` of `binding` (`itemBytes` each, counted from the binding's start: a tensor's range
+ * starts at an aligned offset, so its chunks do too), or all of it when the plan is one range
+ * (`whole`).
+ */
+export function chunkRange(binding: BufferBinding, chunk: Chunk, itemBytes: number, whole: boolean): BufferBinding {
+  return whole ? binding : subRange(binding, chunk.first * itemBytes, chunk.count * itemBytes);
 }
 
 /**
  * Records `record` once per range of whole outer items of a [outer, length, inner] layout, every
- * buffer bound as the same aligned sub-range; with one range the buffers are bound whole.
+ * buffer bound as the same aligned sub-range; with one range the bindings are used as given.
  * Throws a SizeLimitError when a single aligned step of items does not fit a binding.
  */
 export function forEachLineChunk(
   gpu: GpuRuntime,
   op: string,
-  buffers: readonly GPUBuffer[],
+  buffers: readonly BufferBinding[],
   layout: LineLayout,
   record: (bindings: Binding[], chunk: LineLayout) => void,
 ): void {

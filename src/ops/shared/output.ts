@@ -3,16 +3,18 @@ import type { CoreContext } from '../../core-context.js';
 import type { GpuRuntime } from '../../gpu/runtime.js';
 import type { Shape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
+import type { BufferRange } from '../../gpu/recorder.js';
+import { tensorRange } from '../../gpu/tensor-range.js';
 
 /**
- * A new float32 tensor of `shape` that `record` writes (given its buffer), inside the op's error
+ * A new float32 tensor of `shape` that `record` writes (given its range), inside the op's error
  * scope; the tensor is freed again if recording throws.
  */
-export function recordInto(ctx: CoreContext, gpu: GpuRuntime, op: string, shape: Shape, record: (out: GPUBuffer) => void): Tensor<'float32'> {
+export function recordInto(ctx: CoreContext, gpu: GpuRuntime, op: string, shape: Shape, record: (out: BufferRange) => void): Tensor<'float32'> {
   return gpu.captured(op, () => {
     const y = ctx.gpuOutput(op, shape);
     try {
-      record(y.storage!.buffer!);
+      record(tensorRange(y));
     } catch (error) {
       y.destroy();
       throw error;

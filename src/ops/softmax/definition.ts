@@ -6,6 +6,7 @@ import { softmax as referenceSoftmax } from './reference.js';
 import { recordSoftmax, softmaxVariants } from './variants.js';
 import { chooseVariant, runOp, type OpDefinition } from '../definition.js';
 import { recordInto } from '../shared/output.js';
+import { tensorRange } from '../../gpu/tensor-range.js';
 
 export const softmaxOp: OpDefinition<[x: Tensor, axis: number], { x: Tensor; axis: number }, Tensor<'float32'>> = {
   name: 'softmax',
@@ -17,7 +18,7 @@ export const softmaxOp: OpDefinition<[x: Tensor, axis: number], { x: Tensor; axi
   webgpu(ctx, gpu, { x, axis }) {
     const layout = splitAtAxis(x.shape, axis);
     const variant = chooseVariant(ctx, gpu, softmaxVariants, layout);
-    return recordInto(ctx, gpu, 'softmax', x.shape, (y) => recordSoftmax(gpu, 'softmax', variant, x.storage!.buffer!, y, layout));
+    return recordInto(ctx, gpu, 'softmax', x.shape, (y) => recordSoftmax(gpu, 'softmax', variant, tensorRange(x), y, layout));
   },
 };
 

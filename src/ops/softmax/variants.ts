@@ -3,6 +3,7 @@
  * picks one per adapter profile and shape, and its tuning.
  */
 import type { GpuRuntime } from '../../gpu/runtime.js';
+import type { BufferBinding } from '../../gpu/recorder.js';
 import { forEachLineChunk, type LineLayout } from '../shared/chunks.js';
 import { lineTuning } from '../../autotune/ops.js';
 import { defineVariants, variantSet } from '../definition.js';
@@ -29,7 +30,7 @@ export function chooseSoftmaxVariant(gpu: GpuRuntime, layout: LineLayout): strin
  * Records softmax of `x` into `y` with the given variant, in binding-sized chunks of lines when
  * the tensors outgrow one storage binding.
  */
-export function recordSoftmax(gpu: GpuRuntime, op: string, variant: string, x: GPUBuffer, y: GPUBuffer, layout: LineLayout): void {
+export function recordSoftmax(gpu: GpuRuntime, op: string, variant: string, x: BufferBinding, y: BufferBinding, layout: LineLayout): void {
   if (layout.outer * layout.length * layout.inner === 0) return;
   const { record } = VARIANTS.named(variant);
   forEachLineChunk(gpu, op, [x, y], layout, ([xRange, yRange], chunk) => record(gpu, op, xRange, yRange, chunk));

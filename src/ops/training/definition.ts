@@ -11,6 +11,7 @@ import { LEAKY_RELU_ALPHA, type Activation } from '../../linalg.js';
 import {
   EPOCH_RECORD_WORDS,
   MAX_METRICS,
+  NO_RECORD,
   RECORD_HEADER_WORDS,
   recordAccumulate,
   recordCheckValues,
@@ -25,7 +26,8 @@ import {
   type TrainSmallParams,
 } from './kernels.js';
 import { recordSoftmaxVjpRows } from '../rowwise/variants.js';
-import type { BufferBinding } from '../../gpu/recorder.js';
+import { subRange, type BufferBinding } from '../../gpu/recorder.js';
+import { tensorRange } from '../../gpu/tensor-range.js';
 import { recordActivation, recordDropout } from '../dense/activation.js';
 import { activationBackward as referenceActivationBackward, applyActivation, applyDropout, applyUpdate, LabelKind, lossRow, metricRow, type LossCode, type MetricCode, type StepParams } from './reference.js';
 import { runOp, type OpDefinition } from '../definition.js';
@@ -36,6 +38,7 @@ export {
   MAX_METRICS,
   NO_BIAS,
   NO_PERMUTATION,
+  NO_RECORD,
   RECORD_HEADER_WORDS,
   STAGE_WORDS,
   TRAIN_SMALL_LANES_WIDTH,
@@ -90,8 +93,8 @@ const gatherRowsOp = /* @__PURE__ */ internalOp<GatherArgs, Tensor>(
     const { shape, dtype } = gatherShape(args);
     return gpu.captured(op, () => {
       const out = ctx.gpuOutput(op, shape, dtype, 'batch');
-      const src = source.storage!.buffer!;
-      recordGatherRows(gpu, op, src, index ? index.storage!.buffer! : src, out.storage!.buffer!, rows, width, first, index === null, floatToInt);
+      const src = tensorRange(source);
+      recordGatherRows(gpu, op, src, index ? tensorRange(index) : src, tensorRange(out), rows, width, first, index === null, floatToInt);
       return out;
     });
   },
@@ -135,7 +138,7 @@ const lossRowsOp = /* @__PURE__ */ internalOp<LossRowsArgs, LossRows>(
     return gpu.captured(op, () => {
       const grad = ctx.gpuOutput(op, [rows, n], 'float32', 'loss gradient');
       const rowLoss = ctx.gpuOutput(op, [rows], 'float32', 'row losses');
-      recordLossRows(gpu, op, outputs.storage!.buffer!, labels.storage!.buffer!, grad.storage!.buffer!, rowLoss.storage!.buffer!, rows, n, code, labelKind);
+      recordLossRows(gpu, op, tensorRange(outputs), tensorRange(labels), tensorRange(grad), tensorRange(rowLoss), rows, n, code, labelKind);
       return { grad, rowLoss };
     });
   },
@@ -185,6 +188,12 @@ const accumulateOp = /* @__PURE__ */ internalOp<AccumulateArgs, void>(
       header[3] += 1;
       data[4] = lossSum / p.rows;
       data.set(metricSums.map((v) => v / p.rows), 8);
+      if (p.stepLog !== NO_RECORD) {
+        const logAt = RECORD_HEADER_WORDS + EPOCH_RECORD_WORDS * p.stepLog;
+        data.fill(0, logAt, logAt + EPOCH_RECORD_WORDS);
+        data[logAt] = lossSum / p.rows;
+        data.set(metricSums.map((v) => v / p.rows), logAt + 4);
+      }
     }
     const lossAt = at + (p.validation ? 1 : 0);
     if (p.reset) {
@@ -195,7 +204,7 @@ const accumulateOp = /* @__PURE__ */ internalOp<AccumulateArgs, void>(
     metricSums.forEach((v, k) => (data[metricsAt + k] += v));
   },
   (_ctx, gpu, { op, rowLoss, outputs, labels, records, p }) => {
-    gpu.captured(op, () => recordAccumulate(gpu, op, rowLoss.storage!.buffer!, outputs.storage!.buffer!, labels.storage!.buffer!, records.storage!.buffer!, p));
+    gpu.captured(op, () => recordAccumulate(gpu, op, tensorRange(rowLoss), tensorRange(outputs), tensorRange(labels), tensorRange(records), p));
   },
 );
 
@@ -228,16 +237,16 @@ const optimizerStepOp = /* @__PURE__ */ internalOp<OptimizerStepArgs, void>(
   },
   (_ctx, gpu, { op, param, grad, state, offset, flatSize, records, s, gradScale }) => {
     const count = param.size;
-    const buffer = state.storage!.buffer!;
+    const slots = tensorRange(state);
     const bytes = Math.ceil(count / 4) * 16;
     gpu.captured(op, () =>
       recordOptimizerStep(
         gpu,
         op,
-        param.storage!.buffer!,
-        grad.storage!.buffer!,
-        [1, 2, 3].map((k) => ({ buffer, offset: (k * flatSize + offset) * 4, size: bytes })) as [BufferBinding, BufferBinding, BufferBinding],
-        { buffer: records.storage!.buffer!, offset: 0, size: 16 },
+        tensorRange(param),
+        tensorRange(grad),
+        [1, 2, 3].map((k) => subRange(slots, (k * flatSize + offset) * 4, bytes)) as [BufferBinding, BufferBinding, BufferBinding],
+        subRange(tensorRange(records), 0, 16),
         { ...s, count, gradScale },
       ),
     );
@@ -270,8 +279,8 @@ const activationOp = /* @__PURE__ */ internalOp<ActivationArgs, Tensor>(
   (ctx, gpu, { op, act, x, alpha }) =>
     gpu.captured(op, () => {
       const y = ctx.gpuOutput(op, x.shape, 'float32', 'activation');
-      const xb = x.storage!.buffer!;
-      recordActivation(gpu, op, xb, xb, y.storage!.buffer!, x.size, act, 0, alpha);
+      const xb = tensorRange(x);
+      recordActivation(gpu, op, xb, xb, tensorRange(y), x.size, act, 0, alpha);
       return y;
     }),
 );
@@ -297,10 +306,9 @@ const activationBackwardOp = /* @__PURE__ */ internalOp<ActivationBackwardArgs, 
     const cols = y.shape[y.rank - 1];
     return gpu.captured(op, () => {
       const dx = ctx.gpuOutput(op, y.shape, 'float32', 'activation gradient');
-      const yb = y.storage!.buffer!;
-      const dyb = dy.storage!.buffer!;
-      if (act === 'softmax') recordSoftmaxVjpRows(gpu, op, yb, dyb, dx.storage!.buffer!, y.size / Math.max(cols, 1), cols);
-      else recordActivation(gpu, op, yb, dyb, dx.storage!.buffer!, y.size, act, 1, alpha);
+      const [yb, dyb, dxb] = [y, dy, dx].map(tensorRange);
+      if (act === 'softmax') recordSoftmaxVjpRows(gpu, op, yb, dyb, dxb, y.size / Math.max(cols, 1), cols);
+      else recordActivation(gpu, op, yb, dyb, dxb, y.size, act, 1, alpha);
       return dx;
     });
   },
@@ -317,7 +325,7 @@ const dropoutOp = /* @__PURE__ */ internalOp<{ op: string; x: Tensor; mask: Drop
   (ctx, gpu, { op, x, mask }) =>
     gpu.captured(op, () => {
       const y = ctx.gpuOutput(op, x.shape, 'float32', 'dropout');
-      recordDropout(gpu, op, x.storage!.buffer!, y.storage!.buffer!, x.size, mask);
+      recordDropout(gpu, op, tensorRange(x), tensorRange(y), x.size, mask);
       return y;
     }),
 );
@@ -340,7 +348,7 @@ const columnSumsOp = /* @__PURE__ */ internalOp<{ op: string; a: Tensor }, Tenso
     const [rows, cols] = a.shape;
     return gpu.captured(op, () => {
       const out = ctx.gpuOutput(op, [cols], 'float32', 'column sums');
-      recordColumnSums(gpu, op, a.storage!.buffer!, out.storage!.buffer!, rows, cols);
+      recordColumnSums(gpu, op, tensorRange(a), tensorRange(out), rows, cols);
       return out;
     });
   },
@@ -371,7 +379,7 @@ const checkValuesOp = /* @__PURE__ */ internalOp<{ op: string; checks: ValueChec
   async (ctx, gpu, { op, checks, classes }) => {
     const results = checks.map(({ t, mode }) => {
       const result = ctx.tensor(new Int32Array([-1]));
-      gpu.captured(op, () => recordCheckValues(gpu, op, t.storage!.buffer!, result.storage!.buffer!, t.size, mode, classes));
+      gpu.captured(op, () => recordCheckValues(gpu, op, tensorRange(t), tensorRange(result), t.size, mode, classes));
       return result;
     });
     try {
@@ -404,7 +412,7 @@ const copyOp = /* @__PURE__ */ internalOp<CopyArgs, void>(
     dst.storage!.data!.set(src.storage!.data!.subarray(srcOffset, srcOffset + count), dstOffset);
   },
   (_ctx, gpu, { op, src, srcOffset, dst, dstOffset, count }) => {
-    gpu.captured(op, () => gpu.recorder.copy(op, src.storage!.buffer!, srcOffset * 4, dst.storage!.buffer!, dstOffset * 4, count * 4));
+    gpu.captured(op, () => gpu.copyBuffer(op, tensorRange(src), srcOffset * 4, tensorRange(dst), dstOffset * 4, count * 4));
   },
 );
 
@@ -426,7 +434,7 @@ const trainSmallOp: OpDefinition<[TrainSmallArgs], TrainSmallArgs, void> = {
   name: 'trainSmall',
   check: (_ctx, args) => args,
   reference: null,
-  webgpu: (_ctx, gpu, { op, lanes, tensors, config, params }) => recordTrainSmall(gpu, op, lanes, tensors.map((t) => t.storage!.buffer!), config, params),
+  webgpu: (_ctx, gpu, { op, lanes, tensors, config, params }) => recordTrainSmall(gpu, op, lanes, tensors.map(tensorRange), config, params),
 };
 
 /** Records `params.stepCount` whole training steps of the fused trainer over `tensors` (its bindings). */

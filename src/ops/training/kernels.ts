@@ -61,6 +61,8 @@ export const RECORD_HEADER_WORDS = 12;
 export const EPOCH_RECORD_WORDS = 12;
 /** Metrics one fit records (the components of a vec4 in parts/metrics.wgsl). */
 export const MAX_METRICS = 4;
+/** An index of train_records.wgsl's tail that says "none kept" (its NO_RECORD). */
+export const NO_RECORD = 0xffffffff;
 
 /** The metrics a kernel computes (parts/metrics.wgsl's overrides): their codes, and whether they read softmax of the outputs. */
 export interface MetricSetup {
@@ -106,11 +108,19 @@ export interface TrainSmallParams {
   paramCount: number;
   recordEpoch: number;
   permEpoch: number;
+  /** Whether steps read their rates from aux (else `rule.rate` holds for every step). */
+  ratesVary: boolean;
   rateBase: number;
   rateStep: number;
+  /** AdamW's weight decay of step s is aux[decayBase + s - rateStep] (bits of an f32). */
+  decayBase: number;
+  /** EpochRecord index of step rateStep's log (step s at stepLogBase + s - rateStep), or NO_RECORD. */
+  stepLogBase: number;
+  /** EpochRecord index of the group's first epoch snapshot, or NO_RECORD. */
+  snapshotBase: number;
   /** Step s's optimizer iteration t is iterations + s (modulo 2^32): its Dropout masks' counter. */
   iterations: number;
-  /** The optimizer's step (Adam's and AdamW's rate is replaced per step from aux). */
+  /** The optimizer's step (with ratesVary its rate is replaced per step from aux; AdamW's decay always). */
   rule: StepRule;
 }
 
@@ -132,14 +142,14 @@ export interface TrainSmallConfig {
 }
 
 export const TRAIN_SMALL_MAX_STAGES = 8;
-/** Words of train_model.wgsl's Params before its StepRule (15 fields and 1 of padding: a struct member starts at a multiple of 16 bytes). */
-const TRAIN_SMALL_RULE_WORD = 16;
+/** Words of train_model.wgsl's Params before its StepRule (18 fields and 2 of padding: a struct member starts at a multiple of 16 bytes). */
+const TRAIN_SMALL_RULE_WORD = 20;
 
 export function recordTrainSmall(gpu: GpuRuntime, op: string, lanes: boolean, bindings: Binding[], config: TrainSmallConfig, p: TrainSmallParams): void {
   const buffer = new ArrayBuffer((TRAIN_SMALL_RULE_WORD + STEP_RULE_WORDS) * 4);
   const u = new Uint32Array(buffer);
   const f = new Float32Array(buffer);
-  const ints = [p.firstStep, p.stepCount, p.stepsPerEpoch, p.trainSamples, p.batchSize, p.valStart, p.valCount, p.inputWidth, p.outputWidth, p.paramCount, p.recordEpoch, p.permEpoch, p.rateBase, p.rateStep, p.iterations];
+  const ints = [p.firstStep, p.stepCount, p.stepsPerEpoch, p.trainSamples, p.batchSize, p.valStart, p.valCount, p.inputWidth, p.outputWidth, p.paramCount, p.recordEpoch, p.permEpoch, p.rateBase, p.rateStep, p.decayBase, p.stepLogBase, p.snapshotBase, p.iterations];
   ints.forEach((v, i) => (u[i] = v));
   writeStepRule(f, TRAIN_SMALL_RULE_WORD, p.rule);
   const overrides: Record<string, number> = {
@@ -151,6 +161,10 @@ export function recordTrainSmall(gpu: GpuRuntime, op: string, lanes: boolean, bi
     denseMask: config.denseMask,
     biasMask: config.biasMask,
     dropoutMask: config.dropoutMask,
+    // Constant for a fit (its records layout), so overrides: the kernel's stores compile away without them.
+    logsSteps: p.stepLogBase === NO_RECORD ? 0 : 1,
+    keepsSnapshots: p.snapshotBase === NO_RECORD ? 0 : 1,
+    ratesVary: p.ratesVary ? 1 : 0,
   };
   config.activations.forEach((a, i) => {
     overrides[`act${i}`] = a;
@@ -184,7 +198,7 @@ export function recordGatherRows(
   floatToInt: boolean,
 ): void {
   if (direct && !floatToInt) {
-    gpu.copyBuffer(op, source, first * width * 4, out, rows * width * 4);
+    gpu.copyBuffer(op, source, first * width * 4, out, 0, rows * width * 4);
     return;
   }
   const vec4 = width % 4 === 0;
@@ -207,10 +221,12 @@ export interface AccumulateParams {
   reset: boolean;
   epoch: number;
   batch: number;
+  /** EpochRecord index of the batch's step log, or NO_RECORD. */
+  stepLog: number;
 }
 
 export function recordAccumulate(gpu: GpuRuntime, op: string, rowLoss: Binding, outputs: Binding, labels: Binding, records: Binding, p: AccumulateParams): void {
-  const params = new Uint32Array([p.rows, p.n, p.slot, p.validation ? 1 : 0, p.reset ? 1 : 0, p.epoch, p.batch]);
+  const params = new Uint32Array([p.rows, p.n, p.slot, p.validation ? 1 : 0, p.reset ? 1 : 0, p.epoch, p.batch, p.stepLog]);
   gpu.dispatch(op, gpu.kernel(ACCUMULATE, { ...metricOverrides(p.metrics), labelKind: p.labelKind }), [rowLoss, outputs, labels, records], params, 1);
 }
 
