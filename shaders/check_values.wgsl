@@ -4,8 +4,9 @@
 // "Training kernels: vec4 data check"). mode 0: a float must be
 // finite; mode 1: a float class index must be an integer in [0, classes); mode 2: an int32 class
 // index must be in [0, classes). The smallest bad index lands in result[0] (atomicMin; the host
-// sets it to 0xffffffff first). Storage buffers are padded to 16 bytes, so the last vec4 is in
-// bounds; entries past `count` are ignored.
+// sets it to 0xffffffff first). The host binds whole vec4s (the library pads its buffers to 16
+// bytes; an app's buffer that ends inside the last vec4 is read from a padded copy: GpuRuntime's
+// vec4Input), so the last vec4 is in bounds; entries past `count` are ignored.
 
 struct Params {
   count: u32,

@@ -7,7 +7,7 @@ import { BufferPool } from './buffer-pool.js';
 import { BUFFER_COPY_SRC, BUFFER_QUERY_RESOLVE } from './flags.js';
 import { compileKernel, pipelineCount, type CompiledKernel, type KernelSpec, type Overrides } from './kernel.js';
 import { foldGrid } from './grid.js';
-import { Recorder, bufferAndOffset, type Binding, type BufferBinding } from './recorder.js';
+import { Recorder, bufferAndOffset, wholeVec4s, type Binding, type BufferBinding, type BufferRange } from './recorder.js';
 import type { AdapterInfo } from './device.js';
 import { adapterProfile, type AdapterProfile } from './profile.js';
 
@@ -126,6 +126,22 @@ export class GpuRuntime {
     if (workgroups === 0) return;
     const grid = foldGrid(workgroups, this.limits.maxComputeWorkgroupsPerDimension);
     this.recorder.dispatch(op, kernel, bindings, params, grid);
+  }
+
+  /**
+   * `range` as an input of a kernel that loads whole vec4s over a flat range (the element-wise
+   * activation, the data check): grown to whole vec4s, or, where an app's buffer ends inside the
+   * last vec4 (fromGpuBuffer), copied into a pooled buffer that is, so that the last entries are
+   * loaded rather than clamped away by robust access. The copy goes back to the pool at once: the
+   * pool reuses it only after the next submit.
+   */
+  vec4Input(op: string, range: BufferRange): BufferRange {
+    const grown = wholeVec4s(range);
+    if (grown.size % 16 === 0) return grown;
+    const copy = this.allocate(op, grown.size, 'vec4 copy');
+    this.copyBuffer(op, range, 0, copy, 0, range.size);
+    this.pool.release(copy);
+    return { buffer: copy, offset: 0, size: copy.size };
   }
 
   /** Records a copy of `bytes` bytes from `srcOffset` bytes into `src` to `dstOffset` bytes into `dst`. */

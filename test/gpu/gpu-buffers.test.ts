@@ -197,6 +197,37 @@ describe('GPU buffers in and out', () => {
     expect(r.first).toBe('trained');
     expect(r.second).toMatch(/^ArgumentError: fit: x\[1\]\[1\] is not a finite number/);
   });
+  it("reads the last entries of an app buffer that ends inside a vec4 (the data check, the element-wise activation)", async () => {
+    const r = await gpu.run(async (nn) => {
+      const ctx = await nn.createContext({ backend: 'webgpu' });
+      const device = ctx.device!;
+      // 20 bytes: the kernels that load whole vec4s must not lose entry 4 to robust access.
+      const make = (values: number[]) => {
+        const b = device.createBuffer({ size: 4 * values.length, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+        device.queue.writeBuffer(b, 0, new Float32Array(values));
+        return b;
+      };
+      const xBuffer = make([0.1, 0.2, 0.3, 0.4, NaN]);
+      const model = new nn.Sequential([new nn.Dense({ units: 1, inputShape: [1] })]);
+      model.compile({ loss: 'mse', optimizer: 'sgd', context: ctx });
+      const check = await model.fit(ctx.fromGpuBuffer(xBuffer, [5, 1]), ctx.tensor([[0], [1], [1], [0], [1]]), { epochs: 1 }).then(() => 'trained', (e: Error) => `${e.name}: ${e.message}`);
+      model.dispose();
+      const inputBuffer = make([-1, 2, -3, 4, 5]);
+      const relu = new nn.Sequential([new nn.InputLayer({ inputShape: [5] }), new nn.Activation('relu')]);
+      relu.compile({ loss: 'mse', optimizer: 'sgd', context: ctx });
+      const out = relu.predict(ctx.fromGpuBuffer(inputBuffer, [1, 5])) as import('../../src/index').Tensor;
+      const activated = Array.from(await out.read());
+      out.destroy();
+      relu.dispose();
+      ctx.destroy();
+      xBuffer.destroy();
+      inputBuffer.destroy();
+      return { check, activated };
+    });
+    expect(r.check).toMatch(/^ArgumentError: fit: x\[4\]\[0\] is not a finite number/);
+    expect(r.activated).toEqual([0, 2, 0, 4, 5]);
+  });
+
   it('tensors at aligned offsets of one app buffer: ops agree with the CPU reference and leave the bytes around them alone', async () => {
     const r = await gpu.run(
       async (nn, util, { training }) => {

@@ -39,10 +39,13 @@ const WORKGROUP = 64;
 /**
  * The kernel reads and writes whole vec4s. A range binding is a tensor's range or a batch chunk
  * of one (chunks.ts): it starts aligned and, unless it is the last, covers a multiple of the
- * alignment; the last ends where the tensor does. So growing it to whole vec4s adds only padding.
+ * alignment; the last ends where the tensor does. So growing it to whole vec4s adds only padding,
+ * except over the end of an app's buffer, where an input is read from a padded copy (vec4Input).
+ * Outputs are the library's own buffers, padded to 16 bytes.
  */
-function vec4Binding(binding: Binding): Binding {
-  return 'offset' in binding ? wholeVec4s(binding) : binding;
+function vec4Binding(gpu: GpuRuntime, op: string, binding: Binding, input: boolean): Binding {
+  if (!('offset' in binding)) return binding;
+  return input ? gpu.vec4Input(op, binding) : wholeVec4s(binding);
 }
 
 /**
@@ -52,7 +55,7 @@ function vec4Binding(binding: Binding): Binding {
 export function recordActivation(gpu: GpuRuntime, op: string, a: Binding, b: Binding, out: Binding, count: number, act: PointwiseActivation, mode: 0 | 1, alpha = LEAKY_RELU_ALPHA): void {
   if (count === 0) return;
   const kernel = gpu.kernel(ACTIVATION, { workgroupSize: WORKGROUP, ...activationOverrides({ act }, alpha), mode });
-  gpu.dispatch(op, kernel, [a, b, out].map(vec4Binding), new Uint32Array([count]), Math.ceil(count / 4 / WORKGROUP));
+  gpu.dispatch(op, kernel, [vec4Binding(gpu, op, a, true), vec4Binding(gpu, op, b, true), vec4Binding(gpu, op, out, false)], new Uint32Array([count]), Math.ceil(count / 4 / WORKGROUP));
 }
 
 /** out = x times Dropout's mask (shaders/activation.wgsl's mode 2): Dropout forward, and its gradient. */
@@ -62,5 +65,6 @@ export function recordDropout(gpu: GpuRuntime, op: string, x: Binding, out: Bind
   new Uint32Array(buffer).set([count, m.seed, m.step, m.threshold]);
   new Float32Array(buffer)[4] = m.scale;
   const kernel = gpu.kernel(ACTIVATION, { workgroupSize: WORKGROUP, mode: 2 });
-  gpu.dispatch(op, kernel, [x, x, out].map(vec4Binding), new Uint32Array(buffer), Math.ceil(count / 4 / WORKGROUP));
+  const input = vec4Binding(gpu, op, x, true);
+  gpu.dispatch(op, kernel, [input, input, vec4Binding(gpu, op, out, false)], new Uint32Array(buffer), Math.ceil(count / 4 / WORKGROUP));
 }

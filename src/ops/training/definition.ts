@@ -379,7 +379,7 @@ const checkValuesOp = /* @__PURE__ */ internalOp<{ op: string; checks: ValueChec
   async (ctx, gpu, { op, checks, classes }) => {
     const results = checks.map(({ t, mode }) => {
       const result = ctx.tensor(new Int32Array([-1]));
-      gpu.captured(op, () => recordCheckValues(gpu, op, tensorRange(t), tensorRange(result), t.size, mode, classes));
+      gpu.captured(op, () => recordCheckValues(gpu, op, gpu.vec4Input(op, tensorRange(t)), tensorRange(result), t.size, mode, classes));
       return result;
     });
     try {
