@@ -1,11 +1,11 @@
 /**
  * The training playground: a binary classifier on a 2-D dataset, trained live by the library.
  * Each animation frame runs `fit` for a few epochs on tensors that stay on the device, and that
- * is the frame's one readback: fit's losses (for the loss curve), read together with the host
- * copy of the weights fit keeps; fit times its first call and runs each later one as one group
- * of epochs. The decision map is not read back: the model predicts the grid into a tensor and a render pass on the library's device
- * (decision-map.ts) draws it from that tensor's buffer into a WebGPU canvas, with the training
- * points on a 2-D canvas stacked over it. On the cpu backend (no device) the map is read and
+ * is the frame's one readback: fit's losses (for the loss curve) and the host copy of the weights
+ * fit keeps, in one staging buffer; fit times its first call and runs each later one as one group
+ * of epochs. The decision map is not read back: the model predicts the grid into a tensor and a
+ * render pass on the library's device (decision-map.ts) draws it from that tensor's buffer into a
+ * WebGPU canvas, with the training points on a 2-D canvas stacked over it. On the cpu backend (no device) the map is read and
  * drawn on a 2-D canvas. Pause, step, reset; the same configuration on TF.js's cpu backend on
  * request.
  */

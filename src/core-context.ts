@@ -25,7 +25,7 @@ import { adapterKey } from './autotune/store.js';
 import { VariantRegistry } from './ops/variants.js';
 import type { OpVariants } from './ops/definition.js';
 import { Autotuner, type AutotuneOptions, type AutotuneResult } from './autotune/autotuner.js';
-import type { Backend, BackendName } from './backend/backend.js';
+import type { Backend, BackendName, ReadRequest } from './backend/backend.js';
 import { cpuBackend } from './backend/cpu.js';
 import { webgpuBackend } from './backend/webgpu.js';
 
@@ -400,7 +400,12 @@ export class CoreContext implements TensorOwner {
 
   /** @internal The values of `t`, or its first `elements` values. */
   readTensor(t: Tensor, elements?: number): Promise<TensorData> {
-    return this.runner.read(t, elements);
+    return this.runner.read([{ tensor: t, elements }]).then(([data]) => data);
+  }
+
+  /** @internal Several tensors' values in one readback (see ReadRequest). */
+  readTensors(requests: readonly ReadRequest[]): Promise<TensorData[]> {
+    return this.runner.read(requests);
   }
 
   /** @internal */

@@ -240,7 +240,7 @@ export class Autotuner {
     };
     const { querySet, resolve } = this.timing;
     gpu.captured('autotune', () => gpu.recorder.timed(querySet, resolve, record));
-    const bytes = await gpu.readBack('autotune', resolve, 16);
+    const [bytes] = await gpu.readBack('autotune', [{ source: resolve, bytes: 16 }]);
     const ticks = new BigUint64Array(bytes);
     return { deviceMs: Number(ticks[1] - ticks[0]) / 1e6, wallMs: performance.now() - t0 };
   }

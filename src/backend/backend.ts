@@ -9,14 +9,20 @@ import type { GpuRuntime } from '../gpu/runtime.js';
 
 export type BackendName = 'webgpu' | 'cpu';
 
+/** What a read wants: the first `elements` values of `tensor` (all of them without it). */
+export interface ReadRequest {
+  tensor: Tensor;
+  elements?: number;
+}
+
 export interface Backend {
   readonly name: BackendName;
   /** The WebGPU runtime (device, pool, recorder), or null on the cpu backend. */
   readonly gpu: GpuRuntime | null;
   /** Storage holding a copy of `values`. */
   upload(op: string, values: TensorData): TensorStorage;
-  /** The first `elements` values of `t` (all of them by default). */
-  read(t: Tensor, elements?: number): Promise<TensorData>;
+  /** The first `elements` values of each tensor (all of them by default), in one readback. */
+  read(requests: readonly ReadRequest[]): Promise<TensorData[]>;
   /** Frees storage (back to the pool where there is one; an app's buffer only if the tensor owns it). */
   release(storage: TensorStorage): void;
   /** Runs `def`'s reference or kernels on checked arguments. */

@@ -6,10 +6,11 @@ export const cpuBackend: Backend = {
   name: 'cpu',
   gpu: null,
   upload: (_op, values) => ({ buffer: null, offset: 0, data: values.slice() }),
-  read: async (t, elements) => {
-    const data = t.storage!.data!;
-    return elements === undefined ? data.slice() : data.slice(0, elements);
-  },
+  read: async (requests) =>
+    requests.map(({ tensor, elements }) => {
+      const data = tensor.storage!.data!;
+      return elements === undefined ? data.slice() : data.slice(0, elements);
+    }),
   release: () => {},
   run(ctx, def, args) {
     if (!def.reference) throw new BackendUnavailableError(def.name, `${def.name} runs only on the webgpu backend`);

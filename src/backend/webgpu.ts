@@ -11,13 +11,16 @@ export function webgpuBackend(gpu: GpuRuntime): Backend {
     name: 'webgpu',
     gpu,
     upload: (op, values) => ({ buffer: gpu.upload(op, values), offset: 0, data: null }),
-    read: async (t, elements) => {
-      const range = tensorRange(t);
-      if (t.storage!.external && (range.buffer.usage & BUFFER_COPY_SRC) === 0) {
-        throw new ArgumentError('read', `the tensor is over an app's buffer ("${range.buffer.label}") whose usage lacks COPY_SRC, which reading it back needs`);
-      }
-      const bytes = await gpu.read('read', range, elements === undefined ? t.byteLength : elements * 4);
-      return t.dtype === 'int32' ? new Int32Array(bytes) : new Float32Array(bytes);
+    read: async (requests) => {
+      const parts = requests.map(({ tensor: t, elements }) => {
+        const range = tensorRange(t);
+        if (t.storage!.external && (range.buffer.usage & BUFFER_COPY_SRC) === 0) {
+          throw new ArgumentError('read', `the tensor is over an app's buffer ("${range.buffer.label}") whose usage lacks COPY_SRC, which reading it back needs`);
+        }
+        return { source: range, bytes: elements === undefined ? t.byteLength : elements * 4 };
+      });
+      const data = await gpu.read('read', parts);
+      return data.map((bytes, i) => (requests[i].tensor.dtype === 'int32' ? new Int32Array(bytes) : new Float32Array(bytes)));
     },
     release: (storage) => {
       if (storage.external) {

@@ -24,6 +24,12 @@ export interface BufferRange {
 }
 /** A whole buffer or a byte range of one. */
 export type BufferBinding = GPUBuffer | BufferRange;
+
+/** One part of a readback: the first `bytes` of `source`. */
+export interface ReadPart {
+  source: BufferBinding;
+  bytes: number;
+}
 /** A buffer binding, or a texture (bound through a view). */
 export type Binding = BufferBinding | { texture: GPUTexture };
 
@@ -168,18 +174,30 @@ export class Recorder {
     this.pool.submitted();
   }
 
-  /** Copies the first `bytes` of `source` to the host once all recorded work is done. */
-  async readBuffer(op: string, source: BufferBinding, bytes: number): Promise<ArrayBuffer> {
-    const copied = Math.ceil(bytes / 4) * 4;
-    const size = Math.max(4, copied);
-    const staging = this.device.createBuffer({ label: `${op} readback`, size, usage: BUFFER_MAP_READ | BUFFER_COPY_DST });
+  /**
+   * Copies the first `bytes` of each part's `source` to the host once all recorded work is done,
+   * through one staging buffer and one mapping: reads wanted together (a training group's
+   * records, weights and optimizer state) cost one round trip, not one each.
+   */
+  async readBuffers(op: string, parts: readonly ReadPart[]): Promise<ArrayBuffer[]> {
+    // Each part starts at a multiple of 4 bytes, as copyBufferToBuffer requires.
+    const starts: number[] = [];
+    let size = 0;
+    for (const part of parts) {
+      starts.push(size);
+      size += Math.ceil(part.bytes / 4) * 4;
+    }
+    const staging = this.device.createBuffer({ label: `${op} readback`, size: Math.max(4, size), usage: BUFFER_MAP_READ | BUFFER_COPY_DST });
     this.readbacks.add(staging);
     try {
-      const [buffer, offset] = bufferAndOffset(source);
-      this.copy(op, buffer, offset, staging, 0, copied);
+      parts.forEach((part, i) => {
+        const [buffer, offset] = bufferAndOffset(part.source);
+        if (part.bytes > 0) this.copy(op, buffer, offset, staging, starts[i], Math.ceil(part.bytes / 4) * 4);
+      });
       this.submit();
       await staging.mapAsync(MAP_MODE_READ);
-      return staging.getMappedRange(0, size).slice(0, bytes);
+      const mapped = staging.getMappedRange(0, Math.max(4, size));
+      return parts.map((part, i) => mapped.slice(starts[i], starts[i] + part.bytes));
     } finally {
       this.readbacks.delete(staging);
       staging.destroy();

@@ -7,7 +7,7 @@ import { BufferPool } from './buffer-pool.js';
 import { BUFFER_COPY_SRC, BUFFER_QUERY_RESOLVE } from './flags.js';
 import { compileKernel, pipelineCount, type CompiledKernel, type KernelSpec, type Overrides } from './kernel.js';
 import { foldGrid } from './grid.js';
-import { Recorder, bufferAndOffset, wholeVec4s, type Binding, type BufferBinding, type BufferRange } from './recorder.js';
+import { Recorder, bufferAndOffset, wholeVec4s, type Binding, type BufferBinding, type BufferRange, type ReadPart } from './recorder.js';
 import type { AdapterInfo } from './device.js';
 import { adapterProfile, type AdapterProfile } from './profile.js';
 
@@ -162,22 +162,23 @@ export class GpuRuntime {
   }
 
   /**
-   * Reads the first `bytes` of `source` once the recorded work is done. Settles with the
-   * library's errors: DeviceLostError when the device is lost before the data arrives,
-   * ContextDestroyedError when the context is destroyed (the browser's error as `cause`).
+   * Reads the first `bytes` of each part's `source` once the recorded work is done, in one
+   * readback (Recorder.readBuffers). Settles with the library's errors: DeviceLostError when the
+   * device is lost before the data arrives, ContextDestroyedError when the context is destroyed
+   * (the browser's error as `cause`).
    */
-  async read(op: string, source: BufferBinding, bytes: number): Promise<ArrayBuffer> {
-    const data = await this.readBack(op, source, bytes);
+  async read(op: string, parts: readonly ReadPart[]): Promise<ArrayBuffer[]> {
+    const data = await this.readBack(op, parts);
     await this.checkErrors();
     return data;
   }
 
   /** read() without reporting other ops' WebGPU errors (the autotuner's timings use it). */
-  async readBack(op: string, source: BufferBinding, bytes: number): Promise<ArrayBuffer> {
+  async readBack(op: string, parts: readonly ReadPart[]): Promise<ArrayBuffer[]> {
     this.checkAlive(op);
-    let data: ArrayBuffer;
+    let data: ArrayBuffer[];
     try {
-      data = await this.captured(op, () => this.recorder.readBuffer(op, source, bytes));
+      data = await this.captured(op, () => this.recorder.readBuffers(op, parts));
     } catch (error) {
       throw await this.readFailure(op, error);
     }
@@ -229,7 +230,8 @@ export class GpuRuntime {
     }
     const { querySet, resolve } = this.timing;
     this.captured('timing', () => this.recorder.timed(querySet, resolve, fn));
-    const ticks = new BigUint64Array(await this.read('timing', resolve, 16));
+    const [bytes] = await this.read('timing', [{ source: resolve, bytes: 16 }]);
+    const ticks = new BigUint64Array(bytes);
     return Number(ticks[1] - ticks[0]) / 1e6;
   }
 

@@ -8,7 +8,8 @@ import { checkOptions } from '../options.js';
 import { COMPILE_OPTIONS } from './options.js';
 import { ArgumentError, ContextMismatchError, DeviceLostError, ShapeError } from '../errors.js';
 import type { CoreContext } from '../core-context.js';
-import { Tensor } from '../tensor.js';
+import { Tensor, type TensorData } from '../tensor.js';
+import type { ReadRequest } from '../backend/backend.js';
 import { describe, formatShape } from '../shape.js';
 import { Activation, Dense, Dropout, Flatten, InputLayer, buildStages, type Layer, type Stage } from './layers.js';
 import { initialize } from './initializers.js';
@@ -211,19 +212,28 @@ export class ModelCore {
   }
 
   /**
-   * Reads the weights and the optimizer's state slots from the bound context (`iterations`: the
-   * optimizer's count they correspond to). The reads are recorded before the first await, so
-   * they see exactly the work recorded before the call.
+   * What a host copy reads from the bound context: each weight tensor, then the optimizer's state
+   * (from its gradient slot on, which hostState skips). Callers put them in one readback with
+   * their own reads (ctx.readTensors), recorded before the first await, so that they see exactly
+   * the work recorded before the call.
    */
-  async captureHost(iterations: number): Promise<HostState> {
-    const ctx = this.ctx!;
+  hostReads(): ReadRequest[] {
     const slots = this.compiled?.optimizer.slots ?? 0;
-    const state = this.optimizerState;
-    const [weights, slotValues] = await Promise.all([
-      Promise.all(this.tensors!.map((t) => ctx.readTensor(t) as Promise<Float32Array>)),
-      state && slots > 0 ? (ctx.readTensor(state, (1 + slots) * this.flatSize) as Promise<Float32Array>) : null,
-    ]);
-    return { weights, optimizer: slotValues ? slotValues.slice(this.flatSize) : null, iterations };
+    const reads: ReadRequest[] = this.tensors!.map((tensor) => ({ tensor }));
+    if (this.optimizerState && slots > 0) reads.push({ tensor: this.optimizerState, elements: (1 + slots) * this.flatSize });
+    return reads;
+  }
+
+  /** The host copy from the values of hostReads() (`iterations`: the optimizer's count they correspond to). */
+  hostState(values: TensorData[], iterations: number): HostState {
+    const weights = values.slice(0, this.params.length) as Float32Array[];
+    const state = values[this.params.length] as Float32Array | undefined;
+    return { weights, optimizer: state ? state.slice(this.flatSize) : null, iterations };
+  }
+
+  /** Reads the weights and the optimizer's state slots from the bound context (see hostReads). */
+  async captureHost(iterations: number): Promise<HostState> {
+    return this.hostState(await this.ctx!.readTensors(this.hostReads()), iterations);
   }
 
   /**

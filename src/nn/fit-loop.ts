@@ -153,10 +153,11 @@ export async function runFitLoop(plan: FitPlan, runner: FitRunner): Promise<void
       for (let k = 1; k < groupEpochs; k++) rates.push(callbacks.plannedRate(epoch + k, rates[k - 1]));
       const t0 = performance.now();
       runner.record(step, groupSteps, epoch, rates);
-      const records = ctx.readTensor(runner.records, groupWords(runner.layout, groupEpochs, groupSteps));
       const endsEpoch = (step + groupSteps) % spe === 0;
       runner.syncWeights();
-      const [values, kept] = await Promise.all([records, endsEpoch ? core.captureHost(iterationsAt(step + groupSteps)) : null]);
+      // The records, and at an epoch's end the host copy, in one readback.
+      const [values, ...host] = await ctx.readTensors([{ tensor: runner.records, elements: groupWords(runner.layout, groupEpochs, groupSteps) }, ...(endsEpoch ? core.hostReads() : [])]);
+      const kept = endsEpoch ? core.hostState(host, iterationsAt(step + groupSteps)) : null;
       const ms = performance.now() - t0;
       runner.measured?.(ms, groupSteps);
       const rec = decodeRecords(values.buffer as ArrayBuffer, groupEpochs);

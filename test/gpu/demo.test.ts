@@ -381,29 +381,27 @@ describe('training playground', () => {
         await p.page.click('#play');
         await p.page.waitForFunction(() => window.demo.ready && document.getElementById('play')!.textContent === 'Train' && !document.querySelector('button:disabled'));
       };
-      // One readback a frame: fit's (its losses, and the host copy of the weights read with them);
-      // the map is drawn from the prediction's GPU buffer. Readbacks are counted as waits: the
-      // reads of one readback are issued together, so a wait starts where a mapAsync finds none
-      // in flight. The first frame's fit sizes its epochs' groups from a guess: counted after it.
+      // One readback a frame: fit's (its losses, and the host copy of the weights and optimizer
+      // state, in one staging buffer: one mapAsync); the map is drawn from the prediction's GPU
+      // buffer. The first frame's fit sizes its epochs' groups from a guess: counted after it.
       await p.page.evaluate(() => {
-        const counted = globalThis as unknown as { waits: number };
-        counted.waits = 0;
-        let inFlight = 0;
+        const counted = globalThis as unknown as { readbacks: number };
+        counted.readbacks = 0;
         const mapAsync = GPUBuffer.prototype.mapAsync;
         GPUBuffer.prototype.mapAsync = function (this: GPUBuffer, ...args: Parameters<GPUBuffer['mapAsync']>) {
-          if (inFlight++ === 0) counted.waits++;
-          return mapAsync.apply(this, args).finally(() => inFlight--);
+          counted.readbacks++;
+          return mapAsync.apply(this, args);
         };
       });
-      const waits = () => p.page.evaluate(() => (globalThis as unknown as { waits: number }).waits);
+      const readbacks = () => p.page.evaluate(() => (globalThis as unknown as { readbacks: number }).readbacks);
       await trainUntil(150);
       const during = await liveTensors(p.page);
-      const [stepsBefore, waitsBefore] = [await steps(), await waits()];
+      const [stepsBefore, readbacksBefore] = [await steps(), await readbacks()];
       await trainUntil(stepsBefore + 400);
       expect(await liveTensors(p.page)).toBe(during);
       const frames = ((await steps()) - stepsBefore) / 200;
       expect(frames).toBeGreaterThanOrEqual(2);
-      expect((await waits()) - waitsBefore).toBe(frames);
+      expect((await readbacks()) - readbacksBefore).toBe(frames);
       // The map (its WebGPU layer alone) shows both classes: pixels near each end of the scale.
       const map = await shownPixels(p.page, 'boundary-map', [[255, 165, 55], [45, 105, 215]]);
       expect(map.varies).toBe(true);
@@ -418,10 +416,10 @@ describe('training playground', () => {
       expect(shown.last).toBeLessThan(shown.first * 0.5);
       expect(shown.rate).toBeGreaterThan(0);
       const paused = await steps();
-      const waitsPaused = await waits();
+      const readbacksPaused = await readbacks();
       await p.page.click('#step');
       await p.page.waitForFunction((n) => Number(document.getElementById('steps')!.textContent) === n + 8, {}, paused);
-      expect((await waits()) - waitsPaused).toBe(1);
+      expect((await readbacks()) - readbacksPaused).toBe(1);
       expect(await p.page.$eval('#tf-cap', (e) => e.textContent)).toBe('1000');
 
       await p.page.click('#tfjs');
