@@ -180,19 +180,20 @@ export class Recorder {
    * records, weights and optimizer state) cost one round trip, not one each.
    */
   async readBuffers(op: string, parts: readonly ReadPart[]): Promise<ArrayBuffer[]> {
-    // Each part starts at a multiple of 4 bytes, as copyBufferToBuffer requires.
+    // Each part is copied in whole words from a multiple of 4 bytes, as copyBufferToBuffer requires.
+    const copied = parts.map((part) => Math.ceil(part.bytes / 4) * 4);
     const starts: number[] = [];
     let size = 0;
-    for (const part of parts) {
+    for (const bytes of copied) {
       starts.push(size);
-      size += Math.ceil(part.bytes / 4) * 4;
+      size += bytes;
     }
     const staging = this.device.createBuffer({ label: `${op} readback`, size: Math.max(4, size), usage: BUFFER_MAP_READ | BUFFER_COPY_DST });
     this.readbacks.add(staging);
     try {
       parts.forEach((part, i) => {
         const [buffer, offset] = bufferAndOffset(part.source);
-        if (part.bytes > 0) this.copy(op, buffer, offset, staging, starts[i], Math.ceil(part.bytes / 4) * 4);
+        if (copied[i] > 0) this.copy(op, buffer, offset, staging, starts[i], copied[i]);
       });
       this.submit();
       await staging.mapAsync(MAP_MODE_READ);

@@ -55,7 +55,10 @@ function vec4Binding(gpu: GpuRuntime, op: string, binding: Binding, input: boole
 export function recordActivation(gpu: GpuRuntime, op: string, a: Binding, b: Binding, out: Binding, count: number, act: PointwiseActivation, mode: 0 | 1, alpha = LEAKY_RELU_ALPHA): void {
   if (count === 0) return;
   const kernel = gpu.kernel(ACTIVATION, { workgroupSize: WORKGROUP, ...activationOverrides({ act }, alpha), mode });
-  gpu.dispatch(op, kernel, [vec4Binding(gpu, op, a, true), vec4Binding(gpu, op, b, true), vec4Binding(gpu, op, out, false)], new Uint32Array([count]), Math.ceil(count / 4 / WORKGROUP));
+  // Mode 0 passes the input as both a and b: one binding (and at most one padded copy) serves both.
+  const aIn = vec4Binding(gpu, op, a, true);
+  const bIn = b === a ? aIn : vec4Binding(gpu, op, b, true);
+  gpu.dispatch(op, kernel, [aIn, bIn, vec4Binding(gpu, op, out, false)], new Uint32Array([count]), Math.ceil(count / 4 / WORKGROUP));
 }
 
 /** out = x times Dropout's mask (shaders/activation.wgsl's mode 2): Dropout forward, and its gradient. */
